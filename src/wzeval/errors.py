@@ -1,0 +1,84 @@
+"""Exceptions wzeval raises.  Every one derives from :class:`WzevalError`.
+
+::
+
+    WzevalError
+     ├── ValidationFailed (ValueError)      a document has issues; .issues lists them all
+     ├── ExpressionError (ValueError)       an expression is unsafe, ill-typed or failed
+     ├── CalendarError (ValueError)         a date lies outside the working-day calendar
+     ├── LimitExceeded (ValueError)         an input is too big, too deep or too costly
+     └── OutputExists (FileExistsError)     refusing to overwrite without ``force``
+
+Each subclass also subclasses the builtin it refines, so ``except ValueError``
+keeps working for callers who do not know wzeval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wzeval.issues import Issue
+
+__all__ = [
+    "CalendarError",
+    "ExpressionError",
+    "LimitExceeded",
+    "OutputExists",
+    "ValidationFailed",
+    "WzevalError",
+]
+
+
+class WzevalError(Exception):
+    """Root of every exception wzeval raises on purpose."""
+
+    code = "WZ000"
+    hint: str | None = None
+
+
+class ValidationFailed(WzevalError, ValueError):
+    """A rulebook or findings document has issues; ``issues`` holds every one."""
+
+    code = "WZ100"
+
+    def __init__(self, issues: Sequence[Issue], what: str = "document") -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        first = self.issues[0].format() if self.issues else "no details"
+        more = f" (and {len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
+        super().__init__(f"{what} is not valid: {first}{more}")
+
+
+class ExpressionError(WzevalError, ValueError):
+    """An expression was rejected (unsafe, unknown name, wrong type) or failed to evaluate."""
+
+    def __init__(
+        self, code: str, message: str, *, offset: int = 0, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.offset = offset
+        self.hint = hint
+
+
+class CalendarError(WzevalError, ValueError):
+    """A working-day question about a date the PRC calendar data does not cover."""
+
+    code = "WZ310"
+    hint = "use dates inside the years the installed chinesecalendar covers"
+
+
+class LimitExceeded(WzevalError, ValueError):
+    """An input passed one of wzeval's named safety limits."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+
+class OutputExists(WzevalError, FileExistsError):
+    """An output file exists and ``force`` was not given; nothing was written."""
+
+    code = "WZ901"
+    hint = "choose another path or pass --force"
