@@ -89,6 +89,7 @@ def _yaml() -> YAML:
     y = YAML(typ="rt", pure=True)
     y.Constructor = _Constructor
     y.allow_duplicate_keys = False
+    y.preserve_quotes = True  # so positions inside quoted expressions can be computed
     return y
 
 

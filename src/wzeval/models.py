@@ -451,6 +451,9 @@ class Rulebook(_Model):
     catalogs: list[Catalog] = Field(default_factory=list)
     categories: list[Category] = Field(min_length=1)
 
+    _compiled: object = PrivateAttr(None)
+    _file: str = PrivateAttr("<rulebook>")
+
     def model_post_init(self, context: object, /) -> None:
         """Tell each indicator its category, so ``Rulebook.indicators`` is self-describing."""
         for cat in self.categories:
@@ -463,3 +466,15 @@ class Rulebook(_Model):
     def indicators(self) -> list[Indicator]:
         """Every indicator in table order."""
         return [ind for cat in self.categories for ind in cat.indicators]
+
+    @property
+    def file(self) -> str:
+        """The file this rulebook was loaded from (``<rulebook>`` when built in memory)."""
+        return self._file
+
+    def indicator(self, ident: str) -> Indicator:
+        """An indicator by id or exact Chinese name."""
+        for ind in self.indicators:
+            if ident in (ind.id, ind.name):
+                return ind
+        raise KeyError(ident)

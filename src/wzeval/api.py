@@ -1,0 +1,217 @@
+"""The library's front door: load a rulebook, load findings, evaluate.
+
+Two flavours of each loader: ``read_*`` never raises for bad input and returns
+``(value or None, issues)`` — what the CLI and CI use to show every problem;
+``load_*`` returns the value or raises :class:`~wzeval.errors.ValidationFailed`
+carrying all issues — what a library caller usually wants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from wzeval.checks import CompiledRulebook, check_rulebook
+from wzeval.engine import evaluate_compiled
+from wzeval.errors import ValidationFailed
+from wzeval.findings import Findings, check_findings
+from wzeval.issues import Issue, PathPart, Position, Severity
+from wzeval.loader import Document, load_document
+from wzeval.models import Rulebook
+from wzeval.report import ScoreReport
+
+__all__ = [
+    "bundled_rulebook_path",
+    "compiled",
+    "evaluate",
+    "load_findings",
+    "load_rulebook",
+    "read_findings",
+    "read_rulebook",
+    "rulebook_from_document",
+    "score",
+]
+
+_BUNDLED = "2023.yaml"
+
+
+def bundled_rulebook_path() -> Path:
+    """Where the bundled 2023 rulebook is installed."""
+    return Path(str(resources.files("wzeval").joinpath("data", _BUNDLED)))
+
+
+def _pydantic_issues(exc: ValidationError, doc: Document) -> list[Issue]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc: tuple[PathPart, ...] = tuple(
+            p for p in err["loc"] if isinstance(p, str | int) and not _is_tag(p)
+        )
+        kind = err["type"]
+        msg = err["msg"]
+        hint = None
+        if kind == "missing":
+            msg = f"missing required key {loc[-1]!r}" if loc else msg
+            hint = "add it; see schemas/rulebook.schema.json"
+        elif kind == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}" if loc else msg
+            hint = "remove it or check its spelling; unknown keys are not ignored"
+        elif kind == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        position = doc.position(loc, key=kind == "extra_forbidden")
+        if kind == "missing":
+            position = doc.position(loc[:-1])
+        out.append(Issue("WZ201", msg, path=loc, position=position, hint=hint))
+    return out
+
+
+def _is_tag(part: object) -> bool:
+    # pydantic adds union/function tags such as 'function-after[_shape(), Fact]' to locations
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _expression_position(doc: Document, issue: Issue) -> Position:
+    """Point inside an expression: the node's column plus the offset the checker found."""
+    pos = doc.position(issue.path)
+    offset = int(issue.extra.get("offset", "0"))
+    if not offset or not pos.line:
+        return pos
+    node: Any = doc.root
+    for part in issue.path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return pos
+    if type(node).__name__ in ("LiteralScalarString", "FoldedScalarString"):
+        return pos
+    quoted = type(node).__name__ in ("DoubleQuotedScalarString", "SingleQuotedScalarString")
+    return Position(pos.file, pos.line, pos.col + offset + (1 if quoted else 0))
+
+
+def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]:
+    """Validate and check a loaded document as a rulebook, mapping issues to positions."""
+    issues = list(doc.issues)
+    if doc.data is None:
+        return None, issues
+    if not isinstance(doc.data, Mapping):
+        issues.append(
+            Issue("WZ201", "a rulebook must be a mapping", position=doc.position(()),
+                  hint="start with 'wzeval: rulebook/1'")
+        )
+        return None, issues
+    try:
+        rb = Rulebook.model_validate(doc.data)
+    except ValidationError as exc:
+        issues.extend(_pydantic_issues(exc, doc))
+        return None, issues
+    crb, found = check_rulebook(rb)
+    for issue in found:
+        issues.append(issue.at(_expression_position(doc, issue)))
+    if crb is None:
+        return None, issues
+    rb._file = doc.file
+    positions: dict[tuple[PathPart, ...], str] = {}
+    for cind in crb.indicators:
+        paths = [cind.path]
+        for it in cind.items:
+            paths.append(it.path)
+            paths.extend(v.path for v in it.vetoes)
+            paths.extend(d.path for d in it.deductions)
+        paths.extend(v.path for v in cind.vetoes)
+        paths.extend(d.path for d in cind.deductions)
+        for p in paths:
+            pos = doc.position(p)
+            positions[p] = f"{pos.file}:{pos.line}" if pos.line else pos.file
+    crb = CompiledRulebook(
+        rulebook=crb.rulebook,
+        indicators=crb.indicators,
+        by_id=crb.by_id,
+        departments=crb.departments,
+        department_ids=crb.department_ids,
+        catalogs_of=crb.catalogs_of,
+        file=doc.file,
+        positions=positions,
+    )
+    rb._compiled = crb
+    return rb, issues
+
+
+def read_rulebook(path: str | Path | None = None) -> tuple[Rulebook | None, list[Issue]]:
+    """Load and check a rulebook file; never raises for bad input.
+
+    ``path=None`` reads the bundled 2023 rulebook.
+    """
+    doc = load_document(path if path is not None else bundled_rulebook_path())
+    return rulebook_from_document(doc)
+
+
+def load_rulebook(path: str | Path | None = None) -> Rulebook:
+    """Load and check a rulebook, raising :class:`ValidationFailed` with every issue.
+
+    ``path=None`` loads the bundled 2023 rulebook (``rulebooks/2023.yaml``).
+    """
+    rb, issues = read_rulebook(path)
+    if rb is None:
+        raise ValidationFailed(issues, what=f"rulebook {path or _BUNDLED}")
+    return rb
+
+
+def compiled(rulebook: Rulebook) -> CompiledRulebook:
+    """The compiled form of a rulebook (compiling it now if it was built in memory)."""
+    crb = rulebook._compiled
+    if crb is None:
+        crb, issues = check_rulebook(rulebook)
+        errors = [i for i in issues if i.severity is Severity.ERROR]
+        if crb is None or errors:
+            raise ValidationFailed(errors or issues, what="rulebook")
+        rulebook._compiled = crb
+    return cast(CompiledRulebook, crb)
+
+
+def read_findings(
+    source: str | Path | Mapping[str, Any],
+    rulebook: Rulebook,
+    *,
+    partial: bool = False,
+) -> tuple[Findings | None, list[Issue]]:
+    """Load and check findings against a rulebook; never raises for bad input.
+
+    ``source`` is a path (YAML or JSON) or an in-memory mapping.
+    """
+    doc: Document | str | Path
+    doc = Document("<findings>", dict(source)) if isinstance(source, Mapping) else source
+    return check_findings(doc, compiled(rulebook), partial=partial)
+
+
+def load_findings(
+    source: str | Path | Mapping[str, Any], rulebook: Rulebook, *, partial: bool = False
+) -> Findings:
+    """Load and check findings, raising :class:`ValidationFailed` with every issue."""
+    findings, issues = read_findings(source, rulebook, partial=partial)
+    if findings is None:
+        raise ValidationFailed(issues, what=f"findings {source if not isinstance(source, Mapping) else ''}".strip())
+    return findings
+
+
+def evaluate(rulebook: Rulebook, findings: Findings, *, partial: bool = False) -> ScoreReport:
+    """Score checked findings: pure, deterministic, exact.
+
+    ``partial=True`` scores what was assessed and lists the rest in
+    ``report.not_assessed``; otherwise anything unassessable raises
+    :class:`ValidationFailed`.
+    """
+    return evaluate_compiled(compiled(rulebook), findings, partial=partial)
+
+
+def score(
+    findings: str | Path | Mapping[str, Any],
+    rulebook: Rulebook | str | Path | None = None,
+    *,
+    partial: bool = False,
+) -> ScoreReport:
+    """Load (the bundled rulebook by default), check and evaluate in one call."""
+    rb = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
+    return evaluate(rb, load_findings(findings, rb, partial=partial), partial=partial)

@@ -1,0 +1,570 @@
+"""Whole-rulebook checks and compilation.
+
+A rulebook is checked whole before anything is scored, and every problem is
+reported at once: ids unique, weights of children adding up to their parent,
+item shares adding up to 100%, credits within shares, references resolving,
+and every expression parsed once, whitelisted, and typed against the names it
+may read.  What passes is a :class:`CompiledRulebook`: the models plus their
+compiled expressions, ready for :func:`wzeval.engine.evaluate`.
+
+Checks only say *what* is wrong and *where in the document* (a path); the
+caller maps paths to ``file:line:col`` (see :meth:`wzeval.loader.Document.position`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from wzeval.errors import ExpressionError
+from wzeval.expressions import CompiledExpression, Kind, TypeInfo, compile_expression
+from wzeval.issues import Issue, PathPart, did_you_mean
+from wzeval.models import (
+    Deduction,
+    Fact,
+    Indicator,
+    Item,
+    Rulebook,
+    Veto,
+    format_amount,
+)
+
+__all__ = [
+    "CALENDAR_FUNCTIONS",
+    "RESERVED_NAMES",
+    "CompiledDeduction",
+    "CompiledIndicator",
+    "CompiledItem",
+    "CompiledRulebook",
+    "CompiledVeto",
+    "check_rulebook",
+    "fact_type",
+]
+
+#: Names every expression may read besides the indicator's own facts.
+RESERVED_NAMES: dict[str, TypeInfo] = {
+    "monitoring_date": TypeInfo(Kind.DATE),
+    "department": TypeInfo(Kind.STR),
+    "catalogs": TypeInfo(Kind.LIST, item=Kind.STR),
+    # YAML authors write true/false; Python's True/False work too.
+    "true": TypeInfo(Kind.BOOL),
+    "false": TypeInfo(Kind.BOOL),
+}
+
+#: Functions that consult the PRC working-day calendar (dates they read must be covered).
+CALENDAR_FUNCTIONS = ("working_days_between", "add_working_days", "within_working_days")
+_CALENDAR_RE = re.compile(r"\b(" + "|".join(CALENDAR_FUNCTIONS) + r")\s*\(")
+
+Path = tuple[PathPart, ...]
+
+_KIND_OF: dict[str, Kind] = {
+    "bool": Kind.BOOL,
+    "int": Kind.INT,
+    "decimal": Kind.DECIMAL,
+    "date": Kind.DATE,
+    "datetime": Kind.DATETIME,
+    "str": Kind.STR,
+    "enum": Kind.STR,
+}
+
+
+def fact_type(fact: Fact) -> TypeInfo:
+    """The expression type of a declared fact (an enum reads as its option string)."""
+    if fact.type == "list":
+        assert fact.of is not None
+        return TypeInfo(Kind.LIST, nullable=fact.nullable, item=_KIND_OF[fact.of])
+    if fact.type == "records":
+        assert fact.fields is not None
+        return TypeInfo(
+            Kind.RECORDS,
+            nullable=fact.nullable,
+            fields={k: _KIND_OF[v] for k, v in fact.fields.items()},
+        )
+    return TypeInfo(_KIND_OF[fact.type], nullable=fact.nullable)
+
+
+# --------------------------------------------------------------------------- compiled forms
+
+
+@dataclass(frozen=True)
+class CompiledVeto:
+    """A veto with its compiled condition."""
+
+    veto: Veto
+    when: CompiledExpression
+    path: Path
+
+
+@dataclass(frozen=True)
+class CompiledDeduction:
+    """A per-occurrence deduction with its compiled count."""
+
+    deduction: Deduction
+    count: CompiledExpression
+    path: Path
+
+
+@dataclass(frozen=True)
+class CompiledItem:
+    """An item with every expression of its credit rule compiled.
+
+    ``exprs`` holds the rule's expressions in the order the rule reads them:
+    ``check`` → [cond]; ``tiers`` → one per row; ``bands`` → [count];
+    ``proportion`` → [passed, checked]; ``checklist`` → one per entry;
+    ``given`` → [value]; ``levels`` → [] (the enum fact is read directly).
+    """
+
+    item: Item
+    exprs: tuple[CompiledExpression, ...]
+    deductions: tuple[CompiledDeduction, ...]
+    vetoes: tuple[CompiledVeto, ...]
+    path: Path
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    """An indicator ready to evaluate."""
+
+    indicator: Indicator
+    kind: str
+    category_id: str
+    category: str
+    group: str | None
+    path: Path
+    fact_types: dict[str, TypeInfo]
+    derived: tuple[tuple[str, CompiledExpression], ...]
+    applies: CompiledExpression | None
+    items: tuple[CompiledItem, ...]
+    vetoes: tuple[CompiledVeto, ...]
+    deductions: tuple[CompiledDeduction, ...]
+    calendar_facts: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class CompiledRulebook:
+    """A rulebook that passed every check, with compiled expressions and lookups."""
+
+    rulebook: Rulebook
+    indicators: tuple[CompiledIndicator, ...]
+    by_id: dict[str, CompiledIndicator]
+    departments: dict[str, str]  # any accepted name (or id) → canonical name
+    department_ids: dict[str, str]  # canonical name → id
+    catalogs_of: dict[str, tuple[str, ...]]  # department id → catalog ids it is listed in
+    file: str = "<rulebook>"
+    positions: dict[Path, str] = field(default_factory=dict, compare=False)
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+class _Checker:
+    def __init__(self, rb: Rulebook) -> None:
+        self.rb = rb
+        self.issues: list[Issue] = []
+
+    def issue(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
+        self.issues.append(Issue(code, message, path=path, hint=hint))
+
+    def unique(self, ids: Iterable[tuple[str, Path]], what: str) -> None:
+        seen: dict[str, Path] = {}
+        for ident, path in ids:
+            if ident in seen:
+                self.issue(
+                    "WZ202",
+                    f"duplicate {what} id {ident!r}",
+                    path,
+                    hint=f"ids must be unique; the first is at {_fmt(seen[ident])}",
+                )
+            else:
+                seen[ident] = path
+
+    def compile(
+        self,
+        source: str,
+        names: dict[str, TypeInfo],
+        path: Path,
+        expect: Kind | str | None,
+    ) -> CompiledExpression | None:
+        try:
+            return compile_expression(source, names, expect=expect)  # type: ignore[arg-type]
+        except ExpressionError as exc:
+            col = exc.offset
+            extra = {"offset": str(col)} if col else {}
+            self.issues.append(
+                Issue(exc.code, exc.message, path=path, hint=exc.hint, extra=extra)
+            )
+            return None
+
+    # ------------------------------------------------------------------ top level
+
+    def run(self) -> CompiledRulebook | None:
+        rb = self.rb
+        self.unique(((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)),
+                    "department")
+        names: dict[str, Path] = {}
+        for i, d in enumerate(rb.departments):
+            for j, n in enumerate([d.name, *d.aliases]):
+                p: Path = ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
+                if n in names:
+                    self.issue("WZ202", f"department name {n!r} is used twice", p)
+                names[n] = p
+        self.unique(((c.id, ("catalogs", i, "id")) for i, c in enumerate(rb.catalogs)), "catalog")
+        self.unique(((c.id, ("categories", i, "id")) for i, c in enumerate(rb.categories)),
+                    "category")
+        self.unique(
+            (
+                (ind.id, ("categories", ci, "indicators", ii, "id"))
+                for ci, c in enumerate(rb.categories)
+                for ii, ind in enumerate(c.indicators)
+            ),
+            "indicator",
+        )
+        dept_ids = {d.id for d in rb.departments}
+        ind_ids = {ind.id for ind in rb.indicators}
+        catalogs_of: dict[str, list[str]] = {d.id: [] for d in rb.departments}
+        for i, cat in enumerate(rb.catalogs):
+            if cat.indicator is not None and cat.indicator not in ind_ids:
+                self.issue(
+                    "WZ206",
+                    f"catalog {cat.id!r} names unknown indicator {cat.indicator!r}",
+                    ("catalogs", i, "indicator"),
+                    hint=did_you_mean(cat.indicator, ind_ids),
+                )
+            seen: set[str] = set()
+            for j, entry in enumerate(cat.entries):
+                p = ("catalogs", i, "entries", j, "department")
+                if entry.department not in dept_ids:
+                    self.issue(
+                        "WZ206",
+                        f"catalog {cat.id!r} names unknown department {entry.department!r}",
+                        p,
+                        hint=did_you_mean(entry.department, dept_ids)
+                        or "declare it under departments:",
+                    )
+                    continue
+                if entry.department in seen:
+                    self.issue("WZ202", f"department {entry.department!r} listed twice", p)
+                seen.add(entry.department)
+                catalogs_of[entry.department].append(cat.id)
+
+        self.check_weights()
+        compiled: list[CompiledIndicator] = []
+        catalog_ids = {c.id for c in rb.catalogs}
+        for ci, cat in enumerate(rb.categories):
+            group_ids = {g.id for g in cat.groups}
+            self.unique(
+                ((g.id, ("categories", ci, "groups", gi, "id")) for gi, g in enumerate(cat.groups)),
+                "group",
+            )
+            for ii, ind in enumerate(cat.indicators):
+                path: Path = ("categories", ci, "indicators", ii)
+                if ind.group is not None and ind.group not in group_ids:
+                    self.issue(
+                        "WZ206",
+                        f"indicator {ind.id!r} names unknown group {ind.group!r}",
+                        (*path, "group"),
+                        hint=did_you_mean(ind.group, group_ids)
+                        or f"declare it under the groups of category {cat.id!r}",
+                    )
+                if ind.catalog is not None and ind.catalog not in catalog_ids:
+                    self.issue(
+                        "WZ206",
+                        f"indicator {ind.id!r} names unknown catalog {ind.catalog!r}",
+                        (*path, "catalog"),
+                        hint=did_you_mean(ind.catalog, catalog_ids),
+                    )
+                group_name = next((g.name for g in cat.groups if g.id == ind.group), None)
+                ci_ = self.indicator(ind, cat.kind, cat.id, cat.name, group_name, path)
+                if ci_ is not None:
+                    compiled.append(ci_)
+        if any(i.severity == "error" for i in self.issues):
+            return None
+        departments: dict[str, str] = {}
+        for d in rb.departments:
+            for n in (d.id, d.name, *d.aliases):
+                departments[n] = d.name
+        return CompiledRulebook(
+            rulebook=rb,
+            indicators=tuple(compiled),
+            by_id={c.indicator.id: c for c in compiled},
+            departments=departments,
+            department_ids={d.name: d.id for d in rb.departments},
+            catalogs_of={k: tuple(v) for k, v in catalogs_of.items()},
+        )
+
+    def check_weights(self) -> None:
+        totals: Counter[str] = Counter()
+        for ci, cat in enumerate(self.rb.categories):
+            path: Path = ("categories", ci, "weight")
+            s = sum((ind.weight for ind in cat.indicators), Decimal(0))
+            if s != cat.weight:
+                self.issue(
+                    "WZ203",
+                    f"indicator weights of {cat.name} add up to {s}, not {cat.weight}",
+                    path,
+                    hint="a category's weight is the sum of its indicators' weights",
+                )
+            for ii, ind in enumerate(cat.indicators):
+                wp: Path = ("categories", ci, "indicators", ii, "weight")
+                if cat.kind == "penalty" and ind.weight >= 0:
+                    self.issue("WZ209", f"penalty indicator {ind.id!r} needs a negative weight",
+                               wp, hint="write e.g. weight: -4")
+                if cat.kind != "penalty" and ind.weight <= 0:
+                    self.issue("WZ209", f"indicator {ind.id!r} needs a positive weight", wp,
+                               hint="only penalty categories have negative weights")
+            totals[cat.kind] += int(cat.weight * 1000)
+        if totals["base"] != 100 * 1000:
+            self.issue(
+                "WZ203",
+                f"base categories add up to {Decimal(totals['base']) / 1000}, not 100",
+                ("categories",),
+                hint="the base score is out of 100; bonus and penalty categories sit outside it",
+            )
+
+    # ------------------------------------------------------------------ one indicator
+
+    def indicator(
+        self, ind: Indicator, kind: str, cat_id: str, cat_name: str, group: str | None, path: Path
+    ) -> CompiledIndicator | None:
+        before = len(self.issues)
+        local_ids = [(f.id, (*path, "facts", i, "id")) for i, f in enumerate(ind.facts)]
+        local_ids += [(d.id, (*path, "derived", i, "id")) for i, d in enumerate(ind.derived)]
+        self.unique(local_ids, f"fact (in {ind.id})")
+        for ident, p in local_ids:
+            if ident in RESERVED_NAMES:
+                self.issue("WZ202", f"fact id {ident!r} is reserved", p,
+                           hint=f"rename it; {', '.join(RESERVED_NAMES)} are always available")
+        names: dict[str, TypeInfo] = dict(RESERVED_NAMES)
+        fact_types: dict[str, TypeInfo] = {}
+        for f in ind.facts:
+            names[f.id] = fact_types[f.id] = fact_type(f)
+            if f.min is not None and f.max is not None and f.min > f.max:
+                self.issue("WZ208", f"fact {f.id!r} has min > max",
+                           (*path, "facts", ind.facts.index(f), "min"))
+        derived: list[tuple[str, CompiledExpression]] = []
+        for i, d in enumerate(ind.derived):
+            kind_ = _KIND_OF[d.type]
+            expect: Kind | str = "number" if d.type == "decimal" else kind_
+            c = self.compile(d.expr, names, (*path, "derived", i, "expr"), expect)
+            names[d.id] = TypeInfo(kind_)
+            if c is not None:
+                derived.append((d.id, c))
+        applies = None
+        if ind.applies is not None:
+            applies = self.compile(ind.applies, names, (*path, "applies"), Kind.BOOL)
+
+        items: list[CompiledItem] = []
+        self.unique(((it.id, (*path, "items", i, "id")) for i, it in enumerate(ind.items)),
+                    f"item (in {ind.id})")
+        if kind == "penalty":
+            if ind.items:
+                self.issue("WZ204", f"penalty indicator {ind.id!r} cannot have items",
+                           (*path, "items"), hint="express penalties as deductions")
+            if not ind.deductions:
+                self.issue("WZ204", f"penalty indicator {ind.id!r} has no deductions",
+                           path, hint="add deductions: [...]")
+        else:
+            if not ind.items:
+                self.issue("WZ204", f"indicator {ind.id!r} has no items", path,
+                           hint="add items whose shares add up to 100%")
+            else:
+                total = sum((it.share for it in ind.items), Fraction(0))
+                if total != 1:
+                    self.issue(
+                        "WZ204",
+                        f"item shares of {ind.name} add up to {format_amount(total)}, not 100%",
+                        (*path, "items"),
+                        hint="each item's share is a part of the indicator's weight",
+                    )
+            for i, it in enumerate(ind.items):
+                ci = self.item(it, names, fact_types, ind, (*path, "items", i))
+                if ci is not None:
+                    items.append(ci)
+        vetoes = self.vetoes(ind.vetoes, names, (*path, "vetoes"), f"veto (in {ind.id})")
+        deductions = self.deductions(ind.deductions, names, (*path, "deductions"),
+                                     f"deduction (in {ind.id})", cap_limit=None)
+        if len(self.issues) > before and any(
+            i.severity == "error" for i in self.issues[before:]
+        ):
+            return None
+        calendar_facts: set[str] = set()
+        all_exprs = [c for _, c in derived] + [applies] if applies else [c for _, c in derived]
+        for it_ in items:
+            all_exprs.extend(it_.exprs)
+        for e in all_exprs:
+            if e is not None and _CALENDAR_RE.search(e.source):
+                calendar_facts |= {n for n in e.names if n in fact_types or n in dict(derived)}
+        return CompiledIndicator(
+            indicator=ind,
+            kind=kind,
+            category_id=cat_id,
+            category=cat_name,
+            group=group,
+            path=path,
+            fact_types=fact_types,
+            derived=tuple(derived),
+            applies=applies,
+            items=tuple(items),
+            vetoes=tuple(vetoes),
+            deductions=tuple(deductions),
+            calendar_facts=frozenset(calendar_facts),
+        )
+
+    def vetoes(
+        self, vetoes: Sequence[Veto], names: dict[str, TypeInfo], path: Path, what: str
+    ) -> list[CompiledVeto]:
+        self.unique(((v.id, (*path, i, "id")) for i, v in enumerate(vetoes)), what)
+        out = []
+        for i, v in enumerate(vetoes):
+            c = self.compile(v.when, names, (*path, i, "when"), Kind.BOOL)
+            if c is not None:
+                out.append(CompiledVeto(v, c, (*path, i)))
+        return out
+
+    def deductions(
+        self,
+        deductions: Sequence[Deduction],
+        names: dict[str, TypeInfo],
+        path: Path,
+        what: str,
+        cap_limit: Fraction | None,
+    ) -> list[CompiledDeduction]:
+        self.unique(((d.id, (*path, i, "id")) for i, d in enumerate(deductions)), what)
+        out = []
+        for i, d in enumerate(deductions):
+            if d.each <= 0:
+                self.issue("WZ205", f"deduction {d.id!r} deducts nothing per occurrence",
+                           (*path, i, "each"), hint="write a positive amount like '5%'")
+            if cap_limit is not None and d.cap is not None and d.cap > cap_limit:
+                self.issue(
+                    "WZ205",
+                    f"deduction {d.id!r} is capped at {format_amount(d.cap)}, more than the "
+                    f"item's share {format_amount(cap_limit)}",
+                    (*path, i, "cap"),
+                    hint="inside an item deductions stop at the item's share",
+                )
+            c = self.compile(d.count, names, (*path, i, "count"), Kind.INT)
+            if c is not None:
+                out.append(CompiledDeduction(d, c, (*path, i)))
+        return out
+
+    def item(
+        self,
+        it: Item,
+        names: dict[str, TypeInfo],
+        facts: dict[str, TypeInfo],
+        ind: Indicator,
+        path: Path,
+    ) -> CompiledItem | None:
+        exprs: list[CompiledExpression | None] = []
+        kind = it.rule_kind
+
+        def over(credit: Fraction, p: Path) -> None:
+            if credit > it.share:
+                self.issue(
+                    "WZ205",
+                    f"credit {format_amount(credit)} is more than the item's share "
+                    f"{format_amount(it.share)}",
+                    p,
+                    hint="credits are parts of the indicator's weight, at most the item's share",
+                )
+
+        if it.check is not None:
+            exprs.append(self.compile(it.check, names, (*path, "check"), Kind.BOOL))
+        elif it.tiers is not None:
+            for i, t in enumerate(it.tiers):
+                exprs.append(self.compile(t.when, names, (*path, "tiers", i, "when"), Kind.BOOL))
+                over(t.credit, (*path, "tiers", i, "credit"))
+        elif it.levels is not None:
+            fact = next((f for f in ind.facts if f.id == it.levels.fact), None)
+            if fact is None or fact.type != "enum":
+                self.issue(
+                    "WZ206",
+                    f"levels read {it.levels.fact!r}, which is not an enum fact of {ind.id!r}",
+                    (*path, "levels", "fact"),
+                    hint=did_you_mean(it.levels.fact, [f.id for f in ind.facts if f.type == "enum"]),
+                )
+            else:
+                opts = fact.options or []
+                missing = [o for o in opts if o not in it.levels.credits]
+                extra = [k for k in it.levels.credits if k not in opts]
+                if missing or extra:
+                    self.issue(
+                        "WZ207",
+                        f"levels of {it.id!r} must give a credit for every option of "
+                        f"{fact.id!r} (missing: {missing or '-'}; unknown: {extra or '-'})",
+                        (*path, "levels", "credits"),
+                    )
+            for k, v in it.levels.credits.items():
+                over(v, (*path, "levels", "credits", k))
+        elif it.bands is not None:
+            exprs.append(self.compile(it.bands.count, names, (*path, "bands", "count"), Kind.INT))
+            for i, b in enumerate(it.bands.rows):
+                if b.max is not None and b.max < b.min:
+                    self.issue("WZ208", f"band {b.min}–{b.max} is empty (max < min)",
+                               (*path, "bands", "rows", i))
+                over(b.credit, (*path, "bands", "rows", i, "credit"))
+        elif it.proportion is not None:
+            exprs.append(
+                self.compile(it.proportion.passed, names, (*path, "proportion", "passed"), Kind.INT)
+            )
+            exprs.append(
+                self.compile(
+                    it.proportion.checked, names, (*path, "proportion", "checked"), Kind.INT
+                )
+            )
+        elif it.checklist is not None:
+            self.unique(
+                ((e.id, (*path, "checklist", i, "id")) for i, e in enumerate(it.checklist)),
+                f"checklist entry (in {it.id})",
+            )
+            given = [e.credit for e in it.checklist if e.credit is not None]
+            if given and len(given) != len(it.checklist):
+                self.issue("WZ205", "give a credit for every checklist entry or for none",
+                           (*path, "checklist"),
+                           hint="without credits the share is split equally")
+            elif given and sum(given, Fraction(0)) != it.share:
+                self.issue(
+                    "WZ205",
+                    f"checklist credits add up to {format_amount(sum(given, Fraction(0)))}, "
+                    f"not the item's share {format_amount(it.share)}",
+                    (*path, "checklist"),
+                )
+            for i, e in enumerate(it.checklist):
+                exprs.append(
+                    self.compile(e.when, names, (*path, "checklist", i, "when"), Kind.BOOL)
+                )
+        elif it.given is not None:
+            exprs.append(self.compile(it.given.value, names, (*path, "given", "value"), "number"))
+        deductions = self.deductions(
+            it.deduct or [], names, (*path, "deduct"), f"deduction (in {it.id})", it.share
+        )
+        vetoes = self.vetoes(it.vetoes, names, (*path, "vetoes"), f"veto (in {it.id})")
+        if any(e is None for e in exprs) or (
+            kind == "deduct" and len(deductions) != len(it.deduct or [])
+        ):
+            return None
+        return CompiledItem(
+            item=it,
+            exprs=tuple(e for e in exprs if e is not None),
+            deductions=tuple(deductions),
+            vetoes=tuple(vetoes),
+            path=path,
+        )
+
+
+def _fmt(path: Path) -> str:
+    from wzeval.issues import format_path
+
+    return format_path(path)
+
+
+def check_rulebook(rb: Rulebook) -> tuple[CompiledRulebook | None, list[Issue]]:
+    """Check a whole rulebook; return the compiled form (``None`` on errors) and every issue."""
+    checker = _Checker(rb)
+    compiled = checker.run()
+    return compiled, checker.issues

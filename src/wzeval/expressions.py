@@ -1,0 +1,1562 @@
+"""The small, safe expression language of rulebooks.
+
+Rulebooks may come from untrusted pull requests, so an expression is treated as
+hostile until proven harmless.  :func:`compile_expression` does all the proving,
+once, when the rulebook loads:
+
+1. **Limits before parsing.**  Length and bracket nesting are checked on the raw
+   text, so a 100 000-character or 1000-bracket expression never reaches Python's
+   parser (which can overflow on such input).  Parser ``RecursionError`` and
+   ``MemoryError`` are caught all the same.
+2. **Structure** (:func:`_check_structure`): an iterative walk of the tree that
+   counts nodes and depth and rejects every syntax outside the whitelist, each
+   with its own code (``CODES``).  Literals are bounded and decimal literals are
+   turned into exact :class:`~fractions.Fraction` values from their source text.
+3. **Types** (:class:`_TypeChecker`): names must be declared, functions must be
+   whitelisted and called with the right number and kinds of arguments, operators
+   must fit their operands, the result must be what the caller expects.
+
+Evaluation (:meth:`CompiledExpression.evaluate`) then only runs the pre-parsed,
+proven tree with simpleeval, the evaluator of record, restricted to the same
+whitelist.  The proof (steps 1-3) is kept apart from the evaluator, so a faster
+backend can run the same proven tree later.
+
+Design choices worth knowing:
+
+* **No floats.**  Decimals are ``Fraction``; ``0.1 + 0.2 == Fraction(3, 10)``;
+  ``/`` is exact, also between ints.  ``//`` floors to an int.
+* **No ``**`` and no ``%``** at all (rather than bounding them): scoring needs
+  neither, and both are classic resource-exhaustion tools (``4000000**4000000``,
+  ``'%0100000000d' % 1``).  There is therefore no ``MAX_POWER_EXPONENT``.
+* **No repetition.**  ``*`` and ``+`` take numbers only, so ``'a' * 10**9`` and
+  ``[1] * 10**9`` are type errors.
+* **Nullable values.**  A nullable name may be used anywhere statically.  Where it
+  is an operand (arithmetic, comparison, function argument, condition) it must not
+  be ``None`` at run time, else evaluation raises WZ321 naming it; guard with
+  ``x is not None and ...`` or ``... if x is not None else ...``.  Only where the
+  name is the value of the whole expression (or of a branch of a top-level
+  ``a if c else b``) and no ``expect`` is given does ``None`` flow through, and the
+  result type says "or None".
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+import warnings
+from calendar import monthrange  # the standard library module
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Literal, NoReturn, cast
+
+import simpleeval
+
+from wzeval import calendar as wzcal
+from wzeval.errors import ExpressionError, WzevalError
+from wzeval.issues import did_you_mean
+
+__all__ = [
+    "CODES",
+    "FUNCTIONS",
+    "MAX_AST_NODES",
+    "MAX_DECIMAL_LITERAL_DIGITS",
+    "MAX_EXPRESSION_LENGTH",
+    "MAX_INT_LITERAL_DIGITS",
+    "MAX_LIST_LITERAL_ITEMS",
+    "MAX_NESTING_DEPTH",
+    "MAX_STRING_LITERAL_LENGTH",
+    "CompiledExpression",
+    "FunctionSpec",
+    "Kind",
+    "TypeInfo",
+    "compile_expression",
+]
+
+# --------------------------------------------------------------------------- limits
+
+#: Characters in one expression's source; checked before parsing.
+MAX_EXPRESSION_LENGTH = 2000
+#: Expression nodes in the parsed tree (``a + 1`` has three).
+MAX_AST_NODES = 400
+#: Depth of the tree, and depth of brackets in the source.  Keeps every recursive
+#: walk (ours, simpleeval's) far from Python's recursion limit.
+MAX_NESTING_DEPTH = 40
+#: Decimal digits of an int literal (below 10**12).
+MAX_INT_LITERAL_DIGITS = 12
+#: Digits of a decimal literal such as ``0.125`` (both sides of the point).
+MAX_DECIMAL_LITERAL_DIGITS = 24
+#: Characters of a string literal.
+MAX_STRING_LITERAL_LENGTH = 200
+#: Items of a list or tuple literal.
+MAX_LIST_LITERAL_ITEMS = 100
+
+# ---------------------------------------------------------------------------- codes
+
+CODES: dict[str, str] = {
+    "WZ301": "the expression is not valid Python expression syntax",
+    "WZ302": "unknown name: not declared as a fact or derived value",
+    "WZ303": "call of something other than a whitelisted function by plain name",
+    "WZ304": "type mismatch: an operand, argument or the result has the wrong type",
+    "WZ305": "the expression passes a safety limit (length, nesting, size, literal)",
+    "WZ306": "unknown record field in a records helper",
+    "WZ307": "wrong number of arguments for a function",
+    "WZ308": "keyword arguments are not supported",
+    "WZ309": "unsupported syntax (await, yield, bytes, complex, ..., 1e3 notation)",
+    "WZ310": "a date lies outside the working-day calendar (CalendarError, at evaluation)",
+    "WZ311": "attribute access is not allowed",
+    "WZ312": "subscripts and slices are not allowed",
+    "WZ313": "lambda is not allowed",
+    "WZ314": "comprehensions and generator expressions are not allowed",
+    "WZ315": "f-strings are not allowed",
+    "WZ316": "operator not allowed (%, **, bitwise operators, @, ~)",
+    "WZ317": "assignment expressions (:=) are not allowed",
+    "WZ318": "starred unpacking (*x) is not allowed",
+    "WZ319": "dict and set literals are not allowed",
+    "WZ320": "division by zero (at evaluation)",
+    "WZ321": "a nullable value is None where a value is needed (at evaluation)",
+    "WZ322": "mean, min or max of an empty list (at evaluation)",
+    "WZ323": "an argument is out of range, e.g. an invalid date (at evaluation)",
+    "WZ324": "the environment has no value for a name the expression reads",
+    "WZ325": "an environment value does not match its declared type",
+    "WZ329": "evaluation failed unexpectedly (a wzeval bug; please report it)",
+}
+
+# ---------------------------------------------------------------------------- types
+
+
+class Kind(StrEnum):
+    """The kinds of value an expression can read or produce."""
+
+    BOOL = "bool"
+    INT = "int"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+    STR = "str"
+    LIST = "list"
+    RECORDS = "records"
+    NONE = "none"
+
+
+_NUMBERS = frozenset({Kind.INT, Kind.DECIMAL})
+_DATE_LIKE = frozenset({Kind.DATE, Kind.DATETIME})
+_SCALARS = frozenset({Kind.BOOL, Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.DATETIME, Kind.STR})
+_ORDERED = frozenset({Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.DATETIME, Kind.STR})
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    """The static type of a name or an expression.
+
+    ``item`` is the element kind of a ``LIST`` (``None``: unknown, as for ``[]``);
+    ``fields`` the field kinds of ``RECORDS`` (a list of dicts).  ``fields`` is
+    stored read-only and left out of the hash so a ``TypeInfo`` stays hashable.
+    """
+
+    kind: Kind
+    nullable: bool = False
+    item: Kind | None = None
+    fields: Mapping[str, Kind] | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.fields is not None:
+            object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+
+    def describe(self) -> str:
+        """People's words for the type: ``int``, ``date or None``, ``list of decimal``."""
+        if self.kind is Kind.NONE:
+            return "None"
+        if self.kind is Kind.LIST:
+            text = f"list of {self.item.value}" if self.item is not None else "list"
+        elif self.kind is Kind.RECORDS:
+            inner = ", ".join(f"{k}: {v.value}" for k, v in (self.fields or {}).items())
+            text = f"records{{{inner}}}"
+        else:
+            text = self.kind.value
+        return f"{text} or None" if self.nullable else text
+
+
+_T_BOOL = TypeInfo(Kind.BOOL)
+_T_INT = TypeInfo(Kind.INT)
+_T_DECIMAL = TypeInfo(Kind.DECIMAL)
+_T_DATE = TypeInfo(Kind.DATE)
+_T_STR = TypeInfo(Kind.STR)
+_T_NONE = TypeInfo(Kind.NONE, nullable=True)
+
+
+def _number_kind(*kinds: Kind | None) -> Kind:
+    """INT when every number is an int, else DECIMAL (int mixes into decimal)."""
+    return Kind.INT if all(k is Kind.INT for k in kinds) else Kind.DECIMAL
+
+
+def _unify_kind(a: Kind | None, b: Kind | None) -> Kind | None | Literal[False]:
+    """The common element kind of two list items, ``False`` when there is none."""
+    if a is None:
+        return b
+    if b is None or a is b:
+        return a
+    if a in _NUMBERS and b in _NUMBERS:
+        return Kind.DECIMAL
+    return False
+
+
+def _unify(a: TypeInfo, b: TypeInfo) -> TypeInfo | None:
+    """The type of a value that is either ``a`` or ``b`` (``None`` if incompatible)."""
+    if a.kind is Kind.NONE:
+        return replace(b, nullable=True)
+    if b.kind is Kind.NONE:
+        return replace(a, nullable=True)
+    nullable = a.nullable or b.nullable
+    if a.kind in _NUMBERS and b.kind in _NUMBERS:
+        return TypeInfo(_number_kind(a.kind, b.kind), nullable)
+    if a.kind is not b.kind:
+        return None
+    if a.kind is Kind.LIST:
+        item = _unify_kind(a.item, b.item)
+        return None if item is False else TypeInfo(Kind.LIST, nullable, item=item)
+    if a.kind is Kind.RECORDS and dict(a.fields or {}) != dict(b.fields or {}):
+        return None
+    return replace(a, nullable=nullable)
+
+
+# ------------------------------------------------------------------ source offsets
+
+
+class _SourceMap:
+    """Turns Python's (line, UTF-8 byte column) positions into offsets in ``source``.
+
+    Offsets are 0-based character indexes into the source as given (leading
+    whitespace included), so a caller can put a caret under the offending node
+    even when the expression holds Chinese text or spans lines.
+    """
+
+    def __init__(self, source: str, lead: int) -> None:
+        self.lead = lead
+        self.text = source[lead:]  # what ast.parse saw
+        self.lines = self.text.splitlines(keepends=True) or [""]
+        starts = [lead]
+        for line in self.lines:
+            starts.append(starts[-1] + len(line))
+        self.starts = starts
+
+    def at(self, lineno: int, byte_col: int) -> int:
+        i = min(max(lineno, 1), len(self.lines)) - 1
+        line = self.lines[i].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore")
+        return self.starts[i] + len(line)
+
+    def at_char(self, lineno: int, char_col: int) -> int:
+        i = min(max(lineno, 1), len(self.lines)) - 1
+        return self.starts[i] + char_col
+
+    def of(self, node: ast.AST) -> int:
+        return self.at(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+
+
+def _fail(
+    code: str, message: str, where: _SourceMap, node: ast.AST, hint: str | None = None
+) -> NoReturn:
+    raise ExpressionError(code, message, offset=where.of(node), hint=hint)
+
+
+# ------------------------------------------------------------------------ functions
+
+
+class _RuntimeFailure(Exception):
+    """Raised by a whitelisted function; the evaluator adds the call's offset."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def _day(value: date) -> date:
+    """The date part: functions taking ``date or datetime`` work on dates."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _non_negative(fn: str, n: int) -> None:
+    if n < 0:
+        raise _RuntimeFailure("WZ323", f"{fn}() needs a count >= 0 (got {n})")
+
+
+def _fn_date(y: int, m: int, d: int) -> date:
+    try:
+        return date(y, m, d)
+    except (ValueError, OverflowError) as exc:
+        raise _RuntimeFailure("WZ323", f"date({y}, {m}, {d}) is not a valid date: {exc}") from None
+
+
+def _fn_days_between(a: date, b: date) -> int:
+    return (_day(b) - _day(a)).days
+
+
+def _fn_add_days(d: date, n: int) -> date:
+    try:
+        return _day(d) + timedelta(days=n)
+    except OverflowError:
+        raise _RuntimeFailure("WZ323", f"add_days({d}, {n}) leaves the range of dates") from None
+
+
+def _fn_months_before(d: date, n: int) -> date:
+    _non_negative("months_before", n)
+    d = _day(d)
+    y, m0 = divmod(d.year * 12 + d.month - 1 - n, 12)
+    if y < date.min.year:
+        raise _RuntimeFailure("WZ323", f"months_before({d}, {n}) leaves the range of dates")
+    return date(y, m0 + 1, min(d.day, monthrange(y, m0 + 1)[1]))
+
+
+def _fn_year(d: date) -> int:
+    return d.year
+
+
+def _fn_month(d: date) -> int:
+    return d.month
+
+
+def _fn_working_days_between(a: date, b: date) -> int:
+    return wzcal.working_days_between(_day(a), _day(b))
+
+
+def _fn_add_working_days(d: date, n: int) -> date:
+    _non_negative("add_working_days", n)
+    return wzcal.add_working_days(_day(d), n)
+
+
+def _fn_within_working_days(asked: date, answered: date, n: int) -> bool:
+    _non_negative("within_working_days", n)
+    return wzcal.within_working_days(asked, answered, n)
+
+
+def _fn_len(xs: Sequence[object]) -> int:
+    return len(xs)
+
+
+def _fn_count(xs: Sequence[bool]) -> int:
+    return sum(1 for x in xs if x)
+
+
+def _fn_sum(xs: Sequence[int | Fraction]) -> int | Fraction:
+    return sum(xs, 0)
+
+
+def _nonempty(fn: str, xs: Sequence[object]) -> None:
+    if not xs:
+        raise _RuntimeFailure(
+            "WZ322", f"{fn}() of an empty list", hint="guard with len(...) > 0 before"
+        )
+
+
+def _fn_mean(xs: Sequence[int | Fraction]) -> Fraction:
+    _nonempty("mean", xs)
+    return Fraction(sum(xs, 0)) / len(xs)
+
+
+def _spread(fn: str, args: tuple[object, ...]) -> Sequence[int | Fraction]:
+    xs = cast(Sequence[int | Fraction], args[0] if len(args) == 1 else args)
+    _nonempty(fn, xs)
+    return xs
+
+
+def _fn_min(*args: object) -> int | Fraction:
+    return min(_spread("min", args))
+
+
+def _fn_max(*args: object) -> int | Fraction:
+    return max(_spread("max", args))
+
+
+def _fn_abs(x: int | Fraction) -> int | Fraction:
+    return abs(x)
+
+
+def _fn_all(xs: Sequence[bool]) -> bool:
+    return all(xs)
+
+
+def _fn_any(xs: Sequence[bool]) -> bool:
+    return any(xs)
+
+
+def _fn_count_where(rs: Sequence[Mapping[str, object]], name: str) -> int:
+    return sum(1 for r in rs if r[name])
+
+
+def _fn_values(rs: Sequence[Mapping[str, object]], name: str) -> list[object]:
+    return [r[name] for r in rs]
+
+
+def _fn_sum_of(rs: Sequence[Mapping[str, int | Fraction]], name: str) -> int | Fraction:
+    return sum((r[name] for r in rs), 0)
+
+
+def _fn_mean_of(rs: Sequence[Mapping[str, int | Fraction]], name: str) -> Fraction:
+    _nonempty("mean_of", rs)
+    return Fraction(sum((r[name] for r in rs), 0)) / len(rs)
+
+
+# A type rule receives the checker, the call and the function's spec, checks the
+# arguments and returns the call's result type.
+_TypeRule = Callable[["_TypeChecker", ast.Call, "FunctionSpec"], TypeInfo]
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One whitelisted function: its signature and one-line doc for people, its
+    type rule for the checker and its implementation for the evaluator."""
+
+    name: str
+    signature: str
+    doc: str
+    impl: Callable[..., object] = field(repr=False)
+    rule: _TypeRule = field(repr=False)
+
+
+def _fixed(params: Sequence[frozenset[Kind] | str], result: TypeInfo) -> _TypeRule:
+    """A rule for a fixed signature: scalar kind sets, or ``"list of bool"`` and
+    friends for list parameters."""
+
+    def rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
+        c.arity(call, spec, len(params))
+        for i, (param, arg) in enumerate(zip(params, call.args, strict=True)):
+            if isinstance(param, str):
+                c.list_arg(call, spec, i, arg, param)
+            else:
+                c.scalar_arg(call, spec, i, arg, param)
+        return result
+
+    return rule
+
+
+def _rule_sum(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
+    c.arity(call, spec, 1)
+    t = c.list_arg(call, spec, 0, call.args[0], "list of numbers")
+    return TypeInfo(_number_kind(t.item))
+
+
+def _rule_min_max(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
+    if len(call.args) == 1:
+        t = c.list_arg(call, spec, 0, call.args[0], "list of numbers")
+        return TypeInfo(_number_kind(t.item))
+    if not call.args:
+        _fail(
+            "WZ307",
+            f"{spec.name}() takes 2 or more numbers or one list of numbers, got none",
+            c.where,
+            call,
+            hint=spec.signature,
+        )
+    kinds = [c.scalar_arg(call, spec, i, a, _NUMBERS).kind for i, a in enumerate(call.args)]
+    return TypeInfo(_number_kind(*kinds))
+
+
+def _rule_abs(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
+    c.arity(call, spec, 1)
+    return c.scalar_arg(call, spec, 0, call.args[0], _NUMBERS)
+
+
+def _records_rule(want: frozenset[Kind] | None, result: Callable[[Kind], TypeInfo]) -> _TypeRule:
+    """Rule of a records helper ``f(records, "field")``: the field is a string
+    literal naming a field of kind in ``want`` (any scalar when ``None``)."""
+
+    def rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
+        c.arity(call, spec, 2)
+        records = c.check(call.args[0], strict=True)
+        if records.kind is not Kind.RECORDS:
+            c.wrong_arg(call, spec, 0, call.args[0], "records", records)
+        name_node = call.args[1]
+        if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
+            _fail(
+                "WZ304",
+                f"the 2nd argument of {spec.name}() must be a field name in quotes",
+                c.where,
+                name_node,
+                hint=f'write {spec.name}(records, "field")',
+            )
+        fields = records.fields or {}
+        name = name_node.value
+        if name not in fields:
+            _fail(
+                "WZ306",
+                f"unknown field {name!r}; {records.describe()} has "
+                f"{', '.join(map(repr, fields)) or 'no fields'}",
+                c.where,
+                name_node,
+                hint=did_you_mean(name, fields),
+            )
+        kind = fields[name]
+        if want is not None and kind not in want:
+            wanted = " or ".join(sorted(k.value for k in want))
+            _fail(
+                "WZ304",
+                f"{spec.name}() needs a {wanted} field, but {name!r} is {kind.value}",
+                c.where,
+                name_node,
+                hint=spec.signature,
+            )
+        return result(kind)
+
+    return rule
+
+
+_LIST_PARAMS: dict[str, Callable[[TypeInfo], bool]] = {
+    "list of bool": lambda t: t.kind is Kind.LIST and t.item in (Kind.BOOL, None),
+    "list of numbers": lambda t: t.kind is Kind.LIST and (t.item is None or t.item in _NUMBERS),
+    "list or records": lambda t: t.kind in (Kind.LIST, Kind.RECORDS),
+}
+
+_INT_ONLY = frozenset({Kind.INT})
+_SPECS = [
+    FunctionSpec(
+        "date",
+        "date(year: int, month: int, day: int) -> date",
+        "The date with that year, month and day (an invalid date fails with WZ323).",
+        _fn_date,
+        _fixed([_INT_ONLY] * 3, _T_DATE),
+    ),
+    FunctionSpec(
+        "days_between",
+        "days_between(a: date|datetime, b: date|datetime) -> int",
+        "Calendar days from a to b (b - a, negative when b is earlier), by date part.",
+        _fn_days_between,
+        _fixed([_DATE_LIKE, _DATE_LIKE], _T_INT),
+    ),
+    FunctionSpec(
+        "add_days",
+        "add_days(d: date|datetime, n: int) -> date",
+        "The date n calendar days after d's date (n may be negative).",
+        _fn_add_days,
+        _fixed([_DATE_LIKE, _INT_ONLY], _T_DATE),
+    ),
+    FunctionSpec(
+        "months_before",
+        "months_before(d: date|datetime, n: int) -> date",
+        "The same day n >= 0 calendar months earlier, clamped to the month's end.",
+        _fn_months_before,
+        _fixed([_DATE_LIKE, _INT_ONLY], _T_DATE),
+    ),
+    FunctionSpec(
+        "year",
+        "year(d: date|datetime) -> int",
+        "The year of d.",
+        _fn_year,
+        _fixed([_DATE_LIKE], _T_INT),
+    ),
+    FunctionSpec(
+        "month",
+        "month(d: date|datetime) -> int",
+        "The month of d, 1 to 12.",
+        _fn_month,
+        _fixed([_DATE_LIKE], _T_INT),
+    ),
+    FunctionSpec(
+        "working_days_between",
+        "working_days_between(a: date|datetime, b: date|datetime) -> int",
+        "PRC working days strictly after a up to and including b (0 if b <= a).",
+        _fn_working_days_between,
+        _fixed([_DATE_LIKE, _DATE_LIKE], _T_INT),
+    ),
+    FunctionSpec(
+        "add_working_days",
+        "add_working_days(d: date|datetime, n: int) -> date",
+        "The n-th PRC working day strictly after d (d itself when n is 0).",
+        _fn_add_working_days,
+        _fixed([_DATE_LIKE, _INT_ONLY], _T_DATE),
+    ),
+    FunctionSpec(
+        "within_working_days",
+        "within_working_days(asked: date|datetime, answered: date|datetime, n: int) -> bool",
+        "Ruling R3: answered by the end of the n-th PRC working day after asked.",
+        _fn_within_working_days,
+        _fixed([_DATE_LIKE, _DATE_LIKE, _INT_ONLY], _T_BOOL),
+    ),
+    FunctionSpec(
+        "len",
+        "len(xs: list|records) -> int",
+        "The number of items of a list or rows of records.",
+        _fn_len,
+        _fixed(["list or records"], _T_INT),
+    ),
+    FunctionSpec(
+        "count",
+        "count(xs: list of bool) -> int",
+        "The number of True items.",
+        _fn_count,
+        _fixed(["list of bool"], _T_INT),
+    ),
+    FunctionSpec(
+        "sum",
+        "sum(xs: list of numbers) -> int|decimal",
+        "The exact sum (0 for an empty list); int for a list of ints, else decimal.",
+        _fn_sum,
+        _rule_sum,
+    ),
+    FunctionSpec(
+        "mean",
+        "mean(xs: list of numbers) -> decimal",
+        "The exact arithmetic mean (an empty list fails with WZ322).",
+        _fn_mean,
+        _fixed(["list of numbers"], _T_DECIMAL),
+    ),
+    FunctionSpec(
+        "min",
+        "min(a: number, b: number, ...) | min(xs: list of numbers) -> int|decimal",
+        "The smallest of 2 or more numbers or of one non-empty list.",
+        _fn_min,
+        _rule_min_max,
+    ),
+    FunctionSpec(
+        "max",
+        "max(a: number, b: number, ...) | max(xs: list of numbers) -> int|decimal",
+        "The largest of 2 or more numbers or of one non-empty list.",
+        _fn_max,
+        _rule_min_max,
+    ),
+    FunctionSpec(
+        "abs",
+        "abs(x: number) -> number",
+        "The absolute value, of the same kind as x.",
+        _fn_abs,
+        _rule_abs,
+    ),
+    FunctionSpec(
+        "all",
+        "all(xs: list of bool) -> bool",
+        "True when every item is True (also for an empty list).",
+        _fn_all,
+        _fixed(["list of bool"], _T_BOOL),
+    ),
+    FunctionSpec(
+        "any",
+        "any(xs: list of bool) -> bool",
+        "True when at least one item is True.",
+        _fn_any,
+        _fixed(["list of bool"], _T_BOOL),
+    ),
+    FunctionSpec(
+        "count_where",
+        'count_where(rs: records, "field": bool field) -> int',
+        "The number of records whose bool field is True.",
+        _fn_count_where,
+        _records_rule(frozenset({Kind.BOOL}), lambda _: _T_INT),
+    ),
+    FunctionSpec(
+        "sum_of",
+        'sum_of(rs: records, "field": number field) -> int|decimal',
+        "The exact sum of a numeric field over all records (0 for none).",
+        _fn_sum_of,
+        _records_rule(_NUMBERS, TypeInfo),
+    ),
+    FunctionSpec(
+        "mean_of",
+        'mean_of(rs: records, "field": number field) -> decimal',
+        "The exact mean of a numeric field (no records fails with WZ322).",
+        _fn_mean_of,
+        _records_rule(_NUMBERS, lambda _: _T_DECIMAL),
+    ),
+    FunctionSpec(
+        "values",
+        'values(rs: records, "field") -> list of the field\'s kind',
+        "The field's value of every record, in order.",
+        _fn_values,
+        _records_rule(None, lambda k: TypeInfo(Kind.LIST, item=k)),
+    ),
+]
+
+#: The whitelist: every function an expression may call, by name.
+FUNCTIONS: Mapping[str, FunctionSpec] = MappingProxyType({s.name: s for s in _SPECS})
+
+# ------------------------------------------------------------ step 1: raw-text limits
+
+
+def _bracket_depth_offset(source: str) -> int | None:
+    """Offset of the first bracket nested deeper than MAX_NESTING_DEPTH, if any.
+
+    Runs on raw text, before the parser sees it: Python's tokenizer and parser have
+    their own, much larger, limits and fail with RecursionError or MemoryError on
+    deep input.  Quotes are skipped roughly (escapes honoured); anything a rough
+    scan misses is still bounded by the length limit and caught after parsing.
+    """
+    depth = 0
+    quote = ""
+    escaped = False
+    for i, ch in enumerate(source):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                return i
+        elif ch in ")]}":
+            depth -= 1
+    return None
+
+
+def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
+    """Limits on the raw text, then ``ast.parse`` once, with every failure a WZ code."""
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(
+            "WZ305",
+            f"the expression is {len(source)} characters long, more than the limit "
+            f"of {MAX_EXPRESSION_LENGTH}",
+            offset=MAX_EXPRESSION_LENGTH,
+            hint="split it into derived facts",
+        )
+    text = source.lstrip()
+    lead = len(source) - len(text)
+    where = _SourceMap(source, lead)
+    if not text.strip():
+        raise ExpressionError("WZ301", "the expression is empty", offset=lead)
+    deep = _bracket_depth_offset(text)
+    if deep is not None:
+        raise ExpressionError(
+            "WZ305",
+            f"brackets are nested more than {MAX_NESTING_DEPTH} deep",
+            offset=lead + deep,
+            hint="split it into derived facts",
+        )
+    try:
+        with warnings.catch_warnings():
+            # Python warns about odd but harmless literals (1if x else 2, "\d");
+            # under pytest's "error" filter a warning would escape as an exception.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        col = max((exc.offset or 1) - 1, 0)
+        raise ExpressionError(
+            "WZ301",
+            f"invalid syntax: {exc.msg}",
+            offset=where.at_char(line, col),
+            hint="expressions are one Python-like expression, e.g. a >= 3 and b",
+        ) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(
+            "WZ305",
+            "the expression is too complex to parse",
+            offset=lead,
+            hint="split it into derived facts",
+        ) from None
+    except ValueError as exc:  # e.g. null bytes on some Python versions
+        raise ExpressionError("WZ301", f"invalid source: {exc}", offset=lead) from None
+    return tree, where
+
+
+# ------------------------------------------------------- step 2: structure whitelist
+
+# Nodes that are never allowed: code, what, hint.
+_FORBIDDEN: dict[type[ast.AST], tuple[str, str, str]] = {
+    ast.Attribute: (
+        "WZ311",
+        "attribute access",
+        "use the whitelisted functions, e.g. year(d) instead of d.year",
+    ),
+    ast.Subscript: (
+        "WZ312",
+        "subscripts",
+        'use len(), min(), max() or values(records, "field") instead of indexing',
+    ),
+    ast.Slice: ("WZ312", "slices", "slicing is not supported"),
+    ast.Lambda: ("WZ313", "lambda", "expressions cannot define functions"),
+    ast.ListComp: (
+        "WZ314",
+        "list comprehensions",
+        "use count_where, sum_of, mean_of or values on records",
+    ),
+    ast.SetComp: ("WZ314", "set comprehensions", "use the records helpers"),
+    ast.DictComp: ("WZ314", "dict comprehensions", "use the records helpers"),
+    ast.GeneratorExp: ("WZ314", "generator expressions", "use the records helpers"),
+    ast.JoinedStr: ("WZ315", "f-strings", "expressions compute values, not text"),
+    ast.FormattedValue: ("WZ315", "f-strings", "expressions compute values, not text"),
+    ast.NamedExpr: ("WZ317", "assignment (:=)", "declare a derived fact instead"),
+    ast.Starred: ("WZ318", "starred unpacking", "pass a list instead of *x"),
+    ast.Dict: ("WZ319", "dict literals", "use a list literal [a, b]"),
+    ast.Set: ("WZ319", "set literals", "use a list literal [a, b]"),
+    ast.Await: ("WZ309", "await", "expressions are plain values"),
+    ast.Yield: ("WZ309", "yield", "expressions are plain values"),
+    ast.YieldFrom: ("WZ309", "yield from", "expressions are plain values"),
+}
+
+_ARITHMETIC: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+}
+
+_OPERATOR_HINTS: dict[type[ast.AST], tuple[str, str]] = {
+    ast.Mod: ("%", "'%' is not available (it also formats strings); use a - b * (a // b)"),
+    ast.Pow: ("**", "'**' is not available; multiply, e.g. x * x"),
+    ast.MatMult: ("@", "'@' is not available"),
+    ast.LShift: ("<<", "bit operators are not available"),
+    ast.RShift: (">>", "bit operators are not available"),
+    ast.BitOr: ("|", "use 'or' to combine conditions"),
+    ast.BitAnd: ("&", "use 'and' to combine conditions"),
+    ast.BitXor: ("^", "use '!=' between two conditions"),
+    ast.Invert: ("~", "use 'not' to negate a condition"),
+}
+
+_ALLOWED_NODES = (
+    ast.Constant,
+    ast.Name,
+    ast.List,
+    ast.Tuple,
+    ast.UnaryOp,
+    ast.BinOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+)
+
+
+def _decimal_literal(node: ast.Constant, text: str, where: _SourceMap) -> Fraction:
+    """The exact value of a decimal literal, read from its source text, never a float."""
+    literal = (ast.get_source_segment(text, node) or "").replace("_", "")
+    if "e" in literal.lower():
+        _fail(
+            "WZ309",
+            f"scientific notation {literal!r} is not supported",
+            where,
+            node,
+            hint="write the decimal out, e.g. 0.001",
+        )
+    if sum(ch.isdigit() for ch in literal) > MAX_DECIMAL_LITERAL_DIGITS:
+        _fail(
+            "WZ305",
+            f"the decimal literal has more than {MAX_DECIMAL_LITERAL_DIGITS} digits",
+            where,
+            node,
+        )
+    return Fraction(literal)
+
+
+def _check_constant(node: ast.Constant, text: str, where: _SourceMap) -> None:
+    value = node.value
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) >= 10**MAX_INT_LITERAL_DIGITS:
+            _fail(
+                "WZ305",
+                f"the int literal has more than {MAX_INT_LITERAL_DIGITS} digits",
+                where,
+                node,
+            )
+    elif isinstance(value, float):
+        node.value = _decimal_literal(node, text, where)
+    elif isinstance(value, str):
+        if len(value) > MAX_STRING_LITERAL_LENGTH:
+            _fail(
+                "WZ305",
+                f"the string literal has {len(value)} characters, more than "
+                f"{MAX_STRING_LITERAL_LENGTH}",
+                where,
+                node,
+            )
+    else:
+        what = {bytes: "bytes literals", complex: "complex numbers"}.get(
+            type(value), f"{type(value).__name__} literals"
+        )
+        _fail("WZ309", f"{what} are not supported", where, node)
+
+
+def _check_structure(tree: ast.Expression, text: str, where: _SourceMap) -> None:
+    """Reject everything outside the whitelist, in source order, iteratively.
+
+    Iterative on purpose: the tree may be deep (``1+1+...`` 600 times) and must be
+    measured before anything recursive walks it.  Decimal literals are replaced by
+    their exact ``Fraction`` here, so evaluation never sees a float.
+    """
+    stack: list[tuple[ast.expr, int]] = [(tree.body, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_AST_NODES:
+            _fail(
+                "WZ305",
+                f"the expression has more than {MAX_AST_NODES} parts",
+                where,
+                node,
+                hint="split it into derived facts",
+            )
+        if depth > MAX_NESTING_DEPTH:
+            _fail(
+                "WZ305",
+                f"the expression is nested more than {MAX_NESTING_DEPTH} levels deep",
+                where,
+                node,
+                hint="split it into derived facts, or sum a list: sum([a, b, c])",
+            )
+        kind = type(node)
+        if kind in _FORBIDDEN:
+            code, what, hint = _FORBIDDEN[kind]
+            _fail(code, f"{what} not allowed in expressions", where, node, hint=hint)
+        if not isinstance(node, _ALLOWED_NODES):
+            _fail("WZ309", f"{kind.__name__} is not supported", where, node)
+        if isinstance(node, ast.Constant):
+            _check_constant(node, text, where)
+        elif isinstance(node, ast.BinOp | ast.UnaryOp) and type(node.op) in _OPERATOR_HINTS:
+            symbol, hint = _OPERATOR_HINTS[type(node.op)]
+            _fail("WZ316", f"the operator {symbol!r} is not allowed", where, node, hint=hint)
+        elif isinstance(node, ast.List | ast.Tuple) and len(node.elts) > MAX_LIST_LITERAL_ITEMS:
+            _fail(
+                "WZ305",
+                f"the list literal has {len(node.elts)} items, more than {MAX_LIST_LITERAL_ITEMS}",
+                where,
+                node,
+            )
+        elif isinstance(node, ast.Call):
+            _check_call_shape(node, where)
+        children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+        stack.extend((c, depth + 1) for c in reversed(children))
+
+
+def _check_call_shape(node: ast.Call, where: _SourceMap) -> None:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        _fail(
+            "WZ303",
+            f"method calls are not allowed (.{func.attr}(...))",
+            where,
+            node,
+            hint="only whitelisted functions can be called, by plain name: " + ", ".join(FUNCTIONS),
+        )
+    if not isinstance(func, ast.Name):
+        _fail(
+            "WZ303",
+            "only whitelisted functions can be called, by plain name",
+            where,
+            node,
+            hint=", ".join(FUNCTIONS),
+        )
+    if func.id not in FUNCTIONS:
+        _fail(
+            "WZ303",
+            f"unknown function {func.id!r}",
+            where,
+            func,
+            hint=did_you_mean(func.id, FUNCTIONS) or "allowed: " + ", ".join(FUNCTIONS),
+        )
+    if node.keywords:
+        kw = node.keywords[0]
+        _fail(
+            "WZ308",
+            f"{func.id}() takes no keyword arguments",
+            where,
+            kw,
+            hint=FUNCTIONS[func.id].signature,
+        )
+
+
+# ------------------------------------------------------------ step 3: type checking
+
+_COMPARE_SYMBOLS: dict[type[ast.cmpop], str] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+
+
+def _incomparable(op: ast.cmpop, left: TypeInfo, right: TypeInfo) -> str | None:
+    """Why ``left op right`` is ill-typed (a hint), or ``None`` when it is fine."""
+    if isinstance(op, ast.In | ast.NotIn):
+        if (
+            left.kind in _SCALARS
+            and right.kind is Kind.LIST
+            and _unify_kind(left.kind, right.item) is not False
+        ):
+            return None
+        return "'in' tests membership in a list of the same kind, e.g. x in [1, 2]"
+    if left.kind in _NUMBERS and right.kind in _NUMBERS:
+        return None
+    equality = isinstance(op, ast.Eq | ast.NotEq)
+    if left.kind is right.kind and (left.kind in _ORDERED or (equality and left.kind is Kind.BOOL)):
+        return None
+    if left.kind is Kind.BOOL and right.kind is Kind.BOOL:
+        return "true and false are not ordered; use == or !="
+    return "compare numbers with numbers, dates with dates, text with text"
+
+
+class _TypeChecker:
+    """Infers the type of every node of a structurally checked tree.
+
+    ``strict`` collects the ``id`` of every nullable name that is used as an
+    operand: the evaluator raises WZ321 when such a name is ``None``.
+    Recursion is safe: the structure step bounded the depth.
+    """
+
+    def __init__(self, names: Mapping[str, TypeInfo], where: _SourceMap) -> None:
+        self.names = names
+        self.where = where
+        self.reads: set[str] = set()
+        self.strict: set[int] = set()
+
+    # -- helpers used by the function rules
+
+    def arity(self, call: ast.Call, spec: FunctionSpec, n: int) -> None:
+        if len(call.args) != n:
+            _fail(
+                "WZ307",
+                f"{spec.name}() takes {n} argument{'s' if n != 1 else ''}, got {len(call.args)}",
+                self.where,
+                call,
+                hint=spec.signature,
+            )
+
+    def wrong_arg(
+        self, call: ast.Call, spec: FunctionSpec, i: int, arg: ast.expr, want: str, got: TypeInfo
+    ) -> NoReturn:
+        _fail(
+            "WZ304",
+            f"argument {i + 1} of {spec.name}() must be {want}, got {got.describe()}",
+            self.where,
+            arg,
+            hint=spec.signature,
+        )
+
+    def scalar_arg(
+        self, call: ast.Call, spec: FunctionSpec, i: int, arg: ast.expr, kinds: frozenset[Kind]
+    ) -> TypeInfo:
+        t = self.check(arg, strict=True)
+        if t.kind not in kinds:
+            want = " or ".join(sorted(k.value for k in kinds))
+            self.wrong_arg(call, spec, i, arg, want, t)
+        return t
+
+    def list_arg(
+        self, call: ast.Call, spec: FunctionSpec, i: int, arg: ast.expr, param: str
+    ) -> TypeInfo:
+        t = self.check(arg, strict=True)
+        if not _LIST_PARAMS[param](t):
+            self.wrong_arg(call, spec, i, arg, "a " + param, t)
+        return t
+
+    # -- the walk
+
+    def check(self, node: ast.expr, *, strict: bool) -> TypeInfo:
+        """The type of ``node``.  ``strict``: the value is an operand and must not
+        be None (nullable names become strict, the None literal is refused)."""
+        if isinstance(node, ast.Constant):
+            return self._constant(node, strict)
+        if isinstance(node, ast.Name):
+            return self._name(node, strict)
+        if isinstance(node, ast.List | ast.Tuple):
+            return self._list(node)
+        if isinstance(node, ast.UnaryOp):
+            return self._unary(node)
+        if isinstance(node, ast.BinOp):
+            return self._binary(node)
+        if isinstance(node, ast.BoolOp):
+            for value in node.values:
+                self._want(value, Kind.BOOL, f"'{type(node.op).__name__.lower()}'")
+            return _T_BOOL
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.IfExp):
+            return self._ifexp(node, strict)
+        if isinstance(node, ast.Call):
+            assert isinstance(node.func, ast.Name)  # guaranteed by the structure step
+            spec = FUNCTIONS[node.func.id]
+            return spec.rule(self, node, spec)
+        # The structure step admits nothing else.
+        raise AssertionError(f"unchecked node {type(node).__name__}")  # pragma: no cover
+
+    def _want(self, node: ast.expr, kind: Kind, what: str) -> TypeInfo:
+        t = self.check(node, strict=True)
+        if t.kind is not kind:
+            _fail(
+                "WZ304",
+                f"{what} needs {kind.value} operands, got {t.describe()}",
+                self.where,
+                node,
+            )
+        return t
+
+    def _constant(self, node: ast.Constant, strict: bool) -> TypeInfo:
+        value = node.value
+        if value is None:
+            if strict:
+                _fail(
+                    "WZ304",
+                    "None cannot be used as a value here",
+                    self.where,
+                    node,
+                    hint="test for absence with 'x is None' / 'x is not None'",
+                )
+            return _T_NONE
+        if isinstance(value, bool):
+            return _T_BOOL
+        if isinstance(value, int):
+            return _T_INT
+        if isinstance(value, Fraction):
+            return _T_DECIMAL
+        return _T_STR
+
+    def _name(self, node: ast.Name, strict: bool) -> TypeInfo:
+        info = self.names.get(node.id)
+        if info is None:
+            if node.id in FUNCTIONS:
+                hint: str | None = f"{node.id!r} is a function; call it: {node.id}(...)"
+            else:
+                hint = did_you_mean(node.id, self.names)
+            _fail("WZ302", f"unknown name {node.id!r}", self.where, node, hint=hint)
+        self.reads.add(node.id)
+        if strict and info.nullable:
+            self.strict.add(id(node))
+            return replace(info, nullable=False)
+        return info
+
+    def _list(self, node: ast.List | ast.Tuple) -> TypeInfo:
+        item: Kind | None = None
+        for elt in node.elts:
+            t = self.check(elt, strict=True)
+            if t.kind not in _SCALARS:
+                _fail(
+                    "WZ304",
+                    f"list items must be single values, got {t.describe()}",
+                    self.where,
+                    elt,
+                )
+            unified = _unify_kind(item, t.kind)
+            if unified is False:
+                _fail(
+                    "WZ304",
+                    f"list items must all have one type, got {item} and {t.kind.value}",
+                    self.where,
+                    elt,
+                )
+            item = unified
+        return TypeInfo(Kind.LIST, item=item)
+
+    def _unary(self, node: ast.UnaryOp) -> TypeInfo:
+        if isinstance(node.op, ast.Not):
+            return self._want(node.operand, Kind.BOOL, "'not'")
+        t = self.check(node.operand, strict=True)
+        if t.kind not in _NUMBERS:
+            symbol = "-" if isinstance(node.op, ast.USub) else "+"
+            _fail(
+                "WZ304",
+                f"unary {symbol!r} needs a number, got {t.describe()}",
+                self.where,
+                node,
+            )
+        return t
+
+    def _binary(self, node: ast.BinOp) -> TypeInfo:
+        symbol = _ARITHMETIC[type(node.op)]
+        left = self.check(node.left, strict=True)
+        right = self.check(node.right, strict=True)
+        if left.kind in _NUMBERS and right.kind in _NUMBERS:
+            if isinstance(node.op, ast.Div):
+                return _T_DECIMAL
+            if isinstance(node.op, ast.FloorDiv):
+                return _T_INT
+            return TypeInfo(_number_kind(left.kind, right.kind))
+        kinds = {left.kind, right.kind}
+        if symbol == "*" and kinds & {Kind.STR, Kind.LIST}:
+            hint = "repeating text or lists is not allowed"
+        elif kinds & _DATE_LIKE:
+            hint = "use add_days(d, n), days_between(a, b) or working_days_between(a, b)"
+        else:
+            hint = "arithmetic works on int and decimal only"
+        _fail(
+            "WZ304",
+            f"{symbol!r} needs numbers, got {left.describe()} and {right.describe()}",
+            self.where,
+            node,
+            hint=hint,
+        )
+
+    def _compare(self, node: ast.Compare) -> TypeInfo:
+        if any(isinstance(op, ast.Is | ast.IsNot) for op in node.ops):
+            return self._is_none(node)
+        left_node = node.left
+        left = self.check(left_node, strict=True)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self.check(right_node, strict=True)
+            hint = _incomparable(op, left, right)
+            if hint is not None:
+                _fail(
+                    "WZ304",
+                    f"cannot compare {left.describe()} {_COMPARE_SYMBOLS[type(op)]} "
+                    f"{right.describe()}",
+                    self.where,
+                    left_node,
+                    hint=hint,
+                )
+            left_node, left = right_node, right
+        return _T_BOOL
+
+    def _is_none(self, node: ast.Compare) -> TypeInfo:
+        """``name is None`` / ``name is not None``: the one place None is read."""
+        hint = "write 'x is None' or 'x is not None' with a nullable name x"
+        if len(node.ops) != 1:
+            _fail("WZ304", "'is' cannot be chained", self.where, node, hint=hint)
+        right = node.comparators[0]
+        if not (isinstance(right, ast.Constant) and right.value is None):
+            _fail(
+                "WZ304",
+                "'is' only compares with None; use '==' for values",
+                self.where,
+                right,
+                hint=hint,
+            )
+        if not isinstance(node.left, ast.Name):
+            _fail("WZ304", "only a name can be tested against None", self.where, node.left, hint)
+        t = self.check(node.left, strict=False)
+        if not t.nullable:
+            _fail(
+                "WZ304",
+                f"{node.left.id!r} is {t.describe()} and never None",
+                self.where,
+                node.left,
+                hint="drop the test, or declare the fact nullable",
+            )
+        return _T_BOOL
+
+    def _ifexp(self, node: ast.IfExp, strict: bool) -> TypeInfo:
+        self._want(node.test, Kind.BOOL, "the condition of 'if'")
+        body = self.check(node.body, strict=strict)
+        orelse = self.check(node.orelse, strict=strict)
+        t = _unify(body, orelse)
+        if t is None:
+            _fail(
+                "WZ304",
+                f"the two branches differ: {body.describe()} and {orelse.describe()}",
+                self.where,
+                node,
+                hint="both branches of 'a if c else b' must have the same type",
+            )
+        return t
+
+
+def _expected(expect: Kind | Literal["number"]) -> str:
+    return "int or decimal" if expect == "number" else Kind(expect).value
+
+
+def _fits(t: TypeInfo, expect: Kind | Literal["number"]) -> bool:
+    if expect == "number":
+        return t.kind in _NUMBERS
+    if expect is Kind.DECIMAL:
+        return t.kind in _NUMBERS  # an int is an exact decimal
+    return t.kind is expect
+
+
+# ------------------------------------------------------------------------ evaluation
+
+
+@dataclass(frozen=True)
+class _Program:
+    """What the evaluator needs: the proven tree and how to read the environment."""
+
+    body: ast.expr
+    where: _SourceMap
+    strict: frozenset[int]
+    reads: tuple[tuple[str, TypeInfo], ...]
+
+
+def _div(a: int | Fraction, b: int | Fraction) -> Fraction:
+    if b == 0:
+        raise _RuntimeFailure("WZ320", "division by zero")
+    return Fraction(a) / b
+
+
+def _floordiv(a: int | Fraction, b: int | Fraction) -> int:
+    if b == 0:
+        raise _RuntimeFailure("WZ320", "division by zero")
+    return int(a // b)
+
+
+def _contains(item: object, items: Sequence[object]) -> bool:
+    return item in items
+
+
+def _not_contains(item: object, items: Sequence[object]) -> bool:
+    return item not in items
+
+
+def _is(a: object, b: object) -> bool:
+    return a is b
+
+
+def _is_not(a: object, b: object) -> bool:
+    return a is not b
+
+
+# Only the operators the whitelist admits; no Pow, Mod or bit operators at all.
+_OPERATORS: dict[type[ast.AST], Callable[..., object]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: _div,
+    ast.FloorDiv: _floordiv,
+    ast.USub: lambda a: -a,
+    ast.UAdd: lambda a: +a,
+    ast.Not: lambda a: not a,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.In: _contains,
+    ast.NotIn: _not_contains,
+    ast.Is: _is,
+    ast.IsNot: _is_not,
+}
+
+
+class _Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is untyped
+    """simpleeval restricted to the whitelist, with offsets on runtime errors.
+
+    One instance per thread (see :func:`_evaluator`): building one costs more than
+    evaluating a typical expression, and the instance holds per-call state.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            operators=dict(_OPERATORS),
+            functions={name: spec.impl for name, spec in FUNCTIONS.items()},
+            names={},
+        )
+        # Only handlers for whitelisted nodes: anything else fails in simpleeval
+        # too, should a tree ever bypass the checks.
+        self.nodes = {
+            ast.Constant: self._eval_constant,
+            ast.Name: self._eval_name,
+            ast.List: self._eval_list,
+            ast.Tuple: self._eval_list,
+            ast.UnaryOp: self._eval_unaryop,
+            ast.BinOp: self._eval_binop,
+            ast.BoolOp: self._eval_boolop,
+            ast.Compare: self._eval_compare,
+            ast.IfExp: self._eval_ifexp,
+            ast.Call: self._eval_call,
+        }
+        self.program: _Program | None = None
+
+    def run(self, program: _Program, source: str, env: Mapping[str, object]) -> object:
+        self.program, self.names = program, env
+        try:
+            return self.eval(source, previously_parsed=program.body)
+        finally:
+            self.program, self.names = None, {}
+
+    def _located(self, node: ast.AST, failure: _RuntimeFailure) -> ExpressionError:
+        assert self.program is not None
+        return ExpressionError(
+            failure.code, failure.message, offset=self.program.where.of(node), hint=failure.hint
+        )
+
+    def _eval_name(self, node: ast.Name) -> object:
+        assert self.program is not None
+        value = self.names[node.id]
+        if value is None and id(node) in self.program.strict:
+            raise ExpressionError(
+                "WZ321",
+                f"{node.id!r} is None",
+                offset=self.program.where.of(node),
+                hint=f"guard it: {node.id} is not None and ...",
+            )
+        return value
+
+    def _eval_list(self, node: ast.List | ast.Tuple) -> list[object]:
+        return [self._eval(elt) for elt in node.elts]
+
+    def _eval_binop(self, node: ast.BinOp) -> object:
+        try:
+            return super()._eval_binop(node)
+        except _RuntimeFailure as failure:
+            assert self.program is not None
+            segment = ast.get_source_segment(self.program.where.text, node.right)
+            failure.message += f": {segment!r} is 0"
+            raise self._located(node, failure) from None
+
+    def _eval_call(self, node: ast.Call) -> object:
+        try:
+            return super()._eval_call(node)
+        except _RuntimeFailure as failure:
+            raise self._located(node, failure) from None
+
+
+_local = threading.local()
+
+
+def _evaluator() -> _Evaluator:
+    """This thread's evaluator (simpleeval keeps per-call state on the instance)."""
+    ev: _Evaluator | None = getattr(_local, "evaluator", None)
+    if ev is None:
+        ev = _local.evaluator = _Evaluator()
+    return ev
+
+
+def _conforms(value: object, kind: Kind | None) -> bool:
+    """Whether a non-None runtime value has the representation of ``kind``."""
+    if kind is Kind.BOOL:
+        return isinstance(value, bool)
+    if kind is Kind.INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is Kind.DECIMAL:
+        return isinstance(value, Fraction | int) and not isinstance(value, bool)
+    if kind is Kind.DATE:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if kind is Kind.DATETIME:
+        return isinstance(value, datetime)
+    if kind is Kind.STR:
+        return isinstance(value, str)
+    if kind is None:  # list of unknown items: any scalar
+        return any(_conforms(value, k) for k in _SCALARS)
+    return False
+
+
+def _value_fits(value: object, info: TypeInfo) -> bool:
+    if value is None:
+        return info.nullable or info.kind is Kind.NONE
+    if info.kind is Kind.LIST:
+        return isinstance(value, list | tuple) and all(_conforms(x, info.item) for x in value)
+    if info.kind is Kind.RECORDS:
+        fields = (info.fields or {}).items()
+        return isinstance(value, list | tuple) and all(
+            isinstance(row, Mapping)
+            and all(name in row and _conforms(row[name], kind) for name, kind in fields)
+            for row in value
+        )
+    return _conforms(value, info.kind)
+
+
+def _runtime_type(value: object) -> str:
+    name = type(value).__name__
+    if isinstance(value, bool | int | float | str | date | Fraction):
+        return f"{name} {str(value)[:40]!r}"
+    return name
+
+
+def _normalise(value: object, t: TypeInfo) -> object:
+    """Give the result the representation of its static type (int -> Fraction)."""
+    if t.kind is Kind.DECIMAL and type(value) is int:
+        return Fraction(value)
+    if t.kind is Kind.LIST and t.item is Kind.DECIMAL and isinstance(value, list):
+        return [Fraction(x) if type(x) is int else x for x in value]
+    return value
+
+
+@dataclass(frozen=True)
+class CompiledExpression:
+    """An expression that passed every load-time check, ready to evaluate.
+
+    ``type`` is its static result type, ``names`` the declared names it reads.
+    """
+
+    source: str
+    type: TypeInfo
+    names: frozenset[str]
+    _program: _Program = field(repr=False, compare=False)
+
+    def evaluate(self, env: Mapping[str, object]) -> object:
+        """The value of the expression for ``env`` (declared name -> value).
+
+        Values use wzeval's runtime representation: bool, int, Fraction (never
+        float), date, datetime, str, list, list of dicts, None where nullable.
+        Raises only :class:`~wzeval.errors.ExpressionError` (WZ32x) or
+        :class:`~wzeval.errors.CalendarError`.
+        """
+        program = self._program
+        for name, info in program.reads:
+            try:
+                value = env[name]
+            except KeyError:
+                raise ExpressionError(
+                    "WZ324",
+                    f"no value for {name!r}",
+                    hint=f"the expression reads {', '.join(sorted(self.names))}",
+                ) from None
+            if not _value_fits(value, info):
+                raise ExpressionError(
+                    "WZ325",
+                    f"{name!r} must be {info.describe()}, got {_runtime_type(value)}",
+                    hint="decimals are fractions.Fraction, never float",
+                )
+        try:
+            result = _evaluator().run(program, self.source, env)
+        except WzevalError:
+            raise
+        except Exception as exc:  # the promise: nothing but wzeval errors escape
+            raise ExpressionError(
+                "WZ329",
+                f"evaluation failed: {type(exc).__name__}: {exc}",
+                hint="this is a wzeval bug; please report the expression",
+            ) from exc
+        return _normalise(result, self.type)
+
+
+def compile_expression(
+    source: str,
+    names: Mapping[str, TypeInfo],
+    *,
+    expect: Kind | Literal["number"] | None = None,
+) -> CompiledExpression:
+    """Parse, check and type an expression once; raise ExpressionError if it fails.
+
+    ``names`` declares what the expression may read, with types.  ``expect`` says
+    what the result must be: ``Kind.BOOL`` for a condition, ``Kind.INT`` for a
+    count, ``"number"`` for int or decimal, ``Kind.DECIMAL`` accepts ints too (the
+    result is then a decimal), any other kind must match exactly.  With ``expect``
+    the result is never None; without it, a nullable name may be the result.
+    Error offsets are 0-based character indexes into ``source``.
+    """
+    if not isinstance(source, str):
+        raise ExpressionError("WZ301", f"an expression must be text, got {type(source).__name__}")
+    tree, where = _parse(source)
+    text = source[where.lead :]
+    _check_structure(tree, text, where)
+    checker = _TypeChecker(names, where)
+    t = checker.check(tree.body, strict=expect is not None)
+    if expect is not None:
+        if not _fits(t, expect):
+            _fail(
+                "WZ304",
+                f"expected {_expected(expect)}, got {t.describe()}",
+                where,
+                tree.body,
+                hint=_EXPECT_HINTS.get(str(expect)),
+            )
+        if expect is Kind.DECIMAL:
+            t = _T_DECIMAL
+    program = _Program(
+        body=tree.body,
+        where=where,
+        strict=frozenset(checker.strict),
+        reads=tuple((name, names[name]) for name in sorted(checker.reads)),
+    )
+    return CompiledExpression(
+        source=source, type=t, names=frozenset(checker.reads), _program=program
+    )
+
+
+_EXPECT_HINTS: dict[str, str] = {
+    "bool": "a condition must be true or false, e.g. n >= 3",
+    "int": "a count must be a whole number; use // or len(), count(), count_where()",
+    "number": "a number is an int or a decimal",
+    "decimal": "a number is an int or a decimal",
+}

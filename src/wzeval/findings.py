@@ -1,0 +1,462 @@
+"""Findings: what an evaluator observed about one department, checked against a rulebook.
+
+A findings document names the rulebook, the department, the monitoring date
+(监测时间点) and the assessors, then gives facts per indicator.  A fact is a bare
+value or ``{value, evidence, note}``; evidence is what lets a department
+contest a score.
+
+Checking reports every problem at once, each with ``file:line:col``: unknown
+indicator or fact (with "did you mean"), missing fact, wrong type, value out of
+range, unknown department.  Values are converted to the runtime forms the
+expressions use (decimals become :class:`fractions.Fraction`, ISO strings from
+JSON become dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from wzeval.calendar import covered_years
+from wzeval.checks import CompiledIndicator, CompiledRulebook
+from wzeval.errors import WzevalError
+from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
+from wzeval.loader import Document, load_document
+from wzeval.models import Fact
+
+__all__ = ["FactRecord", "Findings", "check_findings", "is_findings_document"]
+
+FINDINGS_FORMAT = "findings/1"
+_HEADER_KEYS = ("wzeval", "rulebook", "department", "monitoring_date", "assessors", "indicators",
+                "notes")
+_FACT_KEYS = ("value", "evidence", "note")
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """One recorded fact: its runtime value, its evidence and where it was written."""
+
+    value: object
+    evidence: tuple[str, ...] = ()
+    note: str | None = None
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A checked findings document, ready to evaluate."""
+
+    file: str
+    rulebook_id: str
+    department: str
+    department_id: str
+    monitoring_date: date
+    assessors: tuple[str, ...]
+    facts: dict[str, dict[str, FactRecord]]
+    catalogs: tuple[str, ...] = ()
+    notes: str | None = None
+    issues: tuple[Issue, ...] = field(default=(), compare=False)
+    positions: dict[str, Position] = field(default_factory=dict, compare=False)
+
+
+def is_findings_document(data: object) -> bool:
+    """Tell findings from rulebooks by content (``wzeval: findings/1`` or its header keys)."""
+    if not isinstance(data, Mapping):
+        return False
+    tag = data.get("wzeval")
+    if isinstance(tag, str):
+        return tag.startswith("findings")
+    return "department" in data and "indicators" in data
+
+
+class _FindingsChecker:
+    def __init__(self, doc: Document, crb: CompiledRulebook, partial: bool) -> None:
+        self.doc = doc
+        self.crb = crb
+        self.partial = partial
+        self.issues: list[Issue] = []
+
+    def issue(
+        self,
+        code: str,
+        message: str,
+        path: tuple[PathPart, ...],
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        self.issues.append(
+            Issue(
+                code,
+                message,
+                path=path,
+                position=self.doc.position(path, key=key),
+                hint=hint,
+                severity=severity,
+            )
+        )
+
+    def run(self) -> Findings | None:
+        data = self.doc.data
+        if not isinstance(data, Mapping):
+            self.issue("WZ401", "a findings document must be a mapping", (),
+                       hint="start with 'wzeval: findings/1'")
+            return None
+        for k in data:
+            if k not in _HEADER_KEYS:
+                self.issue("WZ401", f"unknown key {k!r} in the findings header", (k,),
+                           hint=did_you_mean(str(k), _HEADER_KEYS), key=True)
+        tag = data.get("wzeval")
+        if tag is not None and tag != FINDINGS_FORMAT:
+            self.issue("WZ401", f"unknown findings format {tag!r}", ("wzeval",),
+                       hint=f"write wzeval: {FINDINGS_FORMAT}")
+        rb = self.crb.rulebook
+        rid = data.get("rulebook")
+        if rid is not None and rid != rb.id:
+            self.issue("WZ408", f"findings are for rulebook {rid!r}, not {rb.id!r}",
+                       ("rulebook",), hint="score them with the rulebook they name")
+        dept_raw = data.get("department")
+        department = department_id = ""
+        if not isinstance(dept_raw, str) or not dept_raw.strip():
+            self.issue("WZ407", "the department is missing", ("department",) if
+                       "department" in data else (), hint="write department: <name in the rulebook>")
+        else:
+            canonical = self.crb.departments.get(dept_raw.strip())
+            if canonical is None:
+                names = [d.name for d in rb.departments]
+                self.issue("WZ407", f"unknown department {dept_raw!r}", ("department",),
+                           hint=did_you_mean(dept_raw, names)
+                           or "use a name from the rulebook's departments list")
+            else:
+                department = canonical
+                department_id = self.crb.department_ids[canonical]
+        mdate = self.date_value(data.get("monitoring_date"), ("monitoring_date",),
+                                "monitoring_date")
+        assessors_raw = data.get("assessors", [])
+        assessors: tuple[str, ...] = ()
+        if isinstance(assessors_raw, str):
+            assessors = (assessors_raw,)
+        elif isinstance(assessors_raw, list) and all(isinstance(a, str) for a in assessors_raw):
+            assessors = tuple(assessors_raw)
+        else:
+            self.issue("WZ405", "assessors must be a list of names", ("assessors",))
+        notes = data.get("notes")
+        indicators = data.get("indicators")
+        facts: dict[str, dict[str, FactRecord]] = {}
+        if indicators is None:
+            indicators = {}
+            if not self.partial:
+                self.issue("WZ404", "no indicators recorded", (),
+                           hint="add indicators: with the facts of each indicator")
+        if not isinstance(indicators, Mapping):
+            self.issue("WZ405", "indicators must be a mapping of indicator id to facts",
+                       ("indicators",))
+            indicators = {}
+        by_id = self.crb.by_id
+        name_to_id = {c.indicator.name: c.indicator.id for c in self.crb.indicators}
+        for ind_key, body in indicators.items():
+            path: tuple[PathPart, ...] = ("indicators", ind_key)
+            cind = by_id.get(ind_key) or by_id.get(name_to_id.get(ind_key, ""))
+            if cind is None:
+                self.issue("WZ402", f"unknown indicator {ind_key!r}", path,
+                           hint=did_you_mean(str(ind_key), list(by_id) + list(name_to_id)),
+                           key=True)
+                continue
+            facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
+        catalogs = self.crb.catalogs_of.get(department_id, ())
+        if mdate is None or not department:
+            return None
+        self.check_required(facts, department, catalogs, mdate, indicators)
+        if any(i.severity is Severity.ERROR for i in self.issues):
+            return None
+        return Findings(
+            file=self.doc.file,
+            rulebook_id=rb.id,
+            department=department,
+            department_id=department_id,
+            monitoring_date=mdate,
+            assessors=assessors,
+            facts=facts,
+            catalogs=catalogs,
+            notes=notes if isinstance(notes, str) else None,
+            issues=tuple(self.issues),
+        )
+
+    def check_required(
+        self,
+        facts: dict[str, dict[str, FactRecord]],
+        department: str,
+        catalogs: tuple[str, ...],
+        mdate: date,
+        raw: Mapping[str, Any],
+    ) -> None:
+        """Report missing facts of every indicator that applies (unless partial)."""
+        from wzeval.engine import applicability
+
+        for cind in self.crb.indicators:
+            ind = cind.indicator
+            given = facts.get(ind.id, {})
+            applies, missing_for_applies = applicability(
+                cind, given, department, catalogs, mdate
+            )
+            missing = missing_for_applies if applies is None else (
+                [f.id for f in ind.facts if f.id not in given] if applies else []
+            )
+            if not missing or self.partial:
+                continue
+            path: tuple[PathPart, ...] = ("indicators", ind.id) if ind.id in raw else (
+                ("indicators",) if raw else ()
+            )
+            for fid in missing:
+                fact = next(f for f in ind.facts if f.id == fid)
+                self.issue(
+                    "WZ404",
+                    f"missing fact {ind.id}.{fid} ({ind.name}: {fact.ask})",
+                    path,
+                    hint="record it, or score with --partial to leave the indicator unassessed",
+                )
+
+    def indicator_facts(
+        self, cind: CompiledIndicator, body: object, path: tuple[PathPart, ...]
+    ) -> dict[str, FactRecord]:
+        out: dict[str, FactRecord] = {}
+        if body is None:
+            return out
+        if not isinstance(body, Mapping):
+            self.issue("WZ405", f"facts of {cind.indicator.id!r} must be a mapping", path)
+            return out
+        decl = {f.id: f for f in cind.indicator.facts}
+        derived = {d.id for d in cind.indicator.derived}
+        for fid, raw in body.items():
+            fpath = (*path, fid)
+            fact = decl.get(fid)
+            if fact is None:
+                hint = did_you_mean(str(fid), decl)
+                if fid in derived:
+                    hint = f"{fid!r} is derived by the rulebook; record the facts it is computed from"
+                self.issue("WZ403", f"unknown fact {fid!r} for indicator {cind.indicator.id!r}",
+                           fpath, hint=hint, key=True)
+                continue
+            value, evidence, note, vpath = raw, (), None, fpath
+            if isinstance(raw, Mapping) and "value" in raw and fact.type != "records":
+                for k in raw:
+                    if k not in _FACT_KEYS:
+                        self.issue("WZ405", f"unknown key {k!r} in a fact", (*fpath, k),
+                                   hint="a fact is a value or {value, evidence, note}", key=True)
+                value = raw.get("value")
+                vpath = (*fpath, "value")
+                ev = raw.get("evidence")
+                if isinstance(ev, str):
+                    evidence = (ev,)
+                elif isinstance(ev, list) and all(isinstance(e, str) for e in ev):
+                    evidence = tuple(ev)
+                elif ev is not None:
+                    self.issue("WZ405", "evidence must be text or a list of texts",
+                               (*fpath, "evidence"))
+                n = raw.get("note")
+                note = n if isinstance(n, str) else None
+            ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
+            if ok:
+                out[fid] = FactRecord(conv, evidence, note, self.doc.position(vpath))
+        return out
+
+    # ------------------------------------------------------------------ values
+
+    def date_value(self, value: object, path: tuple[PathPart, ...], what: str) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                self.issue("WZ405", f"{what}: {value!r} is not a real date", path,
+                           hint="write YYYY-MM-DD, e.g. 2023-11-15")
+                return None
+        if value is None and what == "monitoring_date" and path[-1] not in self.doc.data:
+            self.issue("WZ404", "monitoring_date (监测时间点) is missing", (),
+                       hint="add monitoring_date: YYYY-MM-DD")
+            return None
+        self.issue("WZ405", f"{what} must be a date (got {_typename(value)})", path,
+                   hint="write YYYY-MM-DD")
+        return None
+
+    def convert(
+        self,
+        fact: Fact,
+        value: object,
+        path: tuple[PathPart, ...],
+        cind: CompiledIndicator,
+        calendar: bool,
+    ) -> tuple[bool, object]:
+        name = f"{cind.indicator.id}.{fact.id}"
+        if value is None:
+            if fact.nullable:
+                return True, None
+            self.issue("WZ405", f"{name} needs a value ({fact.type})", path,
+                       hint="this fact may not be empty")
+            return False, None
+        if fact.type == "list":
+            if not isinstance(value, list):
+                self.issue("WZ405", f"{name} must be a list of {fact.of}", path)
+                return False, None
+            out = []
+            ok = True
+            for i, v in enumerate(value):
+                good, conv = self.scalar(fact, fact.of or "str", v, (*path, i), name, calendar)
+                ok = ok and good
+                out.append(conv)
+            return ok, out
+        if fact.type == "records":
+            if not isinstance(value, list):
+                self.issue("WZ405", f"{name} must be a list of records", path)
+                return False, None
+            fields = fact.fields or {}
+            records = []
+            ok = True
+            for i, rec in enumerate(value):
+                rpath = (*path, i)
+                if not isinstance(rec, Mapping):
+                    self.issue("WZ405", f"{name}[{i}] must be a mapping of {', '.join(fields)}",
+                               rpath)
+                    ok = False
+                    continue
+                conv_rec: dict[str, object] = {}
+                for k in rec:
+                    if k not in fields:
+                        self.issue("WZ403", f"unknown field {k!r} in {name}", (*rpath, k),
+                                   hint=did_you_mean(str(k), fields), key=True)
+                        ok = False
+                for fname, ftype in fields.items():
+                    if fname not in rec:
+                        self.issue("WZ404", f"{name}[{i}] misses field {fname!r}", rpath)
+                        ok = False
+                        continue
+                    sub = Fact(id=fname, type=ftype, ask=fact.ask)
+                    good, conv = self.scalar(sub, ftype, rec[fname], (*rpath, fname), name, calendar)
+                    ok = ok and good
+                    conv_rec[fname] = conv
+                records.append(conv_rec)
+            return ok, records
+        return self.scalar(fact, fact.type, value, path, name, calendar)
+
+    def scalar(
+        self,
+        fact: Fact,
+        kind: str,
+        value: object,
+        path: tuple[PathPart, ...],
+        name: str,
+        calendar: bool,
+    ) -> tuple[bool, object]:
+        """Check and convert one scalar; ``calendar`` marks dates read by working-day functions."""
+
+        def wrong(expected: str, hint: str | None = None) -> tuple[bool, object]:
+            if hint is None and isinstance(value, str) and value.lower() in (
+                "yes", "no", "on", "off", "是", "否", "有", "无"
+            ):
+                hint = "write true or false (unquoted) for a yes/no answer"
+            self.issue("WZ405", f"{name} must be {expected} (got {_typename(value)} {value!r})",
+                       path, hint=hint)
+            return False, None
+
+        if kind == "bool":
+            return (True, value) if isinstance(value, bool) else wrong("true or false")
+        if kind == "str":
+            return (True, value) if isinstance(value, str) else wrong("text")
+        if kind == "enum":
+            opts = fact.options or []
+            if isinstance(value, str) and value in opts:
+                return True, value
+            return wrong(
+                "one of " + ", ".join(opts),
+                did_you_mean(str(value), opts) or f"choose one of: {', '.join(opts)}",
+            )
+        if kind in ("int", "decimal"):
+            if isinstance(value, bool) or not isinstance(value, int | Decimal):
+                return wrong("a whole number" if kind == "int" else "a number")
+            if isinstance(value, Decimal) and not value.is_finite():
+                return wrong("a finite number")
+            if kind == "int" and isinstance(value, Decimal):
+                return wrong("a whole number", "counts are whole numbers like 3")
+            num: Fraction = Fraction(value) if isinstance(value, Decimal) else Fraction(value)
+            if fact.min is not None and num < Fraction(fact.min):
+                self.issue("WZ406", f"{name} is {value}, below the minimum {fact.min}", path)
+                return False, None
+            if fact.max is not None and num > Fraction(fact.max):
+                self.issue("WZ406", f"{name} is {value}, above the maximum {fact.max}", path)
+                return False, None
+            return True, (int(value) if kind == "int" else num)
+        if kind in ("date", "datetime"):
+            conv: date | None
+            if kind == "datetime" and isinstance(value, datetime):
+                conv = value
+            elif kind == "date" and isinstance(value, date) and not isinstance(value, datetime):
+                conv = value
+            elif isinstance(value, str):
+                try:
+                    conv = (
+                        datetime.fromisoformat(value.strip())
+                        if kind == "datetime"
+                        else date.fromisoformat(value.strip())
+                    )
+                except ValueError:
+                    return wrong(f"a real {kind}", "write YYYY-MM-DD (and HH:MM for a datetime)")
+            elif kind == "datetime" and isinstance(value, date):
+                conv = datetime(value.year, value.month, value.day)
+            else:
+                return wrong(f"a {kind}", "write YYYY-MM-DD")
+            if calendar:
+                years = covered_years()
+                if conv.year not in years:
+                    self.issue(
+                        "WZ411",
+                        f"{name} is {conv.isoformat()}, outside the working-day calendar "
+                        f"({years.start}–{years.stop - 1})",
+                        path,
+                        hint="working days are counted on the official calendar; upgrade "
+                        "chinesecalendar or check the year",
+                    )
+                    return False, None
+            return True, conv
+        raise WzevalError(f"unknown fact type {kind!r}")  # pragma: no cover - models forbid it
+
+
+def _typename(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "a number",
+        Decimal: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        date: "a date",
+        datetime: "a datetime",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
+
+
+def check_findings(
+    source: Document | str | Path,
+    rulebook: CompiledRulebook,
+    *,
+    partial: bool = False,
+) -> tuple[Findings | None, list[Issue]]:
+    """Check a findings document against a compiled rulebook; return it and every issue."""
+    doc = source if isinstance(source, Document) else load_document(source)
+    issues = list(doc.issues)
+    if doc.data is None:
+        return None, issues
+    checker = _FindingsChecker(doc, rulebook, partial)
+    findings = checker.run()
+    issues.extend(checker.issues)
+    if any(i.severity is Severity.ERROR for i in issues):
+        return None, issues
+    return findings, issues

@@ -1,0 +1,242 @@
+"""The score report: what each indicator earned and why, as typed data.
+
+Figures are exact :class:`fractions.Fraction` values inside (R9).  In JSON a
+figure is a string: the exact decimal when it has one (``"1.5"``), else the
+exact fraction (``"4/3"``), so the report round-trips without loss; renderers
+round once, when a figure is shown (:func:`display`, 2 places, half up).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+__all__ = [
+    "CategoryResult",
+    "DeductionResult",
+    "FactRead",
+    "IndicatorResult",
+    "ItemResult",
+    "NotAssessed",
+    "ScoreReport",
+    "VetoResult",
+    "display",
+    "exact_text",
+]
+
+
+def exact_text(value: Fraction) -> str:
+    """The exact value as text: a terminating decimal (``"1.5"``) or a fraction (``"4/3"``)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d = value.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        dec = Decimal(value.numerator) / Decimal(value.denominator)
+        return f"{dec.normalize():f}"
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _parse_score(value: object) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    if isinstance(value, str):
+        return Fraction(value.strip())
+    raise ValueError(f"a score must be an exact number as text (got {value!r})")
+
+
+def display(value: Fraction, places: int = 2) -> str:
+    """Round once for people: ``places`` decimals, half up (R9)."""
+    q = Decimal(1).scaleb(-places)
+    dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        q, rounding=ROUND_HALF_UP
+    ) if value.denominator != 1 else Decimal(value.numerator).quantize(q)
+    if dec == 0:
+        dec = abs(dec)
+    return f"{dec:f}"
+
+
+Score = Annotated[
+    Fraction,
+    BeforeValidator(_parse_score),
+    PlainSerializer(exact_text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?\d+(\.\d+)?(/\d+)?$",
+            "description": "an exact number: a decimal or a fraction like '4/3'",
+        }
+    ),
+]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FactRead(_Result):
+    """A fact the indicator read, with its evidence (JSON-ready value)."""
+
+    id: str
+    value: object = Field(json_schema_extra={"description": "the recorded value"})
+    evidence: list[str] = Field(default_factory=list)
+    note: str | None = None
+    derived: bool = False
+    at: str | None = Field(None, description="file:line:col of the recorded value")
+
+
+class VetoResult(_Result):
+    """A veto and whether it fired."""
+
+    id: str
+    label: str | None = None
+    fired: bool
+    source: str | None = None
+    ruling: str | None = None
+    at: str | None = None
+
+
+class DeductionResult(_Result):
+    """A per-occurrence deduction: how many, how much each, the cap, what it took."""
+
+    id: str
+    label: str | None = None
+    count: int
+    each: Score
+    cap: Score | None = None
+    amount: Score = Field(description="fraction of the weight deducted, after the cap")
+    points: Score = Field(description="points deducted")
+    capped: bool
+    source: str | None = None
+    ruling: str | None = None
+    at: str | None = None
+
+
+class ItemResult(_Result):
+    """One percentage sub-item: share, credit earned and the reason."""
+
+    id: str
+    title: str | None = None
+    rule: str
+    share: Score = Field(description="the item's share of the weight")
+    credit: Score = Field(description="the share earned, as a fraction of the weight")
+    points: Score
+    max_points: Score
+    assessed: bool = True
+    vetoed: bool = False
+    reason: str
+    vetoes: list[VetoResult] = Field(default_factory=list)
+    deductions: list[DeductionResult] = Field(default_factory=list)
+    source: str | None = None
+    ruling: str | None = None
+    at: str | None = None
+
+
+class IndicatorResult(_Result):
+    """What one indicator earned and why."""
+
+    id: str
+    name: str
+    category: str
+    category_id: str
+    group: str | None = None
+    kind: Literal["base", "bonus", "penalty"]
+    weight: Score
+    weight_source: str
+    applicable: bool
+    assessed: bool
+    vetoed: bool
+    points: Score
+    max_points: Score = Field(description="the weight when applicable, else 0")
+    items: list[ItemResult] = Field(default_factory=list)
+    vetoes: list[VetoResult] = Field(default_factory=list)
+    deductions: list[DeductionResult] = Field(default_factory=list)
+    facts: list[FactRead] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list, description="facts not recorded")
+    reasons: list[str] = Field(default_factory=list, description="why points were lost")
+    applies_note: str | None = None
+    at: str | None = Field(None, description="file:line of the indicator in the rulebook")
+
+
+class CategoryResult(_Result):
+    """A level-1 category's total."""
+
+    id: str
+    name: str
+    kind: Literal["base", "bonus", "penalty"]
+    weight: Score
+    applicable_weight: Score
+    points: Score
+
+
+class NotAssessed(_Result):
+    """An indicator (or item) that could not be assessed, and what was missing."""
+
+    indicator: str
+    name: str
+    item: str | None = None
+    missing: list[str] = Field(default_factory=list)
+    reason: str
+
+
+class RulebookRef(_Result):
+    """Which rulebook produced the report."""
+
+    id: str
+    title: str
+    year: int
+    file: str | None = None
+
+
+class ScoreReport(_Result):
+    """The whole score sheet of one department.
+
+    ``base_raw`` is the sum of the base indicators' points; ``base`` is it rescaled
+    to 100 over the applicable weights (R7); ``total = base + bonus + penalty``.
+    """
+
+    wzeval: Literal["report/1"] = "report/1"
+    rulebook: RulebookRef
+    department: str
+    department_id: str
+    monitoring_date: date
+    assessors: list[str] = Field(default_factory=list)
+    findings_file: str | None = None
+    complete: bool
+    base_raw: Score
+    base_possible: Score = Field(description="sum of the weights of applicable base indicators")
+    base: Score
+    bonus: Score
+    penalty: Score
+    total: Score
+    places: int = 2
+    categories: list[CategoryResult]
+    indicators: list[IndicatorResult]
+    not_assessed: list[NotAssessed] = Field(default_factory=list)
+
+    def indicator(self, ident: str) -> IndicatorResult:
+        """The result of one indicator, by id or Chinese name."""
+        for r in self.indicators:
+            if ident in (r.id, r.name):
+                return r
+        raise KeyError(ident)
+
+    def to_json(self) -> str:
+        """Deterministic JSON (same report → byte-identical text)."""
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> ScoreReport:
+        """Read a report written by :meth:`to_json`, exactly."""
+        return cls.model_validate_json(text)
