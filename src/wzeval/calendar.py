@@ -87,7 +87,7 @@ class _Year:
         return d.toordinal() - self.first
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _year(year: int) -> _Year:
     """Build (once per year, then cached) the tables of a covered year."""
     if year not in covered_years():
@@ -169,7 +169,7 @@ def add_working_days(d: date, n: int) -> date:
         year += 1
         if year not in covered_years():
             raise CalendarError(
-                f"the {n}th working day after {d.isoformat()} lies beyond the "
+                f"{n} working days after {d.isoformat()} is beyond the "
                 f"working-day calendar ({_range_text()})"
             )
         table = _year(year)

@@ -433,10 +433,20 @@ def _indicator(
                         indicator=ind.id, name=ind.name, item=ci.item.id, reason=str(exc)
                     )
                 )
-        vetoes = [_veto(v, env, at(v.path)) for v in cind.vetoes]
+        vetoes: list[VetoResult] = []
+        for v in cind.vetoes:
+            try:
+                vetoes.append(_veto(v, env, at(v.path)))
+            except _Missing as exc:
+                item_missing.extend(n for n in exc.names if n not in item_missing)
+        try:
+            deds, taken = _deductions(cind.deductions, env, weight, None, at)
+        except _Missing as exc:
+            item_missing.extend(n for n in exc.names if n not in item_missing)
+        if item_missing:
+            raise _Missing(item_missing)
         vetoed = any(v.fired for v in vetoes)
         earned = sum((i.credit for i in items), _ZERO) * weight
-        deds, taken = _deductions(cind.deductions, env, weight, None, at)
         reasons = [f"{i.id}：{i.reason}" for i in items if i.credit < i.share]
         if vetoed:
             points = _ZERO
@@ -449,8 +459,6 @@ def _indicator(
                 for d in deds
                 if d.count
             ]
-        if item_missing:
-            raise _Missing(item_missing)
         return IndicatorResult(
             **common,  # type: ignore[arg-type]
             applicable=True,

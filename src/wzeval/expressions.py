@@ -193,7 +193,7 @@ def _number_kind(*kinds: Kind | None) -> Kind:
     return Kind.INT if all(k is Kind.INT for k in kinds) else Kind.DECIMAL
 
 
-def _unify_kind(a: Kind | None, b: Kind | None) -> Kind | None | Literal[False]:
+def _unify_kind(a: Kind | None, b: Kind | None) -> Kind | Literal[False] | None:
     """The common element kind of two list items, ``False`` when there is none."""
     if a is None:
         return b
@@ -371,7 +371,7 @@ def _fn_max(*args: object) -> int | Fraction:
 
 
 def _fn_abs(x: int | Fraction) -> int | Fraction:
-    return abs(x)
+    return -x if x < 0 else x
 
 
 def _fn_all(xs: Sequence[bool]) -> bool:
@@ -435,13 +435,13 @@ def _fixed(params: Sequence[frozenset[Kind] | str], result: TypeInfo) -> _TypeRu
 def _rule_sum(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
     c.arity(call, spec, 1)
     t = c.list_arg(call, spec, 0, call.args[0], "list of numbers")
-    return TypeInfo(_number_kind(t.item))
+    return TypeInfo(_number_kind(t.item or Kind.INT))
 
 
 def _rule_min_max(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
     if len(call.args) == 1:
         t = c.list_arg(call, spec, 0, call.args[0], "list of numbers")
-        return TypeInfo(_number_kind(t.item))
+        return TypeInfo(_number_kind(t.item or Kind.INT))
     if not call.args:
         _fail(
             "WZ307",
@@ -856,7 +856,9 @@ def _check_constant(node: ast.Constant, text: str, where: _SourceMap) -> None:
                 node,
             )
     elif isinstance(value, float):
-        node.value = _decimal_literal(node, text, where)
+        # The tree is ours and never compiled by Python, so a Constant may hold an
+        # exact Fraction; the evaluator then returns it as is.
+        node.value = _decimal_literal(node, text, where)  # type: ignore[assignment]
     elif isinstance(value, str):
         if len(value) > MAX_STRING_LITERAL_LENGTH:
             _fail(
@@ -998,6 +1000,18 @@ def _incomparable(op: ast.cmpop, left: TypeInfo, right: TypeInfo) -> str | None:
     return "compare numbers with numbers, dates with dates, text with text"
 
 
+def _none_test(test: ast.expr) -> tuple[str, bool] | None:
+    """``(name, True)`` for ``name is not None``, ``(name, False)`` for ``name is None``."""
+    if (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is | ast.IsNot)
+    ):
+        return test.left.id, isinstance(test.ops[0], ast.IsNot)
+    return None
+
+
 class _TypeChecker:
     """Infers the type of every node of a structurally checked tree.
 
@@ -1011,6 +1025,9 @@ class _TypeChecker:
         self.where = where
         self.reads: set[str] = set()
         self.strict: set[int] = set()
+        # Names proven not None where the walk is (inside the guarded branch of
+        # ``... if x is not None else ...``).
+        self.narrowed: frozenset[str] = frozenset()
 
     # -- helpers used by the function rules
 
@@ -1122,6 +1139,8 @@ class _TypeChecker:
                 hint = did_you_mean(node.id, self.names)
             _fail("WZ302", f"unknown name {node.id!r}", self.where, node, hint=hint)
         self.reads.add(node.id)
+        if info.nullable and node.id in self.narrowed:
+            return replace(info, nullable=False)
         if strict and info.nullable:
             self.strict.add(id(node))
             return replace(info, nullable=False)
@@ -1237,8 +1256,18 @@ class _TypeChecker:
 
     def _ifexp(self, node: ast.IfExp, strict: bool) -> TypeInfo:
         self._want(node.test, Kind.BOOL, "the condition of 'if'")
-        body = self.check(node.body, strict=strict)
-        orelse = self.check(node.orelse, strict=strict)
+        outer = self.narrowed
+        guarded = _none_test(node.test)
+        try:
+            if guarded is not None and guarded[1]:
+                self.narrowed = outer | {guarded[0]}
+            body = self.check(node.body, strict=strict)
+            self.narrowed = outer
+            if guarded is not None and not guarded[1]:
+                self.narrowed = outer | {guarded[0]}
+            orelse = self.check(node.orelse, strict=strict)
+        finally:
+            self.narrowed = outer
         t = _unify(body, orelse)
         if t is None:
             _fail(
@@ -1391,7 +1420,7 @@ class _Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is 
             assert self.program is not None
             segment = ast.get_source_segment(self.program.where.text, node.right)
             failure.message += f": {segment!r} is 0"
-            raise self._located(node, failure) from None
+            raise self._located(node.right, failure) from None
 
     def _eval_call(self, node: ast.Call) -> object:
         try:

@@ -80,6 +80,8 @@ class _FindingsChecker:
         self.crb = crb
         self.partial = partial
         self.issues: list[Issue] = []
+        # facts that were written but invalid: already reported, so not "missing" too
+        self.invalid: set[tuple[str, str]] = set()
 
     def issue(
         self,
@@ -208,6 +210,7 @@ class _FindingsChecker:
             missing = missing_for_applies if applies is None else (
                 [f.id for f in ind.facts if f.id not in given] if applies else []
             )
+            missing = [m for m in missing if (ind.id, m) not in self.invalid]
             if not missing or self.partial:
                 continue
             path: tuple[PathPart, ...] = ("indicators", ind.id) if ind.id in raw else (
@@ -264,6 +267,8 @@ class _FindingsChecker:
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
             if ok:
                 out[fid] = FactRecord(conv, evidence, note, self.doc.position(vpath))
+            else:
+                self.invalid.add((cind.indicator.id, fid))
         return out
 
     # ------------------------------------------------------------------ values
@@ -380,6 +385,10 @@ class _FindingsChecker:
                 did_you_mean(str(value), opts) or f"choose one of: {', '.join(opts)}",
             )
         if kind in ("int", "decimal"):
+            if isinstance(value, float) and kind == "decimal":
+                # In-memory findings from Python callers: read the float as the literal it
+                # prints as (0.7 → 7/10), which is what the caller wrote.
+                value = Decimal(repr(value))
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
                 return wrong("a whole number" if kind == "int" else "a number")
             if isinstance(value, Decimal) and not value.is_finite():

@@ -1,0 +1,462 @@
+"""Hypothesis strategies for wzeval: generated rulebooks and generated findings.
+
+:func:`rulebooks` builds a valid :class:`wzeval.models.Rulebook` from plain dicts
+(through ``Rulebook.model_validate``, the way a YAML document is read) and
+compiles it: a generated valid rulebook passing every whole-rulebook check is
+itself a property, so a check that refuses one fails the drawing test loudly.
+
+The generated rulebooks keep every expression a bare fact name, so a test can
+find the fact behind any rule by reading the model (``item.check``,
+``item.bands.count``, ``veto.when`` …) and turn exactly that knob.
+
+:func:`findings_for` is generic over *any* rulebook (a generated one, the worked
+example or the bundled 2023 table): it reads each indicator's declared facts —
+type, options, min/max, list element type, record fields, nullability — and
+draws a findings *mapping* with every fact present and valid.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import strategies as st
+
+from wzeval.api import compiled
+from wzeval.models import Fact, Indicator, Rulebook, format_amount
+
+__all__ = [
+    "DEPARTMENTS",
+    "MONITORING_YEAR",
+    "fact_values",
+    "findings_for",
+    "rulebook_dicts",
+    "rulebooks",
+]
+
+#: Departments of every generated rulebook (name, then aliases).
+DEPARTMENTS = [
+    {"id": "a", "name": "甲局", "aliases": ["甲市甲局"]},
+    {"id": "b", "name": "乙局"},
+]
+#: Dates in generated findings lie in this year, which the working-day calendar covers.
+MONITORING_YEAR = 2023
+#: Counts in findings stay small: 0..COUNT_SPAN above a fact's minimum.
+COUNT_SPAN = 12
+
+_OUT_OF = [Decimal(1), Decimal("2.5"), Decimal(3), Decimal(5), Decimal(10), Decimal(100)]
+
+
+# ----------------------------------------------------------------------------- amounts
+
+
+def _amount(value: Fraction) -> str:
+    """Render an amount the way rulebooks write it (``50%``, ``12.5%`` or ``1/9``)."""
+    return format_amount(value)
+
+
+def _positive_split(draw: st.DrawFn, total: int, parts: int) -> list[int]:
+    """``parts`` positive integers adding up to ``total`` (``total >= parts``)."""
+    if parts == 1:
+        return [total]
+    cuts = sorted(
+        draw(
+            st.lists(
+                st.integers(1, total - 1), min_size=parts - 1, max_size=parts - 1, unique=True
+            )
+        )
+    )
+    bounds = [0, *cuts, total]
+    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _shares(draw: st.DrawFn, n: int) -> list[Fraction]:
+    """``n`` positive exact fractions adding up to exactly 1 (e.g. 1/3, 1/6, 1/2)."""
+    weights = draw(st.lists(st.integers(1, 12), min_size=n, max_size=n))
+    total = sum(weights)
+    return [Fraction(w, total) for w in weights]
+
+
+def _parts(draw: st.DrawFn, n: int, *, decreasing: bool) -> list[Fraction]:
+    """``n`` fractions in [0, 1] in order (non-increasing or non-decreasing)."""
+    denom = draw(st.sampled_from([1, 2, 4, 5, 10, 3]))
+    ks = sorted(draw(st.lists(st.integers(0, denom), min_size=n, max_size=n)))
+    if decreasing:
+        ks.reverse()
+    return [Fraction(k, denom) for k in ks]
+
+
+def _each(draw: st.DrawFn) -> Fraction:
+    """A positive per-occurrence deduction, as a fraction of the weight."""
+    return draw(st.sampled_from([Fraction(k, 100) for k in (1, 2, 5, 10, 20, 25, 50)]))
+
+
+# ----------------------------------------------------------------------------- rulebooks
+
+
+class _Facts:
+    """The facts of one indicator being built; every rule asks it for fresh names."""
+
+    def __init__(self) -> None:
+        self.facts: list[dict[str, Any]] = []
+
+    def new(self, prefix: str, type_: str, **extra: Any) -> str:
+        fid = f"{prefix}{len(self.facts) + 1}"
+        self.facts.append({"id": fid, "type": type_, "ask": f"{fid}？", **extra})
+        return fid
+
+    def flag(self) -> str:
+        return self.new("b", "bool")
+
+    def count(self) -> str:
+        return self.new("n", "int", min=0)
+
+
+def _rule(draw: st.DrawFn, kind: str, share: Fraction, facts: _Facts) -> dict[str, Any]:
+    """The credit rule of one item of the given kind and share."""
+    if kind == "check":
+        return {"check": facts.flag()}
+    if kind == "tiers":
+        n = draw(st.integers(1, 3))
+        credits = _parts(draw, n, decreasing=True)
+        return {
+            "tiers": [
+                {"when": facts.flag(), "credit": _amount(share * c), "label": f"第{i + 1}档"}
+                for i, c in enumerate(credits)
+            ]
+        }
+    if kind == "levels":
+        n = draw(st.integers(2, 5))
+        options = [f"l{i + 1}" for i in range(n)]
+        credits = _parts(draw, n, decreasing=False)
+        fid = facts.new("e", "enum", options=options)
+        return {
+            "levels": {
+                "fact": fid,
+                "credits": {o: _amount(share * c) for o, c in zip(options, credits, strict=True)},
+            }
+        }
+    if kind == "bands":
+        cuts = sorted(draw(st.lists(st.integers(1, COUNT_SPAN), max_size=3, unique=True)))
+        lows = [0, *cuts]
+        credits = _parts(draw, len(lows), decreasing=False)
+        rows: list[dict[str, Any]] = []
+        for i, (low, c) in enumerate(zip(lows, credits, strict=True)):
+            row: dict[str, Any] = {"min": low, "credit": _amount(share * c)}
+            if i + 1 < len(lows):
+                row["max"] = lows[i + 1] - 1
+            rows.append(row)
+        return {"bands": {"count": facts.count(), "rows": rows}}
+    if kind == "proportion":
+        return {"proportion": {"passed": facts.count(), "checked": facts.count()}}
+    if kind == "checklist":
+        n = draw(st.integers(1, 4))
+        entries: list[dict[str, Any]] = [{"id": f"c{i + 1}", "when": facts.flag()} for i in range(n)]
+        if draw(st.booleans()):
+            for entry, part in zip(entries, _shares(draw, n), strict=True):
+                entry["credit"] = _amount(share * part)
+        return {"checklist": entries}
+    if kind == "deduct":
+        n = draw(st.integers(1, 3))
+        deds: list[dict[str, Any]] = []
+        for i in range(n):
+            ded: dict[str, Any] = {
+                "id": f"d{i + 1}",
+                "count": facts.count(),
+                "each": _amount(_each(draw)),
+            }
+            if draw(st.booleans()):
+                ded["cap"] = _amount(share * Fraction(draw(st.integers(1, 4)), 4))
+            deds.append(ded)
+        return {"deduct": deds}
+    assert kind == "given"
+    out_of = draw(st.sampled_from(_OUT_OF))
+    fid = facts.new("g", "decimal", min=Decimal(0), max=out_of)
+    return {"given": {"value": fid, "out_of": out_of}}
+
+
+_KINDS = ["check", "tiers", "levels", "bands", "proportion", "checklist", "deduct", "given"]
+
+
+def _vetoes(draw: st.DrawFn, facts: _Facts, prefix: str) -> list[dict[str, Any]]:
+    n = draw(st.integers(0, 2))
+    return [{"id": f"{prefix}{i + 1}", "when": facts.flag(), "label": "否决"} for i in range(n)]
+
+
+def _deductions(
+    draw: st.DrawFn, facts: _Facts, min_size: int, max_size: int
+) -> list[dict[str, Any]]:
+    n = draw(st.integers(min_size, max_size))
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        ded: dict[str, Any] = {"id": f"x{i + 1}", "count": facts.count(), "each": _amount(_each(draw))}
+        if draw(st.booleans()):
+            ded["cap"] = _amount(Fraction(draw(st.integers(1, 10)), 10))
+        out.append(ded)
+    return out
+
+
+def _scored_indicator(draw: st.DrawFn, ident: str, weight: int) -> dict[str, Any]:
+    """A base or bonus indicator: 1–4 items whose shares add up to exactly 100%."""
+    facts = _Facts()
+    ind: dict[str, Any] = {
+        "id": ident,
+        "name": f"指标{ident}",
+        "weight": Decimal(weight),
+        "weight_source": "stated",
+    }
+    # Sometimes the indicator applies only when a fact says so (R7: it then leaves the base).
+    if draw(st.integers(0, 5)) == 0:
+        ind["applies"] = facts.new("a", "bool")
+    items = []
+    for i, share in enumerate(_shares(draw, draw(st.integers(1, 4)))):
+        kind = draw(st.sampled_from(_KINDS))
+        item: dict[str, Any] = {"id": f"i{i + 1}", "share": _amount(share)}
+        item.update(_rule(draw, kind, share, facts))
+        vetoes = _vetoes(draw, facts, "iv") if draw(st.integers(0, 3)) == 0 else []
+        if vetoes:
+            item["vetoes"] = vetoes
+        items.append(item)
+    ind["items"] = items
+    vetoes = _vetoes(draw, facts, "v")
+    if vetoes:
+        ind["vetoes"] = vetoes
+    deds = _deductions(draw, facts, 0, 2)
+    if deds:
+        ind["deductions"] = deds
+    ind["facts"] = facts.facts
+    return ind
+
+
+def _penalty_indicator(draw: st.DrawFn, ident: str, weight: int) -> dict[str, Any]:
+    """A penalty indicator: a negative weight and 1–3 per-occurrence deductions."""
+    facts = _Facts()
+    deds = _deductions(draw, facts, 1, 3)
+    return {
+        "id": ident,
+        "name": f"指标{ident}",
+        "weight": Decimal(weight),
+        "weight_source": "stated",
+        "facts": facts.facts,
+        "deductions": deds,
+    }
+
+
+@st.composite
+def rulebook_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid rulebook document as plain data (what a YAML file would hold)."""
+    categories: list[dict[str, Any]] = []
+    n_base = draw(st.integers(1, 3))
+    for ci, cat_weight in enumerate(_positive_split(draw, 100, n_base)):
+        weights = _positive_split(draw, cat_weight, draw(st.integers(1, 4)))
+        categories.append(
+            {
+                "id": f"base{ci + 1}",
+                "name": f"基础{ci + 1}",
+                "weight": Decimal(cat_weight),
+                "indicators": [
+                    _scored_indicator(draw, f"k{ci + 1}_{ii + 1}", w)
+                    for ii, w in enumerate(weights)
+                ],
+            }
+        )
+    if draw(st.booleans()):
+        total = draw(st.integers(2, 10))
+        weights = _positive_split(draw, total, draw(st.integers(1, 2)))
+        categories.append(
+            {
+                "id": "bonus",
+                "name": "加分",
+                "kind": "bonus",
+                "weight": Decimal(total),
+                "indicators": [
+                    _scored_indicator(draw, f"plus{ii + 1}", w) for ii, w in enumerate(weights)
+                ],
+            }
+        )
+    if draw(st.booleans()):
+        total = draw(st.integers(2, 10))
+        weights = _positive_split(draw, total, draw(st.integers(1, 2)))
+        categories.append(
+            {
+                "id": "penalty",
+                "name": "扣分",
+                "kind": "penalty",
+                "weight": Decimal(-total),
+                "indicators": [
+                    _penalty_indicator(draw, f"minus{ii + 1}", -w) for ii, w in enumerate(weights)
+                ],
+            }
+        )
+    return {
+        "wzeval": "rulebook/1",
+        "id": "generated",
+        "title": "generated rulebook",
+        "year": MONITORING_YEAR,
+        "departments": DEPARTMENTS,
+        "categories": categories,
+    }
+
+
+def _validated(doc: dict[str, Any]) -> Rulebook:
+    rb = Rulebook.model_validate(doc)
+    compiled(rb)  # a generated valid rulebook must pass every check (raises otherwise)
+    return rb
+
+
+def rulebooks() -> st.SearchStrategy[Rulebook]:
+    """Valid, compiled rulebooks exercising every rule kind, veto and deduction."""
+    return rulebook_dicts().map(_validated)
+
+
+# ----------------------------------------------------------------------------- findings
+
+
+def _uses(ind: Indicator) -> list[str]:
+    """Every expression text of an indicator (to see which helpers read which facts)."""
+    out = [d.expr for d in ind.derived]
+    out += [v.when for v in ind.vetoes] + [d.count for d in ind.deductions]
+    if ind.applies:
+        out.append(ind.applies)
+    for it in ind.items:
+        out += [v.when for v in it.vetoes] + [d.count for d in it.deduct or []]
+        if it.check:
+            out.append(it.check)
+        out += [t.when for t in it.tiers or []]
+        out += [e.when for e in it.checklist or []]
+        if it.bands:
+            out.append(it.bands.count)
+        if it.proportion:
+            out += [it.proportion.passed, it.proportion.checked]
+        if it.given:
+            out.append(it.given.value)
+    return out
+
+
+def _needs_elements(ind: Indicator, fid: str) -> bool:
+    """Whether an expression takes mean/min/max of this list or records fact (empty → error)."""
+    pattern = re.compile(r"\b(mean|mean_of|min|max)\(\s*" + re.escape(fid) + r"\b")
+    return any(pattern.search(src) for src in _uses(ind))
+
+
+def _numbers(fact: Fact, kind: str) -> st.SearchStrategy[Any]:
+    """Whole numbers (counts, 0..COUNT_SPAN above the minimum) or exact decimals in range."""
+    low = fact.min if fact.min is not None else Decimal(0)
+    if kind == "int":
+        lo = math.ceil(low)  # the smallest whole number allowed
+        hi = lo + COUNT_SPAN
+        if fact.max is not None:
+            hi = min(hi, math.floor(fact.max))
+        return st.integers(lo, max(lo, hi))
+    high = fact.max if fact.max is not None else low + 100
+    # 0%, 1%, … 100% of the way from min to max: exact decimals, both ends included.
+    return st.integers(0, 100).map(lambda k: low + (high - low) * k / 100)
+
+
+def _scalar(fact: Fact, kind: str) -> st.SearchStrategy[Any]:
+    if kind == "bool":
+        return st.booleans()
+    if kind == "enum":
+        return st.sampled_from(fact.options or [])
+    if kind in ("int", "decimal"):
+        return _numbers(fact, kind)
+    if kind == "date":
+        return st.dates(date(MONITORING_YEAR, 1, 1), date(MONITORING_YEAR, 12, 31))
+    if kind == "datetime":
+        return st.builds(
+            datetime.combine,
+            st.dates(date(MONITORING_YEAR, 1, 1), date(MONITORING_YEAR, 12, 31)),
+            st.times(time(0, 0), time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0)),
+        )
+    assert kind == "str"
+    return st.text(alphabet="甲乙丙abc 123", max_size=8)
+
+
+def fact_values(ind: Indicator, fact: Fact) -> st.SearchStrategy[Any]:
+    """Valid values of one declared fact (nullable facts are sometimes null)."""
+    strategy: st.SearchStrategy[Any]
+    if fact.type == "list":
+        assert fact.of is not None
+        # mean() of an empty list is an error, so numeric lists (panel scores) get ≥ 1
+        # element, as does any list an expression takes mean/min/max of.
+        at_least = 1 if fact.of in ("int", "decimal") or _needs_elements(ind, fact.id) else 0
+        strategy = st.lists(_scalar(fact, fact.of), min_size=at_least, max_size=5)
+    elif fact.type == "records":
+        fields = fact.fields or {}
+        record = st.fixed_dictionaries(
+            {name: _scalar(Fact(id=name, type=kind, ask=fact.ask), kind) for name, kind in fields.items()}
+        )
+        at_least = 1 if _needs_elements(ind, fact.id) else 0
+        strategy = st.lists(record, min_size=at_least, max_size=3)
+    else:
+        strategy = _scalar(fact, fact.type)
+    if fact.nullable:
+        strategy = st.none() | strategy
+    return strategy
+
+
+def _name(expr: str, facts: dict[str, Fact]) -> str | None:
+    """The fact an expression is, when it is a bare int fact name."""
+    name = expr.strip()
+    fact = facts.get(name)
+    return name if fact is not None and fact.type == "int" and not fact.nullable else None
+
+
+@st.composite
+def _indicator_facts(draw: st.DrawFn, ind: Indicator) -> dict[str, Any]:
+    decl = {f.id: f for f in ind.facts}
+    values: dict[str, Any] = {}
+    # Spot checks: when passed/checked are bare facts, make checks ≥ 1 and passed ≤ checked
+    # (0 checks is "not assessed" and passed > checked is an error, both by design).
+    for it in ind.items:
+        if it.proportion is None:
+            continue
+        passed = _name(it.proportion.passed, decl)
+        checked = _name(it.proportion.checked, decl)
+        if passed and checked and passed != checked and not {passed, checked} & values.keys():
+            fc = decl[checked]
+            lo = max(1, int(fc.min or 0))
+            hi = lo + COUNT_SPAN if fc.max is None else int(fc.max)
+            n = draw(st.integers(lo, max(lo, hi)))
+            values[checked] = n
+            fp = decl[passed]
+            values[passed] = draw(st.integers(int(fp.min or 0), min(n, int(fp.max or n))))
+    for fact in ind.facts:
+        if fact.id in values:
+            continue
+        values[fact.id] = draw(fact_values(ind, fact))
+    out: dict[str, Any] = {}
+    for fact in ind.facts:  # declaration order, some with evidence
+        value = values[fact.id]
+        if fact.type != "records" and draw(st.integers(0, 7)) == 0:
+            value = {"value": value, "evidence": f"https://example.gov.cn/{ind.id}/{fact.id}"}
+        out[fact.id] = value
+    return out
+
+
+@st.composite
+def _findings(draw: st.DrawFn, rb: Rulebook) -> dict[str, Any]:
+    names = [n for d in rb.departments for n in (d.id, d.name, *d.aliases)]
+    mapping: dict[str, Any] = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": draw(st.sampled_from(names)),
+        "monitoring_date": draw(
+            st.dates(date(MONITORING_YEAR, 1, 1), date(MONITORING_YEAR, 12, 31))
+        ),
+        "assessors": ["张三"],
+        "indicators": {ind.id: draw(_indicator_facts(ind)) for ind in rb.indicators},
+    }
+    return mapping
+
+
+def findings_for(rulebook: Rulebook) -> st.SearchStrategy[dict[str, Any]]:
+    """A findings mapping for ``rulebook`` with every declared fact present and valid.
+
+    Load it with ``wzeval.api.load_findings(mapping, rulebook)``.
+    """
+    return _findings(rulebook)

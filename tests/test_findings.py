@@ -1,0 +1,144 @@
+"""Findings checks: unknown names, missing facts, wrong types — all at once, each at file:line:col."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import wzeval
+from wzeval.issues import Issue
+
+CORPUS = Path(__file__).parent / "corpus"
+
+GOOD = """\
+wzeval: findings/1
+rulebook: tiers
+department: 甲局
+monitoring_date: 2023-11-15
+assessors: [张三, 李四]
+indicators:
+  subject:
+    asked: 2023-11-10
+    answered:
+      value: 2023-11-13
+      evidence: https://www.example.gov.cn/hdjl/zxzx/1.html
+      note: 答复内容准确
+    accurate: true
+  filler:
+    ok: true
+"""
+
+
+@pytest.fixture
+def rulebook() -> wzeval.Rulebook:
+    return wzeval.load_rulebook(CORPUS / "tiers.yaml")
+
+
+def problems(text: str, rb: wzeval.Rulebook, tmp_path: Path) -> list[Issue]:
+    f = tmp_path / "f.yaml"
+    f.write_text(text, encoding="utf-8")
+    findings, issues = wzeval.read_findings(f, rb)
+    assert findings is None
+    return issues
+
+
+def where(issue: Issue) -> tuple[int, int]:
+    assert issue.position is not None
+    return issue.position.line, issue.position.col
+
+
+def test_good_findings_keep_evidence(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """Evidence and notes are kept with the value and reach the report."""
+    f = tmp_path / "f.yaml"
+    f.write_text(GOOD, encoding="utf-8")
+    report = wzeval.evaluate(rulebook, wzeval.load_findings(f, rulebook))
+    fact = next(x for x in report.indicator("subject").facts if x.id == "answered")
+    assert fact.value == "2023-11-13"
+    assert fact.evidence == ["https://www.example.gov.cn/hdjl/zxzx/1.html"]
+    assert fact.note == "答复内容准确"
+    assert fact.at == f"{f}:10:14"
+    assert report.assessors == ["张三", "李四"]
+
+
+def test_unknown_indicator_with_suggestion(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """A misspelt indicator id is WZ402 at the key, with did-you-mean."""
+    text = GOOD.replace("  filler:", "  filer:")
+    (issue,) = [i for i in problems(text, rulebook, tmp_path) if i.code == "WZ402"]
+    assert where(issue) == (14, 3)
+    assert issue.hint == "did you mean 'filler'?"
+
+
+def test_unknown_fact(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """A misspelt fact is WZ403 at its key with a suggestion (and the real one is missing)."""
+    text = GOOD.replace("    accurate: true", "    acurate: true")
+    found = problems(text, rulebook, tmp_path)
+    unknown = next(i for i in found if i.code == "WZ403")
+    assert where(unknown) == (13, 5) and unknown.hint == "did you mean 'accurate'?"
+    assert any(i.code == "WZ404" and "accurate" in i.message for i in found)
+
+
+def test_wrong_type_with_hint(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """'yes' for a bool is WZ405 at the value, hinting at true/false."""
+    text = GOOD.replace("accurate: true", "accurate: yes")
+    found = problems(text, rulebook, tmp_path)
+    issue = next(i for i in found if i.code == "WZ405")
+    assert where(issue) == (13, 15)
+    assert issue.hint is not None and "true or false" in issue.hint
+
+
+def test_impossible_date(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """2023-02-30 is not a real date: WZ405 (as text it cannot parse)."""
+    text = GOOD.replace("asked: 2023-11-10", "asked: '2023-02-30'")
+    issue = next(i for i in problems(text, rulebook, tmp_path) if i.code == "WZ405")
+    assert where(issue)[0] == 8
+
+
+def test_date_outside_calendar(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """A date read by a working-day function outside the calendar's years is WZ411, no guess."""
+    text = GOOD.replace("asked: 2023-11-10", "asked: 2099-11-10")
+    issue = next(i for i in problems(text, rulebook, tmp_path) if i.code == "WZ411")
+    assert where(issue) == (8, 12)
+
+
+def test_unknown_department(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """An unknown department is WZ407 with the closest name."""
+    text = GOOD.replace("department: 甲局", "department: 甲局局")
+    (issue,) = problems(text, rulebook, tmp_path)
+    assert issue.code == "WZ407" and where(issue) == (3, 13)
+    assert issue.hint == "did you mean '甲局'?"
+
+
+def test_wrong_rulebook(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """Findings written for another rulebook are refused (WZ408)."""
+    text = GOOD.replace("rulebook: tiers", "rulebook: xianning-2022")
+    assert [i.code for i in problems(text, rulebook, tmp_path)] == ["WZ408"]
+
+
+def test_out_of_range_count(tmp_path: Path) -> None:
+    """A negative count is WZ406; a decimal count is WZ405."""
+    rb = wzeval.load_rulebook(CORPUS / "bands.yaml")
+    base = "wzeval: findings/1\ndepartment: 甲局\nmonitoring_date: 2023-11-15\nindicators:\n"
+    found = problems(base + "  filler: {ok: true}\n  subject: {firsts: -1}\n", rb, tmp_path)
+    assert [i.code for i in found] == ["WZ406"]
+    found = problems(base + "  filler: {ok: true}\n  subject: {firsts: 1.5}\n", rb, tmp_path)
+    assert [i.code for i in found] == ["WZ405"]
+
+
+def test_all_problems_at_once(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """Four independent mistakes give four issues in one pass, in document order."""
+    text = (
+        GOOD.replace("department: 甲局", "department: 丙局")
+        .replace("  filler:", "  filer:")
+        .replace("accurate: true", "accurate: 1")
+        .replace("asked: 2023-11-10", "asked: soon")
+    )
+    codes = sorted(i.code for i in problems(text, rulebook, tmp_path))
+    assert codes == ["WZ402", "WZ405", "WZ405", "WZ407"]
+
+
+def test_missing_monitoring_date(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """Without 监测时间点 nothing can be dated: WZ404 names it."""
+    text = GOOD.replace("monitoring_date: 2023-11-15\n", "")
+    found = problems(text, rulebook, tmp_path)
+    assert any(i.code == "WZ404" and "monitoring_date" in i.message for i in found)
