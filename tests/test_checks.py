@@ -38,7 +38,9 @@ def test_shares_must_add_to_100(tmp_path: Path) -> None:
     text = BASE.replace("{id: noise_free, share: 50%", "{id: noise_free, share: 40%")
     (issue,) = issues_of(text, tmp_path)
     assert issue.code == "WZ204" and "90%" in issue.message
-    assert issue.position is not None and issue.position.line == line_of(text, "- {id: standard, share")
+    assert issue.position is not None and issue.position.line == line_of(
+        text, "- {id: standard, share"
+    )
 
 
 def test_weights_must_add_to_category(tmp_path: Path) -> None:

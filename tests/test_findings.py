@@ -1,4 +1,4 @@
-"""Findings checks: unknown names, missing facts, wrong types — all at once, each at file:line:col."""
+"""Findings checks: unknown names, missing facts, wrong types — all at once, with positions."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ def test_file_size_is_bounded(tmp_path: Path) -> None:
 def test_invalid_utf8_has_position(tmp_path: Path) -> None:
     """An invalid UTF-8 byte (e.g. a GBK file) is reported at its line and column."""
     f = tmp_path / "gbk.yaml"
-    f.write_bytes("a: 1\nb: ".encode() + "市发改委".encode("gbk") + b"\n")
+    f.write_bytes(b"a: 1\nb: " + "市发改委".encode("gbk") + b"\n")
     doc = load_document(f)
     (issue,) = doc.issues
     assert issue.code == "WZ103" and issue.position is not None

@@ -98,8 +98,12 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         return None, issues
     if not isinstance(doc.data, Mapping):
         issues.append(
-            Issue("WZ201", "a rulebook must be a mapping", position=doc.position(()),
-                  hint="start with 'wzeval: rulebook/1'")
+            Issue(
+                "WZ201",
+                "a rulebook must be a mapping",
+                position=doc.position(()),
+                hint="start with 'wzeval: rulebook/1'",
+            )
         )
         return None, issues
     try:
@@ -192,7 +196,9 @@ def load_findings(
     """Load and check findings, raising :class:`ValidationFailed` with every issue."""
     findings, issues = read_findings(source, rulebook, partial=partial)
     if findings is None:
-        raise ValidationFailed(issues, what=f"findings {source if not isinstance(source, Mapping) else ''}".strip())
+        raise ValidationFailed(
+            issues, what=f"findings {source if not isinstance(source, Mapping) else ''}".strip()
+        )
     return findings
 
 

@@ -194,27 +194,29 @@ class _Checker:
         except ExpressionError as exc:
             col = exc.offset
             extra = {"offset": str(col)} if col else {}
-            self.issues.append(
-                Issue(exc.code, exc.message, path=path, hint=exc.hint, extra=extra)
-            )
+            self.issues.append(Issue(exc.code, exc.message, path=path, hint=exc.hint, extra=extra))
             return None
 
     # ------------------------------------------------------------------ top level
 
     def run(self) -> CompiledRulebook | None:
         rb = self.rb
-        self.unique(((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)),
-                    "department")
+        self.unique(
+            ((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)), "department"
+        )
         names: dict[str, Path] = {}
         for i, d in enumerate(rb.departments):
             for j, n in enumerate([d.name, *d.aliases]):
-                p: Path = ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
+                p: Path = (
+                    ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
+                )
                 if n in names:
                     self.issue("WZ202", f"department name {n!r} is used twice", p)
                 names[n] = p
         self.unique(((c.id, ("catalogs", i, "id")) for i, c in enumerate(rb.catalogs)), "catalog")
-        self.unique(((c.id, ("categories", i, "id")) for i, c in enumerate(rb.categories)),
-                    "category")
+        self.unique(
+            ((c.id, ("categories", i, "id")) for i, c in enumerate(rb.categories)), "category"
+        )
         self.unique(
             (
                 (ind.id, ("categories", ci, "indicators", ii, "id"))
@@ -226,21 +228,22 @@ class _Checker:
         dept_ids = {d.id for d in rb.departments}
         ind_ids = {ind.id for ind in rb.indicators}
         catalogs_of: dict[str, list[str]] = {d.id: [] for d in rb.departments}
-        for i, cat in enumerate(rb.catalogs):
-            if cat.indicator is not None and cat.indicator not in ind_ids:
+        for i, catalog in enumerate(rb.catalogs):
+            cat_ = catalog
+            if cat_.indicator is not None and cat_.indicator not in ind_ids:
                 self.issue(
                     "WZ206",
-                    f"catalog {cat.id!r} names unknown indicator {cat.indicator!r}",
+                    f"catalog {cat_.id!r} names unknown indicator {cat_.indicator!r}",
                     ("catalogs", i, "indicator"),
-                    hint=did_you_mean(cat.indicator, ind_ids),
+                    hint=did_you_mean(cat_.indicator, ind_ids),
                 )
             seen: set[str] = set()
-            for j, entry in enumerate(cat.entries):
+            for j, entry in enumerate(cat_.entries):
                 p = ("catalogs", i, "entries", j, "department")
                 if entry.department not in dept_ids:
                     self.issue(
                         "WZ206",
-                        f"catalog {cat.id!r} names unknown department {entry.department!r}",
+                        f"catalog {cat_.id!r} names unknown department {entry.department!r}",
                         p,
                         hint=did_you_mean(entry.department, dept_ids)
                         or "declare it under departments:",
@@ -249,7 +252,7 @@ class _Checker:
                 if entry.department in seen:
                     self.issue("WZ202", f"department {entry.department!r} listed twice", p)
                 seen.add(entry.department)
-                catalogs_of[entry.department].append(cat.id)
+                catalogs_of[entry.department].append(cat_.id)
 
         self.check_weights()
         compiled: list[CompiledIndicator] = []
@@ -311,11 +314,19 @@ class _Checker:
             for ii, ind in enumerate(cat.indicators):
                 wp: Path = ("categories", ci, "indicators", ii, "weight")
                 if cat.kind == "penalty" and ind.weight >= 0:
-                    self.issue("WZ209", f"penalty indicator {ind.id!r} needs a negative weight",
-                               wp, hint="write e.g. weight: -4")
+                    self.issue(
+                        "WZ209",
+                        f"penalty indicator {ind.id!r} needs a negative weight",
+                        wp,
+                        hint="write e.g. weight: -4",
+                    )
                 if cat.kind != "penalty" and ind.weight <= 0:
-                    self.issue("WZ209", f"indicator {ind.id!r} needs a positive weight", wp,
-                               hint="only penalty categories have negative weights")
+                    self.issue(
+                        "WZ209",
+                        f"indicator {ind.id!r} needs a positive weight",
+                        wp,
+                        hint="only penalty categories have negative weights",
+                    )
             totals[cat.kind] += int(cat.weight * 1000)
         if totals["base"] != 100 * 1000:
             self.issue(
@@ -336,15 +347,22 @@ class _Checker:
         self.unique(local_ids, f"fact (in {ind.id})")
         for ident, p in local_ids:
             if ident in RESERVED_NAMES:
-                self.issue("WZ202", f"fact id {ident!r} is reserved", p,
-                           hint=f"rename it; {', '.join(RESERVED_NAMES)} are always available")
+                self.issue(
+                    "WZ202",
+                    f"fact id {ident!r} is reserved",
+                    p,
+                    hint=f"rename it; {', '.join(RESERVED_NAMES)} are always available",
+                )
         names: dict[str, TypeInfo] = dict(RESERVED_NAMES)
         fact_types: dict[str, TypeInfo] = {}
         for f in ind.facts:
             names[f.id] = fact_types[f.id] = fact_type(f)
             if f.min is not None and f.max is not None and f.min > f.max:
-                self.issue("WZ208", f"fact {f.id!r} has min > max",
-                           (*path, "facts", ind.facts.index(f), "min"))
+                self.issue(
+                    "WZ208",
+                    f"fact {f.id!r} has min > max",
+                    (*path, "facts", ind.facts.index(f), "min"),
+                )
         derived: list[tuple[str, CompiledExpression]] = []
         for i, d in enumerate(ind.derived):
             kind_ = _KIND_OF[d.type]
@@ -358,19 +376,33 @@ class _Checker:
             applies = self.compile(ind.applies, names, (*path, "applies"), Kind.BOOL)
 
         items: list[CompiledItem] = []
-        self.unique(((it.id, (*path, "items", i, "id")) for i, it in enumerate(ind.items)),
-                    f"item (in {ind.id})")
+        self.unique(
+            ((it.id, (*path, "items", i, "id")) for i, it in enumerate(ind.items)),
+            f"item (in {ind.id})",
+        )
         if kind == "penalty":
             if ind.items:
-                self.issue("WZ204", f"penalty indicator {ind.id!r} cannot have items",
-                           (*path, "items"), hint="express penalties as deductions")
+                self.issue(
+                    "WZ204",
+                    f"penalty indicator {ind.id!r} cannot have items",
+                    (*path, "items"),
+                    hint="express penalties as deductions",
+                )
             if not ind.deductions:
-                self.issue("WZ204", f"penalty indicator {ind.id!r} has no deductions",
-                           path, hint="add deductions: [...]")
+                self.issue(
+                    "WZ204",
+                    f"penalty indicator {ind.id!r} has no deductions",
+                    path,
+                    hint="add deductions: [...]",
+                )
         else:
             if not ind.items:
-                self.issue("WZ204", f"indicator {ind.id!r} has no items", path,
-                           hint="add items whose shares add up to 100%")
+                self.issue(
+                    "WZ204",
+                    f"indicator {ind.id!r} has no items",
+                    path,
+                    hint="add items whose shares add up to 100%",
+                )
             else:
                 total = sum((it.share for it in ind.items), Fraction(0))
                 if total != 1:
@@ -385,11 +417,10 @@ class _Checker:
                 if ci is not None:
                     items.append(ci)
         vetoes = self.vetoes(ind.vetoes, names, (*path, "vetoes"), f"veto (in {ind.id})")
-        deductions = self.deductions(ind.deductions, names, (*path, "deductions"),
-                                     f"deduction (in {ind.id})", cap_limit=None)
-        if len(self.issues) > before and any(
-            i.severity == "error" for i in self.issues[before:]
-        ):
+        deductions = self.deductions(
+            ind.deductions, names, (*path, "deductions"), f"deduction (in {ind.id})", cap_limit=None
+        )
+        if len(self.issues) > before and any(i.severity == "error" for i in self.issues[before:]):
             return None
         calendar_facts: set[str] = set()
         all_exprs = [c for _, c in derived] + [applies] if applies else [c for _, c in derived]
@@ -437,8 +468,12 @@ class _Checker:
         out = []
         for i, d in enumerate(deductions):
             if d.each <= 0:
-                self.issue("WZ205", f"deduction {d.id!r} deducts nothing per occurrence",
-                           (*path, i, "each"), hint="write a positive amount like '5%'")
+                self.issue(
+                    "WZ205",
+                    f"deduction {d.id!r} deducts nothing per occurrence",
+                    (*path, i, "each"),
+                    hint="write a positive amount like '5%'",
+                )
             if cap_limit is not None and d.cap is not None and d.cap > cap_limit:
                 self.issue(
                     "WZ205",
@@ -486,7 +521,9 @@ class _Checker:
                     "WZ206",
                     f"levels read {it.levels.fact!r}, which is not an enum fact of {ind.id!r}",
                     (*path, "levels", "fact"),
-                    hint=did_you_mean(it.levels.fact, [f.id for f in ind.facts if f.type == "enum"]),
+                    hint=did_you_mean(
+                        it.levels.fact, [f.id for f in ind.facts if f.type == "enum"]
+                    ),
                 )
             else:
                 opts = fact.options or []
@@ -505,8 +542,11 @@ class _Checker:
             exprs.append(self.compile(it.bands.count, names, (*path, "bands", "count"), Kind.INT))
             for i, b in enumerate(it.bands.rows):
                 if b.max is not None and b.max < b.min:
-                    self.issue("WZ208", f"band {b.min}–{b.max} is empty (max < min)",
-                               (*path, "bands", "rows", i))
+                    self.issue(
+                        "WZ208",
+                        f"band {b.min}–{b.max} is empty (max < min)",
+                        (*path, "bands", "rows", i),
+                    )
                 over(b.credit, (*path, "bands", "rows", i, "credit"))
         elif it.proportion is not None:
             exprs.append(
@@ -524,9 +564,12 @@ class _Checker:
             )
             given = [e.credit for e in it.checklist if e.credit is not None]
             if given and len(given) != len(it.checklist):
-                self.issue("WZ205", "give a credit for every checklist entry or for none",
-                           (*path, "checklist"),
-                           hint="without credits the share is split equally")
+                self.issue(
+                    "WZ205",
+                    "give a credit for every checklist entry or for none",
+                    (*path, "checklist"),
+                    hint="without credits the share is split equally",
+                )
             elif given and sum(given, Fraction(0)) != it.share:
                 self.issue(
                     "WZ205",

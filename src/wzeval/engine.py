@@ -35,7 +35,6 @@ from wzeval.expressions import CompiledExpression
 from wzeval.findings import FactRecord, Findings
 from wzeval.issues import Issue, format_path
 from wzeval.models import format_amount as _amount
-from wzeval.report import display
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -46,6 +45,7 @@ from wzeval.report import (
     RulebookRef,
     ScoreReport,
     VetoResult,
+    display,
     exact_text,
 )
 
@@ -84,9 +84,7 @@ class _Env:
     read: set[str] = field(default_factory=set)
 
     def values(self, expr: CompiledExpression) -> dict[str, object]:
-        missing = [
-            n for n in expr.names if n not in self.base and n in self.cind.fact_types
-        ]
+        missing = [n for n in expr.names if n not in self.base and n in self.cind.fact_types]
         if missing:
             raise _Missing(sorted(missing))
         self.read |= expr.names
@@ -289,7 +287,8 @@ def _item(ci: CompiledItem, env: _Env, weight: Fraction, at: _Locator) -> ItemRe
         if not _ZERO <= value <= out_of:
             raise ExpressionError(
                 "WZ503",
-                f"item {it.id!r}: the given score {exact_text(value)} is outside 0–{it.given.out_of}",
+                f"item {it.id!r}: the given score {exact_text(value)} "
+                f"is outside 0–{it.given.out_of}",
                 hint="a given score must lie between 0 and out_of",
             )
         credit = share * value / out_of
@@ -389,7 +388,7 @@ def _indicator(
     try:
         if cind.applies is not None and not _run(cind.applies, env):
             return IndicatorResult(
-                **common,  # type: ignore[arg-type]
+                **common,
                 applicable=False,
                 assessed=True,
                 vetoed=False,
@@ -408,7 +407,7 @@ def _indicator(
                 if d.count
             ]
             return IndicatorResult(
-                **common,  # type: ignore[arg-type]
+                **common,
                 applicable=True,
                 assessed=True,
                 vetoed=False,
@@ -429,9 +428,7 @@ def _indicator(
             except _NotAssessed as exc:
                 items.append(_unassessed_item(ci, weight, at, str(exc)))
                 not_assessed.append(
-                    NotAssessed(
-                        indicator=ind.id, name=ind.name, item=ci.item.id, reason=str(exc)
-                    )
+                    NotAssessed(indicator=ind.id, name=ind.name, item=ci.item.id, reason=str(exc))
                 )
         vetoes: list[VetoResult] = []
         for v in cind.vetoes:
@@ -460,7 +457,7 @@ def _indicator(
                 if d.count
             ]
         return IndicatorResult(
-            **common,  # type: ignore[arg-type]
+            **common,
             applicable=True,
             assessed=all(i.assessed for i in items),
             vetoed=vetoed,
@@ -482,12 +479,12 @@ def _indicator(
             )
         )
         return IndicatorResult(
-            **common,  # type: ignore[arg-type]
+            **common,
             applicable=True,
             assessed=False,
             vetoed=False,
             points=_ZERO,
-            max_points=weight if cind.kind != "penalty" else weight,
+            max_points=weight,
             facts=fact_reads(),
             missing=exc.names,
             reasons=["未评估：缺少 " + "、".join(exc.names)],

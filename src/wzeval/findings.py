@@ -32,8 +32,15 @@ from wzeval.models import Fact
 __all__ = ["FactRecord", "Findings", "check_findings", "is_findings_document"]
 
 FINDINGS_FORMAT = "findings/1"
-_HEADER_KEYS = ("wzeval", "rulebook", "department", "monitoring_date", "assessors", "indicators",
-                "notes")
+_HEADER_KEYS = (
+    "wzeval",
+    "rulebook",
+    "department",
+    "monitoring_date",
+    "assessors",
+    "indicators",
+    "notes",
+)
 _FACT_KEYS = ("value", "evidence", "note")
 
 
@@ -107,39 +114,65 @@ class _FindingsChecker:
     def run(self) -> Findings | None:
         data = self.doc.data
         if not isinstance(data, Mapping):
-            self.issue("WZ401", "a findings document must be a mapping", (),
-                       hint="start with 'wzeval: findings/1'")
+            self.issue(
+                "WZ401",
+                "a findings document must be a mapping",
+                (),
+                hint="start with 'wzeval: findings/1'",
+            )
             return None
         for k in data:
             if k not in _HEADER_KEYS:
-                self.issue("WZ401", f"unknown key {k!r} in the findings header", (k,),
-                           hint=did_you_mean(str(k), _HEADER_KEYS), key=True)
+                self.issue(
+                    "WZ401",
+                    f"unknown key {k!r} in the findings header",
+                    (k,),
+                    hint=did_you_mean(str(k), _HEADER_KEYS),
+                    key=True,
+                )
         tag = data.get("wzeval")
         if tag is not None and tag != FINDINGS_FORMAT:
-            self.issue("WZ401", f"unknown findings format {tag!r}", ("wzeval",),
-                       hint=f"write wzeval: {FINDINGS_FORMAT}")
+            self.issue(
+                "WZ401",
+                f"unknown findings format {tag!r}",
+                ("wzeval",),
+                hint=f"write wzeval: {FINDINGS_FORMAT}",
+            )
         rb = self.crb.rulebook
         rid = data.get("rulebook")
         if rid is not None and rid != rb.id:
-            self.issue("WZ408", f"findings are for rulebook {rid!r}, not {rb.id!r}",
-                       ("rulebook",), hint="score them with the rulebook they name")
+            self.issue(
+                "WZ408",
+                f"findings are for rulebook {rid!r}, not {rb.id!r}",
+                ("rulebook",),
+                hint="score them with the rulebook they name",
+            )
         dept_raw = data.get("department")
         department = department_id = ""
         if not isinstance(dept_raw, str) or not dept_raw.strip():
-            self.issue("WZ407", "the department is missing", ("department",) if
-                       "department" in data else (), hint="write department: <name in the rulebook>")
+            self.issue(
+                "WZ407",
+                "the department is missing",
+                ("department",) if "department" in data else (),
+                hint="write department: <name in the rulebook>",
+            )
         else:
             canonical = self.crb.departments.get(dept_raw.strip())
             if canonical is None:
                 names = [d.name for d in rb.departments]
-                self.issue("WZ407", f"unknown department {dept_raw!r}", ("department",),
-                           hint=did_you_mean(dept_raw, names)
-                           or "use a name from the rulebook's departments list")
+                self.issue(
+                    "WZ407",
+                    f"unknown department {dept_raw!r}",
+                    ("department",),
+                    hint=did_you_mean(dept_raw, names)
+                    or "use a name from the rulebook's departments list",
+                )
             else:
                 department = canonical
                 department_id = self.crb.department_ids[canonical]
-        mdate = self.date_value(data.get("monitoring_date"), ("monitoring_date",),
-                                "monitoring_date")
+        mdate = self.date_value(
+            data.get("monitoring_date"), ("monitoring_date",), "monitoring_date"
+        )
         assessors_raw = data.get("assessors", [])
         assessors: tuple[str, ...] = ()
         if isinstance(assessors_raw, str):
@@ -154,11 +187,16 @@ class _FindingsChecker:
         if indicators is None:
             indicators = {}
             if not self.partial:
-                self.issue("WZ404", "no indicators recorded", (),
-                           hint="add indicators: with the facts of each indicator")
+                self.issue(
+                    "WZ404",
+                    "no indicators recorded",
+                    (),
+                    hint="add indicators: with the facts of each indicator",
+                )
         if not isinstance(indicators, Mapping):
-            self.issue("WZ405", "indicators must be a mapping of indicator id to facts",
-                       ("indicators",))
+            self.issue(
+                "WZ405", "indicators must be a mapping of indicator id to facts", ("indicators",)
+            )
             indicators = {}
         by_id = self.crb.by_id
         name_to_id = {c.indicator.name: c.indicator.id for c in self.crb.indicators}
@@ -166,9 +204,13 @@ class _FindingsChecker:
             path: tuple[PathPart, ...] = ("indicators", ind_key)
             cind = by_id.get(ind_key) or by_id.get(name_to_id.get(ind_key, ""))
             if cind is None:
-                self.issue("WZ402", f"unknown indicator {ind_key!r}", path,
-                           hint=did_you_mean(str(ind_key), list(by_id) + list(name_to_id)),
-                           key=True)
+                self.issue(
+                    "WZ402",
+                    f"unknown indicator {ind_key!r}",
+                    path,
+                    hint=did_you_mean(str(ind_key), list(by_id) + list(name_to_id)),
+                    key=True,
+                )
                 continue
             facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
         catalogs = self.crb.catalogs_of.get(department_id, ())
@@ -204,17 +246,17 @@ class _FindingsChecker:
         for cind in self.crb.indicators:
             ind = cind.indicator
             given = facts.get(ind.id, {})
-            applies, missing_for_applies = applicability(
-                cind, given, department, catalogs, mdate
-            )
-            missing = missing_for_applies if applies is None else (
-                [f.id for f in ind.facts if f.id not in given] if applies else []
+            applies, missing_for_applies = applicability(cind, given, department, catalogs, mdate)
+            missing = (
+                missing_for_applies
+                if applies is None
+                else ([f.id for f in ind.facts if f.id not in given] if applies else [])
             )
             missing = [m for m in missing if (ind.id, m) not in self.invalid]
             if not missing or self.partial:
                 continue
-            path: tuple[PathPart, ...] = ("indicators", ind.id) if ind.id in raw else (
-                ("indicators",) if raw else ()
+            path: tuple[PathPart, ...] = (
+                ("indicators", ind.id) if ind.id in raw else (("indicators",) if raw else ())
             )
             for fid in missing:
                 fact = next(f for f in ind.facts if f.id == fid)
@@ -242,16 +284,31 @@ class _FindingsChecker:
             if fact is None:
                 hint = did_you_mean(str(fid), decl)
                 if fid in derived:
-                    hint = f"{fid!r} is derived by the rulebook; record the facts it is computed from"
-                self.issue("WZ403", f"unknown fact {fid!r} for indicator {cind.indicator.id!r}",
-                           fpath, hint=hint, key=True)
+                    hint = (
+                        f"{fid!r} is derived by the rulebook; record the facts it is computed from"
+                    )
+                self.issue(
+                    "WZ403",
+                    f"unknown fact {fid!r} for indicator {cind.indicator.id!r}",
+                    fpath,
+                    hint=hint,
+                    key=True,
+                )
                 continue
-            value, evidence, note, vpath = raw, (), None, fpath
+            value: object = raw
+            evidence: tuple[str, ...] = ()
+            note: str | None = None
+            vpath: tuple[PathPart, ...] = fpath
             if isinstance(raw, Mapping) and "value" in raw and fact.type != "records":
                 for k in raw:
                     if k not in _FACT_KEYS:
-                        self.issue("WZ405", f"unknown key {k!r} in a fact", (*fpath, k),
-                                   hint="a fact is a value or {value, evidence, note}", key=True)
+                        self.issue(
+                            "WZ405",
+                            f"unknown key {k!r} in a fact",
+                            (*fpath, k),
+                            hint="a fact is a value or {value, evidence, note}",
+                            key=True,
+                        )
                 value = raw.get("value")
                 vpath = (*fpath, "value")
                 ev = raw.get("evidence")
@@ -260,8 +317,9 @@ class _FindingsChecker:
                 elif isinstance(ev, list) and all(isinstance(e, str) for e in ev):
                     evidence = tuple(ev)
                 elif ev is not None:
-                    self.issue("WZ405", "evidence must be text or a list of texts",
-                               (*fpath, "evidence"))
+                    self.issue(
+                        "WZ405", "evidence must be text or a list of texts", (*fpath, "evidence")
+                    )
                 n = raw.get("note")
                 note = n if isinstance(n, str) else None
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
@@ -282,15 +340,27 @@ class _FindingsChecker:
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                self.issue("WZ405", f"{what}: {value!r} is not a real date", path,
-                           hint="write YYYY-MM-DD, e.g. 2023-11-15")
+                self.issue(
+                    "WZ405",
+                    f"{what}: {value!r} is not a real date",
+                    path,
+                    hint="write YYYY-MM-DD, e.g. 2023-11-15",
+                )
                 return None
         if value is None and what == "monitoring_date" and path[-1] not in self.doc.data:
-            self.issue("WZ404", "monitoring_date (监测时间点) is missing", (),
-                       hint="add monitoring_date: YYYY-MM-DD")
+            self.issue(
+                "WZ404",
+                "monitoring_date (监测时间点) is missing",
+                (),
+                hint="add monitoring_date: YYYY-MM-DD",
+            )
             return None
-        self.issue("WZ405", f"{what} must be a date (got {_typename(value)})", path,
-                   hint="write YYYY-MM-DD")
+        self.issue(
+            "WZ405",
+            f"{what} must be a date (got {_typename(value)})",
+            path,
+            hint="write YYYY-MM-DD",
+        )
         return None
 
     def convert(
@@ -305,8 +375,12 @@ class _FindingsChecker:
         if value is None:
             if fact.nullable:
                 return True, None
-            self.issue("WZ405", f"{name} needs a value ({fact.type})", path,
-                       hint="this fact may not be empty")
+            self.issue(
+                "WZ405",
+                f"{name} needs a value ({fact.type})",
+                path,
+                hint="this fact may not be empty",
+            )
             return False, None
         if fact.type == "list":
             if not isinstance(value, list):
@@ -329,15 +403,21 @@ class _FindingsChecker:
             for i, rec in enumerate(value):
                 rpath = (*path, i)
                 if not isinstance(rec, Mapping):
-                    self.issue("WZ405", f"{name}[{i}] must be a mapping of {', '.join(fields)}",
-                               rpath)
+                    self.issue(
+                        "WZ405", f"{name}[{i}] must be a mapping of {', '.join(fields)}", rpath
+                    )
                     ok = False
                     continue
                 conv_rec: dict[str, object] = {}
                 for k in rec:
                     if k not in fields:
-                        self.issue("WZ403", f"unknown field {k!r} in {name}", (*rpath, k),
-                                   hint=did_you_mean(str(k), fields), key=True)
+                        self.issue(
+                            "WZ403",
+                            f"unknown field {k!r} in {name}",
+                            (*rpath, k),
+                            hint=did_you_mean(str(k), fields),
+                            key=True,
+                        )
                         ok = False
                 for fname, ftype in fields.items():
                     if fname not in rec:
@@ -345,7 +425,9 @@ class _FindingsChecker:
                         ok = False
                         continue
                     sub = Fact(id=fname, type=ftype, ask=fact.ask)
-                    good, conv = self.scalar(sub, ftype, rec[fname], (*rpath, fname), name, calendar)
+                    good, conv = self.scalar(
+                        sub, ftype, rec[fname], (*rpath, fname), name, calendar
+                    )
                     ok = ok and good
                     conv_rec[fname] = conv
                 records.append(conv_rec)
@@ -364,12 +446,18 @@ class _FindingsChecker:
         """Check and convert one scalar; ``calendar`` marks dates read by working-day functions."""
 
         def wrong(expected: str, hint: str | None = None) -> tuple[bool, object]:
-            if hint is None and isinstance(value, str) and value.lower() in (
-                "yes", "no", "on", "off", "是", "否", "有", "无"
+            if (
+                hint is None
+                and isinstance(value, str)
+                and value.lower() in ("yes", "no", "on", "off", "是", "否", "有", "无")
             ):
                 hint = "write true or false (unquoted) for a yes/no answer"
-            self.issue("WZ405", f"{name} must be {expected} (got {_typename(value)} {value!r})",
-                       path, hint=hint)
+            self.issue(
+                "WZ405",
+                f"{name} must be {expected} (got {_typename(value)} {value!r})",
+                path,
+                hint=hint,
+            )
             return False, None
 
         if kind == "bool":
@@ -395,7 +483,7 @@ class _FindingsChecker:
                 return wrong("a finite number")
             if kind == "int" and isinstance(value, Decimal):
                 return wrong("a whole number", "counts are whole numbers like 3")
-            num: Fraction = Fraction(value) if isinstance(value, Decimal) else Fraction(value)
+            num = Fraction(value)
             if fact.min is not None and num < Fraction(fact.min):
                 self.issue("WZ406", f"{name} is {value}, below the minimum {fact.min}", path)
                 return False, None
@@ -405,9 +493,8 @@ class _FindingsChecker:
             return True, (int(value) if kind == "int" else num)
         if kind in ("date", "datetime"):
             conv: date | None
-            if kind == "datetime" and isinstance(value, datetime):
-                conv = value
-            elif kind == "date" and isinstance(value, date) and not isinstance(value, datetime):
+            is_datetime = isinstance(value, datetime)
+            if isinstance(value, date) and (kind == "datetime") == is_datetime:
                 conv = value
             elif isinstance(value, str):
                 try:

@@ -31,8 +31,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     PlainSerializer,
+    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )

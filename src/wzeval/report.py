@@ -59,9 +59,11 @@ def _parse_score(value: object) -> Fraction:
 def display(value: Fraction, places: int = 2) -> str:
     """Round once for people: ``places`` decimals, half up (R9)."""
     q = Decimal(1).scaleb(-places)
-    dec = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        q, rounding=ROUND_HALF_UP
-    ) if value.denominator != 1 else Decimal(value.numerator).quantize(q)
+    dec = (
+        (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, rounding=ROUND_HALF_UP)
+        if value.denominator != 1
+        else Decimal(value.numerator).quantize(q)
+    )
     if dec == 0:
         dec = abs(dec)
     return f"{dec:f}"
