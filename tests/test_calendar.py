@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from wzeval.calendar import (
     add_working_days,
     covered_years,
+    date_of,
     is_working_day,
     within_working_days,
     working_days_between,
@@ -87,6 +89,14 @@ def test_a_datetime_is_judged_by_its_date() -> None:
     assert is_working_day(datetime(2023, 10, 7, 0, 0))
 
 
+def test_date_of_drops_the_time() -> None:
+    """date_of gives a datetime's date and leaves a date alone."""
+    assert date_of(datetime(2023, 10, 7, 23, 59)) == date(2023, 10, 7)
+    assert type(date_of(datetime(2023, 10, 7, 23, 59))) is date
+    assert date_of(date(2023, 10, 7)) == date(2023, 10, 7)
+    assert add_working_days(datetime(2023, 9, 28, 9, 0), 0) == date(2023, 9, 28)
+
+
 def test_n_zero_returns_the_day_itself() -> None:
     """add_working_days(d, 0) is d, even when d is a rest day."""
     assert add_working_days(date(2023, 10, 1), 0) == date(2023, 10, 1)
@@ -101,9 +111,7 @@ def test_working_days_between_is_zero_when_b_not_after_a() -> None:
 def test_working_days_between_counts_a_whole_year() -> None:
     """From 2022-12-31 to 2023-12-31 counts every 2023 working day (249 in 2023)."""
     expected = sum(
-        1
-        for i in range(365)
-        if chinese_calendar.is_workday(date(2023, 1, 1) + timedelta(days=i))
+        1 for i in range(365) if chinese_calendar.is_workday(date(2023, 1, 1) + timedelta(days=i))
     )
     assert working_days_between(date(2022, 12, 31), date(2023, 12, 31)) == expected == 249
 
@@ -162,7 +170,7 @@ def test_r3_works_near_the_end_of_the_covered_years() -> None:
 def test_dates_outside_covered_years_raise_calendar_error(outside: date) -> None:
     """Every function refuses an uncovered date, naming it and the covered range."""
     inside = date(2023, 9, 28)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: is_working_day(outside),
         lambda: add_working_days(outside, 0),
         lambda: add_working_days(outside, 3),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pickle
 import re
 import threading
 from collections.abc import Mapping
@@ -99,7 +100,10 @@ def failed(source: str, env: Mapping[str, object] = ENV) -> ExpressionError:
         (TypeInfo(Kind.DATE, nullable=True), "date or None"),
         (TypeInfo(Kind.LIST, item=Kind.DECIMAL), "list of decimal"),
         (TypeInfo(Kind.LIST), "list"),
-        (TypeInfo(Kind.RECORDS, fields={"a": Kind.INT, "b": Kind.BOOL}), "records{a: int, b: bool}"),
+        (
+            TypeInfo(Kind.RECORDS, fields={"a": Kind.INT, "b": Kind.BOOL}),
+            "records{a: int, b: bool}",
+        ),
         (TypeInfo(Kind.NONE), "None"),
     ],
 )
@@ -287,6 +291,12 @@ def test_offsets_include_leading_whitespace_and_lines() -> None:
     assert rejected(source).offset == source.index("zzz")
 
 
+def test_offsets_ignore_unicode_line_separators_inside_strings() -> None:
+    """U+2028 in a string literal is not a line break for offsets (as for Python)."""
+    source = "status == 'a\u2028b' and zzz"
+    assert rejected(source).offset == source.index("zzz")
+
+
 def test_syntax_error_is_wz301_with_offset() -> None:
     """Invalid syntax is WZ301 and points near the problem."""
     error = rejected("n + (m * ")
@@ -337,6 +347,14 @@ def test_expect_hint_for_conditions() -> None:
     assert "n >= 3" in (rejected("n", expect=Kind.BOOL).hint or "")
 
 
+def test_expect_accepts_kind_names_as_text() -> None:
+    """expect='bool' means Kind.BOOL; an unknown kind name is a caller's ValueError."""
+    assert compile_expression("ok", NAMES, expect="bool").type == TypeInfo(Kind.BOOL)  # type: ignore[arg-type]
+    assert rejected("n", expect="bool").code == "WZ304"
+    with pytest.raises(ValueError, match="boolean"):
+        compile_expression("ok", NAMES, expect="boolean")  # type: ignore[arg-type]
+
+
 def test_expect_number_accepts_int_and_decimal() -> None:
     """'number' accepts both, keeping the precise type."""
     assert compile_expression("n", NAMES, expect="number").type.kind is Kind.INT
@@ -348,8 +366,8 @@ def test_expect_decimal_turns_ints_into_fractions() -> None:
     compiled = compile_expression("n", NAMES, expect=Kind.DECIMAL)
     assert compiled.type == TypeInfo(Kind.DECIMAL)
     value = compiled.evaluate(ENV)
+    assert isinstance(value, Fraction)
     assert value == 7
-    assert type(value) is Fraction
 
 
 # ------------------------------------------------------------------ nullable values
@@ -640,6 +658,17 @@ def test_compiled_expressions_are_values() -> None:
     b = compile_expression("n + 1", NAMES)
     assert isinstance(a, CompiledExpression)
     assert a == b and hash(a) == hash(b)
+
+
+def test_compiled_expressions_survive_pickling() -> None:
+    """A pickled and restored expression is equal and still refuses a None operand."""
+    compiled = compile_expression('maybe_n + count_where(rows, "answered")', NAMES)
+    restored = pickle.loads(pickle.dumps(compiled))
+    assert restored == compiled
+    assert restored.evaluate({**ENV, "maybe_n": 1}) == 3
+    with pytest.raises(ExpressionError) as info:
+        restored.evaluate(ENV)
+    assert info.value.code == "WZ321"
 
 
 def test_evaluation_is_thread_safe() -> None:

@@ -27,6 +27,7 @@ from wzeval.errors import CalendarError
 __all__ = [
     "add_working_days",
     "covered_years",
+    "date_of",
     "is_working_day",
     "within_working_days",
     "working_days_between",
@@ -112,7 +113,7 @@ def _table(d: date) -> _Year:
     return _year(d.year)
 
 
-def _as_date(value: date | datetime) -> date:
+def date_of(value: date | datetime) -> date:
     """The calendar date of ``value``; R3 compares dates only, never times."""
     return value.date() if isinstance(value, datetime) else value
 
@@ -123,7 +124,7 @@ def is_working_day(d: date) -> bool:
     A ``datetime`` is judged by its date.  Raises :class:`CalendarError` outside
     :func:`covered_years`.
     """
-    d = _as_date(d)
+    d = date_of(d)
     table = _table(d)
     i = table.index(d)
     return table.before[i + 1] > table.before[i]
@@ -135,7 +136,7 @@ def working_days_between(a: date, b: date) -> int:
     Both ends are checked against the calendar even when ``b <= a``, so a typo in
     a year is reported instead of quietly counting as 0.
     """
-    a, b = _as_date(a), _as_date(b)
+    a, b = date_of(a), date_of(b)
     ta, tb = _table(a), _table(b)
     if b <= a:
         return 0
@@ -156,7 +157,7 @@ def add_working_days(d: date, n: int) -> date:
     """
     if n < 0:
         raise ValueError(f"n must be >= 0 (got {n})")
-    d = _as_date(d)
+    d = date_of(d)
     table = _table(d)
     if n == 0:
         return d
@@ -187,7 +188,7 @@ def within_working_days(asked: date | datetime, answered: date | datetime, n: in
     """
     if n < 0:
         raise ValueError(f"n must be >= 0 (got {n})")
-    asked_day, answered_day = _as_date(asked), _as_date(answered)
+    asked_day, answered_day = date_of(asked), date_of(answered)
     # Days in (asked, answered] hold k working days.  Fewer than n: the n-th has
     # not come yet.  Exactly n: answered is the n-th working day itself, or a
     # later rest day.  More: too late.

@@ -28,24 +28,28 @@ Design choices worth knowing:
 * **No ``**`` and no ``%``** at all (rather than bounding them): scoring needs
   neither, and both are classic resource-exhaustion tools (``4000000**4000000``,
   ``'%0100000000d' % 1``).  There is therefore no ``MAX_POWER_EXPONENT``.
-* **No repetition.**  ``*`` and ``+`` take numbers only, so ``'a' * 10**9`` and
-  ``[1] * 10**9`` are type errors.
+* **No repetition.**  ``*`` and ``+`` take numbers only, so ``'a' * 1000000000``
+  and ``[1] * 1000000000`` are type errors (WZ304).
 * **Nullable values.**  A nullable name may be used anywhere statically.  Where it
   is an operand (arithmetic, comparison, function argument, condition) it must not
   be ``None`` at run time, else evaluation raises WZ321 naming it; guard with
-  ``x is not None and ...`` or ``... if x is not None else ...``.  Only where the
-  name is the value of the whole expression (or of a branch of a top-level
-  ``a if c else b``) and no ``expect`` is given does ``None`` flow through, and the
-  result type says "or None".
+  ``x is not None and ...`` or ``... if x is not None else ...`` (inside the
+  guarded branch the name's type is not nullable).  Only where the name is the
+  value of the whole expression (or of a branch of a top-level ``a if c else b``)
+  and no ``expect`` is given does ``None`` flow through, and the result type says
+  "or None".
+* **Offsets** in errors are 0-based character indexes into the source as given
+  (leading blanks and earlier lines included), never UTF-8 byte columns.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import threading
 import warnings
 from calendar import monthrange  # the standard library module
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -148,23 +152,53 @@ _SCALARS = frozenset({Kind.BOOL, Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.DATETIM
 _ORDERED = frozenset({Kind.INT, Kind.DECIMAL, Kind.DATE, Kind.DATETIME, Kind.STR})
 
 
+class _Fields(Mapping[str, Kind]):
+    """A read-only, hashable, picklable copy of a records type's fields (in order)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, fields: Mapping[str, Kind]) -> None:
+        self._items = dict(fields)
+
+    def __getitem__(self, key: str) -> Kind:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+    def __getstate__(self) -> dict[str, Kind]:
+        return self._items
+
+    def __setstate__(self, state: dict[str, Kind]) -> None:
+        self._items = state
+
+
 @dataclass(frozen=True)
 class TypeInfo:
     """The static type of a name or an expression.
 
     ``item`` is the element kind of a ``LIST`` (``None``: unknown, as for ``[]``);
-    ``fields`` the field kinds of ``RECORDS`` (a list of dicts).  ``fields`` is
-    stored read-only and left out of the hash so a ``TypeInfo`` stays hashable.
+    ``fields`` the field kinds of ``RECORDS`` (a list of dicts), stored as a
+    read-only, hashable copy so a ``TypeInfo`` can be hashed and pickled.
     """
 
     kind: Kind
     nullable: bool = False
     item: Kind | None = None
-    fields: Mapping[str, Kind] | None = field(default=None, hash=False)
+    fields: Mapping[str, Kind] | None = None
 
     def __post_init__(self) -> None:
-        if self.fields is not None:
-            object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+        if self.fields is not None and not isinstance(self.fields, _Fields):
+            object.__setattr__(self, "fields", _Fields(self.fields))
 
     def describe(self) -> str:
         """People's words for the type: ``int``, ``date or None``, ``list of decimal``."""
@@ -237,7 +271,8 @@ class _SourceMap:
     def __init__(self, source: str, lead: int) -> None:
         self.lead = lead
         self.text = source[lead:]  # what ast.parse saw
-        self.lines = self.text.splitlines(keepends=True) or [""]
+        # Python's own line breaks only (str.splitlines also breaks at U+2028 &c.).
+        self.lines = io.StringIO(self.text, newline="").readlines() or [""]
         starts = [lead]
         for line in self.lines:
             starts.append(starts[-1] + len(line))
@@ -250,7 +285,7 @@ class _SourceMap:
 
     def at_char(self, lineno: int, char_col: int) -> int:
         i = min(max(lineno, 1), len(self.lines)) - 1
-        return self.starts[i] + char_col
+        return min(self.starts[i] + char_col, self.starts[-1])
 
     def of(self, node: ast.AST) -> int:
         return self.at(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
@@ -273,11 +308,6 @@ class _RuntimeFailure(Exception):
         self.code, self.message, self.hint = code, message, hint
 
 
-def _day(value: date) -> date:
-    """The date part: functions taking ``date or datetime`` work on dates."""
-    return value.date() if isinstance(value, datetime) else value
-
-
 def _non_negative(fn: str, n: int) -> None:
     if n < 0:
         raise _RuntimeFailure("WZ323", f"{fn}() needs a count >= 0 (got {n})")
@@ -291,19 +321,19 @@ def _fn_date(y: int, m: int, d: int) -> date:
 
 
 def _fn_days_between(a: date, b: date) -> int:
-    return (_day(b) - _day(a)).days
+    return (wzcal.date_of(b) - wzcal.date_of(a)).days
 
 
 def _fn_add_days(d: date, n: int) -> date:
     try:
-        return _day(d) + timedelta(days=n)
+        return wzcal.date_of(d) + timedelta(days=n)
     except OverflowError:
         raise _RuntimeFailure("WZ323", f"add_days({d}, {n}) leaves the range of dates") from None
 
 
 def _fn_months_before(d: date, n: int) -> date:
     _non_negative("months_before", n)
-    d = _day(d)
+    d = wzcal.date_of(d)
     y, m0 = divmod(d.year * 12 + d.month - 1 - n, 12)
     if y < date.min.year:
         raise _RuntimeFailure("WZ323", f"months_before({d}, {n}) leaves the range of dates")
@@ -319,12 +349,12 @@ def _fn_month(d: date) -> int:
 
 
 def _fn_working_days_between(a: date, b: date) -> int:
-    return wzcal.working_days_between(_day(a), _day(b))
+    return wzcal.working_days_between(a, b)
 
 
 def _fn_add_working_days(d: date, n: int) -> date:
     _non_negative("add_working_days", n)
-    return wzcal.add_working_days(_day(d), n)
+    return wzcal.add_working_days(d, n)
 
 
 def _fn_within_working_days(asked: date, answered: date, n: int) -> bool:
@@ -678,28 +708,31 @@ def _bracket_depth_offset(source: str) -> int | None:
 
     Runs on raw text, before the parser sees it: Python's tokenizer and parser have
     their own, much larger, limits and fail with RecursionError or MemoryError on
-    deep input.  Quotes are skipped roughly (escapes honoured); anything a rough
-    scan misses is still bounded by the length limit and caught after parsing.
+    deep input.  String literals (single and triple quoted, escapes honoured) and
+    comments are skipped; anything this scan gets wrong is still bounded by the
+    length limit, the tokenizer's own bracket limit and the depth check after
+    parsing.
     """
     depth = 0
-    quote = ""
-    escaped = False
-    for i, ch in enumerate(source):
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = ""
+    i, end = 0, len(source)
+    while i < end:
+        ch = source[i]
+        if ch == "#":
+            newline = source.find("\n", i)
+            i = end if newline < 0 else newline
         elif ch in "'\"":
-            quote = ch
+            quote = ch * 3 if source.startswith(ch * 3, i) else ch
+            i += len(quote)
+            while i < end and not source.startswith(quote, i):
+                i += 2 if source[i] == "\\" else 1
+            i += len(quote) - 1
         elif ch in "([{":
             depth += 1
             if depth > MAX_NESTING_DEPTH:
                 return i
         elif ch in ")]}":
             depth -= 1
+        i += 1
     return None
 
 
@@ -716,7 +749,7 @@ def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
     text = source.lstrip()
     lead = len(source) - len(text)
     where = _SourceMap(source, lead)
-    if not text.strip():
+    if not text:
         raise ExpressionError("WZ301", "the expression is empty", offset=lead)
     deep = _bracket_depth_offset(text)
     if deep is not None:
@@ -1000,6 +1033,11 @@ def _incomparable(op: ast.cmpop, left: TypeInfo, right: TypeInfo) -> str | None:
     return "compare numbers with numbers, dates with dates, text with text"
 
 
+def _position(node: ast.Name) -> tuple[int, int]:
+    """Where a name is: no two names of one expression share it."""
+    return node.lineno, node.col_offset
+
+
 def _none_test(test: ast.expr) -> tuple[str, bool] | None:
     """``(name, True)`` for ``name is not None``, ``(name, False)`` for ``name is None``."""
     if (
@@ -1015,8 +1053,9 @@ def _none_test(test: ast.expr) -> tuple[str, bool] | None:
 class _TypeChecker:
     """Infers the type of every node of a structurally checked tree.
 
-    ``strict`` collects the ``id`` of every nullable name that is used as an
-    operand: the evaluator raises WZ321 when such a name is ``None``.
+    ``strict`` collects the position (line, column) of every nullable name used
+    as an operand: the evaluator raises WZ321 when such a name is ``None``.
+    Positions, unlike ``id()``, survive pickling and copying of the tree.
     Recursion is safe: the structure step bounded the depth.
     """
 
@@ -1024,7 +1063,7 @@ class _TypeChecker:
         self.names = names
         self.where = where
         self.reads: set[str] = set()
-        self.strict: set[int] = set()
+        self.strict: set[tuple[int, int]] = set()
         # Names proven not None where the walk is (inside the guarded branch of
         # ``... if x is not None else ...``).
         self.narrowed: frozenset[str] = frozenset()
@@ -1142,7 +1181,7 @@ class _TypeChecker:
         if info.nullable and node.id in self.narrowed:
             return replace(info, nullable=False)
         if strict and info.nullable:
-            self.strict.add(id(node))
+            self.strict.add(_position(node))
             return replace(info, nullable=False)
         return info
 
@@ -1301,7 +1340,7 @@ class _Program:
 
     body: ast.expr
     where: _SourceMap
-    strict: frozenset[int]
+    strict: frozenset[tuple[int, int]]
     reads: tuple[tuple[str, TypeInfo], ...]
 
 
@@ -1401,7 +1440,7 @@ class _Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is 
     def _eval_name(self, node: ast.Name) -> object:
         assert self.program is not None
         value = self.names[node.id]
-        if value is None and id(node) in self.program.strict:
+        if value is None and _position(node) in self.program.strict:
             raise ExpressionError(
                 "WZ321",
                 f"{node.id!r} is None",
@@ -1556,6 +1595,8 @@ def compile_expression(
     """
     if not isinstance(source, str):
         raise ExpressionError("WZ301", f"an expression must be text, got {type(source).__name__}")
+    if expect is not None and expect != "number":
+        expect = Kind(expect)  # also accepts "bool", "int", ...; ValueError for nonsense
     tree, where = _parse(source)
     text = source[where.lead :]
     _check_structure(tree, text, where)
