@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: install into .venv, then lint, type-check,
+# validate the shipped rulebooks and examples, and run pytest (which also checks
+# that generated schemas and docs are fresh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+echo "== ruff"
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
+echo "== mypy --strict"
+.venv/bin/mypy src
+echo "== wzeval validate rulebooks/ examples/"
+.venv/bin/wzeval validate rulebooks/ examples/
+echo "== pytest"
+.venv/bin/pytest "$@"

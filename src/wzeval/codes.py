@@ -1,0 +1,147 @@
+"""Every issue code wzeval reports, with its meaning and fix.
+
+Codes are short and stable: tools and CI configurations rely on them, so a
+code is never reused for another meaning.  ``docs/issue-codes.md`` is generated
+from this table (``python -m wzeval.codes``) and a test keeps it fresh; another
+test checks that every code the source emits is listed here.
+
+Ranges: WZ1xx reading YAML, WZ2xx rulebook structure, WZ3xx expressions,
+WZ4xx findings, WZ5xx evaluation, WZ9xx files and the command line.
+Lint checks have their own ``WL`` codes (see :mod:`wzeval.lint`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from wzeval.expressions import CODES as _EXPRESSION_CODES
+
+__all__ = ["CODES", "Code", "render_markdown"]
+
+
+@dataclass(frozen=True)
+class Code:
+    """One issue code: what it means and what the user can do."""
+
+    code: str
+    title: str
+    fix: str
+
+
+_TABLE: list[tuple[str, str, str]] = [
+    ("WZ000", "internal error", "a wzeval bug; please report it with the input that caused it"),
+    ("WZ100", "a document has issues", "read the issues it lists; each has its own code"),
+    ("WZ101", "YAML syntax error", "check indentation, quoting and brackets at the position"),
+    ("WZ102", "duplicate mapping key", "remove or rename one of the keys; YAML keeps only one"),
+    ("WZ103", "invalid UTF-8", "save the file as UTF-8 (convert GBK/GB18030 files)"),
+    ("WZ104", "byte-order mark (warning)", "save as UTF-8 without BOM; the file still loads"),
+    ("WZ105", "tab used for indentation", "indent with spaces; YAML forbids tabs there"),
+    ("WZ106", "unsupported YAML tag", "remove tags such as !!python/…; documents are plain data"),
+    ("WZ107", "too many aliases / alias bomb", "write values out instead of using many aliases"),
+    ("WZ108", "nesting too deep", "flatten the document (limit: loader.MAX_DEPTH)"),
+    ("WZ109", "file too large", "split the document (limit: loader.MAX_FILE_BYTES)"),
+    ("WZ110", "file cannot be read", "check the path and permissions"),
+    (
+        "WZ111",
+        "YAML 1.1 boolean-like word (warning)",
+        "write true/false for yes/no answers, or quote the text",
+    ),
+    ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
+    ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
+    ("WZ203", "weights do not add up", "a category's weight is the sum of its indicators'"),
+    (
+        "WZ204",
+        "shares do not add up to 100%, or missing items",
+        "item shares of an indicator must add up to exactly 100%",
+    ),
+    (
+        "WZ205",
+        "credit, cap or deduction out of bounds",
+        "credits and caps are parts of the weight, at most the item's share",
+    ),
+    ("WZ206", "unknown reference", "name a declared group, catalog, department or enum fact"),
+    ("WZ207", "levels do not match the enum", "give a credit for every option and no other"),
+    ("WZ208", "empty range", "min must not exceed max"),
+    ("WZ209", "weight has the wrong sign", "penalty weights are negative, all others positive"),
+    ("WZ401", "findings header problem", "start with 'wzeval: findings/1'; check the header keys"),
+    ("WZ402", "unknown indicator", "use an indicator id (or exact name) from the rulebook"),
+    ("WZ403", "unknown fact or field", "use a fact id the indicator declares (see the template)"),
+    ("WZ404", "missing fact", "record it, or score with --partial to leave it unassessed"),
+    ("WZ405", "wrong type or impossible value", "write the type named (true/false, 3, 2023-11-15)"),
+    ("WZ406", "value out of range", "stay within the fact's min and max"),
+    ("WZ407", "unknown department", "use a department name from the rulebook (R7)"),
+    ("WZ408", "findings for another rulebook", "score them with the rulebook they name"),
+    (
+        "WZ410",
+        "cannot be assessed",
+        "e.g. a spot check with no checks made (R4); record it or use --partial",
+    ),
+    (
+        "WZ411",
+        "date outside the working-day calendar",
+        "check the year, or upgrade chinesecalendar for newer years",
+    ),
+    ("WZ500", "evaluation failed", "read the message; it names the indicator and rule"),
+    ("WZ501", "a count is not a whole number ≥ 0", "check the facts the count reads"),
+    ("WZ502", "more checks passed than made", "passed checks cannot exceed checks made"),
+    ("WZ503", "a given score is out of range", "a given score lies between 0 and out_of"),
+    ("WZ901", "output exists", "choose another path or pass --force; nothing was written"),
+    ("WZ902", "usage error", "see wzeval COMMAND --help"),
+    (
+        "WZ910",
+        "neither a rulebook nor findings",
+        "start with 'wzeval: rulebook/1' or 'wzeval: findings/1'",
+    ),
+    (
+        "WZ911",
+        "findings not checked: their rulebook did not load",
+        "fix the rulebook's own issues, or pass --rulebook PATH",
+    ),
+    ("WZ912", "no .yaml/.yml/.json file in a folder", "check the folder given"),
+]
+
+_FIX_EXPRESSION = "rewrite the expression; the issue's hint says how"
+
+CODES: dict[str, Code] = {}
+for _code, _title, _fix in _TABLE:
+    CODES[_code] = Code(_code, _title, _fix)
+for _code, _meaning in _EXPRESSION_CODES.items():
+    CODES.setdefault(_code, Code(_code, _meaning, _FIX_EXPRESSION))
+CODES = dict(sorted(CODES.items()))
+
+
+def render_markdown() -> str:
+    """The issue-code reference page (``docs/issue-codes.md``)."""
+    lines = [
+        "# Issue codes",
+        "",
+        "<!-- generated by `python -m wzeval.codes docs/issue-codes.md`; do not edit -->",
+        "",
+        "Every problem wzeval reports is an issue with a stable code, a message,",
+        "`file:line:col` and, where one exists, a hint.  Ranges: WZ1xx reading YAML,",
+        "WZ2xx rulebook structure, WZ3xx expressions, WZ4xx findings, WZ5xx evaluation,",
+        "WZ9xx files and the command line.  Lint checks use WL codes",
+        "([lint codes](lint-codes.md)).",
+        "",
+        "| code | meaning | fix |",
+        "|---|---|---|",
+    ]
+    for c in CODES.values():
+        lines.append(f"| `{c.code}` | {c.title} | {c.fix} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """Write the reference page to the path given (or print it)."""
+    text = render_markdown()
+    if argv:
+        with open(argv[0], "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main(sys.argv[1:]))
