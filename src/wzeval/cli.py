@@ -1,0 +1,817 @@
+"""The ``wzeval`` command line: a thin shell over the library.
+
+::
+
+    wzeval validate PATH…               check rulebooks and findings (folders recursively)
+    wzeval score FINDINGS…              one department's score sheet, or a ranking of many
+    wzeval explain FINDINGS INDICATOR   why one indicator earned what it earned
+    wzeval template --department NAME   a findings skeleton to fill in
+    wzeval schema rulebook|findings|report   JSON Schemas (draft 2020-12)
+
+Exit codes, the same for every command (:data:`EXIT_CODES`):
+
+- 0 fine (warnings allowed, unless ``validate --strict``);
+- 1 the content has issues: an invalid rulebook or findings, a batch file that failed;
+- 2 usage error or unreadable input: bad arguments, a missing, unreadable, non-UTF-8
+  or oversized file, an empty folder, an unknown department or indicator named on the
+  command line, or an output file that exists (without ``--force``; nothing is written);
+- 3 internal error: a bug in wzeval.  One line, no traceback (``WZEVAL_TRACEBACK=1``
+  prints it).
+
+Issue codes the CLI adds (registered in :mod:`wzeval.codes`): WZ910 a file named on
+the command line is neither a rulebook nor findings, WZ911 findings could not be
+checked because their rulebook did not load, WZ912 a folder holds no
+``.yaml``/``.yml``/``.json`` file (an error for ``score``, a warning for ``validate``).
+
+``main()`` is ``sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))``; tests call
+:func:`run` with :class:`io.StringIO`.  Heavy modules (pydantic models, ruamel,
+rendering) are imported inside the command functions, so parsing arguments and
+``--help`` cost nothing beyond the package import itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from wzeval import __version__
+
+if TYPE_CHECKING:
+    from wzeval.issues import Issue
+    from wzeval.loader import Document
+    from wzeval.models import Indicator, Rulebook
+    from wzeval.report import ScoreReport
+
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_INTERNAL",
+    "EXIT_ISSUES",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "UNREADABLE_CODES",
+    "build_parser",
+    "exit_code",
+    "github_annotation",
+    "main",
+    "run",
+]
+
+EXIT_OK = 0
+EXIT_ISSUES = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+#: What each exit code means (also printed by ``wzeval --help``).
+EXIT_CODES: Mapping[int, str] = {
+    EXIT_OK: "fine (warnings allowed unless validate --strict)",
+    EXIT_ISSUES: "the content has issues (invalid rulebook or findings; a batch file failed)",
+    EXIT_USAGE: "usage error or unreadable input (missing/unreadable/non-UTF-8/too large "
+    "file, unknown department or indicator, output exists without --force)",
+    EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
+}
+#: Issue codes meaning the input could not be read at all: they exit 2, not 1.
+UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ912"})
+#: A batch of at least this many files shows a progress counter (on a terminal).
+PROGRESS_MIN_FILES = 10
+
+
+class _Usage(Exception):
+    """A usage error found after parsing (unknown indicator, conflicting options)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class _Exit(Exception):
+    """Stop the command with an exit code; whatever needed saying has been said."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def exit_code(issues: Iterable[Issue], *, strict: bool = False) -> int:
+    """The exit code a list of issues deserves: 2 if any input was unreadable, 1 for any
+    other error (or any warning when ``strict``), else 0."""
+    code = EXIT_OK
+    for issue in issues:
+        if issue.severity == "error":
+            if issue.code in UNREADABLE_CODES:
+                return EXIT_USAGE
+            code = EXIT_ISSUES
+        elif issue.severity == "warning" and strict:
+            code = EXIT_ISSUES
+    return code
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(issue: Issue) -> str:
+    """One GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=WZ405::msg``.
+
+    Errors are ``::error``, warnings ``::warning``, anything else ``::notice``.
+    """
+    level = {"error": "error", "warning": "warning"}.get(issue.severity.value, "notice")
+    props = []
+    pos = issue.position
+    if pos is not None:
+        props.append(f"file={_escape_property(pos.file)}")
+        if pos.line > 0:
+            props.append(f"line={pos.line}")
+            if pos.col > 0:
+                props.append(f"col={pos.col}")
+    props.append(f"title={_escape_property(issue.code)}")
+    message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def _in_file_order(issues: Iterable[Issue]) -> list[Issue]:
+    """Issues sorted by line and column (stable), as a reader walks the file; issues
+    without a line keep their place at the end."""
+    return sorted(
+        issues,
+        key=lambda i: (
+            (0, i.position.line, i.position.col)
+            if i.position is not None and i.position.line > 0
+            else (1, 0, 0)
+        ),
+    )
+
+
+def _write_issues(issues: Iterable[Issue], stream: TextIO) -> None:
+    for issue in issues:
+        stream.write(issue.format() + "\n")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class _Progress:
+    """A ``\\r`` counter on stderr, only on a terminal and only for a batch worth waiting for."""
+
+    def __init__(self, stream: TextIO, total: int, label: str) -> None:
+        self.stream = stream
+        self.total = total
+        self.label = label
+        self.shown = False
+        self.on = total >= PROGRESS_MIN_FILES and stream.isatty()
+
+    def step(self, n: int) -> None:
+        if self.on:
+            self.stream.write(f"\r{self.label} {n}/{self.total}")
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.on and self.shown:
+            width = len(self.label) * 2 + 2 * len(str(self.total)) + 3
+            self.stream.write("\r" + " " * width + "\r")
+            self.stream.flush()
+            self.shown = False
+
+
+def _files(
+    paths: Sequence[str], *, empty_is_error: bool
+) -> tuple[list[tuple[Path, bool]], list[Issue]]:
+    """Expand folders (recursively); each file comes with whether it was named explicitly.
+
+    A file met twice is kept once.  An empty folder is an issue (WZ912): an error
+    where files are needed (``score``), a warning where it only means nothing to check.
+    """
+    from wzeval.issues import Issue, Position, Severity
+    from wzeval.loader import iter_files
+
+    out: dict[Path, tuple[Path, bool]] = {}
+    issues: list[Issue] = []
+    for raw in paths:
+        if Path(raw).is_dir():
+            found = list(iter_files([raw]))
+            if not found:
+                issues.append(
+                    Issue(
+                        "WZ912",
+                        "no .yaml, .yml or .json file in this folder",
+                        position=Position(raw),
+                        severity=Severity.ERROR if empty_is_error else Severity.WARNING,
+                        hint="check the path",
+                    )
+                )
+            for f in found:
+                out.setdefault(f.resolve(), (f, False))
+        else:
+            p = Path(raw)
+            out.setdefault(p.resolve(), (p, True))
+    return list(out.values()), issues
+
+
+def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
+    """The rulebook to score against (the bundled one by default); its issues go to stderr
+    and stop the command when it cannot be used."""
+    from wzeval.api import bundled_rulebook_path, read_rulebook
+
+    rb, issues = read_rulebook(path)
+    if rb is None:
+        _write_issues(issues, err)
+        if path is None and not bundled_rulebook_path().exists():
+            err.write("wzeval: error: the bundled rulebook is missing; pass --rulebook PATH\n")
+        raise _Exit(exit_code(issues) or EXIT_ISSUES)
+    return rb
+
+
+def _score_document(
+    doc: Document, rulebook: Rulebook, partial: bool
+) -> tuple[ScoreReport | None, list[Issue]]:
+    """Check and evaluate one loaded findings document; never raises for bad input.
+
+    The engine reports problems by document path; they are placed here at the node
+    of the findings file they concern, so every issue has ``file:line:col``.  Issues
+    come in file order.
+    """
+    from wzeval.api import compiled, evaluate
+    from wzeval.errors import ValidationFailed
+    from wzeval.findings import check_findings
+
+    findings, issues = check_findings(doc, compiled(rulebook), partial=partial)
+    if findings is None:
+        return None, _in_file_order(issues)
+    try:
+        report = evaluate(rulebook, findings, partial=partial)
+    except ValidationFailed as exc:
+        placed = [i if i.position else i.at(doc.position(i.path)) for i in exc.issues]
+        return None, _in_file_order([*issues, *placed])
+    return report, _in_file_order(issues)
+
+
+def _score_file(
+    path: Path, rulebook: Rulebook, partial: bool
+) -> tuple[ScoreReport | None, list[Issue]]:
+    """:func:`_score_document` for a file."""
+    from wzeval.loader import load_document
+
+    return _score_document(load_document(path), rulebook, partial)
+
+
+def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) -> None:
+    """Write a command's result to ``output`` (atomically, not over a file without
+    ``force``) or to stdout."""
+    if output is None:
+        out.write(text)
+        return
+    from wzeval.output import write_atomic
+
+    write_atomic(output, text, force=force)
+    err.write(f"wzeval: wrote {output}\n")
+
+
+def _check_output(output: str | None, force: bool) -> None:
+    """Refuse an existing output before any work is done (the write checks again)."""
+    if output is not None:
+        from wzeval.output import check_writable
+
+        check_writable(output, force=force)
+
+
+# --------------------------------------------------------------------------- validate
+
+
+@dataclass
+class _Checked:
+    """One input of ``validate`` and its issues (in file order).  ``counted`` is off for
+    entries that are not files (an empty folder)."""
+
+    file: str
+    kind: str | None
+    issues: list[Issue] = field(default_factory=list)
+    counted: bool = True
+
+    def __post_init__(self) -> None:
+        self.issues = _in_file_order(self.issues)
+
+
+def _kind(data: object) -> str | None:
+    """``rulebook`` or ``findings`` by content, else ``None``."""
+    from wzeval.findings import is_findings_document
+
+    if is_findings_document(data):
+        return "findings"
+    if isinstance(data, Mapping):
+        tag = data.get("wzeval")
+        if (isinstance(tag, str) and tag.startswith("rulebook")) or (
+            tag is None and "categories" in data
+        ):
+            return "rulebook"
+    return None
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval.api import bundled_rulebook_path, read_rulebook, rulebook_from_document
+    from wzeval.issues import Issue, Position
+    from wzeval.loader import load_document
+
+    files, problems = _files(args.paths, empty_is_error=False)
+    results = [_Checked(str(i.where), None, [i], counted=False) for i in problems]
+    docs: list[tuple[Path, bool, Document]] = [(f, x, load_document(f)) for f, x in files]
+
+    by_path: dict[Path, tuple[Rulebook | None, list[Issue]]] = {}
+    by_id: dict[str, Rulebook] = {}
+    for f, _, doc in docs:
+        if _kind(doc.data) == "rulebook":
+            rb, issues = rulebook_from_document(doc)
+            by_path[f.resolve()] = (rb, issues)
+            if rb is not None:
+                by_id.setdefault(rb.id, rb)
+
+    default_path = Path(args.rulebook) if args.rulebook else bundled_rulebook_path()
+
+    def default_rulebook() -> Rulebook | None:
+        key = default_path.resolve()
+        if key not in by_path:
+            by_path[key] = read_rulebook(default_path)
+            if by_path[key][0] is None:  # say why once, as a file of its own
+                results.append(_Checked(str(default_path), "rulebook", by_path[key][1]))
+        return by_path[key][0]
+
+    skipped: list[str] = []
+    for f, explicit, doc in docs:
+        kind = _kind(doc.data)
+        if doc.data is None:
+            results.append(_Checked(str(f), None, list(doc.issues)))
+        elif kind == "rulebook":
+            results.append(_Checked(str(f), kind, by_path[f.resolve()][1]))
+        elif kind == "findings":
+            rid = doc.data.get("rulebook")
+            rb = by_id.get(rid) if isinstance(rid, str) else None
+            rb = rb or default_rulebook()
+            if rb is None:
+                issue = Issue(
+                    "WZ911",
+                    f"cannot check these findings: the rulebook {default_path} did not load",
+                    position=Position(str(f)),
+                    hint="fix the rulebook, or pass --rulebook PATH",
+                )
+                results.append(_Checked(str(f), kind, [*doc.issues, issue]))
+                continue
+            _, issues = _score_document(doc, rb, args.partial)
+            results.append(_Checked(str(f), kind, issues))
+        elif explicit:
+            issue = Issue(
+                "WZ910",
+                "not a wzeval document: neither a rulebook nor findings",
+                position=doc.position(()),
+                hint="start a rulebook with 'wzeval: rulebook/1', findings with "
+                "'wzeval: findings/1'",
+            )
+            results.append(_Checked(str(f), None, [*doc.issues, issue]))
+        else:
+            skipped.append(str(f))
+
+    every = [i for r in results for i in r.issues]
+    code = exit_code(every, strict=args.strict)
+    errors = sum(1 for i in every if i.severity == "error")
+    warnings = sum(1 for i in every if i.severity == "warning")
+    if args.format == "json":
+        from wzeval.loader import dumps_json
+
+        data = {
+            "wzeval": "validation/1",
+            "valid": code == EXIT_OK,
+            "errors": errors,
+            "warnings": warnings,
+            "files": [
+                {
+                    "file": r.file,
+                    "kind": r.kind,
+                    "valid": not any(i.severity == "error" for i in r.issues),
+                    "issues": [i.to_dict() for i in r.issues],
+                }
+                for r in results
+            ],
+            "skipped": skipped,
+        }
+        out.write(dumps_json(data))
+    elif args.format == "github":
+        for issue in every:
+            out.write(github_annotation(issue) + "\n")
+    else:
+        _write_issues(every, out)
+        summary = (
+            f"{_plural(sum(r.counted for r in results), 'file')}, {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')}"
+        )
+        if skipped:
+            summary += f" ({len(skipped)} skipped: not wzeval documents)"
+        out.write(summary + "\n")
+    return code
+
+
+# --------------------------------------------------------------------------- score
+
+
+def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval import render
+
+    _check_output(args.output, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    files, problems = _files(args.findings, empty_is_error=True)
+    batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
+    failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
+    _write_issues(problems, err)
+    reports: list[ScoreReport] = []
+    progress = _Progress(err, len(files), "评分")
+    for n, (path, _) in enumerate(files, 1):
+        progress.step(n)
+        report, issues = _score_file(path, rulebook, args.partial)
+        if issues:
+            progress.clear()
+            _write_issues(issues, err)
+        if report is None:
+            failed[str(path)] = issues
+        else:
+            reports.append(report)
+    progress.clear()
+    code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
+
+    text: str
+    if not batch:
+        if not reports:
+            return code
+        one = reports[0]
+        single: dict[str, Callable[[ScoreReport], str]] = {
+            "text": render.render_text,
+            "markdown": render.render_markdown,
+            "json": render.render_json,
+            "csv": lambda r: render.render_csv(r, bom=args.bom),
+        }
+        text = single[args.format](one)
+    elif args.format == "text":
+        text = render.render_ranking_text(reports, failed)
+    elif args.format == "markdown":
+        text = render.render_ranking_markdown(reports, failed)
+    elif args.format == "json":
+        text = render.render_ranking_json(reports, failed)
+    else:
+        text = render.render_ranking_csv(reports, bom=args.bom)
+    _emit(text, args.output, args.force, out, err)
+    return code
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
+    from wzeval.issues import did_you_mean
+
+    try:
+        return rulebook.indicator(ident.strip())
+    except KeyError:
+        names = [i.id for i in rulebook.indicators] + [i.name for i in rulebook.indicators]
+        raise _Usage(
+            f"unknown indicator {ident!r}",
+            did_you_mean(ident, names) or "give an indicator id or its exact Chinese name",
+        ) from None
+
+
+def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval import render
+
+    rulebook = _load_rulebook(args.rulebook, err)
+    indicator = _find_indicator(rulebook, args.indicator)
+    report, issues = _score_file(Path(args.findings), rulebook, args.partial)
+    _write_issues(issues, err)
+    if report is None:
+        return exit_code(issues) or EXIT_ISSUES
+    if args.format == "json":
+        out.write(report.indicator(indicator.id).model_dump_json(indent=2) + "\n")
+        return EXIT_OK
+    asks = {f.id: f.ask for f in indicator.facts}
+    asks.update({d.id: d.description for d in indicator.derived if d.description})
+    out.write(render.render_explain(report, indicator.id, asks=asks))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- template
+
+
+def _schema_ref(rulebook: Rulebook, rulebook_arg: str | None, output: str | None) -> str:
+    """Where the template's modeline points: ``schemas/findings.schema.json`` for the
+    bundled rulebook (``findings.<id>.schema.json`` for another), relative to the output."""
+    from wzeval.api import bundled_rulebook_path
+    from wzeval.schema import SCHEMA_FILES
+
+    bundled = rulebook_arg is None or (
+        Path(rulebook_arg).resolve() == bundled_rulebook_path().resolve()
+    )
+    name = SCHEMA_FILES["findings"] if bundled else f"findings.{rulebook.id}.schema.json"
+    target = Path.cwd() / "schemas" / name
+    base = Path(output).resolve().parent if output else Path.cwd()
+    try:
+        return Path(os.path.relpath(target, base)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return target.as_uri()
+
+
+def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval.errors import ValidationFailed
+    from wzeval.template import findings_template
+
+    _check_output(args.output, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    ref = args.schema or _schema_ref(rulebook, args.rulebook, args.output)
+    try:
+        text = findings_template(rulebook, args.department, schema_ref=ref)
+    except ValidationFailed as exc:  # an unknown department, named on the command line
+        first = exc.issues[0]
+        raise _Usage(first.message, first.hint) from None
+    _emit(text, args.output, args.force, out, err)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval import schema
+
+    if args.write is not None:
+        if args.kind or args.output:
+            raise _Usage("--write writes all three schemas; give neither KIND nor -o with it")
+        rulebook = _load_rulebook(args.rulebook, err)
+        for path in schema.write_schemas(args.write, rulebook):
+            err.write(f"wzeval: wrote {path}\n")
+        return EXIT_OK
+    if args.kind is None:
+        raise _Usage("say which schema: rulebook, findings or report (or --write FOLDER)")
+    _check_output(args.output, args.force)
+    if args.kind == "rulebook":
+        data = schema.rulebook_schema()
+    elif args.kind == "report":
+        data = schema.report_schema()
+    else:
+        data = schema.findings_schema(_load_rulebook(args.rulebook, err))
+    _emit(schema.schema_text(data), args.output, args.force, out, err)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- the parser
+
+_EPILOG = "exit codes:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items())
+
+_VALIDATE_EPILOG = """\
+examples:
+  wzeval validate rulebooks/2023.yaml
+  wzeval validate findings/                     every .yaml/.yml/.json below, recursively
+  wzeval validate rulebooks/ findings/ --strict
+  wzeval validate --format github findings/     GitHub Actions annotations
+  wzeval validate --rulebook my.yaml dept.yaml
+
+Rulebooks and findings are told apart by content ('wzeval: rulebook/1' or
+'wzeval: findings/1').  Findings are checked against the rulebook file given on the
+command line whose id they name, else against --rulebook, else the bundled one.
+Files found in folders that are neither are skipped; a file named explicitly must be one.
+"""
+
+_SCORE_EPILOG = """\
+examples:
+  wzeval score dept.yaml                        the score sheet (bundled 2023 rulebook)
+  wzeval score dept.yaml --format markdown -o dept.md
+  wzeval score dept.yaml --format csv --bom -o dept.csv     CSV that Excel opens
+  wzeval score findings/                        a ranking of every department
+  wzeval score a.yaml b.yaml --format json      ranking/1 JSON with each full report
+  wzeval score dept.yaml --partial              score what was assessed, list the rest
+
+One file gives a score sheet; several files or a folder give a ranking (by total,
+then department name).  A file that fails is reported on stderr and the rest are
+still ranked; the exit code is then 1 (2 if a file could not be read).
+"""
+
+_EXPLAIN_EPILOG = """\
+examples:
+  wzeval explain dept.yaml 在线咨询
+  wzeval explain dept.yaml online_consult --format json
+  wzeval explain dept.yaml 政策解读 --partial
+"""
+
+_TEMPLATE_EPILOG = """\
+examples:
+  wzeval template --department 市教育局 -o findings/edu.yaml
+  wzeval template --department edu --rulebook my.yaml --schema ../my.findings.schema.json
+
+Every blank is a placeholder that validation rejects until it is filled.  The first
+line points editors (yaml-language-server) at the findings schema: for a rulebook
+other than the bundled one, make it with
+  wzeval schema findings --rulebook my.yaml -o schemas/findings.<id>.schema.json
+"""
+
+_SCHEMA_EPILOG = """\
+examples:
+  wzeval schema rulebook > rulebook.schema.json
+  wzeval schema findings --rulebook my.yaml -o schemas/findings.my.schema.json
+  wzeval schema --write schemas/                all three, for the bundled rulebook
+"""
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    epilog: str,
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=epilog + "\n" + _EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+
+
+def _rulebook_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--rulebook",
+        metavar="PATH",
+        help="the rulebook (default: the bundled 2023 rulebook)",
+    )
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (also what ``--help`` shows)."""
+    parser = argparse.ArgumentParser(
+        prog="wzeval",
+        description="Score government-website findings against a YAML rulebook, "
+        "exactly and explainably.",
+        epilog=_EPILOG + "\n\nRun 'wzeval COMMAND --help' for a command's options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"wzeval {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = _command(
+        sub,
+        "validate",
+        "check rulebooks and findings; every issue as file:line:col",
+        _VALIDATE_EPILOG,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument(
+        "--partial", action="store_true", help="accept findings that leave indicators unassessed"
+    )
+    p.set_defaults(handler=_cmd_validate)
+
+    p = _command(sub, "score", "a department's score sheet, or a ranking of several", _SCORE_EPILOG)
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files or folders")
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "json", "markdown", "csv"), default="text")
+    _output_options(p)
+    p.add_argument(
+        "--partial", action="store_true", help="score what was assessed and list what was not"
+    )
+    p.add_argument(
+        "--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for Excel)"
+    )
+    p.set_defaults(handler=_cmd_score)
+
+    p = _command(
+        sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG
+    )
+    p.add_argument("findings", metavar="FINDINGS", help="a findings file")
+    p.add_argument("indicator", metavar="INDICATOR", help="an indicator id or Chinese name")
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--partial", action="store_true", help="explain even if other indicators are unassessed"
+    )
+    p.set_defaults(handler=_cmd_explain)
+
+    p = _command(
+        sub, "template", "a findings skeleton for one department, to fill in", _TEMPLATE_EPILOG
+    )
+    p.add_argument(
+        "--department", required=True, metavar="NAME", help="the department (name, alias or id)"
+    )
+    _rulebook_option(p)
+    _output_options(p)
+    p.add_argument(
+        "--schema",
+        metavar="REF",
+        help="what the modeline points to (default: schemas/findings.schema.json, "
+        "relative to the output)",
+    )
+    p.set_defaults(handler=_cmd_template)
+
+    p = _command(
+        sub,
+        "schema",
+        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports",
+        _SCHEMA_EPILOG,
+    )
+    p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report"))
+    _rulebook_option(p)
+    _output_options(p)
+    p.add_argument(
+        "--write", metavar="FOLDER", help="write rulebook, findings and report schemas into FOLDER"
+    )
+    p.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run one wzeval command and return its exit code (see :data:`EXIT_CODES`).
+
+    Never raises and never prints a traceback for bad input: problems are printed to
+    ``stderr`` as issues or one ``wzeval: error: …`` line.
+    """
+    parser = build_parser()
+    try:
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            args = parser.parse_args(list(argv))
+    except SystemExit as exc:  # argparse: --help, --version, or a usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+
+    from wzeval.errors import LimitExceeded, OutputExists, ValidationFailed, WzevalError
+
+    try:
+        code: int = args.handler(args, stdout, stderr)
+        return code
+    except _Exit as exc:
+        return exc.code
+    except _Usage as exc:
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        stderr.write(f"wzeval: error: {exc.message}{hint}\n")
+        return EXIT_USAGE
+    except ValidationFailed as exc:
+        _write_issues(exc.issues, stderr)
+        return exit_code(exc.issues) or EXIT_ISSUES
+    except WzevalError as exc:
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        stderr.write(f"wzeval: error: {_one_line(exc)}{hint}\n")
+        return EXIT_USAGE if isinstance(exc, OutputExists | LimitExceeded) else EXIT_ISSUES
+    except BrokenPipeError:  # the reader went away (wzeval … | head): nothing to say
+        return EXIT_ISSUES
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        stderr.write(f"wzeval: error: cannot access{where}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        stderr.write("wzeval: interrupted\n")
+        return 130
+    except Exception as exc:  # a bug: say so in one line, not with a traceback
+        if os.environ.get("WZEVAL_TRACEBACK"):
+            traceback.print_exc(file=stderr)
+        stderr.write(
+            f"wzeval: internal error: {type(exc).__name__}: {_one_line(exc)} — this is a bug "
+            "in wzeval, please report it with the command you ran "
+            "(WZEVAL_TRACEBACK=1 shows the traceback)\n"
+        )
+        return EXIT_INTERNAL
+
+
+def main() -> None:
+    """The ``wzeval`` console script."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a console that cannot show a character must not crash
+            reconfigure(errors="backslashreplace")
+    try:
+        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_ISSUES
+    sys.exit(code)

@@ -1,0 +1,228 @@
+"""JSON Schemas (draft 2020-12) for wzeval's three documents.
+
+The rulebook and report schemas come straight from the pydantic models, so they
+cannot drift from what :func:`wzeval.load_rulebook` accepts and what
+:meth:`ScoreReport.to_json` writes.  The findings schema is *generated from a
+rulebook*: one property per indicator, one per fact, each typed with the fact's
+question as its description and ``additionalProperties: false`` everywhere, so an
+editor (yaml-language-server, VS Code) completes fact names, shows the questions
+and flags a typo while the evaluator types.  The checked-in files in ``schemas/``
+are regenerated with ``python -m wzeval.schema schemas/`` (or
+``wzeval schema --write schemas/``); a test keeps them fresh.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from wzeval.api import compiled, load_rulebook
+from wzeval.findings import FINDINGS_FORMAT
+from wzeval.loader import dumps_json
+from wzeval.models import Fact, Rulebook
+from wzeval.output import write_atomic
+from wzeval.report import ScoreReport
+
+__all__ = [
+    "DIALECT",
+    "SCHEMA_FILES",
+    "findings_schema",
+    "main",
+    "report_schema",
+    "rulebook_schema",
+    "schema_text",
+    "write_schemas",
+]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: The file each schema is written to by :func:`write_schemas`.
+SCHEMA_FILES = {
+    "rulebook": "rulebook.schema.json",
+    "findings": "findings.schema.json",
+    "report": "report.schema.json",
+}
+
+_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+_SCALARS: dict[str, dict[str, Any]] = {
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "date": {"type": "string", "format": "date", "pattern": _DATE_PATTERN},
+    "datetime": {"type": "string", "pattern": _DATETIME_PATTERN},
+    "str": {"type": "string"},
+}
+_TEXTS: dict[str, Any] = {
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+}
+
+
+def rulebook_schema() -> dict[str, Any]:
+    """The schema of a rulebook document (``wzeval: rulebook/1``)."""
+    return {"$schema": DIALECT, **Rulebook.model_json_schema()}
+
+
+def report_schema() -> dict[str, Any]:
+    """The schema of a JSON score report (``wzeval: report/1``), as written."""
+    return {"$schema": DIALECT, **ScoreReport.model_json_schema(mode="serialization")}
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _value_schema(fact: Fact) -> dict[str, Any]:
+    """The schema of a fact's bare value; min/max bound a number or each list element,
+    exactly as the findings checker does."""
+    bounds: dict[str, Any] = {}
+    if fact.min is not None:
+        bounds["minimum"] = _json_number(fact.min)
+    if fact.max is not None:
+        bounds["maximum"] = _json_number(fact.max)
+    schema: dict[str, Any]
+    if fact.type == "enum":
+        schema = {"enum": list(fact.options or [])}
+    elif fact.type == "list":
+        schema = {"type": "array", "items": {**_SCALARS[fact.of or "str"], **bounds}}
+    elif fact.type == "records":
+        fields = fact.fields or {}
+        schema = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {k: dict(_SCALARS[v]) for k, v in fields.items()},
+                "required": list(fields),
+                "additionalProperties": False,
+            },
+        }
+    else:
+        schema = {**_SCALARS[fact.type], **bounds}
+    if fact.nullable:
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def _fact_schema(fact: Fact) -> dict[str, Any]:
+    """A fact is a bare value or ``{value, evidence, note}`` (records: the list only)."""
+    value = _value_schema(fact)
+    described: dict[str, Any] = {"description": fact.ask}
+    if fact.type == "records":
+        return {**described, **value}
+    return {
+        **described,
+        "anyOf": [
+            value,
+            {
+                "type": "object",
+                "properties": {
+                    "value": value,
+                    "evidence": _TEXTS,
+                    "note": {"type": "string"},
+                },
+                "required": ["value"],
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+
+def findings_schema(rulebook: Rulebook) -> dict[str, Any]:
+    """The schema of findings for ``rulebook``: its departments, indicators and facts.
+
+    Indicators may be keyed by id or by Chinese name, as the checker accepts; facts
+    are not required here because whether an indicator applies depends on the
+    department and on other facts (the checker reports what is missing).
+    """
+    crb = compiled(rulebook)
+    defs: dict[str, Any] = {}
+    indicators: dict[str, Any] = {}
+    for cind in crb.indicators:
+        ind = cind.indicator
+        where = " / ".join(p for p in (cind.category, cind.group, ind.name) if p)
+        defs[ind.id] = {
+            "title": ind.name,
+            "description": f"{where}（权重 {ind.weight.normalize():f}）"
+            + (f"：{ind.description}" if ind.description else ""),
+            "type": ["object", "null"],
+            "properties": {f.id: _fact_schema(f) for f in ind.facts},
+            "additionalProperties": False,
+        }
+        ref = {"$ref": f"#/$defs/{ind.id}"}
+        indicators[ind.id] = ref
+        indicators.setdefault(ind.name, ref)
+    return {
+        "$schema": DIALECT,
+        "title": f"wzeval findings for {rulebook.title} ({rulebook.id})",
+        "description": "一个部门的评估记录：监测时间点、评估人、各指标的事实。",
+        "type": "object",
+        "properties": {
+            "wzeval": {"const": FINDINGS_FORMAT, "description": "format version"},
+            "rulebook": {
+                "const": rulebook.id,
+                "description": "the rulebook these findings are for",
+            },
+            "department": {
+                "description": "部门名称（或别名、id），须在规则的部门名单中",
+                "enum": list(crb.departments),
+            },
+            "monitoring_date": {
+                "description": "监测时间点 YYYY-MM-DD",
+                "type": "string",
+                "format": "date",
+                "pattern": _DATE_PATTERN,
+            },
+            "assessors": {"description": "评估人", **_TEXTS},
+            "notes": {"type": "string"},
+            "indicators": {
+                "description": "各指标的事实，以指标 id（或中文名）为键",
+                "type": "object",
+                "properties": indicators,
+                "additionalProperties": False,
+            },
+        },
+        "required": ["department", "monitoring_date"],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    """A schema as deterministic JSON text ending with a newline (byte-identical reruns)."""
+    return dumps_json(schema)
+
+
+def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[Path]:
+    """Write ``rulebook.schema.json``, ``findings.schema.json`` (for ``rulebook``, by
+    default the bundled one) and ``report.schema.json`` into ``folder``; return the paths.
+
+    These files are generated, so they are replaced (atomically) without asking.  The
+    rulebook is loaded first: if it cannot be, :class:`~wzeval.errors.ValidationFailed`
+    is raised and nothing is written.
+    """
+    rb = rulebook if rulebook is not None else load_rulebook()
+    texts = {
+        "rulebook": schema_text(rulebook_schema()),
+        "findings": schema_text(findings_schema(rb)),
+        "report": schema_text(report_schema()),
+    }
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    return [write_atomic(target / SCHEMA_FILES[k], text, force=True) for k, text in texts.items()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m wzeval.schema [FOLDER]``: regenerate the schemas (default ``schemas``)."""
+    from wzeval.cli import run
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0].startswith("-"):  # --help, --rulebook …: the CLI's options
+        return run(["schema", *args], sys.stdout, sys.stderr)
+    folder, *rest = args or ["schemas"]
+    return run(["schema", "--write", folder, *rest], sys.stdout, sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,160 @@
+"""JSON Schemas: generated from the models and the rulebook, checked in, and kept fresh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import wzeval
+from wzeval.schema import (
+    DIALECT,
+    SCHEMA_FILES,
+    findings_schema,
+    main,
+    report_schema,
+    rulebook_schema,
+    schema_text,
+    write_schemas,
+)
+
+ROOT = Path(__file__).parent.parent
+SCHEMAS = ROOT / "schemas"
+KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
+BUNDLED = wzeval.bundled_rulebook_path()
+REGENERATE = "regenerate with: PYTHONPATH=src python -m wzeval.schema schemas/"
+
+
+@pytest.fixture(scope="module")
+def kinds_schema() -> dict[str, Any]:
+    return findings_schema(wzeval.load_rulebook(KINDS))
+
+
+def fact(schema: dict[str, Any], indicator: str, name: str) -> dict[str, Any]:
+    props: dict[str, Any] = schema["$defs"][indicator]["properties"]
+    return props[name]  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- freshness
+
+
+@pytest.mark.parametrize("kind", ["rulebook", "report"])
+def test_checked_in_model_schema_is_fresh(kind: str) -> None:
+    """schemas/<kind>.schema.json equals a fresh generation from the models."""
+    fresh = schema_text(rulebook_schema() if kind == "rulebook" else report_schema())
+    path = SCHEMAS / SCHEMA_FILES[kind]
+    assert path.read_text(encoding="utf-8") == fresh, REGENERATE
+
+
+@pytest.mark.skipif(not BUNDLED.exists(), reason="bundled 2023 rulebook missing")
+def test_checked_in_findings_schema_is_fresh() -> None:
+    """schemas/findings.schema.json equals a fresh generation from the bundled rulebook."""
+    fresh = schema_text(findings_schema(wzeval.load_rulebook()))
+    assert (SCHEMAS / SCHEMA_FILES["findings"]).read_text(encoding="utf-8") == fresh, REGENERATE
+
+
+# --------------------------------------------------------------------------- the model schemas
+
+
+def test_model_schemas_are_draft_2020_12() -> None:
+    """The rulebook and report schemas declare draft 2020-12 and pin the format versions."""
+    rb = rulebook_schema()
+    assert rb["$schema"] == DIALECT
+    assert rb["properties"]["wzeval"]["const"] == "rulebook/1"
+    rep = report_schema()
+    assert rep["$schema"] == DIALECT
+    assert rep["properties"]["wzeval"]["const"] == "report/1"
+    # figures are exact strings in the written report
+    assert rep["properties"]["total"]["type"] == "string"
+
+
+# --------------------------------------------------------------------------- the findings schema
+
+
+def test_findings_header(kinds_schema: dict[str, Any]) -> None:
+    """The header pins the format and rulebook, and lists the accepted department names."""
+    props = kinds_schema["properties"]
+    assert kinds_schema["$schema"] == DIALECT
+    assert props["wzeval"]["const"] == "findings/1"
+    assert props["rulebook"]["const"] == "kinds"
+    assert props["department"]["enum"] == ["a", "甲局", "甲市甲局", "b", "乙局"]
+    assert props["monitoring_date"]["format"] == "date"
+    assert kinds_schema["required"] == ["department", "monitoring_date"]
+    assert kinds_schema["additionalProperties"] is False
+
+
+def test_indicators_by_id_and_name(kinds_schema: dict[str, Any]) -> None:
+    """Each indicator is a property by id and by Chinese name; nothing else is allowed."""
+    indicators = kinds_schema["properties"]["indicators"]
+    assert indicators["additionalProperties"] is False
+    assert indicators["properties"]["checks"] == {"$ref": "#/$defs/checks"}
+    assert indicators["properties"]["检查"] == {"$ref": "#/$defs/checks"}
+    refs = {v["$ref"].split("/")[-1] for v in indicators["properties"].values()}
+    assert refs == set(kinds_schema["$defs"])
+    checks = kinds_schema["$defs"]["checks"]
+    assert checks["additionalProperties"] is False
+    assert set(checks["properties"]) == {"a", "b", "fake"}
+
+
+def test_fact_types(kinds_schema: dict[str, Any]) -> None:
+    """Facts are typed with their question as description, bare or as {value, evidence, note}."""
+    a = fact(kinds_schema, "checks", "a")
+    assert a["description"] == "甲？"
+    bare, wrapped = a["anyOf"]
+    assert bare == {"type": "boolean"}
+    assert wrapped["required"] == ["value"]
+    assert wrapped["additionalProperties"] is False
+    assert wrapped["properties"]["value"] == {"type": "boolean"}
+    assert fact(kinds_schema, "bands", "n")["anyOf"][0] == {"type": "integer", "minimum": 0}
+    assert fact(kinds_schema, "levels", "form")["anyOf"][0] == {
+        "enum": ["l1", "l2", "l3", "l4", "l5"]
+    }
+    panel = fact(kinds_schema, "given", "panel")["anyOf"][0]
+    assert panel == {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}}
+    answered = fact(kinds_schema, "tiers", "answered")["anyOf"][0]
+    assert answered["anyOf"][1] == {"type": "null"}
+    assert answered["anyOf"][0]["format"] == "date"
+
+
+def test_records_fact(tmp_path: Path) -> None:
+    """A records fact is an array of closed objects with every field required."""
+    text = KINDS.read_text(encoding="utf-8").replace(
+        "- {id: f, type: list, of: bool, ask: 九项功能}",
+        "- {id: f, type: list, of: bool, ask: 九项功能}\n"
+        "          - {id: log, type: records, ask: 记录, fields: {on: date, ok: bool}}",
+    )
+    path = tmp_path / "rb.yaml"
+    path.write_text(text, encoding="utf-8")
+    schema = findings_schema(wzeval.load_rulebook(path))
+    log = fact(schema, "checklist", "log")
+    assert log["description"] == "记录"
+    assert log["type"] == "array"
+    assert log["items"]["required"] == ["on", "ok"]
+    assert log["items"]["additionalProperties"] is False
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_write_schemas(tmp_path: Path) -> None:
+    """write_schemas writes the three files, deterministic and newline-terminated."""
+    rb = wzeval.load_rulebook(KINDS)
+    paths = write_schemas(tmp_path / "out", rb)
+    assert sorted(p.name for p in paths) == sorted(SCHEMA_FILES.values())
+    first = {p.name: p.read_bytes() for p in paths}
+    write_schemas(tmp_path / "out", rb)
+    assert {p.name: p.read_bytes() for p in paths} == first
+    for data in first.values():
+        assert data.endswith(b"}\n")
+        json.loads(data)
+    findings = json.loads(first["findings.schema.json"])
+    assert findings["properties"]["rulebook"]["const"] == "kinds"
+
+
+def test_module_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m wzeval.schema FOLDER [--rulebook PATH] writes the schemas."""
+    assert main([str(tmp_path), "--rulebook", str(KINDS)]) == 0
+    assert (tmp_path / "findings.schema.json").exists()
+    assert "wrote" in capsys.readouterr().err
