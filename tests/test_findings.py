@@ -142,3 +142,22 @@ def test_missing_monitoring_date(rulebook: wzeval.Rulebook, tmp_path: Path) -> N
     text = GOOD.replace("monitoring_date: 2023-11-15\n", "")
     found = problems(text, rulebook, tmp_path)
     assert any(i.code == "WZ404" and "monitoring_date" in i.message for i in found)
+
+
+def test_evaluation_problems_point_at_the_indicator(tmp_path: Path) -> None:
+    """A problem only scoring finds (5 of 4 checks passed) is placed at the indicator's key."""
+    rb = wzeval.load_rulebook(CORPUS / "proportion.yaml")
+    f = tmp_path / "f.yaml"
+    f.write_text(
+        "wzeval: findings/1\ndepartment: 甲局\nmonitoring_date: 2023-11-15\nindicators:\n"
+        "  filler: {ok: true}\n  subject: {passed: 5, checked: 4}\n",
+        encoding="utf-8",
+    )
+    findings = wzeval.load_findings(f, rb)
+    try:
+        wzeval.evaluate(rb, findings)
+    except wzeval.ValidationFailed as exc:
+        (issue,) = exc.issues
+        assert issue.code == "WZ502" and str(issue.position) == f"{f}:6:3"
+    else:  # pragma: no cover
+        raise AssertionError("expected ValidationFailed")

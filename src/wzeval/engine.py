@@ -33,8 +33,7 @@ from wzeval.checks import (
 from wzeval.errors import ExpressionError, ValidationFailed, WzevalError
 from wzeval.expressions import CompiledExpression
 from wzeval.findings import FactRecord, Findings
-from wzeval.issues import Issue, format_path
-from wzeval.models import format_amount as _amount
+from wzeval.issues import Issue, Position, format_path
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -45,8 +44,8 @@ from wzeval.report import (
     RulebookRef,
     ScoreReport,
     VetoResult,
-    display,
     exact_text,
+    share_text,
 )
 
 __all__ = ["applicability", "evaluate_compiled"]
@@ -55,11 +54,8 @@ _ZERO = Fraction(0)
 
 
 def format_amount(value: Fraction) -> str:
-    """An amount for a reason text: exact (``50%``, ``5%``) or rounded (``≈66.67%``)."""
-    text = _amount(value)
-    if "/" in text:
-        return f"≈{display(value * 100)}%"
-    return text
+    """An amount for a reason text (``50%``, or ``≈66.67%`` when it has no short form)."""
+    return share_text(value)
 
 
 class _Missing(Exception):
@@ -532,7 +528,7 @@ def evaluate_compiled(
                     getattr(exc, "code", "WZ500"),
                     f"{cind.indicator.id} ({cind.indicator.name}): {exc}",
                     path=("indicators", cind.indicator.id),
-                    position=None,
+                    position=findings.positions.get(cind.indicator.id, Position(findings.file)),
                     hint=getattr(exc, "hint", None),
                     extra={"rule": format_path(cind.path)},
                 )
@@ -548,6 +544,7 @@ def evaluate_compiled(
                     + (f" item {n.item}" if n.item else "")
                     + f" cannot be assessed: {n.reason}",
                     path=("indicators", n.indicator),
+                    position=findings.positions.get(n.indicator, Position(findings.file)),
                     hint="record what is missing, or score with --partial",
                 )
                 for n in not_assessed

@@ -89,6 +89,8 @@ class _FindingsChecker:
         self.issues: list[Issue] = []
         # facts that were written but invalid: already reported, so not "missing" too
         self.invalid: set[tuple[str, str]] = set()
+        # where each indicator's facts start, so evaluation problems can point there
+        self.positions: dict[str, Position] = {}
 
     def issue(
         self,
@@ -213,6 +215,7 @@ class _FindingsChecker:
                 )
                 continue
             facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
+            self.positions[cind.indicator.id] = self.doc.position(path, key=True)
         catalogs = self.crb.catalogs_of.get(department_id, ())
         if mdate is None or not department:
             return None
@@ -230,6 +233,7 @@ class _FindingsChecker:
             catalogs=catalogs,
             notes=notes if isinstance(notes, str) else None,
             issues=tuple(self.issues),
+            positions=self.positions,
         )
 
     def check_required(

@@ -22,7 +22,6 @@ from fractions import Fraction
 
 from wzeval.issues import Issue
 from wzeval.loader import dumps_json
-from wzeval.models import format_amount
 from wzeval.report import (
     DeductionResult,
     IndicatorResult,
@@ -30,6 +29,7 @@ from wzeval.report import (
     VetoResult,
     display,
     exact_text,
+    share_text,
 )
 
 __all__ = [
@@ -125,13 +125,6 @@ def _md_table(
     lines = ["| " + " | ".join(_md_cell(c) for c in header) + " |", "| " + " | ".join(rule) + " |"]
     lines.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows)
     return "\n".join(lines) + "\n"
-
-
-def share_text(value: Fraction, places: int = 2) -> str:
-    """A share of the weight as people read it: exact when it has a short form (``50%``,
-    ``12.5%``), else rounded once and marked (``≈33.33%``)."""
-    text = format_amount(value)
-    return text if text.endswith("%") else f"≈{display(value * 100, places)}%"
 
 
 def indicator_status(result: IndicatorResult) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "VetoResult",
     "display",
     "exact_text",
+    "share_text",
 ]
 
 
@@ -67,6 +68,15 @@ def display(value: Fraction, places: int = 2) -> str:
     if dec == 0:
         dec = abs(dec)
     return f"{dec:f}"
+
+
+def share_text(value: Fraction, places: int = 2) -> str:
+    """A share of the weight as people read it: exact when it has a short form (``50%``,
+    ``12.5%``), else rounded once and marked (``≈33.33%``)."""
+    from wzeval.models import format_amount
+
+    text = format_amount(value)
+    return text if text.endswith("%") else f"≈{display(value * 100, places)}%"
 
 
 Score = Annotated[
