@@ -78,9 +78,18 @@ class _Env:
     facts: Mapping[str, FactRecord]
     cind: CompiledIndicator
     read: set[str] = field(default_factory=set)
+    # derived facts that could not be computed → the recorded facts they lacked
+    unavailable: dict[str, list[str]] = field(default_factory=dict)
 
     def values(self, expr: CompiledExpression) -> dict[str, object]:
-        missing = [n for n in expr.names if n not in self.base and n in self.cind.fact_types]
+        missing: set[str] = set()
+        for n in expr.names:
+            if n in self.base:
+                continue
+            if n in self.cind.fact_types:
+                missing.add(n)
+            elif n in self.unavailable:
+                missing.update(self.unavailable[n])
         if missing:
             raise _Missing(sorted(missing))
         self.read |= expr.names
@@ -114,13 +123,12 @@ def _run(expr: CompiledExpression, env: _Env) -> object:
 def _fill_derived(env: _Env) -> list[str]:
     """Compute derived facts in declaration order; a derived fact whose inputs are missing is
     left out (and reported missing only if something reads it)."""
-    unavailable: list[str] = []
     for name, expr in env.cind.derived:
         try:
             env.base[name] = _run(expr, env)
-        except _Missing:
-            unavailable.append(name)
-    return unavailable
+        except _Missing as exc:
+            env.unavailable[name] = exc.names
+    return list(env.unavailable)
 
 
 def applicability(
