@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from wzeval.checks import CompiledRulebook, check_rulebook
 from wzeval.engine import evaluate_compiled
 from wzeval.errors import ValidationFailed
+from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, load_document
@@ -79,8 +80,9 @@ def _expression_position(doc: Document, issue: Issue) -> Position:
     offset = int(issue.extra.get("offset", "0"))
     if not offset or not pos.line:
         return pos
-    node: Any = doc.root
-    for part in issue.path:
+    source, path = origin_of(doc, issue.path)  # the file the expression came from (extends:)
+    node: Any = source.root
+    for part in path:
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
@@ -92,7 +94,12 @@ def _expression_position(doc: Document, issue: Issue) -> Position:
 
 
 def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]:
-    """Validate and check a loaded document as a rulebook, mapping issues to positions."""
+    """Validate and check a loaded document as a rulebook, mapping issues to positions.
+
+    A document that ``extends:`` another rulebook is merged with it first
+    (:mod:`wzeval.extends`); issues then point into whichever file each value came from.
+    """
+    doc = resolve_extends(doc)
     issues = list(doc.issues)
     if doc.data is None:
         return None, issues
@@ -114,8 +121,8 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
     crb, found = check_rulebook(rb)
     for issue in found:
         issues.append(issue.at(_expression_position(doc, issue)))
-    if crb is None:
-        return None, issues
+    if crb is None or any(i.severity is Severity.ERROR for i in issues):
+        return None, issues  # e.g. a bad edit in an extending rulebook whose merge still checks
     rb._file = doc.file
     positions: dict[tuple[PathPart, ...], str] = {}
     for cind in crb.indicators:
