@@ -1,0 +1,842 @@
+"""Score reports as one self-contained HTML page: opens offline, prints, reads on a phone.
+
+Pure functions from :class:`~wzeval.report.ScoreReport` to ``str``.  The page
+carries everything it needs: CSS and a few lines of JavaScript inline, charts
+as inline SVG drawn here in Python, fonts from the reader's own system (a CJK
+stack: PingFang SC, Noto Sans CJK SC, Microsoft YaHei, WenQuanYi Micro Hei).
+It references nothing outside itself — no web fonts, scripts, images or
+stylesheets — and its Content-Security-Policy (``default-src 'none'``, the
+inline style and script allowed by their SHA-256 hashes) makes the browser
+refuse any fetch even if one slipped in.  The only addresses in it are the
+evaluators' evidence URLs, shown as links (``rel="noopener noreferrer"``).
+
+Every text from a report is escaped with :func:`html.escape`; every figure is
+shown through :func:`wzeval.report.display` (R9: rounded once, half up).  The
+output is deterministic: the same reports give the same bytes (no timestamp
+unless the caller passes ``generated``).
+
+Without JavaScript the page is complete: each indicator's explanation is a
+``<details>`` element.  The script only adds "展开全部/收起全部" buttons and
+opens every ``<details>`` before printing (the print CSS does the same in
+browsers that support ``::details-content``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from wzeval.issues import Issue
+from wzeval.render import indicator_status, rank, share_text
+from wzeval.report import (
+    CategoryResult,
+    DeductionResult,
+    IndicatorResult,
+    ScoreReport,
+    VetoResult,
+    display,
+)
+
+__all__ = ["FONT_STACK", "FailedFiles", "points_lost", "render_html", "render_html_batch"]
+
+#: Local fonts only, CJK first: macOS, Linux (Noto / Source Han), Windows, older Linux.
+FONT_STACK = (
+    '"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
+    '"Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
+)
+
+#: Files that could not be scored: ``{file: issues}`` or ``[(file, issues), …]``.
+FailedFiles = Mapping[str, Sequence[Issue]] | Sequence[tuple[str, Sequence[Issue]]]
+
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_KIND_TAG = {"base": "", "bonus": "加分项", "penalty": "扣分项"}
+
+_CSS = """
+:root{--fg:#1f2933;--muted:#5b6675;--line:#d8dee6;--bg:#f4f6f9;--card:#fff;
+--accent:#1d4ed8;--ok:#15803d;--warn:#b45309;--bad:#b91c1c;--track:#e3e8ef;
+--head:#eef2f7;--hi:#eef4ff}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font-family:FONTS;
+font-size:15px;line-height:1.6}
+main{max-width:1120px;margin:0 auto;padding:24px 16px 48px}
+h1{font-size:1.6rem;line-height:1.3;margin:0 0 .4rem}
+h2{font-size:1.35rem;line-height:1.3;margin:0 0 .4rem}
+h3{font-size:1.08rem;margin:1.4rem 0 .5rem;padding-left:.5rem;border-left:4px solid var(--accent)}
+h4{font-size:.95rem;margin:.8rem 0 .3rem}
+a{color:var(--accent);overflow-wrap:anywhere}
+.page-head,.block{background:var(--card);border-radius:10px;
+box-shadow:0 1px 3px rgba(15,23,42,.08);padding:20px;margin:0 0 20px}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:.4rem 0 0;
+color:var(--muted)}
+.meta dt{font-weight:600}
+.meta dd{margin:0;overflow-wrap:anywhere}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:10px;
+margin:16px 0 4px}
+.card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;background:#fff}
+.card .k{color:var(--muted);font-size:.85rem}
+.card .v{font-size:1.35rem;font-weight:600;font-variant-numeric:tabular-nums}
+.card .s{color:var(--muted);font-size:.8rem}
+.card.total{background:var(--hi);border-color:#c4d4fb}
+.card.total .v{font-size:1.8rem;color:var(--accent)}
+.warn{color:var(--warn);font-weight:600}
+.tag{display:block;font-size:.78rem;white-space:nowrap}
+.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0 12px;
+border:1px solid var(--line);border-radius:8px;background:#fff}
+table{border-collapse:collapse;width:100%}
+table.wide{min-width:680px}
+table.mid{min-width:520px}
+th,td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
+th{background:var(--head);font-weight:600;white-space:nowrap}
+tbody tr:last-child td{border-bottom:none}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.cat,td.grp{background:#fafbfc;font-weight:600;border-right:1px solid var(--line)}
+tr.ind td{border-bottom:none;padding-bottom:2px}
+tr.ind td.cat,tr.ind td.grp{border-bottom:1px solid var(--line)}
+tr.detail td{padding-top:0}
+tr.cat-row{display:none}
+tr.cat-row th{background:#f7f9fc;white-space:normal}
+.grp-tag{display:none;color:var(--muted);font-size:.8rem;margin-right:.4em}
+.grp-tag::after{content:" ·"}
+.st{white-space:nowrap;font-weight:600}
+.st-full{color:var(--ok)}.st-lost{color:var(--warn)}.st-veto{color:var(--bad)}
+.st-na,.st-none{color:var(--muted);font-weight:400}
+details>summary{cursor:pointer;color:var(--accent);font-size:.88rem;
+list-style-position:outside;margin-left:1rem}
+details>summary .lost{color:var(--muted)}
+.explain{font-size:.9rem;padding:6px 0 8px}
+.explain table{font-size:.85rem;margin:0}
+.explain .table-wrap{margin:4px 0 10px}
+.explain p{margin:.3rem 0}
+.explain ul{margin:.2rem 0 .4rem;padding-left:1.3rem}
+.src{color:var(--muted);font-size:.8rem;display:block}
+.at{color:var(--muted);font-size:.78rem;font-family:ui-monospace,"DejaVu Sans Mono",monospace;
+overflow-wrap:anywhere}
+.explain td .at{display:block}
+.muted{color:var(--muted)}
+svg.chart{display:block;width:100%;max-width:640px;margin:6px 0 10px;overflow:visible}
+svg.chart text{font-family:FONTS}
+.tools{margin:8px 0 0}
+.tools button{font:inherit;font-size:.85rem;padding:3px 10px;margin-right:6px;
+border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--fg);cursor:pointer}
+.back{font-size:.85rem}
+footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:24px}
+code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.85em;
+overflow-wrap:anywhere}
+ul.issues{padding-left:1.2rem}
+ul.issues li{margin:.2rem 0}
+@media (max-width:640px){
+body{font-size:14px}
+main{padding:10px 8px 32px}
+.page-head,.block{padding:12px;border-radius:8px}
+h1{font-size:1.3rem}h2{font-size:1.15rem}
+.cards{grid-template-columns:repeat(2,minmax(0,1fr))}
+.card .v{font-size:1.15rem}.card.total .v{font-size:1.45rem}
+table.indicators,table.mid{min-width:0}
+th,th.num{white-space:normal}
+.explain td:not(.num){overflow-wrap:anywhere}
+.explain th,.explain td{padding:5px 5px}
+table.indicators td.cat,table.indicators td.grp,th.c-cat,th.c-grp{display:none}
+tr.cat-row{display:table-row}
+.grp-tag{display:inline}
+th,td{padding:6px 7px}
+}
+@media print{
+@page{margin:14mm 12mm}
+body{background:#fff;font-size:10.5pt}
+main{max-width:none;padding:0}
+.page-head,.block{box-shadow:none;border-radius:0;padding:0;margin:0 0 12pt}
+section.dept.paged{break-before:page}
+.tools,.back{display:none}
+details::details-content{content-visibility:visible;display:block;height:auto}
+details>summary{list-style:none;margin-left:0;color:var(--fg)}
+a{color:inherit;text-decoration:none}
+.table-wrap{overflow:visible;border:none}
+table.wide,table.mid{min-width:0}
+tr,svg.chart,.card{break-inside:avoid}
+thead{display:table-header-group}
+}
+""".replace("FONTS", FONT_STACK)
+
+_JS = """
+(function(){
+var all=function(open){document.querySelectorAll('details').forEach(function(d){d.open=open;});};
+document.querySelectorAll('.tools').forEach(function(t){
+t.hidden=false;
+t.querySelector('[data-open]').addEventListener('click',function(){all(true);});
+t.querySelector('[data-close]').addEventListener('click',function(){all(false);});
+});
+window.addEventListener('beforeprint',function(){all(true);});
+})();
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+_CSP = (
+    "default-src 'none'; "
+    f"style-src {_sha256(_CSS)}; script-src {_sha256(_JS)}; "
+    "img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def points_lost(result: IndicatorResult) -> Fraction:
+    """Points an indicator lost: ``max_points − points``; for a penalty indicator, the
+    points it took (``−points``); 0 when it did not apply or was not assessed."""
+    if not result.applicable or not result.assessed:
+        return Fraction(0)
+    if result.kind == "penalty":
+        return -result.points
+    return result.max_points - result.points
+
+
+def _status(result: IndicatorResult, places: int) -> tuple[str, str]:
+    """(text, css class) for the 状态 column."""
+    special = indicator_status(result)
+    if special == "不适用":
+        return special, "st-na"
+    if special == "否决":
+        return special, "st-veto"
+    if special:
+        return special, "st-none"
+    lost = points_lost(result)
+    if result.kind == "penalty":
+        if lost == 0:
+            return "无扣分", "st-full"
+        return f"扣 {display(lost, places)} 分", "st-lost"
+    if lost == 0:
+        return "满分", "st-full"
+    return f"失 {display(lost, places)} 分", "st-lost"
+
+
+def _text_width(text: str) -> float:
+    """Approximate width in ems: CJK and fullwidth characters 1, others 0.56."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.56 for c in text)
+
+
+def _clip(text: str, ems: float) -> str:
+    if _text_width(text) <= ems:
+        return text
+    out = ""
+    for ch in text:
+        if _text_width(out + ch) > ems - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _value(value: object, top: bool = True) -> str:
+    """A recorded value as people read it: 是/否 for a yes/no answer, lists as ``[a, b]``."""
+    if isinstance(value, bool):
+        if top:
+            return "是" if value else "否"
+        return "true" if value else "false"
+    if value is None:
+        return "（空）" if top else "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v, False) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value(v, False)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _evidence(evidence: Iterable[str]) -> str:
+    """Evidence as HTML: an http(s) address becomes a link, anything else stays text."""
+    parts = []
+    for ev in evidence:
+        text = ev.strip()
+        if _URL.fullmatch(text):
+            parts.append(
+                f'<a href="{_e(text)}" rel="noopener noreferrer" target="_blank">{_e(text)}</a>'
+            )
+        else:
+            parts.append(_e(ev))
+    return "<br>".join(parts)
+
+
+def _table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    num: Iterable[int] = (),
+    cls: str = "",
+    raw: bool = False,
+) -> str:
+    """A table in a horizontally scrolling wrapper; cells are escaped unless ``raw``."""
+    nums = set(num)
+
+    def cell(tag: str, i: int, text: str) -> str:
+        c = ' class="num"' if i in nums else ""
+        return f"<{tag}{c}>{text if raw else _e(text)}</{tag}>"
+
+    head = "".join(cell("th", i, _e(h) if raw else h) for i, h in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
+    )
+    klass = f' class="{cls}"' if cls else ""
+    return (
+        f'<div class="table-wrap"><table{klass}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _normalize_failed(failed: FailedFiles) -> list[tuple[str, Sequence[Issue]]]:
+    if isinstance(failed, Mapping):
+        return [(str(k), v) for k, v in failed.items()]
+    return [(str(k), v) for k, v in failed]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@dataclass(frozen=True)
+class _Bar:
+    label: str
+    value: Fraction
+    track: Fraction
+    text: str
+    color: str
+    link: str | None = None
+
+
+def _pct(x: Fraction) -> str:
+    """A share of the chart width as an SVG percentage, 2 decimals (deterministic text)."""
+    x = min(max(x, Fraction(0)), Fraction(1))
+    return display(x * 100, 2).rstrip("0").rstrip(".") + "%"
+
+
+def _bar_chart(title: str, bars: Sequence[_Bar], scale: Fraction, *, compact: bool) -> str:
+    """Rows of a label line (name left, figure right) above a bar.
+
+    The chart is as wide as its container and the bars are percentages of that
+    width, so the text keeps its size (readable at 375 px) while the bars scale.
+    A bar's grey track is its possible points, its fill what it earned, both
+    relative to ``scale``.
+    """
+    row, size, gap, bar_h = (30, 13, 17, 9) if compact else (46, 15, 24, 14)
+    height = row * len(bars) + 4
+    out = [
+        f'<svg class="chart" width="100%" height="{height}" role="img" '
+        f'aria-label="{_e(title)}"><title>{_e(title)}</title>'
+    ]
+    for n, b in enumerate(bars):
+        y = n * row + 2
+        label = _e(_clip(b.label, 22))
+        if label != _e(b.label):
+            label += f"<title>{_e(b.label)}</title>"
+        text = f'<text x="0" y="{y + size}" font-size="{size}" fill="#1f2933">{label}</text>'
+        if b.link:
+            text = f'<a href="#{_e(b.link)}">{text}</a>'
+        out.append(text)
+        out.append(
+            f'<text x="100%" y="{y + size}" font-size="{size}" fill="#5b6675" '
+            f'text-anchor="end">{_e(b.text)}</text>'
+        )
+        if scale <= 0:
+            continue
+        track = abs(b.track) / scale if b.track else Fraction(1)
+        fill = max(b.value, Fraction(0)) if b.track >= 0 else abs(b.value)
+        if b.track:
+            fill = min(fill, abs(b.track))
+        if track > 0:
+            out.append(
+                f'<rect x="0" y="{y + gap}" width="{_pct(track)}" height="{bar_h}" rx="3" '
+                'fill="#e3e8ef"/>'
+            )
+        if fill > 0:
+            out.append(
+                f'<rect x="0" y="{y + gap}" width="{_pct(fill / scale)}" height="{bar_h}" '
+                f'rx="3" fill="{b.color}"/>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _category_chart(report: ScoreReport) -> str:
+    places = report.places
+    bars = []
+    for c in report.categories:
+        bars.append(_category_bar(c, places))
+    scale = max((abs(c.applicable_weight) for c in report.categories), default=Fraction(0))
+    return _bar_chart(f"{report.department}：各一级指标得分与可得分", bars, scale, compact=False)
+
+
+def _category_bar(c: CategoryResult, places: int) -> _Bar:
+    tag = _KIND_TAG[c.kind]
+    label = f"{c.name}（{tag}）" if tag else c.name
+    if c.applicable_weight == 0:
+        return _Bar(label, Fraction(0), Fraction(0), "不适用", "#1d4ed8")
+    text = f"{display(c.points, places)} / {display(c.applicable_weight, places)}"
+    color = {"base": "#1d4ed8", "bonus": "#15803d", "penalty": "#b91c1c"}[c.kind]
+    return _Bar(label, c.points, c.applicable_weight, text, color)
+
+
+# --------------------------------------------------------------------------- one department
+
+
+def _deduction_rows(where: str, deds: Sequence[DeductionResult], places: int) -> list[list[str]]:
+    rows = []
+    for d in deds:
+        if not d.count:
+            continue
+        cap = "无" if d.cap is None else share_text(d.cap, places)
+        if d.capped:
+            cap += "（已封顶）"
+        name = d.label or d.id
+        src = f'<span class="src">{_e(d.source)}</span>' if d.source else ""
+        rows.append(
+            [
+                _e(name) + src,
+                _e(where),
+                _e(str(d.count)),
+                _e(share_text(d.each, places)),
+                _e(cap),
+                _e(display(-abs(d.points), places)),
+            ]
+        )
+    return rows
+
+
+def _veto_items(where: str, vetoes: Sequence[VetoResult]) -> list[str]:
+    out = []
+    for v in vetoes:
+        if not v.fired:
+            continue
+        text = f"{_e(v.label or v.id)}（{_e(where)}）"
+        if v.source:
+            text += f"：{_e(v.source)}"
+        if v.ruling:
+            text += f' <span class="muted">裁定：{_e(v.ruling)}</span>'
+        out.append(f"<li>{text}</li>")
+    return out
+
+
+def _explain(r: IndicatorResult, places: int) -> str:
+    """The body of an indicator's ``<details>``: items, vetoes, deductions, facts, reasons."""
+    parts: list[str] = []
+    if not r.applicable:
+        parts.append("<p>不适用：不计入基础分，基础分按适用权重折算为百分制。</p>")
+    if r.applies_note:
+        parts.append(f"<p>适用说明：{_e(r.applies_note)}</p>")
+    if r.items:
+        rows = []
+        for it in r.items:
+            extra = ""
+            if it.source:
+                extra += f'<span class="src">原文：{_e(it.source)}</span>'
+            if it.ruling:
+                extra += f'<span class="src">裁定：{_e(it.ruling)}</span>'
+            rows.append(
+                [
+                    _e(it.title or it.id),
+                    _e(share_text(it.share, places)),
+                    _e(share_text(it.credit, places) if it.assessed else "未评估"),
+                    _e(f"{display(it.points, places)} / {display(it.max_points, places)}"),
+                    _e(it.reason) + extra,
+                ]
+            )
+        parts.append("<h4>细则</h4>")
+        parts.append(
+            _table(
+                ("细则", "占比", "得分比例", "得分", "说明"),
+                rows,
+                num=(1, 2, 3),
+                cls="mid",
+                raw=True,
+            )
+        )
+    vetoes = _veto_items("指标", r.vetoes)
+    deds = _deduction_rows("指标", r.deductions, places)
+    for it in r.items:
+        vetoes += _veto_items(f"细则 {it.title or it.id}", it.vetoes)
+        deds += _deduction_rows(f"细则 {it.title or it.id}", it.deductions, places)
+    if vetoes:
+        parts.append("<h4>否决</h4><ul>" + "".join(vetoes) + "</ul>")
+    if deds:
+        parts.append("<h4>扣分</h4>")
+        parts.append(
+            _table(
+                ("扣分项", "位置", "次数", "每次", "上限", "扣分"),
+                deds,
+                num=(2, 3, 5),
+                cls="mid",
+                raw=True,
+            )
+        )
+    if r.facts:
+        rows = []
+        for fact in r.facts:
+            name = _e(fact.id) + ('<span class="src">由规则计算</span>' if fact.derived else "")
+            note = _e(fact.note or "")
+            if fact.at:
+                note += f'<span class="at">{_e(fact.at)}</span>'
+            rows.append([name, _e(_value(fact.value)), _evidence(fact.evidence), note])
+        parts.append("<h4>读取的事实</h4>")
+        parts.append(_table(("事实", "值", "证据", "备注 / 位置"), rows, cls="mid", raw=True))
+    if r.missing:
+        parts.append(f"<p>未记录的事实：{_e('、'.join(r.missing))}</p>")
+    if r.reasons:
+        parts.append(
+            "<h4>失分原因</h4><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>"
+        )
+    if r.at:
+        parts.append(f'<p class="at">规则位置：{_e(r.at)}</p>')
+    return '<div class="explain">' + "".join(parts) + "</div>"
+
+
+def _summary(r: IndicatorResult) -> str:
+    lost = points_lost(r)
+    if not r.applicable or not r.reasons or lost == 0:
+        return "评分明细"
+    first = _clip("；".join(r.reasons), 34)
+    return f'评分明细 <span class="lost">· {_e(first)}</span>'
+
+
+def _indicator_table(report: ScoreReport, anchor: str) -> str:
+    """The indicator table, one ``<tbody>`` per category.
+
+    Each indicator takes two rows: its figures, then its ``<details>``; the 一级指标 and
+    二级指标 cells span them.  On a narrow screen those two columns are hidden and a
+    heading row per category (hidden on wide screens) and a group tag take their place.
+    """
+    places = report.places
+    inds = report.indicators
+    cats = {c.id: c for c in report.categories}
+    bodies: list[str] = []
+    i = 0
+    while i < len(inds):
+        cat_end = i
+        while cat_end < len(inds) and inds[cat_end].category_id == inds[i].category_id:
+            cat_end += 1
+        cat = cats.get(inds[i].category_id)
+        figures = (
+            f"得分 {display(cat.points, places)} / {display(cat.applicable_weight, places)}"
+            if cat is not None
+            else ""
+        )
+        rows = [
+            f'<tr class="cat-row"><th colspan="6">{_e(inds[i].category)} '
+            f'<span class="muted">{_e(figures)}</span></th></tr>'
+        ]
+        j = i
+        while j < cat_end:
+            grp_end = j + 1
+            if inds[j].group:
+                while grp_end < cat_end and inds[grp_end].group == inds[j].group:
+                    grp_end += 1
+            for k in range(j, grp_end):
+                r = inds[k]
+                cells = []
+                if k == i:
+                    cells.append(
+                        f'<td class="cat" rowspan="{2 * (cat_end - i)}">{_e(r.category)}</td>'
+                    )
+                if k == j:
+                    cells.append(
+                        f'<td class="grp" rowspan="{2 * (grp_end - j)}">{_e(r.group or "")}</td>'
+                    )
+                text, cls = _status(r, places)
+                points = display(r.points, places) if r.applicable and r.assessed else "—"
+                tag = f'<span class="grp-tag">{_e(r.group)}</span>' if r.group else ""
+                cells += [
+                    f"<td>{tag}{_e(r.name)}</td>",
+                    f'<td class="num">{_e(display(r.weight, places))}</td>',
+                    f'<td class="num">{_e(points)}</td>',
+                    f'<td class="st {cls}">{_e(text)}</td>',
+                ]
+                rows.append(f'<tr class="ind" id="{_e(anchor)}-{_e(r.id)}">{"".join(cells)}</tr>')
+                rows.append(
+                    '<tr class="detail"><td colspan="4"><details>'
+                    f"<summary>{_summary(r)}</summary>{_explain(r, places)}"
+                    "</details></td></tr>"
+                )
+            j = grp_end
+        bodies.append("<tbody>" + "".join(rows) + "</tbody>")
+        i = cat_end
+    head = (
+        '<th class="c-cat">一级指标</th><th class="c-grp">二级指标</th><th>三级指标</th>'
+        '<th class="num">权重</th><th class="num">得分</th><th>状态</th>'
+    )
+    return (
+        f'<div class="table-wrap"><table class="wide indicators"><thead><tr>{head}</tr></thead>'
+        f"{''.join(bodies)}</table></div>"
+    )
+
+
+def _not_assessed(report: ScoreReport) -> str:
+    if not report.not_assessed:
+        return '<p class="muted">无：所有适用的指标都已评估。</p>'
+    rows = [[n.name, n.item or "", "、".join(n.missing), n.reason] for n in report.not_assessed]
+    return _table(("三级指标", "细则", "缺少的事实", "原因"), rows, cls="mid")
+
+
+def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
+    p = report.places
+
+    def card(key: str, value: str, sub: str = "", cls: str = "") -> str:
+        klass = f"card {cls}".strip()
+        s = f'<div class="s">{_e(sub)}</div>' if sub else ""
+        return (
+            f'<div class="{klass}"><div class="k">{_e(key)}</div>'
+            f'<div class="v">{_e(value)}</div>{s}</div>'
+        )
+
+    out = [card("总分", display(report.total, p), "基础分 + 加分 + 扣分", "total")]
+    if place is not None:
+        out.append(card("名次", f"{place[0]} / {place[1]}", "按总分排名"))
+    out += [
+        card(
+            "基础分（原始）",
+            display(report.base_raw, p),
+            f"适用权重 {display(report.base_possible, p)}",
+        ),
+        card("基础分（折算）", display(report.base, p), "折算为百分制"),
+        card("加分", display(report.bonus, p)),
+        card("扣分", display(report.penalty, p)),
+    ]
+    return '<div class="cards">' + "".join(out) + "</div>"
+
+
+def _department(
+    report: ScoreReport,
+    *,
+    heading: str,
+    anchor: str,
+    place: tuple[int, int] | None,
+    paged: bool,
+    back: bool,
+) -> str:
+    rb = report.rulebook
+    meta = [
+        ("监测时间点", report.monitoring_date.isoformat()),
+        ("评估规则", f"{rb.title}（{rb.id}，{rb.year}）"),
+        ("评估人", "、".join(report.assessors) or "—"),
+    ]
+    if report.findings_file:
+        meta.append(("评估记录", report.findings_file))
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
+    warn = (
+        ""
+        if report.complete
+        else '<p class="warn">部分指标未评估（见“未评估”），本表不是完整评分。</p>'
+    )
+    cls = "dept block paged" if paged else "dept block"
+    back_link = '<p class="back"><a href="#ranking">↑ 返回排名</a></p>' if back else ""
+    return (
+        f'<section class="{cls}" id="{_e(anchor)}" aria-labelledby="{_e(anchor)}-h">'
+        f'<{heading} id="{_e(anchor)}-h">{_e(report.department)}</{heading}>'
+        f'<dl class="meta">{dl}</dl>{warn}'
+        f"{_cards(report, place)}"
+        f"<h3>一级指标得分</h3>{_category_chart(report)}"
+        f"<h3>指标得分</h3>"
+        '<div class="tools" hidden><button type="button" data-open>展开全部</button>'
+        '<button type="button" data-close>收起全部</button></div>'
+        f"{_indicator_table(report, anchor)}"
+        f"<h3>未评估</h3>{_not_assessed(report)}"
+        f"{back_link}</section>"
+    )
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _page(title: str, body: str, generated: str | None) -> str:
+    foot = "由 wzeval 生成" + (f" · {_e(generated)}" if generated else "")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">\n'
+        '<meta name="generator" content="wzeval">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"{body}\n<footer>{foot}</footer>\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
+    )
+
+
+def render_html(report: ScoreReport, *, generated: str | None = None) -> str:
+    """The score sheet of one department as a self-contained HTML page.
+
+    ``generated`` (e.g. a timestamp) is shown in the footer when given; without it
+    the same report always gives the same text.
+    """
+    title = f"{report.department} · {report.rulebook.title} 评分表"
+    body = _department(
+        report,
+        heading="h1",
+        anchor=f"dept-{report.department_id}",
+        place=None,
+        paged=False,
+        back=False,
+    )
+    return _page(title, body, generated)
+
+
+def _anchors(ranked: Sequence[tuple[int, ScoreReport]]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for _, r in ranked:
+        base = f"dept-{r.department_id or 'x'}"
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
+
+
+def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
+    lost: dict[str, Fraction] = {}
+    depts: dict[str, int] = {}
+    info: dict[str, IndicatorResult] = {}
+    order: dict[str, int] = {}
+    for r in reports:
+        for n, ind in enumerate(r.indicators):
+            if ind.kind == "bonus":
+                continue
+            key = ind.id
+            info.setdefault(key, ind)
+            order.setdefault(key, n)
+            x = points_lost(ind)
+            if x > 0:
+                lost[key] = lost.get(key, Fraction(0)) + x
+                depts[key] = depts.get(key, 0) + 1
+    ranked = sorted(lost, key=lambda k: (-lost[k], order[k], k))[:top]
+    if not ranked:
+        return '<p class="muted">没有失分。</p>'
+    places = reports[0].places
+    rows = [
+        [
+            str(n),
+            info[k].name,
+            info[k].category,
+            display(info[k].weight, places),
+            display(lost[k], places),
+            f"{depts[k]} / {len(reports)}",
+        ]
+        for n, k in enumerate(ranked, 1)
+    ]
+    note = (
+        '<p class="muted">累计失分 = 各部门（权重 − 得分）之和，扣分项按所扣分数计；'
+        "不适用、未评估的指标和加分项不计。</p>"
+    )
+    return note + _table(
+        ("序", "三级指标", "一级指标", "权重", "累计失分", "失分部门"),
+        rows,
+        num=(0, 3, 4, 5),
+        cls="mid",
+    )
+
+
+def _failed(failed: Sequence[tuple[str, Sequence[Issue]]]) -> str:
+    if not failed:
+        return ""
+    parts = [f'<section class="block failed" id="failed"><h2>未能评分的文件（{len(failed)}）</h2>']
+    for file, issues in failed:
+        errors = sum(1 for i in issues if i.severity == "error")
+        parts.append(
+            f'<h3>{_e(file)}</h3><p class="muted">{errors} 个错误，共 {len(issues)} 个问题</p>'
+        )
+        parts.append(
+            '<ul class="issues">'
+            + "".join(f"<li><code>{_e(i.format())}</code></li>" for i in issues)
+            + "</ul>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def render_html_batch(
+    reports: Sequence[ScoreReport],
+    failed: FailedFiles = (),
+    *,
+    title: str | None = None,
+    generated: str | None = None,
+) -> str:
+    """Many departments on one self-contained page.
+
+    A ranking (total descending, then name; equal exact totals share a rank, as in
+    :func:`wzeval.render.rank`) with links to each department, a chart of the
+    totals, the ten indicators where most points were lost across all departments,
+    then each department's score sheet (a new printed page each), then the files
+    that could not be scored with their issues (``failed``: ``{file: issues}`` or
+    ``[(file, issues), …]``).
+    """
+    failures = _normalize_failed(failed)
+    ranked = rank(reports)
+    anchors = _anchors(ranked)
+    titles = sorted({f"{r.rulebook.title}（{r.rulebook.id}）" for r in reports})
+    dates = sorted({r.monitoring_date.isoformat() for r in reports})
+    heading = title or (f"{'、'.join(titles)} 评分结果" if titles else "评分结果")
+    meta = [
+        (
+            "部门数",
+            f"{len(reports)}" + (f"（另有 {len(failures)} 个文件未能评分）" if failures else ""),
+        )
+    ]
+    if dates:
+        meta.append(("监测时间点", dates[0] if len(dates) == 1 else f"{dates[0]} 至 {dates[-1]}"))
+    if titles:
+        meta.append(("评估规则", "、".join(titles)))
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
+    parts = [f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>']
+
+    total = len(ranked)
+    rows = []
+    for (place, r), anchor in zip(ranked, anchors, strict=True):
+        p = r.places
+        name = f'<a href="#{_e(anchor)}">{_e(r.department)}</a>'
+        if not r.complete:
+            name += '<span class="warn tag">部分未评估</span>'
+        rows.append(
+            [
+                _e(str(place)),
+                name,
+                _e(display(r.base, p)),
+                _e(display(r.bonus, p)),
+                _e(display(r.penalty, p)),
+                f"<strong>{_e(display(r.total, p))}</strong>",
+            ]
+        )
+    ranking = _table(
+        ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分"),
+        rows,
+        num=(0, 2, 3, 4, 5),
+        cls="mid",
+        raw=True,
+    )
+    bars = [
+        _Bar(
+            f"{place}. {r.department}",
+            r.total,
+            Fraction(0),
+            display(r.total, r.places),
+            "#1d4ed8",
+            anchor,
+        )
+        for (place, r), anchor in zip(ranked, anchors, strict=True)
+    ]
+    scale = max([Fraction(100), *(r.total for r in reports)])
+    chart = _bar_chart("各部门总分", bars, scale, compact=True) if bars else ""
+    parts.append(
+        f'<section class="block" id="ranking"><h2>排名</h2>{ranking}'
+        f"<h3>总分</h3>{chart}"
+        f"<h3>全市失分最多的指标</h3>{_most_lost(reports) if reports else ''}</section>"
+    )
+    for (place, r), anchor in zip(ranked, anchors, strict=True):
+        parts.append(
+            _department(r, heading="h2", anchor=anchor, place=(place, total), paged=True, back=True)
+        )
+    parts.append(_failed(failures))
+    return _page(heading, "\n".join(p for p in parts if p), generated)

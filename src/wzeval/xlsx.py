@@ -1,0 +1,1032 @@
+"""Spreadsheets: score sheets offices can print, and findings recorded in Excel.
+
+Two directions, both through openpyxl (the optional ``wzeval[xlsx]`` extra,
+imported only when a function here is called; without it they raise
+:class:`XlsxUnavailable`, which says what to install):
+
+**Score workbooks** — :func:`write_xlsx` / :func:`xlsx_bytes`.  A ranking sheet
+(排名) first, then one sheet per department in the shape offices use
+(一级指标 / 二级指标 / 三级指标 / 权重 / 得分 / 扣分原因, category names repeated on
+every row so the table sorts and filters), with the totals underneath.  Every
+figure is a real number holding exactly the value shown (:func:`cell_number`:
+rounded once, half up, R9) and formatted ``0.00``.  Sheets print landscape, one
+page wide, with the header row repeated.
+
+**Findings workbooks** — :func:`write_findings_template_xlsx` writes a blank for
+one department: a 说明 sheet with the header (rulebook, department, monitoring
+date, assessors) and a 事实 sheet with one row per fact to record, each value
+cell guarded by a data validation where Excel has one (TRUE/FALSE lists, whole
+numbers, decimals in range, dates, enum options).  :func:`read_findings_xlsx`
+reads a filled one back into a :class:`~wzeval.loader.Document` holding the
+same data a YAML findings document gives, so
+:func:`wzeval.findings.check_findings` checks it unchanged; empty value cells
+are left out (score with ``partial`` to leave those indicators unassessed).
+The document's positions are cells: an issue prints as
+``dept.xlsx:事实!F12`` (see :class:`CellPosition`).
+
+Workbooks are deterministic (same input, same bytes: the zip timestamps and the
+document dates are fixed) and written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from wzeval.api import compiled
+from wzeval.errors import OutputExists, WzevalError
+from wzeval.findings import FINDINGS_FORMAT
+from wzeval.issues import Issue, PathPart, Position, Severity
+from wzeval.loader import MAX_FILE_BYTES, Document
+from wzeval.models import Fact, Rulebook
+from wzeval.render import rank
+from wzeval.report import ScoreReport, display
+from wzeval.template import applies_to, describe_fact, resolve_department
+
+__all__ = [
+    "FACTS_HEADER",
+    "FACTS_SHEET",
+    "HEADER_SHEET",
+    "INDICATOR_HEADER",
+    "RANKING_HEADER",
+    "RANKING_SHEET",
+    "CellPosition",
+    "XlsxDocument",
+    "XlsxUnavailable",
+    "cell_number",
+    "findings_template_xlsx_bytes",
+    "read_findings_xlsx",
+    "sheet_names",
+    "write_findings_template_xlsx",
+    "write_xlsx",
+    "xlsx_bytes",
+]
+
+#: The first sheet of a score workbook.
+RANKING_SHEET = "排名"
+#: Its columns.
+RANKING_HEADER = ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分", "备注")
+#: The columns of a department's sheet (header on row 3, under a title and a line of facts).
+INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "扣分原因")
+#: Labels (column A) of the totals rows under a department's indicators.
+TOTAL_LABELS = ("基础分（原始）", "基础分（折算）", "加分", "扣分", "总分")
+#: Sheets of a findings workbook.
+HEADER_SHEET = "说明"
+FACTS_SHEET = "事实"
+_OPTIONS_SHEET = "选项"
+#: Columns of the facts sheet; the value to fill is column F.
+FACTS_HEADER = ("指标ID", "指标名称", "事实ID", "问题", "类型", "值", "证据", "备注", "填写说明")
+_HEADER_KEYS = ("wzeval", "rulebook", "department", "monitoring_date", "assessors", "notes")
+_HEADER_LABELS = {
+    "wzeval": "格式",
+    "rulebook": "规则",
+    "department": "部门",
+    "monitoring_date": "监测时间点",
+    "assessors": "评估人",
+    "notes": "备注",
+}
+
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
+_ASSESSOR_SPLIT = re.compile(r"[、,，;；\n]+")
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+_HEAD_FILL = "DCE6F1"
+_INPUT_FILL = "FFF8DC"
+_TOTAL_FILL = "F2F2F2"
+
+
+class XlsxUnavailable(WzevalError, ImportError):
+    """openpyxl is not installed: spreadsheets need the ``wzeval[xlsx]`` extra."""
+
+    code = "WZ902"
+    hint = "pip install 'wzeval[xlsx]'"
+
+
+def _openpyxl() -> ModuleType:
+    try:
+        return importlib.import_module("openpyxl")
+    except ImportError as exc:  # pragma: no cover - the test extra installs it
+        raise XlsxUnavailable(
+            "reading and writing .xlsx files needs openpyxl: pip install 'wzeval[xlsx]'"
+        ) from exc
+
+
+# --------------------------------------------------------------------------- shared pieces
+
+
+def cell_number(value: Fraction, places: int = 2) -> float:
+    """The number a cell stores for a figure: exactly the value :func:`display` shows.
+
+    ``float(Decimal("78.20"))`` is the double nearest the shown text, so Excel shows
+    (and sums) what the report shows, not a binary approximation of the exact figure.
+    """
+    return float(Decimal(display(value, places)))
+
+
+def sheet_names(names: Sequence[str], *, reserved: Sequence[str] = ()) -> list[str]:
+    """Valid, unique sheet names for ``names``, in order.
+
+    Excel's rules: at most 31 characters, none of ``[ ] : * ? / \\``, not starting or
+    ending with an apostrophe, not ``History``, unique ignoring case.  Duplicates get
+    ``(2)``, ``(3)`` … (shortening the name to fit).
+    """
+    taken = {r.casefold() for r in (*reserved, "History")}
+    out = []
+    for raw in names:
+        base = _INVALID_SHEET_CHARS.sub("_", raw).strip().strip("'").strip() or "部门"
+        base = base[:31]
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            suffix = f"({n})"
+            name = base[: 31 - len(suffix)] + suffix
+        taken.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def _fix_timestamps(raw: bytes, when: date) -> bytes:
+    """Make a saved workbook deterministic: fixed zip entry times and document dates."""
+    stamp = f"{when.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:)",
+                    lambda m: m.group(1) + stamp + m.group(3),
+                    data,
+                )
+            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, data)
+    return out.getvalue()
+
+
+def _save(wb: Any, when: date) -> bytes:
+    wb.properties.creator = "wzeval"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fix_timestamps(buf.getvalue(), when)
+
+
+def _write_bytes_atomic(path: str | Path, data: bytes, *, force: bool) -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, then move),
+    refusing to replace an existing file unless ``force`` (as
+    :func:`wzeval.output.write_atomic` does for text)."""
+    target = Path(path)
+    if not force and os.path.lexists(target):
+        raise OutputExists(f"{target} already exists; nothing was written")
+    mode = stat.S_IMODE(target.stat().st_mode) if force and target.is_file() else None
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is None:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
+        if force:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # refuses an existing target, even one that just appeared
+            except FileExistsError:
+                raise OutputExists(f"{target} already exists; nothing was written") from None
+            except OSError:  # no hard links here: check, then move
+                if os.path.lexists(target):
+                    raise OutputExists(f"{target} already exists; nothing was written") from None
+                os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+class _Styles:
+    """The few styles the workbooks use (built once openpyxl is imported)."""
+
+    def __init__(self, xl: ModuleType) -> None:
+        st = xl.styles
+        thin = st.Side(style="thin", color="A6A6A6")
+        self.border = st.Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.bold = st.Font(bold=True)
+        self.title = st.Font(bold=True, size=14)
+        self.muted = st.Font(color="595959")
+        self.head_fill = st.PatternFill("solid", fgColor=_HEAD_FILL)
+        self.input_fill = st.PatternFill("solid", fgColor=_INPUT_FILL)
+        self.total_fill = st.PatternFill("solid", fgColor=_TOTAL_FILL)
+        self.wrap = st.Alignment(wrap_text=True, vertical="top")
+        self.top = st.Alignment(vertical="top")
+        self.center = st.Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _header_row(ws: Any, row: int, header: Sequence[str], s: _Styles) -> None:
+    for col, text in enumerate(header, 1):
+        c = ws.cell(row=row, column=col, value=text)
+        c.font = s.bold
+        c.fill = s.head_fill
+        c.border = s.border
+        c.alignment = s.center
+
+
+def _print_setup(ws: Any, title_rows: str) -> None:
+    ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+def _widths(ws: Any, widths: Sequence[float]) -> None:
+    xl = _openpyxl()
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[xl.utils.get_column_letter(col)].width = width
+
+
+# --------------------------------------------------------------------------- score workbooks
+
+
+def _number_cell(ws: Any, row: int, col: int, value: Fraction, places: int, s: _Styles) -> Any:
+    c = ws.cell(row=row, column=col, value=cell_number(value, places))
+    c.number_format = "0." + "0" * places if places else "0"
+    c.border = s.border
+    c.alignment = s.top
+    return c
+
+
+def _ranking_sheet(
+    ws: Any, reports: Sequence[ScoreReport], names: Sequence[str], s: _Styles
+) -> None:
+    ws.title = RANKING_SHEET
+    _header_row(ws, 1, RANKING_HEADER, s)
+    sheet_of = {id(r): n for r, n in zip(reports, names, strict=True)}
+    row = 1
+    for place, r in rank(reports):
+        row += 1
+        p = r.places
+        ws.cell(row=row, column=1, value=place).border = s.border
+        name = ws.cell(row=row, column=2, value=r.department)
+        name.border = s.border
+        name.hyperlink = _openpyxl().worksheet.hyperlink.Hyperlink(
+            ref=name.coordinate, location=f"'{sheet_of[id(r)]}'!A1", display=r.department
+        )
+        name.font = _openpyxl().styles.Font(color="1F4E9E", underline="single")
+        for col, value in enumerate((r.base, r.bonus, r.penalty, r.total), 3):
+            c = _number_cell(ws, row, col, value, p, s)
+            if col == 6:
+                c.font = s.bold
+        note = ws.cell(row=row, column=7, value="" if r.complete else "部分未评估")
+        note.border = s.border
+    ws.freeze_panes = "A2"
+    if row > 1:
+        ws.auto_filter.ref = f"A1:G{row}"
+    _widths(ws, (7, 26, 15, 9, 9, 10, 14))
+    _print_setup(ws, "1:1")
+
+
+def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
+    p = report.places
+    rb = report.rulebook
+    ws.cell(row=1, column=1, value=f"{report.department} 评分表").font = s.title
+    facts = [
+        f"规则：{rb.title}（{rb.id}，{rb.year}）",
+        f"监测时间点：{report.monitoring_date.isoformat()}",
+        "评估人：" + ("、".join(report.assessors) or "—"),
+    ]
+    if not report.complete:
+        facts.append("部分指标未评估，本表不是完整评分")
+    ws.cell(row=2, column=1, value="    ".join(facts)).font = s.muted
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(INDICATOR_HEADER))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(INDICATOR_HEADER))
+    _header_row(ws, 3, INDICATOR_HEADER, s)
+    row = 3
+    for r in report.indicators:
+        row += 1
+        for col, text in enumerate((r.category, r.group or "", r.name), 1):
+            c = ws.cell(row=row, column=col, value=text)
+            c.border = s.border
+            c.alignment = s.wrap
+        _number_cell(ws, row, 4, r.weight, p, s)
+        if not r.applicable:
+            c = ws.cell(row=row, column=5, value="不适用")
+        elif not r.assessed:
+            c = ws.cell(row=row, column=5, value="未评估")
+        else:
+            c = _number_cell(ws, row, 5, r.points, p, s)
+        c.border = s.border
+        c.alignment = s.top
+        reasons = ws.cell(row=row, column=6, value="\n".join(r.reasons))
+        reasons.border = s.border
+        reasons.alignment = s.wrap
+    last = row
+    if last > 3:
+        ws.auto_filter.ref = f"A3:F{last}"
+    bonus_w = sum(
+        (c.applicable_weight for c in report.categories if c.kind == "bonus"), Fraction(0)
+    )
+    penalty_w = sum(
+        (c.applicable_weight for c in report.categories if c.kind == "penalty"), Fraction(0)
+    )
+    totals: list[tuple[str, Fraction | None, Fraction, str]] = [
+        (
+            TOTAL_LABELS[0],
+            report.base_possible,
+            report.base_raw,
+            f"适用指标权重之和 {display(report.base_possible, p)}（不适用的指标不计）",
+        ),
+        (TOTAL_LABELS[1], Fraction(100), report.base, "原始 × 100 ÷ 适用指标权重之和"),
+        (TOTAL_LABELS[2], bonus_w, report.bonus, ""),
+        (TOTAL_LABELS[3], penalty_w, report.penalty, ""),
+        (TOTAL_LABELS[4], None, report.total, "基础分（折算）+ 加分 + 扣分"),
+    ]
+    row += 1
+    for label, possible, value, note in totals:
+        row += 1
+        head = ws.cell(row=row, column=1, value=label)
+        head.font = s.bold
+        for col in range(1, 7):
+            cell = ws.cell(row=row, column=col)
+            cell.fill = s.total_fill
+            cell.border = s.border
+        if possible is not None:
+            _number_cell(ws, row, 4, possible, p, s).fill = s.total_fill
+        c = _number_cell(ws, row, 5, value, p, s)
+        c.fill = s.total_fill
+        c.font = s.bold
+        ws.cell(row=row, column=6, value=note).alignment = s.wrap
+    if report.not_assessed:
+        row += 2
+        ws.cell(row=row, column=1, value="未评估").font = s.bold
+        for n in report.not_assessed:
+            row += 1
+            ws.cell(row=row, column=3, value=n.name + (f"（{n.item}）" if n.item else ""))
+            reason = n.reason + ("；缺少 " + "、".join(n.missing) if n.missing else "")
+            ws.cell(row=row, column=6, value=reason).alignment = s.wrap
+    ws.freeze_panes = "A4"
+    _widths(ws, (14, 14, 28, 9, 9, 60))
+    _print_setup(ws, "3:3")
+
+
+def _score_workbook(reports: Sequence[ScoreReport]) -> Any:
+    xl = _openpyxl()
+    wb = xl.Workbook()
+    s = _Styles(xl)
+    ranked = [r for _, r in rank(reports)]
+    names = sheet_names([r.department for r in ranked], reserved=(RANKING_SHEET,))
+    _ranking_sheet(wb.active, ranked, names, s)
+    for r, name in zip(ranked, names, strict=True):
+        _department_sheet(wb.create_sheet(name), r, s)
+    return wb
+
+
+def xlsx_bytes(reports: Sequence[ScoreReport]) -> bytes:
+    """The score workbook of ``reports`` as bytes (deterministic: same reports, same bytes).
+
+    Sheets: 排名 (ranking, total descending then name), then one per department in
+    ranking order.  Raises :class:`XlsxUnavailable` without openpyxl.
+    """
+    when = max((r.monitoring_date for r in reports), default=date(2000, 1, 1))
+    return _save(_score_workbook(reports), when)
+
+
+def write_xlsx(reports: Sequence[ScoreReport], path: str | Path, *, force: bool = False) -> None:
+    """Write the score workbook of ``reports`` to ``path`` atomically.
+
+    Raises :class:`~wzeval.errors.OutputExists` (nothing written) when ``path`` exists
+    and ``force`` is off, :class:`XlsxUnavailable` without openpyxl.
+    """
+    if not force and os.path.lexists(path):
+        raise OutputExists(f"{path} already exists; nothing was written")
+    _write_bytes_atomic(path, xlsx_bytes(reports), force=force)
+
+
+# --------------------------------------------------------------------------- findings template
+
+
+def _type_text(fact: Fact) -> str:
+    if fact.type == "list":
+        return f"list[{fact.of}]"
+    return fact.type
+
+
+def _format_hint(fact: Fact) -> str:
+    """How to write the value in a cell, in Chinese, with an example for lists and records."""
+    hint = describe_fact(fact).replace("；没有时填 null", "")
+    if fact.type == "bool":
+        hint = "TRUE 或 FALSE（下拉选择）"
+    elif fact.type == "list":
+        example = {
+            "bool": "[true, false]",
+            "int": "[1, 2]",
+            "decimal": "[0.8, 0.9]",
+            "date": '["2023-10-07", "2023-10-09"]',
+            "str": '["甲", "乙"]',
+        }[fact.of or "str"]
+        hint += f"。写成 JSON 数组，如 {example}"
+    elif fact.type == "records":
+        samples = {
+            "bool": "true",
+            "int": "1",
+            "decimal": "0.5",
+            "date": '"2023-10-07"',
+            "datetime": '"2023-10-07 09:30"',
+            "str": '"…"',
+        }
+        fields = ", ".join(f'"{k}": {samples[v]}' for k, v in (fact.fields or {}).items())
+        hint += f"。写成 JSON 对象数组，如 [{{{fields}}}]"
+    elif fact.type in ("date", "datetime"):
+        hint += "（Excel 日期）"
+    if fact.nullable:
+        hint += "；没有时填 null"
+    if fact.note:
+        hint += f"。说明：{fact.note}"
+    return hint
+
+
+def _number_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _validation(
+    xl: ModuleType, fact: Fact, options_ref: str | None
+) -> tuple[Any | None, str | None]:
+    """(data validation, number format) for a fact's value cell."""
+    dv_cls = xl.worksheet.datavalidation.DataValidation
+    kind = fact.type
+    dv: Any = None
+    fmt: str | None = "@" if kind in ("str", "enum", "list", "records") else None
+    if kind == "bool":
+        dv = dv_cls(type="list", formula1='"TRUE,FALSE"', allow_blank=True)
+        dv.error = "请选择 TRUE 或 FALSE"
+    elif kind in ("int", "decimal"):
+        dv_type = "whole" if kind == "int" else "decimal"
+        lo, hi = fact.min, fact.max
+        if lo is not None and hi is not None:
+            dv = dv_cls(
+                type=dv_type,
+                operator="between",
+                formula1=_number_text(lo),
+                formula2=_number_text(hi),
+                allow_blank=True,
+            )
+            dv.error = f"请填写 {_number_text(lo)} 到 {_number_text(hi)} 之间的" + (
+                "整数" if kind == "int" else "数"
+            )
+        elif lo is not None:
+            dv = dv_cls(
+                type=dv_type,
+                operator="greaterThanOrEqual",
+                formula1=_number_text(lo),
+                allow_blank=True,
+            )
+            dv.error = f"请填写不小于 {_number_text(lo)} 的" + ("整数" if kind == "int" else "数")
+        elif hi is not None:
+            dv = dv_cls(
+                type=dv_type,
+                operator="lessThanOrEqual",
+                formula1=_number_text(hi),
+                allow_blank=True,
+            )
+            dv.error = f"请填写不大于 {_number_text(hi)} 的" + ("整数" if kind == "int" else "数")
+        elif kind == "int":
+            dv = dv_cls(
+                type="whole",
+                operator="between",
+                formula1="-1000000000",
+                formula2="1000000000",
+                allow_blank=True,
+            )
+            dv.error = "请填写整数"
+        fmt = "0" if kind == "int" else "General"
+    elif kind in ("date", "datetime"):
+        dv = dv_cls(
+            type="date",
+            operator="between",
+            formula1="DATE(1990,1,1)",
+            formula2="DATE(2100,12,31)",
+            allow_blank=True,
+        )
+        dv.error = "请填写日期，如 2023-10-07" + (" 09:30" if kind == "datetime" else "")
+        fmt = "yyyy-mm-dd" if kind == "date" else "yyyy-mm-dd hh:mm"
+    elif kind == "enum" and options_ref:
+        dv = dv_cls(type="list", formula1=options_ref, allow_blank=True)
+        dv.error = "请从下拉列表中选择：" + " / ".join(fact.options or [])
+    if dv is not None:
+        if fact.nullable:
+            # "null" (no answer) must stay possible: warn instead of refusing
+            dv.errorStyle = "warning"
+        dv.showErrorMessage = True
+        dv.errorTitle = "取值不符合要求"
+        dv.error = (dv.error or "")[:255]
+        dv.showInputMessage = True
+        dv.promptTitle = fact.id[:32]
+        dv.prompt = fact.ask[:255]
+    return dv, fmt
+
+
+def _template_workbook(rulebook: Rulebook, department: str) -> Any:
+    xl = _openpyxl()
+    s = _Styles(xl)
+    crb = compiled(rulebook)
+    canonical = resolve_department(rulebook, department)
+    dept_id = crb.department_ids[canonical]
+    catalogs = crb.catalogs_of.get(dept_id, ())
+    wb = xl.Workbook()
+
+    # ---- 说明: the header, one key per row (column A is what the reader looks for)
+    head = wb.active
+    head.title = HEADER_SHEET
+    head.cell(row=1, column=1, value=f"评估记录：{rulebook.title}（{rulebook.id}）").font = s.title
+    _header_row(head, 2, ("键", "项目", "值", "说明"), s)
+    values: dict[str, Any] = {
+        "wzeval": FINDINGS_FORMAT,
+        "rulebook": rulebook.id,
+        "department": canonical,
+        "monitoring_date": None,
+        "assessors": None,
+        "notes": None,
+    }
+    notes = {
+        "wzeval": "不要修改",
+        "rulebook": "不要修改",
+        "department": "不要修改",
+        "monitoring_date": "必填：监测时间点（Excel 日期，如 2023-11-15）",
+        "assessors": "评估人，多人用“、”分隔",
+        "notes": "可选",
+    }
+    for n, key in enumerate(_HEADER_KEYS, 3):
+        head.cell(row=n, column=1, value=key).font = s.muted
+        head.cell(row=n, column=2, value=_HEADER_LABELS[key]).font = s.bold
+        c = head.cell(row=n, column=3, value=values[key])
+        head.cell(row=n, column=4, value=notes[key]).font = s.muted
+        for col in range(1, 5):
+            head.cell(row=n, column=col).border = s.border
+        if key in ("monitoring_date", "assessors", "notes"):
+            c.fill = s.input_fill
+        if key == "monitoring_date":
+            c.number_format = "yyyy-mm-dd"
+            dv = xl.worksheet.datavalidation.DataValidation(
+                type="date",
+                operator="between",
+                formula1="DATE(1990,1,1)",
+                formula2="DATE(2100,12,31)",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="取值不符合要求",
+                error="请填写日期，如 2023-11-15",
+            )
+            head.add_data_validation(dv)
+            dv.add(c.coordinate)
+        else:
+            c.number_format = "@"
+    guide = [
+        "填写方法：",
+        f"1. 在“{FACTS_SHEET}”表的“值”列（F 列，浅黄色）逐行填写观察到的值；"
+        "问题见“问题”列，格式见“填写说明”列。",
+        "2. “证据”列填网址或截图文件名（多条换行分隔），“备注”列可选。",
+        "3. 留空的值视为未评估：用 wzeval score --partial 可先对已填部分评分。",
+        "4. 不要修改 A、C、E 列（指标ID、事实ID、类型），也不要改动表名。",
+        "5. 检查：wzeval validate 本文件.xlsx    "
+        f"评分：wzeval score 本文件.xlsx（规则 {rulebook.id}）",
+    ]
+    skipped = []
+    for ind in rulebook.indicators:
+        if applies_to(crb.by_id[ind.id], canonical, catalogs) is False:
+            skipped.append(
+                f"{ind.name}（{ind.id}）" + (f"：{ind.applies_note}" if ind.applies_note else "")
+            )
+    if skipped:
+        guide.append(f"不适用于{canonical}、本表未列出的指标：" + "；".join(skipped))
+    for n, line in enumerate(guide, len(_HEADER_KEYS) + 4):
+        head.cell(row=n, column=1, value=line)
+    _widths(head, (17, 12, 30, 48))
+    _print_setup(head, "2:2")
+
+    # ---- 选项: enum options for list validations (hidden)
+    opts = wb.create_sheet(_OPTIONS_SHEET)
+    opts.sheet_state = "hidden"
+    opt_col = 0
+
+    # ---- 事实: one row per fact to record
+    ws = wb.create_sheet(FACTS_SHEET)
+    _header_row(ws, 1, FACTS_HEADER, s)
+    row = 1
+    for ind in rulebook.indicators:
+        cind = crb.by_id[ind.id]
+        applies = applies_to(cind, canonical, catalogs)
+        if applies is False:
+            continue
+        for fact in ind.facts:
+            row += 1
+            options_ref = None
+            if fact.type == "enum" and fact.options:
+                opt_col += 1
+                letter = xl.utils.get_column_letter(opt_col)
+                for k, option in enumerate(fact.options, 1):
+                    opts.cell(row=k, column=opt_col, value=option).number_format = "@"
+                options_ref = f"'{_OPTIONS_SHEET}'!${letter}$1:${letter}${len(fact.options)}"
+            hint = _format_hint(fact)
+            if applies is None:
+                hint += f"。是否适用取决于：{ind.applies_note or ind.applies or ''}"
+            texts = (ind.id, ind.name, fact.id, fact.ask, _type_text(fact), None, None, None, hint)
+            for col, text in enumerate(texts, 1):
+                c = ws.cell(row=row, column=col, value=text)
+                c.border = s.border
+                c.alignment = s.wrap
+            value = ws.cell(row=row, column=6)
+            value.fill = s.input_fill
+            for col in (7, 8):
+                ws.cell(row=row, column=col).number_format = "@"
+            dv, fmt = _validation(xl, fact, options_ref)
+            if fmt:
+                value.number_format = fmt
+            if dv is not None:
+                ws.add_data_validation(dv)
+                dv.add(value.coordinate)
+    ws.freeze_panes = "C2"  # header row and the indicator id and name stay in view
+    if row > 1:
+        ws.auto_filter.ref = f"A1:I{row}"
+    _widths(ws, (14, 18, 12, 36, 10, 18, 30, 20, 44))
+    _print_setup(ws, "1:1")
+    wb.active = wb.index(ws)
+    return wb
+
+
+def findings_template_xlsx_bytes(rulebook: Rulebook, department: str) -> bytes:
+    """A blank findings workbook for one department, as bytes (deterministic).
+
+    ``department`` may be a name, alias or id.  Indicators that cannot apply to the
+    department (decided by its catalogs alone) are left out; those whose
+    applicability depends on what is observed are included.  Raises
+    :class:`~wzeval.errors.ValidationFailed` (WZ407) for an unknown department.
+    """
+    return _save(_template_workbook(rulebook, department), date(rulebook.year, 1, 1))
+
+
+def write_findings_template_xlsx(
+    rulebook: Rulebook, department: str, path: str | Path, *, force: bool = False
+) -> None:
+    """Write :func:`findings_template_xlsx_bytes` to ``path`` atomically (never over an
+    existing file unless ``force``)."""
+    if not force and os.path.lexists(path):
+        raise OutputExists(f"{path} already exists; nothing was written")
+    _write_bytes_atomic(path, findings_template_xlsx_bytes(rulebook, department), force=force)
+
+
+# --------------------------------------------------------------------------- reading findings
+
+
+def _position_key(p: Position) -> tuple[str, int, int, str]:
+    return (p.file, p.line, p.col, getattr(p, "sheet", ""))
+
+
+@dataclass(frozen=True, eq=False)
+class CellPosition(Position):
+    """A cell of a workbook: ``file``, ``sheet``, ``line`` = row, ``col`` = column (1-based).
+
+    Shown as ``dept.xlsx:事实!F12`` — the file, then the cell as Excel names it (paste
+    ``事实!F12`` into Excel's Go To box).  ``line``/``col`` stay numbers, so
+    ``Issue.to_dict`` keeps its shape; it compares and sorts with plain positions.
+    """
+
+    sheet: str = ""
+
+    @property
+    def cell(self) -> str:
+        """The A1-style name of the cell (``F12``)."""
+        letters, n = "", self.col
+        while n > 0:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        return f"{letters}{self.line}"
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.file}:{self.sheet}" if self.sheet else self.file
+        return f"{self.file}:{self.sheet}!{self.cell}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Position):
+            return NotImplemented
+        return _position_key(self) == _position_key(other)
+
+    def __hash__(self) -> int:
+        return hash(_position_key(self))
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Position):
+            return NotImplemented
+        return _position_key(self) < _position_key(other)
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Position):
+            return NotImplemented
+        return _position_key(self) <= _position_key(other)
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Position):
+            return NotImplemented
+        return _position_key(self) > _position_key(other)
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Position):
+            return NotImplemented
+        return _position_key(self) >= _position_key(other)
+
+
+@dataclass
+class XlsxDocument(Document):
+    """A findings workbook read as a document: ``data`` is what YAML would give, and
+    :meth:`position` maps a document path to its cell."""
+
+    cells: dict[tuple[PathPart, ...], CellPosition] = field(default_factory=dict)
+    key_cells: dict[tuple[PathPart, ...], CellPosition] = field(default_factory=dict)
+
+    def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
+        """The cell of the value at ``path`` (or of its nearest recorded parent);
+        ``key=True`` gives the cell naming it (the indicator or fact id)."""
+        p = tuple(path)
+        if key and p in self.key_cells:
+            return self.key_cells[p]
+        while p:
+            if p in self.cells:
+                return self.cells[p]
+            p = p[:-1]
+        return self.cells.get((), CellPosition(self.file))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_from(value: object) -> object:
+    """An Excel number as the exact value it shows: ints stay ints, floats become
+    ``Decimal(repr(x))`` (0.7 → Decimal('0.7'), never the binary expansion)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return Decimal(repr(value))
+    if isinstance(value, str) and _NUMBER.match(value):
+        text = value.strip()
+        try:
+            dec = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            return value
+        return (
+            int(dec)
+            if dec == dec.to_integral_value() and "." not in text and "e" not in text.lower()
+            else dec
+        )
+    return value
+
+
+def _convert(kind: str, value: object) -> object:
+    """A cell's value as the findings checker expects it, by the fact's type (column E)."""
+    if isinstance(value, str) and value.strip().lower() == "null":
+        return None
+    base = kind.split("[", 1)[0]
+    if base == "bool":
+        if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
+            return value.strip().upper() == "TRUE"
+        return value
+    if base in ("int", "decimal"):
+        return _number_from(value)
+    if base == "date":
+        if isinstance(value, datetime):
+            return value.date() if value.time() == datetime.min.time() else value
+        return value.strip() if isinstance(value, str) else value
+    if base == "datetime":
+        return value.strip() if isinstance(value, str) else value
+    if base in ("str", "enum"):
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return str(_number_from(value))
+        return value
+    if base in ("list", "records"):
+        if isinstance(value, str):
+            try:
+                return json.loads(value, parse_float=Decimal)
+            except ValueError:
+                return value  # the checker says it must be a list, pointing at this cell
+        return value
+    # unknown type text: the generic conversions
+    if isinstance(value, float):
+        return _number_from(value)
+    return value
+
+
+def _evidence(value: object) -> str | list[str] | None:
+    if _blank(value):
+        return None
+    lines = [x.strip() for x in str(value).splitlines() if x.strip()]
+    return lines[0] if len(lines) == 1 else lines
+
+
+def read_findings_xlsx(path: str | Path) -> XlsxDocument:
+    """Read a findings workbook (as written by :func:`write_findings_template_xlsx`).
+
+    Returns a document whose ``data`` is the mapping a YAML findings document gives
+    (``wzeval``, ``rulebook``, ``department``, ``monitoring_date``, ``assessors``,
+    ``indicators: {indicator: {fact: {value, evidence, note}}}``), ready for
+    :func:`wzeval.findings.check_findings`.  Rows with an empty value cell are left
+    out.  Never raises for bad input: an unreadable file gives ``data=None`` and an
+    issue (WZ110); a missing sheet or column gives WZ401.  Raises
+    :class:`XlsxUnavailable` without openpyxl.
+    """
+    xl = _openpyxl()
+    name = str(path)
+    base = CellPosition(name)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            return XlsxDocument(
+                name,
+                None,
+                issues=[
+                    Issue(
+                        "WZ109",
+                        f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
+                        position=base,
+                    )
+                ],
+            )
+        wb = xl.load_workbook(path, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return XlsxDocument(
+            name,
+            None,
+            issues=[
+                Issue(
+                    "WZ110",
+                    f"cannot read workbook: {detail}",
+                    position=base,
+                    hint="save it as .xlsx (Excel 2007 or later)",
+                )
+            ],
+        )
+    doc = XlsxDocument(name, None)
+    missing = [s for s in (HEADER_SHEET, FACTS_SHEET) if s not in wb.sheetnames]
+    if missing:
+        doc.issues.append(
+            Issue(
+                "WZ401",
+                "a findings workbook needs the sheets " + "、".join(missing),
+                position=base,
+                hint="start from wzeval template --format xlsx",
+            )
+        )
+        return doc
+
+    def at(sheet: str, row: int, col: int) -> CellPosition:
+        return CellPosition(name, row, col, sheet=sheet)
+
+    data: dict[str, Any] = {}
+    head = wb[HEADER_SHEET]
+    doc.cells[()] = CellPosition(name, 0, 0, sheet=HEADER_SHEET)
+    for row in head.iter_rows(min_row=1):
+        key = row[0].value
+        if not isinstance(key, str) or key.strip() not in _HEADER_KEYS or len(row) < 3:
+            continue
+        key = key.strip()
+        cell = row[2]
+        doc.cells[(key,)] = at(HEADER_SHEET, cell.row, cell.column)
+        doc.key_cells[(key,)] = at(HEADER_SHEET, cell.row, 1)
+        value = cell.value
+        if _blank(value):
+            continue
+        if key == "monitoring_date":
+            data[key] = value.date() if isinstance(value, datetime) else value
+        elif key == "assessors":
+            data[key] = [a.strip() for a in _ASSESSOR_SPLIT.split(str(value)) if a.strip()]
+        else:
+            data[key] = value.strip() if isinstance(value, str) else value
+
+    ws = wb[FACTS_SHEET]
+    header = {
+        str(c.value).strip(): c.column
+        for c in next(ws.iter_rows(min_row=1, max_row=1), ())
+        if not _blank(c.value)
+    }
+    need = [h for h in ("指标ID", "事实ID", "值") if h not in header]
+    if need:
+        doc.issues.append(
+            Issue(
+                "WZ401",
+                f"the {FACTS_SHEET} sheet has no column " + "、".join(need),
+                position=at(FACTS_SHEET, 1, 1),
+                hint="keep the header row of the template",
+            )
+        )
+        return doc
+    col_ind, col_fact, col_val = header["指标ID"], header["事实ID"], header["值"]
+    col_type, col_ev, col_note = header.get("类型"), header.get("证据"), header.get("备注")
+    doc.cells[("indicators",)] = at(FACTS_SHEET, 1, col_ind)
+    indicators: dict[str, dict[str, Any]] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    for row in ws.iter_rows(min_row=2):
+        cells = {c.column: c for c in row if hasattr(c, "column")}
+
+        def get(col: int | None, cells: dict[int, Any] = cells) -> object:
+            c = cells.get(col) if col is not None else None
+            return c.value if c is not None else None
+
+        r = row[0].row
+        ind, fid, raw = get(col_ind), get(col_fact), get(col_val)
+        if _blank(ind) or _blank(fid):
+            if not _blank(raw):
+                doc.issues.append(
+                    Issue(
+                        "WZ403",
+                        f"a value in row {r} has no indicator or fact id",
+                        position=at(FACTS_SHEET, r, col_val),
+                        hint="write values only in the rows of the template",
+                    )
+                )
+            continue
+        ind_id, fact_id = str(ind).strip(), str(fid).strip()
+        ipath: tuple[PathPart, ...] = ("indicators", ind_id)
+        fpath: tuple[PathPart, ...] = (*ipath, fact_id)
+        doc.cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
+        doc.key_cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
+        if _blank(raw):
+            continue
+        seen = first_row.get((ind_id, fact_id))
+        if seen is not None:
+            doc.issues.append(
+                Issue(
+                    "WZ102",
+                    f"{ind_id}.{fact_id} is given twice (rows {seen} and {r})",
+                    path=fpath,
+                    position=at(FACTS_SHEET, r, col_fact),
+                    hint="keep one row per fact",
+                )
+            )
+            continue
+        first_row[(ind_id, fact_id)] = r
+        kind = str(get(col_type) or "").strip()
+        value = _convert(kind, raw)
+        doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
+        doc.cells[(*fpath, "value")] = at(FACTS_SHEET, r, col_val)
+        doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
+        evidence = _evidence(get(col_ev))
+        note_raw = get(col_note)
+        note = None if _blank(note_raw) else str(note_raw).strip()
+        if col_ev is not None:
+            doc.cells[(*fpath, "evidence")] = at(FACTS_SHEET, r, col_ev)
+        if col_note is not None:
+            doc.cells[(*fpath, "note")] = at(FACTS_SHEET, r, col_note)
+        body: object
+        if kind == "records":
+            # a records fact is the bare list in findings; evidence and notes have no place
+            body = value
+            if evidence is not None or note is not None:
+                doc.issues.append(
+                    Issue(
+                        "WZ405",
+                        f"evidence and notes of the records fact {ind_id}.{fact_id} are not kept",
+                        position=at(FACTS_SHEET, r, col_ev or col_val),
+                        severity=Severity.WARNING,
+                        hint="put them in the records' own fields, or in the header's notes",
+                    )
+                )
+        else:
+            fact_body: dict[str, object] = {"value": value}
+            if evidence is not None:
+                fact_body["evidence"] = evidence
+            if note is not None:
+                fact_body["note"] = note
+            body = fact_body
+        indicators.setdefault(ind_id, {})[fact_id] = body
+    data["indicators"] = indicators
+    doc.data = data
+    return doc
