@@ -260,13 +260,22 @@ def _score_document(
     return report, _in_file_order(issues)
 
 
+def _load(path: Path) -> Document:
+    """Load a document: a findings workbook (``.xlsx``) or YAML/JSON; never raises."""
+    if path.suffix.lower() == ".xlsx":
+        from wzeval.xlsx import read_findings_xlsx
+
+        return read_findings_xlsx(path)
+    from wzeval.loader import load_document
+
+    return load_document(path)
+
+
 def _score_file(
     path: Path, rulebook: Rulebook, partial: bool
 ) -> tuple[ScoreReport | None, list[Issue]]:
     """:func:`_score_document` for a file."""
-    from wzeval.loader import load_document
-
-    return _score_document(load_document(path), rulebook, partial)
+    return _score_document(_load(path), rulebook, partial)
 
 
 def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) -> None:
@@ -324,11 +333,10 @@ def _kind(data: object) -> str | None:
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval.api import bundled_rulebook_path, read_rulebook, rulebook_from_document
     from wzeval.issues import Issue, Position
-    from wzeval.loader import load_document
 
     files, problems = _files(args.paths, empty_is_error=False)
     results = [_Checked(str(i.where), None, [i], counted=False) for i in problems]
-    docs: list[tuple[Path, bool, Document]] = [(f, x, load_document(f)) for f, x in files]
+    docs: list[tuple[Path, bool, Document]] = [(f, x, _load(f)) for f, x in files]
 
     by_path: dict[Path, tuple[Rulebook | None, list[Issue]]] = {}
     by_id: dict[str, Rulebook] = {}
@@ -428,6 +436,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval import render
 
+    if args.format == "xlsx" and args.output is None:
+        raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
     _check_output(args.output, args.force)
     rulebook = _load_rulebook(args.rulebook, err)
     files, problems = _files(args.findings, empty_is_error=True)
@@ -449,7 +459,25 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress.clear()
     code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
 
+    if args.format == "xlsx":
+        from wzeval.xlsx import write_xlsx
+
+        if reports:
+            write_xlsx(reports, args.output, force=args.force)
+            err.write(f"wzeval: wrote {args.output}\n")
+        return code
     text: str
+    if args.format == "html":
+        from wzeval.html import render_html, render_html_batch
+
+        if batch:
+            text = render_html_batch(reports, failed)
+        elif reports:
+            text = render_html(reports[0])
+        else:
+            return code
+        _emit(text, args.output, args.force, out, err)
+        return code
     if not batch:
         if not reports:
             return code
@@ -532,8 +560,20 @@ def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval.errors import ValidationFailed
     from wzeval.template import findings_template
 
+    if args.format == "xlsx" and args.output is None:
+        raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
     _check_output(args.output, args.force)
     rulebook = _load_rulebook(args.rulebook, err)
+    if args.format == "xlsx":
+        from wzeval.xlsx import write_findings_template_xlsx
+
+        try:
+            write_findings_template_xlsx(rulebook, args.department, args.output, force=args.force)
+        except ValidationFailed as exc:  # an unknown department, named on the command line
+            first = exc.issues[0]
+            raise _Usage(first.message, first.hint) from None
+        err.write(f"wzeval: wrote {args.output}\n")
+        return EXIT_OK
     ref = args.schema or _schema_ref(rulebook, args.rulebook, args.output)
     try:
         text = findings_template(rulebook, args.department, schema_ref=ref)
@@ -568,6 +608,25 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = schema.findings_schema(_load_rulebook(args.rulebook, err))
     _emit(schema.schema_text(data), args.output, args.force, out, err)
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval.diff import diff_files
+
+    _check_output(args.output, args.force)
+    files, problems = _files(args.findings or [], empty_is_error=True)
+    text, moved, issues = diff_files(
+        args.old, args.new, findings=[f for f, _ in files], fmt=args.format
+    )
+    issues = [*problems, *issues]
+    _write_issues(_in_file_order(issues), err)
+    if text is None:
+        return exit_code(issues) or EXIT_ISSUES
+    _emit(text, args.output, args.force, out, err)
+    return EXIT_ISSUES if args.fail_on_score_change and moved else EXIT_OK
 
 
 # --------------------------------------------------------------------------- the parser
@@ -618,6 +677,17 @@ Every blank is a placeholder that validation rejects until it is filled.  The fi
 line points editors (yaml-language-server) at the findings schema: for a rulebook
 other than the bundled one, make it with
   wzeval schema findings --rulebook my.yaml -o schemas/findings.<id>.schema.json
+"""
+
+_DIFF_EPILOG = """\
+examples:
+  wzeval diff rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml
+  wzeval diff OLD NEW --format markdown -o diff.md      a pull-request comment
+  wzeval diff OLD NEW --findings examples/findings/     how each department's total moves
+  wzeval diff OLD NEW --fail-on-score-change            exit 1 if scores can move
+
+Each change is marked as one that can move scores (weights, shares, credits,
+conditions, caps) or not (wording, sources, rulings).
 """
 
 _SCHEMA_EPILOG = """\
@@ -688,7 +758,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "score", "a department's score sheet, or a ranking of several", _SCORE_EPILOG)
     p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files or folders")
     _rulebook_option(p)
-    p.add_argument("--format", choices=("text", "json", "markdown", "csv"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "csv", "html", "xlsx"),
+        default="text",
+        help="html: one self-contained page; xlsx: a workbook (needs -o)",
+    )
     _output_options(p)
     p.add_argument(
         "--partial", action="store_true", help="score what was assessed and list what was not"
@@ -719,6 +794,12 @@ def build_parser() -> argparse.ArgumentParser:
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(
+        "--format",
+        choices=("yaml", "xlsx"),
+        default="yaml",
+        help="xlsx: a findings workbook with typed cells (needs -o)",
+    )
+    p.add_argument(
         "--schema",
         metavar="REF",
         help="what the modeline points to (default: schemas/findings.schema.json, "
@@ -739,6 +820,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--write", metavar="FOLDER", help="write rulebook, findings and report schemas into FOLDER"
     )
     p.set_defaults(handler=_cmd_schema)
+
+    p = _command(
+        sub, "diff", "what changed between two rulebooks, and how scores move", _DIFF_EPILOG
+    )
+    p.add_argument("old", metavar="OLD", help="the old rulebook")
+    p.add_argument("new", metavar="NEW", help="the new rulebook")
+    p.add_argument(
+        "--findings", nargs="+", metavar="PATH", help="findings files or folders to re-score"
+    )
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _output_options(p)
+    p.add_argument(
+        "--fail-on-score-change",
+        action="store_true",
+        help="exit 1 when a change can move scores",
+    )
+    p.set_defaults(handler=_cmd_diff)
     return parser
 
 

@@ -2,10 +2,26 @@
 
 Rulebooks arrive in pull requests and findings are typed by hand, so the
 loader is the first line of defence.  Before anything is built it scans the
-event stream and enforces named limits: file size, nesting depth, and the
-number of nodes aliases would expand to (a 466-byte "billion laughs" document
-expands to 10^9 nodes; here it is refused with one issue).  Unknown tags such
-as ``!!python/object`` are refused rather than constructed.
+event stream and enforces named limits:
+
+* :data:`MAX_FILE_BYTES` -- the size of the file (WZ109);
+* :data:`MAX_NODES` -- the nodes written in the document, aliases not expanded
+  (WZ109): the pure-Python YAML reader costs about 0.2 ms a node, so this bounds
+  the time of a wide-but-shallow document well inside the byte limit;
+* :data:`MAX_DEPTH` -- nesting (WZ108);
+* :data:`MAX_ALIASES` and :data:`MAX_EXPANDED_NODES` -- alias references and the
+  nodes they would expand to (a 466-byte "billion laughs" document expands to
+  10^9 nodes; here it is refused with one issue, WZ107);
+* :data:`MAX_NUMBER_LENGTH` and :data:`MAX_DECIMAL_EXPONENT` -- the size of a
+  number (WZ112): exact arithmetic would turn ``1e999999999`` into a
+  billion-digit integer, and Python refuses to read ints of over 4300 digits.
+
+Unknown tags such as ``!!python/object`` are refused rather than constructed
+(WZ106).  Characters that are not Unicode characters (a ``"\\udc00"`` escape,
+a lone surrogate) are refused with their position (WZ101); so are values that
+do not fit an explicit tag (``!!int abc``).  A date-shaped value that is not a
+real date (``2023-02-30``) is kept as the text written, so whoever reads it
+reports it at its position (findings: WZ405).
 
 Every problem becomes an :class:`~wzeval.issues.Issue` with ``file:line:col``.
 The parsed document keeps ruamel's position data so that later checks
@@ -21,7 +37,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Sequence
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,7 +48,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -39,14 +57,24 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
+
+try:  # libyaml's C parser (ruamel.yaml.clib): the fast path, positions included
+    from ruamel.yaml.main import CParser as _CParser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - ruamel.yaml without its C extension
+    _CParser = None
 
 from wzeval.issues import Issue, PathPart, Position, Severity
 
 __all__ = [
     "MAX_ALIASES",
+    "MAX_DECIMAL_EXPONENT",
     "MAX_DEPTH",
     "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "MAX_NUMBER_LENGTH",
     "Document",
     "load_document",
     "read_source",
@@ -60,29 +88,103 @@ MAX_DEPTH = 64
 MAX_ALIASES = 200
 #: Most nodes a document may have once every alias is expanded.
 MAX_EXPANDED_NODES = 500_000
+#: Most nodes (scalars, mappings, sequences) written in one document, aliases not
+#: expanded.  The 2023 rulebook has about 5 800; reading costs about 0.2 ms a node.
+MAX_NODES = 50_000
+#: Most characters of one number (int or decimal, sign, digits and underscores).
+MAX_NUMBER_LENGTH = 100
+#: Largest decimal exponent, either way: ``1e100`` and ``1e-100`` are read,
+#: ``1e101`` is refused (its exact value would be a 101-digit integer, and
+#: ``1e999999999`` a billion-digit one).
+MAX_DECIMAL_EXPONENT = 100
 
 _STANDARD_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}"
     for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_INT_TEXT = re.compile(r"[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
+_FLOAT_SPECIALS = {
+    ".inf": "Infinity",
+    "+.inf": "Infinity",
+    "-.inf": "-Infinity",
+    ".nan": "NaN",
+}
+
+
+class _TooLarge(ConstructorError):
+    """A number past MAX_NUMBER_LENGTH or MAX_DECIMAL_EXPONENT (reported as WZ112)."""
+
+
+def _not_a(node: Any, what: str) -> ConstructorError:
+    return ConstructorError(None, None, f"{node.value!r} is not {what}", node.start_mark)
+
+
+def _too_large(node: Any, why: str) -> _TooLarge:
+    return _TooLarge(None, None, f"the number {str(node.value)[:40]!r} {why}", node.start_mark)
+
+
+def _construct_int(constructor: RoundTripConstructor, node: Any) -> int:
+    """YAML ints become plain ints; bounded in length, and never a crash on odd text."""
+    raw = str(constructor.construct_scalar(node))
+    if len(raw) > MAX_NUMBER_LENGTH:
+        raise _too_large(node, f"is longer than {MAX_NUMBER_LENGTH} characters")
+    text = raw.replace("_", "").strip()
+    if not _INT_TEXT.fullmatch(text):
+        raise _not_a(node, "an integer")
+    sign = -1 if text[0] == "-" else 1
+    digits = text.lstrip("+-")
+    bases = {"0b": 2, "0o": 8, "0x": 16}
+    base = bases.get(digits[:2], 10)
+    return sign * int(digits[2:] if base != 10 else digits, base)
 
 
 def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Decimal:
     """YAML floats become exact decimals from their literal text (R9: no binary floats)."""
-    text = str(constructor.construct_scalar(node)).replace("_", "").strip().lower()
-    specials = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+    raw = str(constructor.construct_scalar(node))
+    if len(raw) > MAX_NUMBER_LENGTH:
+        raise _too_large(node, f"is longer than {MAX_NUMBER_LENGTH} characters")
+    key = raw.replace("_", "").strip().lower()
+    special = _FLOAT_SPECIALS.get(key)
+    if special is None and key.lstrip("+-") in ("infinity", "inf", "nan", "snan"):
+        raise _not_a(node, "a number")  # only YAML's own spellings (.inf, .nan) are numbers
     try:
-        return Decimal(specials.get(text, text))
-    except InvalidOperation:  # pragma: no cover - the resolver only sends float-shaped text
-        return Decimal("NaN")
+        value = Decimal(special or key)
+    except InvalidOperation:
+        raise _not_a(node, "a number") from None
+    if value.is_finite() and value and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:
+        limit = MAX_DECIMAL_EXPONENT
+        raise _too_large(node, f"is not between 1e-{limit} and 1e{limit}")
+    return value
+
+
+def _construct_bool(constructor: RoundTripConstructor, node: Any) -> bool:
+    """Booleans as ruamel reads them; a ``!!bool`` on other text is an error, not a crash."""
+    text = str(constructor.construct_scalar(node)).strip().lower()
+    value = constructor.bool_values.get(text)
+    if not isinstance(value, bool):
+        raise _not_a(node, "true or false")
+    return value
+
+
+def _construct_timestamp(constructor: RoundTripConstructor, node: Any) -> Any:
+    """Dates and datetimes; one that cannot exist (``2023-02-30``) stays the text written,
+    so the reader that expects a date reports it at its position."""
+    try:
+        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
+    except (ValueError, OverflowError):
+        return str(node.value)
 
 
 class _Constructor(RoundTripConstructor):
-    """Round-trip constructor (positions kept) with exact decimals."""
+    """Round-trip constructor (positions kept) with exact decimals and checked scalars."""
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Constructor.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _yaml() -> YAML:
@@ -199,12 +301,16 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         return None, issues
 
 
-def _scan(text: str, name: str) -> list[Issue]:
+def _scan(
+    text: str, name: str, events: Callable[[str], Iterable[Any]] | None = None
+) -> list[Issue]:
     """Walk the event stream once, enforcing depth, alias and tag limits before building."""
     issues: list[Issue] = []
     depth = 0
     aliases = 0
     total = 0
+    nodes = 0
+    last: Position = Position(name, 1, 1)
     anchors: dict[str, int] = {}
     # per open collection: [node count so far, anchor name or None, is mapping, children]
     stack: list[list[Any]] = []
@@ -224,8 +330,20 @@ def _scan(text: str, name: str) -> list[Issue]:
         return Position(name, m.line + 1, m.column + 1)
 
     try:
-        for ev in _yaml().parse(io.StringIO(text)):
+        for ev in (events or _pure_events)(text):
+            last = pos(ev)
             if isinstance(ev, NodeEvent) and not isinstance(ev, AliasEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    issues.append(
+                        Issue(
+                            "WZ109",
+                            f"the document has more than {MAX_NODES} values",
+                            position=pos(ev),
+                            hint="split the document; limit MAX_NODES in wzeval.loader",
+                        )
+                    )
+                    return issues
                 tag = getattr(ev, "tag", None)
                 if tag is not None and str(tag) not in _STANDARD_TAGS:
                     issues.append(
@@ -261,6 +379,18 @@ def _scan(text: str, name: str) -> list[Issue]:
                     anchors[ev.anchor] = 1
                 key = is_key()
                 add(1)
+                bad = _SURROGATE.search(ev.value)
+                if bad is not None:
+                    issues.append(
+                        Issue(
+                            "WZ101",
+                            f"\\u{ord(bad.group()):04x} is half of a UTF-16 surrogate pair, "
+                            "not a character",
+                            position=pos(ev),
+                            hint="write the character itself, or \\U and its 8-digit code",
+                        )
+                    )
+                    return issues
                 if (
                     not key
                     and ev.tag is None
@@ -303,9 +433,138 @@ def _scan(text: str, name: str) -> list[Issue]:
                 return issues
     except MarkedYAMLError as exc:
         issues.append(_yaml_issue(exc, name))
+    except ReaderError as exc:  # a character YAML does not allow (control, surrogate)
+        issues.append(_reader_issue(exc, text, name))
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         issues.append(Issue("WZ101", f"YAML error: {exc}", position=Position(name)))
+    except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
+        # ruamel's scanner has a few unguarded conversions (e.g. the escape
+        # "\U00110000" raises ValueError); none may escape as a crash.
+        issues.append(
+            Issue(
+                "WZ101",
+                f"cannot read the YAML after this place: {_one_line(exc)}",
+                position=last,
+                hint="check escapes (\\x, \\u, \\U) and special characters near here",
+            )
+        )
     return issues
+
+
+def _pure_events(text: str) -> Iterator[Any]:
+    return iter(_yaml().parse(io.StringIO(text)))
+
+
+# ------------------------------------------------------------------ the fast path
+#
+# ruamel's pure-Python reader is the reference: it defines every issue wzeval reports.
+# When libyaml's C parser is installed, a document is first read with it: the same
+# safety scan (_scan) runs on the C parser's events, and the same round-trip
+# constructor (_Constructor: exact decimals, checked scalars, duplicate keys refused)
+# builds the same CommentedMap tree, with the same line/column marks, from the C
+# parser's nodes.  Only a document that passes both cleanly (no issue at all, not
+# even a warning) is taken from the fast path; anything else -- a syntax error, a
+# warning, a YAML directive, anything libyaml reads differently -- is read again
+# by the reference path, so every issue is the reference path's own.
+# WZEVAL_REFERENCE=1 turns the fast path off.  tests/test_fast_paths.py checks that
+# both paths give the same data, positions and issues on every YAML file in the repo.
+
+
+class _NotFast(Exception):
+    """The document is left to the reference path."""
+
+
+def _c_events(text: str) -> Iterator[Any]:
+    """The C parser's events, in the pure parser's shape (a plain scalar's style is None)."""
+    assert _CParser is not None
+    parser = _CParser(text)
+    try:
+        while True:
+            ev = parser.get_event()
+            if ev is None:
+                return
+            if isinstance(ev, ScalarEvent) and ev.style == "":
+                ev.style = None
+            if getattr(ev, "anchor", None) is not None:
+                raise _NotFast  # anchored scalars come out as plain str here
+            yield ev
+            if type(ev).__name__ == "StreamEndEvent":
+                return
+    finally:
+        parser.dispose()
+
+
+if _CParser is not None:
+
+    class _CLoader(_CParser, _Constructor, VersionedResolver):  # type: ignore[misc]
+        """libyaml's C parser and composer, wzeval's round-trip constructor, YAML 1.2."""
+
+        comment_handling = None
+        max_depth = 0
+
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)
+            self._parser = self._composer = self._scanner = self
+            _Constructor.__init__(self, preserve_quotes=True, loader=self)
+            self.allow_duplicate_keys = False
+            VersionedResolver.__init__(self, version=None, loadumper=self)
+
+        @property
+        def processing_version(self) -> Any:
+            return (1, 2)  # documents with a %YAML directive take the reference path
+
+        @property
+        def versioned_resolver(self) -> Any:
+            # the YAML 1.2 resolver table, looked up once instead of at every scalar
+            table = self.__dict__.get("_wz_resolvers")
+            if table is None:
+                table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
+                self.__dict__["_wz_resolvers"] = table
+            return table
+
+
+def fast_path_enabled() -> bool:
+    """Whether documents are read with libyaml first (C extension installed and
+    ``WZEVAL_REFERENCE`` not set to 1)."""
+    return _CParser is not None and os.environ.get("WZEVAL_REFERENCE", "") != "1"
+
+
+def _load_fast(text: str, file: str, issues: list[Issue]) -> Document | None:
+    """The document read by the C parser, or ``None`` to read it with the reference path."""
+    if not fast_path_enabled() or "%" in text[:1] or "\n%" in text:
+        return None  # directives (%YAML 1.1, %TAG) are the reference path's business
+    try:
+        if _scan(text, file, _c_events):
+            return None
+        loader = _CLoader(text)
+        try:
+            root = loader.get_single_data()
+        finally:
+            loader.dispose()
+        data = _plain(root)
+    except Exception:  # any trouble at all: the reference path decides what to report
+        return None
+    return Document(file, data, root=root, issues=list(issues), text=text)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _reader_issue(exc: ReaderError, text: str, name: str) -> Issue:
+    """Where a forbidden character is: ruamel gives an index into the text."""
+    index = exc.position if isinstance(exc.position, int) else 0
+    index = min(max(index, 0), len(text))
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    char = exc.character
+    what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return Issue(
+        "WZ101",
+        f"character {what} is not allowed in YAML ({exc.reason})",
+        position=Position(name, line, col),
+        hint="remove control characters; write them as escapes in double quotes if needed",
+    )
 
 
 def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
@@ -318,6 +577,12 @@ def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
     if type(exc).__name__ == "DuplicateKeyError":
         code, hint = "WZ102", "remove or rename one of the keys"
         problem = problem.split(" with value")[0]
+    if isinstance(exc, _TooLarge):
+        code = "WZ112"
+        hint = (
+            f"numbers have at most {MAX_NUMBER_LENGTH} characters and lie between "
+            f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (wzeval.loader limits)"
+        )
     return Issue(code, problem, position=position, hint=hint)
 
 
@@ -374,6 +639,9 @@ def load_document(
             )
         if text.startswith("\ufeff"):
             text = text[1:]
+    fast = _load_fast(text, file, issues)
+    if fast is not None:
+        return fast
     scan = _scan(text, file)
     issues.extend(scan)
     if any(i.severity is Severity.ERROR for i in scan):
@@ -383,19 +651,38 @@ def load_document(
     except MarkedYAMLError as exc:
         issues.append(_yaml_issue(exc, file))
         return Document(file, None, issues=issues, text=text)
-    except (YAMLError, RecursionError) as exc:  # pragma: no cover - scan catches these first
-        issues.append(Issue("WZ101", f"YAML error: {exc}", position=Position(file)))
+    except (
+        YAMLError,
+        RecursionError,
+        ValueError,
+        OverflowError,
+        IndexError,
+        KeyError,
+        TypeError,
+    ) as exc:  # pragma: no cover - the scan and the checked constructors catch these first
+        issues.append(
+            Issue("WZ101", f"cannot build the document: {_one_line(exc)}", position=Position(file))
+        )
         return Document(file, None, issues=issues, text=text)
     return Document(file, _plain(root), root=root, issues=issues, text=text)
 
 
+#: Files a folder argument expands to (``.xlsx`` holds spreadsheet findings).
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
 def iter_files(paths: Sequence[str | Path]) -> Iterator[Path]:
-    """Expand folders into their ``.yaml``/``.yml``/``.json`` files, sorted, recursively."""
+    """Expand folders into their ``.yaml``/``.yml``/``.json``/``.xlsx`` files, sorted,
+    recursively (Excel's ``~$`` lock files are skipped)."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.suffix.lower() in (".yaml", ".yml", ".json") and child.is_file():
+                if (
+                    child.suffix.lower() in DOCUMENT_SUFFIXES
+                    and child.is_file()
+                    and not child.name.startswith("~$")
+                ):
                     yield child
         else:
             yield p
