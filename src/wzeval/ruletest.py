@@ -1,0 +1,906 @@
+"""Rule tests: a rulebook ships its own test cases, and they say what they cover.
+
+A rule-test document (``rulebooks/2023.tests.yaml``) names a rulebook and lists
+cases, each a findings document and the points it must earn::
+
+    wzeval: ruletests/1
+    rulebook: 2023.yaml            # relative to this file, or a bundled id (xianning-2023)
+    defaults:                      # optional: findings every case starts from
+      department: 市发改委
+      monitoring_date: 2023-11-15
+      indicators: {...}
+    cases:
+      - name: 在线咨询 answered after 3 working days earns the 20% tier
+        findings:                  # a mapping merged over defaults, or a path
+          indicators:
+            zaixian_zixun: {answered: 2023-11-20}
+        partial: false             # optional: score what was assessed
+        expect:
+          zaixian_zixun: "1.8"     # exact: "1.8", "9/5", 1.8 or 2
+          total: "99.4"            # also base, base_raw, bonus, penalty
+          vetoed: []               # indicators whose veto fired (exactly these)
+          not_applicable: []       # indicators that did not apply (exactly these)
+
+Merging: a case's top-level keys replace the defaults'; under ``indicators``
+each indicator's facts are merged fact by fact (a fact given in the case
+replaces the default's value); an indicator set to ``null`` is dropped.
+
+Every figure is compared exactly (:class:`fractions.Fraction`).  A failing case
+shows expected against actual with the indicator's trace: each item's rule,
+share, credit and reason, the vetoes and deductions.
+
+**Coverage.**  From the results of all cases, :func:`run_tests` works out which
+parts of the rulebook were exercised — every check item earned and not earned,
+every tier row matched, every level, every band, every checklist entry present
+and absent, every proportion partial and full, every given score, every veto
+fired and not fired, every deduction at zero, counted and capped, applicability
+both ways, a penalty at its limit and an indicator deducted down to 0 — and
+lists what no case reached, with its ``file:line`` in the rulebook.  Tier rows,
+bands and checklist entries are decided by re-evaluating the compiled rule on
+the case's facts (structured, not parsed from reason texts).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from wzeval.api import compiled, evaluate, read_findings, rulebook_from_document
+from wzeval.checks import CompiledDeduction, CompiledIndicator, CompiledItem, CompiledRulebook
+from wzeval.errors import ValidationFailed, WzevalError
+from wzeval.extends import bundled_rulebooks, resolve_extends
+from wzeval.findings import Findings
+from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
+from wzeval.lint import LintContext
+from wzeval.loader import Document, load_document
+from wzeval.models import Rulebook, format_amount
+from wzeval.report import IndicatorResult, ScoreReport, display, exact_text
+
+__all__ = [
+    "RULETESTS_FORMAT",
+    "CaseResult",
+    "Coverage",
+    "Mismatch",
+    "Target",
+    "TestRun",
+    "coverage_targets",
+    "format_test_run",
+    "indicator_trace",
+    "run_tests",
+]
+
+RULETESTS_FORMAT = "ruletests/1"
+_TOP_KEYS = ("wzeval", "rulebook", "defaults", "cases")
+_CASE_KEYS = ("name", "findings", "partial", "expect")
+_FIGURES = ("total", "base", "base_raw", "bonus", "penalty")
+_SETS = ("vetoed", "not_applicable")
+_KEY_CODES = frozenset({"WZ401", "WZ402", "WZ403"})  # findings issues about an unknown key
+
+Path_ = tuple[PathPart, ...]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One expected figure or set that the evaluation did not give."""
+
+    key: str
+    expected: str
+    actual: str
+
+    def format(self) -> str:
+        return f"{self.key}: expected {self.expected}, got {self.actual}"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case: passed, or what differed and why."""
+
+    name: str
+    index: int
+    position: Position | None
+    mismatches: tuple[Mismatch, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    traces: Mapping[str, str] = field(default_factory=dict)
+    report: ScoreReport | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def passed(self) -> bool:
+        """True when the case evaluated and every expectation held."""
+        return self.report is not None and not self.mismatches and not self.errors
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing in the rulebook a case should exercise (a tier row, a veto firing …)."""
+
+    id: str
+    kind: str
+    description: str
+    path: Path_
+    where: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which targets the cases reached; ``unreachable`` ones (the rules make them
+    impossible, as lint reports) are listed apart and do not count."""
+
+    targets: tuple[Target, ...]
+    covered: frozenset[str]
+    unreachable: tuple[Target, ...] = ()
+
+    @property
+    def percent(self) -> Fraction:
+        """Covered targets as a percentage (100 when there is nothing to cover)."""
+        if not self.targets:
+            return Fraction(100)
+        hit = sum(1 for t in self.targets if t.id in self.covered)
+        return Fraction(100 * hit, len(self.targets))
+
+    @property
+    def uncovered(self) -> list[Target]:
+        """The targets no case reached, in rulebook order."""
+        return [t for t in self.targets if t.id not in self.covered]
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """Every case of one rule-test document, with the coverage they reach."""
+
+    __test__ = False  # not a pytest test class
+
+    file: str
+    rulebook: str | None
+    cases: tuple[CaseResult, ...]
+    coverage: Coverage | None
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def readable(self) -> bool:
+        """False when the document or its rulebook could not be read (exit code 2)."""
+        return self.coverage is not None
+
+    @property
+    def passed(self) -> bool:
+        """True when the document was read and every case passed."""
+        return (
+            self.readable
+            and not any(i.severity is Severity.ERROR for i in self.issues)
+            and all(c.passed for c in self.cases)
+        )
+
+    def ok(self, min_coverage: float | Fraction | Decimal | None = None) -> bool:
+        """Every case passed, and coverage reaches ``min_coverage`` percent if given."""
+        if not self.passed:
+            return False
+        if min_coverage is None or self.coverage is None:
+            return self.passed
+        return self.coverage.percent >= Fraction(str(min_coverage))
+
+    def exit_code(self, min_coverage: float | Fraction | Decimal | None = None) -> int:
+        """The CLI's exit code: 0 all passed (and covered), 1 failures, 2 unreadable."""
+        if not self.readable:
+            return 2
+        return 0 if self.ok(min_coverage) else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (``wzeval test --format json``)."""
+        cov = self.coverage
+        return {
+            "file": self.file,
+            "rulebook": self.rulebook,
+            "passed": self.passed,
+            "issues": [i.to_dict() for i in self.issues],
+            "cases": [
+                {
+                    "name": c.name,
+                    "passed": c.passed,
+                    "at": str(c.position) if c.position else None,
+                    "mismatches": [
+                        {"key": m.key, "expected": m.expected, "actual": m.actual}
+                        for m in c.mismatches
+                    ],
+                    "issues": [i.to_dict() for i in c.issues],
+                    "traces": dict(c.traces),
+                }
+                for c in self.cases
+            ],
+            "coverage": None
+            if cov is None
+            else {
+                "percent": display(cov.percent, 2),
+                "targets": len(cov.targets),
+                "covered": len(cov.targets) - len(cov.uncovered),
+                "uncovered": [
+                    {"id": t.id, "kind": t.kind, "description": t.description, "at": t.where}
+                    for t in cov.uncovered
+                ],
+                "unreachable": [
+                    {"id": t.id, "kind": t.kind, "description": t.description, "at": t.where}
+                    for t in cov.unreachable
+                ],
+            },
+        }
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _fmt_band(lo: int, hi: int | None) -> str:
+    if hi is None:
+        return f"{lo}+"
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+class _Targets:
+    """Builds an indicator's coverage targets and tells which can never be reached.
+
+    Reachability is judged statically with the lint analysis (conditions on
+    the facts' types and ranges): a check that is literally ``true`` can never
+    fail, a tier row after an unconditional row never matches, a deduction
+    whose count is at most 5 × 5% never reaches a 30% cap.  Such targets are
+    listed apart and do not count against coverage.
+    """
+
+    def __init__(self, ctx: LintContext, cind: CompiledIndicator) -> None:
+        self.ctx = ctx
+        self.cind = cind
+        self.out: list[tuple[str, str, str, Path_, bool]] = []
+
+    def add(self, tid: str, kind: str, text: str, path: Path_, reachable: bool = True) -> None:
+        self.out.append((tid, kind, text, path, reachable))
+
+    def can_hold(self, source: str) -> bool:
+        cond = self.ctx.condition(self.cind, source)
+        return cond is None or not cond.is_empty()
+
+    def can_fail(self, source: str) -> bool:
+        cond = self.ctx.condition(self.cind, source)
+        return cond is None or not cond.is_universal()
+
+    def outcome(self, tid: str, source: str, path: Path_, names: tuple[str, str, str]) -> None:
+        """Two targets for a condition: it holds (``names[0]``) and it fails (``names[1]``);
+        ``names[2]`` prefixes their kinds."""
+        yes, no, kind = names
+        self.add(f"{tid}:{yes}", f"{kind}-{yes}", yes, path, self.can_hold(source))
+        self.add(f"{tid}:{no}", f"{kind}-{no}", no, path, self.can_fail(source))
+
+    def deductions(
+        self, prefix: str, deds: Sequence[CompiledDeduction], share: Fraction | None
+    ) -> None:
+        for d in deds:
+            ded = d.deduction
+            did = f"{prefix}.{ded.id}"
+            counts = self.ctx.count_range(self.cind, ded.count).parts
+            least = counts[0].lo if counts and counts[0].lo is not None else Fraction(0)
+            most = counts[-1].hi if counts else Fraction(0)
+            cap = ded.cap if ded.cap is not None else share
+            self.add(f"{did}:none", "deduction-none", f"deduction {ded.id}: 0", d.path, least == 0)
+            if cap is None or ded.each < cap:
+                self.add(
+                    f"{did}:some",
+                    "deduction-some",
+                    f"deduction {ded.id}: counted, below the cap",
+                    d.path,
+                    most is None or most >= 1,
+                )
+            if cap is not None:
+                self.add(
+                    f"{did}:capped",
+                    "deduction-capped",
+                    f"deduction {ded.id}: capped at {format_amount(cap)}",
+                    d.path,
+                    most is None or ded.each * most >= cap,
+                )
+
+    def item(self, ci: CompiledItem) -> None:
+        it = ci.item
+        iid = f"{self.cind.indicator.id}.{it.id}"
+        p = ci.path
+        if it.check is not None:
+            self.outcome(iid, it.check, (*p, "check"), ("earned", "not-earned", "check"))
+        elif it.tiers is not None:
+            regions = self.ctx.tier_regions(self.cind, ci)
+            for (i, _, region), t in zip(regions, it.tiers, strict=True):
+                label = f" ({t.label})" if t.label else ""
+                self.add(
+                    f"{iid}:tier{i + 1}",
+                    "tier",
+                    f"tier row {i + 1}{label} → {format_amount(t.credit)}",
+                    (*p, "tiers", i),
+                    region is None or not region.is_empty(),
+                )
+        elif it.levels is not None:
+            for level, credit in it.levels.credits.items():
+                self.add(
+                    f"{iid}:level={level}",
+                    "level",
+                    f"level {level} → {format_amount(credit)}",
+                    (*p, "levels", "credits", level),
+                )
+        elif it.bands is not None:
+            dead = self.ctx.dead_bands(self.cind, ci)
+            for i, b in enumerate(it.bands.rows):
+                self.add(
+                    f"{iid}:band{i + 1}",
+                    "band",
+                    f"band {_fmt_band(b.min, b.max)} → {format_amount(b.credit)}",
+                    (*p, "bands", "rows", i),
+                    i not in dead,
+                )
+        elif it.proportion is not None:
+            same = it.proportion.passed.strip() == it.proportion.checked.strip()
+            pp: Path_ = (*p, "proportion")
+            self.add(f"{iid}:partial", "proportion-partial", "some checks fail", pp, not same)
+            self.add(f"{iid}:full", "proportion-full", "every check passes", pp)
+        elif it.checklist is not None:
+            for i, e in enumerate(it.checklist):
+                what = e.label or e.id
+                self.outcome(
+                    f"{iid}.{e.id}",
+                    e.when,
+                    (*p, "checklist", i),
+                    ("present", "absent", "entry"),
+                )
+                # name the entry in the descriptions
+                for k in (-2, -1):
+                    tid, kind, text, path, ok = self.out[k]
+                    self.out[k] = (tid, kind, f"entry {what} {text}", path, ok)
+        elif it.given is not None:
+            self.add(f"{iid}:given", "given", "a score given", (*p, "given"))
+        elif it.deduct is not None:
+            self.deductions(iid, ci.deductions, it.share)
+        for v in ci.vetoes:
+            self.outcome(
+                f"{iid}.{v.veto.id}", v.veto.when, v.path, ("fired", "not-fired", "item-veto")
+            )
+
+    def indicator(self) -> list[tuple[str, str, str, Path_, bool]]:
+        cind = self.cind
+        ind = cind.indicator
+        if cind.applies is not None and ind.applies is not None:
+            ap: Path_ = (*cind.path, "applies")
+            self.outcome(ind.id, ind.applies, ap, ("applies", "not-applicable", "indicator"))
+        for ci in cind.items:
+            self.item(ci)
+        for v in cind.vetoes:
+            self.outcome(
+                f"{ind.id}.{v.veto.id}", v.veto.when, v.path, ("fired", "not-fired", "veto")
+            )
+        self.deductions(ind.id, cind.deductions, None)
+        if cind.kind == "penalty" and cind.deductions:
+            self.add(
+                f"{ind.id}:limit",
+                "penalty-limit",
+                f"deductions reach the limit {ind.weight}",
+                cind.path,
+            )
+        elif cind.deductions:
+            self.add(
+                f"{ind.id}:floor",
+                "deducted-to-zero",
+                "indicator deductions take it down to 0",
+                (*cind.path, "deductions"),
+            )
+        return self.out
+
+
+def coverage_targets(
+    rulebook: Rulebook, doc: Document | None = None
+) -> tuple[list[Target], list[Target]]:
+    """The coverage targets of a rulebook, in rulebook order: those cases can reach,
+    and those the rules make unreachable (a check that is literally ``true`` never fails).
+
+    With the rulebook's :class:`Document`, each target knows its ``file:line``.
+    """
+    crb = compiled(rulebook)
+    ctx = LintContext(rulebook, crb)
+    reachable: list[Target] = []
+    unreachable: list[Target] = []
+    for cind in crb.indicators:
+        for tid, kind, text, path, ok in _Targets(ctx, cind).indicator():
+            where = crb.file
+            if doc is not None:
+                pos = doc.position(path)
+                where = f"{pos.file}:{pos.line}" if pos.line else pos.file
+            label = tid.split(":", 1)[0]
+            target = Target(tid, kind, f"{cind.indicator.name} {label}: {text}", path, where)
+            (reachable if ok else unreachable).append(target)
+    return reachable, unreachable
+
+
+# --------------------------------------------------------------------------- re-evaluation
+
+
+def _env(cind: CompiledIndicator, findings: Findings) -> dict[str, object]:
+    """The names the indicator's expressions read for these findings (as the engine builds
+    them: facts, derived values whose inputs are present, and the reserved names)."""
+    env: dict[str, object] = {
+        "monitoring_date": findings.monitoring_date,
+        "department": findings.department,
+        "catalogs": list(findings.catalogs),
+        "true": True,
+        "false": False,
+    }
+    for k, rec in findings.facts.get(cind.indicator.id, {}).items():
+        env[k] = rec.value
+    for name, expr in cind.derived:
+        if all(n in env for n in expr.names):
+            try:
+                env[name] = expr.evaluate(env)
+            except WzevalError:
+                continue
+    return env
+
+
+def _value(expr: Any, env: Mapping[str, object]) -> object:
+    if not all(n in env for n in expr.names):
+        return None
+    try:
+        return expr.evaluate(env)
+    except WzevalError:
+        return None
+
+
+def _covered_by_item(
+    cind: CompiledIndicator, ci: CompiledItem, res: Any, env: Mapping[str, object]
+) -> set[str]:
+    it = ci.item
+    iid = f"{cind.indicator.id}.{it.id}"
+    hit: set[str] = set()
+    for v in res.vetoes:
+        hit.add(f"{iid}.{v.id}:{'fired' if v.fired else 'not-fired'}")
+    if it.check is not None:
+        value = _value(ci.exprs[0], env)
+        if isinstance(value, bool):
+            hit.add(f"{iid}:{'earned' if value else 'not-earned'}")
+    elif it.tiers is not None:
+        for i, expr in enumerate(ci.exprs):
+            value = _value(expr, env)
+            if value is None:
+                break
+            if value:
+                hit.add(f"{iid}:tier{i + 1}")
+                break
+    elif it.levels is not None:
+        level = env.get(it.levels.fact)
+        if level is not None:
+            hit.add(f"{iid}:level={level}")
+    elif it.bands is not None:
+        n = _value(ci.exprs[0], env)
+        if isinstance(n, int):
+            for i, b in enumerate(it.bands.rows):
+                if b.min <= n and (b.max is None or n <= b.max):
+                    hit.add(f"{iid}:band{i + 1}")
+                    break
+    elif it.proportion is not None:
+        passed, checked = _value(ci.exprs[0], env), _value(ci.exprs[1], env)
+        if isinstance(passed, int) and isinstance(checked, int) and checked > 0:
+            hit.add(f"{iid}:{'full' if passed == checked else 'partial'}")
+    elif it.checklist is not None:
+        for e, expr in zip(it.checklist, ci.exprs, strict=True):
+            value = _value(expr, env)
+            if isinstance(value, bool):
+                hit.add(f"{iid}.{e.id}:{'present' if value else 'absent'}")
+    elif it.given is not None:
+        hit.add(f"{iid}:given")
+    else:
+        hit |= _covered_by_deductions(iid, res.deductions)
+    return hit
+
+
+def _covered_by_deductions(prefix: str, results: Sequence[Any]) -> set[str]:
+    hit: set[str] = set()
+    for d in results:
+        if d.count == 0:
+            hit.add(f"{prefix}.{d.id}:none")
+        elif d.capped or (d.cap is not None and d.amount == d.cap):
+            hit.add(f"{prefix}.{d.id}:capped")
+        else:
+            hit.add(f"{prefix}.{d.id}:some")
+    return hit
+
+
+def _covered(crb: CompiledRulebook, findings: Findings, report: ScoreReport) -> set[str]:
+    hit: set[str] = set()
+    for res in report.indicators:
+        cind = crb.by_id.get(res.id)
+        if cind is None:
+            continue
+        ind = cind.indicator
+        if cind.applies is not None:
+            hit.add(f"{ind.id}:{'applies' if res.applicable else 'not-applicable'}")
+        if not res.applicable or res.missing:
+            continue
+        env = _env(cind, findings)
+        items = {ci.item.id: ci for ci in cind.items}
+        for ir in res.items:
+            if ir.assessed and ir.id in items:
+                hit |= _covered_by_item(cind, items[ir.id], ir, env)
+        for v in res.vetoes:
+            hit.add(f"{ind.id}.{v.id}:{'fired' if v.fired else 'not-fired'}")
+        hit |= _covered_by_deductions(ind.id, res.deductions)
+        if cind.kind == "penalty":
+            if res.deductions and sum((d.each * d.count for d in res.deductions), Fraction(0)) >= 1:
+                hit.add(f"{ind.id}:limit")
+        elif res.deductions and not res.vetoed:
+            earned = sum((i.credit for i in res.items), Fraction(0))
+            taken = sum((d.amount for d in res.deductions), Fraction(0))
+            if taken > 0 and earned > 0 and taken >= earned:
+                hit.add(f"{ind.id}:floor")
+    return hit
+
+
+# --------------------------------------------------------------------------- traces
+
+
+def indicator_trace(res: IndicatorResult) -> str:
+    """An indicator's score explained: items with reasons, vetoes, deductions, facts read."""
+    head = f"{res.name} ({res.id}): {exact_text(res.points)} of {exact_text(res.weight)}"
+    if not res.applicable:
+        return head + " — not applicable"
+    lines = [head + (" — vetoed" if res.vetoed else "")]
+    for i in res.items:
+        lines.append(
+            f"  item {i.id} ({i.rule}, share {format_amount(i.share)}): {i.reason}"
+            f" → {exact_text(i.points)}"
+        )
+        lines += [f"    item veto {v.id}: {'FIRED' if v.fired else 'not fired'}" for v in i.vetoes]
+        lines += [f"    {_deduction_line(d)}" for d in i.deductions]
+    lines += [f"  veto {v.id}: {'FIRED' if v.fired else 'not fired'}" for v in res.vetoes]
+    lines += [f"  {_deduction_line(d)}" for d in res.deductions]
+    if res.missing:
+        lines.append("  missing: " + ", ".join(res.missing))
+    if res.facts:
+        shown = ", ".join(f"{f.id}={_short(f.value)}" for f in res.facts)
+        lines.append(f"  facts: {shown}")
+    return "\n".join(lines)
+
+
+def _deduction_line(d: Any) -> str:
+    cap = f", cap {format_amount(d.cap)}" if d.cap is not None else ""
+    capped = " (capped)" if d.capped else ""
+    return (
+        f"deduction {d.id}: {d.count} × {format_amount(d.each)}{cap} = "
+        f"{format_amount(d.amount)}{capped} → −{exact_text(d.points)}"
+    )
+
+
+def _short(value: object) -> str:
+    text = "null" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def format_test_run(run: TestRun, *, verbose: bool = False) -> str:
+    """The run for people: failures with their traces, a summary, then coverage."""
+    lines = [f"{run.file}" + (f" (rulebook {run.rulebook})" if run.rulebook else "")]
+    lines += [f"  {i.format()}" for i in run.issues]
+    for c in run.cases:
+        where = f" [{c.position}]" if c.position else ""
+        if c.passed:
+            if verbose:
+                lines.append(f"  PASS {c.name}")
+            continue
+        lines.append(f"  FAIL {c.name}{where}")
+        lines += [f"       {i.format()}" for i in c.issues if i.severity is Severity.ERROR]
+        lines += [f"       {m.format()}" for m in c.mismatches]
+        for trace in c.traces.values():
+            lines += [f"         {t}" for t in trace.splitlines()]
+    failed = sum(1 for c in run.cases if not c.passed)
+    lines.append(f"  {len(run.cases)} cases: {len(run.cases) - failed} passed, {failed} failed")
+    cov = run.coverage
+    if cov is not None:
+        hit = len(cov.targets) - len(cov.uncovered)
+        lines.append(f"  coverage: {display(cov.percent, 1)}% ({hit}/{len(cov.targets)} targets)")
+        for t in cov.uncovered:
+            lines.append(f"    not covered: {t.where}: {t.description}")
+        for t in cov.unreachable:
+            lines.append(f"    unreachable (see wzeval lint): {t.where}: {t.description}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- running
+
+
+class _Reader:
+    """Reads a rule-test document, collecting issues with positions."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.issues: list[Issue] = list(doc.issues)
+
+    def issue(self, code: str, message: str, path: Path_, hint: str | None = None) -> None:
+        self.issues.append(
+            Issue(code, message, path=path, position=self.doc.position(path), hint=hint)
+        )
+
+
+def _resolve_rulebook(ref: str, base: Path) -> Path | None:
+    candidate = Path(os.path.normpath(base / ref))
+    if candidate.is_file():
+        return candidate
+    from wzeval.api import bundled_rulebook_path
+
+    name = ref.removeprefix("bundled:")
+    if name in bundled_rulebooks():
+        return bundled_rulebook_path().parent / f"{name}.yaml"
+    bundled = bundled_rulebook_path()
+    data = load_document(bundled).data
+    if isinstance(data, Mapping) and data.get("id") == ref:
+        return bundled
+    return None
+
+
+def _merge(defaults: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(defaults)
+    for k, v in case.items():
+        if k == "indicators" and isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+            merged: dict[str, Any] = {
+                i: dict(f) if isinstance(f, Mapping) else f for i, f in out[k].items()
+            }
+            for ind, facts in v.items():
+                if facts is None:
+                    merged.pop(ind, None)
+                elif isinstance(facts, Mapping) and isinstance(merged.get(ind), Mapping):
+                    merged[ind] = {**merged[ind], **facts}
+                else:
+                    merged[ind] = facts
+            out[k] = merged
+        else:
+            out[k] = v
+    return out
+
+
+def _has(data: object, path: Sequence[PathPart]) -> bool:
+    """Whether ``data`` holds the start of ``path`` (its first two parts: the indicator)."""
+    node, depth = data, 0
+    for part in path:
+        found = (isinstance(node, Mapping) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if not found:
+            break
+        node, depth = node[part], depth + 1  # type: ignore[index]
+    return depth >= min(len(path), 2) > 0
+
+
+def _figure(value: object) -> Fraction | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
+
+
+def _findings_source(r: _Reader, raw: object, base: Path, path: Path_) -> Mapping[str, Any] | None:
+    if isinstance(raw, Mapping):
+        return raw
+    if isinstance(raw, str):
+        doc = load_document(base / raw)
+        if doc.data is None or not isinstance(doc.data, Mapping):
+            r.issues.extend(doc.issues)
+            r.issue("WZ201", f"findings file {raw!r} cannot be read", path)
+            return None
+        return doc.data
+    r.issue("WZ201", "findings must be a mapping or a path to a findings file", path)
+    return None
+
+
+def run_tests(
+    tests_path: str | Path,
+    *,
+    rulebook: str | Path | None = None,
+) -> TestRun:
+    """Run every case of a rule-test document and work out the coverage they reach.
+
+    ``rulebook`` overrides the document's ``rulebook:``.  Never raises for bad
+    input: problems with the document are in ``TestRun.issues`` (WZ201 for its shape,
+    WZ110 for a file that cannot be read), and
+    ``TestRun.readable`` is false when the document or rulebook is unusable.
+    """
+    tests_file = Path(tests_path)
+    doc = load_document(tests_file)
+    r = _Reader(doc)
+    file = str(tests_file)
+    data = doc.data
+    if not isinstance(data, Mapping):
+        if data is not None:
+            r.issue("WZ201", "a rule-test document must be a mapping", ())
+        return TestRun(file, None, (), None, tuple(r.issues))
+    for k in data:
+        if k not in _TOP_KEYS:
+            r.issue("WZ201", f"unknown key {k!r}", (k,), did_you_mean(str(k), _TOP_KEYS))
+    if data.get("wzeval") != RULETESTS_FORMAT:
+        r.issue(
+            "WZ201",
+            f"not a rule-test document (wzeval: {data.get('wzeval')!r})",
+            ("wzeval",) if "wzeval" in data else (),
+            hint=f"start with 'wzeval: {RULETESTS_FORMAT}'",
+        )
+        return TestRun(file, None, (), None, tuple(r.issues))
+    ref = rulebook if rulebook is not None else data.get("rulebook")
+    rb_path = (
+        Path(rulebook)
+        if rulebook is not None
+        else (_resolve_rulebook(ref, tests_file.parent) if isinstance(ref, str) else None)
+    )
+    if rb_path is None:
+        r.issue(
+            "WZ110",
+            f"rulebook {ref!r} not found (a path relative to this file, or a bundled id)",
+            ("rulebook",) if "rulebook" in data else (),
+        )
+        return TestRun(file, None, (), None, tuple(r.issues))
+    rb_doc = resolve_extends(load_document(rb_path))
+    rb, rb_issues = rulebook_from_document(rb_doc)
+    if rb is None:
+        r.issues.extend(rb_issues)
+        r.issue("WZ110", f"rulebook {str(rb_path)!r} does not load", ("rulebook",))
+        return TestRun(file, str(rb_path), (), None, tuple(r.issues))
+    crb = compiled(rb)
+    defaults: Mapping[str, Any] = {}
+    if "defaults" in data:
+        got = _findings_source(r, data["defaults"], tests_file.parent, ("defaults",))
+        defaults = got or {}
+    cases_raw = data.get("cases")
+    if not isinstance(cases_raw, list) or not cases_raw:
+        r.issue("WZ201", "cases must be a non-empty list", ("cases",) if "cases" in data else ())
+        cases_raw = []
+    results: list[CaseResult] = []
+    covered: set[str] = set()
+    for n, raw in enumerate(cases_raw):
+        result, hit = _run_case(r, rb, crb, raw, n, defaults, tests_file.parent)
+        results.append(result)
+        covered |= hit
+    targets, unreachable = coverage_targets(rb, rb_doc)
+    return TestRun(
+        file,
+        str(rb_path),
+        tuple(results),
+        Coverage(tuple(targets), frozenset(covered), tuple(unreachable)),
+        tuple(r.issues),
+    )
+
+
+def _run_case(
+    r: _Reader,
+    rb: Rulebook,
+    crb: CompiledRulebook,
+    raw: object,
+    n: int,
+    defaults: Mapping[str, Any],
+    base: Path,
+) -> tuple[CaseResult, set[str]]:
+    path: Path_ = ("cases", n)
+    position = r.doc.position(path)
+    if not isinstance(raw, Mapping):
+        issue = Issue("WZ201", "a case must be a mapping", path=path, position=position)
+        return CaseResult(f"case {n + 1}", n, position, issues=(issue,)), set()
+    name = str(raw.get("name") or f"case {n + 1}")
+    issues: list[Issue] = []
+
+    def bad(message: str, where: Path_, hint: str | None = None) -> None:
+        issues.append(
+            Issue("WZ201", message, path=where, position=r.doc.position(where), hint=hint)
+        )
+
+    for k in raw:
+        if k not in _CASE_KEYS:
+            bad(f"unknown key {k!r} in a case", (*path, k), did_you_mean(str(k), _CASE_KEYS))
+    partial = raw.get("partial", False)
+    if not isinstance(partial, bool):
+        bad("partial must be true or false", (*path, "partial"))
+        partial = False
+    expect = raw.get("expect")
+    if not isinstance(expect, Mapping) or not expect:
+        bad(
+            "expect must be a mapping of indicator id (or total, base …) to points",
+            (*path, "expect"),
+        )
+        expect = {}
+    sub = _Reader(r.doc)
+    source = _findings_source(sub, raw.get("findings"), base, (*path, "findings"))
+    issues.extend(sub.issues)
+    if source is None or issues:
+        return CaseResult(name, n, position, issues=tuple(issues)), set()
+    mapping = _merge(defaults, source)
+    findings, found = read_findings(mapping, rb, partial=partial)
+    if findings is None:
+        inline = isinstance(raw.get("findings"), Mapping)
+        for i in found:
+            if i.severity is not Severity.ERROR:
+                continue
+            # place the issue in this case's findings (or the defaults) in the tests file
+            key = i.code in _KEY_CODES  # an unknown name: point at the key itself
+            if inline and _has(raw["findings"], i.path):
+                i = i.at(r.doc.position((*path, "findings", *i.path), key=key))
+            elif isinstance(r.doc.data.get("defaults"), Mapping) and _has(defaults, i.path):
+                i = i.at(r.doc.position(("defaults", *i.path), key=key))
+            else:
+                i = i.at(position)
+            issues.append(i)
+        return CaseResult(name, n, position, issues=tuple(issues)), set()
+    try:
+        report = evaluate(rb, findings, partial=partial)
+    except ValidationFailed as exc:
+        return CaseResult(name, n, position, issues=(*issues, *exc.issues)), set()
+    mismatches: list[Mismatch] = []
+    traces: dict[str, str] = {}
+    for key, want in expect.items():
+        kpath: Path_ = (*path, "expect", key)
+        if key in _SETS:
+            mismatches += _compare_set(key, want, report, bad, kpath)
+            continue
+        figure = _figure(want)
+        if figure is None:
+            bad(f'expected points for {key!r} must be exact: 1.5, "3/2" or 2 (got {want!r})', kpath)
+            continue
+        if key in _FIGURES:
+            got = getattr(report, key)
+            if got != figure:
+                mismatches.append(Mismatch(key, exact_text(figure), exact_text(got)))
+                for res in report.indicators:
+                    if res.points < res.max_points and res.id not in traces:
+                        traces[res.id] = indicator_trace(res)
+            continue
+        try:
+            res = report.indicator(str(key))
+        except KeyError:
+            ids = [i.id for i in report.indicators]
+            bad(f"unknown indicator {key!r} in expect", kpath, did_you_mean(str(key), ids))
+            continue
+        if res.points != figure:
+            mismatches.append(Mismatch(res.id, exact_text(figure), exact_text(res.points)))
+            traces[res.id] = indicator_trace(res)
+    hit = _covered(crb, findings, report)
+    return (
+        CaseResult(name, n, position, tuple(mismatches), tuple(issues), traces, report),
+        hit,
+    )
+
+
+def _compare_set(
+    key: str, want: object, report: ScoreReport, bad: Any, path: Path_
+) -> list[Mismatch]:
+    if not isinstance(want, list) or not all(isinstance(w, str) for w in want):
+        bad(f"{key} must be a list of indicator ids", path)
+        return []
+    ids = {i.id for i in report.indicators}
+    names = {i.name: i.id for i in report.indicators}
+    wanted = set()
+    for w in want:
+        if w in ids:
+            wanted.add(w)
+        elif w in names:
+            wanted.add(names[w])
+        else:
+            bad(f"unknown indicator {w!r} in {key}", path, did_you_mean(w, ids))
+            return []
+    if key == "vetoed":
+        actual = {i.id for i in report.indicators if i.vetoed}
+    else:
+        actual = {i.id for i in report.indicators if not i.applicable}
+    if actual == wanted:
+        return []
+    return [Mismatch(key, _set_text(wanted), _set_text(actual))]
+
+
+def _set_text(values: set[str]) -> str:
+    return "[" + ", ".join(sorted(values)) + "]"
