@@ -102,3 +102,64 @@ def test_diff_missing_file_exits_2() -> None:
     """An unreadable rulebook is exit 2 with its file named, never a traceback."""
     code, _, err = call("diff", "/nonexistent/a.yaml", ROOT / "rulebooks" / "2023.yaml")
     assert code == 2 and "WZ110" in err and "Traceback" not in err
+
+
+def test_lint_command_2023_has_only_weight_warnings() -> None:
+    """lint on the 2023 rulebook exits 0 with exactly the 11 WL001 warnings (R1)."""
+    code, out, _ = call("lint", ROOT / "rulebooks" / "2023.yaml", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    issues = data["issues"] if isinstance(data, dict) else data
+    assert [i["code"] for i in issues] == ["WL001"] * 11
+
+
+def test_lint_strict_fails_on_warnings() -> None:
+    """--strict turns the warnings into a failing exit code."""
+    assert call("lint", ROOT / "rulebooks" / "2023.yaml", "--strict")[0] == 1
+
+
+def test_lint_sarif_is_valid_shape() -> None:
+    """SARIF output names its rules and places results at a line."""
+    code, out, _ = call("lint", ROOT / "rulebooks" / "2023.yaml", "--format", "sarif")
+    sarif = json.loads(out)
+    assert code == 0 and sarif["version"] == "2.1.0"
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "WL001"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
+
+
+def test_test_command_full_coverage() -> None:
+    """The 2023 rule tests pass at --min-coverage 100."""
+    code, out, _ = call("test", ROOT / "rulebooks" / "2023.tests.yaml", "--min-coverage", "100")
+    assert code == 0 and "100.0%" in out
+
+
+def test_test_command_fails_below_coverage(tmp_path: Path) -> None:
+    """One case leaves targets uncovered: --min-coverage 100 exits 1 and names what is missing."""
+    tests = tmp_path / "one.tests.yaml"
+    tests.write_text(
+        "wzeval: ruletests/1\n"
+        f"rulebook: {ROOT / 'tests' / 'corpus' / 'check.yaml'}\n"
+        "defaults:\n  department: 甲局\n  monitoring_date: 2023-11-15\n"
+        "cases:\n  - name: all good\n    findings:\n      indicators:\n"
+        "        subject: {standard: true, noise_free: true, fake: false}\n"
+        "        filler: {ok: true}\n    expect: {subject: 10, total: 100}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = call("test", tests, "--min-coverage", "100")
+    assert code == 1
+    assert "fake" in out  # the veto that never fired is listed as uncovered
+    assert call("test", tests)[0] == 0  # without a threshold the passing case is enough
+
+
+def test_verify_command_on_a_broken_rulebook() -> None:
+    """verify exits 1 on a rulebook whose credits fall as levels rise, printing a case."""
+    code, out, _ = call("verify", ROOT / "tests" / "verify" / "broken.yaml", "--max-examples", "50")
+    assert code == 1
+    assert "findings" in out
+
+
+def test_verify_command_unreadable_rulebook() -> None:
+    """verify on a missing file exits 2 with WZ110."""
+    code, _, err = call("verify", "/nonexistent/rb.yaml")
+    assert code == 2 and "WZ110" in err

@@ -17,6 +17,16 @@ def test_cli_reference_is_fresh() -> None:
 def test_cli_reference_covers_every_command() -> None:
     """Each command has its own section with its usage line."""
     text = render_cli_reference()
-    for command in ("validate", "score", "explain", "template", "schema"):
+    for command in (
+        "validate",
+        "score",
+        "explain",
+        "template",
+        "schema",
+        "diff",
+        "lint",
+        "test",
+        "verify",
+    ):
         assert f"## wzeval {command}" in text
         assert f"usage: wzeval {command}" in text

@@ -7,6 +7,10 @@
     wzeval explain FINDINGS INDICATOR   why one indicator earned what it earned
     wzeval template --department NAME   a findings skeleton to fill in
     wzeval schema rulebook|findings|report   JSON Schemas (draft 2020-12)
+    wzeval diff OLD NEW                 what changed between rulebooks, how scores move
+    wzeval lint RULEBOOK…               soundness checks with stable WL codes
+    wzeval test RULEBOOK_TESTS…         a rulebook's own test cases, with coverage
+    wzeval verify RULEBOOK              property checks on generated findings
 
 Exit codes, the same for every command (:data:`EXIT_CODES`):
 
@@ -79,6 +83,11 @@ EXIT_CODES: Mapping[int, str] = {
 UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ912"})
 #: A batch of at least this many files shows a progress counter (on a terminal).
 PROGRESS_MIN_FILES = 10
+#: ``score --jobs auto`` uses worker processes for a batch of at least this many files
+#: (fewer are scored faster than worker processes start).
+PARALLEL_MIN_FILES = 20
+#: ... and at most this many workers.
+MAX_AUTO_JOBS = 4
 
 
 class _Usage(Exception):
@@ -278,6 +287,64 @@ def _score_file(
     return _score_document(_load(path), rulebook, partial)
 
 
+# A worker process's rulebook: inherited from the parent where processes fork, else loaded
+# once by _init_worker.
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(rulebook_path: str | None, partial: bool) -> None:
+    if "rulebook" not in _WORKER:
+        from wzeval.api import load_rulebook
+
+        _WORKER["rulebook"] = load_rulebook(rulebook_path)
+    _WORKER["partial"] = partial
+
+
+def _score_in_worker(path: Path) -> tuple[ScoreReport | None, list[Issue]]:
+    from wzeval.models import Rulebook
+
+    rulebook = _WORKER["rulebook"]
+    assert isinstance(rulebook, Rulebook)
+    return _score_file(path, rulebook, bool(_WORKER["partial"]))
+
+
+def _jobs(value: str, files: int) -> int:
+    """How many worker processes: ``auto`` is one per core (at most MAX_AUTO_JOBS) for a
+    batch of PARALLEL_MIN_FILES files or more, else 1."""
+    if value == "auto":
+        if files < PARALLEL_MIN_FILES:
+            return 1
+        return max(1, min(os.cpu_count() or 1, MAX_AUTO_JOBS))
+    return max(1, min(int(value), files or 1))
+
+
+def _scored(
+    files: list[tuple[Path, bool]], rulebook: Rulebook, args: argparse.Namespace
+) -> Iterable[tuple[ScoreReport | None, list[Issue]]]:
+    """Each file's report and issues, in the order of ``files``; with ``--jobs`` above 1
+    they are scored by worker processes (the output is the same, byte for byte)."""
+    jobs = _jobs(args.jobs, len(files))
+    paths = [path for path, _ in files]
+    if jobs <= 1:
+        for path in paths:
+            yield _score_file(path, rulebook, args.partial)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if ctx.get_start_method() == "fork":
+        _WORKER["rulebook"] = rulebook  # the workers inherit it
+    try:
+        with ctx.Pool(
+            jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial)
+        ) as pool:
+            chunk = max(1, min(16, len(paths) // (jobs * 4)))
+            yield from pool.imap(_score_in_worker, paths, chunksize=chunk)
+    finally:
+        _WORKER.clear()
+
+
 def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) -> None:
     """Write a command's result to ``output`` (atomically, not over a file without
     ``force``) or to stdout."""
@@ -446,9 +513,11 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _write_issues(problems, err)
     reports: list[ScoreReport] = []
     progress = _Progress(err, len(files), "评分")
-    for n, (path, _) in enumerate(files, 1):
+    progress.step(0)
+    for n, ((path, _), (report, issues)) in enumerate(
+        zip(files, _scored(files, rulebook, args), strict=True), 1
+    ):
         progress.step(n)
-        report, issues = _score_file(path, rulebook, args.partial)
         if issues:
             progress.clear()
             _write_issues(issues, err)
@@ -629,6 +698,83 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_ISSUES if args.fail_on_score_change and moved else EXIT_OK
 
 
+# --------------------------------------------------------------------------- lint, test, verify
+
+
+def _cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval import lint
+
+    files, problems = _files(args.rulebooks, empty_is_error=True)
+    paths = [f for f, _ in files]
+    if args.config:
+        config = lint.load_lint_config(args.config)
+    else:
+        config = lint.find_lint_config(paths[0] if paths else Path.cwd())
+    issues: list[Issue] = list(problems)
+    for path in paths:
+        issues.extend(_in_file_order(lint.lint_file(path, config=config)))
+    if args.format == "json":
+        out.write(lint.format_json(issues))
+    elif args.format == "github":
+        out.write(lint.format_github(issues))
+    elif args.format == "sarif":
+        from wzeval.loader import dumps_json
+
+        out.write(dumps_json(lint.to_sarif(issues)))
+    else:
+        out.write(lint.format_text(issues))
+    if any(i.severity == "error" and i.code in UNREADABLE_CODES for i in issues):
+        return EXIT_USAGE
+    return lint.exit_code(issues, fail_on="warning" if args.strict else "error")
+
+
+def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval.ruletest import format_test_run, run_tests
+
+    code = EXIT_OK
+    results = []
+    for path in args.tests:
+        test_run = run_tests(path, rulebook=args.rulebook)
+        results.append(test_run)
+        if args.format == "text":
+            out.write(format_test_run(test_run, verbose=args.verbose))
+        code = max(code, test_run.exit_code(args.min_coverage))
+    if args.format == "json":
+        from wzeval.loader import dumps_json
+
+        out.write(dumps_json([r.to_dict() for r in results]))
+    return code
+
+
+def _cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval.api import read_rulebook
+
+    rulebook, issues = read_rulebook(args.rulebook_path)
+    if rulebook is None:
+        _write_issues(_in_file_order(issues), err)
+        return exit_code(issues) or EXIT_ISSUES
+    try:
+        from wzeval.verify import format_verify_result, verify
+    except ImportError as exc:
+        raise _Usage(str(exc), "pip install 'wzeval[verify]'") from None
+    try:
+        result = verify(
+            rulebook,
+            max_examples=args.max_examples,
+            seed=args.seed,
+            properties=args.property,
+        )
+    except ValueError as exc:  # an unknown --property
+        raise _Usage(str(exc)) from None
+    if args.format == "json":
+        from wzeval.loader import dumps_json
+
+        out.write(dumps_json(result.to_dict()))
+    else:
+        out.write(format_verify_result(result))
+    return result.exit_code
+
+
 # --------------------------------------------------------------------------- the parser
 
 _EPILOG = "exit codes:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items())
@@ -690,6 +836,39 @@ Each change is marked as one that can move scores (weights, shares, credits,
 conditions, caps) or not (wording, sources, rulings).
 """
 
+_LINT_EPILOG = """\
+examples:
+  wzeval lint rulebooks/2023.yaml
+  wzeval lint rulebooks/ --format github        annotations on a pull request
+  wzeval lint rulebooks/ --format sarif > lint.sarif
+  wzeval lint rulebooks/2024.yaml --strict      warnings fail too
+
+Codes (WL001…) are documented in docs/lint-codes.md.  Severities are configured in
+pyproject.toml under [tool.wzeval.lint] (keys: disable, severity).
+"""
+
+_TEST_EPILOG = """\
+examples:
+  wzeval test rulebooks/2023.tests.yaml
+  wzeval test rulebooks/2023.tests.yaml --min-coverage 100
+  wzeval test rulebooks/2024.tests.yaml --rulebook rulebooks/2024.yaml --verbose
+
+A rule-test document lists findings and the points they must earn; failures show
+expected vs actual with the indicator's trace; coverage lists every item, tier,
+level, band, veto and deduction no case exercised (docs/rule-tests.md).
+"""
+
+_VERIFY_EPILOG = """\
+examples:
+  wzeval verify rulebooks/2023.yaml
+  wzeval verify rulebooks/2024.yaml --max-examples 1000 --seed 7
+
+Checks bounds of every indicator and of the total, vetoes giving 0, and the
+monotonicity of each rule kind on generated findings.  A failure prints the smallest
+findings document that breaks the property, ready to save as a rule-test case.
+Needs Hypothesis (pip install 'wzeval[verify]').
+"""
+
 _SCHEMA_EPILOG = """\
 examples:
   wzeval schema rulebook > rulebook.schema.json
@@ -725,6 +904,12 @@ def _rulebook_option(p: argparse.ArgumentParser) -> None:
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+
+def _jobs_arg(value: str) -> str:
+    if value == "auto" or (value.isdigit() and int(value) >= 1):
+        return value
+    raise argparse.ArgumentTypeError(f"expected a number >= 1 or 'auto', got {value!r}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -770,6 +955,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for Excel)"
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        default="auto",
+        metavar="N",
+        type=_jobs_arg,
+        help="worker processes for a batch (default auto: one per core, up to "
+        f"{MAX_AUTO_JOBS}, for {PARALLEL_MIN_FILES} files or more); the output is the same",
     )
     p.set_defaults(handler=_cmd_score)
 
@@ -837,6 +1031,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a change can move scores",
     )
     p.set_defaults(handler=_cmd_diff)
+
+    p = _command(sub, "lint", "soundness checks of rulebooks, with stable WL codes", _LINT_EPILOG)
+    p.add_argument("rulebooks", nargs="+", metavar="RULEBOOK", help="rulebook files or folders")
+    p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument(
+        "--config", metavar="PYPROJECT", help="read [tool.wzeval.lint] from this pyproject.toml"
+    )
+    p.set_defaults(handler=_cmd_lint)
+
+    p = _command(sub, "test", "run a rulebook's own test cases and report coverage", _TEST_EPILOG)
+    p.add_argument("tests", nargs="+", metavar="RULEBOOK_TESTS", help="rule-test documents")
+    p.add_argument("--rulebook", metavar="PATH", help="test this rulebook instead of the one named")
+    p.add_argument(
+        "--min-coverage",
+        type=float,
+        default=None,
+        metavar="N",
+        help="fail (exit 1) below N%% coverage",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--verbose", action="store_true", help="show passing cases too")
+    p.set_defaults(handler=_cmd_test)
+
+    p = _command(
+        sub, "verify", "property checks of any rulebook on generated findings", _VERIFY_EPILOG
+    )
+    p.add_argument("rulebook_path", metavar="RULEBOOK", help="a rulebook file")
+    p.add_argument("--max-examples", type=int, default=200, metavar="N")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--property", nargs="+", metavar="NAME", help="check only these properties")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_cmd_verify)
     return parser
 
 

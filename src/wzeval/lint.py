@@ -1448,7 +1448,6 @@ def to_sarif(
                     "driver": {
                         "name": "wzeval-lint",
                         "version": __version__,
-                        "informationUri": "https://github.com/wzeval/wzeval",
                         "rules": driver_rules,
                     }
                 },
