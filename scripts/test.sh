@@ -21,5 +21,8 @@ echo "== wzeval validate --partial rulebooks/ examples/"
 # --partial: one example is a partial assessment on purpose; tests/test_examples.py
 # checks the complete ones strictly.
 .venv/bin/wzeval validate --partial rulebooks/ examples/
+echo "== wzeval lint / test (the rulebooks' own gate)"
+.venv/bin/wzeval lint rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml >/dev/null
+.venv/bin/wzeval test rulebooks/2023.tests.yaml --min-coverage 100
 echo "== pytest"
 .venv/bin/pytest "$@"
