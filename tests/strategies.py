@@ -17,6 +17,7 @@ draws a findings *mapping* with every fact present and valid.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from datetime import date, datetime, time
@@ -32,6 +33,7 @@ from wzeval.models import Fact, Indicator, Rulebook, format_amount
 __all__ = [
     "DEPARTMENTS",
     "MONITORING_YEAR",
+    "cases",
     "fact_values",
     "findings_for",
     "rulebook_dicts",
@@ -60,18 +62,17 @@ def _amount(value: Fraction) -> str:
 
 
 def _positive_split(draw: st.DrawFn, total: int, parts: int) -> list[int]:
-    """``parts`` positive integers adding up to ``total`` (``total >= parts``)."""
+    """Up to ``parts`` positive integers adding up to ``total`` (fewer when ``total`` is small)."""
+    parts = min(parts, total)
     if parts == 1:
         return [total]
     cuts = sorted(
         draw(
-            st.lists(
-                st.integers(1, total - 1), min_size=parts - 1, max_size=parts - 1, unique=True
-            )
+            st.lists(st.integers(1, total - 1), min_size=parts - 1, max_size=parts - 1, unique=True)
         )
     )
     bounds = [0, *cuts, total]
-    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(bounds)]
 
 
 def _shares(draw: st.DrawFn, n: int) -> list[Fraction]:
@@ -155,7 +156,9 @@ def _rule(draw: st.DrawFn, kind: str, share: Fraction, facts: _Facts) -> dict[st
         return {"proportion": {"passed": facts.count(), "checked": facts.count()}}
     if kind == "checklist":
         n = draw(st.integers(1, 4))
-        entries: list[dict[str, Any]] = [{"id": f"c{i + 1}", "when": facts.flag()} for i in range(n)]
+        entries: list[dict[str, Any]] = [
+            {"id": f"c{i + 1}", "when": facts.flag()} for i in range(n)
+        ]
         if draw(st.booleans()):
             for entry, part in zip(entries, _shares(draw, n), strict=True):
                 entry["credit"] = _amount(share * part)
@@ -193,7 +196,11 @@ def _deductions(
     n = draw(st.integers(min_size, max_size))
     out: list[dict[str, Any]] = []
     for i in range(n):
-        ded: dict[str, Any] = {"id": f"x{i + 1}", "count": facts.count(), "each": _amount(_each(draw))}
+        ded: dict[str, Any] = {
+            "id": f"x{i + 1}",
+            "count": facts.count(),
+            "each": _amount(_each(draw)),
+        }
         if draw(st.booleans()):
             ded["cap"] = _amount(Fraction(draw(st.integers(1, 10)), 10))
         out.append(ded)
@@ -210,14 +217,14 @@ def _scored_indicator(draw: st.DrawFn, ident: str, weight: int) -> dict[str, Any
         "weight_source": "stated",
     }
     # Sometimes the indicator applies only when a fact says so (R7: it then leaves the base).
-    if draw(st.integers(0, 5)) == 0:
+    if draw(st.integers(0, 5)) == 5:  # (the last value: examples shrink to no `applies`)
         ind["applies"] = facts.new("a", "bool")
     items = []
     for i, share in enumerate(_shares(draw, draw(st.integers(1, 4)))):
         kind = draw(st.sampled_from(_KINDS))
         item: dict[str, Any] = {"id": f"i{i + 1}", "share": _amount(share)}
         item.update(_rule(draw, kind, share, facts))
-        vetoes = _vetoes(draw, facts, "iv") if draw(st.integers(0, 3)) == 0 else []
+        vetoes = _vetoes(draw, facts, "iv") if draw(st.integers(0, 3)) == 3 else []
         if vetoes:
             item["vetoes"] = vetoes
         items.append(item)
@@ -388,7 +395,10 @@ def fact_values(ind: Indicator, fact: Fact) -> st.SearchStrategy[Any]:
     elif fact.type == "records":
         fields = fact.fields or {}
         record = st.fixed_dictionaries(
-            {name: _scalar(Fact(id=name, type=kind, ask=fact.ask), kind) for name, kind in fields.items()}
+            {
+                name: _scalar(Fact(id=name, type=kind, ask=fact.ask), kind)
+                for name, kind in fields.items()
+            }
         )
         at_least = 1 if _needs_elements(ind, fact.id) else 0
         strategy = st.lists(record, min_size=at_least, max_size=3)
@@ -418,13 +428,13 @@ def _indicator_facts(draw: st.DrawFn, ind: Indicator) -> dict[str, Any]:
         passed = _name(it.proportion.passed, decl)
         checked = _name(it.proportion.checked, decl)
         if passed and checked and passed != checked and not {passed, checked} & values.keys():
-            fc = decl[checked]
-            lo = max(1, int(fc.min or 0))
-            hi = lo + COUNT_SPAN if fc.max is None else int(fc.max)
+            fc, fp = decl[checked], decl[passed]
+            lo = max(1, math.ceil(fc.min or 0))
+            hi = lo + COUNT_SPAN if fc.max is None else math.floor(fc.max)
             n = draw(st.integers(lo, max(lo, hi)))
+            top = n if fp.max is None else min(n, math.floor(fp.max))
             values[checked] = n
-            fp = decl[passed]
-            values[passed] = draw(st.integers(int(fp.min or 0), min(n, int(fp.max or n))))
+            values[passed] = draw(st.integers(min(math.ceil(fp.min or 0), top), top))
     for fact in ind.facts:
         if fact.id in values:
             continue
@@ -432,7 +442,7 @@ def _indicator_facts(draw: st.DrawFn, ind: Indicator) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for fact in ind.facts:  # declaration order, some with evidence
         value = values[fact.id]
-        if fact.type != "records" and draw(st.integers(0, 7)) == 0:
+        if fact.type != "records" and draw(st.integers(0, 7)) == 7:
             value = {"value": value, "evidence": f"https://example.gov.cn/{ind.id}/{fact.id}"}
         out[fact.id] = value
     return out
@@ -460,3 +470,12 @@ def findings_for(rulebook: Rulebook) -> st.SearchStrategy[dict[str, Any]]:
     Load it with ``wzeval.api.load_findings(mapping, rulebook)``.
     """
     return _findings(rulebook)
+
+
+def _with_findings(rb: Rulebook) -> st.SearchStrategy[tuple[Rulebook, dict[str, Any]]]:
+    return findings_for(rb).map(lambda mapping: (rb, mapping))
+
+
+def cases() -> st.SearchStrategy[tuple[Rulebook, dict[str, Any]]]:
+    """A generated rulebook together with a findings mapping for it."""
+    return rulebooks().flatmap(_with_findings)

@@ -139,3 +139,11 @@ def test_cap_above_item_share(tmp_path: Path) -> None:
     """A deduction capped above its item's share is WZ205."""
     text = (CORPUS / "deduct.yaml").read_text(encoding="utf-8").replace("cap: 20%", "cap: 25%")
     assert [i.code for i in issues_of(text, tmp_path)] == ["WZ205"]
+
+
+def test_levels_on_a_nullable_enum_is_refused(tmp_path: Path) -> None:
+    """A null level would score 0 silently, so levels may not read a nullable enum (WZ207)."""
+    text = (CORPUS / "levels.yaml").read_text(encoding="utf-8")
+    text = text.replace("ask: 查询服务形式,", "ask: 查询服务形式, nullable: true,")
+    codes = [i.code for i in issues_of(text, tmp_path)]
+    assert codes == ["WZ207"]

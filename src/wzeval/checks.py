@@ -526,6 +526,13 @@ class _Checker:
                     ),
                 )
             else:
+                if fact.nullable:
+                    self.issue(
+                        "WZ207",
+                        f"levels read {fact.id!r}, which may be null: a level needs a value",
+                        (*path, "levels", "fact"),
+                        hint="make the fact non-nullable, or add a lowest option such as 'none'",
+                    )
                 opts = fact.options or []
                 missing = [o for o in opts if o not in it.levels.credits]
                 extra = [k for k in it.levels.credits if k not in opts]

@@ -1,0 +1,45 @@
+"""Shared pytest configuration for wzeval's tests.
+
+Hypothesis profiles, for every Hypothesis test in the suite (``tests/test_properties.py``
+and the others that draw from ``tests/strategies.py``); a test's own ``@settings`` still
+overrides them:
+
+``ci`` (the default)
+    Deterministic: ``derandomize=True`` and no example database, so every run —
+    a developer's and CI's — tests the same examples, and a failure is the same
+    failure everywhere.  ``max_examples=60`` is kept modest so that the whole
+    property file runs in well under 60 s on a 2-core machine.  ``deadline=None``
+    (a slow example is not a failure) and ``print_blob=True`` (a failure prints a
+    ``@reproduce_failure`` blob to paste above the test).
+
+``long``
+    A random, much longer search (``max_examples=2000``) for hunting bugs, with
+    the usual example database so a failure found once is replayed next time::
+
+        HYPOTHESIS_PROFILE=long PYTHONPATH=src /work/venv/bin/pytest -q tests/test_properties.py
+
+Select a profile with the ``HYPOTHESIS_PROFILE`` environment variable; unset
+means ``ci``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+)
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
