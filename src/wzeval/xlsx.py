@@ -30,14 +30,11 @@ document dates are fixed) and written atomically.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import io
 import json
 import os
 import re
-import stat
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +51,7 @@ from wzeval.findings import FINDINGS_FORMAT
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import MAX_FILE_BYTES, Document
 from wzeval.models import Fact, Rulebook
+from wzeval.output import write_atomic
 from wzeval.render import rank
 from wzeval.report import ScoreReport, display
 from wzeval.template import applies_to, describe_fact, resolve_department
@@ -189,41 +187,6 @@ def _save(wb: Any, when: date) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return _fix_timestamps(buf.getvalue(), when)
-
-
-def _write_bytes_atomic(path: str | Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, then move),
-    refusing to replace an existing file unless ``force`` (as
-    :func:`wzeval.output.write_atomic` does for text)."""
-    target = Path(path)
-    if not force and os.path.lexists(target):
-        raise OutputExists(f"{target} already exists; nothing was written")
-    mode = stat.S_IMODE(target.stat().st_mode) if force and target.is_file() else None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is None:
-            mask = os.umask(0)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        os.chmod(tmp, mode)
-        if force:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # refuses an existing target, even one that just appeared
-            except FileExistsError:
-                raise OutputExists(f"{target} already exists; nothing was written") from None
-            except OSError:  # no hard links here: check, then move
-                if os.path.lexists(target):
-                    raise OutputExists(f"{target} already exists; nothing was written") from None
-                os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 class _Styles:
@@ -425,7 +388,7 @@ def write_xlsx(reports: Sequence[ScoreReport], path: str | Path, *, force: bool 
     """
     if not force and os.path.lexists(path):
         raise OutputExists(f"{path} already exists; nothing was written")
-    _write_bytes_atomic(path, xlsx_bytes(reports), force=force)
+    write_atomic(path, xlsx_bytes(reports), force=force)
 
 
 # --------------------------------------------------------------------------- findings template
@@ -698,7 +661,7 @@ def write_findings_template_xlsx(
     existing file unless ``force``)."""
     if not force and os.path.lexists(path):
         raise OutputExists(f"{path} already exists; nothing was written")
-    _write_bytes_atomic(path, findings_template_xlsx_bytes(rulebook, department), force=force)
+    write_atomic(path, findings_template_xlsx_bytes(rulebook, department), force=force)
 
 
 # --------------------------------------------------------------------------- reading findings
