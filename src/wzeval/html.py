@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from wzeval.issues import Issue
-from wzeval.render import indicator_status, rank, share_text
+from wzeval.render import cap_text, indicator_status, rank, share_text
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -394,9 +394,7 @@ def _deduction_rows(where: str, deds: Sequence[DeductionResult], places: int) ->
     for d in deds:
         if not d.count:
             continue
-        cap = "无" if d.cap is None else share_text(d.cap, places)
-        if d.capped:
-            cap += "（已封顶）"
+        cap = cap_text(d, places)
         name = d.label or d.id
         src = f'<span class="src">{_e(d.source)}</span>' if d.source else ""
         rows.append(

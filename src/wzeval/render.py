@@ -37,6 +37,7 @@ __all__ = [
     "KIND_NAMES",
     "RANKING_CSV_HEADER",
     "RULE_NAMES",
+    "cap_text",
     "display_width",
     "format_table",
     "indicator_status",
@@ -158,6 +159,12 @@ class _Section:
     empty: str = "无"
 
 
+def cap_text(d: DeductionResult, places: int = 2) -> str:
+    """A deduction's cap as tables show it: ``无``, ``20%``, or ``20%（已封顶）`` once reached."""
+    cap = "无" if d.cap is None else share_text(d.cap, places)
+    return cap + "（已封顶）" if d.capped else cap
+
+
 def _deduction_rows(
     name: str, item: str, deds: Sequence[DeductionResult], places: int
 ) -> list[list[str]]:
@@ -165,9 +172,7 @@ def _deduction_rows(
     for d in deds:
         if not d.count:
             continue
-        cap = "无" if d.cap is None else share_text(d.cap, places)
-        if d.capped:
-            cap += "（已封顶）"
+        cap = cap_text(d, places)
         rows.append(
             [
                 name,
