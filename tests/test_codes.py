@@ -20,5 +20,5 @@ def test_every_emitted_code_is_documented() -> None:
 
 
 def test_reference_page_is_fresh() -> None:
-    """docs/issue-codes.md equals a fresh render (run `python -m wzeval.codes docs/issue-codes.md`)."""
+    """docs/issue-codes.md equals a fresh render (`python -m wzeval.codes docs/issue-codes.md`)."""
     assert (ROOT / "docs" / "issue-codes.md").read_text(encoding="utf-8") == render_markdown()

@@ -6,18 +6,21 @@ import ast
 import time
 import tracemalloc
 from datetime import date
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import simpleeval
 
 import wzeval.expressions as ex
-from wzeval.errors import ExpressionError
+from wzeval.errors import ExpressionError, WzevalError
 from wzeval.expressions import (
     MAX_AST_NODES,
     MAX_EXPRESSION_LENGTH,
     MAX_INT_LITERAL_DIGITS,
     MAX_LIST_LITERAL_ITEMS,
     MAX_NESTING_DEPTH,
+    MAX_NUMBER_BITS,
     MAX_STRING_LITERAL_LENGTH,
     Kind,
     TypeInfo,
@@ -122,6 +125,44 @@ CORPUS: list[tuple[str, str]] = [
     ("'" + "a" * (MAX_STRING_LITERAL_LENGTH + 1) + "'", "WZ305"),
     ("[" + ", ".join(["1"] * (MAX_LIST_LITERAL_ITEMS + 1)) + "]", "WZ305"),
     ("n" + " " * MAX_EXPRESSION_LENGTH, "WZ305"),
+    # more of the same families (issue "Hostile and broken input")
+    ("True.__class__", "WZ311"),
+    ("len.__globals__", "WZ311"),
+    ("__builtins__.open", "WZ311"),
+    ("(1).__class__.__mro__", "WZ311"),
+    ("d.year", "WZ311"),
+    ("n.bit_length()", "WZ303"),
+    ("__debug__", "WZ302"),
+    ("breakpoint()", "WZ303"),
+    ("pow(4000000, 4000000)", "WZ303"),
+    ("format(1, '>1000000000')", "WZ303"),
+    ("'{:>1000000000}'.format(1)", "WZ303"),
+    ("'%s' % x", "WZ316"),
+    ("ℯval('1')", "WZ303"),  # U+212F: NFKC makes this 'eval'
+    ("_wz_div(1, 0)", "WZ303"),  # the fast path's helpers are not reachable by name
+    ("_wz_fn_len(x)", "WZ303"),
+    ("_wz_k0", "WZ302"),
+    ("max(lambda: 1)", "WZ313"),
+    ("{v for v in y}", "WZ314"),
+    ("[v for v in y for w in y for u in y]", "WZ314"),
+    ("{**x}", "WZ319"),
+    ("[y := 1]", "WZ317"),
+    ("print(y := 1)", "WZ303"),
+    ("lambda x=1: x", "WZ313"),
+    ("x += 1", "WZ301"),
+    ("del x", "WZ301"),
+    ("x: int = 1", "WZ301"),
+    ("global x", "WZ301"),
+    ("a, b = 1, 2", "WZ301"),
+    ("for v in x: pass", "WZ301"),
+    ("[n] * n", "WZ304"),
+    ("x * n", "WZ304"),
+    ("'a' + 'a' * n", "WZ304"),
+    ("n<" * 500 + "n", "WZ305"),  # a flat 500-term comparison chain: too many parts
+    ("n or " * 399 + "n", "WZ305"),  # a flat 400-term boolean chain
+    ("n if n > 1 else " * 100 + "n", "WZ305"),  # a 100-deep conditional chain
+    ("n<" * 600 + "n", "WZ305"),  # 600 terms: too long before it is parsed
+    ("max(" * 41 + "n" + ")" * 41, "WZ305"),
 ]
 
 
@@ -206,6 +247,124 @@ def test_evaluator_has_no_dangerous_operators_or_nodes() -> None:
     )
     with pytest.raises(simpleeval.FeatureNotAvailable):
         evaluator.run(program, "().__class__", {})
+
+
+# ------------------------------------------------------------- runtime exhaustion
+#
+# What passes the load-time checks can still be fed hostile values at run time (by
+# findings) or chained (derived facts feeding derived facts).  Every whitelisted
+# function is bounded: dates stay in Python's range or the working-day calendar,
+# counts over records are linear, and every number is held to MAX_NUMBER_BITS.
+
+RUNTIME_NAMES = {
+    **NAMES,
+    "q": TypeInfo(Kind.DECIMAL),
+    "rs": TypeInfo(Kind.RECORDS, fields={"ok": Kind.BOOL, "n": Kind.INT, "v": Kind.DECIMAL}),
+}
+
+#: (source, code) evaluated with ENV: each fails fast with its code.
+RUNTIME_CORPUS: list[tuple[str, str]] = [
+    ("add_working_days(d, 999999999999)", "WZ310"),
+    ("add_working_days(d, n - 10)", "WZ323"),
+    ("date(999999, 1, 1)", "WZ323"),
+    ("date(2023, 2, 30)", "WZ323"),
+    ("months_before(d, 999999999999)", "WZ323"),
+    ("months_before(d, 0 - 1)", "WZ323"),
+    ("add_days(d, 999999999999)", "WZ323"),
+    ("add_days(d, -999999999999)", "WZ323"),
+    ("working_days_between(date(1, 1, 1), d)", "WZ310"),
+    ("within_working_days(d, date(9999, 12, 31), 999999999999)", "WZ310"),
+    ("mean([])", "WZ322"),
+    ("min([])", "WZ322"),
+    ("n // 0", "WZ320"),
+    ("n / (n - n)", "WZ320"),
+]
+
+
+@pytest.mark.parametrize("reference", [False, True], ids=["default", "reference"])
+@pytest.mark.parametrize(
+    ("source", "code"), RUNTIME_CORPUS, ids=[s[:40] for s, _ in RUNTIME_CORPUS]
+)
+def test_whitelisted_functions_fail_fast_on_hostile_arguments(
+    source: str, code: str, reference: bool
+) -> None:
+    """Huge counts, impossible dates and empty lists are refused with a code, in < 2 s."""
+    compiled = compile_expression(source, RUNTIME_NAMES)
+    start = time.perf_counter()
+    with pytest.raises(WzevalError) as info:
+        compiled.evaluate({**ENV, "q": Fraction(1, 3), "rs": []}, reference=reference)
+    assert time.perf_counter() - start < MAX_SECONDS
+    assert info.value.code == code, str(info.value)
+
+
+@pytest.mark.parametrize("reference", [False, True], ids=["default", "reference"])
+@pytest.mark.parametrize(
+    "source",
+    ["n * n * n", "q * q * q", "q + 1 / (n - 1)", "sum([n, n, n]) * n", "mean([q, q]) * q"],
+)
+def test_numbers_cannot_grow_without_bound(source: str, reference: bool) -> None:
+    """A value past MAX_NUMBER_BITS (as chained derived facts would give) stops with WZ326."""
+    big = {**ENV, "n": 2 ** (MAX_NUMBER_BITS // 2), "q": Fraction(3**3000, 7**1500), "rs": []}
+    compiled = compile_expression(source, RUNTIME_NAMES)
+    start = time.perf_counter()
+    with pytest.raises(ExpressionError) as info:
+        compiled.evaluate(big, reference=reference)
+    assert info.value.code == "WZ326"
+    assert time.perf_counter() - start < MAX_SECONDS
+
+
+def test_chained_derived_facts_cannot_exhaust_memory(tmp_path: Path) -> None:
+    """d2 = d1·d1·…, d3 = d2·d2·… would reach a billion digits; scoring stops with WZ326."""
+    import wzeval
+
+    rb = (Path(__file__).parent / "corpus" / "bands.yaml").read_text(encoding="utf-8")
+    derived = "        derived:\n"
+    products = [" * ".join(["999999999999"] * 39)]
+    products += [" * ".join([f"d{i}"] * 39) for i in range(1, 5)]
+    for i, product in enumerate(products, 1):
+        derived += f'          - {{id: d{i}, type: int, expr: "{product}"}}\n'
+    rb = rb.replace("        items:\n", derived + "        items:\n", 1)
+    rb = rb.replace("count: firsts", "count: firsts + d5 - d5")
+    (tmp_path / "rb.yaml").write_text(rb, encoding="utf-8")
+    (tmp_path / "f.yaml").write_text(
+        "wzeval: findings/1\nrulebook: bands\ndepartment: 甲局\nmonitoring_date: 2023-11-15\n"
+        "indicators:\n  subject: {firsts: 3}\n  filler: {ok: true}\n",
+        encoding="utf-8",
+    )
+    rulebook = wzeval.load_rulebook(tmp_path / "rb.yaml")
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(wzeval.ValidationFailed) as info:
+            wzeval.score(tmp_path / "f.yaml", rulebook)
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [i.code for i in info.value.issues] == ["WZ326"]
+    assert elapsed < MAX_SECONDS
+    assert peak < MAX_PEAK_BYTES
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("count_where(rs, 'ok')", 50_000),
+        ("sum_of(rs, 'n')", 4_999_950_000),
+        ("sum(values(rs, 'n'))", 4_999_950_000),
+        ("mean_of(rs, 'v')", Fraction(99_999, 14)),
+        ("len(rs)", 100_000),
+    ],
+)
+def test_records_helpers_are_linear(source: str, value: object) -> None:
+    """Helpers over 100 000 records (more than findings within loader.MAX_NODES can hold)
+    answer in well under the bound."""
+    rows = [{"ok": i % 2 == 0, "n": i, "v": Fraction(i, 7)} for i in range(100_000)]
+    compiled = compile_expression(source, RUNTIME_NAMES)
+    start = time.perf_counter()
+    result = compiled.evaluate({**ENV, "q": Fraction(1, 3), "rs": rows})
+    assert time.perf_counter() - start < MAX_SECONDS * 2
+    assert result == value
 
 
 def test_evaluator_functions_are_exactly_the_whitelist() -> None:

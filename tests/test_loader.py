@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from wzeval.issues import Severity
-from wzeval.loader import MAX_DEPTH, MAX_FILE_BYTES, load_document
+from wzeval.loader import (
+    MAX_ALIASES,
+    MAX_DECIMAL_EXPONENT,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    MAX_NUMBER_LENGTH,
+    Document,
+    load_document,
+)
 
 
 def codes(text: str) -> list[str]:
@@ -144,3 +153,215 @@ def test_json_is_read_too(tmp_path: Path) -> None:
     f = tmp_path / "x.json"
     f.write_text('{"a": 0.1, "b": [1, 2]}', encoding="utf-8")
     assert load_document(f).data == {"a": Decimal("0.1"), "b": [1, 2]}
+
+
+# --------------------------------------------------------------------------------------
+# Hostile YAML: every refusal has its code and position, and comes in bounded time and
+# memory (measured here with time.perf_counter and tracemalloc; the margins are generous,
+# a refusal takes milliseconds).  Each case runs on both YAML readers: libyaml's fast
+# path (when ruamel.yaml.clib is installed) and the pure-Python reference path.
+
+#: Bounds for a small hostile input.
+SMALL_SECONDS = 2.0
+SMALL_PEAK_BYTES = 50 * 1024 * 1024
+
+
+def _bomb() -> str:
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in "bcdefghi":
+        p = chr(ord(i) - 1)
+        text += f"{i}: &{i} [" + ",".join([f"*{p}"] * 9) + "]\n"
+    return text
+
+
+#: (id, text, [(code, "line:col")] of every issue, data is None)
+HOSTILE: list[tuple[str, str, list[tuple[str, str]], bool]] = [
+    ("alias-bomb", _bomb(), [("WZ107", "6:23")], True),
+    (
+        "too-many-aliases",
+        "a: &a 1\nb: [" + ", ".join(["*a"] * (MAX_ALIASES + 1)) + "]\n",
+        [("WZ107", "2:805")],
+        True,
+    ),
+    ("deep-flow", "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n", [("WZ108", "1:67")], True),
+    (
+        "deep-block",
+        "".join(" " * (2 * i) + f"k{i}:\n" for i in range(MAX_DEPTH + 1))
+        + " " * (2 * (MAX_DEPTH + 1))
+        + "x: 1\n",
+        [("WZ108", "65:129")],
+        True,
+    ),
+    ("tab-indent", "a:\n\t- 1\n", [("WZ105", "2:1")], True),
+    ("python-object", "a: !!python/object/apply:os.system ['id']\n", [("WZ106", "1:4")], True),
+    ("python-name", "a: !!python/name:os.system\n", [("WZ106", "1:4")], True),
+    ("python-module", "a: !!python/module:os\n", [("WZ106", "1:4")], True),
+    ("custom-tag", "a: !custom 3\n", [("WZ106", "1:4")], True),
+    ("set-tag", "a: !!set {x, y}\n", [("WZ106", "1:4")], True),
+    ("binary-tag", "a: !!binary aGk=\n", [("WZ106", "1:4")], True),
+    ("verbatim-tag", "a: !<tag:evil.example,2024:x> 1\n", [("WZ106", "1:4")], True),
+    (
+        "tag-directive",
+        "%TAG !e! tag:evil.example,2024:\n---\na: !e!x 1\n",
+        [("WZ106", "3:4")],
+        True,
+    ),
+    ("duplicate-key", "a: 1\nb: 2\na: 3\n", [("WZ102", "3:1")], True),
+    ("duplicate-nested-key", "a:\n  x: 1\n  x: 2\n", [("WZ102", "3:3")], True),
+    (
+        "yaml11-booleans",
+        "a: yes\nb: No\nc: 'on'\nd: off\n",
+        [("WZ111", "1:4"), ("WZ111", "2:4"), ("WZ111", "4:4")],
+        False,
+    ),
+    ("nul-character", "a: b\x00c\n", [("WZ101", "1:5")], True),
+    ("escape-character", "a: b\x1bc\n", [("WZ101", "1:5")], True),
+    ("lone-surrogate-escape", 'a: "\\ud83d"\n', [("WZ101", "1:4")], True),
+    ("escape-past-unicode", 'a: "\\U00110000"\n', [("WZ101", "1:1")], True),
+    ("int-too-long", "a: " + "9" * 101 + "\n", [("WZ112", "1:4")], True),
+    ("hex-too-long", "a: 0x" + "f" * 120 + "\n", [("WZ112", "1:4")], True),
+    ("int-past-python-limit", "a: " + "9" * 5000 + "\n", [("WZ112", "1:4")], True),
+    ("decimal-exponent", "a: 1e999999999\n", [("WZ112", "1:4")], True),
+    ("decimal-tiny", "a: -1e-999999999\n", [("WZ112", "1:4")], True),
+    ("bad-int-tag", "a: !!int abc\n", [("WZ101", "1:4")], True),
+    ("bad-int-tag-empty", "a: !!int ''\n", [("WZ101", "1:4")], True),
+    ("bad-float-tag", "a: !!float abc\n", [("WZ101", "1:4")], True),
+    ("bad-bool-tag", "a: !!bool maybe\n", [("WZ101", "1:4")], True),
+    ("impossible-date", "a: 2023-02-30\n", [], False),
+    ("impossible-offset", "a: 2023-01-01T10:00:00+25:00\n", [], False),
+    ("second-document", "a: 1\n---\nb: 2\n", [("WZ101", "2:1")], True),
+]
+
+
+def _measured(text: str) -> tuple[Document, float, int]:
+    """Load ``text``; return the document, the seconds it took and the peak bytes."""
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        doc = load_document(text=text, name="t.yaml")
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return doc, elapsed, peak
+
+
+@pytest.mark.parametrize("reference", ["0", "1"], ids=["default", "reference"])
+@pytest.mark.parametrize(
+    ("text", "expected", "refused"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE]
+)
+def test_hostile_yaml_gives_its_code_and_place_fast(
+    monkeypatch: pytest.MonkeyPatch,
+    reference: str,
+    text: str,
+    expected: list[tuple[str, str]],
+    refused: bool,
+) -> None:
+    """Each hostile document: the issue codes and line:col expected, in < 2 s and < 50 MB."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", reference)
+    doc, elapsed, peak = _measured(text)
+    got = [(i.code, str(i.position).removeprefix("t.yaml:")) for i in doc.issues]
+    assert got == expected, [i.format() for i in doc.issues]
+    assert (doc.data is None) is refused
+    assert elapsed < SMALL_SECONDS
+    assert peak < SMALL_PEAK_BYTES
+
+
+@pytest.mark.parametrize("reference", ["0", "1"], ids=["default", "reference"])
+def test_deep_flow_nesting_is_refused_in_bounded_time(
+    monkeypatch: pytest.MonkeyPatch, reference: str
+) -> None:
+    """100 000 open brackets: WZ108 at the 65th, < 20 s and < 50 MB however many follow.
+
+    ruamel's pure-Python scanner looks ahead about a thousand tokens with a quadratic
+    simple-key check before the first event, so this costs about 2 s, whatever the depth.
+    """
+    monkeypatch.setenv("WZEVAL_REFERENCE", reference)
+    doc, elapsed, peak = _measured("[" * 100_000 + "]" * 100_000)
+    assert [(i.code, str(i.position)) for i in doc.issues] == [("WZ108", "t.yaml:1:65")]
+    assert elapsed < 20
+    assert peak < SMALL_PEAK_BYTES
+
+
+def test_impossible_dates_stay_text() -> None:
+    """A date-shaped value that is no date (2023-02-30, hour 25) stays the text written."""
+    doc = load_document(text="a: 2023-02-30\nb: 2023-01-01 25:00:00\nc: 0000-01-01\n")
+    assert doc.data == {"a": "2023-02-30", "b": "2023-01-01 25:00:00", "c": "0000-01-01"}
+
+
+def test_numbers_at_the_limits_load() -> None:
+    """Numbers right at MAX_NUMBER_LENGTH and MAX_DECIMAL_EXPONENT are read exactly."""
+    digits = "9" * MAX_NUMBER_LENGTH
+    doc = load_document(
+        text=f"a: {digits}\nb: 1e{MAX_DECIMAL_EXPONENT}\nc: 1e-{MAX_DECIMAL_EXPONENT}\n"
+    )
+    assert doc.issues == []
+    assert doc.data == {
+        "a": int(digits),
+        "b": Decimal(f"1e{MAX_DECIMAL_EXPONENT}"),
+        "c": Decimal(f"1e-{MAX_DECIMAL_EXPONENT}"),
+    }
+
+
+def test_node_limit_is_enforced_where_it_is_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One value past MAX_NODES is WZ109 at that value, measured small (limit lowered here)."""
+    monkeypatch.setattr("wzeval.loader.MAX_NODES", 2_000)
+    ok, _, _ = _measured("".join("- 1\n" for _ in range(1_999)))  # + the list itself
+    assert ok.issues == [] and len(ok.data) == 1_999
+    doc, elapsed, peak = _measured("".join("- 1\n" for _ in range(2_000)))
+    assert [(i.code, str(i.position)) for i in doc.issues] == [("WZ109", "t.yaml:2000:3")]
+    assert elapsed < SMALL_SECONDS * 5 and peak < SMALL_PEAK_BYTES
+
+
+def test_wide_shallow_document_is_refused_in_bounded_time() -> None:
+    """A 100 000-item list (400 KB, far inside MAX_FILE_BYTES) is refused at MAX_NODES, < 60 s."""
+    text = "".join("- 1\n" for _ in range(100_000))
+    start = time.perf_counter()
+    doc = load_document(text=text, name="t.yaml")
+    elapsed = time.perf_counter() - start
+    assert [(i.code, str(i.position)) for i in doc.issues] == [("WZ109", f"t.yaml:{MAX_NODES}:3")]
+    assert doc.data is None
+    assert elapsed < 60
+
+
+def test_five_megabyte_string_is_bounded() -> None:
+    """A 5 MB string scalar (inside MAX_FILE_BYTES) loads in < 20 s and < 200 MB."""
+    doc, elapsed, peak = _measured("a: " + "x" * 5_000_000 + "\n")
+    assert doc.issues == [] and len(doc.data["a"]) == 5_000_000
+    assert elapsed < 20
+    assert peak < 200 * 1024 * 1024
+
+
+def test_long_string_on_the_reference_reader_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pure-Python reader (any document with a warning takes it) is linear: 200 KB < 30 s."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "1")
+    doc, elapsed, peak = _measured("b: yes\na: " + "x" * 200_000 + "\n")
+    assert [i.code for i in doc.issues] == ["WZ111"]
+    assert elapsed < 30
+    assert peak < 100 * 1024 * 1024
+
+
+def test_file_size_limit_holds_for_text_too() -> None:
+    """Text over MAX_FILE_BYTES (counted in UTF-8) is refused before parsing, quickly."""
+    text = "a: " + "市" * (MAX_FILE_BYTES // 3 + 1) + "\n"
+    start = time.perf_counter()
+    doc = load_document(text=text, name="t.yaml")
+    assert [(i.code, str(i.position)) for i in doc.issues] == [("WZ109", "t.yaml")]
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("reference", ["0", "1"], ids=["default", "reference"])
+def test_json_escaped_surrogate_pairs_are_characters(
+    monkeypatch: pytest.MonkeyPatch, reference: str
+) -> None:
+    """json.dumps writes 😀 and rare CJK (𠀀) as \\ud83d\\ude00: one character, not two halves."""
+    import json
+
+    monkeypatch.setenv("WZEVAL_REFERENCE", reference)
+    text = json.dumps({"note": "😀𠀀张三", "𠀀": [1]})  # ensure_ascii: surrogate pairs
+    doc = load_document(text=text, name="t.json")
+    assert doc.issues == []
+    assert doc.data == {"note": "😀𠀀张三", "𠀀": [1]}
+    assert json.dumps(doc.data, ensure_ascii=False).encode("utf-8")  # no lone halves left
+    reversed_pair = load_document(text='a: "\\ude00\\ud83d"\n', name="t.yaml")
+    assert [(i.code, str(i.position)) for i in reversed_pair.issues] == [("WZ101", "t.yaml:1:4")]

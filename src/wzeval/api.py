@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from wzeval._perf import gc_paused
 from wzeval.checks import CompiledRulebook, check_rulebook
 from wzeval.engine import evaluate_compiled
 from wzeval.errors import ValidationFailed
@@ -93,6 +94,7 @@ def _expression_position(doc: Document, issue: Issue) -> Position:
     return Position(pos.file, pos.line, pos.col + offset + (1 if quoted else 0))
 
 
+@gc_paused()  # many objects, no garbage cycles: linear in the rulebook's size (_perf.py)
 def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]:
     """Validate and check a loaded document as a rulebook, mapping issues to positions.
 
@@ -102,6 +104,15 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
     doc = resolve_extends(doc)
     issues = list(doc.issues)
     if doc.data is None:
+        if not any(i.severity is Severity.ERROR for i in issues):  # empty, or only null
+            issues.append(
+                Issue(
+                    "WZ201",
+                    "the document is empty: a rulebook is a mapping",
+                    position=Position(doc.file, 1, 1),
+                    hint="start with 'wzeval: rulebook/1'",
+                )
+            )
         return None, issues
     if not isinstance(doc.data, Mapping):
         issues.append(

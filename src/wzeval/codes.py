@@ -40,12 +40,22 @@ _TABLE: list[tuple[str, str, str]] = [
     ("WZ106", "unsupported YAML tag", "remove tags such as !!python/…; documents are plain data"),
     ("WZ107", "too many aliases / alias bomb", "write values out instead of using many aliases"),
     ("WZ108", "nesting too deep", "flatten the document (limit: loader.MAX_DEPTH)"),
-    ("WZ109", "file too large", "split the document (limit: loader.MAX_FILE_BYTES)"),
+    (
+        "WZ109",
+        "file too large (bytes or values)",
+        "split the document (limits: loader.MAX_FILE_BYTES, loader.MAX_NODES)",
+    ),
     ("WZ110", "file cannot be read", "check the path and permissions"),
     (
         "WZ111",
         "YAML 1.1 boolean-like word (warning)",
         "write true/false for yes/no answers, or quote the text",
+    ),
+    (
+        "WZ112",
+        "number too long or too large",
+        "at most loader.MAX_NUMBER_LENGTH characters, between 1e-100 and 1e100"
+        " (loader.MAX_DECIMAL_EXPONENT)",
     ),
     ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
     ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
@@ -64,6 +74,38 @@ _TABLE: list[tuple[str, str, str]] = [
     ("WZ207", "levels do not match the enum", "give a credit for every option and no other"),
     ("WZ208", "empty range", "min must not exceed max"),
     ("WZ209", "weight has the wrong sign", "penalty weights are negative, all others positive"),
+    (
+        "WZ250",
+        "extends: the base rulebook cannot be found or read",
+        "name a file relative to the extending one (extends: ../2023.yaml) or bundled:2023",
+    ),
+    ("WZ251", "extends: rulebooks extend each other in a cycle", "break the cycle"),
+    (
+        "WZ252",
+        "extends: chain too long",
+        "at most 5 steps (extends.MAX_EXTENDS_DEPTH); extend a rulebook nearer the root",
+    ),
+    (
+        "WZ253",
+        "extends: edit, removal or placement names an unknown id",
+        "fix the id (see the hint); to add a part, list it under add_…",
+    ),
+    (
+        "WZ254",
+        "extends: added part already exists",
+        "edit it by id instead, or remove_… it first to replace it whole",
+    ),
+    (
+        "WZ255",
+        "extends: malformed edit",
+        "edits are {id: changes}, add_… a list of full parts, remove_… a list of ids",
+    ),
+    ("WZ256", "extends: the extending rulebook needs its own id", "give it a new id"),
+    (
+        "WZ257",
+        "extends: path not allowed",
+        "a relative .yaml/.yml/.json path inside the project, or bundled:NAME",
+    ),
     ("WZ401", "findings header problem", "start with 'wzeval: findings/1'; check the header keys"),
     ("WZ402", "unknown indicator", "use an indicator id (or exact name) from the rulebook"),
     ("WZ403", "unknown fact or field", "use a fact id the indicator declares (see the template)"),

@@ -30,6 +30,13 @@ Design choices worth knowing:
   ``'%0100000000d' % 1``).  There is therefore no ``MAX_POWER_EXPONENT``.
 * **No repetition.**  ``*`` and ``+`` take numbers only, so ``'a' * 1000000000``
   and ``[1] * 1000000000`` are type errors (WZ304).
+* **Bounded numbers at run time.**  Literals are small, but derived facts can feed
+  each other (``d2 = d1 * d1 * ...``, ``d3 = d2 * d2 * ...``), so a rulebook could
+  grow a number doubly exponentially.  Every ``+ - * / //`` and every step of
+  ``sum``/``mean``/``sum_of``/``mean_of`` checks that its result (an int, or a
+  decimal's numerator and denominator) has at most :data:`MAX_NUMBER_BITS` bits,
+  else evaluation fails with WZ326.  Operands are then always small, so each
+  operation is instant.
 * **Nullable values.**  A nullable name may be used anywhere statically.  Where it
   is an operand (arithmetic, comparison, function argument, condition) it must not
   be ``None`` at run time, else evaluation raises WZ321 naming it; guard with
@@ -46,16 +53,18 @@ from __future__ import annotations
 
 import ast
 import io
+import os
+import re
 import threading
 import warnings
 from calendar import monthrange  # the standard library module
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from types import MappingProxyType
-from typing import Literal, NoReturn, cast
+from types import CodeType, MappingProxyType
+from typing import Literal, NoReturn, TypeVar, cast
 
 import simpleeval
 
@@ -72,6 +81,7 @@ __all__ = [
     "MAX_INT_LITERAL_DIGITS",
     "MAX_LIST_LITERAL_ITEMS",
     "MAX_NESTING_DEPTH",
+    "MAX_NUMBER_BITS",
     "MAX_STRING_LITERAL_LENGTH",
     "CompiledExpression",
     "FunctionSpec",
@@ -97,6 +107,10 @@ MAX_DECIMAL_LITERAL_DIGITS = 24
 MAX_STRING_LITERAL_LENGTH = 200
 #: Items of a list or tuple literal.
 MAX_LIST_LITERAL_ITEMS = 100
+#: Bits of any number evaluation produces (an int, or a decimal's numerator and
+#: denominator): about 2 466 decimal digits, far beyond any score, and small enough
+#: that arithmetic on it is instant.  Checked after every operation (WZ326).
+MAX_NUMBER_BITS = 8192
 
 # ---------------------------------------------------------------------------- codes
 
@@ -126,6 +140,7 @@ CODES: dict[str, str] = {
     "WZ323": "an argument is out of range, e.g. an invalid date (at evaluation)",
     "WZ324": "the environment has no value for a name the expression reads",
     "WZ325": "an environment value does not match its declared type",
+    "WZ326": "a number grows past MAX_NUMBER_BITS (at evaluation)",
     "WZ329": "evaluation failed unexpectedly (a wzeval bug; please report it)",
 }
 
@@ -370,8 +385,43 @@ def _fn_count(xs: Sequence[bool]) -> int:
     return sum(1 for x in xs if x)
 
 
+_Number = TypeVar("_Number", int, Fraction, int | Fraction)
+
+
+def _bounded(value: _Number) -> _Number:
+    """``value`` if it fits in MAX_NUMBER_BITS, else a WZ326 failure."""
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_NUMBER_BITS:
+        raise _RuntimeFailure(
+            "WZ326",
+            f"a number grows past {MAX_NUMBER_BITS} bits (about "
+            f"{MAX_NUMBER_BITS * 30103 // 100000} digits)",
+            hint="scores need small numbers; check the arithmetic of the derived facts",
+        )
+    return value
+
+
+def _exact_sum(xs: Iterable[int | Fraction]) -> int | Fraction:
+    """``sum(xs, 0)``, with every partial sum bounded."""
+    total: int | Fraction = 0
+    for x in xs:
+        total = _bounded(total + x)
+    return total
+
+
+def _add(a: int | Fraction, b: int | Fraction) -> int | Fraction:
+    return _bounded(a + b)
+
+
+def _sub(a: int | Fraction, b: int | Fraction) -> int | Fraction:
+    return _bounded(a - b)
+
+
+def _mul(a: int | Fraction, b: int | Fraction) -> int | Fraction:
+    return _bounded(a * b)
+
+
 def _fn_sum(xs: Sequence[int | Fraction]) -> int | Fraction:
-    return sum(xs, 0)
+    return _exact_sum(xs)
 
 
 def _nonempty(fn: str, xs: Sequence[object]) -> None:
@@ -383,7 +433,7 @@ def _nonempty(fn: str, xs: Sequence[object]) -> None:
 
 def _fn_mean(xs: Sequence[int | Fraction]) -> Fraction:
     _nonempty("mean", xs)
-    return Fraction(sum(xs, 0)) / len(xs)
+    return _bounded(Fraction(_exact_sum(xs)) / len(xs))
 
 
 def _spread(fn: str, args: tuple[object, ...]) -> Sequence[int | Fraction]:
@@ -421,12 +471,12 @@ def _fn_values(rs: Sequence[Mapping[str, object]], name: str) -> list[object]:
 
 
 def _fn_sum_of(rs: Sequence[Mapping[str, int | Fraction]], name: str) -> int | Fraction:
-    return sum((r[name] for r in rs), 0)
+    return _exact_sum(r[name] for r in rs)
 
 
 def _fn_mean_of(rs: Sequence[Mapping[str, int | Fraction]], name: str) -> Fraction:
     _nonempty("mean_of", rs)
-    return Fraction(sum((r[name] for r in rs), 0)) / len(rs)
+    return _bounded(Fraction(_exact_sum(r[name] for r in rs)) / len(rs))
 
 
 # A type rule receives the checker, the call and the function's spec, checks the
@@ -1336,24 +1386,183 @@ def _fits(t: TypeInfo, expect: Kind | Literal["number"]) -> bool:
 
 @dataclass(frozen=True)
 class _Program:
-    """What the evaluator needs: the proven tree and how to read the environment."""
+    """What the evaluator needs: the proven tree and how to read the environment.
+
+    ``python`` is the tree as Python source (see :func:`_python_source`), ``consts``
+    the exact decimal literals it refers to; ``code`` is that source compiled, built
+    when the program is made or unpickled (code objects do not pickle).
+    """
 
     body: ast.expr
     where: _SourceMap
     strict: frozenset[tuple[int, int]]
     reads: tuple[tuple[str, TypeInfo], ...]
+    python: str | None = None
+    consts: tuple[Fraction, ...] = ()
+    code: CodeType | None = field(default=None, repr=False, compare=False)
+    scope: dict[str, object] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.python is not None and self.code is None:
+            code, scope = _compile_python(self.python, self.consts)
+            object.__setattr__(self, "code", code)
+            object.__setattr__(self, "scope", scope)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("code", "scope")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state, code=None, scope=None)
+        self.__post_init__()
+
+
+# ----------------------------------------------------------------- the fast path
+#
+# simpleeval running the proven tree is the evaluator of record (the reference
+# path).  The fast path runs the same tree as a Python code object: once the tree
+# has passed every check above, _python_source writes it out as Python source built
+# from the whitelisted nodes only -- names read from the environment, calls bound
+# to the whitelisted implementations, ``/`` and ``//`` bound to the same exact
+# _div and _floordiv the reference path uses, decimal literals as the same
+# Fraction objects -- and it is compiled once, with no builtins.  Python's own
+# ``and``/``or``/``not``, chained comparisons, ``in`` and ``a if c else b`` have
+# the semantics simpleeval gives them (same order, same short-circuits, same
+# results).  A nullable name that must not be None is read through _present,
+# which refuses None as the reference path does.
+#
+# Whenever the fast path raises anything at all, the expression is evaluated again
+# on the reference path, which then either raises the error of record (with its
+# code, message and offset) or returns the value of record; expressions are pure,
+# so running one twice changes nothing.  WZEVAL_REFERENCE=1 (or ``reference=True``)
+# uses the reference path only.  tests/test_fast_paths.py checks that both paths
+# give byte-identical reports on every example and on generated findings.
+
+#: Evaluate with simpleeval only (the environment variable WZEVAL_REFERENCE=1).
+REFERENCE = os.environ.get("WZEVAL_REFERENCE", "") == "1"
+
+_PREFIX = "_wz_"
+_SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_PY_OPS: dict[type[ast.AST], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.USub: "-",
+    ast.UAdd: "+",
+    ast.Not: "not ",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+
+
+#: Binary operators by the name of their bounded helper (``_wz_add`` &c. in the scope).
+_HELPERS: dict[type[ast.AST], str] = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.FloorDiv: "floordiv",
+}
+
+
+class _Unsupported(Exception):
+    """The tree has something the fast path does not write out: reference path only."""
+
+
+def _present(value: object) -> object:
+    """A nullable name used as an operand: None is refused (the reference path says why)."""
+    if value is None:
+        raise _Unsupported("None operand")
+    return value
+
+
+def _python_source(
+    node: ast.expr, strict: frozenset[tuple[int, int]], consts: list[Fraction]
+) -> str:
+    """Python source for a checked tree; only whitelisted nodes, every one in brackets."""
+
+    def py(n: ast.expr) -> str:
+        if isinstance(n, ast.Constant):
+            value = n.value
+            if isinstance(value, Fraction):
+                consts.append(value)
+                return f"{_PREFIX}k{len(consts) - 1}"
+            if value is None or isinstance(value, bool | int | str):
+                return repr(value)
+            raise _Unsupported(type(value).__name__)
+        if isinstance(n, ast.Name):
+            if not _SAFE_NAME.fullmatch(n.id) or n.id.startswith(_PREFIX):
+                raise _Unsupported(n.id)
+            return f"{_PREFIX}present({n.id})" if _position(n) in strict else n.id
+        if isinstance(n, ast.List | ast.Tuple):
+            return "[" + ", ".join(py(e) for e in n.elts) + "]"
+        if isinstance(n, ast.UnaryOp):
+            return f"({_PY_OPS[type(n.op)]}{py(n.operand)})"
+        if isinstance(n, ast.BinOp):
+            # the same bounded, exact helpers as the reference path (MAX_NUMBER_BITS)
+            return f"{_PREFIX}{_HELPERS[type(n.op)]}({py(n.left)}, {py(n.right)})"
+        if isinstance(n, ast.BoolOp):
+            word = " and " if isinstance(n.op, ast.And) else " or "
+            return "(" + word.join(py(v) for v in n.values) + ")"
+        if isinstance(n, ast.Compare):
+            parts = [py(n.left)]
+            for op, right in zip(n.ops, n.comparators, strict=True):
+                parts += [_PY_OPS[type(op)], py(right)]
+            return "(" + " ".join(parts) + ")"
+        if isinstance(n, ast.IfExp):
+            return f"({py(n.body)} if {py(n.test)} else {py(n.orelse)})"
+        if isinstance(n, ast.Call):
+            assert isinstance(n.func, ast.Name) and n.func.id in FUNCTIONS
+            return f"{_PREFIX}fn_{n.func.id}(" + ", ".join(py(a) for a in n.args) + ")"
+        raise _Unsupported(type(n).__name__)  # pragma: no cover - the checks admit no other
+
+    return py(node)
+
+
+def _compile_python(
+    python: str, consts: tuple[Fraction, ...]
+) -> tuple[CodeType, dict[str, object]]:
+    scope: dict[str, object] = {
+        "__builtins__": {},
+        f"{_PREFIX}add": _add,
+        f"{_PREFIX}sub": _sub,
+        f"{_PREFIX}mul": _mul,
+        f"{_PREFIX}div": _div,
+        f"{_PREFIX}floordiv": _floordiv,
+        f"{_PREFIX}present": _present,
+    }
+    scope.update({f"{_PREFIX}fn_{name}": spec.impl for name, spec in FUNCTIONS.items()})
+    scope.update({f"{_PREFIX}k{i}": c for i, c in enumerate(consts)})
+    return compile(python, "<wzeval>", "eval"), scope
+
+
+def _fast_program(program: _Program) -> _Program:
+    """The program with its Python code, or as it is when the fast path cannot run it."""
+    consts: list[Fraction] = []
+    try:
+        python = _python_source(program.body, program.strict, consts)
+    except _Unsupported:
+        return program
+    return replace(program, python=python, consts=tuple(consts))
 
 
 def _div(a: int | Fraction, b: int | Fraction) -> Fraction:
     if b == 0:
         raise _RuntimeFailure("WZ320", "division by zero")
-    return Fraction(a) / b
+    return _bounded(Fraction(a) / b)
 
 
 def _floordiv(a: int | Fraction, b: int | Fraction) -> int:
     if b == 0:
         raise _RuntimeFailure("WZ320", "division by zero")
-    return int(a // b)
+    return _bounded(int(a // b))
 
 
 def _contains(item: object, items: Sequence[object]) -> bool:
@@ -1374,9 +1583,9 @@ def _is_not(a: object, b: object) -> bool:
 
 # Only the operators the whitelist admits; no Pow, Mod or bit operators at all.
 _OPERATORS: dict[type[ast.AST], Callable[..., object]] = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
+    ast.Add: _add,
+    ast.Sub: _sub,
+    ast.Mult: _mul,
     ast.Div: _div,
     ast.FloorDiv: _floordiv,
     ast.USub: lambda a: -a,
@@ -1457,6 +1666,8 @@ class _Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is 
             return super()._eval_binop(node)
         except _RuntimeFailure as failure:
             assert self.program is not None
+            if failure.code != "WZ320":  # e.g. WZ326: the operation as a whole
+                raise self._located(node, failure) from None
             segment = ast.get_source_segment(self.program.where.text, node.right)
             failure.message += f": {segment!r} is 0"
             raise self._located(node.right, failure) from None
@@ -1541,13 +1752,14 @@ class CompiledExpression:
     names: frozenset[str]
     _program: _Program = field(repr=False, compare=False)
 
-    def evaluate(self, env: Mapping[str, object]) -> object:
+    def evaluate(self, env: Mapping[str, object], *, reference: bool | None = None) -> object:
         """The value of the expression for ``env`` (declared name -> value).
 
         Values use wzeval's runtime representation: bool, int, Fraction (never
         float), date, datetime, str, list, list of dicts, None where nullable.
         Raises only :class:`~wzeval.errors.ExpressionError` (WZ32x) or
-        :class:`~wzeval.errors.CalendarError`.
+        :class:`~wzeval.errors.CalendarError`.  ``reference=True`` evaluates with
+        simpleeval only (default: :data:`REFERENCE`); the result is the same.
         """
         program = self._program
         for name, info in program.reads:
@@ -1565,6 +1777,14 @@ class CompiledExpression:
                     f"{name!r} must be {info.describe()}, got {_runtime_type(value)}",
                     hint="decimals are fractions.Fraction, never float",
                 )
+        code = program.code
+        if code is not None and not (REFERENCE if reference is None else reference):
+            try:
+                result = eval(code, program.scope, env)  # the proven tree, no builtins
+            except Exception:  # the reference path says what went wrong
+                pass
+            else:
+                return _normalise(result, self.type)
         try:
             result = _evaluator().run(program, self.source, env)
         except WzevalError:
@@ -1613,11 +1833,13 @@ def compile_expression(
             )
         if expect is Kind.DECIMAL:
             t = _T_DECIMAL
-    program = _Program(
-        body=tree.body,
-        where=where,
-        strict=frozenset(checker.strict),
-        reads=tuple((name, names[name]) for name in sorted(checker.reads)),
+    program = _fast_program(
+        _Program(
+            body=tree.body,
+            where=where,
+            strict=frozenset(checker.strict),
+            reads=tuple((name, names[name]) for name in sorted(checker.reads)),
+        )
     )
     return CompiledExpression(
         source=source, type=t, names=frozenset(checker.reads), _program=program

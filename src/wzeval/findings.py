@@ -14,6 +14,7 @@ JSON become dates).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,7 +27,12 @@ from wzeval.calendar import covered_years
 from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.errors import WzevalError
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
-from wzeval.loader import Document, load_document
+from wzeval.loader import (
+    MAX_DECIMAL_EXPONENT,
+    MAX_NUMBER_LENGTH,
+    Document,
+    load_document,
+)
 from wzeval.models import Fact
 
 __all__ = ["FactRecord", "Findings", "check_findings", "is_findings_document"]
@@ -154,7 +160,9 @@ class _FindingsChecker:
         if not isinstance(dept_raw, str) or not dept_raw.strip():
             self.issue(
                 "WZ407",
-                "the department is missing",
+                "the department is missing"
+                if dept_raw is None or isinstance(dept_raw, str)
+                else f"the department must be a name, not {_typename(dept_raw)} {_shown(dept_raw)}",
                 ("department",) if "department" in data else (),
                 hint="write department: <name in the rulebook>",
             )
@@ -393,7 +401,9 @@ class _FindingsChecker:
             out = []
             ok = True
             for i, v in enumerate(value):
-                good, conv = self.scalar(fact, fact.of or "str", v, (*path, i), name, calendar)
+                good, conv = self.scalar(
+                    fact, fact.of or "str", v, (*path, i), f"{name}[{i}]", calendar
+                )
                 ok = ok and good
                 out.append(conv)
             return ok, out
@@ -430,7 +440,7 @@ class _FindingsChecker:
                         continue
                     sub = Fact(id=fname, type=ftype, ask=fact.ask)
                     good, conv = self.scalar(
-                        sub, ftype, rec[fname], (*rpath, fname), name, calendar
+                        sub, ftype, rec[fname], (*rpath, fname), f"{name}[{i}].{fname}", calendar
                     )
                     ok = ok and good
                     conv_rec[fname] = conv
@@ -458,7 +468,7 @@ class _FindingsChecker:
                 hint = "write true or false (unquoted) for a yes/no answer"
             self.issue(
                 "WZ405",
-                f"{name} must be {expected} (got {_typename(value)} {value!r})",
+                f"{name} must be {expected} (got {_typename(value)} {_shown(value)})",
                 path,
                 hint=hint,
             )
@@ -487,6 +497,17 @@ class _FindingsChecker:
                 return wrong("a finite number")
             if kind == "int" and isinstance(value, Decimal):
                 return wrong("a whole number", "counts are whole numbers like 3")
+            if isinstance(value, Decimal) and _too_big(value):
+                # files are held to this by the loader (WZ112); in-memory mappings here,
+                # before Fraction() turns 1e999999999 into a billion-digit integer
+                self.issue(
+                    "WZ406",
+                    f"{name} is {str(value)[:40]}, too large or too precise",
+                    path,
+                    hint=f"at most {MAX_NUMBER_LENGTH} digits, between "
+                    f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}",
+                )
+                return False, None
             num = Fraction(value)
             if fact.min is not None and num < Fraction(fact.min):
                 self.issue("WZ406", f"{name} is {value}, below the minimum {fact.min}", path)
@@ -507,7 +528,15 @@ class _FindingsChecker:
                         if kind == "datetime"
                         else date.fromisoformat(value.strip())
                     )
-                except ValueError:
+                except ValueError as exc:
+                    if _DATE_SHAPED.match(value.strip()):  # 2023-02-30: say what is wrong
+                        self.issue(
+                            "WZ405",
+                            f"{name}: {value.strip()} is not a real {kind} ({exc})",
+                            path,
+                            hint="write YYYY-MM-DD (and HH:MM for a datetime)",
+                        )
+                        return False, None
                     return wrong(f"a real {kind}", "write YYYY-MM-DD (and HH:MM for a datetime)")
             elif kind == "datetime" and isinstance(value, date):
                 conv = datetime(value.year, value.month, value.day)
@@ -527,6 +556,23 @@ class _FindingsChecker:
                     return False, None
             return True, conv
         raise WzevalError(f"unknown fact type {kind!r}")  # pragma: no cover - models forbid it
+
+
+def _too_big(value: Decimal) -> bool:
+    """Past the loader's number limits (MAX_NUMBER_LENGTH digits, MAX_DECIMAL_EXPONENT)."""
+    return bool(value) and (
+        abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
+        or len(value.as_tuple().digits) > MAX_NUMBER_LENGTH
+    )
+
+
+_DATE_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\b")
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short: a 5 MB string must not become a 5 MB message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
 
 
 def _typename(value: object) -> str:
@@ -553,6 +599,15 @@ def check_findings(
     doc = source if isinstance(source, Document) else load_document(source)
     issues = list(doc.issues)
     if doc.data is None:
+        if not any(i.severity is Severity.ERROR for i in issues):  # empty, or only null
+            issues.append(
+                Issue(
+                    "WZ401",
+                    "the document is empty: findings are a mapping",
+                    position=Position(doc.file, 1, 1),
+                    hint="start with 'wzeval: findings/1'",
+                )
+            )
         return None, issues
     checker = _FindingsChecker(doc, rulebook, partial)
     findings = checker.run()

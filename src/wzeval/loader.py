@@ -35,6 +35,7 @@ through a binary float), :class:`datetime.date` / :class:`datetime.datetime`.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -57,14 +58,18 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from ruamel.yaml.tag import Tag
 
 try:  # libyaml's C parser (ruamel.yaml.clib): the fast path, positions included
     from ruamel.yaml.main import CParser as _CParser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - ruamel.yaml without its C extension
     _CParser = None
 
+from wzeval._perf import gc_paused
 from wzeval.issues import Issue, PathPart, Position, Severity
 
 __all__ = [
@@ -104,6 +109,11 @@ _STANDARD_TAGS = frozenset(
 )
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Half of a surrogate pair with no other half: "\ud83d\ude00" (JSON's way of writing
+#: 😀, what json.dumps writes for any character past U+FFFF) is one character.
+_LONE_SURROGATE = re.compile(
+    "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
+)
 _INT_TEXT = re.compile(r"[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
 _FLOAT_SPECIALS = {
     ".inf": "Infinity",
@@ -205,41 +215,82 @@ class Document:
     issues: list[Issue] = field(default_factory=list)
     text: str = ""
 
+    # The walks already made from the root, by path: (node, line, col, stopped).  Many
+    # positions share a prefix (every fact of an indicator), so each is one step.
+    _walks: dict[tuple[PathPart, ...], tuple[Any, int, int, bool]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _walked: Any = field(default=None, init=False, repr=False, compare=False)
+
     def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
         """The ``file:line:col`` of the node at ``path`` (or its nearest existing parent).
 
         With ``key=True`` the position of the mapping key itself is returned, which
         is where an "unknown key" belongs.
         """
-        node = self.root
-        line, col = 0, 0
-        if isinstance(node, CommentedMap | CommentedSeq):
-            line, col = node.lc.line + 1, node.lc.col + 1
-        for i, part in enumerate(path):
-            last = i == len(path) - 1
-            if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
+        parts = tuple(path)
+        if key and parts:
+            node, line, col, stopped = self._walk(parts[:-1])
+            part = parts[-1]
+            if (
+                not stopped
+                and isinstance(node, CommentedMap)
+                and isinstance(part, str)
+                and part in node
+            ):
                 try:
                     kl, kc = node.lc.key(part)
+                    node.lc.value(part)
+                except (KeyError, TypeError):  # pragma: no cover - ruamel always records both
+                    return Position(self.file, line, col)
+                return Position(self.file, kl + 1, kc + 1)
+        _, line, col, _ = self._walk(parts)
+        return Position(self.file, line, col)
+
+    def _walk(self, parts: tuple[PathPart, ...]) -> tuple[Any, int, int, bool]:
+        """Where the walk from the root along ``parts`` ends: the node, its line and
+        column (1-based), and whether it stopped early (a part that does not exist)."""
+        if self._walked is not self.root:  # a new root: forget the old walks
+            self._walks.clear()
+            self._walked = self.root
+        state = self._walks.get(parts)
+        if state is not None:
+            return state
+        if not parts:
+            node = self.root
+            line, col = 0, 0
+            if isinstance(node, CommentedMap | CommentedSeq):
+                line, col = node.lc.line + 1, node.lc.col + 1
+            state = (node, line, col, False)
+        else:
+            node, line, col, stopped = self._walk(parts[:-1])
+            part = parts[-1]
+            state = (node, line, col, True)
+            if stopped:
+                pass
+            elif isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
+                try:
+                    node.lc.key(part)
                     vl, vc = node.lc.value(part)
                 except (KeyError, TypeError):  # pragma: no cover - ruamel always records both
-                    break
-                if last and key:
-                    return Position(self.file, kl + 1, kc + 1)
-                line, col = vl + 1, vc + 1
-                node = node[part]
-                if isinstance(node, CommentedMap | CommentedSeq) and not (
-                    node.fa.flow_style() if hasattr(node, "fa") else False
-                ):
-                    line, col = node.lc.line + 1, node.lc.col + 1
+                    pass
+                else:
+                    line, col = vl + 1, vc + 1
+                    node = node[part]
+                    if isinstance(node, CommentedMap | CommentedSeq) and not (
+                        node.fa.flow_style() if hasattr(node, "fa") else False
+                    ):
+                        line, col = node.lc.line + 1, node.lc.col + 1
+                    state = (node, line, col, False)
             elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
                 try:
                     line, col = (x + 1 for x in node.lc.item(part))
                 except (KeyError, TypeError):  # pragma: no cover
-                    break
-                node = node[part]
-            else:
-                break
-        return Position(self.file, line, col)
+                    pass
+                else:
+                    state = (node[part], line, col, False)
+        self._walks[parts] = state
+        return state
 
 
 def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
@@ -310,7 +361,7 @@ def _scan(
     aliases = 0
     total = 0
     nodes = 0
-    last: Position = Position(name, 1, 1)
+    last: Any = None  # the last event read (its position is the place of a crash)
     anchors: dict[str, int] = {}
     # per open collection: [node count so far, anchor name or None, is mapping, children]
     stack: list[list[Any]] = []
@@ -331,7 +382,7 @@ def _scan(
 
     try:
         for ev in (events or _pure_events)(text):
-            last = pos(ev)
+            last = ev
             if isinstance(ev, NodeEvent) and not isinstance(ev, AliasEvent):
                 nodes += 1
                 if nodes > MAX_NODES:
@@ -379,7 +430,7 @@ def _scan(
                     anchors[ev.anchor] = 1
                 key = is_key()
                 add(1)
-                bad = _SURROGATE.search(ev.value)
+                bad = _LONE_SURROGATE.search(ev.value)
                 if bad is not None:
                     issues.append(
                         Issue(
@@ -444,7 +495,7 @@ def _scan(
             Issue(
                 "WZ101",
                 f"cannot read the YAML after this place: {_one_line(exc)}",
-                position=last,
+                position=pos(last) if last is not None else Position(name, 1, 1),
                 hint="check escapes (\\x, \\u, \\U) and special characters near here",
             )
         )
@@ -458,16 +509,22 @@ def _pure_events(text: str) -> Iterator[Any]:
 # ------------------------------------------------------------------ the fast path
 #
 # ruamel's pure-Python reader is the reference: it defines every issue wzeval reports.
-# When libyaml's C parser is installed, a document is first read with it: the same
-# safety scan (_scan) runs on the C parser's events, and the same round-trip
-# constructor (_Constructor: exact decimals, checked scalars, duplicate keys refused)
-# builds the same CommentedMap tree, with the same line/column marks, from the C
-# parser's nodes.  Only a document that passes both cleanly (no issue at all, not
-# even a warning) is taken from the fast path; anything else -- a syntax error, a
-# warning, a YAML directive, anything libyaml reads differently -- is read again
-# by the reference path, so every issue is the reference path's own.
-# WZEVAL_REFERENCE=1 turns the fast path off.  tests/test_fast_paths.py checks that
-# both paths give the same data, positions and issues on every YAML file in the repo.
+# When libyaml's C parser is installed, a document is first read with it, in one
+# pass over its events: the same safety scan (_scan) runs on them while _Builder
+# builds, from the same events, the same CommentedMap tree (same line/column marks,
+# flow styles, quoted-string types) that ruamel's composer and wzeval's round-trip
+# constructor build, and the same plain data (_plain).  Scalars are resolved with
+# ruamel's own YAML 1.2 resolver table and constructed by _Constructor's own
+# functions (exact decimals, checked ints and booleans, dates); only a plain string
+# is taken as it is.  A document is taken from the fast path only if it passes
+# cleanly (no issue at all, not even a warning) and holds nothing the builder leaves
+# to ruamel (anchors, aliases, merge keys, complex keys, duplicate keys, several
+# documents, directives); anything else is read again by the reference path, so
+# every issue is the reference path's own.  WZEVAL_REFERENCE=1 turns the fast path
+# off.  tests/test_fast_paths.py checks that both paths give the same data, tree,
+# positions and issues on every YAML and JSON file in the repository.
+
+_STR = "tag:yaml.org,2002:str"
 
 
 class _NotFast(Exception):
@@ -486,7 +543,7 @@ def _c_events(text: str) -> Iterator[Any]:
             if isinstance(ev, ScalarEvent) and ev.style == "":
                 ev.style = None
             if getattr(ev, "anchor", None) is not None:
-                raise _NotFast  # anchored scalars come out as plain str here
+                raise _NotFast  # anchors and aliases are the reference path's business
             yield ev
             if type(ev).__name__ == "StreamEndEvent":
                 return
@@ -494,33 +551,123 @@ def _c_events(text: str) -> Iterator[Any]:
         parser.dispose()
 
 
-if _CParser is not None:
+@functools.cache
+def _resolvers() -> tuple[dict[Any, Any], _Constructor]:
+    """ruamel's YAML 1.2 implicit resolver table, and a constructor for scalars."""
+    resolver = VersionedResolver(version=(1, 2))
+    table = resolver.versioned_resolver
+    return table, _Constructor(preserve_quotes=True)
 
-    class _CLoader(_CParser, _Constructor, VersionedResolver):  # type: ignore[misc]
-        """libyaml's C parser and composer, wzeval's round-trip constructor, YAML 1.2."""
 
-        comment_handling = None
-        max_depth = 0
+class _Builder:
+    """Builds the round-trip tree and the plain data from parser events, as they pass."""
 
-        def __init__(self, text: str) -> None:
-            _CParser.__init__(self, text)
-            self._parser = self._composer = self._scanner = self
-            _Constructor.__init__(self, preserve_quotes=True, loader=self)
-            self.allow_duplicate_keys = False
-            VersionedResolver.__init__(self, version=None, loadumper=self)
+    def __init__(self) -> None:
+        self.table, self.constructor = _resolvers()
+        self.constructors = type(self.constructor).yaml_constructors
+        self.tags: dict[str, Tag] = {}
+        # open collections: [tree node, plain value, is mapping, pending key, key mark,
+        #                    key's plain value, flow style]
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.data: Any = None
+        self.documents = 0
 
-        @property
-        def processing_version(self) -> Any:
-            return (1, 2)  # documents with a %YAML directive take the reference path
+    def feed(self, events: Iterable[Any]) -> Iterator[Any]:
+        """Pass ``events`` on (to the safety scan) while building from them."""
+        for ev in events:
+            kind = type(ev).__name__
+            if kind == "ScalarEvent":
+                self.scalar(ev)
+            elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
+                is_map = kind == "MappingStartEvent"
+                node = CommentedMap() if is_map else CommentedSeq()
+                mark = ev.start_mark
+                node._yaml_set_line_col(mark.line, mark.column)
+                self.stack.append(
+                    [node, {} if is_map else [], is_map, _NO_KEY, None, None, ev.flow_style, mark]
+                )
+            elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
+                node, plain, _, pending, _, _, flow, mark = self.stack.pop()
+                if pending is not _NO_KEY:  # pragma: no cover - the parser pairs keys
+                    raise _NotFast
+                if len(node) and flow is True:
+                    node.fa.set_flow_style()
+                elif len(node) and flow is False:
+                    node.fa.set_block_style()
+                self.add(node, plain, mark, collection=True)
+            elif kind == "DocumentStartEvent":
+                self.documents += 1
+                if self.documents > 1:
+                    raise _NotFast  # several documents: ruamel reports it
+            elif kind not in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
+                raise _NotFast  # an alias, or anything unexpected
+            yield ev
 
-        @property
-        def versioned_resolver(self) -> Any:
-            # the YAML 1.2 resolver table, looked up once instead of at every scalar
-            table = self.__dict__.get("_wz_resolvers")
-            if table is None:
-                table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
-                self.__dict__["_wz_resolvers"] = table
-            return table
+    def scalar(self, ev: Any) -> None:
+        value = ev.value
+        tag = ev.tag
+        style = ev.style
+        if tag is None:
+            if style is None:  # plain: ruamel's implicit resolution, YAML 1.2
+                tag = _STR
+                table = self.table
+                for t, regexp in table.get(value[0] if value else "", []) + table.get(None, []):
+                    if regexp.match(value):
+                        tag = t
+                        break
+            else:
+                tag = _STR
+        else:
+            tag = str(tag)
+        if tag == _STR and style is None:
+            node = plain = value
+        elif tag == _STR and style == '"':  # as RoundTripConstructor.construct_scalar
+            node, plain = DoubleQuotedScalarString(value), value
+        elif tag == _STR and style == "'":
+            node, plain = SingleQuotedScalarString(value), value
+        else:
+            if tag == "tag:yaml.org,2002:merge" or tag not in self.constructors:
+                raise _NotFast
+            # a ScalarNode as the composer makes one, without its per-node costs
+            scalar = ScalarNode.__new__(ScalarNode)
+            ctag = self.tags.get(tag)
+            if ctag is None:
+                ctag = self.tags[tag] = Tag(suffix=tag)
+            scalar.ctag, scalar.value, scalar.style = ctag, value, style
+            scalar.start_mark, scalar.end_mark = ev.start_mark, ev.end_mark
+            scalar.comment = scalar.anchor = None
+            node = self.constructors[tag](self.constructor, scalar)
+            plain = _plain(node)
+        self.add(node, plain, ev.start_mark, collection=False)
+
+    def add(self, node: Any, plain: Any, mark: Any, *, collection: bool) -> None:
+        if not self.stack:
+            self.root, self.data = node, plain
+            return
+        top = self.stack[-1]
+        if not top[2]:  # a sequence item
+            seq = top[0]
+            seq._yaml_set_idx_line_col(len(seq), [mark.line, mark.column])
+            seq.append(node)
+            top[1].append(plain)
+            return
+        if top[3] is _NO_KEY:  # a mapping key
+            if collection:
+                raise _NotFast  # complex keys: ruamel's business
+            top[3], top[4] = node, mark
+            top[5] = node if isinstance(node, str) else str(node)
+            return
+        mapping, key, key_mark = top[0], top[3], top[4]
+        if key in mapping:
+            raise _NotFast  # a duplicate key: ruamel reports it
+        mapping._yaml_set_kv_line_col(key, [key_mark.line, key_mark.column, mark.line, mark.column])
+        mapping[key] = node
+        top[1][top[5]] = plain
+        top[3] = _NO_KEY
+
+
+_NO_KEY = object()
 
 
 def fast_path_enabled() -> bool:
@@ -533,18 +680,16 @@ def _load_fast(text: str, file: str, issues: list[Issue]) -> Document | None:
     """The document read by the C parser, or ``None`` to read it with the reference path."""
     if not fast_path_enabled() or "%" in text[:1] or "\n%" in text:
         return None  # directives (%YAML 1.1, %TAG) are the reference path's business
+    builder = _Builder()
     try:
-        if _scan(text, file, _c_events):
-            return None
-        loader = _CLoader(text)
-        try:
-            root = loader.get_single_data()
-        finally:
-            loader.dispose()
-        data = _plain(root)
+        with gc_paused():  # else a 9 MB document takes 1.8x longer per node than 0.1 MB
+            if _scan(text, file, lambda t: builder.feed(_c_events(t))):
+                return None
     except Exception:  # any trouble at all: the reference path decides what to report
         return None
-    return Document(file, data, root=root, issues=list(issues), text=text)
+    if builder.stack:  # pragma: no cover - a complete stream closes every collection
+        return None
+    return Document(file, builder.data, root=builder.root, issues=list(issues), text=text)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -586,10 +731,20 @@ def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
     return Issue(code, problem, position=position, hint=hint)
 
 
+def _joined(text: str) -> str:
+    """Escaped surrogate pairs (``"\\ud83d\\ude00"``) as the characters they encode.
+
+    The scan has refused lone halves, so every surrogate here has its partner.
+    """
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
 def _plain(node: Any) -> Any:
     """Turn ruamel's round-trip objects into plain Python values (depth already bounded)."""
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
+        return {_joined(str(k)): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
     if isinstance(node, bool) or node is None:
@@ -597,7 +752,7 @@ def _plain(node: Any) -> Any:
     if isinstance(node, int):
         return int(node)
     if isinstance(node, str):
-        return str(node)
+        return _joined(str(node))
     if isinstance(node, datetime):
         return datetime(
             node.year, node.month, node.day, node.hour, node.minute, node.second, node.microsecond

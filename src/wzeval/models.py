@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -36,6 +37,8 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+
+from wzeval.loader import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
 
 __all__ = [
     "AMOUNT_PATTERN",
@@ -78,6 +81,8 @@ def parse_amount(value: object) -> Fraction:
     """
     if isinstance(value, Fraction):
         return value
+    if isinstance(value, str) and len(value) > MAX_NUMBER_LENGTH:
+        raise ValueError(f"an amount has at most {MAX_NUMBER_LENGTH} characters")
     if isinstance(value, str) and _AMOUNT_RE.match(value):
         text = value.strip()
         if text.endswith("%"):
@@ -111,6 +116,24 @@ Amount = Annotated[
         }
     ),
 ]
+
+
+def _bounded_number(value: Decimal) -> Decimal:
+    """Keep a number small enough for exact arithmetic (the loader's limits, also for
+    numbers written as text, e.g. ``weight: "1e999999999"``)."""
+    if value and (
+        abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
+        or len(value.as_tuple().digits) > MAX_NUMBER_LENGTH
+    ):
+        raise ValueError(
+            f"a number here has at most {MAX_NUMBER_LENGTH} digits and lies between "
+            f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}"
+        )
+    return value
+
+
+#: A decimal number of a rulebook (weights, min/max, out_of), bounded in size.
+Number = Annotated[Decimal, AfterValidator(_bounded_number)]
 
 Ident = Annotated[
     str,
@@ -159,8 +182,8 @@ class Fact(_Model):
     fields: dict[Ident, Literal["bool", "int", "decimal", "date", "datetime", "str"]] | None = (
         Field(None, description="for records: the fields of each record")
     )
-    min: Decimal | None = Field(None, description="for int/decimal: the smallest allowed value")
-    max: Decimal | None = Field(None, description="for int/decimal: the largest allowed value")
+    min: Number | None = Field(None, description="for int/decimal: the smallest allowed value")
+    max: Number | None = Field(None, description="for int/decimal: the largest allowed value")
     nullable: bool = Field(False, description="the value may be null (e.g. never answered)")
     unit: str | None = None
     note: Text | None = None
@@ -262,7 +285,7 @@ class Given(_Model):
     """
 
     value: Expr
-    out_of: Decimal = Field(gt=0)
+    out_of: Number = Field(gt=0)
 
 
 class Deduction(_Sourced):
@@ -338,7 +361,7 @@ class Indicator(_Sourced):
 
     id: Ident
     name: str = Field(min_length=1, description="the exact Chinese name from the table")
-    weight: Decimal = Field(description="points; negative for penalty indicators")
+    weight: Number = Field(description="points; negative for penalty indicators")
     weight_source: WeightSource = Field(
         description="stated in the seed / derived from a total / assumed (see the ruling)"
     )
@@ -390,7 +413,7 @@ class Category(_Model):
 
     id: Ident
     name: str = Field(min_length=1)
-    weight: Decimal
+    weight: Number
     kind: CategoryKind = "base"
     groups: list[Group] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)

@@ -8,8 +8,9 @@ round once, when a figure is shown (:func:`display`, 2 places, half up).
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -30,8 +31,11 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def exact_text(value: Fraction) -> str:
-    """The exact value as text: a terminating decimal (``"1.5"``) or a fraction (``"4/3"``)."""
+    """The exact value as text: a terminating decimal (``"1.5"``) or a fraction (``"4/3"``).
+
+    Cached: a report writes few distinct figures many times (docs/performance.md)."""
     if value.denominator == 1:
         return str(value.numerator)
     d = value.denominator
@@ -58,16 +62,19 @@ def _parse_score(value: object) -> Fraction:
 
 
 def display(value: Fraction, places: int = 2) -> str:
-    """Round once for people: ``places`` decimals, half up (R9)."""
-    q = Decimal(1).scaleb(-places)
-    dec = (
-        (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, rounding=ROUND_HALF_UP)
-        if value.denominator != 1
-        else Decimal(value.numerator).quantize(q)
-    )
-    if dec == 0:
-        dec = abs(dec)
-    return f"{dec:f}"
+    """Round once for people: ``places`` decimals, half up (R9).
+
+    Exact integer arithmetic, so any size rounds once and correctly: the decimal
+    module's default 28-digit context failed on a 31-digit count of deductions
+    (``InvalidOperation``) and would round twice past 26 integer digits.
+    """
+    scaled = abs(value) * 10**places
+    units, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:  # half up: ties away from zero
+        units += 1
+    sign = "-" if value < 0 and units else ""
+    text = str(units).rjust(places + 1, "0")
+    return sign + (f"{text[:-places]}.{text[-places:]}" if places else text)
 
 
 def share_text(value: Fraction, places: int = 2) -> str:

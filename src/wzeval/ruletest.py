@@ -627,9 +627,37 @@ class _Reader:
         )
 
 
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _confined(ref: str, base: Path) -> Path | None:
+    """The file ``ref`` names relative to ``base``, or ``None`` if it may not be read.
+
+    A rule-test document arrives in a pull request like a rulebook, so it may only
+    name files as ``extends:`` does: a ``.yaml``/``.yml``/``.json`` path (relative to
+    the document) that lies, symbolic links followed, inside the working directory,
+    the document's own folder or the git repository holding it.  Nothing else is
+    opened, so a test cannot make CI print the contents of ``../../secrets.yaml``
+    or ``/etc/...`` in an issue.
+    """
+    rel = Path(ref)
+    if "://" in ref or ref.startswith("~") or rel.suffix.lower() not in _SUFFIXES:
+        return None
+    candidate = Path(os.path.normpath(base / rel))
+    try:
+        real = candidate.resolve()
+        roots = [Path.cwd().resolve(), base.resolve()]
+    except (OSError, RuntimeError):  # e.g. a symbolic-link loop
+        return None
+    roots += [f for f in roots[1].parents if (f / ".git").exists()][:1]
+    if not any(real == r or real.is_relative_to(r) for r in roots):
+        return None
+    return candidate
+
+
 def _resolve_rulebook(ref: str, base: Path) -> Path | None:
-    candidate = Path(os.path.normpath(base / ref))
-    if candidate.is_file():
+    candidate = _confined(ref, base)
+    if candidate is not None and candidate.is_file():
         return candidate
     from wzeval.api import bundled_rulebook_path
 
@@ -693,7 +721,16 @@ def _findings_source(r: _Reader, raw: object, base: Path, path: Path_) -> Mappin
     if isinstance(raw, Mapping):
         return raw
     if isinstance(raw, str):
-        doc = load_document(base / raw)
+        allowed = _confined(raw, base)
+        if allowed is None:
+            r.issue(
+                "WZ201",
+                f"findings file {raw!r} may not be read",
+                path,
+                "a .yaml/.yml/.json file inside the project, as for extends:",
+            )
+            return None
+        doc = load_document(allowed)
         if doc.data is None or not isinstance(doc.data, Mapping):
             r.issues.extend(doc.issues)
             r.issue("WZ201", f"findings file {raw!r} cannot be read", path)
