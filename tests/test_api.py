@@ -11,6 +11,8 @@ from wzeval import errors
 def test_all_is_sorted_and_complete() -> None:
     """__all__ is sorted and names every public (non-module) attribute of the package."""
     assert list(wzeval.__all__) == sorted(wzeval.__all__)
+    for name in wzeval.__all__:  # the façade imports its names on first use
+        getattr(wzeval, name)
     public = {
         name
         for name, value in vars(wzeval).items()
@@ -51,3 +53,21 @@ def test_validation_failed_carries_every_issue() -> None:
         assert "WZ110" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected ValidationFailed")
+
+
+def test_import_is_lazy() -> None:
+    """``import wzeval`` loads none of the heavy modules; a name loads on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, wzeval; "
+        "print(sorted(m for m in ('pydantic', 'ruamel.yaml', 'simpleeval', 'wzeval.models') "
+        "if m in sys.modules)); "
+        "wzeval.ScoreReport; print('wzeval.report' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "True"

@@ -19,27 +19,76 @@ Exceptions (all derive from :class:`WzevalError`)::
      └── OutputExists (FileExistsError)
 """
 
-from wzeval.api import (
-    bundled_rulebook_path,
-    evaluate,
-    load_findings,
-    load_rulebook,
-    read_findings,
-    read_rulebook,
-    score,
-)
-from wzeval.errors import (
-    CalendarError,
-    ExpressionError,
-    LimitExceeded,
-    OutputExists,
-    ValidationFailed,
-    WzevalError,
-)
-from wzeval.findings import Findings
-from wzeval.issues import Issue, Position, Severity
-from wzeval.models import Indicator, Rulebook
-from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
+import typing as _typing
+
+if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from wzeval.api import (
+        bundled_rulebook_path,
+        evaluate,
+        load_findings,
+        load_rulebook,
+        read_findings,
+        read_rulebook,
+        score,
+    )
+    from wzeval.errors import (
+        CalendarError,
+        ExpressionError,
+        LimitExceeded,
+        OutputExists,
+        ValidationFailed,
+        WzevalError,
+    )
+    from wzeval.findings import Findings
+    from wzeval.issues import Issue, Position, Severity
+    from wzeval.models import Indicator, Rulebook
+    from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
+
+# Where each public name lives.  ``import wzeval`` imports none of them: pydantic,
+# ruamel.yaml and the models load when a name is first used, so ``wzeval --help``
+# and ``wzeval --version`` start without them (docs/performance.md).
+_LAZY = {
+    "bundled_rulebook_path": "wzeval.api",
+    "evaluate": "wzeval.api",
+    "load_findings": "wzeval.api",
+    "load_rulebook": "wzeval.api",
+    "read_findings": "wzeval.api",
+    "read_rulebook": "wzeval.api",
+    "score": "wzeval.api",
+    "CalendarError": "wzeval.errors",
+    "ExpressionError": "wzeval.errors",
+    "LimitExceeded": "wzeval.errors",
+    "OutputExists": "wzeval.errors",
+    "ValidationFailed": "wzeval.errors",
+    "WzevalError": "wzeval.errors",
+    "Findings": "wzeval.findings",
+    "Issue": "wzeval.issues",
+    "Position": "wzeval.issues",
+    "Severity": "wzeval.issues",
+    "Indicator": "wzeval.models",
+    "Rulebook": "wzeval.models",
+    "IndicatorResult": "wzeval.report",
+    "ItemResult": "wzeval.report",
+    "ScoreReport": "wzeval.report",
+    "display": "wzeval.report",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """Import a public name on first use and keep it (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wzeval' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -18,6 +18,7 @@ they never go beyond the weight (R6).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,8 +54,12 @@ __all__ = ["applicability", "evaluate_compiled"]
 _ZERO = Fraction(0)
 
 
+@functools.lru_cache(maxsize=4096)
 def format_amount(value: Fraction) -> str:
-    """An amount for a reason text (``50%``, or ``≈66.67%`` when it has no short form)."""
+    """An amount for a reason text (``50%``, or ``≈66.67%`` when it has no short form).
+
+    Cached: a rulebook has few distinct amounts, and formatting one is among the
+    engine's costlier steps (docs/performance.md)."""
     return share_text(value)
 
 
@@ -80,6 +85,8 @@ class _Env:
     read: set[str] = field(default_factory=set)
     # derived facts that could not be computed → the recorded facts they lacked
     unavailable: dict[str, list[str]] = field(default_factory=dict)
+    # evaluate with simpleeval only (None: wzeval.expressions.REFERENCE decides)
+    reference: bool | None = None
 
     def values(self, expr: CompiledExpression) -> dict[str, object]:
         missing: set[str] = set()
@@ -117,7 +124,7 @@ def _base_env(
 
 def _run(expr: CompiledExpression, env: _Env) -> object:
     values = env.values(expr)
-    return expr.evaluate(values)
+    return expr.evaluate(values, reference=env.reference)
 
 
 def _fill_derived(env: _Env) -> list[str]:
@@ -347,6 +354,7 @@ def _indicator(
     findings: Findings,
     at: _Locator,
     not_assessed: list[NotAssessed],
+    reference: bool | None = None,
 ) -> IndicatorResult:
     ind = cind.indicator
     weight = Fraction(ind.weight)
@@ -355,6 +363,7 @@ def _indicator(
         _base_env(cind, facts, findings.department, findings.catalogs, findings.monitoring_date),
         facts,
         cind,
+        reference=reference,
     )
     _fill_derived(env)
     common = {
@@ -514,14 +523,20 @@ def _unassessed_item(ci: CompiledItem, weight: Fraction, at: _Locator, why: str)
 
 
 def evaluate_compiled(
-    crb: CompiledRulebook, findings: Findings, *, partial: bool = False
+    crb: CompiledRulebook,
+    findings: Findings,
+    *,
+    partial: bool = False,
+    reference: bool | None = None,
 ) -> ScoreReport:
     """Score checked findings against a compiled rulebook.
 
     With ``partial=False`` anything not assessable (a missing fact, a spot check
     with no checks made) raises :class:`ValidationFailed` listing every case;
     with ``partial=True`` it is listed in ``report.not_assessed`` instead and
-    the report is marked incomplete.
+    the report is marked incomplete.  ``reference=True`` evaluates every expression
+    with simpleeval, the evaluator of record, instead of its compiled form (default:
+    ``WZEVAL_REFERENCE=1`` in the environment); the report is the same.
     """
     at = _Locator(crb)
     not_assessed: list[NotAssessed] = []
@@ -529,7 +544,7 @@ def evaluate_compiled(
     errors: list[Issue] = []
     for cind in crb.indicators:
         try:
-            results.append(_indicator(cind, findings, at, not_assessed))
+            results.append(_indicator(cind, findings, at, not_assessed, reference))
         except WzevalError as exc:
             errors.append(
                 Issue(

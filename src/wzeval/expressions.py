@@ -1401,30 +1401,35 @@ class _Program:
     consts: tuple[Fraction, ...] = ()
     code: CodeType | None = field(default=None, repr=False, compare=False)
     scope: dict[str, object] | None = field(default=None, repr=False, compare=False)
+    run: Callable[[Mapping[str, object]], object] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.python is not None and self.code is None:
             code, scope = _compile_python(self.python, self.consts)
             object.__setattr__(self, "code", code)
             object.__setattr__(self, "scope", scope)
+            object.__setattr__(self, "run", eval(code, scope))  # the compiled function
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("code", "scope")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("code", "scope", "run")}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state, code=None, scope=None)
+        self.__dict__.update(state, code=None, scope=None, run=None)
         self.__post_init__()
 
 
 # ----------------------------------------------------------------- the fast path
 #
 # simpleeval running the proven tree is the evaluator of record (the reference
-# path).  The fast path runs the same tree as a Python code object: once the tree
-# has passed every check above, _python_source writes it out as Python source built
-# from the whitelisted nodes only -- names read from the environment, calls bound
-# to the whitelisted implementations, ``/`` and ``//`` bound to the same exact
-# _div and _floordiv the reference path uses, decimal literals as the same
-# Fraction objects -- and it is compiled once, with no builtins.  Python's own
+# path).  The fast path runs the same tree as a Python function: once the tree has
+# passed every check above, _python_source writes it out as Python source built from
+# the whitelisted nodes only -- names read from the environment by key (so nothing in
+# the environment can stand in for a helper), calls bound to the whitelisted
+# implementations, arithmetic bound to the same exact, bounded helpers the reference
+# path uses, decimal literals as the same Fraction objects -- and it is compiled
+# once, as ``lambda _wz_env: ...`` with no builtins.  Python's own
 # ``and``/``or``/``not``, chained comparisons, ``in`` and ``a if c else b`` have
 # the semantics simpleeval gives them (same order, same short-circuits, same
 # results).  A nullable name that must not be None is read through _present,
@@ -1500,7 +1505,10 @@ def _python_source(
         if isinstance(n, ast.Name):
             if not _SAFE_NAME.fullmatch(n.id) or n.id.startswith(_PREFIX):
                 raise _Unsupported(n.id)
-            return f"{_PREFIX}present({n.id})" if _position(n) in strict else n.id
+            # read from the environment by key: a name in the environment can never
+            # stand in for one of the helpers, which are globals of the compiled function
+            read = f"{_PREFIX}env[{n.id!r}]"
+            return f"{_PREFIX}present({read})" if _position(n) in strict else read
         if isinstance(n, ast.List | ast.Tuple):
             return "[" + ", ".join(py(e) for e in n.elts) + "]"
         if isinstance(n, ast.UnaryOp):
@@ -1540,7 +1548,7 @@ def _compile_python(
     }
     scope.update({f"{_PREFIX}fn_{name}": spec.impl for name, spec in FUNCTIONS.items()})
     scope.update({f"{_PREFIX}k{i}": c for i, c in enumerate(consts)})
-    return compile(python, "<wzeval>", "eval"), scope
+    return compile(f"lambda {_PREFIX}env: {python}", "<wzeval>", "eval"), scope
 
 
 def _fast_program(program: _Program) -> _Program:
@@ -1777,10 +1785,10 @@ class CompiledExpression:
                     f"{name!r} must be {info.describe()}, got {_runtime_type(value)}",
                     hint="decimals are fractions.Fraction, never float",
                 )
-        code = program.code
-        if code is not None and not (REFERENCE if reference is None else reference):
+        run = program.run
+        if run is not None and not (REFERENCE if reference is None else reference):
             try:
-                result = eval(code, program.scope, env)  # the proven tree, no builtins
+                result = run(env)  # the proven tree as a function, no builtins
             except Exception:  # the reference path says what went wrong
                 pass
             else:

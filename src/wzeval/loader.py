@@ -517,12 +517,13 @@ def _pure_events(text: str) -> Iterator[Any]:
 # ruamel's own YAML 1.2 resolver table and constructed by _Constructor's own
 # functions (exact decimals, checked ints and booleans, dates); only a plain string
 # is taken as it is.  A document is taken from the fast path only if it passes
-# cleanly (no issue at all, not even a warning) and holds nothing the builder leaves
-# to ruamel (anchors, aliases, merge keys, complex keys, duplicate keys, several
-# documents, directives); anything else is read again by the reference path, so
-# every issue is the reference path's own.  WZEVAL_REFERENCE=1 turns the fast path
-# off.  tests/test_fast_paths.py checks that both paths give the same data, tree,
-# positions and issues on every YAML and JSON file in the repository.
+# cleanly (no issue at all, not even a warning) and holds nothing the builder
+# leaves to ruamel (empty values, explicit tags, anchors, aliases, merge keys,
+# complex keys, duplicate keys, several documents, directives); anything else is
+# read again by the reference path, so every issue is the reference path's own.
+# WZEVAL_REFERENCE=1 turns the fast path off.  tests/test_fast_paths.py checks that
+# both paths give the same data, tree, positions and issues on every YAML and JSON
+# file in the repository and on generated documents.
 
 _STR = "tag:yaml.org,2002:str"
 
@@ -567,7 +568,7 @@ class _Builder:
         self.constructors = type(self.constructor).yaml_constructors
         self.tags: dict[str, Tag] = {}
         # open collections: [tree node, plain value, is mapping, pending key, key mark,
-        #                    key's plain value, flow style]
+        #                    key's plain value, flow style, start mark]
         self.stack: list[list[Any]] = []
         self.root: Any = None
         self.data: Any = None
@@ -580,6 +581,8 @@ class _Builder:
             if kind == "ScalarEvent":
                 self.scalar(ev)
             elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
+                if ev.tag is not None:
+                    raise _NotFast  # explicit tags are the reference path's business
                 is_map = kind == "MappingStartEvent"
                 node = CommentedMap() if is_map else CommentedSeq()
                 mark = ev.start_mark
@@ -606,20 +609,18 @@ class _Builder:
 
     def scalar(self, ev: Any) -> None:
         value = ev.value
-        tag = ev.tag
         style = ev.style
-        if tag is None:
-            if style is None:  # plain: ruamel's implicit resolution, YAML 1.2
-                tag = _STR
-                table = self.table
-                for t, regexp in table.get(value[0] if value else "", []) + table.get(None, []):
-                    if regexp.match(value):
-                        tag = t
-                        break
-            else:
-                tag = _STR
-        else:
-            tag = str(tag)
+        if ev.tag is not None:  # explicit tags: ruamel reads some (!!str) its own way
+            raise _NotFast
+        tag = _STR
+        if style is None:  # plain: ruamel's implicit resolution, YAML 1.2
+            if not value:  # an empty value: libyaml places it elsewhere than ruamel
+                raise _NotFast
+            table = self.table
+            for t, regexp in table.get(value[0] if value else "", []) + table.get(None, []):
+                if regexp.match(value):
+                    tag = t
+                    break
         if tag == _STR and style is None:
             node = plain = value
         elif tag == _STR and style == '"':  # as RoundTripConstructor.construct_scalar

@@ -1,0 +1,116 @@
+"""Cold start: ``wzeval validate rulebooks/2023.yaml`` against the import-only floor.
+
+Each command runs as a fresh subprocess, ``--repeat`` times, interleaved; the
+median wall time of each is printed with their ratio.  The floor is
+``python -c "import pydantic, ruamel.yaml, simpleeval"``: what any tool built on
+wzeval's dependencies pays before doing anything.  ``wzeval --help`` is shown too.
+
+The commands run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed from
+their environment) after warm-up runs, as for an installed package; the
+``--no-bytecode`` option measures the other case, where every wzeval module is
+compiled from source at each start.
+
+Run: ``python benchmarks/bench_coldstart.py [--repeat 15]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _common import RULEBOOK, machine, median, ms
+
+
+def _time(cmd: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    dt = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-500:]}")
+    return dt
+
+
+_PARTS = f"""
+import time
+t0 = time.perf_counter()
+import pydantic, ruamel.yaml, simpleeval
+t1 = time.perf_counter()
+import wzeval.api, wzeval.cli, wzeval.models
+t2 = time.perf_counter()
+from wzeval.loader import load_document
+doc = load_document({str(RULEBOOK)!r})
+t3 = time.perf_counter()
+rb, issues = wzeval.api.rulebook_from_document(doc)
+t4 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+"""
+
+
+def _breakdown(env: dict[str, str], repeat: int) -> None:
+    """Median seconds of each part of validating the rulebook, in fresh processes."""
+    rows: list[list[float]] = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _PARTS], env=env, capture_output=True, text=True, check=True
+        )
+        rows.append([float(x) for x in done.stdout.split()])
+    names = (
+        "import pydantic, ruamel.yaml, simpleeval",
+        "import wzeval (models, checks, engine, ...)",
+        "read rulebooks/2023.yaml (load_document)",
+        "validate and compile (rulebook_from_document)",
+    )
+    print("\nparts of a validate run (median of fresh processes):")
+    for i, name in enumerate(names):
+        print(f"  {name:48} {ms(median([r[i] for r in rows])):>10}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--no-bytecode", action="store_true")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time the parts of a validate run (imports, reading, checking) in subprocesses",
+    )
+    args = parser.parse_args(argv)
+
+    env = dict(os.environ)
+    if args.no_bytecode:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    wzeval = str(Path(sys.executable).parent / "wzeval")
+    commands = {
+        "import floor": [sys.executable, "-c", "import pydantic, ruamel.yaml, simpleeval"],
+        "wzeval validate 2023": [wzeval, "validate", str(RULEBOOK)],
+        "wzeval --help": [wzeval, "--help"],
+    }
+    print(f"machine: {machine()}")
+    print(f"bytecode cache: {'off' if args.no_bytecode else 'on'}; {args.repeat} runs each")
+    for cmd in commands.values():  # warm-up: disk cache, bytecode
+        _time(cmd, env)
+        _time(cmd, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.repeat):
+        for name, cmd in commands.items():
+            times[name].append(_time(cmd, env))
+    floor = median(times["import floor"])
+    print()
+    print(f"{'':24} {'median':>10} {'min':>10} {'× floor':>8}")
+    for name, ts in times.items():
+        print(f"{name:24} {ms(median(ts)):>10} {ms(min(ts)):>10} {median(ts) / floor:>7.2f}×")
+    ratio = median(times["wzeval validate 2023"]) / floor
+    print(f"\nwzeval validate / import floor: {ratio:.2f}× (target ≤ 1.5×)")
+    if args.breakdown:
+        _breakdown(env, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Evaluating the full 2023 rulebook for one in-memory findings document.
+
+Compares, in one run on the same findings:
+
+* ``wzeval.evaluate``: the engine (compiled expressions; the full explained report);
+* the engine on its reference path (``reference=True``: simpleeval, the evaluator of
+  record, running pre-parsed trees; before compiled expressions this was the engine);
+* ``handwritten_2023.score``: the rubric coded by hand in plain Python (the practical
+  limit; points per indicator checked equal to the engine's);
+* naive simpleeval: every expression of the rulebook through simpleeval's
+  ``simple_eval(source, names=env, functions=...)`` (its compound-types evaluator,
+  for list literals), a new evaluator and a new parse each time (expressions
+  only, no scoring);
+* GoRules ``zen-engine`` (``pip install -e '.[bench]'``) running the whole rubric as a
+  JDM decision graph (``zen_2023.py``) on flat facts (points checked within 1e-6).
+
+Run: ``python benchmarks/bench_evaluate.py [--findings FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from _common import EXAMPLES, machine, per_call, us
+
+import wzeval
+from wzeval.api import compiled, evaluate, load_findings
+from wzeval.engine import evaluate_compiled
+from wzeval.expressions import FUNCTIONS
+from wzeval.findings import Findings
+
+
+def _naive(rulebook: wzeval.Rulebook, findings: Findings) -> Any:
+    """Every expression of the rulebook evaluated by ``simple_eval``, parsing each time."""
+    import simpleeval
+
+    functions = {name: spec.impl for name, spec in FUNCTIONS.items()}
+    crb = compiled(rulebook)
+
+    def simple_eval(source: str, env: dict[str, object]) -> object:
+        # simple_eval() itself, but with list literals ([a, b]) allowed
+        return simpleeval.EvalWithCompoundTypes(names=env, functions=functions).eval(source)
+
+    def run() -> int:
+        n = 0
+        for cind in crb.indicators:
+            facts = findings.facts.get(cind.indicator.id, {})
+            env: dict[str, object] = {
+                "monitoring_date": findings.monitoring_date,
+                "department": findings.department,
+                "catalogs": list(findings.catalogs),
+                "true": True,
+                "false": False,
+            }
+            env.update((k, r.value) for k, r in facts.items())
+            exprs = []
+            for name, e in cind.derived:
+                env[name] = simple_eval(e.source, env)
+            if cind.applies is not None:
+                exprs.append(cind.applies)
+            for it in cind.items:
+                exprs.extend(it.exprs)
+                exprs.extend(v.when for v in it.vetoes)
+                exprs.extend(d.count for d in it.deductions)
+            exprs.extend(v.when for v in cind.vetoes)
+            exprs.extend(d.count for d in cind.deductions)
+            for e in exprs:
+                simple_eval(e.source, env)
+                n += 1
+        return n
+
+    return run
+
+
+def _profile(fn: Callable[[], object], n: int, top: int = 15) -> None:
+    """cProfile's top entries (by own time) of ``n`` calls of ``fn``."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(n):
+        fn()
+    profile.disable()
+    print(f"\ncProfile, {n} evaluations, top {top} by own time:")
+    pstats.Stats(profile).sort_stats("tottime").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--findings", default=str(EXAMPLES / "shengtaihuanjing-strong.yaml"))
+    parser.add_argument("--min-time", type=float, default=0.3, help="seconds per timed loop")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print cProfile's top entries of evaluate"
+    )
+    args = parser.parse_args(argv)
+
+    import handwritten_2023 as hw
+
+    print(f"machine: {machine()}")
+    rulebook = wzeval.load_rulebook()
+    findings = load_findings(args.findings, rulebook)
+    crb = compiled(rulebook)
+    n_exprs = _naive(rulebook, findings)()
+    print(f"findings: {args.findings} ({len(crb.indicators)} indicators, {n_exprs} expressions)")
+
+    report = evaluate(rulebook, findings)
+    hand = hw.score(findings)
+    mismatched = [r.id for r in report.indicators if r.points != hand.points[r.id]]
+    if mismatched or report.total != hand.total:
+        print(f"ERROR: hand-written points differ on {mismatched}", file=sys.stderr)
+        return 1
+
+    rows: list[tuple[str, float]] = []
+    t_wz = per_call(lambda: evaluate(rulebook, findings), min_time=args.min_time)
+    rows.append(("wzeval evaluate (full report)", t_wz))
+    t_ref = per_call(
+        lambda: evaluate_compiled(crb, findings, reference=True), min_time=args.min_time
+    )
+    rows.append(("wzeval evaluate, reference path (simpleeval)", t_ref))
+    t_hw = per_call(lambda: hw.score(findings), min_time=args.min_time)
+    rows.append(("hand-written plain Python (scores only)", t_hw))
+    t_naive = per_call(_naive(rulebook, findings), min_time=args.min_time)
+    rows.append(("naive simple_eval of every expression", t_naive))
+    t_zen = None
+    try:
+        import zen
+        import zen_2023
+    except ImportError:
+        print("zen-engine not installed: pip install -e '.[bench]'")
+    else:
+        decision = zen.ZenEngine().create_decision(zen_2023.decision_graph())
+        flat = zen_2023.flat_facts(findings)
+        got = decision.evaluate(flat)["result"]
+        off = [k for k, v in hand.points.items() if abs(float(v) - got["p"][k]) > 1e-6]
+        if off or abs(float(hand.total) - got["total"]) > 1e-6:
+            print(f"ERROR: zen-engine points differ on {off}", file=sys.stderr)
+            return 1
+        t_zen = per_call(lambda: decision.evaluate(flat), min_time=args.min_time)
+        rows.append(("zen-engine JDM, whole rubric (flat facts)", t_zen))
+        t_flat = per_call(lambda: zen_2023.flat_facts(findings), min_time=args.min_time)
+        rows.append(("  (flattening the findings for zen, not included above)", t_flat))
+
+    print()
+    print(f"{'':52} {'per evaluation':>16} {'× hand-written':>15}")
+    for label, t in rows:
+        print(f"{label:52} {us(t):>16} {t / t_hw:>14.1f}×")
+    print()
+    print(f"wzeval / hand-written: {t_wz / t_hw:.2f}× (target ≤ 2×)")
+    if t_zen is not None:
+        print(f"zen-engine / wzeval:   {t_zen / t_wz:.2f}× (target ≥ 5×)")
+    print(f"naive simple_eval / wzeval: {t_naive / t_wz:.2f}×")
+    if args.profile:
+        _profile(lambda: evaluate(rulebook, findings), 100)
+    if len(rows) > 1 and rows[1][0].startswith("wzeval evaluate, reference"):
+        print(f"reference path / wzeval:    {rows[1][1] / t_wz:.2f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

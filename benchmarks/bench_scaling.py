@@ -1,0 +1,146 @@
+"""Scaling: rulebooks 1×, 10× and 100× the size of 2023 — load, compile, evaluate.
+
+A k× rulebook replicates every indicator of the 2023 rulebook k times inside its
+category, with renamed ids and names (``<id>_r<j>``) and the weight divided by k,
+so the category weights still add up and the rulebook stays valid.  For each size
+it times:
+
+* YAML parse (``load_document`` on the rulebook written out in flow style, JSON
+  text; the 10× and 100× documents pass the loader's safety limits on size and
+  node count, ``MAX_FILE_BYTES`` and ``MAX_NODES``, so those are raised for this
+  measurement only);
+* model validation and compilation (``rulebook_from_document``: pydantic models,
+  whole-rulebook checks, every expression parsed, whitelisted, type-checked and
+  compiled);
+* evaluation of one generated complete findings document (``evaluate``).
+
+and prints each per indicator: time per indicator ~constant means linear growth.
+Times are CPU time of this process (``time.process_time``), best of 3: on a shared
+machine wall time of a single multi-second call mostly measures the neighbours.
+
+Run: ``python benchmarks/bench_scaling.py [--sizes 1 10 100]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from _common import RULEBOOK, machine, per_call
+
+from wzeval import loader
+from wzeval.api import evaluate, load_findings, rulebook_from_document
+from wzeval.loader import load_document
+
+T = TypeVar("T")
+
+
+def replicate(data: dict[str, Any], k: int) -> dict[str, Any]:
+    """The rulebook data with every indicator repeated ``k`` times (weights ÷ k)."""
+    out = copy.deepcopy(data)
+    if k == 1:
+        return out
+    for cat in out["categories"]:
+        copies = []
+        for ind in cat["indicators"]:
+            for j in range(k):
+                c = copy.deepcopy(ind)
+                c["id"] = f"{ind['id']}_r{j}"
+                c["name"] = f"{ind['name']}（{j}）"
+                c["weight"] = Decimal(str(ind["weight"])) / k
+                copies.append(c)
+        cat["indicators"] = copies
+    for catalog in out.get("catalogs", []):
+        if catalog.get("indicator"):
+            catalog["indicator"] = f"{catalog['indicator']}_r0"
+    return out
+
+
+def _yaml_text(data: Any) -> str:
+    """The rulebook as a YAML document in flow style (JSON text, which YAML reads)."""
+    return json.dumps(_jsonable(data), ensure_ascii=False, indent=1) + "\n"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _best(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
+    """The least CPU time (of this process) of ``repeat`` calls, and the last result."""
+    times = []
+    for _ in range(repeat):
+        t = time.process_time()
+        result = fn()
+        times.append(time.process_time() - t)
+    return min(times), result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    args = parser.parse_args(argv)
+
+    import findings_gen
+
+    print(f"machine: {machine()}")
+    base = load_document(RULEBOOK).data
+    rows = []
+    for k in args.sizes:
+        data = replicate(base, k)
+        text = _yaml_text(data)
+        limits = (loader.MAX_FILE_BYTES, loader.MAX_NODES, loader.MAX_EXPANDED_NODES)
+        loader.MAX_FILE_BYTES = max(limits[0], len(text.encode()) + 1)
+        loader.MAX_NODES = loader.MAX_EXPANDED_NODES = max(limits[1], limits[2], 10_000_000)
+        try:
+            t_parse, doc = _best(functools.partial(load_document, text=text, name=f"x{k}.yaml"))
+        finally:
+            loader.MAX_FILE_BYTES, loader.MAX_NODES, loader.MAX_EXPANDED_NODES = limits
+        assert doc.data is not None, [str(i) for i in doc.issues[:3]]
+        t_compile, (rb, issues) = _best(functools.partial(rulebook_from_document, doc))
+        assert rb is not None, [str(i) for i in issues[:3]]
+        n = len(rb.indicators)
+        findings = load_findings(findings_gen.generate(rb, random.Random(k)), rb)
+        t_eval = per_call(
+            functools.partial(evaluate, rb, findings),
+            min_time=0.3,
+            repeat=3,
+            clock=time.process_time,
+        )
+        rows.append((k, n, len(text) / 1e6, t_parse, t_compile, t_eval))
+        print(f"  {k}×: {n} indicators done", flush=True)
+    print()
+    print(
+        f"{'size':>5} {'indicators':>10} {'YAML MB':>8} {'parse s':>8} {'compile s':>9} "
+        f"{'eval ms':>8} | {'parse µs/ind':>12} {'compile µs/ind':>14} {'eval µs/ind':>11}"
+    )
+    for k, n, mb, tp, tc, te in rows:
+        print(
+            f"{k:>4}× {n:>10} {mb:>8.2f} {tp:>8.2f} {tc:>9.2f} {te * 1e3:>8.2f} | "
+            f"{tp / n * 1e6:>12.0f} {tc / n * 1e6:>14.0f} {te / n * 1e6:>11.1f}"
+        )
+    first = rows[0]
+    for k, n, _, tp, tc, te in rows[1:]:
+        print(
+            f"{k}× vs {first[0]}×, per indicator: parse {tp / n / (first[3] / first[1]):.2f}×, "
+            f"compile {tc / n / (first[4] / first[1]):.2f}×, "
+            f"evaluate {te / n / (first[5] / first[1]):.2f}× (1.00× = linear)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""``wzeval score --jobs``: worker processes change nothing but the time taken."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wzeval.cli import PARALLEL_MIN_FILES, _jobs, run
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
+
+
+def _score(args: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["score", *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_jobs_give_the_same_output(tmp_path: Path, fmt: str) -> None:
+    """A batch with a broken file: same ranking, same issues in the same order, same code."""
+    for i, path in enumerate(EXAMPLES * 4):
+        shutil.copy(path, tmp_path / f"{i:02d}-{path.name}")
+    (tmp_path / "99-broken.yaml").write_text(
+        "wzeval: findings/1\ndepartment: 市教育局\nmonitoring_date: 2023-02-30\n",
+        encoding="utf-8",
+    )
+    one = _score([str(tmp_path), "--partial", "--format", fmt, "--jobs", "1"])
+    two = _score([str(tmp_path), "--partial", "--format", fmt, "--jobs", "2"])
+    assert one[0] == 1  # the broken file fails the batch
+    assert two == one
+
+
+def test_auto_jobs() -> None:
+    """auto: one process for a small batch, at least one for a large one."""
+    assert _jobs("auto", PARALLEL_MIN_FILES - 1) == 1
+    assert _jobs("auto", PARALLEL_MIN_FILES) >= 1
+    assert _jobs("3", 2) == 2  # never more workers than files
+    assert _jobs("2", 100) == 2
+
+
+def test_jobs_must_be_positive() -> None:
+    code, _, err = _score([str(EXAMPLES[0]), "--jobs", "0"])
+    assert code == 2
+    assert "--jobs" in err

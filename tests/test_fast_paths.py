@@ -1,0 +1,419 @@
+"""The fast paths give exactly what the reference paths give.
+
+wzeval has two fast paths, each beside its path of record (docs/performance.md):
+
+* documents are read with libyaml's C parser (``ruamel.yaml.clib``) when it is
+  installed; the pure-Python ruamel parser is the reference, and anything the fast
+  path is not sure about is read again by it;
+* expressions run as compiled Python code; simpleeval running the proven tree is
+  the evaluator of record, and any failure is evaluated again by it.
+
+``WZEVAL_REFERENCE=1`` (or ``reference=True``) selects the reference paths.  These
+tests prove the fast paths change nothing: the same data, positions and issues for
+every YAML and JSON file in the repository, and byte-identical reports for every
+example and for generated rulebooks and findings.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from strategies import cases, findings_for
+
+from wzeval import expressions, loader
+from wzeval.api import (
+    bundled_rulebook_path,
+    compiled,
+    load_findings,
+    load_rulebook,
+    read_findings,
+)
+from wzeval.engine import evaluate_compiled
+from wzeval.errors import ExpressionError, WzevalError
+from wzeval.expressions import Kind, TypeInfo, compile_expression
+from wzeval.models import Rulebook
+from wzeval.report import ScoreReport
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
+DOCUMENTS = sorted(
+    p
+    for pattern in ("*.yaml", "*.yml", "*.json")
+    for folder in ("examples", "rulebooks", "tests", "schemas", "src")
+    for p in (ROOT / folder).rglob(pattern)
+    if "__pycache__" not in p.parts and ".hypothesis" not in p.parts
+)
+needs_c = pytest.mark.skipif(
+    getattr(loader, "_CParser", None) is None,
+    reason="ruamel.yaml.clib (libyaml's C parser) is not installed",
+)
+
+
+@functools.cache
+def bundled() -> Rulebook:
+    return load_rulebook(bundled_rulebook_path())
+
+
+def _paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, (*path, i))
+
+
+def _load(path: Path, monkeypatch: pytest.MonkeyPatch, reference: bool) -> loader.Document:
+    monkeypatch.setenv("WZEVAL_REFERENCE", "1" if reference else "0")
+    return loader.load_document(path)
+
+
+# ----------------------------------------------------------------------------- the loader
+
+
+@needs_c
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_fast_loader_gives_the_reference_document(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same data (types included), issues, and position of every value and key."""
+    ref = _load(path, monkeypatch, reference=True)
+    fast = _load(path, monkeypatch, reference=False)
+    assert repr(fast.data) == repr(ref.data)
+    assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in ref.issues]
+    if ref.data is not None:
+        for p in _paths(ref.data):
+            assert fast.position(p) == ref.position(p), p
+            assert fast.position(p, key=True) == ref.position(p, key=True), p
+
+
+@needs_c
+@pytest.mark.parametrize("path", [bundled_rulebook_path(), *EXAMPLES], ids=lambda p: p.name)
+def test_fast_loader_is_taken_for_the_shipped_documents(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled rulebook and the examples are read by the C parser (not by fallback)."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    text = path.read_text(encoding="utf-8")
+    assert loader.fast_path_enabled()
+    assert loader._load_fast(text, str(path), []) is not None
+
+
+@needs_c
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",  # duplicate key
+        "a: [1, 2\n",  # syntax error
+        "a:\n\t- 1\n",  # tab
+        "answer: yes\n",  # WZ111 warning
+        "x: !!python/object:os.system {}\n",  # unknown tag
+        "a: &x [1, 2]\nb: *x\n",  # anchors and aliases
+        "%YAML 1.1\n---\na: yes\n",  # a directive
+        "a: 1e999999\n",  # a number past the limit
+        "url: {value: https://example.gov.cn/a, evidence: x}\n",  # ':' in a flow scalar
+        "d: 2023-02-30\n",  # a date that cannot exist
+        'a: !!str 5\nb: !!str "x"\n',  # explicit tags (ruamel keeps these tagged)
+        'a: !!int "5"\nb: !!float 1\nc: !!bool "true"\nd: !!timestamp 2023-01-01\n',
+        "!!map {a: !!seq [1], b: !!null ''}\n",
+    ],
+)
+def test_fast_loader_leaves_odd_documents_to_the_reference(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents with issues or constructs the fast path is unsure of read the same."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "1")
+    ref = loader.load_document(text=text, name="odd.yaml")
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    fast = loader.load_document(text=text, name="odd.yaml")
+    assert repr(fast.data) == repr(ref.data)
+    assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in ref.issues]
+
+
+# ---------------------------------------------------------------------- the expressions
+
+
+def _both(crb: Any, findings: Any, partial: bool) -> tuple[str, str]:
+    ref = evaluate_compiled(crb, findings, partial=partial, reference=True).to_json()
+    fast = evaluate_compiled(crb, findings, partial=partial, reference=False).to_json()
+    return ref, fast
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_score_the_same_on_both_paths(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end (loading and evaluating): byte-identical reports."""
+    reports = []
+    for reference in (True, False):
+        monkeypatch.setenv("WZEVAL_REFERENCE", "1" if reference else "0")
+        rb = load_rulebook(bundled_rulebook_path())
+        findings, _ = read_findings(path, rb, partial=True)
+        assert findings is not None
+        report = evaluate_compiled(compiled(rb), findings, partial=True, reference=reference)
+        reports.append(report.to_json())
+    assert reports[0] == reports[1]
+
+
+@settings(max_examples=30)
+@given(findings_for(bundled()))
+def test_generated_findings_score_the_same_on_both_paths(mapping: dict[str, Any]) -> None:
+    """The bundled rulebook, generated findings: byte-identical reports."""
+    rb = bundled()
+    findings = load_findings(mapping, rb, partial=True)
+    ref, fast = _both(compiled(rb), findings, partial=True)
+    assert ref == fast
+    assert ScoreReport.from_json(fast).to_json() == fast
+
+
+@settings(max_examples=60)
+@given(cases())
+def test_generated_rulebooks_score_the_same_on_both_paths(case: tuple[Rulebook, Any]) -> None:
+    """Generated rulebooks of every rule kind with generated findings: the same reports."""
+    rb, mapping = case
+    findings = load_findings(mapping, rb, partial=True)
+    try:
+        ref = evaluate_compiled(compiled(rb), findings, partial=True, reference=True).to_json()
+    except WzevalError as exc:  # then the fast path must fail the same way
+        with pytest.raises(type(exc)) as fast_exc:
+            evaluate_compiled(compiled(rb), findings, partial=True, reference=False)
+        assert str(fast_exc.value) == str(exc)
+        return
+    assert evaluate_compiled(compiled(rb), findings, partial=True, reference=False).to_json() == ref
+
+
+_NAMES = {
+    "n": TypeInfo(Kind.INT),
+    "m": TypeInfo(Kind.INT, nullable=True),
+    "x": TypeInfo(Kind.DECIMAL),
+    "d": TypeInfo(Kind.DATE),
+    "xs": TypeInfo(Kind.LIST, item=Kind.DECIMAL),
+    "ok": TypeInfo(Kind.BOOL),
+    "s": TypeInfo(Kind.STR),
+}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "n / (n - 3)",  # division by zero
+        "n // 0 + 1",
+        "m + 1",  # a None operand
+        "m > 1 and ok",
+        "mean(xs) if n > 0 else 0.5",
+        "mean([])",  # mean of an empty list
+        "min(xs)",
+        "working_days_between(d, date(2999, 1, 1))",  # outside the calendar
+        "date(2023, 2, n)",  # an invalid date
+        "add_days(d, 999999999)",
+        "months_before(d, n - 10)",
+        "1 < n < 3 <= x",
+        "s in ['a', 'b'] or not ok",
+        "m is None or m > 2",
+        "n * 0.1 + x / 3",
+        "1 if ok else 2.5",
+        "count([ok, not ok, n > 2])",
+    ],
+)
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"n": 3, "m": None, "x": 0, "d": "2023-11-15", "xs": [], "ok": True, "s": "a"},
+        {"n": 30, "m": 7, "x": "1/3", "d": "2023-01-02", "xs": ["1/2", 2], "ok": False, "s": "c"},
+    ],
+    ids=["edge", "plain"],
+)
+def test_expression_values_and_errors_are_the_reference(source: str, env: dict[str, Any]) -> None:
+    """Value, or error code, message, offset and hint: the same on both paths."""
+    from datetime import date
+    from fractions import Fraction
+
+    values: dict[str, object] = dict(env)
+    values["d"] = date.fromisoformat(env["d"])
+    values["x"] = Fraction(env["x"])
+    values["xs"] = [Fraction(v) for v in env["xs"]]
+    expr = compile_expression(source, _NAMES)
+    assert expr._program.code is not None  # the fast path exists for every checked tree
+    outcomes: list[tuple[object, ...]] = []
+    for reference in (True, False):
+        try:
+            value = expr.evaluate(values, reference=reference)
+            outcomes.append(("value", repr(value), type(value)))
+        except ExpressionError as exc:
+            outcomes.append(("error", exc.code, str(exc), exc.offset, exc.hint))
+        except WzevalError as exc:
+            outcomes.append(("error", type(exc).__name__, str(exc)))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_reference_switch_defaults_from_the_environment() -> None:
+    """``reference=None`` follows WZEVAL_REFERENCE (read at import into REFERENCE)."""
+    assert isinstance(expressions.REFERENCE, bool)
+
+
+@pytest.mark.parametrize("path", [bundled_rulebook_path(), *EXAMPLES], ids=lambda p: p.name)
+def test_positions_do_not_depend_on_earlier_lookups(path: Path) -> None:
+    """Document.position remembers the walks it made; a fresh document answers the same."""
+    doc = loader.load_document(path)
+    every = [*_paths(doc.data), ("nope",), ("indicators", "nope", "x")]
+    for key in (False, True):
+        warm = [doc.position(p, key=key) for p in every]
+        fresh = [
+            loader.Document(doc.file, doc.data, root=doc.root).position(p, key=key) for p in every
+        ]
+        assert warm == fresh
+
+
+# ---------------------------------------------------------- generated YAML documents
+
+_SCALARS = (
+    "1",
+    "-2",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1.5",
+    "-.5",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "1e3",
+    "1.2e-3",
+    "true",
+    "false",
+    "True",
+    "FALSE",
+    "yes",
+    "no",
+    "on",
+    "null",
+    "~",
+    "Null",
+    "2023-11-15",
+    "10:30",
+    "abc",
+    "市教育局",
+    "http://x.cn/a",
+    "a#b",
+    "1.0",
+    "+1",
+    "0",
+    "-0",
+    "0.10",
+    "12345678901234567890",
+    "3/4",
+    "50%",
+    "é",
+    "-",
+    "?x",
+    "",
+    "2023-11-15 10:00",
+    "2023-11-15T10:00:00+08:00",
+    "2023-02-30",
+    "a b",
+    "'q'",
+    '"dq"',
+    '"esc\\n\\t"',
+    "'it''s'",
+    "!!str 5",
+    "!!int '7'",
+    "[]",
+    "{}",
+)
+_KEYS = ["a", "b", "id", "1", "true", "null", '"q"', "'s'", "2023-01-01", "市", "a b", "1.5", "~"]
+
+
+def _block(r: random.Random, depth: int, indent: int) -> str | None:
+    """A random block of YAML (None: write a scalar instead)."""
+    pad = " " * indent
+    kind = r.random()
+    if depth > 3 or kind < 0.3:
+        return None
+    out = []
+    if kind < 0.65:
+        for key in r.sample(_KEYS, r.randint(1, 4)):
+            child = _block(r, depth + 1, indent + 2)
+            if child is not None:
+                out.append(f"{pad}{key}:\n{child}")
+                continue
+            v = r.random()
+            if v < 0.1:
+                out.append(f"{pad}{key}: |\n{pad}  line one\n{pad}  line two")
+            elif v < 0.15:
+                out.append(f"{pad}{key}: >\n{pad}  folded\n{pad}  text")
+            elif v < 0.25:
+                items = ", ".join(r.choice(_SCALARS) for _ in range(r.randint(0, 3)))
+                out.append(f"{pad}{key}: [{items}]")
+            elif v < 0.3:
+                out.append(f"{pad}{key}: {{x: {r.choice(_SCALARS)}, y: {r.choice(_SCALARS)}}}")
+            elif v < 0.35:
+                out.append(f"{pad}{key}:  # a comment")
+            else:
+                out.append(f"{pad}{key}: {r.choice(_SCALARS)}")
+    else:
+        for _ in range(r.randint(1, 3)):
+            child = _block(r, depth + 1, indent + 2)
+            out.append(f"{pad}- {r.choice(_SCALARS)}" if child is None else f"{pad}-\n{child}")
+    return "\n".join(out)
+
+
+def _tree(node: Any) -> Any:
+    """The round-trip tree as plain tuples: types, marks, flow styles, keys and values."""
+    if isinstance(node, CommentedMap):
+        return (
+            "map",
+            (node.lc.line, node.lc.col),
+            node.fa.flow_style(),
+            [
+                (type(k).__name__, repr(k), node.lc.key(k), node.lc.value(k), _tree(v))
+                for k, v in node.items()
+            ],
+        )
+    if isinstance(node, CommentedSeq):
+        return (
+            "seq",
+            (node.lc.line, node.lc.col),
+            node.fa.flow_style(),
+            [(node.lc.item(i), _tree(v)) for i, v in enumerate(node)],
+        )
+    return (type(node).__name__, repr(node))
+
+
+@needs_c
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_generated_documents_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """600 generated documents (numbers, dates, booleans, nulls, quoted, block and flow
+    scalars and collections, odd keys, comments): the same data, tree, positions and
+    issues on both paths, and a good share of them really read on the fast path."""
+    r = random.Random(2023)
+    fast = 0
+    for _ in range(600):
+        text = (_block(r, 0, 0) or r.choice(_SCALARS)) + "\n"
+        monkeypatch.setenv("WZEVAL_REFERENCE", "1")
+        ref = loader.load_document(text=text, name="gen.yaml")
+        monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+        got = loader.load_document(text=text, name="gen.yaml")
+        fast += loader._load_fast(text, "gen.yaml", []) is not None
+        assert repr(got.data) == repr(ref.data), text
+        assert [i.to_dict() for i in got.issues] == [i.to_dict() for i in ref.issues], text
+        assert _tree(got.root) == _tree(ref.root), text
+        if ref.data is not None:
+            for p in _paths(ref.data):
+                assert got.position(p) == ref.position(p), (text, p)
+                assert got.position(p, key=True) == ref.position(p, key=True), (text, p)
+    assert fast > 150
+
+
+def test_environment_cannot_stand_in_for_the_helpers() -> None:
+    """Extra names in the environment never replace what the compiled code calls."""
+    expr = compile_expression("n / 2 + count([ok]) + 0.5", _NAMES)
+    env: dict[str, object] = {"n": 3, "ok": True, "x": 0}
+    env.update({name: (lambda *a: 99) for name in ("_wz_div", "_wz_add", "_wz_fn_count", "_wz_k0")})
+    assert expr.evaluate(env) == expr.evaluate(env, reference=True) == 3
