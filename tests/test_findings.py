@@ -161,3 +161,27 @@ def test_evaluation_problems_point_at_the_indicator(tmp_path: Path) -> None:
         assert issue.code == "WZ502" and str(issue.position) == f"{f}:6:3"
     else:  # pragma: no cover
         raise AssertionError("expected ValidationFailed")
+
+
+def test_calendar_dates_read_by_a_veto_are_checked(tmp_path: Path) -> None:
+    """A working-day call in a veto (the only one in the indicator) still marks the dates it
+    reads: WZ411 for a date outside the calendar's years."""
+    text = (CORPUS / "check.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "- {id: fake, type: bool, ask: 突击发布或弄虚作假？}",
+        "- {id: asked, type: date, ask: 提问日期}\n"
+        "          - {id: answered, type: date, ask: 答复日期}",
+    ).replace(
+        "- {id: fake, when: fake,",
+        "- {id: fake, when: 'not within_working_days(asked, answered, 10)',",
+    )
+    rb_file = tmp_path / "rb.yaml"
+    rb_file.write_text(text, encoding="utf-8")
+    rb = wzeval.load_rulebook(rb_file)
+    body = (
+        "wzeval: findings/1\ndepartment: 甲局\nmonitoring_date: 2023-11-15\nindicators:\n"
+        "  filler: {ok: true}\n"
+        "  subject: {standard: true, noise_free: true, asked: 2099-11-10, answered: 2099-11-11}\n"
+    )
+    found = problems(body, rb, tmp_path)
+    assert [(i.code, where(i)) for i in found] == [("WZ411", (6, 54)), ("WZ411", (6, 76))]

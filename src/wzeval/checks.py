@@ -422,13 +422,22 @@ class _Checker:
         )
         if len(self.issues) > before and any(i.severity == "error" for i in self.issues[before:]):
             return None
-        calendar_facts: set[str] = set()
-        all_exprs = [c for _, c in derived] + [applies] if applies else [c for _, c in derived]
+        # Every expression of the indicator, so a working-day call in a veto or a
+        # deduction marks the dates it reads as well as one in a derived fact or item.
+        all_exprs = [c for _, c in derived] + ([applies] if applies else [])
         for it_ in items:
             all_exprs.extend(it_.exprs)
-        for e in all_exprs:
-            if e is not None and _CALENDAR_RE.search(e.source):
-                calendar_facts |= {n for n in e.names if n in fact_types or n in dict(derived)}
+            all_exprs.extend(v.when for v in it_.vetoes)
+            all_exprs.extend(d.count for d in it_.deductions)
+        all_exprs.extend(v.when for v in vetoes)
+        all_exprs.extend(d.count for d in deductions)
+        calendar_facts = {
+            n
+            for e in all_exprs
+            if _CALENDAR_RE.search(e.source)
+            for n in e.names
+            if n in fact_types
+        }
         return CompiledIndicator(
             indicator=ind,
             kind=kind,

@@ -127,15 +127,15 @@ def _run(expr: CompiledExpression, env: _Env) -> object:
     return expr.evaluate(values, reference=env.reference)
 
 
-def _fill_derived(env: _Env) -> list[str]:
+def _fill_derived(env: _Env) -> None:
     """Compute derived facts in declaration order; a derived fact whose inputs are missing is
-    left out (and reported missing only if something reads it)."""
+    left out and remembered in ``env.unavailable`` (reported missing only if something
+    reads it)."""
     for name, expr in env.cind.derived:
         try:
             env.base[name] = _run(expr, env)
         except _Missing as exc:
             env.unavailable[name] = exc.names
-    return list(env.unavailable)
 
 
 def applicability(
