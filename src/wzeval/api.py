@@ -11,20 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
 from wzeval._perf import gc_paused
 from wzeval.checks import CompiledRulebook, check_rulebook
-from wzeval.engine import evaluate_compiled
 from wzeval.errors import ValidationFailed
 from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook
-from wzeval.report import ScoreReport
+
+if TYPE_CHECKING:  # imported when evaluating: `wzeval validate` never needs the report models
+    from wzeval.report import ScoreReport
 
 __all__ = [
     "bundled_rulebook_path",
@@ -227,6 +228,8 @@ def evaluate(rulebook: Rulebook, findings: Findings, *, partial: bool = False) -
     ``report.not_assessed``; otherwise anything unassessable raises
     :class:`ValidationFailed`.
     """
+    from wzeval.engine import evaluate_compiled
+
     return evaluate_compiled(compiled(rulebook), findings, partial=partial)
 
 
