@@ -19,6 +19,9 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -157,8 +160,14 @@ def test_examples_score_the_same_on_both_paths(path: Path, monkeypatch: pytest.M
         findings, _ = read_findings(path, rb, partial=True)
         assert findings is not None
         report = evaluate_compiled(compiled(rb), findings, partial=True, reference=reference)
-        reports.append(report.to_json())
-    assert reports[0] == reports[1]
+        reports.append(report)
+    ref, fast = reports
+    assert fast.to_json() == ref.to_json()
+    # the fast path builds results without validating them again: equal objects,
+    # field by field, that validate as they are
+    assert fast == ref
+    assert repr(fast) == repr(ref)
+    assert ScoreReport.model_validate(fast.model_dump()) == fast
 
 
 @settings(max_examples=30)
@@ -170,6 +179,11 @@ def test_generated_findings_score_the_same_on_both_paths(mapping: dict[str, Any]
     ref, fast = _both(compiled(rb), findings, partial=True)
     assert ref == fast
     assert ScoreReport.from_json(fast).to_json() == fast
+    objects = [
+        evaluate_compiled(compiled(rb), findings, partial=True, reference=reference)
+        for reference in (True, False)
+    ]
+    assert objects[0] == objects[1]
 
 
 @settings(max_examples=60)
@@ -231,9 +245,6 @@ _NAMES = {
 )
 def test_expression_values_and_errors_are_the_reference(source: str, env: dict[str, Any]) -> None:
     """Value, or error code, message, offset and hint: the same on both paths."""
-    from datetime import date
-    from fractions import Fraction
-
     values: dict[str, object] = dict(env)
     values["d"] = date.fromisoformat(env["d"])
     values["x"] = Fraction(env["x"])
@@ -250,6 +261,36 @@ def test_expression_values_and_errors_are_the_reference(source: str, env: dict[s
         except WzevalError as exc:
             outcomes.append(("error", type(exc).__name__, str(exc)))
     assert outcomes[0] == outcomes[1]
+
+
+_KIND_VALUES: list[object] = [
+    True,
+    0,
+    7,
+    -3,
+    Fraction(1, 3),
+    Fraction(2),
+    date(2023, 1, 2),
+    datetime(2023, 1, 2, 3, 4),
+    "x",
+    None,
+    [Fraction(1, 2), 3],
+    [True],
+    [{"a": 1}],
+    1.5,
+    Decimal("1.5"),
+]
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("nullable", [False, True])
+def test_values_accepted_by_type_alone_really_fit(kind: Kind, nullable: bool) -> None:
+    """The shortcut of a fact's type check never accepts what the full check refuses."""
+    info = TypeInfo(kind, nullable=nullable)
+    plain = expressions._plain_types(info)
+    for value in _KIND_VALUES:
+        if type(value) in plain:
+            assert expressions._value_fits(value, info), (kind, value)
 
 
 def test_reference_switch_defaults_from_the_environment() -> None:

@@ -1404,8 +1404,15 @@ class _Program:
     run: Callable[[Mapping[str, object]], object] | None = field(
         default=None, repr=False, compare=False
     )
+    # reads with the Python types whose values fit by their type alone (no deeper check)
+    checks: tuple[tuple[str, TypeInfo, frozenset[type]], ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "checks", tuple((name, info, _plain_types(info)) for name, info in self.reads)
+        )
         if self.python is not None and self.code is None:
             code, scope = _compile_python(self.python, self.consts)
             object.__setattr__(self, "code", code)
@@ -1732,6 +1739,28 @@ def _value_fits(value: object, info: TypeInfo) -> bool:
     return _conforms(value, info.kind)
 
 
+_PLAIN_TYPES: dict[Kind, frozenset[type]] = {
+    Kind.BOOL: frozenset({bool}),
+    Kind.INT: frozenset({int}),
+    Kind.DECIMAL: frozenset({Fraction, int}),
+    Kind.DATE: frozenset({date}),
+    Kind.DATETIME: frozenset({datetime}),
+    Kind.STR: frozenset({str}),
+}
+
+
+def _plain_types(info: TypeInfo) -> frozenset[type]:
+    """The exact Python types whose every value fits ``info`` (see :func:`_value_fits`).
+
+    A fact's value is checked on every read; most are plain scalars, which this lets
+    :meth:`CompiledExpression.evaluate` accept by one type lookup (lists, records and
+    subclasses still take the full check)."""
+    plain = _PLAIN_TYPES.get(info.kind, frozenset())
+    if info.nullable or info.kind is Kind.NONE:
+        plain = plain | {type(None)}
+    return plain
+
+
 def _runtime_type(value: object) -> str:
     name = type(value).__name__
     if isinstance(value, bool | int | float | str | date | Fraction):
@@ -1770,7 +1799,7 @@ class CompiledExpression:
         simpleeval only (default: :data:`REFERENCE`); the result is the same.
         """
         program = self._program
-        for name, info in program.reads:
+        for name, info, plain in program.checks:
             try:
                 value = env[name]
             except KeyError:
@@ -1779,7 +1808,7 @@ class CompiledExpression:
                     f"no value for {name!r}",
                     hint=f"the expression reads {', '.join(sorted(self.names))}",
                 ) from None
-            if not _value_fits(value, info):
+            if type(value) not in plain and not _value_fits(value, info):
                 raise ExpressionError(
                     "WZ325",
                     f"{name!r} must be {info.describe()}, got {_runtime_type(value)}",
