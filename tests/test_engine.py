@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import wzeval
 from wzeval import ScoreReport
@@ -371,3 +373,43 @@ def test_missing_facts_are_errors_without_partial() -> None:
         score("check", None)
     codes = [i.code for i in exc.value.issues]
     assert codes == ["WZ404"] * 3
+
+
+# ------------------------------------------------------------- the plan and the exact sums
+
+
+def test_a_copy_of_a_compiled_rulebook_has_its_own_plan() -> None:
+    """What the engine works out once per compiled rulebook is not shared with a
+    ``dataclasses.replace`` copy of it (``wzeval verify`` evaluates such copies)."""
+    import dataclasses
+
+    from wzeval.api import compiled
+    from wzeval.engine import evaluate_compiled
+
+    rb = wzeval.load_rulebook(CORPUS / "check.yaml")
+    crb = compiled(rb)
+    doc = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": {
+            "filler": {"ok": True},
+            "subject": {"standard": True, "noise_free": True, "fake": False},
+        },
+    }
+    findings = wzeval.load_findings(doc, rb)
+    assert len(evaluate_compiled(crb, findings).indicators) == 2  # the plan is now made
+    only = crb.by_id["subject"]
+    copy = dataclasses.replace(crb, indicators=(only,), by_id={"subject": only})
+    assert [r.id for r in evaluate_compiled(copy, findings, partial=True).indicators] == ["subject"]
+
+
+@given(st.lists(st.fractions(max_denominator=10**6), max_size=40))
+def test_exact_total_is_the_sum(values: list[F]) -> None:
+    """The engine's one-reduction sum equals ``sum`` exactly, whatever the denominators."""
+    from wzeval.engine import _total
+
+    got = _total(iter(values))
+    assert got == sum(values, F(0))
+    assert isinstance(got, F)

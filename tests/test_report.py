@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from fractions import Fraction as F
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from wzeval.report import display, exact_text, share_text
+from wzeval.report import (
+    CategoryResult,
+    DeductionResult,
+    FactRead,
+    ItemResult,
+    NotAssessed,
+    VetoResult,
+    display,
+    exact_text,
+    share_text,
+    trusted,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +60,60 @@ def test_share_text_marks_rounding() -> None:
     assert share_text(F(1, 2)) == "50%"
     assert share_text(F(3, 40)) == "7.5%"
     assert share_text(F(1, 9)) == "≈11.11%"
+
+
+# ------------------------------------------------------------- results built without validation
+
+
+def _validated_and_trusted(cls: type[Any], values: dict[str, Any]) -> tuple[Any, Any]:
+    return cls(**values), trusted(cls, dict(values))
+
+
+@pytest.mark.parametrize(
+    ("cls", "values"),
+    [
+        (VetoResult, {"id": "v", "fired": True}),
+        (VetoResult, {"id": "v", "label": "否决", "fired": False, "at": "r.yaml:3"}),
+        (
+            DeductionResult,
+            {"id": "d", "count": 3, "each": F(1, 20), "amount": F(3, 20), "points": F(3, 5)}
+            | {"capped": False},
+        ),
+        (
+            ItemResult,
+            {"id": "i", "rule": "check", "share": F(1, 2), "credit": F(0), "points": F(0)}
+            | {"max_points": F(2), "reason": "不符合，得 0"},
+        ),
+        (FactRead, {"id": "x", "value": [1, "2"], "derived": True}),
+        (
+            CategoryResult,
+            {"id": "c", "name": "类", "kind": "base", "weight": F(10)}
+            | {"applicable_weight": F(10), "points": F(19, 3)},
+        ),
+        (NotAssessed, {"indicator": "i", "name": "名", "missing": ["a"], "reason": "缺少事实：a"}),
+    ],
+)
+def test_trusted_results_equal_validated_ones(cls: type[Any], values: dict[str, Any]) -> None:
+    """Equal objects, the same repr, JSON and set fields; fields left out take their defaults."""
+    validated, built = _validated_and_trusted(cls, values)
+    assert built == validated
+    assert repr(built) == repr(validated)
+    assert built.model_dump_json() == validated.model_dump_json()
+    assert built.model_fields_set == validated.model_fields_set
+    assert cls.model_validate(built.model_dump()) == built
+
+
+def test_trusted_results_get_fresh_default_lists() -> None:
+    """A list field left out is a new list per object, as pydantic's default_factory gives."""
+    values = {"id": "v", "rule": "check", "share": F(1), "credit": F(1), "points": F(1)}
+    values |= {"max_points": F(1), "reason": "符合"}
+    a, b = trusted(ItemResult, dict(values)), trusted(ItemResult, dict(values))
+    assert a.vetoes == [] and a.deductions == []
+    assert a.vetoes is not b.vetoes and a.deductions is not b.deductions
+
+
+def test_trusted_results_stay_frozen() -> None:
+    """Built without validation, a result is as immutable as a validated one."""
+    built = trusted(VetoResult, {"id": "v", "fired": True})
+    with pytest.raises(ValidationError):
+        built.fired = False

@@ -156,6 +156,9 @@ class CompiledRulebook:
     catalogs_of: dict[str, tuple[str, ...]]  # department id → catalog ids it is listed in
     file: str = "<rulebook>"
     positions: dict[Path, str] = field(default_factory=dict, compare=False)
+    #: what the engine derives from this rulebook alone, worked out on first use; not an
+    #: init field, so a ``dataclasses.replace`` copy (verify.py) starts with its own
+    cache: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------- the checker

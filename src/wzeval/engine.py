@@ -19,11 +19,16 @@ they never go beyond the weight (R6).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from fractions import Fraction
+from math import gcd
+from typing import Any, Protocol, TypeVar, cast
 
+from pydantic import BaseModel
+
+from wzeval import expressions
 from wzeval.checks import (
     CompiledDeduction,
     CompiledIndicator,
@@ -47,11 +52,13 @@ from wzeval.report import (
     VetoResult,
     exact_text,
     share_text,
+    trusted,
 )
 
 __all__ = ["applicability", "evaluate_compiled"]
 
 _ZERO = Fraction(0)
+_R = TypeVar("_R", bound=BaseModel)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -156,16 +163,227 @@ def applicability(
         return None, exc.names
 
 
-def _veto(v: CompiledVeto, env: _Env, at: str | None) -> VetoResult:
-    fired = bool(_run(v.when, env))
-    return VetoResult(
-        id=v.veto.id,
-        label=v.veto.label,
-        fired=fired,
-        source=v.veto.source,
-        ruling=v.veto.ruling,
-        at=at,
+# ----------------------------------------------------------------- the evaluation plan
+#
+# Everything in a result that depends on the rulebook alone — ids, titles, sources,
+# rulings, positions, shares, maximum points, the points and reasons of fixed
+# credits — is worked out once per compiled rulebook (``_plan``) and copied into
+# each report; an evaluation computes only what depends on the findings.
+
+
+class _Build(Protocol):
+    """How results are built: :func:`_validated` (the reference path) or :func:`trusted`."""
+
+    def __call__(self, cls: type[_R], values: dict[str, Any], /) -> _R: ...
+
+
+def _validated(cls: type[_R], values: dict[str, Any], /) -> _R:
+    return cls(**values)
+
+
+def _total(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum, reduced once at the end rather than after every addition.
+
+    ``sum`` of Fractions normalises (a gcd and a new object) at each step, and the
+    engine sums ~280 figures per report; the figures' denominators are few and
+    small, so keeping a common denominator in plain integers is much cheaper.
+    """
+    num, den = 0, 1
+    for v in values:
+        n, d = v.numerator, v.denominator
+        if d == den:
+            num += n
+        else:
+            g = gcd(den, d)
+            num = num * (d // g) + n * (den // g)
+            den = den // g * d
+    return Fraction(num, den)
+
+
+@dataclass(frozen=True)
+class _VetoPlan:
+    cv: CompiledVeto
+    static: dict[str, Any]  # id, label, source, ruling, at
+    name: str  # label, else id
+
+
+@dataclass(frozen=True)
+class _DeductionPlan:
+    cd: CompiledDeduction
+    static: dict[str, Any]  # id, label, each, cap, source, ruling, at
+    each: Fraction
+    cap: Fraction | None
+    name: str
+    each_text: str
+    what: str  # how a bad count is named in an error
+
+
+@dataclass(frozen=True)
+class _ItemPlan:
+    ci: CompiledItem
+    kind: str
+    share: Fraction
+    static: dict[str, Any]  # id, title, rule, share, max_points, source, ruling, at
+    full: dict[str, Any]  # credit, points, reason of the whole share ("check" and "deduct")
+    # tiers: (credit, points, reason) per row; levels: level → (credit, points, reason);
+    # bands: (min, max, credit, points, range text, credit text) per row
+    tiers: tuple[tuple[Fraction, Fraction, str], ...] = ()
+    levels: Mapping[str, tuple[Fraction, Fraction, str]] = field(default_factory=dict)
+    bands: tuple[tuple[int, int | None, Fraction, Fraction, str, str], ...] = ()
+    parts: tuple[tuple[Fraction, str], ...] = ()  # checklist: (credit, label) per entry
+    deductions: tuple[_DeductionPlan, ...] = ()
+    vetoes: tuple[_VetoPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class _IndicatorPlan:
+    cind: CompiledIndicator
+    weight: Fraction
+    common: dict[str, Any]  # the IndicatorResult fields every outcome shares
+    items: tuple[_ItemPlan, ...]
+    vetoes: tuple[_VetoPlan, ...]
+    deductions: tuple[_DeductionPlan, ...]
+
+
+def _veto_plan(v: CompiledVeto, at: _Locator) -> _VetoPlan:
+    veto = v.veto
+    static = {
+        "id": veto.id,
+        "label": veto.label,
+        "source": veto.source,
+        "ruling": veto.ruling,
+        "at": at(v.path),
+    }
+    return _VetoPlan(v, static, veto.label or veto.id)
+
+
+def _deduction_plan(
+    d: CompiledDeduction, weight: Fraction, default_cap: Fraction | None, at: _Locator
+) -> _DeductionPlan:
+    ded = d.deduction
+    cap = ded.cap if ded.cap is not None else default_cap
+    static = {
+        "id": ded.id,
+        "label": ded.label,
+        "each": ded.each,
+        "cap": cap,
+        "source": ded.source,
+        "ruling": ded.ruling,
+        "at": at(d.path),
+    }
+    return _DeductionPlan(
+        d,
+        static,
+        ded.each,
+        cap,
+        ded.label or ded.id,
+        format_amount(ded.each),
+        f"deduction {ded.id!r}",
     )
+
+
+def _item_plan(ci: CompiledItem, weight: Fraction, at: _Locator) -> _ItemPlan:
+    it = ci.item
+    share = it.share
+    kind = it.rule_kind
+    static = {
+        "id": it.id,
+        "title": it.title,
+        "rule": kind,
+        "share": share,
+        "max_points": share * weight,
+        "source": it.source,
+        "ruling": it.ruling,
+        "at": at(ci.path),
+    }
+    full_reason = f"符合，得 {format_amount(share)}" if kind == "check" else ""
+    if kind == "deduct":
+        full_reason = f"无扣分，得 {format_amount(share)}"
+    plan = _ItemPlan(
+        ci,
+        kind,
+        share,
+        static,
+        {"credit": share, "points": share * weight, "reason": full_reason},
+        vetoes=tuple(_veto_plan(v, at) for v in ci.vetoes),
+        deductions=tuple(_deduction_plan(d, weight, share, at) for d in ci.deductions),
+    )
+    if it.tiers is not None:
+        tiers = []
+        for i, tier in enumerate(it.tiers):
+            label = f"（{tier.label}）" if tier.label else ""
+            reason = f"第 {i + 1} 档{label}，得 {format_amount(tier.credit)}"
+            tiers.append((tier.credit, tier.credit * weight, reason))
+        plan = replace(plan, tiers=tuple(tiers))
+    elif it.levels is not None:
+        levels = {
+            level: (credit, credit * weight, f"等级「{level}」，得 {format_amount(credit)}")
+            for level, credit in it.levels.credits.items()
+        }
+        plan = replace(plan, levels=levels)
+    elif it.bands is not None:
+        bands = tuple(
+            (
+                band.min,
+                band.max,
+                band.credit,
+                band.credit * weight,
+                "以上" if band.max is None else f"–{band.max}",
+                format_amount(band.credit),
+            )
+            for band in it.bands.rows
+        )
+        plan = replace(plan, bands=bands)
+    elif it.checklist is not None:
+        n = len(it.checklist)
+        parts = tuple(
+            (entry.credit if entry.credit is not None else share / n, entry.label or entry.id)
+            for entry in it.checklist
+        )
+        plan = replace(plan, parts=parts)
+    return plan
+
+
+def _indicator_plan(cind: CompiledIndicator, at: _Locator) -> _IndicatorPlan:
+    ind = cind.indicator
+    weight = Fraction(ind.weight)
+    common = {
+        "id": ind.id,
+        "name": ind.name,
+        "category": cind.category,
+        "category_id": cind.category_id,
+        "group": cind.group,
+        "kind": cind.kind,
+        "weight": weight,
+        "weight_source": ind.weight_source,
+        "applies_note": ind.applies_note,
+        "at": at(cind.path),
+    }
+    return _IndicatorPlan(
+        cind,
+        weight,
+        common,
+        tuple(_item_plan(ci, weight, at) for ci in cind.items),
+        tuple(_veto_plan(v, at) for v in cind.vetoes),
+        tuple(_deduction_plan(d, weight, None, at) for d in cind.deductions),
+    )
+
+
+def _plan(crb: CompiledRulebook) -> tuple[_IndicatorPlan, ...]:
+    """The rulebook-only parts of every result, worked out on the first evaluation."""
+    plan = crb.cache.get("engine")
+    if plan is None:
+        at = _Locator(crb)
+        plan = crb.cache["engine"] = tuple(_indicator_plan(c, at) for c in crb.indicators)
+    return cast(tuple[_IndicatorPlan, ...], plan)
+
+
+# ----------------------------------------------------------------------- the evaluation
+
+
+def _veto(p: _VetoPlan, env: _Env, build: _Build) -> VetoResult:
+    fired = bool(_run(p.cv.when, env))
+    return build(VetoResult, {**p.static, "fired": fired})
 
 
 def _count(expr: CompiledExpression, env: _Env, what: str) -> int:
@@ -188,156 +406,145 @@ class _Locator:
 
 
 def _deductions(
-    deds: tuple[CompiledDeduction, ...],
-    env: _Env,
-    weight: Fraction,
-    default_cap: Fraction | None,
-    at: _Locator,
+    plans: tuple[_DeductionPlan, ...], env: _Env, weight: Fraction, build: _Build
 ) -> tuple[list[DeductionResult], Fraction]:
     """Per-occurrence deductions, each stopped at its cap; returns results and the sum."""
     out: list[DeductionResult] = []
     total = _ZERO
-    for d in deds:
-        n = _count(d.count, env, f"deduction {d.deduction.id!r}")
-        raw = d.deduction.each * n
-        cap = d.deduction.cap if d.deduction.cap is not None else default_cap
+    for p in plans:
+        n = _count(p.cd.count, env, p.what)
+        raw = p.each * n
+        cap = p.cap
         amount = min(raw, cap) if cap is not None else raw
         total += amount
-        out.append(
-            DeductionResult(
-                id=d.deduction.id,
-                label=d.deduction.label,
-                count=n,
-                each=d.deduction.each,
-                cap=cap,
-                amount=amount,
-                points=amount * abs(weight),
-                capped=cap is not None and raw > cap,
-                source=d.deduction.source,
-                ruling=d.deduction.ruling,
-                at=at(d.path),
-            )
-        )
+        values = {
+            **p.static,
+            "count": n,
+            "amount": amount,
+            "points": amount * abs(weight),
+            "capped": cap is not None and raw > cap,
+        }
+        out.append(build(DeductionResult, values))
     return out, total
 
 
-def _item(ci: CompiledItem, env: _Env, weight: Fraction, at: _Locator) -> ItemResult:
-    it = ci.item
-    share = it.share
-    kind = it.rule_kind
+def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[ItemResult, bool]:
+    """An item's result, and whether it earned less than its whole share."""
+    ci = p.ci
+    kind = p.kind
+    share = p.share
     deductions: list[DeductionResult] = []
     reason: str
     credit: Fraction
+    points: Fraction | None = None  # None: credit × weight
     if kind == "check":
-        ok = bool(_run(ci.exprs[0], env))
-        credit = share if ok else _ZERO
-        reason = f"符合，得 {format_amount(share)}" if ok else "不符合，得 0"
+        if _run(ci.exprs[0], env):
+            credit, points, reason = share, p.full["points"], p.full["reason"]
+        else:
+            credit, points, reason = _ZERO, _ZERO, "不符合，得 0"
     elif kind == "tiers":
-        assert it.tiers is not None
-        credit, reason = _ZERO, "未达到任何档次，得 0"
-        for i, (tier, expr) in enumerate(zip(it.tiers, ci.exprs, strict=True)):
+        credit, points, reason = _ZERO, _ZERO, "未达到任何档次，得 0"
+        for tier, expr in zip(p.tiers, ci.exprs, strict=True):
             if _run(expr, env):
-                credit = tier.credit
-                label = f"（{tier.label}）" if tier.label else ""
-                reason = f"第 {i + 1} 档{label}，得 {format_amount(credit)}"
+                credit, points, reason = tier
                 break
     elif kind == "levels":
-        assert it.levels is not None
-        fid = it.levels.fact
+        levels = ci.item.levels
+        assert levels is not None
+        fid = levels.fact
         if fid not in env.base:
             raise _Missing([fid])
         env.read.add(fid)
         level = str(env.base[fid])
-        credit = it.levels.credits.get(level, _ZERO)
-        reason = f"等级「{level}」，得 {format_amount(credit)}"
+        known = p.levels.get(level)
+        if known is not None:
+            credit, points, reason = known
+        else:
+            credit, points, reason = _ZERO, _ZERO, f"等级「{level}」，得 {format_amount(_ZERO)}"
     elif kind == "bands":
-        assert it.bands is not None
-        n = _count(ci.exprs[0], env, f"the count of {it.id!r}")
-        credit, reason = _ZERO, f"次数 {n} 不在任何区间，得 0"
-        for band in it.bands.rows:
-            if band.min <= n and (band.max is None or n <= band.max):
-                credit = band.credit
-                upper = "以上" if band.max is None else f"–{band.max}"
-                reason = f"次数 {n} 在 {band.min}{upper} 区间，得 {format_amount(credit)}"
+        n = _count(ci.exprs[0], env, f"the count of {ci.item.id!r}")
+        credit, points, reason = _ZERO, _ZERO, f"次数 {n} 不在任何区间，得 0"
+        for low, high, band_credit, band_points, upper, credit_text in p.bands:
+            if low <= n and (high is None or n <= high):
+                credit, points = band_credit, band_points
+                reason = f"次数 {n} 在 {low}{upper} 区间，得 {credit_text}"
                 break
     elif kind == "proportion":
-        passed = _count(ci.exprs[0], env, f"passed checks of {it.id!r}")
-        checked = _count(ci.exprs[1], env, f"checks made for {it.id!r}")
+        item_id = ci.item.id
+        passed = _count(ci.exprs[0], env, f"passed checks of {item_id!r}")
+        checked = _count(ci.exprs[1], env, f"checks made for {item_id!r}")
         if checked == 0:
             raise _NotAssessed("no checks were made (R4: not assessed, not a free pass)")
         if passed > checked:
             raise ExpressionError(
                 "WZ502",
-                f"item {it.id!r}: {passed} checks passed but only {checked} were made",
+                f"item {item_id!r}: {passed} checks passed but only {checked} were made",
                 hint="passed checks cannot exceed checks made",
             )
         credit = share * Fraction(passed, checked)
         reason = f"抽查 {passed}/{checked} 合格，得 {format_amount(credit)}"
     elif kind == "checklist":
-        assert it.checklist is not None
-        n = len(it.checklist)
         credit = _ZERO
         lacking: list[str] = []
-        for entry, expr in zip(it.checklist, ci.exprs, strict=True):
-            part = entry.credit if entry.credit is not None else share / n
+        for (part, label), expr in zip(p.parts, ci.exprs, strict=True):
             if _run(expr, env):
                 credit += part
             else:
-                lacking.append(entry.label or entry.id)
-        have = n - len(lacking)
-        reason = f"具备 {have}/{n} 项，得 {format_amount(credit)}"
+                lacking.append(label)
+        n_parts = len(p.parts)
+        reason = f"具备 {n_parts - len(lacking)}/{n_parts} 项，得 {format_amount(credit)}"
         if lacking:
             reason += "；缺：" + "、".join(lacking)
     elif kind == "given":
-        assert it.given is not None
+        given = ci.item.given
+        assert given is not None
         raw = _run(ci.exprs[0], env)
         if isinstance(raw, bool) or not isinstance(raw, int | Fraction):
-            raise ExpressionError("WZ503", f"item {it.id!r}: the given score is not a number")
+            raise ExpressionError("WZ503", f"item {ci.item.id!r}: the given score is not a number")
         value = Fraction(raw)
-        out_of = Fraction(it.given.out_of)
+        out_of = Fraction(given.out_of)
         if not _ZERO <= value <= out_of:
             raise ExpressionError(
                 "WZ503",
-                f"item {it.id!r}: the given score {exact_text(value)} "
-                f"is outside 0–{it.given.out_of}",
+                f"item {ci.item.id!r}: the given score {exact_text(value)} "
+                f"is outside 0–{given.out_of}",
                 hint="a given score must lie between 0 and out_of",
             )
         credit = share * value / out_of
-        reason = f"评分 {exact_text(value)}/{it.given.out_of}，得 {format_amount(credit)}"
+        reason = f"评分 {exact_text(value)}/{given.out_of}，得 {format_amount(credit)}"
     else:  # deduct
-        deductions, taken = _deductions(ci.deductions, env, weight, share, at)
+        deductions, taken = _deductions(p.deductions, env, weight, build)
         taken = min(taken, share)
-        credit = share - taken
-        reason = (
-            f"扣 {format_amount(taken)}，得 {format_amount(credit)}"
-            if taken
-            else f"无扣分，得 {format_amount(share)}"
-        )
-    vetoes = [_veto(v, env, at(v.path)) for v in ci.vetoes]
-    vetoed = any(v.fired for v in vetoes)
-    if vetoed:
-        fired = next(v for v in vetoes if v.fired)
-        reason = f"本项否决（{fired.label or fired.id}），得 0"
-        credit = _ZERO
-    return ItemResult(
-        id=it.id,
-        title=it.title,
-        rule=kind,
-        share=share,
-        credit=credit,
-        points=credit * weight,
-        max_points=share * weight,
-        vetoed=vetoed,
-        reason=reason,
-        vetoes=vetoes,
-        deductions=deductions,
-        source=it.source,
-        ruling=it.ruling,
-        at=at(ci.path),
-    )
+        if taken:
+            credit = share - taken
+            reason = f"扣 {format_amount(taken)}，得 {format_amount(credit)}"
+        else:
+            credit, points, reason = share, p.full["points"], p.full["reason"]
+    vetoes = [_veto(v, env, build) for v in p.vetoes]
+    vetoed = False
+    for v in vetoes:
+        if v.fired:
+            vetoed = True
+            reason = f"本项否决（{v.label or v.id}），得 0"
+            credit, points = _ZERO, _ZERO
+            break
+    if points is None:
+        points = credit * weight
+    values = {
+        **p.static,
+        "credit": credit,
+        "points": points,
+        "vetoed": vetoed,
+        "reason": reason,
+        "vetoes": vetoes,
+        "deductions": deductions,
+    }
+    return build(ItemResult, values), credit is not share and credit < share
 
 
 def _json_value(value: object) -> object:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Fraction):
         return exact_text(value)
     if isinstance(value, datetime | date):
@@ -349,15 +556,19 @@ def _json_value(value: object) -> object:
     return value
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _indicator(
-    cind: CompiledIndicator,
+    p: _IndicatorPlan,
     findings: Findings,
-    at: _Locator,
     not_assessed: list[NotAssessed],
+    build: _Build,
     reference: bool | None = None,
 ) -> IndicatorResult:
+    cind = p.cind
     ind = cind.indicator
-    weight = Fraction(ind.weight)
+    weight = p.weight
     facts = findings.facts.get(ind.id, {})
     env = _Env(
         _base_env(cind, facts, findings.department, findings.catalogs, findings.monitoring_date),
@@ -366,160 +577,156 @@ def _indicator(
         reference=reference,
     )
     _fill_derived(env)
-    common = {
-        "id": ind.id,
-        "name": ind.name,
-        "category": cind.category,
-        "category_id": cind.category_id,
-        "group": cind.group,
-        "kind": cind.kind,
-        "weight": weight,
-        "weight_source": ind.weight_source,
-        "applies_note": ind.applies_note,
-        "at": at(cind.path),
-    }
+    common = p.common
 
     def fact_reads() -> list[FactRead]:
         out = []
         for f in ind.facts:
-            if f.id in facts:
-                rec = facts[f.id]
-                out.append(
-                    FactRead(
-                        id=f.id,
-                        value=_json_value(rec.value),
-                        evidence=list(rec.evidence),
-                        note=rec.note,
-                        at=str(rec.position) if rec.position else None,
-                    )
-                )
+            rec = facts.get(f.id)
+            if rec is not None:
+                values = {
+                    "id": f.id,
+                    "value": _json_value(rec.value),
+                    "evidence": list(rec.evidence),
+                    "note": rec.note,
+                    "at": str(rec.position) if rec.position else None,
+                }
+                out.append(build(FactRead, values))
+        base = env.base
         for d in ind.derived:
-            if d.id in env.base:
-                out.append(FactRead(id=d.id, value=_json_value(env.base[d.id]), derived=True))
+            if d.id in base:
+                values = {"id": d.id, "value": _json_value(base[d.id]), "derived": True}
+                out.append(build(FactRead, values))
         return out
 
     try:
         if cind.applies is not None and not _run(cind.applies, env):
-            return IndicatorResult(
+            values = {
                 **common,
-                applicable=False,
-                assessed=True,
-                vetoed=False,
-                points=_ZERO,
-                max_points=_ZERO,
-                facts=fact_reads(),
-                reasons=["不适用（不计入基础分，按比例折算）"],
-            )
+                "applicable": False,
+                "assessed": True,
+                "vetoed": False,
+                "points": _ZERO,
+                "max_points": _ZERO,
+                "facts": fact_reads(),
+                "reasons": ["不适用（不计入基础分，按比例折算）"],
+            }
+            return build(IndicatorResult, values)
         if cind.kind == "penalty":
-            deds, taken = _deductions(cind.deductions, env, weight, None, at)
+            deds, taken = _deductions(p.deductions, env, weight, build)
             taken = min(taken, Fraction(1))
-            points = -taken * abs(weight)
-            reasons = [
-                f"{d.label or d.id}：{d.count} 次 × {format_amount(d.each)}"
-                for d in deds
-                if d.count
-            ]
-            return IndicatorResult(
+            values = {
                 **common,
-                applicable=True,
-                assessed=True,
-                vetoed=False,
-                points=points,
-                max_points=weight,
-                deductions=deds,
-                facts=fact_reads(),
-                reasons=reasons,
-            )
+                "applicable": True,
+                "assessed": True,
+                "vetoed": False,
+                "points": -taken * abs(weight),
+                "max_points": weight,
+                "deductions": deds,
+                "facts": fact_reads(),
+                "reasons": [
+                    f"{dp.name}：{d.count} 次 × {dp.each_text}"
+                    for dp, d in zip(p.deductions, deds, strict=True)
+                    if d.count
+                ],
+            }
+            return build(IndicatorResult, values)
         items: list[ItemResult] = []
+        reasons: list[str] = []
         item_missing: list[str] = []
-        for ci in cind.items:
+        for ip in p.items:
             try:
-                items.append(_item(ci, env, weight, at))
+                result, short = _item(ip, env, weight, build)
             except _Missing as exc:
                 item_missing.extend(n for n in exc.names if n not in item_missing)
-                items.append(_unassessed_item(ci, weight, at, f"缺少事实：{', '.join(exc.names)}"))
+                why = f"缺少事实：{', '.join(exc.names)}"
+                items.append(_unassessed_item(ip, build, why))
+                if ip.share > _ZERO:
+                    reasons.append(f"{ip.ci.item.id}：未评估：{why}")
             except _NotAssessed as exc:
-                items.append(_unassessed_item(ci, weight, at, str(exc)))
+                items.append(_unassessed_item(ip, build, str(exc)))
+                if ip.share > _ZERO:
+                    reasons.append(f"{ip.ci.item.id}：未评估：{exc}")
+                item = ip.ci.item.id
                 not_assessed.append(
-                    NotAssessed(indicator=ind.id, name=ind.name, item=ci.item.id, reason=str(exc))
+                    build(
+                        NotAssessed,
+                        {"indicator": ind.id, "name": ind.name, "item": item, "reason": str(exc)},
+                    )
                 )
+            else:
+                items.append(result)
+                if short:
+                    reasons.append(f"{result.id}：{result.reason}")
         vetoes: list[VetoResult] = []
-        for v in cind.vetoes:
+        for v in p.vetoes:
             try:
-                vetoes.append(_veto(v, env, at(v.path)))
+                vetoes.append(_veto(v, env, build))
             except _Missing as exc:
                 item_missing.extend(n for n in exc.names if n not in item_missing)
         try:
-            deds, taken = _deductions(cind.deductions, env, weight, None, at)
+            deds, taken = _deductions(p.deductions, env, weight, build)
         except _Missing as exc:
             item_missing.extend(n for n in exc.names if n not in item_missing)
         if item_missing:
             raise _Missing(item_missing)
-        vetoed = any(v.fired for v in vetoes)
-        earned = sum((i.credit for i in items), _ZERO) * weight
-        reasons = [f"{i.id}：{i.reason}" for i in items if i.credit < i.share]
-        if vetoed:
+        fired = [v for v in vetoes if v.fired]
+        if fired:
             points = _ZERO
-            fired = [v for v in vetoes if v.fired]
             reasons = ["该指标不得分：" + "、".join(v.label or v.id for v in fired)]
         else:
-            points = max(_ZERO, earned - taken * weight)
+            earned = _total(i.points for i in items)
+            points = max(_ZERO, earned - taken * weight if taken else earned)
             reasons += [
-                f"扣分 {d.label or d.id}：{d.count} × {format_amount(d.each)}"
-                for d in deds
+                f"扣分 {dp.name}：{d.count} × {dp.each_text}"
+                for dp, d in zip(p.deductions, deds, strict=True)
                 if d.count
             ]
-        return IndicatorResult(
+        values = {
             **common,
-            applicable=True,
-            assessed=all(i.assessed for i in items),
-            vetoed=vetoed,
-            points=points,
-            max_points=weight,
-            items=items,
-            vetoes=vetoes,
-            deductions=deds,
-            facts=fact_reads(),
-            reasons=reasons,
-        )
+            "applicable": True,
+            "assessed": all(i.assessed for i in items),
+            "vetoed": bool(fired),
+            "points": points,
+            "max_points": weight,
+            "items": items,
+            "vetoes": vetoes,
+            "deductions": deds,
+            "facts": fact_reads(),
+            "reasons": reasons,
+        }
+        return build(IndicatorResult, values)
     except _Missing as exc:
+        reason = "缺少事实：" + "、".join(exc.names)
         not_assessed.append(
-            NotAssessed(
-                indicator=ind.id,
-                name=ind.name,
-                missing=exc.names,
-                reason="缺少事实：" + "、".join(exc.names),
+            build(
+                NotAssessed,
+                {"indicator": ind.id, "name": ind.name, "missing": exc.names, "reason": reason},
             )
         )
-        return IndicatorResult(
+        values = {
             **common,
-            applicable=True,
-            assessed=False,
-            vetoed=False,
-            points=_ZERO,
-            max_points=weight,
-            facts=fact_reads(),
-            missing=exc.names,
-            reasons=["未评估：缺少 " + "、".join(exc.names)],
-        )
+            "applicable": True,
+            "assessed": False,
+            "vetoed": False,
+            "points": _ZERO,
+            "max_points": weight,
+            "facts": fact_reads(),
+            "missing": exc.names,
+            "reasons": ["未评估：缺少 " + "、".join(exc.names)],
+        }
+        return build(IndicatorResult, values)
 
 
-def _unassessed_item(ci: CompiledItem, weight: Fraction, at: _Locator, why: str) -> ItemResult:
-    it = ci.item
-    return ItemResult(
-        id=it.id,
-        title=it.title,
-        rule=it.rule_kind,
-        share=it.share,
-        credit=_ZERO,
-        points=_ZERO,
-        max_points=it.share * weight,
-        assessed=False,
-        reason=f"未评估：{why}",
-        source=it.source,
-        ruling=it.ruling,
-        at=at(ci.path),
-    )
+def _unassessed_item(p: _ItemPlan, build: _Build, why: str) -> ItemResult:
+    values = {
+        **p.static,
+        "credit": _ZERO,
+        "points": _ZERO,
+        "assessed": False,
+        "reason": f"未评估：{why}",
+    }
+    return build(ItemResult, values)
 
 
 def evaluate_compiled(
@@ -538,13 +745,15 @@ def evaluate_compiled(
     with simpleeval, the evaluator of record, instead of its compiled form (default:
     ``WZEVAL_REFERENCE=1`` in the environment); the report is the same.
     """
-    at = _Locator(crb)
+    use_reference = expressions.REFERENCE if reference is None else reference
+    build: _Build = _validated if use_reference else trusted
     not_assessed: list[NotAssessed] = []
     results: list[IndicatorResult] = []
     errors: list[Issue] = []
-    for cind in crb.indicators:
+    for plan in _plan(crb):
+        cind = plan.cind
         try:
-            results.append(_indicator(cind, findings, at, not_assessed, reference))
+            results.append(_indicator(plan, findings, not_assessed, build, reference))
         except WzevalError as exc:
             errors.append(
                 Issue(
@@ -576,39 +785,43 @@ def evaluate_compiled(
         )
     categories: list[CategoryResult] = []
     rb = crb.rulebook
+    by_category: dict[str, list[IndicatorResult]] = {cat.id: [] for cat in rb.categories}
+    for r in results:
+        by_category[r.category_id].append(r)
     for cat in rb.categories:
-        mine = [r for r in results if r.category_id == cat.id]
-        categories.append(
-            CategoryResult(
-                id=cat.id,
-                name=cat.name,
-                kind=cat.kind,
-                weight=Fraction(cat.weight),
-                applicable_weight=sum((r.max_points for r in mine), _ZERO),
-                points=sum((r.points for r in mine), _ZERO),
-            )
-        )
-    base_raw = sum((r.points for r in results if r.kind == "base"), _ZERO)
-    base_possible = sum((r.max_points for r in results if r.kind == "base"), _ZERO)
+        mine = by_category[cat.id]
+        values = {
+            "id": cat.id,
+            "name": cat.name,
+            "kind": cat.kind,
+            "weight": Fraction(cat.weight),
+            "applicable_weight": _total(r.max_points for r in mine),
+            "points": _total(r.points for r in mine),
+        }
+        categories.append(build(CategoryResult, values))
+    base_raw = _total(r.points for r in results if r.kind == "base")
+    base_possible = _total(r.max_points for r in results if r.kind == "base")
     base = base_raw * 100 / base_possible if base_possible else _ZERO
-    bonus = sum((r.points for r in results if r.kind == "bonus"), _ZERO)
-    penalty = sum((r.points for r in results if r.kind == "penalty"), _ZERO)
-    return ScoreReport(
-        rulebook=RulebookRef(id=rb.id, title=rb.title, year=rb.year, file=crb.file),
-        department=findings.department,
-        department_id=findings.department_id,
-        monitoring_date=findings.monitoring_date,
-        assessors=list(findings.assessors),
-        findings_file=findings.file,
-        complete=not not_assessed,
-        base_raw=base_raw,
-        base_possible=base_possible,
-        base=base,
-        bonus=bonus,
-        penalty=penalty,
-        total=base + bonus + penalty,
-        places=rb.arithmetic.places,
-        categories=categories,
-        indicators=results,
-        not_assessed=not_assessed,
-    )
+    bonus = _total(r.points for r in results if r.kind == "bonus")
+    penalty = _total(r.points for r in results if r.kind == "penalty")
+    ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": crb.file}
+    values = {
+        "rulebook": build(RulebookRef, ref),
+        "department": findings.department,
+        "department_id": findings.department_id,
+        "monitoring_date": findings.monitoring_date,
+        "assessors": list(findings.assessors),
+        "findings_file": findings.file,
+        "complete": not not_assessed,
+        "base_raw": base_raw,
+        "base_possible": base_possible,
+        "base": base,
+        "bonus": bonus,
+        "penalty": penalty,
+        "total": base + bonus + penalty,
+        "places": rb.arithmetic.places,
+        "categories": categories,
+        "indicators": results,
+        "not_assessed": not_assessed,
+    }
+    return build(ScoreReport, values)

@@ -12,9 +12,10 @@ import functools
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticUndefined
 
 __all__ = [
     "CategoryResult",
@@ -28,6 +29,7 @@ __all__ = [
     "display",
     "exact_text",
     "share_text",
+    "trusted",
 ]
 
 
@@ -102,6 +104,50 @@ Score = Annotated[
 
 class _Result(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_R = TypeVar("_R", bound=BaseModel)
+# per result class: every field with its default in field order, and the fields whose
+# default is a fresh empty list
+_TEMPLATES: dict[type[BaseModel], tuple[dict[str, Any], tuple[str, ...]]] = {}
+
+
+def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    fields: dict[str, Any] = {}
+    lists: list[str] = []
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None:
+            lists.append(name)
+            fields[name] = None
+        else:
+            fields[name] = None if info.default is PydanticUndefined else info.default
+    _TEMPLATES[cls] = out = (fields, tuple(lists))
+    return out
+
+
+def trusted(cls: type[_R], values: dict[str, Any]) -> _R:
+    """A result built from values the engine computed, without validating them again.
+
+    Validating 400-odd result objects was the largest single cost of an evaluation
+    (docs/performance.md); the engine's values have the fields' types by construction
+    (mypy checks the engine, and the engine's reference path — ``reference=True`` —
+    builds every result through pydantic validation; tests/test_fast_paths.py proves
+    the two give equal objects and byte-identical JSON).  ``values`` must use field
+    names only; fields left out take their defaults, as with ``cls(**values)``.
+    """
+    spec = _TEMPLATES.get(cls) or _template(cls)
+    data = spec[0].copy()  # field order, as validation gives it
+    data.update(values)
+    for name in spec[1]:
+        if name not in values:
+            data[name] = []
+    obj = cls.__new__(cls)
+    _set = object.__setattr__
+    _set(obj, "__dict__", data)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 class FactRead(_Result):
