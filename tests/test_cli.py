@@ -218,6 +218,50 @@ def test_validate_folder_recursively_skips_other_yaml(tmp_path: Path) -> None:
     assert r.out.strip() == "2 files, 0 errors, 0 warnings (1 skipped: not wzeval documents)"
 
 
+_CHECK_TESTS_HEADER = f"""wzeval: ruletests/1
+rulebook: {ROOT / "tests" / "corpus" / "check.yaml"}
+defaults:
+  department: 甲局
+  monitoring_date: 2023-11-15
+  indicators:
+    subject: {{standard: true, noise_free: true, fake: false}}
+    filler: {{ok: true}}
+cases:
+"""
+
+
+def test_validate_reads_rule_test_documents(tmp_path: Path) -> None:
+    """A rule-test document in a folder is validated, not skipped: its shape and the
+    findings of its cases, each problem at file:line:col."""
+    doc = write(
+        tmp_path / "check.tests.yaml",
+        _CHECK_TESTS_HEADER
+        + "  - name: fine\n    findings: {}\n    expect: {subject: 10}\n"
+        + "  - name: a typo in a fact\n"
+        + "    findings: {indicators: {subject: {standrad: true}}}\n"
+        + "    expect: {subject: 10}\n"
+        + "colour: red\n",
+    )
+    r = wz("validate", tmp_path)
+    assert r.code == 1, r.out
+    assert f"{doc}:16:9: error WZ201 unknown key 'colour'" in r.out
+    assert f"{doc}:14:39: error WZ403 unknown fact 'standrad'" in r.out
+    assert r.out.strip().endswith("1 file, 2 errors, 0 warnings")
+
+
+def test_validate_leaves_rule_test_expectations_to_wzeval_test(tmp_path: Path) -> None:
+    """A wrong expected figure is ``wzeval test``'s failure; the document itself is valid."""
+    doc = write(
+        tmp_path / "check.tests.yaml",
+        _CHECK_TESTS_HEADER
+        + "  - name: wrong figure\n    findings: {}\n    expect: {subject: 9}\n",
+    )
+    r = wz("validate", doc)
+    assert r.code == 0, r.out
+    assert r.out.strip() == "1 file, 0 errors, 0 warnings"
+    assert wz("test", doc).code == 1
+
+
 def test_validate_named_file_must_be_wzeval(tmp_path: Path) -> None:
     """A file named on the command line that is neither rulebook nor findings is WZ910."""
     other = write(tmp_path / "ci.yml", "on: push\n")

@@ -23,7 +23,7 @@ Exit codes, the same for every command (:data:`EXIT_CODES`):
   prints it).
 
 Issue codes the CLI adds (registered in :mod:`wzeval.codes`): WZ910 a file named on
-the command line is neither a rulebook nor findings, WZ911 findings could not be
+the command line is not a rulebook, findings or rule tests, WZ911 findings could not be
 checked because their rulebook did not load, WZ912 a folder holds no
 ``.yaml``/``.yml``/``.json`` file (an error for ``score``, a warning for ``validate``).
 
@@ -383,18 +383,30 @@ class _Checked:
 
 
 def _kind(data: object) -> str | None:
-    """``rulebook`` or ``findings`` by content, else ``None``."""
+    """``rulebook``, ``findings`` or ``ruletests`` by content, else ``None``."""
     from wzeval.findings import is_findings_document
 
     if is_findings_document(data):
         return "findings"
     if isinstance(data, Mapping):
         tag = data.get("wzeval")
+        if isinstance(tag, str) and tag.startswith("ruletests"):
+            return "ruletests"
         if (isinstance(tag, str) and tag.startswith("rulebook")) or (
             tag is None and "categories" in data
         ):
             return "rulebook"
     return None
+
+
+def _ruletest_issues(path: Path) -> list[Issue]:
+    """What is wrong with a rule-test document as a document: its shape, its rulebook,
+    the findings of its cases.  Whether the cases' expectations hold is
+    ``wzeval test``'s question, not ``validate``'s."""
+    from wzeval.ruletest import run_tests
+
+    run = run_tests(path)
+    return [*run.issues, *(i for case in run.cases for i in case.issues)]
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -446,13 +458,15 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 continue
             _, issues = _score_document(doc, rb, args.partial)
             results.append(_Checked(str(f), kind, issues))
+        elif kind == "ruletests":
+            results.append(_Checked(str(f), kind, _ruletest_issues(f)))
         elif explicit:
             issue = Issue(
                 "WZ910",
-                "not a wzeval document: neither a rulebook nor findings",
+                "not a wzeval document: not a rulebook, findings or rule tests",
                 position=doc.position(()),
                 hint="start a rulebook with 'wzeval: rulebook/1', findings with "
-                "'wzeval: findings/1'",
+                "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
             )
             results.append(_Checked(str(f), None, [*doc.issues, issue]))
         else:
@@ -787,10 +801,13 @@ examples:
   wzeval validate --format github findings/     GitHub Actions annotations
   wzeval validate --rulebook my.yaml dept.yaml
 
-Rulebooks and findings are told apart by content ('wzeval: rulebook/1' or
-'wzeval: findings/1').  Findings are checked against the rulebook file given on the
-command line whose id they name, else against --rulebook, else the bundled one.
-Files found in folders that are neither are skipped; a file named explicitly must be one.
+Rulebooks, findings and rule tests are told apart by content ('wzeval: rulebook/1',
+'wzeval: findings/1', 'wzeval: ruletests/1').  Findings are checked against the
+rulebook file given on the command line whose id they name, else against --rulebook,
+else the bundled one.  A rule-test document is checked as a document (its shape, its
+rulebook, the findings of its cases); whether its expectations hold is 'wzeval test'.
+Files found in folders that are none of these are skipped; a file named explicitly
+must be one.
 """
 
 _SCORE_EPILOG = """\

@@ -132,8 +132,8 @@ _TABLE: list[tuple[str, str, str]] = [
     ("WZ902", "usage error", "see wzeval COMMAND --help"),
     (
         "WZ910",
-        "neither a rulebook nor findings",
-        "start with 'wzeval: rulebook/1' or 'wzeval: findings/1'",
+        "not a rulebook, findings or rule tests",
+        "start with 'wzeval: rulebook/1', 'wzeval: findings/1' or 'wzeval: ruletests/1'",
     ),
     (
         "WZ911",
