@@ -141,6 +141,39 @@ def test_fast_loader_leaves_odd_documents_to_the_reference(
     assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in ref.issues]
 
 
+@needs_c
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("a: " + "[" * 65 + "]" * 65 + "\n", "WZ108"),  # deeper than MAX_DEPTH
+        ("a: [" + "1, " * loader.MAX_NODES + "1]\n", "WZ109"),  # more than MAX_NODES values
+        ('a: "\\ud800"\n', "WZ101"),  # half a surrogate pair
+        ("answer: on\n", "WZ111"),  # a YAML 1.1 boolean (a warning)
+        ("- no\n", "WZ111"),
+        ("x: !!python/object:os.system {}\n", "WZ106"),
+        ("a: &x [1]\nb: *x\n", None),  # aliases: read, but by the reference path
+    ],
+    ids=["depth", "nodes", "surrogate", "yaml11-value", "yaml11-item", "tag", "alias"],
+)
+def test_fast_loader_refuses_what_the_safety_scan_reports(
+    text: str, code: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast reader enforces the scan's limits itself: whatever the scan would report
+    goes to the reference path, which reports it."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    assert loader._load_fast(text, "hostile.yaml", []) is None
+    issues = loader.load_document(text=text, name="hostile.yaml").issues
+    if code is not None:
+        assert code in [i.code for i in issues]
+
+
+def test_fast_loader_reads_yaml11_words_as_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'on' as a mapping key is no YAML 1.1 trap (the scan warns only for values)."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    fast = loader._load_fast("on: push\n", "ci.yml", [])
+    assert fast is not None and fast.data == {"on": "push"}
+
+
 # ---------------------------------------------------------------------- the expressions
 
 
