@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_ruletest import _HEADER as RULE_TESTS_HEADER
 
 import wzeval
 from wzeval import cli
@@ -218,16 +219,8 @@ def test_validate_folder_recursively_skips_other_yaml(tmp_path: Path) -> None:
     assert r.out.strip() == "2 files, 0 errors, 0 warnings (1 skipped: not wzeval documents)"
 
 
-_CHECK_TESTS_HEADER = f"""wzeval: ruletests/1
-rulebook: {ROOT / "tests" / "corpus" / "check.yaml"}
-defaults:
-  department: 甲局
-  monitoring_date: 2023-11-15
-  indicators:
-    subject: {{standard: true, noise_free: true, fake: false}}
-    filler: {{ok: true}}
-cases:
-"""
+# a rule-test document of tests/corpus/check.yaml, up to its cases
+_CHECK_TESTS_HEADER = RULE_TESTS_HEADER.format(rulebook=ROOT / "tests" / "corpus" / "check.yaml")
 
 
 def test_validate_reads_rule_test_documents(tmp_path: Path) -> None:
