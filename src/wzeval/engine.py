@@ -742,8 +742,9 @@ def evaluate_compiled(
     with no checks made) raises :class:`ValidationFailed` listing every case;
     with ``partial=True`` it is listed in ``report.not_assessed`` instead and
     the report is marked incomplete.  ``reference=True`` evaluates every expression
-    with simpleeval, the evaluator of record, instead of its compiled form (default:
-    ``WZEVAL_REFERENCE=1`` in the environment); the report is the same.
+    with simpleeval, the evaluator of record, instead of its compiled form, and
+    builds every result through pydantic validation (default: ``WZEVAL_REFERENCE=1``
+    in the environment); the report is the same.
     """
     use_reference = expressions.REFERENCE if reference is None else reference
     build: _Build = _validated if use_reference else trusted
