@@ -224,7 +224,8 @@ class _ItemPlan:
     kind: str
     share: Fraction
     static: dict[str, Any]  # id, title, rule, share, max_points, source, ruling, at
-    full: dict[str, Any]  # credit, points, reason of the whole share ("check" and "deduct")
+    full_points: Fraction  # the whole share's points, and its reason ("check", "deduct")
+    full_reason: str
     # tiers: (credit, points, reason) per row; levels: level → (credit, points, reason);
     # bands: (min, max, credit, points, range text, credit text) per row
     tiers: tuple[tuple[Fraction, Fraction, str], ...] = ()
@@ -258,7 +259,7 @@ def _veto_plan(v: CompiledVeto, at: _Locator) -> _VetoPlan:
 
 
 def _deduction_plan(
-    d: CompiledDeduction, weight: Fraction, default_cap: Fraction | None, at: _Locator
+    d: CompiledDeduction, default_cap: Fraction | None, at: _Locator
 ) -> _DeductionPlan:
     ded = d.deduction
     cap = ded.cap if ded.cap is not None else default_cap
@@ -304,9 +305,10 @@ def _item_plan(ci: CompiledItem, weight: Fraction, at: _Locator) -> _ItemPlan:
         kind,
         share,
         static,
-        {"credit": share, "points": share * weight, "reason": full_reason},
+        share * weight,
+        full_reason,
         vetoes=tuple(_veto_plan(v, at) for v in ci.vetoes),
-        deductions=tuple(_deduction_plan(d, weight, share, at) for d in ci.deductions),
+        deductions=tuple(_deduction_plan(d, share, at) for d in ci.deductions),
     )
     if it.tiers is not None:
         tiers = []
@@ -365,7 +367,7 @@ def _indicator_plan(cind: CompiledIndicator, at: _Locator) -> _IndicatorPlan:
         common,
         tuple(_item_plan(ci, weight, at) for ci in cind.items),
         tuple(_veto_plan(v, at) for v in cind.vetoes),
-        tuple(_deduction_plan(d, weight, None, at) for d in cind.deductions),
+        tuple(_deduction_plan(d, None, at) for d in cind.deductions),
     )
 
 
@@ -439,7 +441,7 @@ def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[Ite
     points: Fraction | None = None  # None: credit × weight
     if kind == "check":
         if _run(ci.exprs[0], env):
-            credit, points, reason = share, p.full["points"], p.full["reason"]
+            credit, points, reason = share, p.full_points, p.full_reason
         else:
             credit, points, reason = _ZERO, _ZERO, "不符合，得 0"
     elif kind == "tiers":
@@ -519,7 +521,7 @@ def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[Ite
             credit = share - taken
             reason = f"扣 {format_amount(taken)}，得 {format_amount(credit)}"
         else:
-            credit, points, reason = share, p.full["points"], p.full["reason"]
+            credit, points, reason = share, p.full_points, p.full_reason
     vetoes = [_veto(v, env, build) for v in p.vetoes]
     vetoed = False
     for v in vetoes:
