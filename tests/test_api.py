@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import types
+from pathlib import Path
+
+import pytest
 
 import wzeval
 from wzeval import errors
@@ -71,3 +75,26 @@ def test_import_is_lazy() -> None:
     ).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "True"
+
+
+def test_bundled_rulebook_is_read_once_while_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``score(findings)`` in a loop does not read and compile the bundled rulebook each
+    time; an edit to its file (an editable install) is seen on the next call."""
+    from wzeval import api
+
+    copy = tmp_path / "2023.yaml"
+    copy.write_text(api.bundled_rulebook_path().read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(api, "bundled_rulebook_path", lambda: copy)
+    first = wzeval.load_rulebook()
+    assert wzeval.load_rulebook() is first
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(text.replace(f"title: {first.title}", "title: 改过的标题", 1), encoding="utf-8")
+    stat = copy.stat()
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    edited = wzeval.load_rulebook()
+    assert edited is not first
+    assert edited.title == "改过的标题"
+    # a path is read again every time: it is the caller's file
+    assert wzeval.load_rulebook(copy) is not wzeval.load_rulebook(copy)
