@@ -237,7 +237,7 @@ def test_validate_reads_rule_test_documents(tmp_path: Path) -> None:
     )
     r = wz("validate", tmp_path)
     assert r.code == 1, r.out
-    assert f"{doc}:16:9: error WZ201 unknown key 'colour'" in r.out
+    assert f"{doc}:16:1: error WZ201 unknown key 'colour'" in r.out  # the key, not its value
     assert f"{doc}:14:39: error WZ403 unknown fact 'standrad'" in r.out
     assert r.out.strip().endswith("1 file, 2 errors, 0 warnings")
 

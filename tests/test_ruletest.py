@@ -245,3 +245,19 @@ def test_exit_codes_and_json_summary(tmp_path: Path) -> None:
         "subject.fake:fired",
         "filler.ok:not-earned",
     }
+
+
+def test_unknown_keys_point_at_the_key(tmp_path: Path) -> None:
+    """A misspelt key, at the top or in a case, is reported where the key is written."""
+    run = _run(
+        tmp_path,
+        "  - name: typo\n    findings: {}\n    expected: {subject: 10}\n    expect: {subject: 10}\n"
+        "extra: 1\n",
+    )
+    doc = tmp_path / "check.tests.yaml"
+    by_message = {i.message: i for i in [*run.issues, *run.cases[0].issues]}
+    top = by_message["unknown key 'extra'"]
+    assert (top.position.line, top.position.col) == (_line(doc, "extra: 1"), 1)
+    case = by_message["unknown key 'expected' in a case"]
+    assert (case.position.line, case.position.col) == (_line(doc, "expected:"), 5)
+    assert case.hint is not None and "expect" in case.hint

@@ -621,10 +621,13 @@ class _Reader:
         self.doc = doc
         self.issues: list[Issue] = list(doc.issues)
 
-    def issue(self, code: str, message: str, path: Path_, hint: str | None = None) -> None:
-        self.issues.append(
-            Issue(code, message, path=path, position=self.doc.position(path), hint=hint)
-        )
+    def issue(
+        self, code: str, message: str, path: Path_, hint: str | None = None, *, key: bool = False
+    ) -> None:
+        """``key=True``: the issue is about the mapping key at ``path`` (an unknown key),
+        so it points at the key, not at its value."""
+        position = self.doc.position(path, key=key)
+        self.issues.append(Issue(code, message, path=path, position=position, hint=hint))
 
 
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -763,7 +766,8 @@ def run_tests(
         return TestRun(file, None, (), None, tuple(r.issues))
     for k in data:
         if k not in _TOP_KEYS:
-            r.issue("WZ201", f"unknown key {k!r}", (k,), did_you_mean(str(k), _TOP_KEYS))
+            hint = did_you_mean(str(k), _TOP_KEYS)
+            r.issue("WZ201", f"unknown key {k!r}", (k,), hint, key=True)
     if data.get("wzeval") != RULETESTS_FORMAT:
         r.issue(
             "WZ201",
@@ -833,14 +837,14 @@ def _run_case(
     name = str(raw.get("name") or f"case {n + 1}")
     issues: list[Issue] = []
 
-    def bad(message: str, where: Path_, hint: str | None = None) -> None:
-        issues.append(
-            Issue("WZ201", message, path=where, position=r.doc.position(where), hint=hint)
-        )
+    def bad(message: str, where: Path_, hint: str | None = None, *, key: bool = False) -> None:
+        position = r.doc.position(where, key=key)
+        issues.append(Issue("WZ201", message, path=where, position=position, hint=hint))
 
     for k in raw:
         if k not in _CASE_KEYS:
-            bad(f"unknown key {k!r} in a case", (*path, k), did_you_mean(str(k), _CASE_KEYS))
+            hint = did_you_mean(str(k), _CASE_KEYS)
+            bad(f"unknown key {k!r} in a case", (*path, k), hint, key=True)
     partial = raw.get("partial", False)
     if not isinstance(partial, bool):
         bad("partial must be true or false", (*path, "partial"))
