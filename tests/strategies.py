@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
@@ -29,6 +28,7 @@ from hypothesis import strategies as st
 
 from wzeval.api import compiled
 from wzeval.models import Fact, Indicator, Rulebook, format_amount
+from wzeval.verify import _needs_elements  # which list facts an expression needs non-empty
 
 __all__ = [
     "DEPARTMENTS",
@@ -321,33 +321,6 @@ def rulebooks() -> st.SearchStrategy[Rulebook]:
 
 
 # ----------------------------------------------------------------------------- findings
-
-
-def _uses(ind: Indicator) -> list[str]:
-    """Every expression text of an indicator (to see which helpers read which facts)."""
-    out = [d.expr for d in ind.derived]
-    out += [v.when for v in ind.vetoes] + [d.count for d in ind.deductions]
-    if ind.applies:
-        out.append(ind.applies)
-    for it in ind.items:
-        out += [v.when for v in it.vetoes] + [d.count for d in it.deduct or []]
-        if it.check:
-            out.append(it.check)
-        out += [t.when for t in it.tiers or []]
-        out += [e.when for e in it.checklist or []]
-        if it.bands:
-            out.append(it.bands.count)
-        if it.proportion:
-            out += [it.proportion.passed, it.proportion.checked]
-        if it.given:
-            out.append(it.given.value)
-    return out
-
-
-def _needs_elements(ind: Indicator, fid: str) -> bool:
-    """Whether an expression takes mean/min/max of this list or records fact (empty → error)."""
-    pattern = re.compile(r"\b(mean|mean_of|min|max)\(\s*" + re.escape(fid) + r"\b")
-    return any(pattern.search(src) for src in _uses(ind))
 
 
 def _numbers(fact: Fact, kind: str) -> st.SearchStrategy[Any]:
