@@ -73,3 +73,25 @@ def test_batch_keeps_its_reports_out_of_the_collector_until_done(
     assert len(freezes) == len(EXAMPLES)  # one per report kept
     assert gc.get_freeze_count() == 0
     assert "市生态环境局" in out
+
+
+def test_batch_leaves_a_callers_own_freeze_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run() in a program that froze objects itself (a pre-forking server does) neither
+    freezes more nor unfreezes the program's objects."""
+    shutil.copy(EXAMPLES[0], tmp_path / "a.yaml")
+    shutil.copy(EXAMPLES[1], tmp_path / "b.yaml")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        freezes: list[int] = []
+        monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
+        code, _, _ = _score([str(tmp_path), "--partial"])
+        assert code == 0
+        assert freezes == []
+        # still frozen (objects freed meanwhile leave the count, so not equal to before)
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()

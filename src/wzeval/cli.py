@@ -527,10 +527,14 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
     failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
     _write_issues(problems, err)
+    # A program that froze objects itself (run() called in-process) keeps its freeze:
+    # then the reports are not frozen either, since unfreezing would undo its own.
+    freeze = gc.get_freeze_count() == 0
     try:
-        return _score_batch(args, rulebook, files, batch, failed, out, err)
+        return _score_batch(args, rulebook, files, batch, failed, freeze, out, err)
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 def _score_batch(
@@ -539,6 +543,7 @@ def _score_batch(
     files: list[tuple[Path, bool]],
     batch: bool,
     failed: dict[str, list[Issue]],
+    freeze: bool,
     out: TextIO,
     err: TextIO,
 ) -> int:
@@ -563,7 +568,8 @@ def _score_batch(
             # cycles; left in the collector's generations, every collection passed
             # over all of them again (600 files: 7.4 s, 4.2 s with this; see
             # docs/performance.md).  _cmd_score unfreezes them when it is done.
-            gc.freeze()
+            if freeze:
+                gc.freeze()
     progress.clear()
     code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
 
