@@ -9,10 +9,11 @@ round once, when a figure is shown (:func:`display`, 2 places, half up).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticUndefined
@@ -107,21 +108,23 @@ class _Result(BaseModel):
 
 
 _R = TypeVar("_R", bound=BaseModel)
+_Factories = tuple[tuple[str, Callable[[], Any]], ...]
 # per result class: every field with its default in field order, and the fields whose
-# default is a fresh empty list
-_TEMPLATES: dict[type[BaseModel], tuple[dict[str, Any], tuple[str, ...]]] = {}
+# default comes from a factory (a fresh list per object), with the factory
+_TEMPLATES: dict[type[BaseModel], tuple[dict[str, Any], _Factories]] = {}
 
 
-def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _template(cls: type[BaseModel]) -> tuple[dict[str, Any], _Factories]:
     fields: dict[str, Any] = {}
-    lists: list[str] = []
+    factories: list[tuple[str, Callable[[], Any]]] = []
     for name, info in cls.model_fields.items():
-        if info.default_factory is not None:
-            lists.append(name)
+        factory = info.default_factory
+        if factory is not None:
+            factories.append((name, cast(Callable[[], Any], factory)))
             fields[name] = None
         else:
             fields[name] = None if info.default is PydanticUndefined else info.default
-    _TEMPLATES[cls] = out = (fields, tuple(lists))
+    _TEMPLATES[cls] = out = (fields, tuple(factories))
     return out
 
 
@@ -138,9 +141,9 @@ def trusted(cls: type[_R], values: dict[str, Any]) -> _R:
     spec = _TEMPLATES.get(cls) or _template(cls)
     data = spec[0].copy()  # field order, as validation gives it
     data.update(values)
-    for name in spec[1]:
+    for name, factory in spec[1]:
         if name not in values:
-            data[name] = []
+            data[name] = factory()
     obj = cls.__new__(cls)
     _set = object.__setattr__
     _set(obj, "__dict__", data)
