@@ -297,9 +297,9 @@ def _item_plan(ci: CompiledItem, weight: Fraction, at: _Locator) -> _ItemPlan:
         "ruling": it.ruling,
         "at": at(ci.path),
     }
-    full_reason = f"符合，得 {format_amount(share)}" if kind == "check" else ""
-    if kind == "deduct":
-        full_reason = f"无扣分，得 {format_amount(share)}"
+    # the reason of a whole share, for the two rules that can earn it as it is
+    whole = {"check": "符合", "deduct": "无扣分"}.get(kind)
+    full_reason = f"{whole}，得 {format_amount(share)}" if whole else ""
     plan = _ItemPlan(
         ci,
         kind,
