@@ -24,5 +24,10 @@ echo "== wzeval validate --partial rulebooks/ examples/"
 echo "== wzeval lint / test (the rulebooks' own gate)"
 .venv/bin/wzeval lint rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml >/dev/null
 .venv/bin/wzeval test rulebooks/2023.tests.yaml --min-coverage 100
-echo "== pytest"
+echo "== pytest (the default run; \`slow\` tests are deselected in pyproject.toml)"
 .venv/bin/pytest "$@"
+if [ $# -eq 0 ]; then
+    echo "== pytest -m slow (fuzz campaigns at their CI budget, interrupt sweeps)"
+    # exit 5 is pytest's "no test selected"
+    .venv/bin/pytest -m slow || [ $? -eq 5 ]
+fi
