@@ -1,4 +1,4 @@
-"""PRC working days (ruling R3), answered from the ``chinesecalendar`` package.
+"""PRC working days, answered from the ``chinesecalendar`` package.
 
 "N 个工作日内" counts days on the State Council's calendar: weekends are off,
 public holidays are off, and make-up working days (调休, often a Saturday or a
@@ -114,7 +114,7 @@ def _table(d: date) -> _Year:
 
 
 def date_of(value: date | datetime) -> date:
-    """The calendar date of ``value``; R3 compares dates only, never times."""
+    """The calendar date of ``value``; working-day rules compare dates only, never times."""
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -178,7 +178,7 @@ def add_working_days(d: date, n: int) -> date:
 
 
 def within_working_days(asked: date | datetime, answered: date | datetime, n: int) -> bool:
-    """R3: ``answered`` no later than the end of the ``n``-th working day after ``asked``.
+    """``answered`` no later than the end of the ``n``-th working day after ``asked``.
 
     Times are dropped (a reply at 23:59 of the last day is in time).  Something
     answered on or before the day it was asked is within.  The answer is decided

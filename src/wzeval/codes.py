@@ -112,12 +112,16 @@ _TABLE: list[tuple[str, str, str]] = [
     ("WZ404", "missing fact", "record it, or score with --partial to leave it unassessed"),
     ("WZ405", "wrong type or impossible value", "write the type named (true/false, 3, 2023-11-15)"),
     ("WZ406", "value out of range", "stay within the fact's min and max"),
-    ("WZ407", "unknown department", "use a department name from the rulebook (R7)"),
+    (
+        "WZ407",
+        "unknown department",
+        "use a unit name from the rulebook's roster (the suggestion names the nearest)",
+    ),
     ("WZ408", "findings for another rulebook", "score them with the rulebook they name"),
     (
         "WZ410",
         "cannot be assessed",
-        "e.g. a spot check with no checks made (R4); record it or use --partial",
+        "e.g. a spot check with no checks made; record it or use --partial",
     ),
     (
         "WZ411",

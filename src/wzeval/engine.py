@@ -2,18 +2,19 @@
 
 ``evaluate`` knows nothing of files: it takes a :class:`CompiledRulebook` and
 checked :class:`Findings` and returns a :class:`ScoreReport` in which every
-point is explained.  All arithmetic is on :class:`fractions.Fraction` (R9).
+point is explained.  All arithmetic is on :class:`fractions.Fraction` (exact;
+rounded only when shown).
 
 Order of a base or bonus indicator's score:
 
-1. not applicable (``applies`` false) → it leaves the base (R7);
+1. not applicable (``applies`` false) → it leaves the base, which is rescaled;
 2. each item earns a credit (a part of its share) by its rule; an item veto
    zeroes that item;
 3. points = weight × Σ credits; an indicator veto zeroes the indicator;
 4. indicator-level deductions are taken from what remains, down to 0.
 
 A penalty indicator (negative weight) is made of deductions only; together
-they never go beyond the weight (R6).
+they never go beyond the weight.
 """
 
 from __future__ import annotations
@@ -476,7 +477,7 @@ def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[Ite
         passed = _count(ci.exprs[0], env, f"passed checks of {item_id!r}")
         checked = _count(ci.exprs[1], env, f"checks made for {item_id!r}")
         if checked == 0:
-            raise _NotAssessed("no checks were made (R4: not assessed, not a free pass)")
+            raise _NotAssessed("未做任何抽查（未评估，不视为得分）")
         if passed > checked:
             raise ExpressionError(
                 "WZ502",

@@ -650,7 +650,7 @@ _SPECS = [
     FunctionSpec(
         "within_working_days",
         "within_working_days(asked: date|datetime, answered: date|datetime, n: int) -> bool",
-        "Ruling R3: answered by the end of the n-th PRC working day after asked.",
+        "Answered by the end of the n-th PRC working day after asked.",
         _fn_within_working_days,
         _fixed([_DATE_LIKE, _DATE_LIKE, _INT_ONLY], _T_BOOL),
     ),

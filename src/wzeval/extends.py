@@ -6,7 +6,7 @@ list only its edits::
 
     wzeval: rulebook/1
     extends: ../2023.yaml          # relative to this file; or bundled:2023
-    id: xianning-2024              # required, and different from the base's
+    id: city-2024                  # required, and different from the base's
     title: 2024年…
     year: 2024
 
@@ -426,7 +426,7 @@ class _Merger:
                 + (f" (it repeats {own_id!r})" if own_id is not None else ""),
                 ("id",) if own_id is not None else (),
                 hint="findings name the rulebook they were written for; "
-                "give this one a new id like xianning-2024",
+                "give this one a new id like city-2024",
             )
         edit = {k: v for k, v in child.items() if k != "extends"}
         merged, origin = self.element(

@@ -11,7 +11,7 @@ refuse any fetch even if one slipped in.  The only addresses in it are the
 evaluators' evidence URLs, shown as links (``rel="noopener noreferrer"``).
 
 Every text from a report is escaped with :func:`html.escape`; every figure is
-shown through :func:`wzeval.report.display` (R9: rounded once, half up).  The
+shown through :func:`wzeval.report.display` (rounded once, half up).  The
 output is deterministic: the same reports give the same bytes (no timestamp
 unless the caller passes ``generated``).
 

@@ -340,9 +340,10 @@ def _row(i: int) -> str:
 def _non_stated_weight(ctx: LintContext) -> Iterator[Hit]:
     """An indicator's weight is not printed in the source table (derived or assumed).
 
-    **Why it matters.** Ruling R1 records that the seed lost several weights:
-    a `derived` weight is the only value that makes its level-1 total add up,
-    an `assumed` one is a documented guess (the total only fixes a sum).
+    **Why it matters.** A table as published does not always print every
+    weight: a `derived` weight is the only value that makes its level-1 total
+    add up, an `assumed` one is a documented guess (the total only fixes a
+    sum), each with the rulebook's own `ruling:` saying how it was found.
     Reviewers of a rulebook want every non-stated weight listed, because that
     is the first thing to confirm against the original table.
 
@@ -353,7 +354,7 @@ def _non_stated_weight(ctx: LintContext) -> Iterator[Hit]:
       name: 政策文件
       weight: 4
       weight_source: assumed
-      ruling: "R1: assumed; 政策文件+重大建设项目+公共资源配置+专题专栏+政策解读 = 26"
+      ruling: "assumed; 政策文件+重大建设项目+公共资源配置+专题专栏+政策解读 = 26"
     ```
 
     **Fix.** Nothing to fix while the original table is missing: keep the
@@ -371,10 +372,11 @@ def _non_stated_weight(ctx: LintContext) -> Iterator[Hit]:
             message = f"weight {ind.weight} of {_name(cind)} is {ind.weight_source}, not stated"
             if ind.weight_source == "derived":
                 message += (
-                    f" in the seed (R1): the only value that makes {cat.name} ({cat.weight}) add up"
+                    f" in the source table: the only value that makes {cat.name} ({cat.weight})"
+                    " add up"
                 )
             else:
-                message += " in the seed (R1): the seed lost it"
+                message += " in the source table, which does not give it"
                 if len(others) > 1:
                     names = "+".join(i.name for i in others)
                     message += f"; only {names} = {cat.weight - stated} is fixed"

@@ -159,7 +159,7 @@ def _construct_int(constructor: RoundTripConstructor, node: Any) -> int:
 
 
 def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Decimal:
-    """YAML floats become exact decimals from their literal text (R9: no binary floats)."""
+    """YAML floats become exact decimals from their literal text (no binary floats)."""
     raw = str(constructor.construct_scalar(node))
     if len(raw) > MAX_NUMBER_LENGTH:
         raise _too_large(node, f"is longer than {MAX_NUMBER_LENGTH} characters")

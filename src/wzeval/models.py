@@ -155,9 +155,9 @@ class _Model(BaseModel):
 class _Sourced(_Model):
     """Something that encodes a sentence of the source table."""
 
-    source: Text | None = Field(None, description="the seed's wording this rule encodes")
+    source: Text | None = Field(None, description="the source table's wording this rule encodes")
     ruling: Text | None = Field(
-        None, description="the ruling (e.g. 'R4') that closed a gap in the seed, with a note"
+        None, description="the rulebook's ruling that closed a gap in the source table, with a note"
     )
 
 
@@ -260,7 +260,7 @@ class Bands(_Model):
 class Proportion(_Model):
     """Credit in proportion: ``share × passed / checked`` (random spot checks).
 
-    ``checked == 0`` means the item was not assessed (R4), not a free pass.
+    ``checked == 0`` means the item was not assessed, not a free pass.
     """
 
     passed: Expr
@@ -268,7 +268,7 @@ class Proportion(_Model):
 
 
 class ChecklistEntry(_Model):
-    """One element an item enumerates; present and working earns its credit (R10)."""
+    """One element an item enumerates; present and working earns its credit."""
 
     id: Ident
     when: Expr
@@ -452,7 +452,7 @@ class Catalog(_Model):
 
 
 class Arithmetic(_Model):
-    """R9: exact inside, rounded once when shown."""
+    """Exact inside, rounded once when shown."""
 
     places: int = Field(2, ge=0, le=6)
     rounding: Literal["half_up"] = "half_up"
@@ -467,7 +467,9 @@ class Rulebook(_Model):
     year: int = Field(ge=2000, le=2100)
     source: Text | None = None
     not_applicable: Literal["rescale"] = Field(
-        "rescale", description="R7: base = 100 × earned / applicable weights"
+        "rescale",
+        description="not-applicable indicators leave the base:"
+        " base = 100 × earned / applicable weights",
     )
     arithmetic: Arithmetic = Field(default_factory=Arithmetic)
     departments: list[Department] = Field(default_factory=list)

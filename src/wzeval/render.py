@@ -2,7 +2,7 @@
 
 Pure functions from :class:`~wzeval.report.ScoreReport` (or a list of them) to
 ``str``: no files, no rules, no evaluation.  Rendering is the one place figures
-are rounded (R9): every number shown goes through :func:`wzeval.report.display`
+are rounded once: every number shown goes through :func:`wzeval.report.display`
 with the report's own ``places``, so the text sheet, the Markdown page and the
 CSV made from one report always show the same figures, and the JSON report keeps
 the exact values they came from.
@@ -68,7 +68,7 @@ RULE_NAMES: Mapping[str, str] = {
 }
 #: Chinese names of the category kinds.
 KIND_NAMES: Mapping[str, str] = {"base": "基础", "bonus": "加分", "penalty": "扣分"}
-_WEIGHT_SOURCES = {"stated": "原表列明", "derived": "由总分推算", "assumed": "裁定设定"}
+_WEIGHT_SOURCES = {"stated": "原表列明", "derived": "由总分推算", "assumed": "原表未列明，假定"}
 
 #: The columns of the per-indicator CSV (one row per indicator, then a total row).
 CSV_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "状态", "扣分原因")

@@ -1,6 +1,6 @@
 """The score report: what each indicator earned and why, as typed data.
 
-Figures are exact :class:`fractions.Fraction` values inside (R9).  In JSON a
+Figures are exact :class:`fractions.Fraction` values inside.  In JSON a
 figure is a string: the exact decimal when it has one (``"1.5"``), else the
 exact fraction (``"4/3"``), so the report round-trips without loss; renderers
 round once, when a figure is shown (:func:`display`, 2 places, half up).
@@ -65,7 +65,7 @@ def _parse_score(value: object) -> Fraction:
 
 
 def display(value: Fraction, places: int = 2) -> str:
-    """Round once for people: ``places`` decimals, half up (R9).
+    """Round once for people: ``places`` decimals, half up.
 
     Exact integer arithmetic, so any size rounds once and correctly: the decimal
     module's default 28-digit context failed on a 31-digit count of deductions
@@ -271,7 +271,7 @@ class ScoreReport(_Result):
     """The whole score sheet of one department.
 
     ``base_raw`` is the sum of the base indicators' points; ``base`` is it rescaled
-    to 100 over the applicable weights (R7); ``total = base + bonus + penalty``.
+    to 100 over the applicable weights; ``total = base + bonus + penalty``.
     """
 
     wzeval: Literal["report/1"] = "report/1"

@@ -4,7 +4,7 @@ A rule-test document (``rulebooks/2023.tests.yaml``) names a rulebook and lists
 cases, each a findings document and the points it must earn::
 
     wzeval: ruletests/1
-    rulebook: 2023.yaml            # relative to this file, or a bundled id (xianning-2023)
+    rulebook: 2023.yaml            # relative to this file, or a bundled rulebook id
     defaults:                      # optional: findings every case starts from
       department: 市发改委
       monitoring_date: 2023-11-15

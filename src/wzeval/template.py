@@ -109,7 +109,7 @@ def resolve_department(rulebook: Rulebook, name: str) -> str:
     """The canonical name of a department given by name, alias or id.
 
     Raises :class:`ValidationFailed` (WZ407, with a did-you-mean hint) when the
-    rulebook does not list it: a typo would silently change applicability (R7).
+    rulebook does not list it: a typo would silently change applicability.
     """
     crb = compiled(rulebook)
     canonical = crb.departments.get(name.strip())

@@ -9,7 +9,7 @@ imported only when a function here is called; without it they raise
 (一级指标 / 二级指标 / 三级指标 / 权重 / 得分 / 扣分原因, category names repeated on
 every row so the table sorts and filters), with the totals underneath.  Every
 figure is a real number holding exactly the value shown (:func:`cell_number`:
-rounded once, half up, R9) and formatted ``0.00``.  Sheets print landscape, one
+rounded once, half up) and formatted ``0.00``.  Sheets print landscape, one
 page wide, with the header row repeated.
 
 **Findings workbooks** — :func:`write_findings_template_xlsx` writes a blank for
