@@ -8,15 +8,14 @@ a test flaky while an input that really is slow still fails it.
 - :func:`measure` runs a function in this process: CPU seconds from
   :func:`time.process_time`, peak Python allocation from :mod:`tracemalloc`.
 - :func:`run_cli` runs ``python -m wzeval …`` in a child and reads that child's
-  own CPU time and peak resident size from :func:`os.wait4`; the child also runs
-  under an address-space limit, so a runaway read fails with an error instead of
-  filling the machine.
+  own CPU time from :func:`os.wait4` and its peak resident size from the kernel
+  (``VmHWM``); the child also runs under an address-space limit, so a runaway read
+  fails with an error instead of filling the machine.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -76,8 +75,24 @@ class CliRun:
     used: Measured
 
 
-def _limit_child() -> None:  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_ADDRESS_SPACE, CHILD_ADDRESS_SPACE))
+#: Runs in the child instead of ``python -m wzeval``: sets the address-space limit, and
+#: at exit writes the peak resident size of the child's own image (``VmHWM``, which an
+#: exec resets) to the file named first.  ``ru_maxrss`` cannot serve: Linux carries it
+#: across exec, so it would count the pages of the (large) test process forked from.
+_CHILD = """
+import atexit, resource, runpy, sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+report = sys.argv.pop(1)
+def _peak():
+    with open("/proc/self/status") as fh:
+        kb = next(line.split()[1] for line in fh if line.startswith("VmHWM"))
+    with open(report, "w") as fh:
+        fh.write(kb)
+atexit.register(_peak)
+sys.argv[0] = "wzeval"
+runpy.run_module("wzeval", run_name="__main__", alter_sys=True)
+"""
 
 
 def run_cli(
@@ -93,15 +108,26 @@ def run_cli(
     Output goes to temporary files and the child is reaped with :func:`os.wait4`,
     which returns that one child's CPU time and peak resident size.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        peak_file = Path(scratch) / "peak"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "wzeval", *map(str, args)],
+            [
+                sys.executable,
+                "-c",
+                _CHILD,
+                str(CHILD_ADDRESS_SPACE),
+                str(peak_file),
+                *map(str, args),
+            ],
             cwd=cwd,
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=out,
             stderr=err,
             env=env,
-            preexec_fn=_limit_child,
         )
         if stdin is not None:
             assert proc.stdin is not None
@@ -120,9 +146,13 @@ def run_cli(
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        try:
+            peak = int(peak_file.read_text()) * 1024
+        except (OSError, ValueError):  # killed before its exit handlers ran
+            peak = usage.ru_maxrss * 1024
         return CliRun(
             proc.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
-            Measured(usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024),
+            Measured(usage.ru_utime + usage.ru_stime, peak),
         )
