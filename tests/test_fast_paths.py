@@ -148,12 +148,10 @@ def test_fast_loader_leaves_odd_documents_to_the_reference(
         ("a: " + "[" * 65 + "]" * 65 + "\n", "WZ108"),  # deeper than MAX_DEPTH
         ("a: [" + "1, " * loader.MAX_NODES + "1]\n", "WZ109"),  # more than MAX_NODES values
         ('a: "\\ud800"\n', "WZ101"),  # half a surrogate pair
-        ("answer: on\n", "WZ111"),  # a YAML 1.1 boolean (a warning)
-        ("- no\n", "WZ111"),
         ("x: !!python/object:os.system {}\n", "WZ106"),
         ("a: &x [1]\nb: *x\n", None),  # aliases: read, but by the reference path
     ],
-    ids=["depth", "nodes", "surrogate", "yaml11-value", "yaml11-item", "tag", "alias"],
+    ids=["depth", "nodes", "surrogate", "tag", "alias"],
 )
 def test_fast_loader_refuses_what_the_safety_scan_reports(
     text: str, code: str | None, monkeypatch: pytest.MonkeyPatch
@@ -165,6 +163,33 @@ def test_fast_loader_refuses_what_the_safety_scan_reports(
     issues = loader.load_document(text=text, name="hostile.yaml").issues
     if code is not None:
         assert code in [i.code for i in issues]
+
+
+@needs_c
+@pytest.mark.parametrize(
+    "text",
+    [
+        "answer: on\n",
+        "- no\n",
+        "yes\n",
+        "a: [x, Yes, {b: OFF, on: no}]\nc:\n  - 'yes'\n  - \"no\"\n  - yes\n",
+        "a: 1\nb: [" + "0, " * 5_000 + "yes]\n",
+    ],
+    ids=["value", "item", "root", "mixed", "late"],
+)
+def test_fast_loader_reports_yaml11_booleans_itself(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A YAML 1.1 boolean as a value (WZ111, a warning) no longer sends the document to
+    the reference path: the fast path reports the same warnings at the same places."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    fast = loader._load_fast(text, "yes.yaml", [])
+    assert fast is not None
+    monkeypatch.setenv("WZEVAL_REFERENCE", "1")
+    ref = loader.load_document(text=text, name="yes.yaml")
+    assert [i.code for i in ref.issues] and {i.code for i in ref.issues} == {"WZ111"}
+    assert [i.to_dict() for i in fast.issues] == [i.to_dict() for i in ref.issues]
+    assert repr(fast.data) == repr(ref.data)
 
 
 def test_fast_loader_reads_yaml11_words_as_keys(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -508,6 +508,18 @@ def _scan(text: str, name: str) -> list[Issue]:
     return issues
 
 
+def _yes_warning(value: str, name: str, line: int, column: int) -> Issue:
+    """The fast path's WZ111 for a plain ``yes``/``no``/``on``/``off`` value (0-based
+    mark): word for word what :func:`_scan` reports (YAML 1.2 documents only)."""
+    return Issue(
+        "WZ111",
+        f"{value!r} is read as a string here, but as a boolean by YAML 1.1 tools",
+        position=Position(name, line + 1, column + 1),
+        severity=Severity.WARNING,
+        hint="write true/false for a yes/no answer, or quote the text",
+    )
+
+
 def _pure_events(text: str) -> Iterator[Any]:
     return iter(_yaml().parse(io.StringIO(text)))
 
@@ -523,10 +535,12 @@ def _pure_events(text: str) -> Iterator[Any]:
 # ruamel's own YAML 1.2 resolver table and constructed by _Constructor's own
 # functions (exact decimals, checked ints and booleans, dates); only a plain string
 # is taken as it is.  A document is taken from the fast path only if it passes
-# cleanly (no issue at all, not even a warning) and holds nothing the builder
+# cleanly (no issue but WZ111 warnings, which the fast path reports itself at the
+# same marks, so that one `yes` in a large file does not cost the pure reader's
+# two readings) and holds nothing the builder
 # leaves to ruamel (empty values, explicit tags, anchors, aliases, merge keys,
 # complex keys, duplicate keys, several documents, directives); anything else is
-# read again by the reference path, so every issue is the reference path's own.
+# read again by the reference path, so every other issue is the reference path's own.
 # WZEVAL_REFERENCE=1 turns the fast path off.  tests/test_fast_paths.py checks that
 # both paths give the same data, tree, positions and issues on every YAML and JSON
 # file in the repository and on generated documents.
@@ -551,9 +565,10 @@ class _Builder:
 
     :meth:`read` is one loop over the events that both builds and enforces, for
     this path, what the safety scan (:func:`_scan`) enforces: anything the scan
-    would report — even a warning — or anything the builder leaves to ruamel
-    raises :class:`_NotFast`, and the document is read again by the reference
-    path, which reports it.  (One loop rather than the scan's generator chained to
+    would report — except the WZ111 warning, which is collected in :attr:`yes` and
+    reported word for word as the scan would — or anything the builder leaves to
+    ruamel raises :class:`_NotFast`, and the document is read again by the
+    reference path, which reports it.  (One loop rather than the scan's generator chained to
     the builder's: the per-event overhead of the chain was a third of the time.)
     """
 
@@ -569,6 +584,8 @@ class _Builder:
         self.stack: list[list[Any]] = []
         self.root: Any = None
         self.data: Any = None
+        # plain YAML 1.1 booleans read as values (WZ111 warnings): text and start mark
+        self.yes: list[tuple[str, Any]] = []
 
     def read(self, text: str) -> None:
         """Build from ``text``; raises :class:`_NotFast` (or any parser error) to give
@@ -598,7 +615,9 @@ class _Builder:
                     if ev.style is None and value.lower() in _YAML11_BOOLS:
                         top = stack[-1] if stack else None
                         if top is None or not top[2] or top[3] is not _NO_KEY:
-                            raise _NotFast  # WZ111 (a warning) for a value
+                            # WZ111 (a warning) for a value: the scan's own warning, at
+                            # the same mark, so one ``yes`` costs no second reading
+                            self.yes.append((value, ev.start_mark))
                     scalar(ev)
                 elif kind is MappingStartEvent or kind is SequenceStartEvent:
                     nodes += 1
@@ -730,7 +749,9 @@ def _load_fast(text: str, file: str, issues: list[Issue]) -> Document | None:
         return None
     if builder.stack:  # pragma: no cover - a complete stream closes every collection
         return None
-    return Document(file, builder.data, root=builder.root, issues=list(issues), text=text)
+    found = list(issues)
+    found.extend(_yes_warning(value, file, mark.line, mark.column) for value, mark in builder.yes)
+    return Document(file, builder.data, root=builder.root, issues=found, text=text)
 
 
 def _one_line(exc: BaseException) -> str:
