@@ -142,3 +142,10 @@ def test_bidi_control_in_a_title_via_cli(tmp_path: Path) -> None:
     assert f"rb.yaml:{line}:{col}" in run.stdout + run.stderr
     assert "WZ201" in run.stdout and "U+202E" in run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_bidi_control_in_an_enum_option_is_refused() -> None:
+    """Options are shown and compared as text: a bidi control there is refused too."""
+    with pytest.raises(ValidationError, match="U\\+202E"):
+        Fact(id="form", type="enum", ask="?", options=["own", "ab\u202ec"])
+    assert Fact(id="form", type="enum", ask="?", options=["自建（含：子站）"]).options

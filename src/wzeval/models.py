@@ -191,7 +191,7 @@ class Fact(_Model):
     id: Ident
     type: FactKind
     ask: Text = Field(description="the question the evaluator answers, in the seed's words")
-    options: list[str] | None = Field(
+    options: list[Label] | None = Field(
         None, description="for enum: the allowed values, ordered from lowest to highest"
     )
     of: Literal["bool", "int", "decimal", "date", "str"] | None = Field(
