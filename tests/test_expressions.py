@@ -776,14 +776,14 @@ def test_bidi_controls_are_refused_also_inside_strings(code_point: int) -> None:
 
 
 def test_bidi_control_in_rulebook_expression_via_cli(tmp_path: Path) -> None:
-    """validate/lint of a rulebook: exit 1, WZ331 at file:line:col inside the expression."""
+    """validate of a rulebook: exit 1, WZ331 at file:line:col inside the expression."""
     base = (Path(__file__).parent / "corpus" / "check.yaml").read_text(encoding="utf-8")
     text = base.replace("check: standard}", "check: \"standard or '\u202e'\"}")
     rb = tmp_path / "rb.yaml"
     rb.write_text(text, encoding="utf-8")
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if "\u202e" in ln)
     col = text.splitlines()[line - 1].index("\u202e") + 1
-    run = run_cli(["lint", rb])
+    run = run_cli(["validate", rb])
     run.used.assert_within()
     assert run.returncode == 1, run.stderr
     assert f"rb.yaml:{line}:{col}" in run.stdout + run.stderr

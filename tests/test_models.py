@@ -131,11 +131,11 @@ def test_full_width_punctuation_stays_allowed_in_texts(tmp_path: Path) -> None:
 
 
 def test_bidi_control_in_a_title_via_cli(tmp_path: Path) -> None:
-    """lint: exit 1 and WZ201 at the title's file:line:col, no traceback."""
+    """validate: exit 1 and WZ201 at the title's file:line:col, no traceback."""
     text = CHECK_RULEBOOK.replace("title: corpus check", "title: corpus \u202echeck", 1)
     f = tmp_path / "rb.yaml"
     f.write_text(text, encoding="utf-8")
-    run = run_cli(["lint", f])
+    run = run_cli(["validate", f])
     run.used.assert_within()
     line, col = _line_col(text, "corpus \u202echeck")
     assert run.returncode == 1, run.stderr
