@@ -51,7 +51,7 @@ CORPUS: list[tuple[str, str]] = [
     ("__import__('os').system('id')", "WZ303"),
     ("__builtins__", "WZ302"),
     ("open('/etc/passwd')", "WZ303"),
-    ("ｏｐｅｎ('/etc/passwd')", "WZ303"),  # full-width letters: NFKC makes this 'open'
+    ("ｏｐｅｎ('/etc/passwd')", "WZ330"),  # full-width letters: refused, not folded to 'open'
     ("eval('1')", "WZ303"),
     ("exec", "WZ302"),
     ("exec('import os')", "WZ303"),
@@ -138,7 +138,7 @@ CORPUS: list[tuple[str, str]] = [
     ("format(1, '>1000000000')", "WZ303"),
     ("'{:>1000000000}'.format(1)", "WZ303"),
     ("'%s' % x", "WZ316"),
-    ("ℯval('1')", "WZ303"),  # U+212F: NFKC makes this 'eval'
+    ("ℯval('1')", "WZ330"),  # U+212F: refused, not folded to 'eval'
     ("_wz_div(1, 0)", "WZ303"),  # the fast path's helpers are not reachable by name
     ("_wz_fn_len(x)", "WZ303"),
     ("_wz_k0", "WZ302"),

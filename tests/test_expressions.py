@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from bounds import measure, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -735,3 +736,56 @@ def test_random_expressions_raise_only_wzeval_errors(source: str, maybe: int | N
         compiled.evaluate({**ENV, "m": 0 if maybe is None else maybe, "maybe_n": maybe})
     except WzevalError as error:
         assert error.code in CODES
+
+
+# ------------------------------------------------- compatibility and bidi characters
+
+
+@pytest.mark.parametrize(
+    ("source", "char", "name"),
+    [
+        ("\U0001d431 > 1", "\U0001d431", "U+1D431 MATHEMATICAL BOLD SMALL X"),
+        ("ｔｒｕｅ", "ｔ", "U+FF54 FULLWIDTH LATIN SMALL LETTER T"),
+        ("ｍａｘ(1, 2) > 1", "ｍ", "U+FF4D FULLWIDTH LATIN SMALL LETTER M"),
+        ("status == '已答复' and ｎ > 1", "ｎ", "U+FF4E FULLWIDTH LATIN SMALL LETTER N"),
+    ],
+)
+def test_compatibility_characters_are_refused_not_folded(source: str, char: str, name: str) -> None:
+    """Python would NFKC-fold these to x/true/max/n; wzeval refuses them (WZ330)."""
+    error, used = measure(lambda: rejected(source))
+    used.assert_within()
+    assert error.code == "WZ330"
+    assert error.offset == source.index(char)
+    assert name in error.message
+
+
+def test_compatibility_characters_inside_strings_and_comments_are_text() -> None:
+    """Full-width Chinese punctuation stays allowed in string literals."""
+    assert compile_expression("status == '（已答复）'  # 注：全角\n", NAMES) is not None
+
+
+@pytest.mark.parametrize("code_point", [0x202A, 0x202E, 0x2066, 0x2069, 0x200E, 0x200F, 0x061C])
+def test_bidi_controls_are_refused_also_inside_strings(code_point: int) -> None:
+    """Trojan Source: a bidi control anywhere in an expression is WZ331, at its column."""
+    source = f"status == 'a{chr(code_point)}b' and n > 1"
+    error, used = measure(lambda: rejected(source))
+    used.assert_within()
+    assert error.code == "WZ331"
+    assert error.offset == 12
+    assert f"U+{code_point:04X}" in error.message
+
+
+def test_bidi_control_in_rulebook_expression_via_cli(tmp_path: Path) -> None:
+    """validate of a rulebook: exit 1, WZ331 at file:line:col inside the expression."""
+    base = (Path(__file__).parent / "corpus" / "check.yaml").read_text(encoding="utf-8")
+    text = base.replace("check: standard}", "check: \"standard or '\u202e'\"}")
+    rb = tmp_path / "rb.yaml"
+    rb.write_text(text, encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "\u202e" in ln)
+    col = text.splitlines()[line - 1].index("\u202e") + 1
+    run = run_cli(["validate", rb])
+    run.used.assert_within()
+    assert run.returncode == 1, run.stderr
+    assert f"rb.yaml:{line}:{col}" in run.stdout + run.stderr
+    assert "WZ331" in run.stdout + run.stderr
+    assert "Traceback" not in run.stderr

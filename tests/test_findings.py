@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bounds import measure, run_cli
 
 import wzeval
 from wzeval.issues import Issue
@@ -185,3 +186,52 @@ def test_calendar_dates_read_by_a_veto_are_checked(tmp_path: Path) -> None:
     )
     found = problems(body, rb, tmp_path)
     assert [(i.code, where(i)) for i in found] == [("WZ411", (6, 54)), ("WZ411", (6, 76))]
+
+
+# -------------------------------------------- dates only in the documented form YYYY-MM-DD
+
+
+@pytest.mark.parametrize("text", ["'20231110'", "'2023W455'", "'2023-W45-5'", "'2023-314'"])
+def test_dates_only_in_the_documented_form(
+    text: str, rulebook: wzeval.Rulebook, tmp_path: Path
+) -> None:
+    """ISO basic, week and ordinal forms (date.fromisoformat takes them) are WZ405."""
+    findings = GOOD.replace("asked: 2023-11-10", f"asked: {text}")
+    found, used = measure(lambda: problems(findings, rulebook, tmp_path))
+    used.assert_within()
+    (issue,) = found
+    assert issue.code == "WZ405"
+    assert where(issue) == (8, 12)  # line 8; "    asked: " is 11 characters
+    assert issue.hint is not None and "YYYY-MM-DD" in issue.hint
+
+
+@pytest.mark.parametrize("text", ["'20231115'", "'2023W463'"])
+def test_monitoring_date_only_in_the_documented_form(
+    text: str, rulebook: wzeval.Rulebook, tmp_path: Path
+) -> None:
+    """monitoring_date: '20231115' is WZ405 at the value, hint naming YYYY-MM-DD."""
+    findings = GOOD.replace("monitoring_date: 2023-11-15", f"monitoring_date: {text}")
+    found, used = measure(lambda: problems(findings, rulebook, tmp_path))
+    used.assert_within()
+    issue = next(i for i in found if i.code == "WZ405")
+    assert where(issue) == (4, 18)  # "monitoring_date: " is 17 characters
+    assert issue.hint is not None and "YYYY-MM-DD" in issue.hint
+
+
+def test_quoted_documented_form_is_still_a_date(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
+    """'2023-11-10' quoted, with blanks around, is still read as the date."""
+    f = tmp_path / "f.yaml"
+    f.write_text(GOOD.replace("asked: 2023-11-10", "asked: ' 2023-11-10 '"), encoding="utf-8")
+    findings, issues = wzeval.read_findings(f, rulebook)
+    assert findings is not None and issues == []
+
+
+def test_week_date_via_cli(tmp_path: Path) -> None:
+    """validate: exit 1 and WZ405 at f.yaml:8:12 for asked: '2023W455'."""
+    f = tmp_path / "f.yaml"
+    f.write_text(GOOD.replace("asked: 2023-11-10", "asked: '2023W455'"), encoding="utf-8")
+    run = run_cli(["validate", "--rulebook", CORPUS / "tiers.yaml", f])
+    run.used.assert_within()
+    assert run.returncode == 1, run.stderr
+    assert "f.yaml:8:12" in run.stdout and "WZ405" in run.stdout
+    assert "Traceback" not in run.stderr

@@ -56,6 +56,7 @@ import io
 import os
 import re
 import threading
+import unicodedata
 import warnings
 from calendar import monthrange  # the standard library module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -142,6 +143,8 @@ CODES: dict[str, str] = {
     "WZ325": "an environment value does not match its declared type",
     "WZ326": "a number grows past MAX_NUMBER_BITS (at evaluation)",
     "WZ329": "evaluation failed unexpectedly (a wzeval bug; please report it)",
+    "WZ330": "a compatibility character (NFKC would change it) outside a string literal",
+    "WZ331": "a bidirectional control character (Trojan Source) in the expression",
 }
 
 # ---------------------------------------------------------------------------- types
@@ -786,6 +789,64 @@ def _bracket_depth_offset(source: str) -> int | None:
     return None
 
 
+#: Bidirectional controls: embeddings, overrides, isolates and marks.  Inside a
+#: string literal they can make a rulebook read differently from how it runs.
+BIDI_CONTROLS = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u200e", "\u200f", "\u061c"]
+)
+
+
+def char_name(ch: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``: the code point and its Unicode name."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+
+
+def bidi_control_offset(text: str) -> int | None:
+    """The index of the first bidirectional control in ``text``, or None."""
+    if text.isascii():
+        return None
+    for i, ch in enumerate(text):
+        if ch in BIDI_CONTROLS:
+            return i
+    return None
+
+
+def _compatibility_offset(text: str) -> int | None:
+    """The first character outside string literals and comments that NFKC changes.
+
+    Python folds identifiers with NFKC, so ``𝐱`` and ``ｔｒｕｅ`` would read as
+    ``x`` and ``true``; such text is refused instead.  A small scanner skips
+    string literals (single, triple, escaped quotes) and comments, where
+    full-width Chinese punctuation is ordinary text.
+    """
+    if text.isascii():
+        return None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                if text[i] == "\\":
+                    i += 1
+                elif len(quote) == 1 and text[i] == "\n":
+                    break  # unterminated: Python's parser will say so
+                i += 1
+            i += len(quote)
+            continue
+        if ch == "#":
+            while i < n and text[i] not in "\r\n":
+                i += 1
+            continue
+        if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch:
+            return i
+        i += 1
+    return None
+
+
 def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
     """Limits on the raw text, then ``ast.parse`` once, with every failure a WZ code."""
     if len(source) > MAX_EXPRESSION_LENGTH:
@@ -801,6 +862,26 @@ def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
     where = _SourceMap(source, lead)
     if not text:
         raise ExpressionError("WZ301", "the expression is empty", offset=lead)
+    bidi = bidi_control_offset(text)
+    if bidi is not None:
+        raise ExpressionError(
+            "WZ331",
+            f"the bidirectional control {char_name(text[bidi])} may make the expression "
+            "read differently from how it runs",
+            offset=lead + bidi,
+            hint="remove it; expressions and their string literals cannot hold bidi controls",
+        )
+    compat = _compatibility_offset(text)
+    if compat is not None:
+        ch = text[compat]
+        folded = unicodedata.normalize("NFKC", ch)
+        raise ExpressionError(
+            "WZ330",
+            f"{char_name(ch)} would be read as {folded!r}",
+            offset=lead + compat,
+            hint=f"write {folded!r} instead (compatibility characters are allowed only "
+            "inside string literals)",
+        )
     deep = _bracket_depth_offset(text)
     if deep is not None:
         raise ExpressionError(

@@ -25,6 +25,7 @@ from typing import Any
 
 from wzeval.calendar import covered_years
 from wzeval.checks import CompiledIndicator, CompiledRulebook
+from wzeval.dates import parse_date, parse_datetime
 from wzeval.errors import WzevalError
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import (
@@ -350,7 +351,7 @@ class _FindingsChecker:
             return value
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip())
+                return parse_date(value)
             except ValueError:
                 self.issue(
                     "WZ405",
@@ -523,11 +524,7 @@ class _FindingsChecker:
                 conv = value
             elif isinstance(value, str):
                 try:
-                    conv = (
-                        datetime.fromisoformat(value.strip())
-                        if kind == "datetime"
-                        else date.fromisoformat(value.strip())
-                    )
+                    conv = parse_datetime(value) if kind == "datetime" else parse_date(value)
                 except ValueError as exc:
                     if _DATE_SHAPED.match(value.strip()):  # 2023-02-30: say what is wrong
                         self.issue(

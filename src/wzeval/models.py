@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from wzeval.expressions import bidi_control_offset, char_name
 from wzeval.loader import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
 
 __all__ = [
@@ -143,7 +144,24 @@ Expr = Annotated[
     str,
     Field(min_length=1, max_length=2000, description="a wzeval expression"),
 ]
-Text = Annotated[str, Field(max_length=4000)]
+
+
+def _no_bidi_controls(value: str) -> str:
+    """Refuse bidirectional controls in rulebook text: a title or hint is shown to the
+    reviewer, and an override would make it read differently (Trojan Source).
+    Full-width Chinese punctuation and other compatibility characters stay allowed."""
+    at = bidi_control_offset(value)
+    if at is not None:
+        raise ValueError(
+            f"the bidirectional control {char_name(value[at])} (character {at + 1} of "
+            "the text) may make it read differently from what it says; remove it"
+        )
+    return value
+
+
+#: Rulebook text shown to people (names, titles, labels, notes): no bidi controls.
+Label = Annotated[str, AfterValidator(_no_bidi_controls)]
+Text = Annotated[str, Field(max_length=4000), AfterValidator(_no_bidi_controls)]
 
 
 class _Model(BaseModel):
@@ -173,7 +191,7 @@ class Fact(_Model):
     id: Ident
     type: FactKind
     ask: Text = Field(description="the question the evaluator answers, in the seed's words")
-    options: list[str] | None = Field(
+    options: list[Label] | None = Field(
         None, description="for enum: the allowed values, ordered from lowest to highest"
     )
     of: Literal["bool", "int", "decimal", "date", "str"] | None = Field(
@@ -185,7 +203,7 @@ class Fact(_Model):
     min: Number | None = Field(None, description="for int/decimal: the smallest allowed value")
     max: Number | None = Field(None, description="for int/decimal: the largest allowed value")
     nullable: bool = Field(False, description="the value may be null (e.g. never answered)")
-    unit: str | None = None
+    unit: Label | None = None
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -231,7 +249,7 @@ class Tier(_Model):
 
     when: Expr
     credit: Amount
-    label: str | None = None
+    label: Label | None = None
 
 
 class Levels(_Model):
@@ -247,7 +265,7 @@ class Band(_Model):
     min: int = Field(ge=0)
     max: int | None = Field(None, ge=0)
     credit: Amount
-    label: str | None = None
+    label: Label | None = None
 
 
 class Bands(_Model):
@@ -275,7 +293,7 @@ class ChecklistEntry(_Model):
     credit: Amount | None = Field(
         None, description="omitted: the item's share split equally among the entries"
     )
-    label: str | None = None
+    label: Label | None = None
 
 
 class Given(_Model):
@@ -300,7 +318,7 @@ class Deduction(_Sourced):
     count: Expr
     each: Amount
     cap: Amount | None = None
-    label: str | None = None
+    label: Label | None = None
 
 
 class Veto(_Sourced):
@@ -308,7 +326,7 @@ class Veto(_Sourced):
 
     id: Ident
     when: Expr
-    label: str | None = None
+    label: Label | None = None
 
 
 _RULE_KEYS = ("check", "tiers", "levels", "bands", "proportion", "checklist", "deduct", "given")
@@ -318,7 +336,7 @@ class Item(_Sourced):
     """A percentage sub-item of 评分细则, a share of the weight with exactly one credit rule."""
 
     id: Ident
-    title: str | None = None
+    title: Label | None = None
     share: Amount
     check: Expr | None = Field(None, description="yes/no: the whole share when true")
     tiers: list[Tier] | None = None
@@ -360,7 +378,7 @@ class Indicator(_Sourced):
     _kind: str = PrivateAttr("base")
 
     id: Ident
-    name: str = Field(min_length=1, description="the exact Chinese name from the table")
+    name: Label = Field(min_length=1, description="the exact Chinese name from the table")
     weight: Number = Field(description="points; negative for penalty indicators")
     weight_source: WeightSource = Field(
         description="stated in the seed / derived from a total / assumed (see the ruling)"
@@ -401,7 +419,7 @@ class Group(_Model):
     """A level-2 group (二级指标); its weight is the sum of its indicators."""
 
     id: Ident
-    name: str = Field(min_length=1)
+    name: Label = Field(min_length=1)
     note: Text | None = None
 
 
@@ -412,7 +430,7 @@ class Category(_Model):
     """A level-1 category (一级指标)."""
 
     id: Ident
-    name: str = Field(min_length=1)
+    name: Label = Field(min_length=1)
     weight: Number
     kind: CategoryKind = "base"
     groups: list[Group] = Field(default_factory=list)
@@ -423,14 +441,14 @@ class Department(_Model):
     """A department that can be assessed; findings must name one of these."""
 
     id: Ident
-    name: str = Field(min_length=1)
+    name: Label = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
 
 
 class Duty(_Model):
     """One thing a department must publish or offer (an appendix paragraph)."""
 
-    title: str
+    title: Label
     text: Text | None = None
 
 
@@ -445,7 +463,7 @@ class Catalog(_Model):
     """An appendix as data: per department, what it must publish or offer."""
 
     id: Ident
-    name: str
+    name: Label
     indicator: Ident | None = Field(None, description="the indicator this catalog drives")
     source: Text | None = None
     entries: list[CatalogEntry] = Field(min_length=1)
@@ -463,7 +481,7 @@ class Rulebook(_Model):
 
     wzeval: Literal["rulebook/1"] = Field(description="format version of this document")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)
-    title: str
+    title: Label
     year: int = Field(ge=2000, le=2100)
     source: Text | None = None
     not_applicable: Literal["rescale"] = Field(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wzeval.api import compiled, load_rulebook
+from wzeval.dates import DATE_PATTERN, DATETIME_PATTERN
 from wzeval.findings import FINDINGS_FORMAT
 from wzeval.loader import dumps_json
 from wzeval.models import Fact, Rulebook
@@ -45,8 +46,8 @@ SCHEMA_FILES = {
     "report": "report.schema.json",
 }
 
-_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+_DATE_PATTERN = DATE_PATTERN
+_DATETIME_PATTERN = DATETIME_PATTERN
 _SCALARS: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "int": {"type": "integer"},
