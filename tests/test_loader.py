@@ -365,3 +365,64 @@ def test_json_escaped_surrogate_pairs_are_characters(
     assert json.dumps(doc.data, ensure_ascii=False).encode("utf-8")  # no lone halves left
     reversed_pair = load_document(text='a: "\\ude00\\ud83d"\n', name="t.yaml")
     assert [(i.code, str(i.position)) for i in reversed_pair.issues] == [("WZ101", "t.yaml:1:4")]
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo", "folder", "socket"])
+def test_special_files_are_refused_without_reading(tmp_path: Path, special: str) -> None:
+    """A device, FIFO, socket or folder (also behind a symlink) is refused by name
+    (WZ113), fast and small: /dev/zero used to fill memory and a FIFO to block."""
+    import os
+    import socket
+
+    from bounds import measure
+
+    target: Path
+    if special.startswith("/dev/"):
+        target = Path(special)
+    elif special == "fifo":
+        target = tmp_path / "pipe.yaml"
+        os.mkfifo(target)
+    elif special == "folder":
+        target = tmp_path / "dir.yaml"
+        target.mkdir()
+    else:
+        target = tmp_path / "s.yaml"
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(target))
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    try:
+        for path in (target, link):
+            doc, used = measure(lambda p=path: load_document(p))  # type: ignore[misc]
+            used.assert_within()
+            (issue,) = doc.issues
+            assert issue.code == "WZ113" and doc.data is None
+            assert issue.position is not None and issue.position.file == str(path)
+            assert str(path) in issue.message
+    finally:
+        if special == "socket":
+            sock.close()
+
+
+def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size is counted while reading, not trusted from st_size (0 for a device,
+    stale for a file that grows): at most MAX_FILE_BYTES + 1 bytes are read."""
+    import os
+
+    from wzeval import loader
+
+    f = tmp_path / "grows.yaml"
+    f.write_bytes(b"a: 1\n" * 10)  # 50 bytes
+    real_stat = os.stat
+
+    def stat_says_empty(path: object, *args: object, **kw: object) -> os.stat_result:
+        st = list(real_stat(path, *args, **kw))  # type: ignore[call-overload]
+        st[6] = 0  # st_size
+        return os.stat_result(st)
+
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 20)
+    monkeypatch.setattr(loader.os, "stat", stat_says_empty)
+    (issue,) = load_document(f).issues
+    assert issue.code == "WZ109" and "larger than the limit of 20 bytes" in issue.message
+    f.write_bytes(b"a: 1\n" * 4)  # 20 bytes: exactly the limit
+    assert not [i for i in load_document(f).issues if i.code == "WZ109"]

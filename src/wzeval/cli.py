@@ -81,7 +81,7 @@ EXIT_CODES: Mapping[int, str] = {
     EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
 }
 #: Issue codes meaning the input could not be read at all: they exit 2, not 1.
-UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ912"})
+UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
 #: A batch of at least this many files shows a progress counter (on a terminal).
 PROGRESS_MIN_FILES = 10
 #: ``score --jobs auto`` uses worker processes for a batch of at least this many files:

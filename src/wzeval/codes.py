@@ -57,6 +57,16 @@ _TABLE: list[tuple[str, str, str]] = [
         "at most loader.MAX_NUMBER_LENGTH characters, between 1e-100 and 1e100"
         " (loader.MAX_DECIMAL_EXPONENT)",
     ),
+    (
+        "WZ113",
+        "not a regular file",
+        "name a regular file; devices, FIFOs, sockets and folders are not read",
+    ),
+    (
+        "WZ114",
+        "YAML directive not supported",
+        "remove the directive, or write %YAML 1.2 (1.1 is also read); no %TAG",
+    ),
     ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
     ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
     ("WZ203", "weights do not add up", "a category's weight is the sum of its indicators'"),

@@ -40,6 +40,7 @@ import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -90,6 +91,7 @@ __all__ = [
     "MAX_NUMBER_LENGTH",
     "Document",
     "load_document",
+    "read_bytes_bounded",
     "read_source",
 ]
 
@@ -301,22 +303,75 @@ class Document:
         return state
 
 
-def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
-    """Read a file as UTF-8 text within the size limit; problems become issues."""
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in a few words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"  # pragma: no cover - every other kind is listed
+
+
+def _not_regular(name: str, mode: int) -> Issue:
+    return Issue(
+        "WZ113",
+        f"{name} is {_kind(mode)}, not a regular file",
+        position=Position(name),
+        hint="name a regular .yaml/.json file; devices, pipes and folders are not read",
+    )
+
+
+def _too_big(name: str, what: str) -> Issue:
+    return Issue(
+        "WZ109",
+        f"file is {what} than the limit of {MAX_FILE_BYTES} bytes",
+        position=Position(name),
+        hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
+    )
+
+
+def read_bytes_bounded(
+    path: str | Path, limit: int | None = None
+) -> tuple[bytes | None, list[Issue]]:
+    """The bytes of a regular file of at most ``limit`` bytes (default MAX_FILE_BYTES).
+
+    The only way wzeval reads a user's file.  The path is resolved (symlinks
+    followed) and checked with :func:`os.stat` before opening, and opened with
+    ``O_NONBLOCK`` so that a FIFO put in its place meanwhile never blocks; the
+    open file is checked again with :func:`os.fstat`.  The size is bounded while
+    reading (at most ``limit + 1`` bytes are read), never taken from ``st_size``,
+    which is 0 for ``/dev/zero`` and for files that grow while read.
+    """
     name = str(path)
+    cap = MAX_FILE_BYTES if limit is None else limit
     try:
-        p = Path(path)
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Issue(
-                    "WZ109",
-                    f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                    position=Position(name),
-                    hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
-                )
-            ]
-        raw = p.read_bytes()
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return None, [_not_regular(name, st.st_mode)]
+        if st.st_size > cap:
+            return None, [_too_big(name, f"{st.st_size} bytes, more")]
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
+                return None, [_not_regular(name, st.st_mode)]
+            chunks: list[bytes] = []
+            left = cap + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, [
             Issue(
@@ -326,7 +381,17 @@ def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
                 hint="check the path and its permissions",
             )
         ]
-    return decode(raw, name)
+    if left <= 0:
+        return None, [_too_big(name, "larger")]
+    return b"".join(chunks), []
+
+
+def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
+    """Read a regular file as UTF-8 text within the size limit; problems become issues."""
+    raw, issues = read_bytes_bounded(path)
+    if raw is None:
+        return None, issues
+    return decode(raw, str(path))
 
 
 def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
