@@ -203,7 +203,7 @@ HOSTILE: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     (
         "tag-directive",
         "%TAG !e! tag:evil.example,2024:\n---\na: !e!x 1\n",
-        [("WZ106", "3:4")],
+        [("WZ114", "1:1")],
         True,
     ),
     ("duplicate-key", "a: 1\nb: 2\na: 3\n", [("WZ102", "3:1")], True),
@@ -426,3 +426,60 @@ def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
     assert issue.code == "WZ109" and "larger than the limit of 20 bytes" in issue.message
     f.write_bytes(b"a: 1\n" * 4)  # 20 bytes: exactly the limit
     assert not [i for i in load_document(f).issues if i.code == "WZ109"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [
+        ("%YAML 1.3\n---\na: 1\n", 1, 7, "version 1.3"),
+        ("%YAML 1.0\n---\na: 1\n", 1, 7, "version 1.0"),
+        ("%YAML 1.10\n---\na: 1\n", 1, 7, "version 1.10"),
+        ("%YAML 2.0\n---\na: 1\n", 1, 7, "version 2.0"),
+        ("%YAML\n---\na: 1\n", 1, 6, "version (none)"),
+        ("# note\n%YAML 1.2\n%YAML 1.2\n---\na: 1\n", 3, 1, "second %YAML"),
+        ("%TAG !e! tag:example.com,2000:\n---\na: 1\n", 1, 1, "%TAG"),
+        ("%FOO bar\n---\na: 1\n", 1, 1, "%FOO"),
+    ],
+)
+def test_yaml_directives_are_issues(text: str, line: int, col: int, words: str) -> None:
+    """Every directive but one %YAML 1.1 or 1.2 is WZ114 at its place (``%YAML 1.3``
+    used to raise ruamel's AssertionError, an internal error)."""
+    from bounds import measure
+
+    doc, used = measure(lambda: load_document(text=text, name="d.yaml"))
+    used.assert_within()
+    (issue,) = doc.issues
+    assert issue.code == "WZ114" and doc.data is None and words in issue.message
+    assert issue.position is not None
+    assert (issue.position.line, issue.position.col) == (line, col)
+
+
+def test_yaml_directive_after_a_document_is_an_issue() -> None:
+    """A %YAML 1.3 before a second document: WZ114 too, never an AssertionError."""
+    doc = load_document(text="a: 1\n...\n%YAML 1.3\n---\nb: 1\n", name="d.yaml")
+    assert [i.code for i in doc.issues] == ["WZ114"]
+    assert doc.issues[0].position is not None and doc.issues[0].position.line >= 2
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_accepted_yaml_versions_read(version: str) -> None:
+    doc = load_document(text=f"%YAML {version} # c\n---\na: 1\n")
+    assert doc.data == {"a": 1} and not doc.issues
+
+
+def test_yaml11_boolean_warning_says_what_is_read() -> None:
+    """Under %YAML 1.1 the WZ111 warning says the word is read as true/false (it is),
+    keys included; under 1.2 it says it is read as a string."""
+    doc = load_document(text="%YAML 1.1\n---\nn: yes\nl: [Y, off, yEs]\n", name="d.yaml")
+    assert doc.data == {"False": True, "l": [True, False, "yEs"]}
+    got = [(i.code, i.message, str(i.position)) for i in doc.issues]
+    assert got == [
+        ("WZ111", "the key 'n' is read as false here (%YAML 1.1)", "d.yaml:3:1"),
+        ("WZ111", "'yes' is read as true here (%YAML 1.1)", "d.yaml:3:4"),
+        ("WZ111", "'Y' is read as true here (%YAML 1.1)", "d.yaml:4:5"),
+        ("WZ111", "'off' is read as false here (%YAML 1.1)", "d.yaml:4:8"),
+    ]
+    plain = load_document(text="a: yes\n", name="d.yaml").issues
+    assert [i.message for i in plain] == [
+        "'yes' is read as a string here, but as a boolean by YAML 1.1 tools"
+    ]

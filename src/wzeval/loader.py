@@ -425,9 +425,62 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         return None, issues
 
 
+#: The YAML versions a ``%YAML`` directive may name; 1.2 is the default.
+YAML_VERSIONS = ("1.1", "1.2")
+_DIRECTIVE = re.compile(r"%(\S*)(?:[ \t]+([^ \t#]*))?[^#]*?(?:[ \t]#.*)?")
+#: YAML 1.1 booleans as ruamel reads them under %YAML 1.1 (exact spellings).
+_YAML11_TRUE = frozenset(w for v in ("yes", "on", "y") for w in (v, v.capitalize(), v.upper()))
+_YAML11_FALSE = frozenset(w for v in ("no", "off", "n") for w in (v, v.capitalize(), v.upper()))
+
+
+def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
+    """The YAML version in force and an issue (WZ114) for any directive not read.
+
+    Only ``%YAML 1.1`` and ``%YAML 1.2``, once, are accepted; any other version
+    (ruamel asserts on ``1.0``, ``1.3``, ``1.10``), a repeated ``%YAML``, ``%TAG``
+    (wzeval documents carry no tags) and unknown directives are refused, at the
+    directive's line.  Directives stand before the first ``---``; a ``%`` line
+    later starts a second document, which is refused anyway.
+    """
+    version = "1.2"
+    seen: int | None = None
+    for number, line in enumerate(text.split("\n", 200), start=1):
+        if number > 200:
+            break
+        stripped = line.strip()
+        if not line.startswith("%"):
+            if stripped == "" or stripped.startswith("#"):
+                continue
+            break
+        m = _DIRECTIVE.match(line.rstrip("\r"))
+        word, arg = (m.group(1), m.group(2) or "") if m else ("", "")
+        problem = hint = ""
+        col = 1
+        if word != "YAML":
+            problem = f"the YAML directive %{word[:40]} is not supported"
+            if word == "TAG":
+                hint = "remove it; wzeval documents hold plain data without tags"
+            else:
+                hint = "remove the line; only %YAML 1.2 (or 1.1) is read"
+        elif seen is not None:
+            problem = f"a second %YAML directive (the first is on line {seen})"
+            hint = "keep one %YAML line"
+        elif arg not in YAML_VERSIONS:
+            col = line.find(arg) + 1 if arg else len(line.rstrip()) + 1
+            problem = f"YAML version {arg[:40] or '(none)'!s} is not supported"
+            hint = "write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"
+        else:
+            seen, version = number, arg
+            continue
+        return version, [Issue("WZ114", problem, position=Position(name, number, col), hint=hint)]
+    return version, []
+
+
 def _scan(text: str, name: str) -> list[Issue]:
     """Walk the event stream once, enforcing depth, alias and tag limits before building."""
-    issues: list[Issue] = []
+    version, issues = _directives(text, name)
+    if issues:
+        return issues
     depth = 0
     aliases = 0
     total = 0
@@ -513,7 +566,21 @@ def _scan(text: str, name: str) -> list[Issue]:
                         )
                     )
                     return issues
-                if (
+                if ev.tag is None and ev.style is None and version == "1.1":
+                    word = ev.value
+                    if word in _YAML11_TRUE or word in _YAML11_FALSE:
+                        truth = "true" if word in _YAML11_TRUE else "false"
+                        what = f"the key {word!r}" if key else repr(word)
+                        issues.append(
+                            Issue(
+                                "WZ111",
+                                f"{what} is read as {truth} here (%YAML 1.1)",
+                                position=pos(ev),
+                                severity=Severity.WARNING,
+                                hint="write true/false for a yes/no answer, or quote the text",
+                            )
+                        )
+                elif (
                     not key
                     and ev.tag is None
                     and ev.style is None
@@ -559,6 +626,15 @@ def _scan(text: str, name: str) -> list[Issue]:
         issues.append(_reader_issue(exc, text, name))
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         issues.append(Issue("WZ101", f"YAML error: {exc}", position=Position(name)))
+    except AssertionError as exc:  # ruamel asserts on some directives (a later %YAML 1.3)
+        issues.append(
+            Issue(
+                "WZ114",
+                f"YAML directive not supported: {_one_line(exc)}",
+                position=pos(last) if last is not None else Position(name, 1, 1),
+                hint="write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default",
+            )
+        )
     except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
         # ruamel's scanner has a few unguarded conversions (e.g. the escape
         # "\U00110000" raises ValueError); none may escape as a crash.
