@@ -828,11 +828,11 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
     xl = _openpyxl()
     name = str(path)
     base = CellPosition(name)
-    raw, problems = read_bytes_bounded(path)  # regular files only, bounded while read
-    if raw is None:
+    content, problems = read_bytes_bounded(path)  # regular files only, bounded while read
+    if content is None:
         return XlsxDocument(name, None, issues=[replace(i, position=base) for i in problems])
     try:
-        wb = xl.load_workbook(io.BytesIO(raw), data_only=True)
+        wb = xl.load_workbook(io.BytesIO(content), data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return XlsxDocument(
