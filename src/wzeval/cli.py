@@ -444,7 +444,18 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for f, explicit, doc in docs:
         kind = _kind(doc.data)
         if doc.data is None:
-            results.append(_Checked(str(f), None, list(doc.issues)))
+            issues = list(doc.issues)
+            if not any(i.severity == "error" for i in issues):  # empty or only comments
+                issues.append(
+                    Issue(
+                        "WZ115",
+                        "the document is empty: not a rulebook, findings or rule tests",
+                        position=Position(str(f), 1, 1),
+                        hint="start a rulebook with 'wzeval: rulebook/1', findings with "
+                        "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
+                    )
+                )
+            results.append(_Checked(str(f), None, issues))
         elif kind == "rulebook":
             results.append(_Checked(str(f), kind, by_path[f.resolve()][1]))
         elif kind == "findings":

@@ -67,6 +67,11 @@ _TABLE: list[tuple[str, str, str]] = [
         "YAML directive not supported",
         "remove the directive, or write %YAML 1.2 (1.1 is also read); no %TAG",
     ),
+    (
+        "WZ115",
+        "empty document",
+        "a file with nothing but comments or blank lines is not a wzeval document",
+    ),
     ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
     ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
     ("WZ203", "weights do not add up", "a category's weight is the sum of its indicators'"),
