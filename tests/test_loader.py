@@ -483,3 +483,17 @@ def test_yaml11_boolean_warning_says_what_is_read() -> None:
     assert [i.message for i in plain] == [
         "'yes' is read as a string here, but as a boolean by YAML 1.1 tools"
     ]
+
+
+def test_yaml_library_warnings_become_issues(capsys: pytest.CaptureFixture[str]) -> None:
+    """A duplicate anchor made ruamel print ReusedAnchorWarning raw on stderr (and an
+    error under pytest's filterwarnings=error); it is WZ116 at the second anchor."""
+    from bounds import measure
+
+    doc, used = measure(lambda: load_document(text="a: &x 1\nb: &x 2\nc: *x\n", name="w.yaml"))
+    used.assert_within()
+    got = [(i.code, i.severity, str(i.position)) for i in doc.issues]
+    assert got == [("WZ116", Severity.WARNING, "w.yaml:2:4")]
+    assert "duplicate anchor 'x'" in doc.issues[0].message
+    assert doc.data == {"a": 1, "b": 2, "c": 2}
+    assert capsys.readouterr().err == ""

@@ -72,6 +72,11 @@ _TABLE: list[tuple[str, str, str]] = [
         "empty document",
         "a file with nothing but comments or blank lines is not a wzeval document",
     ),
+    (
+        "WZ116",
+        "YAML reader warning (warning)",
+        "read the message (e.g. a duplicate anchor); give each anchor its own name",
+    ),
     ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
     ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
     ("WZ203", "weights do not add up", "a category's weight is the sum of its indicators'"),

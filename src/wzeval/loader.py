@@ -41,6 +41,7 @@ import json
 import os
 import re
 import stat
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -944,6 +945,34 @@ def _plain(node: Any) -> Any:
     return node
 
 
+_MARK_TEXT = re.compile(r"line (\d+), column (\d+)")
+
+
+def _warning_issues(caught: Sequence[warnings.WarningMessage], name: str) -> list[Issue]:
+    """What the YAML library warned about (a reused anchor, ...), as WZ116 warnings
+    placed at the last ``line N, column M`` the warning names."""
+    issues: list[Issue] = []
+    for w in caught:
+        text = str(w.message)
+        marks = _MARK_TEXT.findall(text)
+        position = (
+            Position(name, int(marks[-1][0]), int(marks[-1][1])) if marks else Position(name, 1, 1)
+        )
+        first = next(
+            (ln.strip() for ln in text.splitlines() if ln.strip()), type(w.message).__name__
+        )
+        issues.append(
+            Issue(
+                "WZ116",
+                f"YAML reader warning: {first[:160]}",
+                position=position,
+                severity=Severity.WARNING,
+                hint="give each anchor (&name) its own name; see the message for details",
+            )
+        )
+    return issues
+
+
 def load_document(
     source: str | Path | None = None, *, text: str | None = None, name: str | None = None
 ) -> Document:
@@ -984,7 +1013,10 @@ def load_document(
     if any(i.severity is Severity.ERROR for i in scan):
         return Document(file, None, issues=issues, text=text)
     try:
-        root = _yaml().load(text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            root = _yaml().load(text)
+        issues.extend(_warning_issues(caught, file))
     except MarkedYAMLError as exc:
         issues.append(_yaml_issue(exc, file))
         return Document(file, None, issues=issues, text=text)
