@@ -497,3 +497,19 @@ def test_yaml_library_warnings_become_issues(capsys: pytest.CaptureFixture[str])
     assert "duplicate anchor 'x'" in doc.issues[0].message
     assert doc.data == {"a": 1, "b": 2, "c": 2}
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("3\n", "1:1"),
+        ("# c\n\n  foo\n", "3:3"),
+        ("--- bar\n", "1:5"),
+        ('%YAML 1.2\n---\n"x"\n', "3:1"),
+    ],
+)
+def test_top_level_scalar_is_positioned(text: str, where: str) -> None:
+    """A document that is one scalar has a line:col (it had none)."""
+    doc = load_document(text=text, name="s.yaml")
+    assert not doc.issues and doc.data is not None
+    assert str(doc.position(())) == f"s.yaml:{where}"

@@ -272,6 +272,8 @@ class Document:
             line, col = 0, 0
             if isinstance(node, CommentedMap | CommentedSeq):
                 line, col = node.lc.line + 1, node.lc.col + 1
+            elif self.text:  # a top-level scalar (``3``, ``foo``) keeps no mark of its own
+                line, col = _first_content(self.text)
             state = (node, line, col, False)
         else:
             node, line, col, stopped = self._walk(parts[:-1])
@@ -335,6 +337,21 @@ def _too_big(name: str, what: str) -> Issue:
         position=Position(name),
         hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
     )
+
+
+def _first_content(text: str) -> tuple[int, int]:
+    """Line and column (1-based) of the first character of a document's content:
+    blank lines, comments, directives and the ``---`` marker skipped."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("%"):
+            continue  # a directive
+        body = line
+        if line.startswith("---") and (len(line) == 3 or line[3] in " \t"):
+            body = "   " + line[3:]
+        stripped = body.lstrip(" \t")
+        if stripped and not stripped.startswith("#"):
+            return number, len(body) - len(stripped) + 1
+    return 1, 1
 
 
 def read_bytes_bounded(
