@@ -744,3 +744,17 @@ def test_cli_refuses_special_files_by_name(tmp_path: Path, special: str) -> None
     run.used.assert_within()
     assert run.returncode == 2, run.stdout + run.stderr
     assert f"{target}: error WZ113 {target} is " in run.stdout + run.stderr
+
+
+def test_validate_folder_warns_about_links_out_of_it(tmp_path: Path) -> None:
+    """validate DIR does not read a symlink leading out of DIR: a WZ113 warning at it."""
+    from bounds import run_cli
+
+    inside = tmp_path / "in"
+    inside.mkdir()
+    (tmp_path / "secret.yaml").write_text("wzeval: findings/1\n", encoding="utf-8")
+    (inside / "out.yaml").symlink_to(tmp_path / "secret.yaml")
+    run = run_cli(["validate", inside])
+    run.used.assert_within()
+    assert f"{inside / 'out.yaml'}: warning WZ113" in run.stdout + run.stderr
+    assert run.returncode == 0

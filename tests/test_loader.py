@@ -513,3 +513,22 @@ def test_top_level_scalar_is_positioned(text: str, where: str) -> None:
     doc = load_document(text=text, name="s.yaml")
     assert not doc.issues and doc.data is not None
     assert str(doc.position(())) == f"s.yaml:{where}"
+
+
+def test_folder_expansion_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
+    """A symlink in a folder that leads outside it is skipped (and listed); one that
+    stays inside, and a path named directly, are read."""
+    from wzeval.loader import iter_files
+
+    inside, away = tmp_path / "in", tmp_path / "away"
+    inside.mkdir()
+    away.mkdir()
+    (away / "secret.yaml").write_text("a: 1\n", encoding="utf-8")
+    (inside / "own.yaml").write_text("a: 1\n", encoding="utf-8")
+    (inside / "out.yaml").symlink_to(away / "secret.yaml")
+    (inside / "same.yaml").symlink_to(inside / "own.yaml")
+    outside: list[Path] = []
+    found = list(iter_files([inside], outside=outside))
+    assert found == [inside / "own.yaml", inside / "same.yaml"]
+    assert outside == [inside / "out.yaml"]
+    assert list(iter_files([inside / "out.yaml"])) == [inside / "out.yaml"]

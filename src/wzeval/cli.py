@@ -216,7 +216,18 @@ def _files(
     issues: list[Issue] = []
     for raw in paths:
         if Path(raw).is_dir():
-            found = list(iter_files([raw]))
+            outside: list[Path] = []
+            found = list(iter_files([raw], outside=outside))
+            for link in outside:
+                issues.append(
+                    Issue(
+                        "WZ113",
+                        f"{link} links outside the folder {raw}; not read",
+                        position=Position(str(link)),
+                        severity=Severity.WARNING,
+                        hint="name the file itself to read it, or copy it into the folder",
+                    )
+                )
             if not found:
                 issues.append(
                     Issue(

@@ -59,8 +59,9 @@ _TABLE: list[tuple[str, str, str]] = [
     ),
     (
         "WZ113",
-        "not a regular file",
-        "name a regular file; devices, FIFOs, sockets and folders are not read",
+        "not a regular file, or a link out of the folder",
+        "name a regular file; devices, FIFOs, sockets and folders are not read, and a link"
+        " in a folder leading outside it is skipped (a warning)",
     ),
     (
         "WZ114",

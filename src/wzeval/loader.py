@@ -1057,18 +1057,27 @@ def load_document(
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
 
-def iter_files(paths: Sequence[str | Path]) -> Iterator[Path]:
+def iter_files(paths: Sequence[str | Path], *, outside: list[Path] | None = None) -> Iterator[Path]:
     """Expand folders into their ``.yaml``/``.yml``/``.json``/``.xlsx`` files, sorted,
-    recursively (Excel's ``~$`` lock files are skipped)."""
+    recursively (Excel's ``~$`` lock files are skipped).
+
+    A file found in a folder that is a symlink (or lies under one) leading out of the
+    folder given is not read: it is skipped, and added to ``outside`` when a list is
+    passed, so the caller can say so.  A path named directly is always kept."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            root = p.resolve()
             for child in sorted(p.rglob("*")):
                 if (
                     child.suffix.lower() in DOCUMENT_SUFFIXES
                     and child.is_file()
                     and not child.name.startswith("~$")
                 ):
+                    if not child.resolve().is_relative_to(root):
+                        if outside is not None:
+                            outside.append(child)
+                        continue
                     yield child
         else:
             yield p
