@@ -710,3 +710,51 @@ def test_bundled_template_fills_and_scores(tmp_path: Path) -> None:
     assert r.out.startswith("市教育局 评分表")
     name = rb.indicators[0].name
     assert wz("explain", target, name).out.startswith(f"{name}（{rb.indicators[0].id}）")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n  # and another\n"])
+@pytest.mark.parametrize("strict", [True, False])
+def test_validate_refuses_an_empty_file(tmp_path: Path, text: str, strict: bool) -> None:
+    """An empty or comment-only file is WZ115 at 1:1 for validate, strict or not
+    (lint and score refuse it too); it used to pass as '1 file, 0 errors'."""
+    from bounds import run_cli
+
+    f = tmp_path / "empty.yaml"
+    f.write_text(text, encoding="utf-8")
+    run = run_cli(["validate", *(["--strict"] if strict else []), f])
+    run.used.assert_within()
+    assert run.returncode == 1, run.stderr
+    assert f"{f}:1:1: error WZ115" in run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_cli_refuses_special_files_by_name(tmp_path: Path, special: str) -> None:
+    """validate on /dev/zero or a FIFO: WZ113 naming it, exit 2, fast and small
+    (it used to fill memory, or block for ever)."""
+    import os
+
+    from bounds import run_cli
+
+    target = Path(special)
+    if special == "fifo":
+        target = tmp_path / "pipe.yaml"
+        os.mkfifo(target)
+    run = run_cli(["validate", target], timeout=20)
+    run.used.assert_within()
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"{target}: error WZ113 {target} is " in run.stdout + run.stderr
+
+
+def test_validate_folder_warns_about_links_out_of_it(tmp_path: Path) -> None:
+    """validate DIR does not read a symlink leading out of DIR: a WZ113 warning at it."""
+    from bounds import run_cli
+
+    inside = tmp_path / "in"
+    inside.mkdir()
+    (tmp_path / "secret.yaml").write_text("wzeval: findings/1\n", encoding="utf-8")
+    (inside / "out.yaml").symlink_to(tmp_path / "secret.yaml")
+    run = run_cli(["validate", inside])
+    run.used.assert_within()
+    assert f"{inside / 'out.yaml'}: warning WZ113" in run.stdout + run.stderr
+    assert run.returncode == 0

@@ -203,7 +203,7 @@ HOSTILE: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     (
         "tag-directive",
         "%TAG !e! tag:evil.example,2024:\n---\na: !e!x 1\n",
-        [("WZ106", "3:4")],
+        [("WZ114", "1:1")],
         True,
     ),
     ("duplicate-key", "a: 1\nb: 2\na: 3\n", [("WZ102", "3:1")], True),
@@ -365,3 +365,170 @@ def test_json_escaped_surrogate_pairs_are_characters(
     assert json.dumps(doc.data, ensure_ascii=False).encode("utf-8")  # no lone halves left
     reversed_pair = load_document(text='a: "\\ude00\\ud83d"\n', name="t.yaml")
     assert [(i.code, str(i.position)) for i in reversed_pair.issues] == [("WZ101", "t.yaml:1:4")]
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo", "folder", "socket"])
+def test_special_files_are_refused_without_reading(tmp_path: Path, special: str) -> None:
+    """A device, FIFO, socket or folder (also behind a symlink) is refused by name
+    (WZ113), fast and small: /dev/zero used to fill memory and a FIFO to block."""
+    import os
+    import socket
+
+    from bounds import measure
+
+    target: Path
+    if special.startswith("/dev/"):
+        target = Path(special)
+    elif special == "fifo":
+        target = tmp_path / "pipe.yaml"
+        os.mkfifo(target)
+    elif special == "folder":
+        target = tmp_path / "dir.yaml"
+        target.mkdir()
+    else:
+        target = tmp_path / "s.yaml"
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(target))
+    link = tmp_path / "link.yaml"
+    link.symlink_to(target)
+    try:
+        for path in (target, link):
+            doc, used = measure(lambda p=path: load_document(p))  # type: ignore[misc]
+            used.assert_within()
+            (issue,) = doc.issues
+            assert issue.code == "WZ113" and doc.data is None
+            assert issue.position is not None and issue.position.file == str(path)
+            assert str(path) in issue.message
+    finally:
+        if special == "socket":
+            sock.close()
+
+
+def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size is counted while reading, not trusted from st_size (0 for a device,
+    stale for a file that grows): at most MAX_FILE_BYTES + 1 bytes are read."""
+    import os
+
+    from wzeval import loader
+
+    f = tmp_path / "grows.yaml"
+    f.write_bytes(b"a: 1\n" * 10)  # 50 bytes
+    real_stat = os.stat
+
+    def stat_says_empty(path: object, *args: object, **kw: object) -> os.stat_result:
+        st = list(real_stat(path, *args, **kw))  # type: ignore[call-overload]
+        st[6] = 0  # st_size
+        return os.stat_result(st)
+
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 20)
+    monkeypatch.setattr(loader.os, "stat", stat_says_empty)
+    (issue,) = load_document(f).issues
+    assert issue.code == "WZ109" and "larger than the limit of 20 bytes" in issue.message
+    f.write_bytes(b"a: 1\n" * 4)  # 20 bytes: exactly the limit
+    assert not [i for i in load_document(f).issues if i.code == "WZ109"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [
+        ("%YAML 1.3\n---\na: 1\n", 1, 7, "version 1.3"),
+        ("%YAML 1.0\n---\na: 1\n", 1, 7, "version 1.0"),
+        ("%YAML 1.10\n---\na: 1\n", 1, 7, "version 1.10"),
+        ("%YAML 2.0\n---\na: 1\n", 1, 7, "version 2.0"),
+        ("%YAML\n---\na: 1\n", 1, 6, "version (none)"),
+        ("# note\n%YAML 1.2\n%YAML 1.2\n---\na: 1\n", 3, 1, "second %YAML"),
+        ("%TAG !e! tag:example.com,2000:\n---\na: 1\n", 1, 1, "%TAG"),
+        ("%FOO bar\n---\na: 1\n", 1, 1, "%FOO"),
+    ],
+)
+def test_yaml_directives_are_issues(text: str, line: int, col: int, words: str) -> None:
+    """Every directive but one %YAML 1.1 or 1.2 is WZ114 at its place (``%YAML 1.3``
+    used to raise ruamel's AssertionError, an internal error)."""
+    from bounds import measure
+
+    doc, used = measure(lambda: load_document(text=text, name="d.yaml"))
+    used.assert_within()
+    (issue,) = doc.issues
+    assert issue.code == "WZ114" and doc.data is None and words in issue.message
+    assert issue.position is not None
+    assert (issue.position.line, issue.position.col) == (line, col)
+
+
+def test_yaml_directive_after_a_document_is_an_issue() -> None:
+    """A %YAML 1.3 before a second document: WZ114 too, never an AssertionError."""
+    doc = load_document(text="a: 1\n...\n%YAML 1.3\n---\nb: 1\n", name="d.yaml")
+    assert [i.code for i in doc.issues] == ["WZ114"]
+    assert doc.issues[0].position is not None and doc.issues[0].position.line >= 2
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_accepted_yaml_versions_read(version: str) -> None:
+    doc = load_document(text=f"%YAML {version} # c\n---\na: 1\n")
+    assert doc.data == {"a": 1} and not doc.issues
+
+
+def test_yaml11_boolean_warning_says_what_is_read() -> None:
+    """Under %YAML 1.1 the WZ111 warning says the word is read as true/false (it is),
+    keys included; under 1.2 it says it is read as a string."""
+    doc = load_document(text="%YAML 1.1\n---\nn: yes\nl: [Y, off, yEs]\n", name="d.yaml")
+    assert doc.data == {"False": True, "l": [True, False, "yEs"]}
+    got = [(i.code, i.message, str(i.position)) for i in doc.issues]
+    assert got == [
+        ("WZ111", "the key 'n' is read as false here (%YAML 1.1)", "d.yaml:3:1"),
+        ("WZ111", "'yes' is read as true here (%YAML 1.1)", "d.yaml:3:4"),
+        ("WZ111", "'Y' is read as true here (%YAML 1.1)", "d.yaml:4:5"),
+        ("WZ111", "'off' is read as false here (%YAML 1.1)", "d.yaml:4:8"),
+    ]
+    plain = load_document(text="a: yes\n", name="d.yaml").issues
+    assert [i.message for i in plain] == [
+        "'yes' is read as a string here, but as a boolean by YAML 1.1 tools"
+    ]
+
+
+def test_yaml_library_warnings_become_issues(capsys: pytest.CaptureFixture[str]) -> None:
+    """A duplicate anchor made ruamel print ReusedAnchorWarning raw on stderr (and an
+    error under pytest's filterwarnings=error); it is WZ116 at the second anchor."""
+    from bounds import measure
+
+    doc, used = measure(lambda: load_document(text="a: &x 1\nb: &x 2\nc: *x\n", name="w.yaml"))
+    used.assert_within()
+    got = [(i.code, i.severity, str(i.position)) for i in doc.issues]
+    assert got == [("WZ116", Severity.WARNING, "w.yaml:2:4")]
+    assert "duplicate anchor 'x'" in doc.issues[0].message
+    assert doc.data == {"a": 1, "b": 2, "c": 2}
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("3\n", "1:1"),
+        ("# c\n\n  foo\n", "3:3"),
+        ("--- bar\n", "1:5"),
+        ('%YAML 1.2\n---\n"x"\n', "3:1"),
+    ],
+)
+def test_top_level_scalar_is_positioned(text: str, where: str) -> None:
+    """A document that is one scalar has a line:col (it had none)."""
+    doc = load_document(text=text, name="s.yaml")
+    assert not doc.issues and doc.data is not None
+    assert str(doc.position(())) == f"s.yaml:{where}"
+
+
+def test_folder_expansion_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
+    """A symlink in a folder that leads outside it is skipped (and listed); one that
+    stays inside, and a path named directly, are read."""
+    from wzeval.loader import iter_files
+
+    inside, away = tmp_path / "in", tmp_path / "away"
+    inside.mkdir()
+    away.mkdir()
+    (away / "secret.yaml").write_text("a: 1\n", encoding="utf-8")
+    (inside / "own.yaml").write_text("a: 1\n", encoding="utf-8")
+    (inside / "out.yaml").symlink_to(away / "secret.yaml")
+    (inside / "same.yaml").symlink_to(inside / "own.yaml")
+    outside: list[Path] = []
+    found = list(iter_files([inside], outside=outside))
+    assert found == [inside / "own.yaml", inside / "same.yaml"]
+    assert outside == [inside / "out.yaml"]
+    assert list(iter_files([inside / "out.yaml"])) == [inside / "out.yaml"]

@@ -81,7 +81,7 @@ EXIT_CODES: Mapping[int, str] = {
     EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
 }
 #: Issue codes meaning the input could not be read at all: they exit 2, not 1.
-UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ912"})
+UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
 #: A batch of at least this many files shows a progress counter (on a terminal).
 PROGRESS_MIN_FILES = 10
 #: ``score --jobs auto`` uses worker processes for a batch of at least this many files:
@@ -216,7 +216,18 @@ def _files(
     issues: list[Issue] = []
     for raw in paths:
         if Path(raw).is_dir():
-            found = list(iter_files([raw]))
+            outside: list[Path] = []
+            found = list(iter_files([raw], outside=outside))
+            for link in outside:
+                issues.append(
+                    Issue(
+                        "WZ113",
+                        f"{link} links outside the folder {raw}; not read",
+                        position=Position(str(link)),
+                        severity=Severity.WARNING,
+                        hint="name the file itself to read it, or copy it into the folder",
+                    )
+                )
             if not found:
                 issues.append(
                     Issue(
@@ -444,7 +455,18 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for f, explicit, doc in docs:
         kind = _kind(doc.data)
         if doc.data is None:
-            results.append(_Checked(str(f), None, list(doc.issues)))
+            issues = list(doc.issues)
+            if not any(i.severity == "error" for i in issues):  # empty or only comments
+                issues.append(
+                    Issue(
+                        "WZ115",
+                        "the document is empty: not a rulebook, findings or rule tests",
+                        position=Position(str(f), 1, 1),
+                        hint="start a rulebook with 'wzeval: rulebook/1', findings with "
+                        "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
+                    )
+                )
+            results.append(_Checked(str(f), None, issues))
         elif kind == "rulebook":
             results.append(_Checked(str(f), kind, by_path[f.resolve()][1]))
         elif kind == "findings":

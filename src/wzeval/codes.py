@@ -57,6 +57,27 @@ _TABLE: list[tuple[str, str, str]] = [
         "at most loader.MAX_NUMBER_LENGTH characters, between 1e-100 and 1e100"
         " (loader.MAX_DECIMAL_EXPONENT)",
     ),
+    (
+        "WZ113",
+        "not a regular file, or a link out of the folder",
+        "name a regular file; devices, FIFOs, sockets and folders are not read, and a link"
+        " in a folder leading outside it is skipped (a warning)",
+    ),
+    (
+        "WZ114",
+        "YAML directive not supported",
+        "remove the directive, or write %YAML 1.2 (1.1 is also read); no %TAG",
+    ),
+    (
+        "WZ115",
+        "empty document",
+        "a file with nothing but comments or blank lines is not a wzeval document",
+    ),
+    (
+        "WZ116",
+        "YAML reader warning (warning)",
+        "read the message (e.g. a duplicate anchor); give each anchor its own name",
+    ),
     ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
     ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
     ("WZ203", "weights do not add up", "a category's weight is the sum of its indicators'"),

@@ -40,6 +40,8 @@ import io
 import json
 import os
 import re
+import stat
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -90,6 +92,7 @@ __all__ = [
     "MAX_NUMBER_LENGTH",
     "Document",
     "load_document",
+    "read_bytes_bounded",
     "read_source",
 ]
 
@@ -269,6 +272,8 @@ class Document:
             line, col = 0, 0
             if isinstance(node, CommentedMap | CommentedSeq):
                 line, col = node.lc.line + 1, node.lc.col + 1
+            elif self.text:  # a top-level scalar (``3``, ``foo``) keeps no mark of its own
+                line, col = _first_content(self.text)
             state = (node, line, col, False)
         else:
             node, line, col, stopped = self._walk(parts[:-1])
@@ -301,22 +306,90 @@ class Document:
         return state
 
 
-def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
-    """Read a file as UTF-8 text within the size limit; problems become issues."""
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in a few words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"  # pragma: no cover - every other kind is listed
+
+
+def _not_regular(name: str, mode: int) -> Issue:
+    return Issue(
+        "WZ113",
+        f"{name} is {_kind(mode)}, not a regular file",
+        position=Position(name),
+        hint="name a regular .yaml/.json file; devices, pipes and folders are not read",
+    )
+
+
+def _too_big(name: str, what: str) -> Issue:
+    return Issue(
+        "WZ109",
+        f"file is {what} than the limit of {MAX_FILE_BYTES} bytes",
+        position=Position(name),
+        hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
+    )
+
+
+def _first_content(text: str) -> tuple[int, int]:
+    """Line and column (1-based) of the first character of a document's content:
+    blank lines, comments, directives and the ``---`` marker skipped."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("%"):
+            continue  # a directive
+        body = line
+        if line.startswith("---") and (len(line) == 3 or line[3] in " \t"):
+            body = "   " + line[3:]
+        stripped = body.lstrip(" \t")
+        if stripped and not stripped.startswith("#"):
+            return number, len(body) - len(stripped) + 1
+    return 1, 1
+
+
+def read_bytes_bounded(
+    path: str | Path, limit: int | None = None
+) -> tuple[bytes | None, list[Issue]]:
+    """The bytes of a regular file of at most ``limit`` bytes (default MAX_FILE_BYTES).
+
+    The only way wzeval reads a user's file.  The path is resolved (symlinks
+    followed) and checked with :func:`os.stat` before opening, and opened with
+    ``O_NONBLOCK`` so that a FIFO put in its place meanwhile never blocks; the
+    open file is checked again with :func:`os.fstat`.  The size is bounded while
+    reading (at most ``limit + 1`` bytes are read), never taken from ``st_size``,
+    which is 0 for ``/dev/zero`` and for files that grow while read.
+    """
     name = str(path)
+    cap = MAX_FILE_BYTES if limit is None else limit
     try:
-        p = Path(path)
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Issue(
-                    "WZ109",
-                    f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                    position=Position(name),
-                    hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
-                )
-            ]
-        raw = p.read_bytes()
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return None, [_not_regular(name, st.st_mode)]
+        if st.st_size > cap:
+            return None, [_too_big(name, f"{st.st_size} bytes, more")]
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
+                return None, [_not_regular(name, st.st_mode)]
+            chunks: list[bytes] = []
+            left = cap + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, [
             Issue(
@@ -326,7 +399,17 @@ def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
                 hint="check the path and its permissions",
             )
         ]
-    return decode(raw, name)
+    if left <= 0:
+        return None, [_too_big(name, "larger")]
+    return b"".join(chunks), []
+
+
+def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
+    """Read a regular file as UTF-8 text within the size limit; problems become issues."""
+    raw, issues = read_bytes_bounded(path)
+    if raw is None:
+        return None, issues
+    return decode(raw, str(path))
 
 
 def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
@@ -360,9 +443,62 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         return None, issues
 
 
+#: The YAML versions a ``%YAML`` directive may name; 1.2 is the default.
+YAML_VERSIONS = ("1.1", "1.2")
+_DIRECTIVE = re.compile(r"%(\S*)(?:[ \t]+([^ \t#]*))?[^#]*?(?:[ \t]#.*)?")
+#: YAML 1.1 booleans as ruamel reads them under %YAML 1.1 (exact spellings).
+_YAML11_TRUE = frozenset(w for v in ("yes", "on", "y") for w in (v, v.capitalize(), v.upper()))
+_YAML11_FALSE = frozenset(w for v in ("no", "off", "n") for w in (v, v.capitalize(), v.upper()))
+
+
+def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
+    """The YAML version in force and an issue (WZ114) for any directive not read.
+
+    Only ``%YAML 1.1`` and ``%YAML 1.2``, once, are accepted; any other version
+    (ruamel asserts on ``1.0``, ``1.3``, ``1.10``), a repeated ``%YAML``, ``%TAG``
+    (wzeval documents carry no tags) and unknown directives are refused, at the
+    directive's line.  Directives stand before the first ``---``; a ``%`` line
+    later starts a second document, which is refused anyway.
+    """
+    version = "1.2"
+    seen: int | None = None
+    for number, line in enumerate(text.split("\n", 200), start=1):
+        if number > 200:
+            break
+        stripped = line.strip()
+        if not line.startswith("%"):
+            if stripped == "" or stripped.startswith("#"):
+                continue
+            break
+        m = _DIRECTIVE.match(line.rstrip("\r"))
+        word, arg = (m.group(1), m.group(2) or "") if m else ("", "")
+        problem = hint = ""
+        col = 1
+        if word != "YAML":
+            problem = f"the YAML directive %{word[:40]} is not supported"
+            if word == "TAG":
+                hint = "remove it; wzeval documents hold plain data without tags"
+            else:
+                hint = "remove the line; only %YAML 1.2 (or 1.1) is read"
+        elif seen is not None:
+            problem = f"a second %YAML directive (the first is on line {seen})"
+            hint = "keep one %YAML line"
+        elif arg not in YAML_VERSIONS:
+            col = line.find(arg) + 1 if arg else len(line.rstrip()) + 1
+            problem = f"YAML version {arg[:40] or '(none)'!s} is not supported"
+            hint = "write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"
+        else:
+            seen, version = number, arg
+            continue
+        return version, [Issue("WZ114", problem, position=Position(name, number, col), hint=hint)]
+    return version, []
+
+
 def _scan(text: str, name: str) -> list[Issue]:
     """Walk the event stream once, enforcing depth, alias and tag limits before building."""
-    issues: list[Issue] = []
+    version, issues = _directives(text, name)
+    if issues:
+        return issues
     depth = 0
     aliases = 0
     total = 0
@@ -448,7 +584,21 @@ def _scan(text: str, name: str) -> list[Issue]:
                         )
                     )
                     return issues
-                if (
+                if ev.tag is None and ev.style is None and version == "1.1":
+                    word = ev.value
+                    if word in _YAML11_TRUE or word in _YAML11_FALSE:
+                        truth = "true" if word in _YAML11_TRUE else "false"
+                        what = f"the key {word!r}" if key else repr(word)
+                        issues.append(
+                            Issue(
+                                "WZ111",
+                                f"{what} is read as {truth} here (%YAML 1.1)",
+                                position=pos(ev),
+                                severity=Severity.WARNING,
+                                hint="write true/false for a yes/no answer, or quote the text",
+                            )
+                        )
+                elif (
                     not key
                     and ev.tag is None
                     and ev.style is None
@@ -494,6 +644,15 @@ def _scan(text: str, name: str) -> list[Issue]:
         issues.append(_reader_issue(exc, text, name))
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         issues.append(Issue("WZ101", f"YAML error: {exc}", position=Position(name)))
+    except AssertionError as exc:  # ruamel asserts on some directives (a later %YAML 1.3)
+        issues.append(
+            Issue(
+                "WZ114",
+                f"YAML directive not supported: {_one_line(exc)}",
+                position=pos(last) if last is not None else Position(name, 1, 1),
+                hint="write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default",
+            )
+        )
     except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
         # ruamel's scanner has a few unguarded conversions (e.g. the escape
         # "\U00110000" raises ValueError); none may escape as a crash.
@@ -824,6 +983,34 @@ def _plain(node: Any) -> Any:
     return node
 
 
+_MARK_TEXT = re.compile(r"line (\d+), column (\d+)")
+
+
+def _warning_issues(caught: Sequence[warnings.WarningMessage], name: str) -> list[Issue]:
+    """What the YAML library warned about (a reused anchor, ...), as WZ116 warnings
+    placed at the last ``line N, column M`` the warning names."""
+    issues: list[Issue] = []
+    for w in caught:
+        text = str(w.message)
+        marks = _MARK_TEXT.findall(text)
+        position = (
+            Position(name, int(marks[-1][0]), int(marks[-1][1])) if marks else Position(name, 1, 1)
+        )
+        first = next(
+            (ln.strip() for ln in text.splitlines() if ln.strip()), type(w.message).__name__
+        )
+        issues.append(
+            Issue(
+                "WZ116",
+                f"YAML reader warning: {first[:160]}",
+                position=position,
+                severity=Severity.WARNING,
+                hint="give each anchor (&name) its own name; see the message for details",
+            )
+        )
+    return issues
+
+
 def load_document(
     source: str | Path | None = None, *, text: str | None = None, name: str | None = None
 ) -> Document:
@@ -864,7 +1051,10 @@ def load_document(
     if any(i.severity is Severity.ERROR for i in scan):
         return Document(file, None, issues=issues, text=text)
     try:
-        root = _yaml().load(text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            root = _yaml().load(text)
+        issues.extend(_warning_issues(caught, file))
     except MarkedYAMLError as exc:
         issues.append(_yaml_issue(exc, file))
         return Document(file, None, issues=issues, text=text)
@@ -888,18 +1078,27 @@ def load_document(
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
 
-def iter_files(paths: Sequence[str | Path]) -> Iterator[Path]:
+def iter_files(paths: Sequence[str | Path], *, outside: list[Path] | None = None) -> Iterator[Path]:
     """Expand folders into their ``.yaml``/``.yml``/``.json``/``.xlsx`` files, sorted,
-    recursively (Excel's ``~$`` lock files are skipped)."""
+    recursively (Excel's ``~$`` lock files are skipped).
+
+    A file found in a folder that is a symlink (or lies under one) leading out of the
+    folder given is not read: it is skipped, and added to ``outside`` when a list is
+    passed, so the caller can say so.  A path named directly is always kept."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            root = p.resolve()
             for child in sorted(p.rglob("*")):
                 if (
                     child.suffix.lower() in DOCUMENT_SUFFIXES
                     and child.is_file()
                     and not child.name.startswith("~$")
                 ):
+                    if not child.resolve().is_relative_to(root):
+                        if outside is not None:
+                            outside.append(child)
+                        continue
                     yield child
         else:
             yield p

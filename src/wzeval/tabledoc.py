@@ -73,7 +73,7 @@ _RULING_ID = re.compile(r"\bR\d+\b")
 # "R4: …", "R4 with R3: …", "R2, R5：…" — a prefix naming rulings only, dropped after the badge
 _RULING_PREFIX = re.compile(r"^\s*R\d+(?:\s*(?:with|and|,|，|、|/|\+)\s*R\d+)*\s*[:：]\s*")
 #: Issue codes meaning the rulebook could not be read at all (exit 2, as the CLI does).
-_UNREADABLE = frozenset({"WZ103", "WZ109", "WZ110", "WZ912"})
+_UNREADABLE = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
 _CATALOG_TEST = re.compile(r"""^\s*['"]([a-z][a-z0-9_]*)['"]\s+in\s+catalogs\s*$""")
 
 

@@ -37,7 +37,7 @@ import os
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -49,7 +49,7 @@ from wzeval.api import compiled
 from wzeval.errors import OutputExists, WzevalError
 from wzeval.findings import FINDINGS_FORMAT
 from wzeval.issues import Issue, PathPart, Position, Severity
-from wzeval.loader import MAX_FILE_BYTES, Document
+from wzeval.loader import Document, read_bytes_bounded
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.render import rank
@@ -828,21 +828,11 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
     xl = _openpyxl()
     name = str(path)
     base = CellPosition(name)
+    content, problems = read_bytes_bounded(path)  # regular files only, bounded while read
+    if content is None:
+        return XlsxDocument(name, None, issues=[replace(i, position=base) for i in problems])
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return XlsxDocument(
-                name,
-                None,
-                issues=[
-                    Issue(
-                        "WZ109",
-                        f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
-                        position=base,
-                    )
-                ],
-            )
-        wb = xl.load_workbook(path, data_only=True)
+        wb = xl.load_workbook(io.BytesIO(content), data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return XlsxDocument(
