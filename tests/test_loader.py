@@ -217,6 +217,10 @@ HOSTILE: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     ("nul-character", "a: b\x00c\n", [("WZ101", "1:5")], True),
     ("escape-character", "a: b\x1bc\n", [("WZ101", "1:5")], True),
     ("lone-surrogate-escape", 'a: "\\ud83d"\n', [("WZ101", "1:4")], True),
+    # a character refused in the text is refused as an escape too (as in memory)
+    ("nul-escape", 'a: "b\\0c"\n', [("WZ101", "1:4")], True),
+    ("control-escape-json", '{"a": "b\\u0001c"}', [("WZ101", "1:7")], True),
+    ("control-escape-key", '"k\\x7f": 1\n', [("WZ101", "1:1")], True),
     ("escape-past-unicode", 'a: "\\U00110000"\n', [("WZ101", "1:1")], True),
     ("int-too-long", "a: " + "9" * 101 + "\n", [("WZ112", "1:4")], True),
     ("hex-too-long", "a: 0x" + "f" * 120 + "\n", [("WZ112", "1:4")], True),

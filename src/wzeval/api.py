@@ -9,6 +9,7 @@ carrying all issues — what a library caller usually wants.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ from wzeval.findings import Findings, check_findings
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook
+from wzeval.plain import plain_document
 
 if TYPE_CHECKING:  # imported when evaluating: `wzeval validate` never needs the report models
     from wzeval.report import ScoreReport
@@ -221,7 +223,10 @@ def read_findings(
     ``source`` is a path (YAML or JSON) or an in-memory mapping.
     """
     doc: Document | str | Path
-    doc = Document("<findings>", dict(source)) if isinstance(source, Mapping) else source
+    if isinstance(source, str | os.PathLike):
+        doc = Path(source)
+    else:  # in memory: held to a file's limits and character rule (wzeval.plain)
+        doc = plain_document(source, "<findings>")
     return check_findings(doc, compiled(rulebook), partial=partial)
 
 

@@ -149,6 +149,16 @@ _TABLE: list[tuple[str, str, str]] = [
         "date outside the working-day calendar",
         "check the year, or upgrade chinesecalendar for newer years",
     ),
+    (
+        "WZ412",
+        "in-memory input is not plain data",
+        "pass dicts with text keys, lists, text, numbers, booleans, dates or None",
+    ),
+    (
+        "WZ413",
+        "in-memory input raised an error while being read",
+        "pass plain dicts and lists",
+    ),
     ("WZ500", "evaluation failed", "read the message; it names the indicator and rule"),
     ("WZ501", "a count is not a whole number ≥ 0", "check the facts the count reads"),
     ("WZ502", "more checks passed than made", "passed checks cannot exceed checks made"),

@@ -69,7 +69,7 @@ from ruamel.yaml.events import (
     StreamStartEvent,
 )
 from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.reader import Reader, ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
@@ -125,6 +125,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(
     "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
 )
+#: Characters YAML does not allow in a file (ruamel's own table; surrogates included).
+_NON_PRINTABLE = Reader.NON_PRINTABLE
+_NOWHERE = Position("")
 _INT_TEXT = re.compile(r"[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
 _FLOAT_SPECIALS = {
     ".inf": "Infinity",
@@ -132,6 +135,59 @@ _FLOAT_SPECIALS = {
     "-.inf": "-Infinity",
     ".nan": "NaN",
 }
+
+
+def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = ()) -> Issue | None:
+    """WZ101 for the first character of ``text`` that no document may hold, else ``None``.
+
+    One rule for every value and key, however it arrived: a character YAML does not
+    allow in a file (a control character, U+FFFE) is refused also when written as an
+    escape (``"\\0"``, JSON's ``"\\u0001"``) or handed over in memory, and so is half
+    of a UTF-16 surrogate pair; both halves of a pair are read as their character.
+    """
+    for found in _NON_PRINTABLE.finditer(text):
+        index = found.start()
+        char = text[index]
+        if "\ud800" <= char <= "\udfff":
+            if _LONE_SURROGATE.match(text, index) is None:
+                continue  # half of a pair (JSON's way of writing a character past U+FFFF)
+            return Issue(
+                "WZ101",
+                f"\\u{ord(char):04x} is half of a UTF-16 surrogate pair, not a character",
+                path=path,
+                position=position,
+                hint="write the character itself, or \\U and its 8-digit code",
+            )
+        return Issue(
+            "WZ101",
+            f"character U+{ord(char):04X} is not allowed in a document, not even as an escape",
+            path=path,
+            position=position,
+            hint="remove the control character; tabs and line breaks are allowed",
+        )
+    return None
+
+
+def number_limit(text: str, value: Decimal | None = None) -> str | None:
+    """Why the number written as ``text`` is past the number limits (WZ112), else ``None``."""
+    if len(text) > MAX_NUMBER_LENGTH:
+        return f"the number {text[:40]!r} is longer than {MAX_NUMBER_LENGTH} characters"
+    if (
+        value is not None
+        and value.is_finite()
+        and value
+        and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
+    ):
+        limit = MAX_DECIMAL_EXPONENT
+        return f"the number {text[:40]!r} is not between 1e-{limit} and 1e{limit}"
+    return None
+
+
+#: What a WZ112 issue suggests, wherever the number came from.
+NUMBER_HINT = (
+    f"numbers have at most {MAX_NUMBER_LENGTH} characters and lie between "
+    f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (wzeval.loader limits)"
+)
 
 
 class _TooLarge(ConstructorError):
@@ -143,14 +199,14 @@ def _not_a(node: Any, what: str) -> ConstructorError:
 
 
 def _too_large(node: Any, why: str) -> _TooLarge:
-    return _TooLarge(None, None, f"the number {str(node.value)[:40]!r} {why}", node.start_mark)
+    return _TooLarge(None, None, why, node.start_mark)
 
 
 def _construct_int(constructor: RoundTripConstructor, node: Any) -> int:
     """YAML ints become plain ints; bounded in length, and never a crash on odd text."""
     raw = str(constructor.construct_scalar(node))
-    if len(raw) > MAX_NUMBER_LENGTH:
-        raise _too_large(node, f"is longer than {MAX_NUMBER_LENGTH} characters")
+    if why := number_limit(raw):
+        raise _too_large(node, why)
     text = raw.replace("_", "").strip()
     if not _INT_TEXT.fullmatch(text):
         raise _not_a(node, "an integer")
@@ -164,8 +220,8 @@ def _construct_int(constructor: RoundTripConstructor, node: Any) -> int:
 def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Decimal:
     """YAML floats become exact decimals from their literal text (no binary floats)."""
     raw = str(constructor.construct_scalar(node))
-    if len(raw) > MAX_NUMBER_LENGTH:
-        raise _too_large(node, f"is longer than {MAX_NUMBER_LENGTH} characters")
+    if why := number_limit(raw):
+        raise _too_large(node, why)
     key = raw.replace("_", "").strip().lower()
     special = _FLOAT_SPECIALS.get(key)
     if special is None and key.lstrip("+-") in ("infinity", "inf", "nan", "snan"):
@@ -174,9 +230,8 @@ def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Decimal:
         value = Decimal(special or key)
     except InvalidOperation:
         raise _not_a(node, "a number") from None
-    if value.is_finite() and value and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:
-        limit = MAX_DECIMAL_EXPONENT
-        raise _too_large(node, f"is not between 1e-{limit} and 1e{limit}")
+    if why := number_limit(raw, value):
+        raise _too_large(node, why)
     return value
 
 
@@ -572,17 +627,11 @@ def _scan(text: str, name: str) -> list[Issue]:
                     anchors[ev.anchor] = 1
                 key = is_key()
                 add(1)
-                bad = _LONE_SURROGATE.search(ev.value)
+                # ruamel marks the folds of a folded (>) scalar with U+0007 in the event
+                text = ev.value.replace("\a", "") if ev.style == ">" else ev.value
+                bad = character_issue(text, pos(ev))
                 if bad is not None:
-                    issues.append(
-                        Issue(
-                            "WZ101",
-                            f"\\u{ord(bad.group()):04x} is half of a UTF-16 surrogate pair, "
-                            "not a character",
-                            position=pos(ev),
-                            hint="write the character itself, or \\U and its 8-digit code",
-                        )
-                    )
+                    issues.append(bad)
                     return issues
                 if ev.tag is None and ev.style is None and version == "1.1":
                     word = ev.value
@@ -767,7 +816,7 @@ class _Builder:
                     if ev.anchor is not None:
                         raise _NotFast  # anchors and aliases: the reference path's business
                     value = ev.value
-                    if not value.isascii() and _LONE_SURROGATE.search(value):
+                    if _NON_PRINTABLE.search(value) and character_issue(value, _NOWHERE):
                         raise _NotFast  # WZ101
                     if ev.style == "":
                         ev.style = None  # a plain scalar, in the pure parser's shape
@@ -929,7 +978,7 @@ def _reader_issue(exc: ReaderError, text: str, name: str) -> Issue:
         "WZ101",
         f"character {what} is not allowed in YAML ({exc.reason})",
         position=Position(name, line, col),
-        hint="remove control characters; write them as escapes in double quotes if needed",
+        hint="remove the control character; tabs and line breaks are allowed",
     )
 
 
@@ -944,11 +993,7 @@ def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
         code, hint = "WZ102", "remove or rename one of the keys"
         problem = problem.split(" with value")[0]
     if isinstance(exc, _TooLarge):
-        code = "WZ112"
-        hint = (
-            f"numbers have at most {MAX_NUMBER_LENGTH} characters and lie between "
-            f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (wzeval.loader limits)"
-        )
+        code, hint = "WZ112", NUMBER_HINT
     return Issue(code, problem, position=position, hint=hint)
 
 
