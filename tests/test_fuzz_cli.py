@@ -255,7 +255,7 @@ def test_cli_fuzz(case: tuple[str, str], data: bytes) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=_budget(600), suppress_health_check=_SUPPRESS)
+@settings(max_examples=_budget(250), suppress_health_check=_SUPPRESS)
 @given(cases, inputs)
 def test_cli_fuzz_long(case: tuple[str, str], data: bytes) -> None:
     """The larger budget for CI's slow run and scripts/fuzz.sh: in-process."""
@@ -263,7 +263,7 @@ def test_cli_fuzz_long(case: tuple[str, str], data: bytes) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=max(5, _budget(600) // 30), suppress_health_check=_SUPPRESS)
+@settings(max_examples=max(5, _budget(250) // 25), suppress_health_check=_SUPPRESS)
 @given(cases, inputs)
 def test_cli_fuzz_child(case: tuple[str, str], data: bytes) -> None:
     """A small share through a real ``python -m wzeval`` child (the real entry point)."""
