@@ -115,6 +115,7 @@ KNOWN: dict[str, str] = {
 
 ISSUE_LINE = re.compile(r"\b(error|warning|info) (WZ|WL)\d{3}\b")
 _saved: dict[str, Path] = {}
+_warm: set[tuple[str, str]] = set()
 
 
 def _save(role: str, command: str, data: bytes) -> Path:
@@ -157,6 +158,9 @@ def check_cli(role: str, command: str, data: bytes, *, child: bool = False) -> N
                 done = run_cli(argv, cwd=tmp, timeout=30)
                 code, text, used = done.returncode, done.stdout + done.stderr, done.used
             else:
+                if (role, command) not in _warm:  # imports and the bundled rulebook: once
+                    _warm.add((role, command))
+                    cli.run(argv, io.StringIO(), io.StringIO())
                 out, err = io.StringIO(), io.StringIO()
                 code, used = measure(lambda: cli.run(argv, out, err))
                 text = out.getvalue() + err.getvalue()
