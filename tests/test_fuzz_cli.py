@@ -109,9 +109,7 @@ CASES = [(role, name) for role, cmds in COMMANDS.items() for name in cmds]
 
 #: Known bugs of issue 14, fixed on other branches: corpus file name -> reason.
 #: Flip (delete the entry) once the fix is merged; strict, so a fix is noticed.
-KNOWN: dict[str, str] = {
-    "validate-findings-da6da2c13a266e91.bin": "issue 14 item 1 (%YAML 1.3: AssertionError)",
-}
+KNOWN: dict[str, str] = {}
 
 ISSUE_LINE = re.compile(r"\b(error|warning|info) (WZ|WL)\d{3}\b")
 _saved: dict[str, Path] = {}
