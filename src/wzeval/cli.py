@@ -72,6 +72,9 @@ EXIT_OK = 0
 EXIT_ISSUES = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+#: Interrupted by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number, as shells do.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 #: What each exit code means (also printed by ``wzeval --help``).
 EXIT_CODES: Mapping[int, str] = {
     EXIT_OK: "fine (warnings allowed unless validate --strict)",
@@ -101,6 +104,15 @@ class _Usage(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so it unwinds like Ctrl-C: every
+    ``finally`` runs and no temporary file is left."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 class _Exit(Exception):
@@ -297,6 +309,15 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(rulebook_path: str | None, partial: bool) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it and ends the
+    # workers with SIGTERM, which for them just ends the process (no traceback).  The
+    # signals were held back while the pool forked; they are let through from here on.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     if "rulebook" not in _WORKER:
         from wzeval.api import load_rulebook
 
@@ -339,10 +360,19 @@ def _scored(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     if ctx.get_start_method() == "fork":
         _WORKER["rulebook"] = rulebook  # the workers inherit it
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    blocking = hasattr(signal, "pthread_sigmask")
     try:
-        with ctx.Pool(
-            jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial)
-        ) as pool:
+        if blocking:  # the pool's threads and workers start with the signals held
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial))
+        finally:
+            if blocking:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        with pool:
             chunk = max(1, min(16, len(paths) // (jobs * 4)))
             yield from pool.imap(_score_in_worker, paths, chunksize=chunk)
     finally:
@@ -361,12 +391,14 @@ def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) 
     err.write(f"wzeval: wrote {output}\n")
 
 
-def _check_output(output: str | None, force: bool) -> None:
-    """Refuse an existing output before any work is done (the write checks again)."""
+def _check_output(output: str | None, force: bool, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse an existing output before any work is done (the write checks again), and,
+    even with ``force``, an output that is one of ``inputs`` or not a regular file."""
     if output is not None:
-        from wzeval.output import check_writable
+        from wzeval.output import check_not_input, check_writable
 
         check_writable(output, force=force)
+        check_not_input(output, inputs)
 
 
 # --------------------------------------------------------------------------- validate
@@ -524,6 +556,10 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _check_output(args.output, args.force)
     rulebook = _load_rulebook(args.rulebook, err)
     files, problems = _files(args.findings, empty_is_error=True)
+    inputs: list[str | Path] = [path for path, _ in files]
+    if args.rulebook is not None:
+        inputs.append(args.rulebook)
+    _check_output(args.output, args.force, [*inputs, *args.findings])
     batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
     failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
     _write_issues(problems, err)
@@ -1135,7 +1171,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # argparse: --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
-    from wzeval.errors import LimitExceeded, OutputExists, ValidationFailed, WzevalError
+    from wzeval.errors import (
+        LimitExceeded,
+        OutputExists,
+        OutputRefused,
+        ValidationFailed,
+        WzevalError,
+    )
 
     try:
         code: int = args.handler(args, stdout, stderr)
@@ -1152,16 +1194,20 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except WzevalError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         stderr.write(f"wzeval: error: {_one_line(exc)}{hint}\n")
-        return EXIT_USAGE if isinstance(exc, OutputExists | LimitExceeded) else EXIT_ISSUES
+        usage = OutputExists | OutputRefused | LimitExceeded
+        return EXIT_USAGE if isinstance(exc, usage) else EXIT_ISSUES
     except BrokenPipeError:  # the reader went away (wzeval … | head): nothing to say
         return EXIT_ISSUES
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         stderr.write(f"wzeval: error: cannot access{where}: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    except _Terminated:
+        stderr.write("wzeval: terminated (SIGTERM); nothing half-written was left\n")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        stderr.write("wzeval: interrupted\n")
-        return 130
+        stderr.write("wzeval: interrupted; nothing half-written was left\n")
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so in one line, not with a traceback
         if os.environ.get("WZEVAL_TRACEBACK"):
             traceback.print_exc(file=stderr)
@@ -1179,9 +1225,18 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:  # a console that cannot show a character must not crash
             reconfigure(errors="backslashreplace")
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        try:
+            code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        finally:  # a signal after the command's end must not interrupt the exit
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         sys.stdout.flush()
+    except KeyboardInterrupt as exc:  # arrived before run() could catch it
+        code = EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
         devnull = os.open(os.devnull, os.O_WRONLY)

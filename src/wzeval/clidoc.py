@@ -18,7 +18,8 @@ _EXIT_CODES = [
     ("1", "the content has issues: a rulebook or findings problem, a failed rule test, …"),
     ("2", "usage error or unreadable input: missing file, not YAML, existing output file"),
     ("3", "internal error (a wzeval bug), printed as one line; WZEVAL_TRACEBACK=1 shows more"),
-    ("130", "interrupted (Ctrl-C); no partial output is left behind"),
+    ("130", "interrupted (Ctrl-C, SIGINT); no partial or temporary file is left behind"),
+    ("143", "terminated (SIGTERM); no partial or temporary file is left behind"),
 ]
 
 
