@@ -1193,7 +1193,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return exit_code(exc.issues) or EXIT_ISSUES
     except WzevalError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
-        stderr.write(f"wzeval: error: {_one_line(exc)}{hint}\n")
+        code_ = f"{exc.code} " if isinstance(exc, OutputRefused) else ""
+        stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")
         usage = OutputExists | OutputRefused | LimitExceeded
         return EXIT_USAGE if isinstance(exc, usage) else EXIT_ISSUES
     except BrokenPipeError:  # the reader went away (wzeval … | head): nothing to say

@@ -76,9 +76,10 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path] = ()) -> None
         return
     for source in inputs:
         if _same_file(target, Path(source)):
+            also = "" if str(source) == str(target) else f" ({source})"
             raise OutputRefused(
                 "WZ914",
-                f"{target} is an input of this run ({source}); it was not overwritten",
+                f"{target} is an input of this run{also}; it was not overwritten",
                 "--force replaces an old report, never an input: choose another -o path",
             )
 
