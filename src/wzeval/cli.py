@@ -36,6 +36,7 @@ rendering) are imported inside the command functions, so parsing arguments and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -550,10 +551,34 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --------------------------------------------------------------------------- score
 
 
+def _import_quietly(*modules: str) -> None:
+    """Import ``modules`` with SIGINT/SIGTERM held back until they are loaded.
+
+    An interruption in the middle of an import can leave an extension module half
+    initialised (pydantic-core then fails with its own traceback instead of the clean
+    exit); delivered afterwards, it takes the ordinary interrupted path.
+    """
+    import importlib
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        for name in modules:
+            importlib.import_module(name)
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx" and args.output is None:
         raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
     _check_output(args.output, args.force)
+    _import_quietly("wzeval.api", "wzeval.render", "wzeval.html", "wzeval.output")
     rulebook = _load_rulebook(args.rulebook, err)
     files, problems = _files(args.findings, empty_is_error=True)
     inputs: list[str | Path] = [path for path, _ in files]
@@ -1238,9 +1263,17 @@ def main() -> None:
         sys.stdout.flush()
     except KeyboardInterrupt as exc:  # arrived before run() could catch it
         code = EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
+        sys.stderr.write("wzeval: interrupted before the command started; nothing was written\n")
     except BrokenPipeError:
         # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_ISSUES
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        # Everything was cleaned up on the way out; the interpreter's own teardown
+        # (atexit, a signal left pending) must not turn the exit into a kill.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
