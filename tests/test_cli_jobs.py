@@ -175,6 +175,6 @@ def test_interrupt_leaves_old_or_new_output_and_no_traceback(
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_interrupt_sweep(tmp_path: Path, sig: int, jobs: str) -> None:
-    """Every 50 ms from start-up to past the end, the final write included."""
-    for step in range(0, 60):
-        _interrupt_batch(tmp_path, sig, step * 0.05, jobs)
+    """Every 70 ms from start-up to past the end of the batch, the final write included."""
+    for step in range(0, 45):
+        _interrupt_batch(tmp_path, sig, step * 0.07, jobs)

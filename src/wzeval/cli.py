@@ -81,8 +81,11 @@ EXIT_CODES: Mapping[int, str] = {
     EXIT_OK: "fine (warnings allowed unless validate --strict)",
     EXIT_ISSUES: "the content has issues (invalid rulebook or findings; a batch file failed)",
     EXIT_USAGE: "usage error or unreadable input (missing/unreadable/non-UTF-8/too large "
-    "file, unknown department or indicator, output exists without --force)",
+    "file, unknown department or indicator, output exists without --force, -o naming "
+    "an input or a non-regular file)",
     EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C, SIGINT): old output kept or new one complete",
+    EXIT_TERMINATED: "terminated (SIGTERM): old output kept or new one complete",
 }
 #: Issue codes meaning the input could not be read at all: they exit 2, not 1.
 UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ912"})
@@ -1012,7 +1015,12 @@ def _rulebook_option(p: argparse.ArgumentParser) -> None:
 
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace PATH if it is an old report (never an input of the run, a folder or a "
+        "device: WZ913/WZ914)",
+    )
 
 
 def _jobs_arg(value: str) -> str:
