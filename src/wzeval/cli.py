@@ -581,13 +581,14 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx" and args.output is None:
         raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
     _check_output(args.output, args.force)
-    _import_quietly("wzeval.api", "wzeval.render", "wzeval.html", "wzeval.output")
-    rulebook = _load_rulebook(args.rulebook, err)
+    # Listed first, so an -o naming an input is refused before any costly work.
     files, problems = _files(args.findings, empty_is_error=True)
     inputs: list[str | Path] = [path for path, _ in files]
     if args.rulebook is not None:
         inputs.append(args.rulebook)
     _check_output(args.output, args.force, [*inputs, *args.findings])
+    _import_quietly("wzeval.api", "wzeval.render", "wzeval.html", "wzeval.output")
+    rulebook = _load_rulebook(args.rulebook, err)
     batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
     failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
     _write_issues(problems, err)
