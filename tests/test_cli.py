@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from wzeval.issues import Issue, Position, Severity
 from wzeval.report import ScoreReport, display
 
 ROOT = Path(__file__).parent.parent
+EXAMPLES_FINDINGS = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
 FINDINGS = ROOT / "tests" / "findings" / "kinds-a.yaml"
 BUNDLED = wzeval.bundled_rulebook_path()
@@ -758,3 +760,42 @@ def test_validate_folder_warns_about_links_out_of_it(tmp_path: Path) -> None:
     run.used.assert_within()
     assert f"{inside / 'out.yaml'}: warning WZ113" in run.stdout + run.stderr
     assert run.returncode == 0
+
+
+@pytest.mark.parametrize("which", ["file", "in-folder", "symlink", "rulebook", "device"])
+def test_force_never_writes_over_an_input_or_a_device(tmp_path: Path, which: str) -> None:
+    """-o naming an input of the run (after symlinks) or a device is refused even with
+    --force: exit 2, WZ914/WZ913 naming the file, and the input unchanged."""
+    from bounds import run_cli
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for path in EXAMPLES_FINDINGS[:2]:
+        shutil.copy(path, folder / path.name)
+    first = sorted(folder.iterdir())[0]
+    kept = first.read_bytes()
+    rulebook = tmp_path / "rulebook.yaml"
+    shutil.copy(ROOT / "rulebooks" / "2023.yaml", rulebook)
+    args: list[str | Path] = ["score", "--partial", "--force", "--rulebook", rulebook]
+    output: Path
+    if which == "file":
+        args, output = [*args, first, "-o", first], first
+    elif which == "in-folder":
+        args, output = [*args, folder, "-o", first], first
+    elif which == "symlink":
+        output = tmp_path / "report.txt"
+        output.symlink_to(first)
+        args = [*args, folder, "-o", output]
+    elif which == "rulebook":
+        args, output = [*args, folder, "-o", rulebook], rulebook
+    else:
+        args, output = [*args, folder, "-o", os.devnull], Path(os.devnull)
+    kept_rulebook = rulebook.read_bytes()
+    result = run_cli(args)
+    assert result.returncode == 2, result.stderr
+    code = "WZ913" if which == "device" else "WZ914"
+    assert f"wzeval: error: {code} {output}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert first.read_bytes() == kept
+    assert rulebook.read_bytes() == kept_rulebook
+    result.used.assert_within()

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from wzeval.cli import PARALLEL_MIN_FILES, _jobs, run
+from wzeval.cli import EXIT_INTERRUPTED, EXIT_TERMINATED, PARALLEL_MIN_FILES, _jobs, run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
@@ -95,3 +101,80 @@ def test_batch_leaves_a_callers_own_freeze_alone(
         assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+# --------------------------------------------------------------------------- interrupts
+
+_OLD = "old report, kept\n"
+
+
+def _handler_installed(pid: int) -> bool:
+    """True once the child's main() catches SIGTERM (read from /proc, no test hook)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+
+
+def _interrupt_batch(tmp_path: Path, sig: int, delay: float, jobs: str) -> None:
+    """Score a batch, send ``sig`` ``delay`` s after the CLI is up (to the whole process
+    group for SIGINT, as Ctrl-C does), and check what is left behind."""
+    folder = tmp_path / "batch"
+    if not folder.exists():
+        folder.mkdir()
+        for i, path in enumerate(EXAMPLES * 12):
+            shutil.copy(path, folder / f"{i:03d}-{path.name}")
+    output = tmp_path / "out.html"
+    output.write_text(_OLD, encoding="utf-8")
+    args = ["score", str(folder), "--partial", "--format", "html", "-o", str(output)]
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wzeval", *args, "--force", "--jobs", jobs],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while not _handler_installed(proc.pid) and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        time.sleep(delay)
+        if proc.poll() is None:
+            if sig == signal.SIGINT:
+                os.killpg(proc.pid, sig)
+            else:
+                os.kill(proc.pid, sig)
+        code = proc.wait(timeout=30)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    text = output.read_text(encoding="utf-8")
+    if code == 0:  # finished before the signal: the new report, complete
+        assert text.rstrip().endswith("</html>"), text[-200:]
+    else:
+        expected = EXIT_INTERRUPTED if sig == signal.SIGINT else EXIT_TERMINATED
+        assert code == expected, stderr
+        assert stderr.strip().splitlines()[-1].startswith("wzeval: "), stderr
+        assert text == _OLD or text.rstrip().endswith("</html>")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupt_leaves_old_or_new_output_and_no_traceback(
+    tmp_path: Path, sig: int, jobs: str
+) -> None:
+    """A few representative moments: early in the batch and among the workers."""
+    for delay in (0.0, 0.3):
+        _interrupt_batch(tmp_path, sig, delay, jobs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupt_sweep(tmp_path: Path, sig: int, jobs: str) -> None:
+    """Every 70 ms from start-up to past the end of the batch, the final write included."""
+    for step in range(0, 45):
+        _interrupt_batch(tmp_path, sig, step * 0.07, jobs)

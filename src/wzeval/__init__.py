@@ -16,7 +16,8 @@ Exceptions (all derive from :class:`WzevalError`)::
      ├── ExpressionError (ValueError)
      ├── CalendarError (ValueError)
      ├── LimitExceeded (ValueError)
-     └── OutputExists (FileExistsError)
+     ├── OutputExists (FileExistsError)
+     └── OutputRefused (OSError)          -o an input, a non-regular file, a failed write
 """
 
 import typing as _typing
@@ -36,6 +37,7 @@ if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __ge
         ExpressionError,
         LimitExceeded,
         OutputExists,
+        OutputRefused,
         ValidationFailed,
         WzevalError,
     )
@@ -59,6 +61,7 @@ _LAZY = {
     "ExpressionError": "wzeval.errors",
     "LimitExceeded": "wzeval.errors",
     "OutputExists": "wzeval.errors",
+    "OutputRefused": "wzeval.errors",
     "ValidationFailed": "wzeval.errors",
     "WzevalError": "wzeval.errors",
     "Findings": "wzeval.findings",
@@ -102,6 +105,7 @@ __all__ = [
     "ItemResult",
     "LimitExceeded",
     "OutputExists",
+    "OutputRefused",
     "Position",
     "Rulebook",
     "ScoreReport",

@@ -36,6 +36,7 @@ rendering) are imported inside the command functions, so parsing arguments and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -72,13 +73,19 @@ EXIT_OK = 0
 EXIT_ISSUES = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+#: Interrupted by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number, as shells do.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 #: What each exit code means (also printed by ``wzeval --help``).
 EXIT_CODES: Mapping[int, str] = {
     EXIT_OK: "fine (warnings allowed unless validate --strict)",
     EXIT_ISSUES: "the content has issues (invalid rulebook or findings; a batch file failed)",
     EXIT_USAGE: "usage error or unreadable input (missing/unreadable/non-UTF-8/too large "
-    "file, unknown department or indicator, output exists without --force)",
+    "file, unknown department or indicator, output exists without --force, -o naming "
+    "an input or a non-regular file)",
     EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C, SIGINT): old output kept or new one complete",
+    EXIT_TERMINATED: "terminated (SIGTERM): old output kept or new one complete",
 }
 #: Issue codes meaning the input could not be read at all: they exit 2, not 1.
 UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
@@ -101,6 +108,15 @@ class _Usage(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so it unwinds like Ctrl-C: every
+    ``finally`` runs and no temporary file is left."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 class _Exit(Exception):
@@ -308,6 +324,15 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(rulebook_path: str | None, partial: bool) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it and ends the
+    # workers with SIGTERM, which for them just ends the process (no traceback).  The
+    # signals were held back while the pool forked; they are let through from here on.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     if "rulebook" not in _WORKER:
         from wzeval.api import load_rulebook
 
@@ -350,10 +375,19 @@ def _scored(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     if ctx.get_start_method() == "fork":
         _WORKER["rulebook"] = rulebook  # the workers inherit it
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    blocking = hasattr(signal, "pthread_sigmask")
     try:
-        with ctx.Pool(
-            jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial)
-        ) as pool:
+        if blocking:  # the pool's threads and workers start with the signals held
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial))
+        finally:
+            if blocking:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        with pool:
             chunk = max(1, min(16, len(paths) // (jobs * 4)))
             yield from pool.imap(_score_in_worker, paths, chunksize=chunk)
     finally:
@@ -372,12 +406,14 @@ def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) 
     err.write(f"wzeval: wrote {output}\n")
 
 
-def _check_output(output: str | None, force: bool) -> None:
-    """Refuse an existing output before any work is done (the write checks again)."""
+def _check_output(output: str | None, force: bool, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse an existing output before any work is done (the write checks again), and,
+    even with ``force``, an output that is one of ``inputs`` or not a regular file."""
     if output is not None:
-        from wzeval.output import check_writable
+        from wzeval.output import check_not_input, check_writable
 
         check_writable(output, force=force)
+        check_not_input(output, inputs)
 
 
 # --------------------------------------------------------------------------- validate
@@ -540,12 +576,41 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --------------------------------------------------------------------------- score
 
 
+def _import_quietly(*modules: str) -> None:
+    """Import ``modules`` with SIGINT/SIGTERM held back until they are loaded.
+
+    An interruption in the middle of an import can leave an extension module half
+    initialised (pydantic-core then fails with its own traceback instead of the clean
+    exit); delivered afterwards, it takes the ordinary interrupted path.
+    """
+    import importlib
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        for name in modules:
+            importlib.import_module(name)
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx" and args.output is None:
         raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
     _check_output(args.output, args.force)
-    rulebook = _load_rulebook(args.rulebook, err)
+    # Listed first, so an -o naming an input is refused before any costly work.
     files, problems = _files(args.findings, empty_is_error=True)
+    inputs: list[str | Path] = [path for path, _ in files]
+    if args.rulebook is not None:
+        inputs.append(args.rulebook)
+    _check_output(args.output, args.force, [*inputs, *args.findings])
+    _import_quietly("wzeval.api", "wzeval.render", "wzeval.html", "wzeval.output")
+    rulebook = _load_rulebook(args.rulebook, err)
     batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
     failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
     _write_issues(problems, err)
@@ -973,7 +1038,12 @@ def _rulebook_option(p: argparse.ArgumentParser) -> None:
 
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace PATH if it is an old report (never an input of the run, a folder or a "
+        "device: WZ913/WZ914)",
+    )
 
 
 def _jobs_arg(value: str) -> str:
@@ -1157,7 +1227,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # argparse: --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
-    from wzeval.errors import LimitExceeded, OutputExists, ValidationFailed, WzevalError
+    from wzeval.errors import (
+        LimitExceeded,
+        OutputExists,
+        OutputRefused,
+        ValidationFailed,
+        WzevalError,
+    )
 
     try:
         code: int = args.handler(args, stdout, stderr)
@@ -1173,17 +1249,22 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return exit_code(exc.issues) or EXIT_ISSUES
     except WzevalError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
-        stderr.write(f"wzeval: error: {_one_line(exc)}{hint}\n")
-        return EXIT_USAGE if isinstance(exc, OutputExists | LimitExceeded) else EXIT_ISSUES
+        code_ = f"{exc.code} " if isinstance(exc, OutputRefused) else ""
+        stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")
+        usage = OutputExists | OutputRefused | LimitExceeded
+        return EXIT_USAGE if isinstance(exc, usage) else EXIT_ISSUES
     except BrokenPipeError:  # the reader went away (wzeval … | head): nothing to say
         return EXIT_ISSUES
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         stderr.write(f"wzeval: error: cannot access{where}: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    except _Terminated:
+        stderr.write("wzeval: terminated (SIGTERM); nothing half-written was left\n")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
-        stderr.write("wzeval: interrupted\n")
-        return 130
+        stderr.write("wzeval: interrupted; nothing half-written was left\n")
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so in one line, not with a traceback
         if os.environ.get("WZEVAL_TRACEBACK"):
             traceback.print_exc(file=stderr)
@@ -1201,12 +1282,29 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:  # a console that cannot show a character must not crash
             reconfigure(errors="backslashreplace")
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        try:
+            code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        finally:  # a signal after the command's end must not interrupt the exit
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         sys.stdout.flush()
+    except KeyboardInterrupt as exc:  # arrived before run() could catch it
+        code = EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
+        sys.stderr.write("wzeval: interrupted before the command started; nothing was written\n")
     except BrokenPipeError:
         # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_ISSUES
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        # Everything was cleaned up on the way out; the interpreter's own teardown
+        # (atexit, a signal left pending) must not turn the exit into a kill.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)

@@ -16,9 +16,14 @@ __all__ = ["render_cli_reference"]
 _EXIT_CODES = [
     ("0", "fine: no errors (warnings allowed unless --strict)"),
     ("1", "the content has issues: a rulebook or findings problem, a failed rule test, …"),
-    ("2", "usage error or unreadable input: missing file, not YAML, existing output file"),
+    (
+        "2",
+        "usage error or unreadable input: missing file, not YAML, existing output file, "
+        "-o naming an input or a non-regular file (even with --force)",
+    ),
     ("3", "internal error (a wzeval bug), printed as one line; WZEVAL_TRACEBACK=1 shows more"),
-    ("130", "interrupted (Ctrl-C); no partial output is left behind"),
+    ("130", "interrupted (Ctrl-C, SIGINT); no partial or temporary file is left behind"),
+    ("143", "terminated (SIGTERM); no partial or temporary file is left behind"),
 ]
 
 

@@ -176,6 +176,21 @@ _TABLE: list[tuple[str, str, str]] = [
         "fix the rulebook's own issues, or pass --rulebook PATH",
     ),
     ("WZ912", "no .yaml/.yml/.json file in a folder", "check the folder given"),
+    (
+        "WZ913",
+        "output is not a regular file (folder, device, pipe)",
+        "give -o the path of a report file; --force does not override this",
+    ),
+    (
+        "WZ914",
+        "output is an input of the run (after symlinks)",
+        "--force replaces an old report, never an input: choose another -o path",
+    ),
+    (
+        "WZ915",
+        "output could not be written (full disk, read-only folder)",
+        "free space or choose another -o path; the old file is unchanged",
+    ),
 ]
 
 _FIX_EXPRESSION = "rewrite the expression; the issue's hint says how"

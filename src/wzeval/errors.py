@@ -7,7 +7,9 @@
      ├── ExpressionError (ValueError)       an expression is unsafe, ill-typed or failed
      ├── CalendarError (ValueError)         a date lies outside the working-day calendar
      ├── LimitExceeded (ValueError)         an input is too big, too deep or too costly
-     └── OutputExists (FileExistsError)     refusing to overwrite without ``force``
+     ├── OutputExists (FileExistsError)     refusing to overwrite without ``force``
+     └── OutputRefused (OSError)            an output that is an input, not a regular
+                                            file, or could not be written
 
 Each subclass also subclasses the builtin it refines, so ``except ValueError``
 keeps working for callers who do not know wzeval.
@@ -24,6 +26,7 @@ __all__ = [
     "ExpressionError",
     "LimitExceeded",
     "OutputExists",
+    "OutputRefused",
     "ValidationFailed",
     "WzevalError",
 ]
@@ -82,3 +85,14 @@ class OutputExists(WzevalError, FileExistsError):
 
     code = "WZ901"
     hint = "choose another path or pass --force"
+
+
+class OutputRefused(WzevalError, OSError):
+    """An output path that is never written, even with ``force`` (an input of the run,
+    something other than a regular file), or a write that failed (full disk, read-only
+    folder); the message names the path the caller gave."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint

@@ -10,14 +10,34 @@ even a file that appears while wzeval is working is not overwritten.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from wzeval.errors import OutputExists
+from wzeval.errors import OutputExists, OutputRefused
 
-__all__ = ["check_writable", "write_atomic"]
+__all__ = ["check_not_input", "check_writable", "write_atomic"]
+
+#: Signals held back while a temporary file exists without its cleanup armed, and
+#: while it is being removed: they are delivered once the file system is tidy.
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Delay SIGINT and SIGTERM for the block (main thread, POSIX), then deliver them."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def check_writable(path: str | Path, *, force: bool = False) -> None:
@@ -28,6 +48,53 @@ def check_writable(path: str | Path, *, force: bool = False) -> None:
     """
     if not force and os.path.lexists(path):
         raise OutputExists(f"{path} already exists; nothing was written")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_not_input(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Raise :class:`OutputRefused` if ``path`` is, after symlinks, one of ``inputs``
+    or exists as something other than a regular file; ``--force`` never overrides this.
+    """
+    target = Path(path)
+    try:
+        st = target.stat()
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise OutputRefused(
+            "WZ913",
+            f"{target} is not a regular file (a folder, device or pipe); nothing was written",
+            "give -o the path of a report file",
+        )
+    if st is None:
+        return
+    for source in inputs:
+        if _same_file(target, Path(source)):
+            also = "" if str(source) == str(target) else f" ({source})"
+            raise OutputRefused(
+                "WZ914",
+                f"{target} is an input of this run{also}; it was not overwritten",
+                "--force replaces an old report, never an input: choose another -o path",
+            )
+
+
+def _write_failed(target: Path, exc: OSError) -> OutputRefused:
+    """The error for a write that failed: it names the target asked for, not the
+    hidden temporary file."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some space on that disk or write elsewhere; the old file is unchanged"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "the folder is not writable: choose another -o path"
+    else:
+        hint = "check the folder of the output; the old file is unchanged"
+    return OutputRefused("WZ915", f"cannot write {target}: {reason}; nothing was written", hint)
 
 
 def _new_file_mode() -> int:
@@ -49,15 +116,30 @@ def write_atomic(
     """
     target = Path(path)
     check_writable(target, force=force)
+    check_not_input(target)
     data = content if isinstance(content, bytes) else content.encode(encoding)
     mode = stat.S_IMODE(target.stat().st_mode) if force and target.is_file() else None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp: str | None = None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode if mode is not None else _new_file_mode())
+        # mkstemp and arming the cleanup happen with SIGINT/SIGTERM held back, so an
+        # interruption can never find a temporary file that nothing will remove.
+        with _signals_held():
+            try:
+                fd, tmp = tempfile.mkstemp(
+                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+                )
+            except OSError as exc:
+                if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                    raise
+                raise _write_failed(target, exc) from None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode if mode is not None else _new_file_mode())
+        except OSError as exc:
+            raise _write_failed(target, exc) from None
         if force:
             os.replace(tmp, target)
         else:
@@ -68,7 +150,8 @@ def write_atomic(
             except OSError:  # no hard links on this file system: check, then move
                 check_writable(target)
                 os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    finally:  # on any exception, KeyboardInterrupt and SystemExit included
+        if tmp is not None:
+            with _signals_held(), contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     return target
