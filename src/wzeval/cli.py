@@ -571,6 +571,8 @@ def _score_batch(
             if freeze:
                 gc.freeze()
     progress.clear()
+    if batch:
+        reports = _checked_against_roster(args, rulebook, reports, failed, err)
     code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
 
     if args.format == "xlsx":
@@ -585,7 +587,7 @@ def _score_batch(
         from wzeval.html import render_html, render_html_batch
 
         if batch:
-            text = render_html_batch(reports, failed)
+            text = _with_roster(render_html_batch(reports, failed), "html", rulebook, reports, args)
         elif reports:
             text = render_html(reports[0])
         else:
@@ -611,8 +613,92 @@ def _score_batch(
         text = render.render_ranking_json(reports, failed)
     else:
         text = render.render_ranking_csv(reports, bom=args.bom)
+    if batch:
+        text = _with_roster(text, args.format, rulebook, reports, args)
     _emit(text, args.output, args.force, out, err)
     return code
+
+
+def _checked_against_roster(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    reports: list[ScoreReport],
+    failed: dict[str, list[Issue]],
+    err: TextIO,
+) -> list[ScoreReport]:
+    """A batch's reports with each department once: a department scored from several
+    files is an error (WZ420, the files go to ``failed``), or with ``--merge-duplicates``
+    the files are merged (:mod:`wzeval.merge`) and the merged findings scored; with
+    ``--allow-duplicates`` every file is ranked on its own, as asked."""
+    from wzeval.loader import load_document
+    from wzeval.merge import merge_findings
+    from wzeval.roster import duplicate_issue, duplicates
+
+    groups = duplicates(reports)
+    if not groups or args.allow_duplicates:
+        return reports
+    args.duplicate_departments = list(groups)
+    dropped = {id(r) for group in groups.values() for r in group}
+    kept = [r for r in reports if id(r) not in dropped]
+    for group in groups.values():
+        files = [r.findings_file or "" for r in group]
+        if not args.merge_duplicates:
+            issue = duplicate_issue(group)
+            _write_issues([issue], err)
+            failed["、".join(files)] = [issue]
+            continue
+        merged = merge_findings(files, rulebook)
+        _write_issues(merged.issues, err)
+        if merged.text is None:
+            failed["、".join(files)] = merged.issues or [duplicate_issue(group)]
+            continue
+        name = "+".join(files)
+        report, issues = _score_document(
+            load_document(text=merged.text, name=name), rulebook, args.partial
+        )
+        _write_issues(issues, err)
+        if report is None:
+            failed[name] = issues
+        else:
+            kept.append(report)
+    return kept
+
+
+def _with_roster(
+    text: str,
+    fmt: str,
+    rulebook: Rulebook,
+    reports: list[ScoreReport],
+    args: argparse.Namespace,
+) -> str:
+    """A ranking with the roster units that have no findings listed as 未评估 (a unit
+    whose files failed as duplicates has findings: it is listed among the failures)."""
+    from wzeval.roster import unassessed, with_unassessed
+
+    claimed = set(getattr(args, "duplicate_departments", ()))
+    missing = [d for d in unassessed(rulebook, reports) if d.id not in claimed]
+    return with_unassessed(text, fmt, missing)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Merge evaluators' partial findings of one department (see :mod:`wzeval.merge`)."""
+    from wzeval.merge import merge_findings
+
+    if args.output is not None and Path(args.output).resolve() in {
+        Path(f).resolve() for f in args.findings
+    }:
+        raise _Usage("-o names one of the files merged", "write the merged findings elsewhere")
+    _check_output(args.output, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    result = merge_findings(args.findings, rulebook, prefer=args.prefer or ())
+    _write_issues(result.issues, err)
+    if result.text is None:
+        return exit_code(result.issues) or EXIT_ISSUES
+    _emit(result.text, args.output, args.force, out, err)
+    return exit_code(result.issues)
 
 
 # --------------------------------------------------------------------------- explain
@@ -855,6 +941,16 @@ then department name).  A file that fails is reported on stderr and the rest are
 still ranked; the exit code is then 1 (2 if a file could not be read).
 """
 
+_MERGE_EPILOG = """\
+Each fact keeps the file and assessors it came from (a comment in the merged
+file).  The same fact with different values is a conflict (WZ422): it names both
+places and values, and nothing is written unless --prefer says whose value wins.
+
+examples:
+  wzeval merge 张晓燕/生态环境局.yaml 李文博/生态环境局.yaml -o 生态环境局.yaml
+  wzeval merge a.yaml b.yaml --prefer b.yaml -o merged.yaml
+"""
+
 _EXPLAIN_EPILOG = """\
 examples:
   wzeval explain dept.yaml 在线咨询
@@ -1013,7 +1109,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes for a batch (default auto: one per core, up to "
         f"{MAX_AUTO_JOBS}, for {PARALLEL_MIN_FILES} files or more); the output is the same",
     )
+    p.add_argument(
+        "--merge-duplicates",
+        action="store_true",
+        help="merge the files of a department found twice (as wzeval merge) instead of failing",
+    )
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="rank every file on its own even when a department has several (variants of "
+        "one department, load tests)",
+    )
     p.set_defaults(handler=_cmd_score)
+
+    p = _command(sub, "merge", "join evaluators' partial findings of one department", _MERGE_EPILOG)
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files to merge")
+    _rulebook_option(p)
+    _output_options(p)
+    p.add_argument(
+        "--prefer",
+        nargs="+",
+        metavar="FILE",
+        help="on a conflict take the value of these files (the first listed first)",
+    )
+    p.set_defaults(handler=_cmd_merge)
 
     p = _command(
         sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG

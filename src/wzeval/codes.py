@@ -128,6 +128,27 @@ _TABLE: list[tuple[str, str, str]] = [
         "date outside the working-day calendar",
         "check the year, or upgrade chinesecalendar for newer years",
     ),
+    (
+        "WZ420",
+        "one department scored twice in a batch",
+        "remove one of the files named, or merge them (score --merge-duplicates, wzeval merge)",
+    ),
+    (
+        "WZ421",
+        "merge: inputs are not findings of one department and rulebook",
+        "merge only findings/1 files of the same department and rulebook",
+    ),
+    (
+        "WZ422",
+        "merge: one fact recorded with different values",
+        "correct one file, or name the winning file with --prefer",
+    ),
+    (
+        "WZ423",
+        "merge: conflict resolved by --prefer (warning)",
+        "check that the file preferred holds the right value",
+    ),
+    ("WZ424", "merge: --prefer names a file not merged", "name one of the files being merged"),
     ("WZ500", "evaluation failed", "read the message; it names the indicator and rule"),
     ("WZ501", "a count is not a whole number ≥ 0", "check the facts the count reads"),
     ("WZ502", "more checks passed than made", "passed checks cannot exceed checks made"),
