@@ -701,6 +701,46 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return exit_code(result.issues)
 
 
+# --------------------------------------------------------------------------- appeal
+
+
+def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Apply decided appeals: preliminary vs final points, and the revised findings."""
+    from wzeval import appeals
+
+    _check_output(args.output, args.force)
+    if args.revised is not None:
+        _check_output(args.revised, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    read, issues = appeals.read_appeals(args.appeals, rulebook)
+    _write_issues(issues, err)
+    code = exit_code(issues)
+    if code or not read:
+        return code or EXIT_ISSUES
+    if args.revised is not None:
+        if len({str(Path(r.findings.file).resolve()) for r in read}) != 1:
+            raise _Usage("--revised needs appeals against one findings file")
+        if Path(args.revised).resolve() == Path(read[0].findings.file).resolve():
+            raise _Usage(
+                "--revised names the preliminary findings", "write the revision to a new file"
+            )
+    outcomes = [appeals.appeal_report(r, rulebook, partial=args.partial) for r in read]
+    renderers = {
+        "text": appeals.render_appeal_text,
+        "markdown": appeals.render_appeal_markdown,
+        "json": appeals.render_appeal_json,
+    }
+    if args.revised is not None:
+        from wzeval.output import write_atomic
+
+        decided = [a for r in read for a in r.model.appeals]
+        data, comments = appeals.apply_appeals(read[0].findings.data, decided, rulebook)
+        write_atomic(args.revised, appeals.revised_text(data, comments), force=args.force)
+        err.write(f"wzeval: wrote {args.revised}\n")
+    _emit(renderers[args.format](outcomes), args.output, args.force, out, err)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- explain
 
 
@@ -951,6 +991,17 @@ examples:
   wzeval merge a.yaml b.yaml --prefer b.yaml -o merged.yaml
 """
 
+_APPEAL_EPILOG = """\
+An appeal document names a findings file (relative to itself), the department and
+the contested facts with the value claimed; a decided appeal has decision: {result:
+upheld|rejected, reviewer, date, reason}.  Upheld values replace the evaluator's in
+the revised findings; the findings file itself is never changed.
+
+examples:
+  wzeval appeal 申诉/住建局.yaml
+  wzeval appeal 申诉/住建局.yaml --revised 终评/住建局.yaml --format markdown
+"""
+
 _EXPLAIN_EPILOG = """\
 examples:
   wzeval explain dept.yaml 在线咨询
@@ -1133,6 +1184,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="on a conflict take the value of these files (the first listed first)",
     )
     p.set_defaults(handler=_cmd_merge)
+
+    p = _command(
+        sub, "appeal", "apply decided appeals: preliminary and final points", _APPEAL_EPILOG
+    )
+    p.add_argument("appeals", nargs="+", metavar="APPEAL", help="appeal documents (appeal/1)")
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _output_options(p)
+    p.add_argument(
+        "--revised", metavar="PATH", help="also write the revised findings here (a new file)"
+    )
+    p.add_argument(
+        "--partial", action="store_true", help="findings may leave indicators unassessed"
+    )
+    p.set_defaults(handler=_cmd_appeal)
 
     p = _command(
         sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG

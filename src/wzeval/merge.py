@@ -27,7 +27,14 @@ from wzeval.issues import Issue, Position, Severity
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook
 
-__all__ = ["MESSAGES", "MergeResult", "Provenance", "merge_documents", "merge_findings"]
+__all__ = [
+    "MESSAGES",
+    "MergeResult",
+    "Provenance",
+    "findings_text",
+    "merge_documents",
+    "merge_findings",
+]
 
 #: Every user-facing text of this module, in one place (for a later message catalogue).
 MESSAGES: dict[str, str] = {
@@ -382,9 +389,18 @@ def _render(
     provenance: Mapping[tuple[str, str], list[Provenance]],
     files: Sequence[str],
 ) -> str:
+    comments = {key: "；".join(p.describe() for p in provs) for key, provs in provenance.items()}
+    return findings_text(data, comments, MESSAGES["header"].format(files="、".join(files)))
+
+
+def findings_text(
+    data: Mapping[str, Any], comments: Mapping[tuple[str, str], str], header: str
+) -> str:
+    """Findings data as ``findings/1`` YAML, with a comment above each fact in
+    ``comments`` (keyed by indicator and fact) and ``header`` as the first comment."""
     lines = [
         "# yaml-language-server: $schema=../../schemas/findings.schema.json",
-        "# " + MESSAGES["header"].format(files="、".join(files)),
+        "# " + header,
     ]
     for key in ("wzeval", "rulebook", "department", "monitoring_date"):
         if key in data:
@@ -399,7 +415,7 @@ def _render(
     for iid, entries in data["indicators"].items():
         lines.append(f"  {_key(iid)}:")
         for fid, raw in entries.items():
-            srcs = "；".join(p.describe() for p in provenance.get((iid, fid), []))
-            lines.append(f"    # {srcs}")
+            if (str(iid), str(fid)) in comments:
+                lines.append(f"    # {comments[(str(iid), str(fid))]}")
             lines.append(f"    {_key(fid)}: {_flow(raw)}")
     return "\n".join(lines) + "\n"
