@@ -741,6 +741,39 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- compare
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare rounds of findings (see :mod:`wzeval.compare`)."""
+    from wzeval import compare
+
+    if len(args.rounds) < 2:
+        raise _Usage("compare needs two or more rounds", "wzeval compare OLD/ NEW/")
+    _check_output(args.output, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    rounds = []
+    issues: list[Issue] = []
+    for raw in args.rounds:
+        if not Path(raw).exists():
+            raise _Usage(f"{raw}: no such file or folder")
+        rnd, found = compare.read_round([raw], rulebook, partial=args.partial)
+        rounds.append(rnd)
+        issues.extend(found)
+    _write_issues(issues, err)
+    code = exit_code(issues)
+    if code:
+        return code
+    renderers = {
+        "text": compare.render_compare_text,
+        "markdown": compare.render_compare_markdown,
+        "json": compare.render_compare_json,
+        "html": compare.render_compare_html,
+    }
+    _emit(renderers[args.format](compare.compare_rounds(rounds)), args.output, args.force, out, err)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- explain
 
 
@@ -1002,6 +1035,17 @@ examples:
   wzeval appeal 申诉/住建局.yaml --revised 终评/住建局.yaml --format markdown
 """
 
+_COMPARE_EPILOG = """\
+Each ROUND is a folder (or a file) of findings, one per department.  Between
+consecutive rounds: per department and indicator, the change in points and the
+recorded facts whose values differ.  Three or more rounds add a trend table.
+
+examples:
+  wzeval compare 2023Q3/ 2023Q4/
+  wzeval compare 初评/ 终评/ --format html -o 比较.html
+  wzeval compare Q1/ Q2/ Q3/ --format markdown
+"""
+
 _EXPLAIN_EPILOG = """\
 examples:
   wzeval explain dept.yaml 在线咨询
@@ -1199,6 +1243,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--partial", action="store_true", help="findings may leave indicators unassessed"
     )
     p.set_defaults(handler=_cmd_appeal)
+
+    p = _command(sub, "compare", "rounds of findings compared: what moved and why", _COMPARE_EPILOG)
+    p.add_argument(
+        "rounds", nargs="+", metavar="ROUND", help="two or more rounds: folders or files"
+    )
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    _output_options(p)
+    p.add_argument(
+        "--partial", action="store_true", help="findings may leave indicators unassessed"
+    )
+    p.set_defaults(handler=_cmd_compare)
 
     p = _command(
         sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG

@@ -172,6 +172,16 @@ _TABLE: list[tuple[str, str, str]] = [
         "appeal: not yet decided (warning)",
         "add decision: {result, reviewer, date, reason} after review",
     ),
+    (
+        "WZ432",
+        "compare: one department twice in a round",
+        "one file per department and round; merge first",
+    ),
+    (
+        "WZ433",
+        "compare: a round has no findings that score",
+        "check the folder and its files' issues",
+    ),
     ("WZ500", "evaluation failed", "read the message; it names the indicator and rule"),
     ("WZ501", "a count is not a whole number ≥ 0", "check the facts the count reads"),
     ("WZ502", "more checks passed than made", "passed checks cannot exceed checks made"),
