@@ -141,3 +141,23 @@ def test_output_must_not_be_an_input(tmp_path: Path) -> None:
     result = wz("merge", a, b, "-o", a, "--force")
     assert result.code == 2
     assert a.read_bytes() == before
+
+
+def test_explain_shows_where_each_fact_came_from(tmp_path: Path) -> None:
+    a_text, b_text = split(STRONG.read_text(encoding="utf-8"))
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(a_text, encoding="utf-8")
+    b.write_text(b_text, encoding="utf-8")
+    out = tmp_path / "merged.yaml"
+    assert wz("merge", a, b, "-o", out).code == 0
+    text = out.read_text(encoding="utf-8")
+    # the indicator's block says which file it came from; explain says the same
+    block = text.split("  jigou_zhineng:\n")[1].split("\n  ")[0]
+    source = str(a) if f"来自 {a}" in block else str(b)
+    r = wz("explain", out, "jigou_zhineng")
+    assert r.code == 0, r.err
+    section = r.out.split("事实来源（合并记录）：")[1]
+    assert f"org_info_published：来自 {source}" in section
+    assert "falsified_content" in section
+    # an ordinary findings file has no such section
+    assert "事实来源" not in wz("explain", STRONG, "jigou_zhineng").out

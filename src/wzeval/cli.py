@@ -805,7 +805,21 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     asks = {f.id: f.ask for f in indicator.facts}
     asks.update({d.id: d.description for d in indicator.derived if d.description})
     out.write(render.render_explain(report, indicator.id, asks=asks))
+    out.write(_merged_provenance(Path(args.findings), indicator))
     return EXIT_OK
+
+
+def _merged_provenance(path: Path, indicator: Indicator) -> str:
+    """For a merged findings file, where each fact of ``indicator`` came from."""
+    from wzeval.merge import explain_provenance
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return ""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return explain_provenance(text, [indicator.id, indicator.name])
 
 
 # --------------------------------------------------------------------------- template

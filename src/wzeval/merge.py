@@ -31,9 +31,11 @@ __all__ = [
     "MESSAGES",
     "MergeResult",
     "Provenance",
+    "explain_provenance",
     "findings_text",
     "merge_documents",
     "merge_findings",
+    "provenance_comments",
 ]
 
 #: Every user-facing text of this module, in one place (for a later message catalogue).
@@ -57,6 +59,8 @@ MESSAGES: dict[str, str] = {
     "no_assessors": "评估人未填",
     "notes_from": "〔{file}〕{notes}",
     "header": "由 wzeval merge 合并自：{files}",
+    "explain_head": "事实来源（合并记录）：",
+    "explain_line": "  {fact}：{source}",
 }
 
 
@@ -419,3 +423,37 @@ def findings_text(
                 lines.append(f"    # {comments[(str(iid), str(fid))]}")
             lines.append(f"    {_key(fid)}: {_flow(raw)}")
     return "\n".join(lines) + "\n"
+
+
+_SOURCE_PREFIX = MESSAGES["source"].split("{")[0]  # "来自 "
+
+
+def provenance_comments(text: str) -> dict[tuple[str, str], str]:
+    """The provenance comments of a merged findings file, keyed by the indicator key and
+    fact written under it (what :func:`findings_text` writes above each fact)."""
+    out: dict[tuple[str, str], str] = {}
+    indicator: str | None = None
+    pending: str | None = None
+    for line in text.splitlines():
+        if line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):
+            indicator, pending = line.strip()[:-1].strip('"'), None
+        elif line.startswith("    # ") and line[6:].startswith(_SOURCE_PREFIX):
+            pending = line[6:].strip()
+        elif line.startswith("    ") and not line.startswith("     ") and ":" in line:
+            if indicator is not None and pending is not None:
+                out[(indicator, line.strip().split(":", 1)[0].strip('"'))] = pending
+            pending = None
+    return out
+
+
+def explain_provenance(text: str, indicator_keys: Sequence[str]) -> str:
+    """The lines ``explain`` adds for a merged file: each fact of the indicator (written
+    under one of ``indicator_keys``) with the file and assessors it came from; empty for
+    a file that is not a merge."""
+    found = provenance_comments(text)
+    lines = [
+        MESSAGES["explain_line"].format(fact=fact, source=source)
+        for (ind, fact), source in found.items()
+        if ind in indicator_keys
+    ]
+    return "\n" + MESSAGES["explain_head"] + "\n" + "\n".join(lines) + "\n" if lines else ""
