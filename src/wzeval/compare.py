@@ -231,12 +231,14 @@ def _value(value: object) -> str:
 
 
 def _lines(c: Comparison) -> list[str]:
+    from wzeval.render import display_width
+
     p = c.places
     lines: list[str] = []
     for n, steps in enumerate(c.steps):
         old, new = c.rounds[n], c.rounds[n + 1]
         head = MESSAGES["step"].format(old=old.label, new=new.label)
-        lines += ["", head, "-" * len(head)]
+        lines += ["", head, "-" * display_width(head)]
         moved = False
         for s in steps:
             if s.old is None or s.new is None:
