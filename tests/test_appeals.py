@@ -139,3 +139,11 @@ def test_pending_appeal_is_a_warning_and_counts_nothing(case: Path) -> None:
     assert r.code == 0, r.err
     assert "WZ431" in r.err
     assert json.loads(r.out)["departments"][0]["pending"] == ["A1"]
+
+
+def test_validate_checks_appeal_documents(case: Path) -> None:
+    r = wz("validate", case)
+    assert r.code == 0, r.out
+    edit(case, "fact: copies_policy_text", "fact: copies_policy_txt")
+    r = wz("validate", case)
+    assert r.code == 1 and f"{case}:10:11: error WZ429" in r.out

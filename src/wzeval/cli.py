@@ -387,7 +387,7 @@ class _Checked:
 
 
 def _kind(data: object) -> str | None:
-    """``rulebook``, ``findings`` or ``ruletests`` by content, else ``None``."""
+    """``rulebook``, ``findings``, ``ruletests`` or ``appeal`` by content, else ``None``."""
     from wzeval.findings import is_findings_document
 
     if is_findings_document(data):
@@ -396,6 +396,8 @@ def _kind(data: object) -> str | None:
         tag = data.get("wzeval")
         if isinstance(tag, str) and tag.startswith("ruletests"):
             return "ruletests"
+        if isinstance(tag, str) and tag.startswith("appeal/"):
+            return "appeal"
         if (isinstance(tag, str) and tag.startswith("rulebook")) or (
             tag is None and "categories" in data
         ):
@@ -464,6 +466,12 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             results.append(_Checked(str(f), kind, issues))
         elif kind == "ruletests":
             results.append(_Checked(str(f), kind, _ruletest_issues(f)))
+        elif kind == "appeal":
+            rb = default_rulebook()
+            if rb is not None:
+                from wzeval.appeals import read_appeals
+
+                results.append(_Checked(str(f), kind, read_appeals([f], rb)[1]))
         elif explicit:
             issue = Issue(
                 "WZ910",
