@@ -663,11 +663,16 @@ def test_schema_findings_for_a_rulebook() -> None:
 
 
 def test_schema_write(tmp_path: Path) -> None:
-    """schema --write writes the three files."""
+    """schema --write writes the four files."""
     r = wz("schema", "--write", tmp_path / "s", "--rulebook", KINDS)
     assert r.code == 0
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["findings.schema.json", "report.schema.json", "rulebook.schema.json"]
+    assert names == [
+        "appeal.schema.json",
+        "findings.schema.json",
+        "report.schema.json",
+        "rulebook.schema.json",
+    ]
 
 
 def test_schema_usage_errors(tmp_path: Path) -> None:

@@ -887,18 +887,20 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.write is not None:
         if args.kind or args.output:
-            raise _Usage("--write writes all three schemas; give neither KIND nor -o with it")
+            raise _Usage("--write writes all the schemas; give neither KIND nor -o with it")
         rulebook = _load_rulebook(args.rulebook, err)
         for path in schema.write_schemas(args.write, rulebook):
             err.write(f"wzeval: wrote {path}\n")
         return EXIT_OK
     if args.kind is None:
-        raise _Usage("say which schema: rulebook, findings or report (or --write FOLDER)")
+        raise _Usage("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
     _check_output(args.output, args.force)
     if args.kind == "rulebook":
         data = schema.rulebook_schema()
     elif args.kind == "report":
         data = schema.report_schema()
+    elif args.kind == "appeal":
+        data = schema.appeal_schema()
     else:
         data = schema.findings_schema(_load_rulebook(args.rulebook, err))
     _emit(schema.schema_text(data), args.output, args.force, out, err)
@@ -1134,7 +1136,7 @@ _SCHEMA_EPILOG = """\
 examples:
   wzeval schema rulebook > rulebook.schema.json
   wzeval schema findings --rulebook my.yaml -o schemas/findings.my.schema.json
-  wzeval schema --write schemas/                all three, for the bundled rulebook
+  wzeval schema --write schemas/                all of them, for the bundled rulebook
 """
 
 
@@ -1315,10 +1317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "schema",
-        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports",
+        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports, appeals",
         _SCHEMA_EPILOG,
     )
-    p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report"))
+    p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report", "appeal"))
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(
