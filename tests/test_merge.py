@@ -161,3 +161,16 @@ def test_explain_shows_where_each_fact_came_from(tmp_path: Path) -> None:
     assert "falsified_content" in section
     # an ordinary findings file has no such section
     assert "事实来源" not in wz("explain", STRONG, "jigou_zhineng").out
+
+
+def test_html_report_shows_provenance(tmp_path: Path) -> None:
+    a_text, b_text = split(STRONG.read_text(encoding="utf-8"))
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(a_text, encoding="utf-8")
+    b.write_text(b_text, encoding="utf-8")
+    out = tmp_path / "merged.yaml"
+    assert wz("merge", a, b, "-o", out).code == 0
+    page = wz("score", out, "--format", "html").out
+    assert '<section class="provenance">' in page
+    assert f"来自 {b}（王芳）" in page
+    assert "provenance" not in wz("score", STRONG, "--format", "html").out

@@ -597,7 +597,7 @@ def _score_batch(
         if batch:
             text = _with_roster(render_html_batch(reports, failed), "html", rulebook, reports, args)
         elif reports:
-            text = render_html(reports[0])
+            text = _html_provenance(render_html(reports[0]), files[0][0])
         else:
             return code
         _emit(text, args.output, args.force, out, err)
@@ -815,6 +815,18 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(render.render_explain(report, indicator.id, asks=asks))
     out.write(_merged_provenance(Path(args.findings), indicator))
     return EXIT_OK
+
+
+def _html_provenance(page: str, path: Path) -> str:
+    """A single report's HTML page with, for a merged findings file, each fact's source."""
+    from wzeval.merge import html_with_provenance
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return page
+    try:
+        return html_with_provenance(page, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return page
 
 
 def _merged_provenance(path: Path, indicator: Indicator) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "Provenance",
     "explain_provenance",
     "findings_text",
+    "html_with_provenance",
     "merge_documents",
     "merge_findings",
     "provenance_comments",
@@ -60,6 +61,8 @@ MESSAGES: dict[str, str] = {
     "notes_from": "〔{file}〕{notes}",
     "header": "由 wzeval merge 合并自：{files}",
     "explain_head": "事实来源（合并记录）：",
+    "html_head": "事实来源（合并记录）",
+    "html_columns": "指标|事实|来源",
     "explain_line": "  {fact}：{source}",
 }
 
@@ -457,3 +460,26 @@ def explain_provenance(text: str, indicator_keys: Sequence[str]) -> str:
         if ind in indicator_keys
     ]
     return "\n" + MESSAGES["explain_head"] + "\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def html_with_provenance(page: str, text: str) -> str:
+    """An HTML score report (``page``) of the findings ``text`` with, when they are a
+    merge, a section listing each fact's file and assessors (before the footer)."""
+    from html import escape
+
+    found = provenance_comments(text)
+    if not found:
+        return page
+    head = "".join(f"<th>{escape(c)}</th>" for c in MESSAGES["html_columns"].split("|"))
+    rows = "".join(
+        f"<tr><td>{escape(ind)}</td><td>{escape(fact)}</td><td>{escape(src)}</td></tr>"
+        for (ind, fact), src in found.items()
+    )
+    block = (
+        f'<section class="provenance"><h2>{escape(MESSAGES["html_head"])}</h2>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>\n"
+    )
+    at = page.rfind("<footer>")
+    if at < 0:
+        at = page.rfind("</body>")
+    return page[:at] + block + page[at:] if at >= 0 else page + block
