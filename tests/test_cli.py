@@ -457,7 +457,7 @@ def test_score_engine_issue_has_a_position(tmp_path: Path) -> None:
 
 def test_ranking_order(variants: Path) -> None:
     """A folder gives a ranking by total, descending, then department name."""
-    r = wz("score", variants, "--rulebook", KINDS, "--format", "csv")
+    r = wz("score", variants, "--rulebook", KINDS, "--format", "csv", "--allow-duplicates")
     assert r.code == 0, r.err
     rows = [line.split(",") for line in r.out.splitlines()]
     assert rows[0][:6] == ["名次", "部门", "基础分", "加分", "扣分", "总分"]
@@ -476,7 +476,7 @@ def test_ranking_ties_share_a_rank(tmp_path: Path) -> None:
     write(tmp_path / "1.yaml", text.replace("  listed: {ok: true}\n", ""))
     write(tmp_path / "2.yaml", text)  # facts of an indicator that does not apply change nothing
     shutil.copy(FINDINGS, tmp_path / "3.yaml")
-    r = wz("score", tmp_path, "--rulebook", KINDS, "--format", "json")
+    r = wz("score", tmp_path, "--rulebook", KINDS, "--format", "json", "--allow-duplicates")
     data = json.loads(r.out)
     ranks = [(d["rank"], d["department"], d["total"]) for d in data["departments"]]
     assert ranks == [(1, "甲局", "79.6"), (2, "乙局", "3473/45"), (2, "乙局", "3473/45")]
@@ -485,7 +485,7 @@ def test_ranking_ties_share_a_rank(tmp_path: Path) -> None:
 def test_batch_with_a_broken_file(variants: Path) -> None:
     """A broken file in a batch is reported; the rest are still ranked; exit 1."""
     write(variants / "broken.yaml", "wzeval: findings/1\ndepartment: [\n")
-    r = wz("score", variants, "--rulebook", KINDS)
+    r = wz("score", variants, "--rulebook", KINDS, "--allow-duplicates")
     assert r.code == 1
     assert re.search(r"broken\.yaml:\d+:\d+: error WZ101", r.err)
     assert "排名" in r.out
@@ -496,7 +496,7 @@ def test_batch_with_a_broken_file(variants: Path) -> None:
 def test_batch_json(variants: Path) -> None:
     """Batch JSON is ranking/1 with each full report and the failed files with issues."""
     write(variants / "zz.yaml", "wzeval: findings/1\ndepartment: 丙局\n")
-    r = wz("score", variants, "--rulebook", KINDS, "--format", "json")
+    r = wz("score", variants, "--rulebook", KINDS, "--format", "json", "--allow-duplicates")
     assert r.code == 1
     data = json.loads(r.out)
     assert data["wzeval"] == "ranking/1"
@@ -533,7 +533,8 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     for n in range(cli.PROGRESS_MIN_FILES):
         shutil.copy(FINDINGS, tmp_path / f"{n:02}.yaml")
     out, err = io.StringIO(), _Tty()
-    assert run(["score", str(tmp_path), "--rulebook", str(KINDS)], out, err) == 0
+    argv = ["score", str(tmp_path), "--rulebook", str(KINDS), "--allow-duplicates"]
+    assert run(argv, out, err) == 0
     assert f"\r评分 {cli.PROGRESS_MIN_FILES}/{cli.PROGRESS_MIN_FILES}" in err.getvalue()
     assert "\r" not in wz("score", tmp_path, "--rulebook", KINDS).err
 
@@ -664,11 +665,16 @@ def test_schema_findings_for_a_rulebook() -> None:
 
 
 def test_schema_write(tmp_path: Path) -> None:
-    """schema --write writes the three files."""
+    """schema --write writes the four files."""
     r = wz("schema", "--write", tmp_path / "s", "--rulebook", KINDS)
     assert r.code == 0
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["findings.schema.json", "report.schema.json", "rulebook.schema.json"]
+    assert names == [
+        "appeal.schema.json",
+        "findings.schema.json",
+        "report.schema.json",
+        "rulebook.schema.json",
+    ]
 
 
 def test_schema_usage_errors(tmp_path: Path) -> None:

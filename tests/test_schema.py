@@ -48,6 +48,14 @@ def test_checked_in_model_schema_is_fresh(kind: str) -> None:
     assert path.read_text(encoding="utf-8") == fresh, REGENERATE
 
 
+def test_checked_in_appeal_schema_is_fresh() -> None:
+    """schemas/appeal.schema.json equals a fresh generation from the appeal model."""
+    from wzeval.schema import appeal_schema
+
+    fresh = schema_text(appeal_schema())
+    assert (SCHEMAS / SCHEMA_FILES["appeal"]).read_text(encoding="utf-8") == fresh, REGENERATE
+
+
 @pytest.mark.skipif(not BUNDLED.exists(), reason="bundled 2023 rulebook missing")
 def test_checked_in_findings_schema_is_fresh() -> None:
     """schemas/findings.schema.json equals a fresh generation from the bundled rulebook."""

@@ -434,7 +434,7 @@ class _Checked:
 
 
 def _kind(data: object) -> str | None:
-    """``rulebook``, ``findings`` or ``ruletests`` by content, else ``None``."""
+    """``rulebook``, ``findings``, ``ruletests`` or ``appeal`` by content, else ``None``."""
     from wzeval.findings import is_findings_document
 
     if is_findings_document(data):
@@ -443,6 +443,8 @@ def _kind(data: object) -> str | None:
         tag = data.get("wzeval")
         if isinstance(tag, str) and tag.startswith("ruletests"):
             return "ruletests"
+        if isinstance(tag, str) and tag.startswith("appeal/"):
+            return "appeal"
         if (isinstance(tag, str) and tag.startswith("rulebook")) or (
             tag is None and "categories" in data
         ):
@@ -522,6 +524,12 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             results.append(_Checked(str(f), kind, issues))
         elif kind == "ruletests":
             results.append(_Checked(str(f), kind, _ruletest_issues(f)))
+        elif kind == "appeal":
+            rb = default_rulebook()
+            if rb is not None:
+                from wzeval.appeals import read_appeals
+
+                results.append(_Checked(str(f), kind, read_appeals([f], rb)[1]))
         elif explicit:
             issue = Issue(
                 "WZ910",
@@ -658,6 +666,8 @@ def _score_batch(
             if freeze:
                 gc.freeze()
     progress.clear()
+    if batch:
+        reports = _checked_against_roster(args, rulebook, reports, failed, err)
     code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
 
     if args.format == "xlsx":
@@ -672,9 +682,9 @@ def _score_batch(
         from wzeval.html import render_html, render_html_batch
 
         if batch:
-            text = render_html_batch(reports, failed)
+            text = _with_roster(render_html_batch(reports, failed), "html", rulebook, reports, args)
         elif reports:
-            text = render_html(reports[0])
+            text = _html_provenance(render_html(reports[0]), files[0][0])
         else:
             return code
         _emit(text, args.output, args.force, out, err)
@@ -698,8 +708,165 @@ def _score_batch(
         text = render.render_ranking_json(reports, failed)
     else:
         text = render.render_ranking_csv(reports, bom=args.bom)
+    if batch:
+        text = _with_roster(text, args.format, rulebook, reports, args)
     _emit(text, args.output, args.force, out, err)
     return code
+
+
+def _checked_against_roster(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    reports: list[ScoreReport],
+    failed: dict[str, list[Issue]],
+    err: TextIO,
+) -> list[ScoreReport]:
+    """A batch's reports with each department once: a department scored from several
+    files is an error (WZ420, the files go to ``failed``), or with ``--merge-duplicates``
+    the files are merged (:mod:`wzeval.merge`) and the merged findings scored; with
+    ``--allow-duplicates`` every file is ranked on its own, as asked."""
+    from wzeval.loader import load_document
+    from wzeval.merge import merge_findings
+    from wzeval.roster import duplicate_issue, duplicates
+
+    groups = duplicates(reports)
+    if not groups or args.allow_duplicates:
+        return reports
+    args.duplicate_departments = list(groups)
+    dropped = {id(r) for group in groups.values() for r in group}
+    kept = [r for r in reports if id(r) not in dropped]
+    for group in groups.values():
+        files = [r.findings_file or "" for r in group]
+        if not args.merge_duplicates:
+            issue = duplicate_issue(group)
+            _write_issues([issue], err)
+            failed["、".join(files)] = [issue]
+            continue
+        merged = merge_findings(files, rulebook)
+        _write_issues(merged.issues, err)
+        if merged.text is None:
+            failed["、".join(files)] = merged.issues or [duplicate_issue(group)]
+            continue
+        name = "+".join(files)
+        report, issues = _score_document(
+            load_document(text=merged.text, name=name), rulebook, args.partial
+        )
+        _write_issues(issues, err)
+        if report is None:
+            failed[name] = issues
+        else:
+            kept.append(report)
+    return kept
+
+
+def _with_roster(
+    text: str,
+    fmt: str,
+    rulebook: Rulebook,
+    reports: list[ScoreReport],
+    args: argparse.Namespace,
+) -> str:
+    """A ranking with the roster units that have no findings listed as 未评估 (a unit
+    whose files failed as duplicates has findings: it is listed among the failures)."""
+    from wzeval.roster import unassessed, with_unassessed
+
+    claimed = set(getattr(args, "duplicate_departments", ()))
+    missing = [d for d in unassessed(rulebook, reports) if d.id not in claimed]
+    return with_unassessed(text, fmt, missing)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Merge evaluators' partial findings of one department (see :mod:`wzeval.merge`)."""
+    from wzeval.merge import merge_findings
+
+    if args.output is not None and Path(args.output).resolve() in {
+        Path(f).resolve() for f in args.findings
+    }:
+        raise _Usage("-o names one of the files merged", "write the merged findings elsewhere")
+    _check_output(args.output, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    result = merge_findings(args.findings, rulebook, prefer=args.prefer or ())
+    _write_issues(result.issues, err)
+    if result.text is None:
+        return exit_code(result.issues) or EXIT_ISSUES
+    _emit(result.text, args.output, args.force, out, err)
+    return exit_code(result.issues)
+
+
+# --------------------------------------------------------------------------- appeal
+
+
+def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Apply decided appeals: preliminary vs final points, and the revised findings."""
+    from wzeval import appeals
+
+    _check_output(args.output, args.force)
+    if args.revised is not None:
+        _check_output(args.revised, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    read, issues = appeals.read_appeals(args.appeals, rulebook)
+    _write_issues(issues, err)
+    code = exit_code(issues)
+    if code or not read:
+        return code or EXIT_ISSUES
+    if args.revised is not None:
+        if len({str(Path(r.findings.file).resolve()) for r in read}) != 1:
+            raise _Usage("--revised needs appeals against one findings file")
+        if Path(args.revised).resolve() == Path(read[0].findings.file).resolve():
+            raise _Usage(
+                "--revised names the preliminary findings", "write the revision to a new file"
+            )
+    outcomes = [appeals.appeal_report(r, rulebook, partial=args.partial) for r in read]
+    renderers = {
+        "text": appeals.render_appeal_text,
+        "markdown": appeals.render_appeal_markdown,
+        "json": appeals.render_appeal_json,
+    }
+    if args.revised is not None:
+        from wzeval.output import write_atomic
+
+        decided = [a for r in read for a in r.model.appeals]
+        data, comments = appeals.apply_appeals(read[0].findings.data, decided, rulebook)
+        write_atomic(args.revised, appeals.revised_text(data, comments), force=args.force)
+        err.write(f"wzeval: wrote {args.revised}\n")
+    _emit(renderers[args.format](outcomes), args.output, args.force, out, err)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare rounds of findings (see :mod:`wzeval.compare`)."""
+    from wzeval import compare
+
+    if len(args.rounds) < 2:
+        raise _Usage("compare needs two or more rounds", "wzeval compare OLD/ NEW/")
+    _check_output(args.output, args.force)
+    rulebook = _load_rulebook(args.rulebook, err)
+    rounds = []
+    issues: list[Issue] = []
+    for raw in args.rounds:
+        if not Path(raw).exists():
+            raise _Usage(f"{raw}: no such file or folder")
+        rnd, found = compare.read_round([raw], rulebook, partial=args.partial)
+        rounds.append(rnd)
+        issues.extend(found)
+    _write_issues(issues, err)
+    code = exit_code(issues)
+    if code:
+        return code
+    renderers = {
+        "text": compare.render_compare_text,
+        "markdown": compare.render_compare_markdown,
+        "json": compare.render_compare_json,
+        "html": compare.render_compare_html,
+    }
+    _emit(renderers[args.format](compare.compare_rounds(rounds)), args.output, args.force, out, err)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- explain
@@ -733,7 +900,33 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     asks = {f.id: f.ask for f in indicator.facts}
     asks.update({d.id: d.description for d in indicator.derived if d.description})
     out.write(render.render_explain(report, indicator.id, asks=asks))
+    out.write(_merged_provenance(Path(args.findings), indicator))
     return EXIT_OK
+
+
+def _html_provenance(page: str, path: Path) -> str:
+    """A single report's HTML page with, for a merged findings file, each fact's source."""
+    from wzeval.merge import html_with_provenance
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return page
+    try:
+        return html_with_provenance(page, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return page
+
+
+def _merged_provenance(path: Path, indicator: Indicator) -> str:
+    """For a merged findings file, where each fact of ``indicator`` came from."""
+    from wzeval.merge import explain_provenance
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return ""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return explain_provenance(text, [indicator.id, indicator.name])
 
 
 # --------------------------------------------------------------------------- template
@@ -793,18 +986,20 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.write is not None:
         if args.kind or args.output:
-            raise _Usage("--write writes all three schemas; give neither KIND nor -o with it")
+            raise _Usage("--write writes all the schemas; give neither KIND nor -o with it")
         rulebook = _load_rulebook(args.rulebook, err)
         for path in schema.write_schemas(args.write, rulebook):
             err.write(f"wzeval: wrote {path}\n")
         return EXIT_OK
     if args.kind is None:
-        raise _Usage("say which schema: rulebook, findings or report (or --write FOLDER)")
+        raise _Usage("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
     _check_output(args.output, args.force)
     if args.kind == "rulebook":
         data = schema.rulebook_schema()
     elif args.kind == "report":
         data = schema.report_schema()
+    elif args.kind == "appeal":
+        data = schema.appeal_schema()
     else:
         data = schema.findings_schema(_load_rulebook(args.rulebook, err))
     _emit(schema.schema_text(data), args.output, args.force, out, err)
@@ -942,6 +1137,38 @@ then department name).  A file that fails is reported on stderr and the rest are
 still ranked; the exit code is then 1 (2 if a file could not be read).
 """
 
+_MERGE_EPILOG = """\
+Each fact keeps the file and assessors it came from (a comment in the merged
+file).  The same fact with different values is a conflict (WZ422): it names both
+places and values, and nothing is written unless --prefer says whose value wins.
+
+examples:
+  wzeval merge 张晓燕/生态环境局.yaml 李文博/生态环境局.yaml -o 生态环境局.yaml
+  wzeval merge a.yaml b.yaml --prefer b.yaml -o merged.yaml
+"""
+
+_APPEAL_EPILOG = """\
+An appeal document names a findings file (relative to itself), the department and
+the contested facts with the value claimed; a decided appeal has decision: {result:
+upheld|rejected, reviewer, date, reason}.  Upheld values replace the evaluator's in
+the revised findings; the findings file itself is never changed.
+
+examples:
+  wzeval appeal 申诉/住建局.yaml
+  wzeval appeal 申诉/住建局.yaml --revised 终评/住建局.yaml --format markdown
+"""
+
+_COMPARE_EPILOG = """\
+Each ROUND is a folder (or a file) of findings, one per department.  Between
+consecutive rounds: per department and indicator, the change in points and the
+recorded facts whose values differ.  Three or more rounds add a trend table.
+
+examples:
+  wzeval compare 2023Q3/ 2023Q4/
+  wzeval compare 初评/ 终评/ --format html -o 比较.html
+  wzeval compare Q1/ Q2/ Q3/ --format markdown
+"""
+
 _EXPLAIN_EPILOG = """\
 examples:
   wzeval explain dept.yaml 在线咨询
@@ -1008,7 +1235,7 @@ _SCHEMA_EPILOG = """\
 examples:
   wzeval schema rulebook > rulebook.schema.json
   wzeval schema findings --rulebook my.yaml -o schemas/findings.my.schema.json
-  wzeval schema --write schemas/                all three, for the bundled rulebook
+  wzeval schema --write schemas/                all of them, for the bundled rulebook
 """
 
 
@@ -1105,7 +1332,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes for a batch (default auto: one per core, up to "
         f"{MAX_AUTO_JOBS}, for {PARALLEL_MIN_FILES} files or more); the output is the same",
     )
+    p.add_argument(
+        "--merge-duplicates",
+        action="store_true",
+        help="merge the files of a department found twice (as wzeval merge) instead of failing",
+    )
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="rank every file on its own even when a department has several (variants of "
+        "one department, load tests)",
+    )
     p.set_defaults(handler=_cmd_score)
+
+    p = _command(sub, "merge", "join evaluators' partial findings of one department", _MERGE_EPILOG)
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files to merge")
+    _rulebook_option(p)
+    _output_options(p)
+    p.add_argument(
+        "--prefer",
+        nargs="+",
+        metavar="FILE",
+        help="on a conflict take the value of these files (the first listed first)",
+    )
+    p.set_defaults(handler=_cmd_merge)
+
+    p = _command(
+        sub, "appeal", "apply decided appeals: preliminary and final points", _APPEAL_EPILOG
+    )
+    p.add_argument("appeals", nargs="+", metavar="APPEAL", help="appeal documents (appeal/1)")
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _output_options(p)
+    p.add_argument(
+        "--revised", metavar="PATH", help="also write the revised findings here (a new file)"
+    )
+    p.add_argument(
+        "--partial", action="store_true", help="findings may leave indicators unassessed"
+    )
+    p.set_defaults(handler=_cmd_appeal)
+
+    p = _command(sub, "compare", "rounds of findings compared: what moved and why", _COMPARE_EPILOG)
+    p.add_argument(
+        "rounds", nargs="+", metavar="ROUND", help="two or more rounds: folders or files"
+    )
+    _rulebook_option(p)
+    p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    _output_options(p)
+    p.add_argument(
+        "--partial", action="store_true", help="findings may leave indicators unassessed"
+    )
+    p.set_defaults(handler=_cmd_compare)
 
     p = _command(
         sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG
@@ -1144,10 +1421,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "schema",
-        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports",
+        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports, appeals",
         _SCHEMA_EPILOG,
     )
-    p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report"))
+    p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report", "appeal"))
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(

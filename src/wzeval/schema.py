@@ -30,6 +30,7 @@ from wzeval.report import ScoreReport
 __all__ = [
     "DIALECT",
     "SCHEMA_FILES",
+    "appeal_schema",
     "findings_schema",
     "main",
     "report_schema",
@@ -44,6 +45,7 @@ SCHEMA_FILES = {
     "rulebook": "rulebook.schema.json",
     "findings": "findings.schema.json",
     "report": "report.schema.json",
+    "appeal": "appeal.schema.json",
 }
 
 _DATE_PATTERN = DATE_PATTERN
@@ -64,6 +66,13 @@ _TEXTS: dict[str, Any] = {
 def rulebook_schema() -> dict[str, Any]:
     """The schema of a rulebook document (``wzeval: rulebook/1``)."""
     return {"$schema": DIALECT, **Rulebook.model_json_schema()}
+
+
+def appeal_schema() -> dict[str, Any]:
+    """The schema of an appeal document (``wzeval: appeal/1``)."""
+    from wzeval.appeals import AppealDocument
+
+    return {"$schema": DIALECT, **AppealDocument.model_json_schema()}
 
 
 def report_schema() -> dict[str, Any]:
@@ -197,7 +206,8 @@ def schema_text(schema: dict[str, Any]) -> str:
 
 def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[Path]:
     """Write ``rulebook.schema.json``, ``findings.schema.json`` (for ``rulebook``, by
-    default the bundled one) and ``report.schema.json`` into ``folder``; return the paths.
+    default the bundled one), ``report.schema.json`` and ``appeal.schema.json`` into
+    ``folder``; return the paths.
 
     These files are generated, so they are replaced (atomically) without asking.  The
     rulebook is loaded first: if it cannot be, :class:`~wzeval.errors.ValidationFailed`
@@ -208,6 +218,7 @@ def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[
         "rulebook": schema_text(rulebook_schema()),
         "findings": schema_text(findings_schema(rb)),
         "report": schema_text(report_schema()),
+        "appeal": schema_text(appeal_schema()),
     }
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
