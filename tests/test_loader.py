@@ -536,3 +536,25 @@ def test_folder_expansion_does_not_follow_links_out_of_the_folder(tmp_path: Path
     assert found == [inside / "own.yaml", inside / "same.yaml"]
     assert outside == [inside / "out.yaml"]
     assert list(iter_files([inside / "out.yaml"])) == [inside / "out.yaml"]
+
+
+def test_folder_link_inside_the_working_directory_is_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder may link a file of the same project (a repository's rulebooks/ linking
+    the packaged rulebook): its target is inside the working directory, so it is read;
+    a link leading out of both the folder and the working directory is not."""
+    from wzeval.loader import iter_files
+
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "data" / "book.yaml").write_text("a: 1\n", encoding="utf-8")
+    folder = project / "rulebooks"
+    folder.mkdir()
+    (folder / "book.yaml").symlink_to(project / "data" / "book.yaml")
+    (tmp_path / "secret.yaml").write_text("b: 2\n", encoding="utf-8")
+    (folder / "secret.yaml").symlink_to(tmp_path / "secret.yaml")
+    monkeypatch.chdir(project)
+    outside: list[Path] = []
+    assert list(iter_files(["rulebooks"], outside=outside)) == [Path("rulebooks/book.yaml")]
+    assert outside == [Path("rulebooks/secret.yaml")]

@@ -1127,9 +1127,14 @@ def iter_files(paths: Sequence[str | Path], *, outside: list[Path] | None = None
     """Expand folders into their ``.yaml``/``.yml``/``.json``/``.xlsx`` files, sorted,
     recursively (Excel's ``~$`` lock files are skipped).
 
-    A file found in a folder that is a symlink (or lies under one) leading out of the
-    folder given is not read: it is skipped, and added to ``outside`` when a list is
-    passed, so the caller can say so.  A path named directly is always kept."""
+    A file found in a folder that is a symlink (or lies under one) leading out of both
+    the folder given and the working directory is not read: it is skipped, and added
+    to ``outside`` when a list is passed, so the caller can say so.  That is the
+    confinement ``extends:`` uses, so a project may link a file of its own into a
+    folder (a repository's ``rulebooks/`` linking the packaged rulebook), while a link
+    to ``/etc/passwd`` or a home folder is never read.  A path named directly is
+    always kept."""
+    cwd = Path.cwd().resolve()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -1140,7 +1145,8 @@ def iter_files(paths: Sequence[str | Path], *, outside: list[Path] | None = None
                     and child.is_file()
                     and not child.name.startswith("~$")
                 ):
-                    if not child.resolve().is_relative_to(root):
+                    target = child.resolve()
+                    if not (target.is_relative_to(root) or target.is_relative_to(cwd)):
                         if outside is not None:
                             outside.append(child)
                         continue
