@@ -238,7 +238,8 @@ def _files(
                 issues.append(
                     Issue(
                         "WZ113",
-                        f"{link} links outside the folder {raw} and the working directory; not read",
+                        f"{link} links outside the folder {raw} and the working directory;"
+                        " not read",
                         position=Position(str(link)),
                         severity=Severity.WARNING,
                         hint="name the file itself to read it, or copy it into the folder",
