@@ -1,7 +1,7 @@
 """Spreadsheets: score sheets offices can print, and findings recorded in Excel.
 
-Two directions, both through openpyxl (the optional ``wzeval[xlsx]`` extra,
-imported only when a function here is called; without it they raise
+Two directions, both through openpyxl (a base dependency, imported only when a
+function here is called; if it is missing from the environment they raise
 :class:`XlsxUnavailable`, which says what to install):
 
 **Score workbooks** — :func:`write_xlsx` / :func:`xlsx_bytes`.  A ranking sheet
@@ -110,19 +110,17 @@ _TOTAL_FILL = "F2F2F2"
 
 
 class XlsxUnavailable(WzevalError, ImportError):
-    """openpyxl is not installed: spreadsheets need the ``wzeval[xlsx]`` extra."""
+    """openpyxl is missing from the environment (it is a base dependency of wzeval)."""
 
     code = "WZ902"
-    hint = "pip install 'wzeval[xlsx]'"
+    hint = "重新安装 wzeval 即可装上 openpyxl：pip install wzeval（在仓库目录中：pip install .）"
 
 
 def _openpyxl() -> ModuleType:
     try:
         return importlib.import_module("openpyxl")
     except ImportError as exc:  # pragma: no cover - the test extra installs it
-        raise XlsxUnavailable(
-            "reading and writing .xlsx files needs openpyxl: pip install 'wzeval[xlsx]'"
-        ) from exc
+        raise XlsxUnavailable("读写 .xlsx 文件需要 openpyxl，当前环境中没有安装") from exc
 
 
 # --------------------------------------------------------------------------- shared pieces
