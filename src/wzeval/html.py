@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from wzeval.issues import Issue
+from wzeval.paths import shown
 from wzeval.render import cap_text, indicator_status, rank, share_text
 from wzeval.report import (
     CategoryResult,
@@ -482,7 +483,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
             name = _e(fact.id) + ('<span class="src">由规则计算</span>' if fact.derived else "")
             note = _e(fact.note or "")
             if fact.at:
-                note += f'<span class="at">{_e(fact.at)}</span>'
+                note += f'<span class="at">{_e(shown(fact.at))}</span>'
             rows.append([name, _e(_value(fact.value)), _evidence(fact.evidence), note])
         parts.append("<h4>读取的事实</h4>")
         parts.append(_table(("事实", "值", "证据", "备注 / 位置"), rows, cls="mid", raw=True))
@@ -493,7 +494,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
             "<h4>失分原因</h4><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>"
         )
     if r.at:
-        parts.append(f'<p class="at">规则位置：{_e(r.at)}</p>')
+        parts.append(f'<p class="at">规则位置：{_e(shown(r.at))}</p>')
     return '<div class="explain">' + "".join(parts) + "</div>"
 
 
@@ -626,7 +627,7 @@ def _department(
         ("评估人", "、".join(report.assessors) or "—"),
     ]
     if report.findings_file:
-        meta.append(("评估记录", report.findings_file))
+        meta.append(("评估记录", shown(report.findings_file)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
     warn = (
         ""
