@@ -170,7 +170,7 @@ tr.cat-row th{background:#eef2f7;font-size:9pt}
 .grp-tag{display:inline}
 tr.ind td{font-weight:600;border-top:1px solid #aab4c0;padding-top:3pt}
 tr.detail td{padding:0 4pt 2pt 14pt}
-.explain{font-size:7pt;padding:0}
+.explain{font-size:7pt;line-height:1.15;padding:0}
 .explain table{font-size:7pt;table-layout:auto}
 .explain .table-wrap{margin:1pt 0 2pt}
 .explain p{margin:1pt 0}
@@ -190,7 +190,7 @@ tr.detail td{padding:0 4pt 2pt 14pt}
 .cards{grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:4pt;margin:4pt 0 2pt}
 .card{padding:2pt 6pt}.card .v{font-size:11pt}.card.total .v{font-size:13pt}
 .card .k,.card .s{font-size:7pt}
-svg.chart{max-width:420px;margin:2pt 0}
+svg.chart{max-width:240px;margin:2pt 0}
 tr.ind,.explain tr,svg.chart,.card{break-inside:avoid}
 tr.ind{break-after:avoid}
 h2,h3,h4{break-after:avoid}
