@@ -17,6 +17,7 @@ import wzeval
 from wzeval import cli
 from wzeval.cli import exit_code, github_annotation, run
 from wzeval.issues import Issue, Position, Severity
+from wzeval.paths import shown
 from wzeval.report import ScoreReport, display
 
 ROOT = Path(__file__).parent.parent
@@ -549,8 +550,8 @@ def test_explain(ident: str) -> None:
     assert r.code == 0, r.err
     assert r.out.startswith("检查（checks）— 基础 / 一组\n")
     assert "原文：1.甲，50%" in r.out
-    assert f"位置：{KINDS}:33" in r.out
-    assert f"a = true — 甲？（{FINDINGS}:7:15）" in r.out
+    assert f"位置：{shown(f'{KINDS}:33')}" in r.out
+    assert f"a = true — 甲？（{shown(f'{FINDINGS}:7:15')}）" in r.out
     assert "v：未触发" in r.out
     assert "结果：5.00 / 10.00 分" in r.out
     assert "i2：不符合，得 0" in r.out

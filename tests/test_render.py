@@ -14,6 +14,7 @@ import pytest
 
 import wzeval
 from wzeval.loader import load_document
+from wzeval.paths import shown
 from wzeval.render import (
     display_width,
     format_table,
@@ -200,8 +201,8 @@ def test_explain_item_by_item(report: ScoreReport) -> None:
     assert text.startswith("检查（checks）— 基础 / 一组\n")
     assert "  1. i1：占 50%，规则 check（是否）\n     得分比例 50%，得 5.00 / 5.00 分\n" in text
     assert "     原文：1.甲，50%\n" in text
-    assert f"     位置：{KINDS}:33\n" in text
-    assert f"  a = true — 甲？（{FINDINGS}:7:15）\n" in text
+    assert f"     位置：{shown(f'{KINDS}:33')}\n" in text
+    assert f"  a = true — 甲？（{shown(f'{FINDINGS}:7:15')}）\n" in text
     assert "  v：未触发" in text
     assert text.endswith("结果：5.00 / 10.00 分\n失分原因：\n  - i2：不符合，得 0\n")
 
@@ -209,7 +210,7 @@ def test_explain_item_by_item(report: ScoreReport) -> None:
 def test_explain_deductions(report: ScoreReport) -> None:
     """explain shows each deduction's count, amount each, cap and points."""
     text = render_explain(report, "deduct")
-    assert f"late：2 次 × 5%（上限 30%）= 10%，扣 2.00 分（{KINDS}:117）" in text
+    assert f"late：2 次 × 5%（上限 30%）= 10%，扣 2.00 分（{shown(f'{KINDS}:117')}）" in text
     assert "bad：0 次 × 50%（无上限）= 0%，扣 0.00 分" in text
 
 

@@ -320,15 +320,18 @@ def test_forty_departments_get_valid_unique_sheet_names(tmp_path: Path) -> None:
     write_xlsx(reports, path)
     wb = openpyxl.load_workbook(path)
     sheets = wb.sheetnames
-    assert len(sheets) == 41 and sheets[0] == RANKING_SHEET
-    assert len({s.casefold() for s in sheets}) == 41
+    # the ranking, then each department's score sheet and its detail sheet
+    assert len(sheets) == 81 and sheets[0] == RANKING_SHEET
+    assert len({s.casefold() for s in sheets}) == 81
     assert "history" not in {s.casefold() for s in sheets}
     for s in sheets:
         assert 1 <= len(s) <= 31
         assert not set(s) & set("[]:*?/\\")
         assert not s.startswith("'") and not s.endswith("'")
-    titles = sorted(wb[s]["A1"].value for s in sheets[1:])
+    titles = sorted(wb[s]["A1"].value for s in sheets[1::2])
     assert titles == sorted(f"{n} 评分表" for n in names)
+    details = sorted(wb[s]["A1"].value for s in sheets[2::2])
+    assert details == sorted(f"{n} 评分明细" for n in names)
 
 
 def test_sheet_names_rules() -> None:
@@ -383,11 +386,13 @@ def test_sheets_are_formatted_to_print() -> None:
 
 
 def test_missing_openpyxl_is_a_clear_wzeval_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without openpyxl, the functions raise XlsxUnavailable naming the extra to install."""
+    """Without openpyxl, the functions raise XlsxUnavailable saying what to install, once."""
     monkeypatch.setitem(sys.modules, "openpyxl", None)
-    with pytest.raises(XlsxUnavailable, match=r"wzeval\[xlsx\]") as info:
+    with pytest.raises(XlsxUnavailable, match="openpyxl") as info:
         xlsx_bytes(batch())
     assert isinstance(info.value, WzevalError) and isinstance(info.value, ImportError)
+    # the message names the missing package; only the hint gives the command
+    assert "pip install" not in str(info.value) and "pip install" in info.value.hint
 
 
 # ----------------------------------------------------------------------------- findings workbooks

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from wzeval.issues import Issue
+from wzeval.paths import shown
 from wzeval.render import cap_text, indicator_status, rank, share_text
 from wzeval.report import (
     CategoryResult,
@@ -148,18 +149,51 @@ tr.cat-row{display:table-row}
 th,td{padding:6px 7px}
 }
 @media print{
-@page{margin:14mm 12mm}
-body{background:#fff;font-size:10.5pt}
+@page{size:A4 portrait;margin:8mm 8mm 9mm}
+html,body{background:#fff;font-size:7.5pt;line-height:1.22}
 main{max-width:none;padding:0}
-.page-head,.block{box-shadow:none;border-radius:0;padding:0;margin:0 0 12pt}
+h1{font-size:13pt}h2{font-size:12pt}h3{font-size:9.5pt;margin:6pt 0 3pt}
+h4{font-size:8pt;margin:3pt 0 1pt}
+.page-head,.block{box-shadow:none;border-radius:0;padding:0;margin:0 0 6pt}
 section.dept.paged{break-before:page}
-.tools,.back{display:none}
+#ranking{break-after:page}
+.tools,.back,details>summary{display:none}
 details::details-content{content-visibility:visible;display:block;height:auto}
-details>summary{list-style:none;margin-left:0;color:var(--fg)}
 a{color:inherit;text-decoration:none}
-.table-wrap{overflow:visible;border:none}
+.table-wrap{overflow:visible;border:none;margin:2pt 0 4pt}
 table.wide,table.mid{min-width:0}
-tr,svg.chart,.card{break-inside:avoid}
+th,td{padding:.6pt 3pt}
+th{white-space:normal}
+table.indicators td.cat,table.indicators td.grp,th.c-cat,th.c-grp{display:none}
+tr.cat-row{display:table-row}
+tr.cat-row th{background:#eef2f7;font-size:9pt}
+.grp-tag{display:inline}
+tr.ind td{font-weight:600;border-top:1px solid #aab4c0;padding-top:3pt}
+tr.detail td{padding:0 4pt 2pt 14pt}
+.explain{font-size:7pt;line-height:1.15;padding:0}
+.explain table{font-size:7pt;table-layout:auto}
+.explain .table-wrap{margin:1pt 0 2pt}
+.explain p{margin:1pt 0}
+.explain ul{margin:0 0 1pt;padding-left:10pt}
+.src{display:inline;font-size:7pt}.src::before{content:" "}
+.at{font-size:6.5pt}
+.explain td .at{display:block}
+.explain table.items,.explain table.facts{table-layout:fixed}
+.explain table.facts th:nth-child(1){width:20%}.explain table.facts th:nth-child(2){width:24%}
+.explain table.facts th:nth-child(3){width:30%}
+.at-f{display:none}.at-l::before{content:"行 "}
+.explain table.facts .at{display:inline;margin-left:4pt}
+.explain table.items th:nth-child(1){width:18%}.explain table.items th:nth-child(2),
+.explain table.items th:nth-child(3){width:7%}.explain table.items th:nth-child(4){width:10%}
+.explain td{overflow-wrap:anywhere}
+.meta{gap:0 10pt}
+.cards{grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:4pt;margin:4pt 0 2pt}
+.card{padding:2pt 6pt}.card .v{font-size:11pt}.card.total .v{font-size:13pt}
+.card .k,.card .s{font-size:7pt}
+svg.chart{max-width:240px;margin:2pt 0}
+tr.ind,.explain tr,svg.chart,.card{break-inside:avoid}
+tr.ind{break-after:avoid}
+h2,h3,h4{break-after:avoid}
 thead{display:table-header-group}
 }
 """.replace("FONTS", FONT_STACK)
@@ -424,6 +458,17 @@ def _veto_items(where: str, vetoes: Sequence[VetoResult]) -> list[str]:
     return out
 
 
+def _position(at: str) -> str:
+    """A fact's ``file:line:col``; on paper only ``line:col`` (the header names the file)."""
+    file, sep, rest = at.partition(".yaml:") if ".yaml:" in at else at.partition(".xlsx:")
+    if not sep:
+        return f'<span class="at">{_e(at)}</span>'
+    return (
+        f'<span class="at"><span class="at-f">{_e(file + sep)}</span>'
+        f'<span class="at-l">{_e(rest)}</span></span>'
+    )
+
+
 def _explain(r: IndicatorResult, places: int) -> str:
     """The body of an indicator's ``<details>``: items, vetoes, deductions, facts, reasons."""
     parts: list[str] = []
@@ -454,7 +499,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
                 ("细则", "占比", "得分比例", "得分", "说明"),
                 rows,
                 num=(1, 2, 3),
-                cls="mid",
+                cls="mid items",
                 raw=True,
             )
         )
@@ -482,10 +527,10 @@ def _explain(r: IndicatorResult, places: int) -> str:
             name = _e(fact.id) + ('<span class="src">由规则计算</span>' if fact.derived else "")
             note = _e(fact.note or "")
             if fact.at:
-                note += f'<span class="at">{_e(fact.at)}</span>'
+                note += _position(shown(fact.at))
             rows.append([name, _e(_value(fact.value)), _evidence(fact.evidence), note])
         parts.append("<h4>读取的事实</h4>")
-        parts.append(_table(("事实", "值", "证据", "备注 / 位置"), rows, cls="mid", raw=True))
+        parts.append(_table(("事实", "值", "证据", "备注 / 位置"), rows, cls="mid facts", raw=True))
     if r.missing:
         parts.append(f"<p>未记录的事实：{_e('、'.join(r.missing))}</p>")
     if r.reasons:
@@ -493,7 +538,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
             "<h4>失分原因</h4><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>"
         )
     if r.at:
-        parts.append(f'<p class="at">规则位置：{_e(r.at)}</p>')
+        parts.append(f'<p class="at">规则位置：{_e(shown(r.at))}</p>')
     return '<div class="explain">' + "".join(parts) + "</div>"
 
 
@@ -626,7 +671,7 @@ def _department(
         ("评估人", "、".join(report.assessors) or "—"),
     ]
     if report.findings_file:
-        meta.append(("评估记录", report.findings_file))
+        meta.append(("评估记录", shown(report.findings_file)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
     warn = (
         ""

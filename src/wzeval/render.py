@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from wzeval.issues import Issue
 from wzeval.loader import dumps_json
+from wzeval.paths import shown
 from wzeval.report import (
     DeductionResult,
     IndicatorResult,
@@ -201,12 +202,12 @@ def _sections(report: ScoreReport) -> list[_Section]:
     head = _Section(f"{report.department} 评分表")
     rb = report.rulebook
     head.lines.append(
-        f"规则：{rb.title}（{rb.id}，{rb.year}）" + (f" {rb.file}" if rb.file else "")
+        f"规则：{rb.title}（{rb.id}，{rb.year}）" + (f" {shown(rb.file)}" if rb.file else "")
     )
     head.lines.append(f"监测时间点：{report.monitoring_date.isoformat()}")
     head.lines.append("评估人：" + ("、".join(report.assessors) or "—"))
     if report.findings_file:
-        head.lines.append(f"评估记录：{report.findings_file}")
+        head.lines.append(f"评估记录：{shown(report.findings_file)}")
     head.lines.append(
         f"总分：{fig(report.total)}（基础分 {fig(report.base)} + 加分 {fig(report.bonus)}"
         f" + 扣分 {fig(report.penalty)}）"
@@ -380,7 +381,9 @@ def _explain_vetoes(vetoes: Sequence[VetoResult], indent: str) -> list[str]:
     lines = []
     for v in vetoes:
         state = "已触发" if v.fired else "未触发"
-        lines.append(f"{indent}{_label(v.id, v.label)}：{state}" + (f"（{v.at}）" if v.at else ""))
+        lines.append(
+            f"{indent}{_label(v.id, v.label)}：{state}" + (f"（{shown(v.at)}）" if v.at else "")
+        )
         if v.source:
             lines.append(f"{indent}  原文：{v.source}")
         if v.ruling:
@@ -397,7 +400,7 @@ def _explain_deductions(deds: Sequence[DeductionResult], indent: str, places: in
         lines.append(
             f"{indent}{_label(d.id, d.label)}：{d.count} 次 × {share_text(d.each, places)}"
             f"（{cap}）= {share_text(d.amount, places)}，扣 {display(d.points, places)} 分"
-            + (f"（{d.at}）" if d.at else "")
+            + (f"（{shown(d.at)}）" if d.at else "")
         )
         if d.source:
             lines.append(f"{indent}  原文：{d.source}")
@@ -429,7 +432,7 @@ def render_explain(
         f"{r.name}（{r.id}）— {where}",
         f"部门：{report.department}  监测时间点：{report.monitoring_date.isoformat()}",
         f"权重：{fig(r.weight)}（{_WEIGHT_SOURCES.get(r.weight_source, r.weight_source)}）"
-        + (f"  规则位置：{r.at}" if r.at else ""),
+        + (f"  规则位置：{shown(r.at)}" if r.at else ""),
         "",
         "适用性：" + ("适用" if r.applicable else "不适用（不计入基础分，基础分按比例折算）"),
     ]
@@ -450,7 +453,7 @@ def render_explain(
             if it.ruling:
                 out.append(f"     裁定：{it.ruling}")
             if it.at:
-                out.append(f"     位置：{it.at}")
+                out.append(f"     位置：{shown(it.at)}")
             if it.vetoes:
                 out.append("     本项否决：")
                 out += _explain_vetoes(it.vetoes, "       ")
@@ -472,7 +475,7 @@ def render_explain(
             out.append(
                 f"  {fact.id} = {_value(fact.value)}"
                 + (f" — {ask}" if ask else "")
-                + (f"（{fact.at}）" if fact.at else "")
+                + (f"（{shown(fact.at)}）" if fact.at else "")
             )
             if fact.evidence:
                 out.append("    证据：" + "；".join(fact.evidence))
@@ -522,7 +525,7 @@ def _ranking_rows(reports: Iterable[ScoreReport]) -> list[list[str]]:
                 display(r.penalty, r.places),
                 display(r.total, r.places),
                 "" if r.complete else "部分未评估",
-                r.findings_file or "",
+                shown(r.findings_file),
             ]
         )
     return rows

@@ -1,7 +1,7 @@
 """Spreadsheets: score sheets offices can print, and findings recorded in Excel.
 
-Two directions, both through openpyxl (the optional ``wzeval[xlsx]`` extra,
-imported only when a function here is called; without it they raise
+Two directions, both through openpyxl (a base dependency, imported only when a
+function here is called; if it is missing from the environment they raise
 :class:`XlsxUnavailable`, which says what to install):
 
 **Score workbooks** — :func:`write_xlsx` / :func:`xlsx_bytes`.  A ranking sheet
@@ -35,6 +35,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,7 @@ from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, read_bytes_bounded
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
+from wzeval.paths import shown
 from wzeval.render import rank
 from wzeval.report import ScoreReport, display
 from wzeval.template import applies_to, describe_fact, resolve_department
@@ -83,6 +85,14 @@ RANKING_HEADER = ("名次", "部门", "基础分（折算）", "加分", "扣分
 INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "扣分原因")
 #: Labels (column A) of the totals rows under a department's indicators.
 TOTAL_LABELS = ("基础分（原始）", "基础分（折算）", "加分", "扣分", "总分")
+
+#: the header of a department's detail sheet (one per department, after its score sheet)
+DETAIL_HEADER = ("三级指标", "类别", "细则 / 事实", "结果 / 取值", "证据", "备注 / 位置")
+DETAIL_SUFFIX = "明细"
+
+#: points of row height per wrapped line (11 pt text), and the characters per unit of width
+_LINE_HEIGHT = 15.0
+_WIDE = 2  # a CJK character takes two units of column width
 #: Sheets of a findings workbook.
 HEADER_SHEET = "说明"
 FACTS_SHEET = "事实"
@@ -110,19 +120,17 @@ _TOTAL_FILL = "F2F2F2"
 
 
 class XlsxUnavailable(WzevalError, ImportError):
-    """openpyxl is not installed: spreadsheets need the ``wzeval[xlsx]`` extra."""
+    """openpyxl is missing from the environment (it is a base dependency of wzeval)."""
 
     code = "WZ902"
-    hint = "pip install 'wzeval[xlsx]'"
+    hint = "重新安装 wzeval 即可装上 openpyxl：pip install wzeval（在仓库目录中：pip install .）"
 
 
 def _openpyxl() -> ModuleType:
     try:
         return importlib.import_module("openpyxl")
     except ImportError as exc:  # pragma: no cover - the test extra installs it
-        raise XlsxUnavailable(
-            "reading and writing .xlsx files needs openpyxl: pip install 'wzeval[xlsx]'"
-        ) from exc
+        raise XlsxUnavailable("读写 .xlsx 文件需要 openpyxl，当前环境中没有安装") from exc
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -228,6 +236,37 @@ def _print_setup(ws: Any, title_rows: str) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
+def _text_width(text: str) -> int:
+    return sum(_WIDE if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column of ``width`` (Excel's width units)."""
+    per_line = max(int(width) - 1, 1)
+    return sum(max(-(-_text_width(line) // per_line), 1) for line in text.split("\n"))
+
+
+def _fit_row(ws: Any, row: int, widths: Sequence[float]) -> None:
+    """Set the height of ``row`` so every wrapped cell shows all its text."""
+    most = 1
+    for col, width in enumerate(widths, 1):
+        value = ws.cell(row=row, column=col).value
+        if isinstance(value, str) and value:
+            most = max(most, _lines(value, width))
+    if most > 1:
+        ws.row_dimensions[row].height = most * _LINE_HEIGHT
+
+
+def _reasons(r: Any) -> list[str]:
+    """Every reason of an indicator, an item's reason named by its title, not its id."""
+    titles = {it.id: it.title for it in r.items if it.title}
+    out = []
+    for reason in r.reasons:
+        head, sep, rest = reason.partition("：")
+        out.append(f"{titles[head]}：{rest}" if sep and head in titles else reason)
+    return out
+
+
 def _widths(ws: Any, widths: Sequence[float]) -> None:
     xl = _openpyxl()
     for col, width in enumerate(widths, 1):
@@ -306,9 +345,10 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
             c = _number_cell(ws, row, 5, r.points, p, s)
         c.border = s.border
         c.alignment = s.top
-        reasons = ws.cell(row=row, column=6, value="\n".join(r.reasons))
+        reasons = ws.cell(row=row, column=6, value="\n".join(_reasons(r)))
         reasons.border = s.border
         reasons.alignment = s.wrap
+        _fit_row(ws, row, _SHEET_WIDTHS)
     last = row
     if last > 3:
         ws.auto_filter.ref = f"A3:F{last}"
@@ -353,9 +393,158 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
             ws.cell(row=row, column=3, value=n.name + (f"（{n.item}）" if n.item else ""))
             reason = n.reason + ("；缺少 " + "、".join(n.missing) if n.missing else "")
             ws.cell(row=row, column=6, value=reason).alignment = s.wrap
+            _fit_row(ws, row, _SHEET_WIDTHS)
     ws.freeze_panes = "A4"
-    _widths(ws, (14, 14, 28, 9, 9, 60))
+    _widths(ws, _SHEET_WIDTHS)
     _print_setup(ws, "3:3")
+
+
+_SHEET_WIDTHS = (14, 14, 28, 9, 9, 60)
+_DETAIL_WIDTHS = (22, 8, 34, 34, 40, 36)
+
+
+def _detail_sheet(
+    ws: Any, report: ScoreReport, s: _Styles, asks: dict[str, str] | None = None
+) -> None:
+    """Every indicator's items, vetoes, deductions and facts (as their questions)."""
+    p = report.places
+    asks = asks or {}
+    ws.cell(row=1, column=1, value=f"{report.department} 评分明细").font = s.title
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DETAIL_HEADER))
+    _header_row(ws, 2, DETAIL_HEADER, s)
+    row = 2
+
+    def put(values: Sequence[str], *, bold: bool = False) -> None:
+        nonlocal row
+        row += 1
+        for col, value in enumerate(values, 1):
+            c = ws.cell(row=row, column=col, value=value or None)
+            c.border = s.border
+            c.alignment = s.wrap
+            if bold:
+                c.font = s.bold
+                c.fill = s.total_fill
+        _fit_row(ws, row, _DETAIL_WIDTHS)
+
+    for r in report.indicators:
+        if not r.applicable:
+            status = "不适用"
+        elif not r.assessed:
+            status = "未评估"
+        else:
+            status = f"得 {display(r.points, p)} / {display(r.weight, p)} 分"
+        put(
+            (
+                r.name,
+                "指标",
+                r.category + (f" / {r.group}" if r.group else ""),
+                status,
+                "",
+                shown(r.at),
+            ),
+            bold=True,
+        )
+        for it in r.items:
+            extra = "；".join(
+                x
+                for x in (it.source and f"原文：{it.source}", it.ruling and f"裁定：{it.ruling}")
+                if x
+            )
+            result = it.reason if it.assessed else "未评估"
+            put(
+                (
+                    "",
+                    "细则",
+                    it.title or it.id,
+                    f"{result}（{display(it.points, p)} / {display(it.max_points, p)} 分）",
+                    "",
+                    extra,
+                )
+            )
+            for v in it.vetoes:
+                if v.fired:
+                    put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
+            for d in it.deductions:
+                if d.count:
+                    put(
+                        (
+                            "",
+                            "扣分",
+                            d.label or d.id,
+                            f"{d.count} 次，扣 {display(d.points, p)} 分",
+                            "",
+                            d.source or "",
+                        )
+                    )
+        for v in r.vetoes:
+            if v.fired:
+                put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
+        for d in r.deductions:
+            if d.count:
+                put(
+                    (
+                        "",
+                        "扣分",
+                        d.label or d.id,
+                        f"{d.count} 次，扣 {display(d.points, p)} 分",
+                        "",
+                        d.source or "",
+                    )
+                )
+        for fact in r.facts:
+            note = "；".join(x for x in (fact.note or "", shown(fact.at)) if x)
+            put(
+                (
+                    "",
+                    "由规则计算" if fact.derived else "事实",
+                    asks.get(fact.id, fact.id),
+                    _shown_value(fact.value),
+                    "\n".join(fact.evidence),
+                    note,
+                )
+            )
+        if r.missing:
+            put(("", "未记录", "、".join(asks.get(m, m) for m in r.missing), "", "", ""))
+    if row > 2:
+        ws.auto_filter.ref = f"A2:F{row}"
+    ws.freeze_panes = "A3"
+    _widths(ws, _DETAIL_WIDTHS)
+    _print_setup(ws, "2:2")
+
+
+def _shown_value(value: object) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if value is None:
+        return "未记录"
+    if isinstance(value, list):
+        return "\n".join(_shown_value(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{k}：{_shown_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _questions(report: ScoreReport) -> dict[str, str]:
+    """The rulebook's question for each fact, read from the report's rulebook file."""
+    key = report.rulebook.file or ""
+    if key not in _ASKS:
+        asks: dict[str, str] = {}
+        try:
+            from wzeval import load_rulebook
+
+            rulebook = load_rulebook(report.rulebook.file) if key else load_rulebook()
+            for ind in rulebook.indicators:
+                asks.update({f.id: f.ask for f in ind.facts if f.ask})
+                asks.update({d.id: d.description for d in ind.derived if d.description})
+        except (WzevalError, OSError, AttributeError):
+            asks = {}
+        _ASKS[key] = asks
+    return _ASKS[key]
+
+
+_ASKS: dict[str, dict[str, str]] = {}
 
 
 def _score_workbook(reports: Sequence[ScoreReport]) -> Any:
@@ -365,8 +554,13 @@ def _score_workbook(reports: Sequence[ScoreReport]) -> Any:
     ranked = [r for _, r in rank(reports)]
     names = sheet_names([r.department for r in ranked], reserved=(RANKING_SHEET,))
     _ranking_sheet(wb.active, ranked, names, s)
-    for r, name in zip(ranked, names, strict=True):
+    details = sheet_names(
+        [f"{n[: 31 - len(DETAIL_SUFFIX)]}{DETAIL_SUFFIX}" for n in names],
+        reserved=(RANKING_SHEET, *names),
+    )
+    for r, name, detail in zip(ranked, names, details, strict=True):
         _department_sheet(wb.create_sheet(name), r, s)
+        _detail_sheet(wb.create_sheet(detail), r, s, _questions(r))
     return wb
 
 
