@@ -73,3 +73,25 @@ def test_missing_roster_units_in_every_format(fmt: str) -> None:
 def test_single_file_has_no_roster_section() -> None:
     result = wz("score", EXAMPLES / "shengtaihuanjing-strong.yaml")
     assert result.code == 0 and "名单内" not in result.out
+
+
+def test_missing_roster_units_in_the_xlsx_ranking(tmp_path: Path) -> None:
+    """The workbook's 排名 sheet lists the roster units with no findings after the
+    ranked ones: no place, no figures, 备注 未评估 — the 18 units of the 24-unit roster
+    that the six shipped examples do not cover, in roster order."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "ranking.xlsx"
+    result = wz("score", EXAMPLES, "--partial", "--format", "xlsx", "-o", out)
+    assert result.code == 0, result.err
+    ws = load_workbook(out)["排名"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=7)]
+    ranked = [r for r in rows if r[0] is not None]
+    rest = [r for r in rows if r[0] is None and r[1]]
+    assert len(ranked) == 6
+    scored = {r[1] for r in ranked}
+    assert [r[1] for r in rest] == [
+        d.name for d in load_rulebook().departments if d.name not in scored
+    ]
+    assert len(rest) == 24 - 6
+    assert all(r[2:6] == [None] * 4 and r[6].startswith("未评估") for r in rest)

@@ -52,7 +52,7 @@ from wzeval import __version__
 if TYPE_CHECKING:
     from wzeval.issues import Issue
     from wzeval.loader import Document
-    from wzeval.models import Indicator, Rulebook
+    from wzeval.models import Department, Indicator, Rulebook
     from wzeval.report import ScoreReport
 
 __all__ = [
@@ -675,7 +675,8 @@ def _score_batch(
         from wzeval.xlsx import write_xlsx
 
         if reports:
-            write_xlsx(reports, args.output, force=args.force)
+            missing = _roster_missing(rulebook, reports, args) if batch else []
+            write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
             err.write(f"wzeval: wrote {args.output}\n")
         return code
     text: str
@@ -769,11 +770,20 @@ def _with_roster(
 ) -> str:
     """A ranking with the roster units that have no findings listed as 未评估 (a unit
     whose files failed as duplicates has findings: it is listed among the failures)."""
-    from wzeval.roster import unassessed, with_unassessed
+    from wzeval.roster import with_unassessed
+
+    return with_unassessed(text, fmt, _roster_missing(rulebook, reports, args))
+
+
+def _roster_missing(
+    rulebook: Rulebook, reports: list[ScoreReport], args: argparse.Namespace
+) -> list[Department]:
+    """The roster units with no findings (a unit whose files failed as duplicates has
+    findings: it is listed among the failures, not here)."""
+    from wzeval.roster import unassessed
 
     claimed = set(getattr(args, "duplicate_departments", ()))
-    missing = [d for d in unassessed(rulebook, reports) if d.id not in claimed]
-    return with_unassessed(text, fmt, missing)
+    return [d for d in unassessed(rulebook, reports) if d.id not in claimed]
 
 
 # --------------------------------------------------------------------------- merge

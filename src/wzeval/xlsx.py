@@ -285,7 +285,11 @@ def _number_cell(ws: Any, row: int, col: int, value: Fraction, places: int, s: _
 
 
 def _ranking_sheet(
-    ws: Any, reports: Sequence[ScoreReport], names: Sequence[str], s: _Styles
+    ws: Any,
+    reports: Sequence[ScoreReport],
+    names: Sequence[str],
+    s: _Styles,
+    unassessed: Sequence[str] = (),
 ) -> None:
     ws.title = RANKING_SHEET
     _header_row(ws, 1, RANKING_HEADER, s)
@@ -307,6 +311,12 @@ def _ranking_sheet(
                 c.font = s.bold
         note = ws.cell(row=row, column=7, value="" if r.complete else "部分未评估")
         note.border = s.border
+    for department in unassessed:  # roster units with no findings: no place, no figures
+        row += 1
+        for col in range(1, 8):
+            ws.cell(row=row, column=col).border = s.border
+        ws.cell(row=row, column=2, value=department)
+        ws.cell(row=row, column=7, value=UNASSESSED_NOTE)
     ws.freeze_panes = "A2"
     if row > 1:
         ws.auto_filter.ref = f"A1:G{row}"
@@ -547,13 +557,17 @@ def _questions(report: ScoreReport) -> dict[str, str]:
 _ASKS: dict[str, dict[str, str]] = {}
 
 
-def _score_workbook(reports: Sequence[ScoreReport]) -> Any:
+#: The 备注 of a roster unit that has no findings in the ranking.
+UNASSESSED_NOTE = "未评估（无评估记录）"
+
+
+def _score_workbook(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> Any:
     xl = _openpyxl()
     wb = xl.Workbook()
     s = _Styles(xl)
     ranked = [r for _, r in rank(reports)]
     names = sheet_names([r.department for r in ranked], reserved=(RANKING_SHEET,))
-    _ranking_sheet(wb.active, ranked, names, s)
+    _ranking_sheet(wb.active, ranked, names, s, unassessed)
     details = sheet_names(
         [f"{n[: 31 - len(DETAIL_SUFFIX)]}{DETAIL_SUFFIX}" for n in names],
         reserved=(RANKING_SHEET, *names),
@@ -564,25 +578,33 @@ def _score_workbook(reports: Sequence[ScoreReport]) -> Any:
     return wb
 
 
-def xlsx_bytes(reports: Sequence[ScoreReport]) -> bytes:
+def xlsx_bytes(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> bytes:
     """The score workbook of ``reports`` as bytes (deterministic: same reports, same bytes).
 
-    Sheets: 排名 (ranking, total descending then name), then one per department in
-    ranking order.  Raises :class:`XlsxUnavailable` without openpyxl.
+    Sheets: 排名 (ranking, total descending then name, then the roster units named in
+    ``unassessed`` as 未评估 rows), then one per department in ranking order.  Raises
+    :class:`XlsxUnavailable` without openpyxl.
     """
     when = max((r.monitoring_date for r in reports), default=date(2000, 1, 1))
-    return _save(_score_workbook(reports), when)
+    return _save(_score_workbook(reports, unassessed), when)
 
 
-def write_xlsx(reports: Sequence[ScoreReport], path: str | Path, *, force: bool = False) -> None:
-    """Write the score workbook of ``reports`` to ``path`` atomically.
+def write_xlsx(
+    reports: Sequence[ScoreReport],
+    path: str | Path,
+    *,
+    force: bool = False,
+    unassessed: Sequence[str] = (),
+) -> None:
+    """Write the score workbook of ``reports`` to ``path`` atomically (``unassessed``:
+    roster units with no findings, listed in the ranking as 未评估).
 
     Raises :class:`~wzeval.errors.OutputExists` (nothing written) when ``path`` exists
     and ``force`` is off, :class:`XlsxUnavailable` without openpyxl.
     """
     if not force and os.path.lexists(path):
         raise OutputExists(f"{path} already exists; nothing was written")
-    write_atomic(path, xlsx_bytes(reports), force=force)
+    write_atomic(path, xlsx_bytes(reports, unassessed), force=force)
 
 
 # --------------------------------------------------------------------------- findings template
