@@ -55,7 +55,7 @@ from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.paths import shown
 from wzeval.render import rank
-from wzeval.report import ScoreReport, display
+from wzeval.report import DeductionResult, ScoreReport, VetoResult, display
 from wzeval.template import applies_to, describe_fact, resolve_department
 
 __all__ = [
@@ -436,6 +436,18 @@ def _detail_sheet(
                 c.fill = s.total_fill
         _fit_row(ws, row, _DETAIL_WIDTHS)
 
+    def fired_and_deducted(
+        vetoes: Sequence[VetoResult], deductions: Sequence[DeductionResult]
+    ) -> None:
+        """The rows of an item's or an indicator's fired vetoes and counted deductions."""
+        for v in vetoes:
+            if v.fired:
+                put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
+        for d in deductions:
+            if d.count:
+                done = f"{d.count} 次，扣 {display(d.points, p)} 分"
+                put(("", "扣分", d.label or d.id, done, "", d.source or ""))
+
     for r in report.indicators:
         if not r.applicable:
             status = "不适用"
@@ -471,36 +483,8 @@ def _detail_sheet(
                     extra,
                 )
             )
-            for v in it.vetoes:
-                if v.fired:
-                    put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
-            for d in it.deductions:
-                if d.count:
-                    put(
-                        (
-                            "",
-                            "扣分",
-                            d.label or d.id,
-                            f"{d.count} 次，扣 {display(d.points, p)} 分",
-                            "",
-                            d.source or "",
-                        )
-                    )
-        for v in r.vetoes:
-            if v.fired:
-                put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
-        for d in r.deductions:
-            if d.count:
-                put(
-                    (
-                        "",
-                        "扣分",
-                        d.label or d.id,
-                        f"{d.count} 次，扣 {display(d.points, p)} 分",
-                        "",
-                        d.source or "",
-                    )
-                )
+            fired_and_deducted(it.vetoes, it.deductions)
+        fired_and_deducted(r.vetoes, r.deductions)
         for fact in r.facts:
             note = "；".join(x for x in (fact.note or "", shown(fact.at)) if x)
             put(
