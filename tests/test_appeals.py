@@ -86,6 +86,7 @@ def test_cli_report_and_revised_findings(case: Path, tmp_path: Path) -> None:
     # the revision never goes over the preliminary findings
     r = wz("appeal", case, "--revised", findings, "--force")
     assert r.code == 2 and findings.read_bytes() == before
+    assert "WZ914" in r.err
 
 
 def test_text_report_shows_preliminary_and_final(case: Path) -> None:

@@ -140,6 +140,7 @@ def test_output_must_not_be_an_input(tmp_path: Path) -> None:
     before = a.read_bytes()
     result = wz("merge", a, b, "-o", a, "--force")
     assert result.code == 2
+    assert "WZ914" in result.err and str(a) in result.err
     assert a.read_bytes() == before
 
 

@@ -793,11 +793,7 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Merge evaluators' partial findings of one department (see :mod:`wzeval.merge`)."""
     from wzeval.merge import merge_findings
 
-    if args.output is not None and Path(args.output).resolve() in {
-        Path(f).resolve() for f in args.findings
-    }:
-        raise _Usage("-o names one of the files merged", "write the merged findings elsewhere")
-    _check_output(args.output, args.force)
+    _check_output(args.output, args.force, args.findings)
     rulebook = _load_rulebook(args.rulebook, err)
     result = merge_findings(args.findings, rulebook, prefer=args.prefer or ())
     _write_issues(result.issues, err)
@@ -814,9 +810,9 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Apply decided appeals: preliminary vs final points, and the revised findings."""
     from wzeval import appeals
 
-    _check_output(args.output, args.force)
+    _check_output(args.output, args.force, args.appeals)
     if args.revised is not None:
-        _check_output(args.revised, args.force)
+        _check_output(args.revised, args.force, args.appeals)
     rulebook = _load_rulebook(args.rulebook, err)
     read, issues = appeals.read_appeals(args.appeals, rulebook)
     _write_issues(issues, err)
@@ -826,10 +822,8 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.revised is not None:
         if len({str(Path(r.findings.file).resolve()) for r in read}) != 1:
             raise _Usage("--revised needs appeals against one findings file")
-        if Path(args.revised).resolve() == Path(read[0].findings.file).resolve():
-            raise _Usage(
-                "--revised names the preliminary findings", "write the revision to a new file"
-            )
+        # the revision never goes over the preliminary findings, even with --force
+        _check_output(args.revised, args.force, [read[0].findings.file])
     outcomes = [appeals.appeal_report(r, rulebook, partial=args.partial) for r in read]
     renderers = {
         "text": appeals.render_appeal_text,
