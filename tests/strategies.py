@@ -27,7 +27,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 from wzeval.api import compiled
-from wzeval.models import Fact, Indicator, Rulebook, format_amount
+from wzeval.kinds import rule_kinds
+from wzeval.kinds.drawing import COUNT_SPAN
+from wzeval.kinds.drawing import amount as _amount
+from wzeval.kinds.drawing import each as _each
+from wzeval.kinds.drawing import shares as _shares
+from wzeval.models import Fact, Indicator, Rulebook
 from wzeval.verify import _needs_elements  # which list facts an expression needs non-empty
 
 __all__ = [
@@ -47,18 +52,7 @@ DEPARTMENTS = [
 ]
 #: Dates in generated findings lie in this year, which the working-day calendar covers.
 MONITORING_YEAR = 2023
-#: Counts in findings stay small: 0..COUNT_SPAN above a fact's minimum.
-COUNT_SPAN = 12
-
-_OUT_OF = [Decimal(1), Decimal("2.5"), Decimal(3), Decimal(5), Decimal(10), Decimal(100)]
-
-
 # ----------------------------------------------------------------------------- amounts
-
-
-def _amount(value: Fraction) -> str:
-    """Render an amount the way rulebooks write it (``50%``, ``12.5%`` or ``1/9``)."""
-    return format_amount(value)
 
 
 def _positive_split(draw: st.DrawFn, total: int, parts: int) -> list[int]:
@@ -73,27 +67,6 @@ def _positive_split(draw: st.DrawFn, total: int, parts: int) -> list[int]:
     )
     bounds = [0, *cuts, total]
     return [b - a for a, b in itertools.pairwise(bounds)]
-
-
-def _shares(draw: st.DrawFn, n: int) -> list[Fraction]:
-    """``n`` positive exact fractions adding up to exactly 1 (e.g. 1/3, 1/6, 1/2)."""
-    weights = draw(st.lists(st.integers(1, 12), min_size=n, max_size=n))
-    total = sum(weights)
-    return [Fraction(w, total) for w in weights]
-
-
-def _parts(draw: st.DrawFn, n: int, *, decreasing: bool) -> list[Fraction]:
-    """``n`` fractions in [0, 1] in order (non-increasing or non-decreasing)."""
-    denom = draw(st.sampled_from([1, 2, 4, 5, 10, 3]))
-    ks = sorted(draw(st.lists(st.integers(0, denom), min_size=n, max_size=n)))
-    if decreasing:
-        ks.reverse()
-    return [Fraction(k, denom) for k in ks]
-
-
-def _each(draw: st.DrawFn) -> Fraction:
-    """A positive per-occurrence deduction, as a fraction of the weight."""
-    return draw(st.sampled_from([Fraction(k, 100) for k in (1, 2, 5, 10, 20, 25, 50)]))
 
 
 # ----------------------------------------------------------------------------- rulebooks
@@ -118,71 +91,12 @@ class _Facts:
 
 
 def _rule(draw: st.DrawFn, kind: str, share: Fraction, facts: _Facts) -> dict[str, Any]:
-    """The credit rule of one item of the given kind and share."""
-    if kind == "check":
-        return {"check": facts.flag()}
-    if kind == "tiers":
-        n = draw(st.integers(1, 3))
-        credits = _parts(draw, n, decreasing=True)
-        return {
-            "tiers": [
-                {"when": facts.flag(), "credit": _amount(share * c), "label": f"第{i + 1}档"}
-                for i, c in enumerate(credits)
-            ]
-        }
-    if kind == "levels":
-        n = draw(st.integers(2, 5))
-        options = [f"l{i + 1}" for i in range(n)]
-        credits = _parts(draw, n, decreasing=False)
-        fid = facts.new("e", "enum", options=options)
-        return {
-            "levels": {
-                "fact": fid,
-                "credits": {o: _amount(share * c) for o, c in zip(options, credits, strict=True)},
-            }
-        }
-    if kind == "bands":
-        cuts = sorted(draw(st.lists(st.integers(1, COUNT_SPAN), max_size=3, unique=True)))
-        lows = [0, *cuts]
-        credits = _parts(draw, len(lows), decreasing=False)
-        rows: list[dict[str, Any]] = []
-        for i, (low, c) in enumerate(zip(lows, credits, strict=True)):
-            row: dict[str, Any] = {"min": low, "credit": _amount(share * c)}
-            if i + 1 < len(lows):
-                row["max"] = lows[i + 1] - 1
-            rows.append(row)
-        return {"bands": {"count": facts.count(), "rows": rows}}
-    if kind == "proportion":
-        return {"proportion": {"passed": facts.count(), "checked": facts.count()}}
-    if kind == "checklist":
-        n = draw(st.integers(1, 4))
-        entries: list[dict[str, Any]] = [
-            {"id": f"c{i + 1}", "when": facts.flag()} for i in range(n)
-        ]
-        if draw(st.booleans()):
-            for entry, part in zip(entries, _shares(draw, n), strict=True):
-                entry["credit"] = _amount(share * part)
-        return {"checklist": entries}
-    if kind == "deduct":
-        n = draw(st.integers(1, 3))
-        deds: list[dict[str, Any]] = []
-        for i in range(n):
-            ded: dict[str, Any] = {
-                "id": f"d{i + 1}",
-                "count": facts.count(),
-                "each": _amount(_each(draw)),
-            }
-            if draw(st.booleans()):
-                ded["cap"] = _amount(share * Fraction(draw(st.integers(1, 4)), 4))
-            deds.append(ded)
-        return {"deduct": deds}
-    assert kind == "given"
-    out_of = draw(st.sampled_from(_OUT_OF))
-    fid = facts.new("g", "decimal", min=Decimal(0), max=out_of)
-    return {"given": {"value": fid, "out_of": out_of}}
+    """The credit rule of one item of the given kind and share (drawn by the kind)."""
+    return {kind: rule_kinds()[kind].draw(draw, share, facts)}
 
 
-_KINDS = ["check", "tiers", "levels", "bands", "proportion", "checklist", "deduct", "given"]
+#: Every registered rule kind: a new kind is drawn as soon as it is registered.
+_KINDS = list(rule_kinds())
 
 
 def _vetoes(draw: st.DrawFn, facts: _Facts, prefix: str) -> list[dict[str, Any]]:

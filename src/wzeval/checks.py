@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 
 from wzeval.errors import ExpressionError
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo, compile_expression
@@ -112,14 +113,14 @@ class CompiledDeduction:
 class CompiledItem:
     """An item with every expression of its credit rule compiled.
 
-    ``exprs`` holds the rule's expressions in the order the rule reads them:
-    ``check`` → [cond]; ``tiers`` → one per row; ``bands`` → [count];
-    ``proportion`` → [passed, checked]; ``checklist`` → one per entry;
-    ``given`` → [value]; ``levels`` → [] (the enum fact is read directly).
+    ``exprs`` holds the rule's expressions by the names its kind gives them, in rulebook
+    order (``when``; ``tier1``, ``tier2`` …; ``count``; ``passed`` and ``checked``; one
+    per checklist entry or deduction by its id; ``value``); ``deductions`` the compiled
+    per-occurrence deductions of a rule that deducts.
     """
 
     item: Item
-    exprs: tuple[CompiledExpression, ...]
+    exprs: Mapping[str, CompiledExpression]
     deductions: tuple[CompiledDeduction, ...]
     vetoes: tuple[CompiledVeto, ...]
     path: Path
@@ -429,7 +430,7 @@ class _Checker:
         # deduction marks the dates it reads as well as one in a derived fact or item.
         all_exprs = [c for _, c in derived] + ([applies] if applies else [])
         for it_ in items:
-            all_exprs.extend(it_.exprs)
+            all_exprs.extend(it_.exprs.values())
             all_exprs.extend(v.when for v in it_.vetoes)
             all_exprs.extend(d.count for d in it_.deductions)
         all_exprs.extend(v.when for v in vetoes)
@@ -507,116 +508,67 @@ class _Checker:
         ind: Indicator,
         path: Path,
     ) -> CompiledItem | None:
-        exprs: list[CompiledExpression | None] = []
-        kind = it.rule_kind
-
-        def over(credit: Fraction, p: Path) -> None:
-            if credit > it.share:
-                self.issue(
-                    "WZ205",
-                    f"credit {format_amount(credit)} is more than the item's share "
-                    f"{format_amount(it.share)}",
-                    p,
-                    hint="credits are parts of the indicator's weight, at most the item's share",
-                )
-
-        if it.check is not None:
-            exprs.append(self.compile(it.check, names, (*path, "check"), Kind.BOOL))
-        elif it.tiers is not None:
-            for i, t in enumerate(it.tiers):
-                exprs.append(self.compile(t.when, names, (*path, "tiers", i, "when"), Kind.BOOL))
-                over(t.credit, (*path, "tiers", i, "credit"))
-        elif it.levels is not None:
-            fact = next((f for f in ind.facts if f.id == it.levels.fact), None)
-            if fact is None or fact.type != "enum":
-                self.issue(
-                    "WZ206",
-                    f"levels read {it.levels.fact!r}, which is not an enum fact of {ind.id!r}",
-                    (*path, "levels", "fact"),
-                    hint=did_you_mean(
-                        it.levels.fact, [f.id for f in ind.facts if f.type == "enum"]
-                    ),
-                )
-            else:
-                if fact.nullable:
-                    self.issue(
-                        "WZ207",
-                        f"levels read {fact.id!r}, which may be null: a level needs a value",
-                        (*path, "levels", "fact"),
-                        hint="make the fact non-nullable, or add a lowest option such as 'none'",
-                    )
-                opts = fact.options or []
-                missing = [o for o in opts if o not in it.levels.credits]
-                extra = [k for k in it.levels.credits if k not in opts]
-                if missing or extra:
-                    self.issue(
-                        "WZ207",
-                        f"levels of {it.id!r} must give a credit for every option of "
-                        f"{fact.id!r} (missing: {missing or '-'}; unknown: {extra or '-'})",
-                        (*path, "levels", "credits"),
-                    )
-            for k, v in it.levels.credits.items():
-                over(v, (*path, "levels", "credits", k))
-        elif it.bands is not None:
-            exprs.append(self.compile(it.bands.count, names, (*path, "bands", "count"), Kind.INT))
-            for i, b in enumerate(it.bands.rows):
-                if b.max is not None and b.max < b.min:
-                    self.issue(
-                        "WZ208",
-                        f"band {b.min}–{b.max} is empty (max < min)",
-                        (*path, "bands", "rows", i),
-                    )
-                over(b.credit, (*path, "bands", "rows", i, "credit"))
-        elif it.proportion is not None:
-            exprs.append(
-                self.compile(it.proportion.passed, names, (*path, "proportion", "passed"), Kind.INT)
-            )
-            exprs.append(
-                self.compile(
-                    it.proportion.checked, names, (*path, "proportion", "checked"), Kind.INT
-                )
-            )
-        elif it.checklist is not None:
-            self.unique(
-                ((e.id, (*path, "checklist", i, "id")) for i, e in enumerate(it.checklist)),
-                f"checklist entry (in {it.id})",
-            )
-            given = [e.credit for e in it.checklist if e.credit is not None]
-            if given and len(given) != len(it.checklist):
-                self.issue(
-                    "WZ205",
-                    "give a credit for every checklist entry or for none",
-                    (*path, "checklist"),
-                    hint="without credits the share is split equally",
-                )
-            elif given and sum(given, Fraction(0)) != it.share:
-                self.issue(
-                    "WZ205",
-                    f"checklist credits add up to {format_amount(sum(given, Fraction(0)))}, "
-                    f"not the item's share {format_amount(it.share)}",
-                    (*path, "checklist"),
-                )
-            for i, e in enumerate(it.checklist):
-                exprs.append(
-                    self.compile(e.when, names, (*path, "checklist", i, "when"), Kind.BOOL)
-                )
-        elif it.given is not None:
-            exprs.append(self.compile(it.given.value, names, (*path, "given", "value"), "number"))
-        deductions = self.deductions(
-            it.deduct or [], names, (*path, "deduct"), f"deduction (in {it.id})", it.share
-        )
+        kind = it.kind
+        c = _ItemCompiler(self, it, ind, names)
+        exprs = kind.compile(it.rule, (*path, kind.key), c)
+        deductions = c.compiled_deductions
         vetoes = self.vetoes(it.vetoes, names, (*path, "vetoes"), f"veto (in {it.id})")
-        if any(e is None for e in exprs) or (
-            kind == "deduct" and len(deductions) != len(it.deduct or [])
-        ):
+        if exprs is None:
             return None
         return CompiledItem(
             item=it,
-            exprs=tuple(e for e in exprs if e is not None),
-            deductions=tuple(deductions),
+            exprs=MappingProxyType(dict(exprs)),
+            deductions=deductions,
             vetoes=tuple(vetoes),
             path=path,
         )
+
+
+class _ItemCompiler:
+    """What a rule kind is handed to check and compile its rule
+    (:class:`wzeval.kinds.Compiler`)."""
+
+    def __init__(
+        self, checker: _Checker, item: Item, ind: Indicator, names: dict[str, TypeInfo]
+    ) -> None:
+        self.checker = checker
+        self.item = item
+        self.facts = ind.facts
+        self.indicator_id = ind.id
+        self.names = names
+        self.compiled_deductions: tuple[CompiledDeduction, ...] = ()
+
+    def expr(self, source: str, path: Path, want: Kind | str) -> CompiledExpression | None:
+        return self.checker.compile(source, self.names, path, want)
+
+    def issue(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
+        self.checker.issue(code, message, path, hint)
+
+    def unique(self, ids: Iterable[tuple[str, Path]], what: str) -> None:
+        self.checker.unique(ids, what)
+
+    def at_most_share(self, credit: Fraction, path: Path) -> None:
+        share = self.item.share
+        if credit > share:
+            self.checker.issue(
+                "WZ205",
+                f"credit {format_amount(credit)} is more than the item's share "
+                f"{format_amount(share)}",
+                path,
+                hint="credits are parts of the indicator's weight, at most the item's share",
+            )
+
+    def deductions(
+        self, deductions: Sequence[Deduction], path: Path
+    ) -> tuple[CompiledDeduction, ...] | None:
+        it = self.item
+        out = self.checker.deductions(
+            deductions, self.names, path, f"deduction (in {it.id})", it.share
+        )
+        if len(out) != len(deductions):
+            return None
+        self.compiled_deductions = tuple(out)
+        return self.compiled_deductions
 
 
 def _fmt(path: Path) -> str:

@@ -28,10 +28,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from wzeval.errors import WzevalError
 from wzeval.expressions import Kind, TypeInfo, compile_expression
-from wzeval.models import Derived, Fact
+
+if TYPE_CHECKING:  # annotations only: the rule kinds, below the models, use this module
+    from wzeval.models import Derived, Fact
 
 __all__ = [
     "Box",

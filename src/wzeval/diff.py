@@ -47,27 +47,21 @@ from wzeval.engine import evaluate_compiled
 from wzeval.errors import ValidationFailed
 from wzeval.findings import check_findings
 from wzeval.issues import Issue, PathPart, Severity
+from wzeval.kinds import rule_kinds
 from wzeval.loader import Document, load_document
 from wzeval.models import (
     Arithmetic,
-    Band,
-    Bands,
     Catalog,
     CatalogEntry,
     Category,
-    ChecklistEntry,
     Deduction,
     Department,
     Derived,
     Fact,
-    Given,
     Group,
     Indicator,
     Item,
-    Levels,
-    Proportion,
     Rulebook,
-    Tier,
     Veto,
     format_amount,
 )
@@ -94,7 +88,7 @@ DiffFormat = Literal["text", "markdown", "json"]
 
 #: Per model, per field: ``True`` the field can move a score, ``False`` it cannot
 #: (wording, provenance), ``None`` it is compared by its own rule (ids, nested parts).
-FIELDS: dict[type[BaseModel], dict[str, bool | None]] = {
+FIELDS: dict[type, Mapping[str, bool | None]] = {
     Rulebook: {
         "wzeval": False,
         "id": False,
@@ -153,26 +147,13 @@ FIELDS: dict[type[BaseModel], dict[str, bool | None]] = {
         "id": None,
         "title": False,
         "share": True,
-        "check": None,
-        "tiers": None,
-        "levels": None,
-        "bands": None,
-        "proportion": None,
-        "checklist": None,
-        "deduct": None,
-        "given": None,
+        **dict.fromkeys(rule_kinds()),
         "vetoes": None,
         "note": False,
         "source": False,
         "ruling": False,
     },
-    Tier: {"when": True, "credit": True, "label": False},
-    Levels: {"fact": True, "credits": None},
-    Band: {"min": True, "max": True, "credit": True, "label": False},
-    Bands: {"count": True, "rows": None},
-    Proportion: {"passed": True, "checked": True},
-    ChecklistEntry: {"id": None, "when": True, "credit": True, "label": False},
-    Given: {"value": True, "out_of": True},
+    **{model: spec for kind in rule_kinds().values() for model, spec in kind.diff_fields.items()},
     Deduction: {
         "id": None,
         "count": True,
@@ -197,10 +178,7 @@ _ADDING_MOVES_SCORES = {
     "fact": False,
     "derived": False,
     "item": True,
-    "tier": True,
-    "level": True,
-    "band": True,
-    "checklist_entry": True,
+    **{name: moves for kind in rule_kinds().values() for name, moves in kind.diff_members.items()},
     "veto": True,
     "deduction": True,
     "department": False,
@@ -476,44 +454,37 @@ class _Walker:
             self.add(
                 "item.rule",
                 path,
-                {kind: getattr(old, kind)},
-                {new.rule_kind: getattr(new, new.rule_kind)},
+                {kind: old.rule},
+                {new.rule_kind: new.rule},
                 True,
             )
-        elif old.check is not None and new.check is not None:
-            if old.check != new.check:
-                self.add("item.check", path, old.check, new.check, True)
-        elif old.tiers is not None and new.tiers is not None:
-            self.rows("tier", (*path, "tiers"), old.tiers, new.tiers)
-        elif old.levels is not None and new.levels is not None:
-            self.fields("levels", (*path, "levels"), old.levels, new.levels)
-            a, b = old.levels.credits, new.levels.credits
-            for option in [*a, *(o for o in b if o not in a)]:
-                p: tuple[PathPart, ...] = (*path, "levels", option)
-                if option not in b:
-                    self.add("level.removed", p, a[option], None, True)
-                elif option not in a:
-                    self.add("level.added", p, None, b[option], True)
-                elif a[option] != b[option]:
-                    self.add("level.credit", p, a[option], b[option], True)
-        elif old.bands is not None and new.bands is not None:
-            self.fields("bands", (*path, "bands"), old.bands, new.bands)
-            self.rows("band", (*path, "bands"), old.bands.rows, new.bands.rows)
-        elif old.proportion is not None and new.proportion is not None:
-            self.fields("proportion", (*path, "proportion"), old.proportion, new.proportion)
-        elif old.checklist is not None and new.checklist is not None:
-            self.keyed(
-                "checklist_entry",
-                (*path, "checklist"),
-                old.checklist,
-                new.checklist,
-                lambda p, a, b: self.fields("checklist_entry", p, a, b),
-            )
-        elif old.deduct is not None and new.deduct is not None:
-            self.keyed("deduction", (*path, "deduct"), old.deduct, new.deduct, self.deduction)
-        elif old.given is not None and new.given is not None:
-            self.fields("given", (*path, "given"), old.given, new.given)
+        else:
+            old.kind.diff(old.rule, new.rule, (*path, kind), _KindDiffer(self))
         self.keyed("veto", (*path, "vetoes"), old.vetoes, new.vetoes, self.veto)
+
+
+class _KindDiffer:
+    """What a rule kind reports its changes through (:class:`wzeval.kinds.Differ`)."""
+
+    def __init__(self, walker: _Walker) -> None:
+        self.walker = walker
+
+    def add(self, kind: str, path: tuple[PathPart, ...], old: Any, new: Any, affects: bool) -> None:
+        self.walker.add(kind, path, old, new, affects)
+
+    def fields(self, entity: str, path: tuple[PathPart, ...], old: Any, new: Any) -> None:
+        self.walker.fields(entity, path, old, new)
+
+    def rows(
+        self, entity: str, path: tuple[PathPart, ...], old: Sequence[Any], new: Sequence[Any]
+    ) -> None:
+        self.walker.rows(entity, path, old, new)
+
+    def keyed(
+        self, entity: str, path: tuple[PathPart, ...], old: Sequence[Any], new: Sequence[Any]
+    ) -> None:
+        walker = self.walker
+        walker.keyed(entity, path, old, new, lambda p, a, b: walker.fields(entity, p, a, b))
 
 
 def _placed(ind: Indicator) -> dict[str, Any]:

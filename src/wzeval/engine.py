@@ -19,9 +19,8 @@ they never go beyond the weight.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from math import gcd
@@ -41,6 +40,8 @@ from wzeval.errors import ExpressionError, ValidationFailed, WzevalError
 from wzeval.expressions import CompiledExpression
 from wzeval.findings import FactRecord, Findings
 from wzeval.issues import Issue, Position, format_path
+from wzeval.kinds import Missing, NotAssessedYet, RuleKind
+from wzeval.kinds.base import shown
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -52,7 +53,6 @@ from wzeval.report import (
     ScoreReport,
     VetoResult,
     exact_text,
-    share_text,
     trusted,
 )
 
@@ -62,30 +62,16 @@ _ZERO = Fraction(0)
 _R = TypeVar("_R", bound=BaseModel)
 
 
-@functools.lru_cache(maxsize=4096)
-def format_amount(value: Fraction) -> str:
-    """An amount for a reason text (``50%``, or ``≈66.67%`` when it has no short form).
-
-    Cached: a rulebook has few distinct amounts, and formatting one is among the
-    engine's costlier steps (docs/performance.md)."""
-    return share_text(value)
-
-
-class _Missing(Exception):
-    """A fact the evaluation needs was not recorded (partial findings)."""
-
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(", ".join(names))
-        self.names = names
-
-
-class _NotAssessed(Exception):
-    """An item cannot be assessed from what was recorded (e.g. no spot checks made)."""
+_Missing = Missing
+_NotAssessed = NotAssessedYet
 
 
 @dataclass
 class _Env:
-    """The names an indicator's expressions read, filled lazily for derived facts."""
+    """The names an indicator's expressions read, filled lazily for derived facts.
+
+    It is also what a rule kind scores one item with (:class:`wzeval.kinds.Scorer`):
+    :func:`_item` points it at the item before handing it over."""
 
     base: dict[str, object]
     facts: Mapping[str, FactRecord]
@@ -95,6 +81,27 @@ class _Env:
     unavailable: dict[str, list[str]] = field(default_factory=dict)
     # evaluate with simpleeval only (None: wzeval.expressions.REFERENCE decides)
     reference: bool | None = None
+    # the item being scored (see _item)
+    weight: Fraction = Fraction(0)
+    item_id: str = ""
+    item_deductions: tuple[_DeductionPlan, ...] = ()
+    build: _Build | None = None
+
+    def run(self, expr: CompiledExpression) -> object:
+        return expr.evaluate(self.values(expr), reference=self.reference)
+
+    def count(self, expr: CompiledExpression, what: str) -> int:
+        return _count(expr, self, what)
+
+    def fact(self, name: str) -> object:
+        if name not in self.base:
+            raise _Missing([name])
+        self.read.add(name)
+        return self.base[name]
+
+    def deductions(self) -> tuple[list[Any], Fraction]:
+        assert self.build is not None
+        return _deductions(self.item_deductions, self, self.weight, self.build)
 
     def values(self, expr: CompiledExpression) -> dict[str, object]:
         missing: set[str] = set()
@@ -131,8 +138,7 @@ def _base_env(
 
 
 def _run(expr: CompiledExpression, env: _Env) -> object:
-    values = env.values(expr)
-    return expr.evaluate(values, reference=env.reference)
+    return expr.evaluate(env.values(expr), reference=env.reference)
 
 
 def _fill_derived(env: _Env) -> None:
@@ -222,17 +228,11 @@ class _DeductionPlan:
 @dataclass(frozen=True)
 class _ItemPlan:
     ci: CompiledItem
-    kind: str
+    kind: RuleKind
+    rule: Any  # the item's rule value
     share: Fraction
     static: dict[str, Any]  # id, title, rule, share, max_points, source, ruling, at
-    full_points: Fraction  # the whole share's points, and its reason ("check", "deduct")
-    full_reason: str
-    # tiers: (credit, points, reason) per row; levels: level → (credit, points, reason);
-    # bands: (min, max, credit, points, range text, credit text) per row
-    tiers: tuple[tuple[Fraction, Fraction, str], ...] = ()
-    levels: Mapping[str, tuple[Fraction, Fraction, str]] = field(default_factory=dict)
-    bands: tuple[tuple[int, int | None, Fraction, Fraction, str, str], ...] = ()
-    parts: tuple[tuple[Fraction, str], ...] = ()  # checklist: (credit, label) per entry
+    rule_plan: Any  # what the kind worked out from the rulebook alone
     deductions: tuple[_DeductionPlan, ...] = ()
     vetoes: tuple[_VetoPlan, ...] = ()
 
@@ -279,7 +279,7 @@ def _deduction_plan(
         ded.each,
         cap,
         ded.label or ded.id,
-        format_amount(ded.each),
+        shown(ded.each),
         f"deduction {ded.id!r}",
     )
 
@@ -287,64 +287,27 @@ def _deduction_plan(
 def _item_plan(ci: CompiledItem, weight: Fraction, at: _Locator) -> _ItemPlan:
     it = ci.item
     share = it.share
-    kind = it.rule_kind
+    kind = it.kind
     static = {
         "id": it.id,
         "title": it.title,
-        "rule": kind,
+        "rule": kind.key,
         "share": share,
         "max_points": share * weight,
         "source": it.source,
         "ruling": it.ruling,
         "at": at(ci.path),
     }
-    # the reason of a whole share, for the two rules that can earn it as it is
-    whole = {"check": "符合", "deduct": "无扣分"}.get(kind)
-    full_reason = f"{whole}，得 {format_amount(share)}" if whole else ""
-    plan = _ItemPlan(
+    return _ItemPlan(
         ci,
         kind,
+        it.rule,
         share,
         static,
-        share * weight,
-        full_reason,
+        kind.plan(it.rule, share, weight),
         vetoes=tuple(_veto_plan(v, at) for v in ci.vetoes),
         deductions=tuple(_deduction_plan(d, share, at) for d in ci.deductions),
     )
-    if it.tiers is not None:
-        tiers = []
-        for i, tier in enumerate(it.tiers):
-            label = f"（{tier.label}）" if tier.label else ""
-            reason = f"第 {i + 1} 档{label}，得 {format_amount(tier.credit)}"
-            tiers.append((tier.credit, tier.credit * weight, reason))
-        plan = replace(plan, tiers=tuple(tiers))
-    elif it.levels is not None:
-        levels = {
-            level: (credit, credit * weight, f"等级「{level}」，得 {format_amount(credit)}")
-            for level, credit in it.levels.credits.items()
-        }
-        plan = replace(plan, levels=levels)
-    elif it.bands is not None:
-        bands = tuple(
-            (
-                band.min,
-                band.max,
-                band.credit,
-                band.credit * weight,
-                "以上" if band.max is None else f"–{band.max}",
-                format_amount(band.credit),
-            )
-            for band in it.bands.rows
-        )
-        plan = replace(plan, bands=bands)
-    elif it.checklist is not None:
-        n = len(it.checklist)
-        parts = tuple(
-            (entry.credit if entry.credit is not None else share / n, entry.label or entry.id)
-            for entry in it.checklist
-        )
-        plan = replace(plan, parts=parts)
-    return plan
 
 
 def _indicator_plan(cind: CompiledIndicator, at: _Locator) -> _IndicatorPlan:
@@ -433,96 +396,13 @@ def _deductions(
 
 def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[ItemResult, bool]:
     """An item's result, and whether it earned less than its whole share."""
-    ci = p.ci
-    kind = p.kind
+    env.weight = weight
+    env.item_id = p.static["id"]
+    env.item_deductions = p.deductions
+    env.build = build
+    outcome = p.kind.evaluate(p.rule, p.rule_plan, p.ci.exprs, env)
+    credit, points, reason = outcome.credit, outcome.points, outcome.reason
     share = p.share
-    deductions: list[DeductionResult] = []
-    reason: str
-    credit: Fraction
-    points: Fraction | None = None  # None: credit × weight
-    if kind == "check":
-        if _run(ci.exprs[0], env):
-            credit, points, reason = share, p.full_points, p.full_reason
-        else:
-            credit, points, reason = _ZERO, _ZERO, "不符合，得 0"
-    elif kind == "tiers":
-        credit, points, reason = _ZERO, _ZERO, "未达到任何档次，得 0"
-        for tier, expr in zip(p.tiers, ci.exprs, strict=True):
-            if _run(expr, env):
-                credit, points, reason = tier
-                break
-    elif kind == "levels":
-        levels = ci.item.levels
-        assert levels is not None
-        fid = levels.fact
-        if fid not in env.base:
-            raise _Missing([fid])
-        env.read.add(fid)
-        level = str(env.base[fid])
-        known = p.levels.get(level)
-        if known is not None:
-            credit, points, reason = known
-        else:
-            credit, points, reason = _ZERO, _ZERO, f"等级「{level}」，得 {format_amount(_ZERO)}"
-    elif kind == "bands":
-        n = _count(ci.exprs[0], env, f"the count of {ci.item.id!r}")
-        credit, points, reason = _ZERO, _ZERO, f"次数 {n} 不在任何区间，得 0"
-        for low, high, band_credit, band_points, upper, credit_text in p.bands:
-            if low <= n and (high is None or n <= high):
-                credit, points = band_credit, band_points
-                reason = f"次数 {n} 在 {low}{upper} 区间，得 {credit_text}"
-                break
-    elif kind == "proportion":
-        item_id = ci.item.id
-        passed = _count(ci.exprs[0], env, f"passed checks of {item_id!r}")
-        checked = _count(ci.exprs[1], env, f"checks made for {item_id!r}")
-        if checked == 0:
-            raise _NotAssessed("未做任何抽查（未评估，不视为得分）")
-        if passed > checked:
-            raise ExpressionError(
-                "WZ502",
-                f"item {item_id!r}: {passed} checks passed but only {checked} were made",
-                hint="passed checks cannot exceed checks made",
-            )
-        credit = share * Fraction(passed, checked)
-        reason = f"抽查 {passed}/{checked} 合格，得 {format_amount(credit)}"
-    elif kind == "checklist":
-        credit = _ZERO
-        lacking: list[str] = []
-        for (part, label), expr in zip(p.parts, ci.exprs, strict=True):
-            if _run(expr, env):
-                credit += part
-            else:
-                lacking.append(label)
-        n_parts = len(p.parts)
-        reason = f"具备 {n_parts - len(lacking)}/{n_parts} 项，得 {format_amount(credit)}"
-        if lacking:
-            reason += "；缺：" + "、".join(lacking)
-    elif kind == "given":
-        given = ci.item.given
-        assert given is not None
-        raw = _run(ci.exprs[0], env)
-        if isinstance(raw, bool) or not isinstance(raw, int | Fraction):
-            raise ExpressionError("WZ503", f"item {ci.item.id!r}: the given score is not a number")
-        value = Fraction(raw)
-        out_of = Fraction(given.out_of)
-        if not _ZERO <= value <= out_of:
-            raise ExpressionError(
-                "WZ503",
-                f"item {ci.item.id!r}: the given score {exact_text(value)} "
-                f"is outside 0–{given.out_of}",
-                hint="a given score must lie between 0 and out_of",
-            )
-        credit = share * value / out_of
-        reason = f"评分 {exact_text(value)}/{given.out_of}，得 {format_amount(credit)}"
-    else:  # deduct
-        deductions, taken = _deductions(p.deductions, env, weight, build)
-        taken = min(taken, share)
-        if taken:
-            credit = share - taken
-            reason = f"扣 {format_amount(taken)}，得 {format_amount(credit)}"
-        else:
-            credit, points, reason = share, p.full_points, p.full_reason
     vetoes = [_veto(v, env, build) for v in p.vetoes]
     vetoed = False
     for v in vetoes:
@@ -539,8 +419,9 @@ def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[Ite
         "points": points,
         "vetoed": vetoed,
         "reason": reason,
+        "matched": list(outcome.matched),
         "vetoes": vetoes,
-        "deductions": deductions,
+        "deductions": list(outcome.deductions),
     }
     return build(ItemResult, values), credit is not share and credit < share
 

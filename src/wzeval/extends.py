@@ -83,6 +83,7 @@ from pathlib import Path
 from typing import Any
 
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
+from wzeval.kinds import rule_kinds
 from wzeval.loader import Document, load_document
 
 __all__ = [
@@ -120,17 +121,17 @@ _COLLECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "deductions": ("id", "deduction"),
     },
     "item": {
-        "checklist": ("id", "checklist entry"),
-        "deduct": ("id", "deduction"),
+        **{k.key: ("id", k.member) for k in rule_kinds().values() if k.merge == "by_id"},
         "vetoes": ("id", "veto"),
     },
 }
 # node kind → fields that are fixed-field mappings, merged field by field.
 _MAPPINGS: dict[str, frozenset[str]] = {
     "rulebook": frozenset({"arithmetic"}),
-    "item": frozenset({"levels", "bands", "proportion", "given"}),
+    "item": frozenset(k.key for k in rule_kinds().values() if k.merge == "fields"),
 }
-_RULE_KEYS = ("check", "tiers", "levels", "bands", "proportion", "checklist", "deduct", "given")
+#: The item keys that name a credit rule: an edit naming one replaces the base's rule.
+_RULE_KEYS = tuple(rule_kinds())
 _PLACEMENT = ("after", "before")
 _INDICATOR_KEYS = ("indicators", "add_indicators", "remove_indicators")
 

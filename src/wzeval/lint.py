@@ -52,8 +52,11 @@ from wzeval.conditions import Condition, ConditionAnalyzer, Interval, Ranges, To
 from wzeval.expressions import Kind, TypeInfo
 from wzeval.extends import resolve_extends
 from wzeval.issues import Issue, PathPart, Severity, did_you_mean
+from wzeval.kinds import tiers as tiers_kind
+from wzeval.kinds.bands import band_ranges as _band
+from wzeval.kinds.bands import band_text as _band_text
 from wzeval.loader import load_document
-from wzeval.models import Deduction, Rulebook, format_amount
+from wzeval.models import Deduction, Item, Rulebook, format_amount
 
 __all__ = [
     "RULES",
@@ -272,39 +275,15 @@ class LintContext:
         non_negative = Ranges.of([Interval(Fraction(0), None)], True)
         return non_negative if dom is None else dom.intersect(non_negative)
 
+    def analysis(self, cind: CompiledIndicator) -> _Analysis:
+        """The condition analysis of one indicator, as a rule kind is handed it."""
+        return _Analysis(self, cind)
+
     def tier_regions(
         self, cind: CompiledIndicator, ci: CompiledItem
     ) -> list[tuple[int, Condition | None, Condition | None]]:
-        """Per tier row: its condition and (an upper bound of) the cases it really decides —
-        its condition minus what earlier rows already match; ``None`` when unknown."""
-        assert ci.item.tiers is not None
-        out: list[tuple[int, Condition | None, Condition | None]] = []
-        earlier: Condition | None = None
-        for i, tier in enumerate(ci.item.tiers):
-            cond = self.condition(cind, tier.when)
-            region = None
-            if cond is not None:
-                try:
-                    region = cond.minus(earlier) if earlier is not None else cond
-                    earlier = cond if earlier is None else earlier.union(cond)
-                except TooComplex:
-                    region = None
-            out.append((i, cond, region))
-        return out
-
-    def dead_bands(self, cind: CompiledIndicator, ci: CompiledItem) -> set[int]:
-        """Band rows (indexes) no count can reach: outside the count's range, or covered
-        by earlier rows."""
-        assert ci.item.bands is not None
-        domain = self.count_range(cind, ci.item.bands.count)
-        seen = Ranges.of([], True)
-        dead: set[int] = set()
-        for i, band in enumerate(ci.item.bands.rows):
-            rows = _band(band.min, band.max)
-            if rows.intersect(domain).minus(seen).is_empty():
-                dead.add(i)
-            seen = seen.union(rows)
-        return dead
+        """Per tier row: its condition and (an upper bound of) the cases it really decides."""
+        return tiers_kind.regions(ci.item.rule, self.analysis(cind))
 
     @cached_property
     def all_vetoes(self) -> list[tuple[CompiledIndicator, CompiledItem | None, CompiledVeto]]:
@@ -314,6 +293,29 @@ class LintContext:
                 out.extend((cind, ci, v) for v in ci.vetoes)
             out.extend((cind, None, v) for v in cind.vetoes)
         return out
+
+
+class _Analysis:
+    """One indicator's condition analysis (:class:`wzeval.kinds.Analysis`)."""
+
+    def __init__(self, ctx: LintContext, cind: CompiledIndicator) -> None:
+        self.ctx = ctx
+        self.cind = cind
+
+    def condition(self, source: str) -> Condition | None:
+        return self.ctx.condition(self.cind, source)
+
+    def count_range(self, source: str) -> Ranges:
+        return self.ctx.count_range(self.cind, source)
+
+    def constant(self, source: str) -> object:
+        return self.ctx.analyzer(self.cind).constant(source)
+
+
+def _rule(it: Item, key: str) -> Any:
+    """The item's rule value when it is of kind ``key``, else ``None`` (for the lint
+    rules that read one kind's rows: tiers, bands, levels)."""
+    return it.rule if it.rule_kind == key else None
 
 
 def _name(cind: CompiledIndicator) -> str:
@@ -445,7 +447,9 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
     for cind in ctx.indicators:
         for ci in cind.items:
             it = ci.item
-            if it.tiers is not None:
+            tiers = _rule(it, "tiers")
+            bands = _rule(it, "bands")
+            if tiers is not None:
                 known: list[tuple[int, Condition]] = []
                 for i, cond, region in _tier_regions(ctx, cind, ci):
                     path = (*ci.path, "tiers", i, "when")
@@ -454,7 +458,7 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                     if cond.is_empty():
                         yield Hit(
                             path,
-                            f"{_item_name(cind, ci)}: tier {_row(i)} ({it.tiers[i].when!r}) can "
+                            f"{_item_name(cind, ci)}: tier {_row(i)} ({tiers[i].when!r}) can "
                             "never match: its condition is never true",
                             "fix the condition or delete the row",
                         )
@@ -463,7 +467,7 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                         by = ", ".join(str(j + 1) for j in rows)
                         yield Hit(
                             path,
-                            f"{_item_name(cind, ci)}: tier {_row(i)} ({it.tiers[i].when!r}) is "
+                            f"{_item_name(cind, ci)}: tier {_row(i)} ({tiers[i].when!r}) is "
                             "never reached: "
                             + (
                                 f"rows {by} already match"
@@ -474,10 +478,10 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                             "order tiers from the most to the least demanding row",
                         )
                     known.append((i, cond))
-            if it.bands is not None:
-                domain = ctx.count_range(cind, it.bands.count)
+            if bands is not None:
+                domain = ctx.count_range(cind, bands.count)
                 seen = Ranges.of([], True)
-                for i, band in enumerate(it.bands.rows):
+                for i, band in enumerate(bands.rows):
                     band_set = _band(band.min, band.max)
                     path = (*ci.path, "bands", "rows", i)
                     live = band_set.intersect(domain)
@@ -485,7 +489,7 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                         yield Hit(
                             path,
                             f"{_item_name(cind, ci)}: band {_band_text(band.min, band.max)} can "
-                            f"never match: {it.bands.count!r} is always "
+                            f"never match: {bands.count!r} is always "
                             f"{domain.describe()}",
                             "fix the band or the fact's min/max, or delete the row",
                         )
@@ -497,18 +501,6 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                             "bands must not overlap; fix min/max",
                         )
                     seen = seen.union(band_set)
-
-
-def _band(lo: int, hi: int | None) -> Ranges:
-    return Ranges.of(
-        [Interval(Fraction(lo), Fraction(hi) if hi is not None else None)], discrete=True
-    )
-
-
-def _band_text(lo: int, hi: int | None) -> str:
-    if hi is None:
-        return f"{lo}+"
-    return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
 @rule("WL003", "tier-gap", Severity.WARNING)
@@ -540,9 +532,10 @@ def _tier_gap(ctx: LintContext) -> Iterator[Hit]:
         an = ctx.analyzer(cind)
         for ci in cind.items:
             it = ci.item
-            if it.tiers is None:
+            tiers = _rule(it, "tiers")
+            if tiers is None:
                 continue
-            conds = [ctx.condition(cind, t.when) for t in it.tiers]
+            conds = [ctx.condition(cind, t.when) for t in tiers]
             if any(c is None for c in conds) or len(conds) < 2:
                 continue
             live = [c for c in conds if c is not None and not c.is_empty()]
@@ -612,17 +605,18 @@ def _band_gap(ctx: LintContext) -> Iterator[Hit]:
     for cind in ctx.indicators:
         for ci in cind.items:
             it = ci.item
-            if it.bands is None:
+            bands = _rule(it, "bands")
+            if bands is None:
                 continue
-            domain = ctx.count_range(cind, it.bands.count)
+            domain = ctx.count_range(cind, bands.count)
             covered = Ranges.of([], True)
-            for band in it.bands.rows:
+            for band in bands.rows:
                 covered = covered.union(_band(band.min, band.max))
             gaps = domain.minus(covered)
             if not gaps.is_empty():
                 yield Hit(
                     (*ci.path, "bands", "rows"),
-                    f"{_item_name(cind, ci)}: count {gaps.describe()} of {it.bands.count!r} "
+                    f"{_item_name(cind, ci)}: count {gaps.describe()} of {bands.count!r} "
                     "falls in no band and earns 0",
                     "add rows so every possible count has one (a 0% row says 'nothing' "
                     "explicitly), or leave the last row open",
@@ -653,10 +647,11 @@ def _band_overlap(ctx: LintContext) -> Iterator[Hit]:
     for cind in ctx.indicators:
         for ci in cind.items:
             it = ci.item
-            if it.bands is None:
+            bands = _rule(it, "bands")
+            if bands is None:
                 continue
-            domain = ctx.count_range(cind, it.bands.count)
-            rows = it.bands.rows
+            domain = ctx.count_range(cind, bands.count)
+            rows = bands.rows
             for j, later in enumerate(rows):
                 mine = _band(later.min, later.max).intersect(domain)
                 earlier = Ranges.of([], True)
@@ -708,10 +703,12 @@ def _decreasing_credit(ctx: LintContext) -> Iterator[Hit]:
     for cind in ctx.indicators:
         for ci in cind.items:
             it = ci.item
-            if it.levels is not None:
-                fact = next((f for f in cind.indicator.facts if f.id == it.levels.fact), None)
+            bands = _rule(it, "bands")
+            levels = _rule(it, "levels")
+            if levels is not None:
+                fact = next((f for f in cind.indicator.facts if f.id == levels.fact), None)
                 options = (fact.options or []) if fact else []
-                credits = [(o, it.levels.credits.get(o, Fraction(0))) for o in options]
+                credits = [(o, levels.credits.get(o, Fraction(0))) for o in options]
                 for (lo_opt, lo_c), (hi_opt, hi_c) in pairwise(credits):
                     if hi_c < lo_c:
                         yield Hit(
@@ -720,8 +717,8 @@ def _decreasing_credit(ctx: LintContext) -> Iterator[Hit]:
                             f"than the lower level {lo_opt!r} ({_pct(lo_c)})",
                             "options are listed lowest to highest; credits must not go down",
                         )
-            if it.bands is not None:
-                order = sorted(enumerate(it.bands.rows), key=lambda p: p[1].min)
+            if bands is not None:
+                order = sorted(enumerate(bands.rows), key=lambda p: p[1].min)
                 for (_, lo_b), (j, hi_b) in pairwise(order):
                     if hi_b.credit < lo_b.credit:
                         yield Hit(
@@ -735,102 +732,18 @@ def _decreasing_credit(ctx: LintContext) -> Iterator[Hit]:
 
 def _never_earns(ctx: LintContext, cind: CompiledIndicator, ci: CompiledItem) -> str | None:
     """Why an item can never earn anything (``None`` when it can, or it is unknown)."""
-    it = ci.item
-    an = ctx.analyzer(cind)
     for v in ci.vetoes:
         cond = ctx.condition(cind, v.veto.when)
         if cond is not None and cond.is_universal():
             return f"its veto {v.veto.id!r} always fires"
-    if it.check is not None:
-        cond = ctx.condition(cind, it.check)
-        return "its check is never true" if cond is not None and cond.is_empty() else None
-    if it.tiers is not None:
-        if all(t.credit == 0 for t in it.tiers):
-            return "every tier row gives 0"
-        regions = _tier_regions(ctx, cind, ci)
-        if all(it.tiers[i].credit == 0 or (r is not None and r.is_empty()) for i, _, r in regions):
-            return "no tier row that gives credit can ever match"
-        return None
-    if it.levels is not None:
-        return "every level gives 0" if all(c == 0 for c in it.levels.credits.values()) else None
-    if it.bands is not None:
-        domain = ctx.count_range(cind, it.bands.count)
-        if all(
-            b.credit == 0 or _band(b.min, b.max).intersect(domain).is_empty() for b in it.bands.rows
-        ):
-            return "no band that gives credit can ever match"
-        return None
-    if it.checklist is not None:
-        conds = [ctx.condition(cind, e.when) for e in it.checklist]
-        if all(c is not None and c.is_empty() for c in conds):
-            return "no checklist entry can ever be true"
-        return None
-    if it.proportion is not None:
-        return "no check can ever pass" if an.constant(it.proportion.passed) == 0 else None
-    if it.given is not None:
-        return "the given score is always 0" if an.constant(it.given.value) == 0 else None
-    if it.deduct is not None:
-        least = Fraction(0)
-        for d in ci.deductions:
-            low = ctx.count_range(cind, d.deduction.count).parts
-            n = low[0].lo if low and low[0].lo is not None else Fraction(0)
-            cap = d.deduction.cap if d.deduction.cap is not None else it.share
-            least += min(d.deduction.each * n, cap)
-        if least >= it.share:
-            return "its deductions always take the whole share"
-    return None
+    it = ci.item
+    return it.kind.never_earns(it.rule, it.share, ctx.analysis(cind))
 
 
 def _never_loses(ctx: LintContext, cind: CompiledIndicator, ci: CompiledItem) -> str | None:
     """Why an item always earns its whole share (``None`` when it can lose, or unknown)."""
     it = ci.item
-    an = ctx.analyzer(cind)
-    if it.check is not None:
-        cond = ctx.condition(cind, it.check)
-        return "its check is always true" if cond is not None and cond.is_universal() else None
-    if it.tiers is not None:
-        regions = _tier_regions(ctx, cind, ci)
-        union = _union_all([c for _, c, _ in regions if c is not None])
-        if (
-            union is not None
-            and union.is_universal()
-            and all(
-                it.tiers[i].credit == it.share or (r is not None and r.is_empty())
-                for i, _, r in regions
-            )
-        ):
-            return "every tier row that can match gives the whole share"
-        return None
-    if it.levels is not None:
-        if all(c == it.share for c in it.levels.credits.values()):
-            return "every level gives the whole share"
-        return None
-    if it.bands is not None:
-        domain = ctx.count_range(cind, it.bands.count)
-        covered = Ranges.of([], True)
-        for b in it.bands.rows:
-            covered = covered.union(_band(b.min, b.max))
-        if domain.minus(covered).is_empty() and all(
-            b.credit == it.share or _band(b.min, b.max).intersect(domain).is_empty()
-            for b in it.bands.rows
-        ):
-            return "every band that can match gives the whole share"
-        return None
-    if it.checklist is not None:
-        conds = [ctx.condition(cind, e.when) for e in it.checklist]
-        if all(c is not None and c.is_universal() for c in conds):
-            return "every checklist entry is always true"
-        return None
-    if it.proportion is not None:
-        same = it.proportion.passed.strip() == it.proportion.checked.strip()
-        return "passed and checked are the same expression" if same else None
-    if it.given is not None:
-        value = an.constant(it.given.value)
-        full = value is not None and value == it.given.out_of
-        return "the given score is always full marks" if full else None
-    if it.deduct is not None and all(_never_counts(ctx, cind, d) for d in ci.deductions):
-        return "none of its deductions can ever count an occurrence"
-    return None
+    return it.kind.always_full(it.rule, it.share, ctx.analysis(cind))
 
 
 def _never_counts(ctx: LintContext, cind: CompiledIndicator, d: CompiledDeduction) -> bool:
@@ -1039,11 +952,9 @@ def _indicator_expressions(cind: CompiledIndicator) -> list[tuple[str, frozenset
     if cind.applies is not None:
         out.append(("applies", cind.applies.names))
     for ci in cind.items:
-        out.extend((ci.item.id, e.names) for e in ci.exprs)
+        out.append((ci.item.id, ci.item.kind.reads(ci.item.rule, ci.exprs)))
         out.extend((ci.item.id, d.count.names) for d in ci.deductions)
         out.extend((ci.item.id, v.when.names) for v in ci.vetoes)
-        if ci.item.levels is not None:
-            out.append((ci.item.id, frozenset({ci.item.levels.fact})))
     out.extend(("vetoes", v.when.names) for v in cind.vetoes)
     out.extend(("deductions", d.count.names) for d in cind.deductions)
     return out

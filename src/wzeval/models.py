@@ -21,28 +21,37 @@ can report every problem at once with its position.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-from fractions import Fraction
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PrivateAttr,
-    WithJsonSchema,
-    model_validator,
+from pydantic import Field, PrivateAttr, create_model, model_validator
+
+from wzeval.kinds import RuleKind, rule_kinds
+from wzeval.kinds.bands import Band, Bands
+from wzeval.kinds.checklist import ChecklistEntry
+from wzeval.kinds.given import Given
+from wzeval.kinds.levels import Levels
+from wzeval.kinds.proportion import Proportion
+from wzeval.kinds.tiers import Tier
+from wzeval.modelbase import (
+    AMOUNT_PATTERN,
+    IDENT_PATTERN,
+    Amount,
+    Deduction,
+    Expr,
+    Ident,
+    Label,
+    Number,
+    Sourced,
+    StrictModel,
+    Text,
+    Veto,
+    format_amount,
+    parse_amount,
 )
-
-from wzeval.expressions import bidi_control_offset, char_name
-from wzeval.loader import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
 
 __all__ = [
     "AMOUNT_PATTERN",
+    "IDENT_PATTERN",
     "Amount",
     "Band",
     "Bands",
@@ -54,12 +63,16 @@ __all__ = [
     "Department",
     "Derived",
     "Duty",
+    "Expr",
     "Fact",
     "Given",
     "Group",
+    "Ident",
     "Indicator",
     "Item",
+    "Label",
     "Levels",
+    "Number",
     "Proportion",
     "Rulebook",
     "Tier",
@@ -68,116 +81,6 @@ __all__ = [
     "parse_amount",
 ]
 
-#: An amount is a percentage (``50%``, ``12.5%``) or an exact fraction (``1/9``).
-AMOUNT_PATTERN = r"^\s*(\d+(\.\d+)?%|\d+/[1-9]\d*)\s*$"
-_AMOUNT_RE = re.compile(AMOUNT_PATTERN)
-IDENT_PATTERN = r"^[a-z][a-z0-9_]*$"
-
-
-def parse_amount(value: object) -> Fraction:
-    """Parse ``"50%"`` or ``"1/9"`` into an exact fraction of the weight.
-
-    Bare numbers are refused on purpose: ``0.5`` and ``50`` would both be
-    plausible readings of "half", and a rulebook must not be ambiguous.
-    """
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, str) and len(value) > MAX_NUMBER_LENGTH:
-        raise ValueError(f"an amount has at most {MAX_NUMBER_LENGTH} characters")
-    if isinstance(value, str) and _AMOUNT_RE.match(value):
-        text = value.strip()
-        if text.endswith("%"):
-            return Fraction(Decimal(text[:-1])) / 100
-        return Fraction(text)
-    raise ValueError(
-        f"an amount must be a percentage like '50%' or a fraction like '1/9' (got {value!r})"
-    )
-
-
-def format_amount(value: Fraction) -> str:
-    """Render an amount the way rulebooks write it: ``50%`` when exact, else ``a/b``."""
-    pct = value * 100
-    if pct.denominator == 1:
-        return f"{pct.numerator}%"
-    dec = Decimal(pct.numerator) / Decimal(pct.denominator)
-    if Fraction(dec) == pct:
-        return f"{dec.normalize():f}%"
-    return f"{value.numerator}/{value.denominator}"
-
-
-Amount = Annotated[
-    Fraction,
-    BeforeValidator(parse_amount),
-    PlainSerializer(format_amount, return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": AMOUNT_PATTERN,
-            "description": "a share of the indicator's weight: '50%' or '1/9'",
-        }
-    ),
-]
-
-
-def _bounded_number(value: Decimal) -> Decimal:
-    """Keep a number small enough for exact arithmetic (the loader's limits, also for
-    numbers written as text, e.g. ``weight: "1e999999999"``)."""
-    if value and (
-        abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
-        or len(value.as_tuple().digits) > MAX_NUMBER_LENGTH
-    ):
-        raise ValueError(
-            f"a number here has at most {MAX_NUMBER_LENGTH} digits and lies between "
-            f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}"
-        )
-    return value
-
-
-#: A decimal number of a rulebook (weights, min/max, out_of), bounded in size.
-Number = Annotated[Decimal, AfterValidator(_bounded_number)]
-
-Ident = Annotated[
-    str,
-    Field(pattern=IDENT_PATTERN, max_length=64, description="a stable ASCII id"),
-]
-Expr = Annotated[
-    str,
-    Field(min_length=1, max_length=2000, description="a wzeval expression"),
-]
-
-
-def _no_bidi_controls(value: str) -> str:
-    """Refuse bidirectional controls in rulebook text: a title or hint is shown to the
-    reviewer, and an override would make it read differently (Trojan Source).
-    Full-width Chinese punctuation and other compatibility characters stay allowed."""
-    at = bidi_control_offset(value)
-    if at is not None:
-        raise ValueError(
-            f"the bidirectional control {char_name(value[at])} (character {at + 1} of "
-            "the text) may make it read differently from what it says; remove it"
-        )
-    return value
-
-
-#: Rulebook text shown to people (names, titles, labels, notes): no bidi controls.
-Label = Annotated[str, AfterValidator(_no_bidi_controls)]
-Text = Annotated[str, Field(max_length=4000), AfterValidator(_no_bidi_controls)]
-
-
-class _Model(BaseModel):
-    """Strict, frozen, no unknown keys: a typo in a rulebook is an error, not a silent default."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class _Sourced(_Model):
-    """Something that encodes a sentence of the source table."""
-
-    source: Text | None = Field(None, description="the source table's wording this rule encodes")
-    ruling: Text | None = Field(
-        None, description="the rulebook's ruling that closed a gap in the source table, with a note"
-    )
-
 
 # --------------------------------------------------------------------------- facts
 
@@ -185,7 +88,7 @@ ScalarKind = Literal["bool", "int", "decimal", "date", "datetime", "str", "enum"
 FactKind = Literal["bool", "int", "decimal", "date", "datetime", "str", "enum", "list", "records"]
 
 
-class Fact(_Model):
+class Fact(StrictModel):
     """Something an evaluator observes and records in the findings."""
 
     id: Ident
@@ -231,7 +134,7 @@ class Fact(_Model):
         return self
 
 
-class Derived(_Model):
+class Derived(StrictModel):
     """A fact computed from other facts by an expression (e.g. working days to reply)."""
 
     id: Ident
@@ -244,133 +147,71 @@ class Derived(_Model):
 # --------------------------------------------------------------------------- rules
 
 
-class Tier(_Model):
-    """One row of ordered tiers: the first row whose condition holds gives its credit."""
-
-    when: Expr
-    credit: Amount
-    label: Label | None = None
-
-
-class Levels(_Model):
-    """Credit by the level of an enum fact (ordinal), e.g. the five query-service forms."""
-
-    fact: Ident
-    credits: dict[str, Amount]
-
-
-class Band(_Model):
-    """A count band ``min ≤ count ≤ max`` (``max`` omitted: no upper bound)."""
-
-    min: int = Field(ge=0)
-    max: int | None = Field(None, ge=0)
-    credit: Amount
-    label: Label | None = None
-
-
-class Bands(_Model):
-    """Credit by which band a count falls in (0 → 0, 1–4 → half, 5+ → all)."""
-
-    count: Expr
-    rows: list[Band] = Field(min_length=1)
-
-
-class Proportion(_Model):
-    """Credit in proportion: ``share × passed / checked`` (random spot checks).
-
-    ``checked == 0`` means the item was not assessed, not a free pass.
-    """
-
-    passed: Expr
-    checked: Expr
-
-
-class ChecklistEntry(_Model):
-    """One element an item enumerates; present and working earns its credit."""
-
-    id: Ident
-    when: Expr
-    credit: Amount | None = Field(
-        None, description="omitted: the item's share split equally among the entries"
-    )
-    label: Label | None = None
-
-
-class Given(_Model):
-    """A score given from outside (a panel's mean, an editorial office's points).
-
-    Credit = share × value / out_of; the fact's own min/max keep the value in range.
-    """
-
-    value: Expr
-    out_of: Number = Field(gt=0)
-
-
-class Deduction(_Sourced):
-    """A per-occurrence deduction: ``count × each``, stopped at ``cap``.
-
-    Inside an item the cap defaults to the item's share; at indicator level the
-    indicator cannot go below 0 ("扣完为止"); in a penalty indicator the
-    deductions together cannot pass the (negative) weight.
-    """
-
-    id: Ident
-    count: Expr
-    each: Amount
-    cap: Amount | None = None
-    label: Label | None = None
-
-
-class Veto(_Sourced):
-    """A condition that zeroes the whole indicator (or, inside an item, that item)."""
-
-    id: Ident
-    when: Expr
-    label: Label | None = None
-
-
-_RULE_KEYS = ("check", "tiers", "levels", "bands", "proportion", "checklist", "deduct", "given")
-
-
-class Item(_Sourced):
+# The credit rule is one key named after its kind (``check:``, ``tiers:`` …): the item
+# model gets one optional field per kind of :func:`wzeval.kinds.rule_kinds`, so this class
+# declares only what every item has, and ``Item`` below is the model built from it and
+# the registered kinds (mypy sees this class; pydantic validates the built one).
+class Item(Sourced):
     """A percentage sub-item of 评分细则, a share of the weight with exactly one credit rule."""
 
     id: Ident
     title: Label | None = None
     share: Amount
-    check: Expr | None = Field(None, description="yes/no: the whole share when true")
-    tiers: list[Tier] | None = None
-    levels: Levels | None = None
-    bands: Bands | None = None
-    proportion: Proportion | None = None
-    checklist: list[ChecklistEntry] | None = None
-    deduct: list[Deduction] | None = Field(
-        None, description="start from the share and deduct per occurrence, down to 0"
-    )
-    given: Given | None = None
-    vetoes: list[Veto] = Field(default_factory=list, description="vetoes that zero this item")
-    note: Text | None = None
+    if TYPE_CHECKING:  # added after the rule kinds' fields, to keep the documents' order
+        vetoes: list[Veto]
+        note: Text | None
 
     @model_validator(mode="after")
     def _one_rule(self) -> Item:
-        present = [k for k in _RULE_KEYS if getattr(self, k) is not None]
+        kinds = rule_kinds()
+        present = [k for k in kinds if getattr(self, k, None) is not None]
         if len(present) != 1:
             got = ", ".join(present) if present else "none"
             raise ValueError(
-                f"an item needs exactly one credit rule of {', '.join(_RULE_KEYS)} (got {got})"
+                f"an item needs exactly one credit rule of {', '.join(kinds)} (got {got})"
             )
         return self
 
     @property
     def rule_kind(self) -> str:
         """The name of this item's credit rule (``check``, ``tiers`` …)."""
-        return next(k for k in _RULE_KEYS if getattr(self, k) is not None)
+        return next(k for k in rule_kinds() if getattr(self, k, None) is not None)
+
+    @property
+    def kind(self) -> RuleKind:
+        """This item's rule kind."""
+        return rule_kinds()[self.rule_kind]
+
+    @property
+    def rule(self) -> Any:
+        """The value of this item's credit rule (a condition, rows, a model …)."""
+        return getattr(self, self.rule_kind)
+
+
+def _item_model(base: type[Item]) -> type[Item]:
+    """The item model with one optional field per registered rule kind."""
+    fields: dict[str, Any] = {
+        kind.key: (kind.annotation | None, Field(None, description=kind.description))
+        for kind in rule_kinds().values()
+    }
+    fields["vetoes"] = (
+        list[Veto],
+        Field(default_factory=list, description="vetoes that zero this item"),
+    )
+    fields["note"] = (Text | None, None)
+    model = create_model("Item", __base__=base, __module__=__name__, **fields)
+    model.__doc__ = base.__doc__
+    return model
+
+
+if not TYPE_CHECKING:
+    Item = _item_model(Item)
 
 
 WeightSource = Literal["stated", "derived", "assumed"]
 
 
-class Indicator(_Sourced):
+class Indicator(Sourced):
     """A 三级指标: its weight, facts, items, vetoes and deductions."""
 
     _category: str = PrivateAttr("")
@@ -415,7 +256,7 @@ class Indicator(_Sourced):
         return self._kind
 
 
-class Group(_Model):
+class Group(StrictModel):
     """A level-2 group (二级指标); its weight is the sum of its indicators."""
 
     id: Ident
@@ -426,7 +267,7 @@ class Group(_Model):
 CategoryKind = Literal["base", "bonus", "penalty"]
 
 
-class Category(_Model):
+class Category(StrictModel):
     """A level-1 category (一级指标)."""
 
     id: Ident
@@ -437,7 +278,7 @@ class Category(_Model):
     indicators: list[Indicator] = Field(min_length=1)
 
 
-class Department(_Model):
+class Department(StrictModel):
     """A department that can be assessed; findings must name one of these."""
 
     id: Ident
@@ -445,21 +286,21 @@ class Department(_Model):
     aliases: list[str] = Field(default_factory=list)
 
 
-class Duty(_Model):
+class Duty(StrictModel):
     """One thing a department must publish or offer (an appendix paragraph)."""
 
     title: Label
     text: Text | None = None
 
 
-class CatalogEntry(_Model):
+class CatalogEntry(StrictModel):
     """A department's duties in one appendix."""
 
     department: Ident
     duties: list[Duty] = Field(min_length=1)
 
 
-class Catalog(_Model):
+class Catalog(StrictModel):
     """An appendix as data: per department, what it must publish or offer."""
 
     id: Ident
@@ -469,14 +310,14 @@ class Catalog(_Model):
     entries: list[CatalogEntry] = Field(min_length=1)
 
 
-class Arithmetic(_Model):
+class Arithmetic(StrictModel):
     """Exact inside, rounded once when shown."""
 
     places: int = Field(2, ge=0, le=6)
     rounding: Literal["half_up"] = "half_up"
 
 
-class Rulebook(_Model):
+class Rulebook(StrictModel):
     """A whole evaluation table as data."""
 
     wzeval: Literal["rulebook/1"] = Field(description="format version of this document")

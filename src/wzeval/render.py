@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from wzeval.issues import Issue
+from wzeval.kinds import rule_kinds
 from wzeval.loader import dumps_json
 from wzeval.paths import shown
 from wzeval.report import (
@@ -56,17 +57,8 @@ __all__ = [
     "share_text",
 ]
 
-#: Chinese names of the credit rules, as the score sheet shows them.
-RULE_NAMES: Mapping[str, str] = {
-    "check": "是否",
-    "tiers": "档次",
-    "levels": "等级",
-    "bands": "区间",
-    "proportion": "比例",
-    "checklist": "清单",
-    "deduct": "扣分",
-    "given": "给分",
-}
+#: Chinese names of the credit rules, as the score sheet shows them (from the rule kinds).
+RULE_NAMES: Mapping[str, str] = {key: kind.label for key, kind in rule_kinds().items()}
 #: Chinese names of the category kinds.
 KIND_NAMES: Mapping[str, str] = {"base": "基础", "bonus": "加分", "penalty": "扣分"}
 _WEIGHT_SOURCES = {"stated": "原表列明", "derived": "由总分推算", "assumed": "原表未列明，假定"}

@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal, TypeVar, cast
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticUndefined
 
+from wzeval.modelbase import format_amount
+
 __all__ = [
     "CategoryResult",
     "DeductionResult",
@@ -83,8 +85,6 @@ def display(value: Fraction, places: int = 2) -> str:
 def share_text(value: Fraction, places: int = 2) -> str:
     """A share of the weight as people read it: exact when it has a short form (``50%``,
     ``12.5%``), else rounded once and marked (``≈33.33%``)."""
-    from wzeval.models import format_amount
-
     text = format_amount(value)
     return text if text.endswith("%") else f"≈{display(value * 100, places)}%"
 
@@ -204,6 +204,11 @@ class ItemResult(_Result):
     assessed: bool = True
     vetoed: bool = False
     reason: str
+    matched: list[str] = Field(
+        default_factory=list,
+        description="the branches of the rule these findings took (tier2, band1, earned, "
+        "entry:present …), named as the rule's coverage targets",
+    )
     vetoes: list[VetoResult] = Field(default_factory=list)
     deductions: list[DeductionResult] = Field(default_factory=list)
     source: str | None = None

@@ -52,10 +52,12 @@ from typing import Any
 
 from wzeval.api import compiled, evaluate, read_findings, rulebook_from_document
 from wzeval.checks import CompiledDeduction, CompiledIndicator, CompiledItem, CompiledRulebook
-from wzeval.errors import ValidationFailed, WzevalError
+from wzeval.conditions import Condition, Ranges
+from wzeval.errors import ValidationFailed
 from wzeval.extends import bundled_rulebooks, resolve_extends
 from wzeval.findings import Findings
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
+from wzeval.kinds import deduction_outcome, target_id
 from wzeval.lint import LintContext
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook, format_amount
@@ -238,12 +240,6 @@ class TestRun:
 # --------------------------------------------------------------------------- targets
 
 
-def _fmt_band(lo: int, hi: int | None) -> str:
-    if hi is None:
-        return f"{lo}+"
-    return str(lo) if lo == hi else f"{lo}–{hi}"
-
-
 class _Targets:
     """Builds an indicator's coverage targets and tells which can never be reached.
 
@@ -308,60 +304,8 @@ class _Targets:
     def item(self, ci: CompiledItem) -> None:
         it = ci.item
         iid = f"{self.cind.indicator.id}.{it.id}"
-        p = ci.path
-        if it.check is not None:
-            self.outcome(iid, it.check, (*p, "check"), ("earned", "not-earned", "check"))
-        elif it.tiers is not None:
-            regions = self.ctx.tier_regions(self.cind, ci)
-            for (i, _, region), t in zip(regions, it.tiers, strict=True):
-                label = f" ({t.label})" if t.label else ""
-                self.add(
-                    f"{iid}:tier{i + 1}",
-                    "tier",
-                    f"tier row {i + 1}{label} → {format_amount(t.credit)}",
-                    (*p, "tiers", i),
-                    region is None or not region.is_empty(),
-                )
-        elif it.levels is not None:
-            for level, credit in it.levels.credits.items():
-                self.add(
-                    f"{iid}:level={level}",
-                    "level",
-                    f"level {level} → {format_amount(credit)}",
-                    (*p, "levels", "credits", level),
-                )
-        elif it.bands is not None:
-            dead = self.ctx.dead_bands(self.cind, ci)
-            for i, b in enumerate(it.bands.rows):
-                self.add(
-                    f"{iid}:band{i + 1}",
-                    "band",
-                    f"band {_fmt_band(b.min, b.max)} → {format_amount(b.credit)}",
-                    (*p, "bands", "rows", i),
-                    i not in dead,
-                )
-        elif it.proportion is not None:
-            same = it.proportion.passed.strip() == it.proportion.checked.strip()
-            pp: Path_ = (*p, "proportion")
-            self.add(f"{iid}:partial", "proportion-partial", "some checks fail", pp, not same)
-            self.add(f"{iid}:full", "proportion-full", "every check passes", pp)
-        elif it.checklist is not None:
-            for i, e in enumerate(it.checklist):
-                what = e.label or e.id
-                self.outcome(
-                    f"{iid}.{e.id}",
-                    e.when,
-                    (*p, "checklist", i),
-                    ("present", "absent", "entry"),
-                )
-                # name the entry in the descriptions
-                for k in (-2, -1):
-                    tid, kind, text, path, ok = self.out[k]
-                    self.out[k] = (tid, kind, f"entry {what} {text}", path, ok)
-        elif it.given is not None:
-            self.add(f"{iid}:given", "given", "a score given", (*p, "given"))
-        elif it.deduct is not None:
-            self.deductions(iid, ci.deductions, it.share)
+        kind = it.kind
+        kind.targets(it.rule, it.share, ci.exprs, (*ci.path, kind.key), _ItemTargets(self, ci, iid))
         for v in ci.vetoes:
             self.outcome(
                 f"{iid}.{v.veto.id}", v.veto.when, v.path, ("fired", "not-fired", "item-veto")
@@ -397,6 +341,35 @@ class _Targets:
         return self.out
 
 
+class _ItemTargets:
+    """What a rule kind declares its coverage targets through (:class:`wzeval.kinds.Targets`):
+    names relative to the item, as :attr:`wzeval.kinds.Outcome.matched` gives them."""
+
+    def __init__(self, targets: _Targets, ci: CompiledItem, iid: str) -> None:
+        self.targets = targets
+        self.ci = ci
+        self.iid = iid
+
+    def add(self, rel: str, kind: str, text: str, path: Path_, reachable: bool = True) -> None:
+        self.targets.add(target_id(self.iid, rel), kind, text, path, reachable)
+
+    def outcome(self, rel: str, source: str, path: Path_, names: tuple[str, str, str]) -> None:
+        tid = f"{self.iid}.{rel}" if rel else self.iid
+        self.targets.outcome(tid, source, path, names)
+
+    def condition(self, source: str) -> Condition | None:
+        return self.targets.ctx.condition(self.targets.cind, source)
+
+    def count_range(self, source: str) -> Ranges:
+        return self.targets.ctx.count_range(self.targets.cind, source)
+
+    def constant(self, source: str) -> object:
+        return self.targets.ctx.analyzer(self.targets.cind).constant(source)
+
+    def deductions(self, rule: Sequence[Any], cap: Fraction | None) -> None:
+        self.targets.deductions(self.iid, self.ci.deductions, cap)
+
+
 def coverage_targets(
     rulebook: Rulebook, doc: Document | None = None
 ) -> tuple[list[Target], list[Target]]:
@@ -424,93 +397,10 @@ def coverage_targets(
 # --------------------------------------------------------------------------- re-evaluation
 
 
-def _env(cind: CompiledIndicator, findings: Findings) -> dict[str, object]:
-    """The names the indicator's expressions read for these findings (as the engine builds
-    them: facts, derived values whose inputs are present, and the reserved names)."""
-    env: dict[str, object] = {
-        "monitoring_date": findings.monitoring_date,
-        "department": findings.department,
-        "catalogs": list(findings.catalogs),
-        "true": True,
-        "false": False,
-    }
-    for k, rec in findings.facts.get(cind.indicator.id, {}).items():
-        env[k] = rec.value
-    for name, expr in cind.derived:
-        if all(n in env for n in expr.names):
-            try:
-                env[name] = expr.evaluate(env)
-            except WzevalError:
-                continue
-    return env
-
-
-def _value(expr: Any, env: Mapping[str, object]) -> object:
-    if not all(n in env for n in expr.names):
-        return None
-    try:
-        return expr.evaluate(env)
-    except WzevalError:
-        return None
-
-
-def _covered_by_item(
-    cind: CompiledIndicator, ci: CompiledItem, res: Any, env: Mapping[str, object]
-) -> set[str]:
-    it = ci.item
-    iid = f"{cind.indicator.id}.{it.id}"
-    hit: set[str] = set()
-    for v in res.vetoes:
-        hit.add(f"{iid}.{v.id}:{'fired' if v.fired else 'not-fired'}")
-    if it.check is not None:
-        value = _value(ci.exprs[0], env)
-        if isinstance(value, bool):
-            hit.add(f"{iid}:{'earned' if value else 'not-earned'}")
-    elif it.tiers is not None:
-        for i, expr in enumerate(ci.exprs):
-            value = _value(expr, env)
-            if value is None:
-                break
-            if value:
-                hit.add(f"{iid}:tier{i + 1}")
-                break
-    elif it.levels is not None:
-        level = env.get(it.levels.fact)
-        if level is not None:
-            hit.add(f"{iid}:level={level}")
-    elif it.bands is not None:
-        n = _value(ci.exprs[0], env)
-        if isinstance(n, int):
-            for i, b in enumerate(it.bands.rows):
-                if b.min <= n and (b.max is None or n <= b.max):
-                    hit.add(f"{iid}:band{i + 1}")
-                    break
-    elif it.proportion is not None:
-        passed, checked = _value(ci.exprs[0], env), _value(ci.exprs[1], env)
-        if isinstance(passed, int) and isinstance(checked, int) and checked > 0:
-            hit.add(f"{iid}:{'full' if passed == checked else 'partial'}")
-    elif it.checklist is not None:
-        for e, expr in zip(it.checklist, ci.exprs, strict=True):
-            value = _value(expr, env)
-            if isinstance(value, bool):
-                hit.add(f"{iid}.{e.id}:{'present' if value else 'absent'}")
-    elif it.given is not None:
-        hit.add(f"{iid}:given")
-    else:
-        hit |= _covered_by_deductions(iid, res.deductions)
-    return hit
-
-
 def _covered_by_deductions(prefix: str, results: Sequence[Any]) -> set[str]:
-    hit: set[str] = set()
-    for d in results:
-        if d.count == 0:
-            hit.add(f"{prefix}.{d.id}:none")
-        elif d.capped or (d.cap is not None and d.amount == d.cap):
-            hit.add(f"{prefix}.{d.id}:capped")
-        else:
-            hit.add(f"{prefix}.{d.id}:some")
-    return hit
+    return {
+        f"{prefix}.{d.id}:{deduction_outcome(d.count, d.capped, d.amount, d.cap)}" for d in results
+    }
 
 
 def _covered(crb: CompiledRulebook, findings: Findings, report: ScoreReport) -> set[str]:
@@ -524,11 +414,11 @@ def _covered(crb: CompiledRulebook, findings: Findings, report: ScoreReport) -> 
             hit.add(f"{ind.id}:{'applies' if res.applicable else 'not-applicable'}")
         if not res.applicable or res.missing:
             continue
-        env = _env(cind, findings)
-        items = {ci.item.id: ci for ci in cind.items}
         for ir in res.items:
-            if ir.assessed and ir.id in items:
-                hit |= _covered_by_item(cind, items[ir.id], ir, env)
+            if ir.assessed:
+                iid = f"{ind.id}.{ir.id}"
+                hit.update(target_id(iid, m) for m in ir.matched)
+                hit.update(f"{iid}.{v.id}:{'fired' if v.fired else 'not-fired'}" for v in ir.vetoes)
         for v in res.vetoes:
             hit.add(f"{ind.id}.{v.id}:{'fired' if v.fired else 'not-fired'}")
         hit |= _covered_by_deductions(ind.id, res.deductions)

@@ -51,16 +51,6 @@ _PROVENANCE = {
     "derived": "⚠ 推算 derived",
     "assumed": "⚠ 假定 assumed",
 }
-_RULE = {
-    "check": "是否判断 check",
-    "tiers": "分档 tiers",
-    "levels": "等级 levels",
-    "bands": "次数区间 bands",
-    "proportion": "比例 proportion",
-    "checklist": "清单 checklist",
-    "deduct": "扣分 deduct",
-    "given": "外部评分 given",
-}
 _FACT_TYPE = {
     "bool": "是/否",
     "int": "整数",
@@ -319,79 +309,33 @@ def _deductions(deds: Sequence[Deduction], weight: Fraction, default_cap: str) -
     return [*out, ""]
 
 
+class _Describer:
+    """What a rule kind writes its part of the table page with
+    (:class:`wzeval.kinds.Describer`)."""
+
+    def __init__(self, ind: Indicator, weight: Fraction) -> None:
+        self.weight = weight
+        self.facts = ind.facts
+
+    def code(self, expr: str) -> str:
+        return _code(expr)
+
+    def share(self, amount: Fraction) -> str:
+        return _share(amount, self.weight)
+
+    def cell(self, text: str | None) -> str:
+        return _cell(text)
+
+    def number(self, value: Decimal) -> str:
+        return _number(value)
+
+    def deductions(self, deductions: Sequence[Deduction], default_cap: str) -> list[str]:
+        return _deductions(deductions, self.weight, default_cap)
+
+
 def _item_rule(it: Item, ind: Indicator, weight: Fraction) -> list[str]:
     """The credit rule of one item, as text and tables."""
-    kind = it.rule_kind
-    if it.check is not None:
-        return [f"- 条件：{_code(it.check)} 成立得全部占比，否则 0", ""]
-    if it.tiers is not None:
-        out = ["| 档次 | 条件 | 得分 |", "|---|---|---|"]
-        for n, tier in enumerate(it.tiers, 1):
-            label = f"{n}. {tier.label}" if tier.label else str(n)
-            out.append(f"| {_cell(label)} | {_code(tier.when)} | {_share(tier.credit, weight)} |")
-        out.append("| 其余情况 | — | 0 |")
-        return ["自上而下取第一个条件成立的档次：", "", *out, ""]
-    if it.levels is not None:
-        fact = next((f for f in ind.facts if f.id == it.levels.fact), None)
-        order = list(fact.options or []) if fact is not None else []
-        levels = list(it.levels.credits.items())
-        levels.sort(key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-        out = [
-            f"按事实 `{it.levels.fact}` 的等级给分（未列出的等级得 0）：",
-            "",
-            "| 等级 | 得分 |",
-            "|---|---|",
-        ]
-        out += [f"| `{lv}` | {_share(c, weight)} |" for lv, c in levels]
-        return [*out, ""]
-    if it.bands is not None:
-        out = [
-            f"按次数 {_code(it.bands.count)} 所在区间给分：",
-            "",
-            "| 次数 | 说明 | 得分 |",
-            "|---|---|---|",
-        ]
-        for band in it.bands.rows:
-            if band.max is None:
-                span = f"{band.min} 及以上"
-            elif band.max == band.min:
-                span = str(band.min)
-            else:
-                span = f"{band.min}–{band.max}"
-            out.append(f"| {span} | {_cell(band.label)} | {_share(band.credit, weight)} |")
-        return [*out, ""]
-    if it.proportion is not None:
-        p = it.proportion
-        return [
-            f"- 得分 = 占比 × 通过数 ÷ 检查数；通过数 {_code(p.passed)}，检查数 {_code(p.checked)}",
-            "- 检查数为 0 时本项未评估（不是满分）",
-            "",
-        ]
-    if it.checklist is not None:
-        n = len(it.checklist)
-        out = ["具备一项得一项：", "", "| 要素 | 名称 | 条件 | 得分 |", "|---|---|---|---|"]
-        for e in it.checklist:
-            credit = e.credit if e.credit is not None else it.share / n
-            even = "" if e.credit is not None else "（均分）"
-            out.append(
-                f"| `{e.id}` | {_cell(e.label)} | {_code(e.when)}"
-                f" | {_share(credit, weight)}{even} |"
-            )
-        return [*out, ""]
-    if it.deduct is not None:
-        cap = f"本项占比 {_share(it.share, weight)}"
-        return [
-            "从本项占比起按次扣分，每项扣到其上限为止，本项不低于 0：",
-            "",
-            *_deductions(it.deduct, weight, cap),
-        ]
-    if it.given is not None:
-        return [
-            f"- 得分 = 占比 × {_code(it.given.value)} ÷ {_number(it.given.out_of)}"
-            "（外部给出的分数，照录）",
-            "",
-        ]
-    raise AssertionError(f"unknown rule kind {kind}")  # pragma: no cover - models forbid it
+    return it.kind.describe(it.rule, it.share, _Describer(ind, weight))
 
 
 def _items(ind: Indicator, weight: Fraction) -> list[str]:
@@ -402,7 +346,7 @@ def _items(ind: Indicator, weight: Fraction) -> list[str]:
             f"##### 评分项 {n}：{title}",
             "",
             f"- 占比：{_share(it.share, weight)}",
-            f"- 规则：{_RULE[it.rule_kind]}",
+            f"- 规则：{it.kind.title}",
         ]
         if it.ruling:
             out.append(f"- {_ruling(it.ruling)}")
@@ -576,8 +520,8 @@ def _ruling_uses(rb: Rulebook) -> dict[str, list[tuple[Indicator, str]]]:
             add(ind, f"评分项 `{it.id}`", it.ruling)
             for v in it.vetoes:
                 add(ind, f"评分项 `{it.id}` 否决 `{v.id}`", v.ruling)
-            for dd in it.deduct or []:
-                add(ind, f"评分项 `{it.id}` 扣分 `{dd.id}`", dd.ruling)
+            for part in it.kind.sourced_parts(it.rule):
+                add(ind, f"评分项 `{it.id}` {it.kind.label} `{part.id}`", part.ruling)
         for v in ind.vetoes:
             add(ind, f"否决 `{v.id}`", v.ruling)
         for dd in ind.deductions:

@@ -283,15 +283,7 @@ def _expressions(ind: Indicator) -> list[str]:
     if ind.applies:
         out.append(ind.applies)
     for it in ind.items:
-        out += [v.when for v in it.vetoes] + [d.count for d in it.deduct or []]
-        out += [e for e in (it.check,) if e]
-        out += [t.when for t in it.tiers or []] + [e.when for e in it.checklist or []]
-        if it.bands:
-            out.append(it.bands.count)
-        if it.proportion:
-            out += [it.proportion.passed, it.proportion.checked]
-        if it.given:
-            out.append(it.given.value)
+        out += [v.when for v in it.vetoes] + it.kind.sources(it.rule)
     return out
 
 
@@ -357,10 +349,10 @@ def _indicator_facts(draw: st.DrawFn, ind: Indicator, year: int) -> dict[str, An
     decl = {f.id: f for f in ind.facts}
     values: dict[str, Any] = {}
     for it in ind.items:  # spot checks: passed ≤ checked when both are bare facts
-        if it.proportion is None:
+        if it.rule_kind != "proportion":
             continue
-        passed = _bare(it.proportion.passed, decl, "int")
-        checked = _bare(it.proportion.checked, decl, "int")
+        passed = _bare(it.rule.passed, decl, "int")
+        checked = _bare(it.rule.checked, decl, "int")
         if passed and checked and passed != checked and not {passed, checked} & values.keys():
             fc, fp = decl[checked], decl[passed]
             lo = max(0, math.ceil(fc.min or 0))
@@ -431,15 +423,15 @@ def _knobs(crb: CompiledRulebook) -> list[_Knob]:
                 ("more-deductions-never-help", _bare(d.deduction.count, decl, "int"), None, True)
             )
         for ci in cind.items:
-            it = ci.item
-            if it.levels is not None:
-                fid = _bare(it.levels.fact, decl, "enum")
+            it, kind, rule = ci.item, ci.item.rule_kind, ci.item.rule
+            if kind == "levels":
+                fid = _bare(rule.fact, decl, "enum")
                 found.append(("higher-level-never-hurts", fid, it.id, False))
-            if it.bands is not None:
-                fid = _bare(it.bands.count, decl, "int")
+            if kind == "bands":
+                fid = _bare(rule.count, decl, "int")
                 found.append(("larger-count-never-hurts", fid, it.id, False))
-            if it.check is not None:
-                fid = _bare(it.check, decl, "bool")
+            if kind == "check":
+                fid = _bare(rule, decl, "bool")
                 found.append(("passing-check-never-hurts", fid, it.id, False))
         for prop, fact, item, raises in dict.fromkeys(found):
             if fact is not None:

@@ -1,0 +1,81 @@
+"""``check``: yes/no — the whole share when a condition holds, else 0."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from wzeval.expressions import CompiledExpression, Kind
+from wzeval.kinds.base import (
+    Analysis,
+    Compiler,
+    Describer,
+    DrawFacts,
+    Outcome,
+    Path,
+    RuleKind,
+    Scorer,
+    Targets,
+    shown,
+)
+from wzeval.modelbase import Expr
+
+__all__ = ["KIND"]
+
+_ZERO = Fraction(0)
+
+
+class Check(RuleKind):
+    key = "check"
+    annotation = Expr
+    description = "yes/no: the whole share when true"
+    label = "是否"
+    title = "是否判断 check"
+    order = 10
+
+    def compile(
+        self, rule: str, path: Path, c: Compiler
+    ) -> Mapping[str, CompiledExpression] | None:
+        expr = c.expr(rule, path, Kind.BOOL)
+        return None if expr is None else {"when": expr}
+
+    def plan(self, rule: str, share: Fraction, weight: Fraction) -> Outcome:
+        return Outcome(share, f"符合，得 {shown(share)}", ("earned",), share * weight)
+
+    def evaluate(
+        self, rule: str, plan: Outcome, exprs: Mapping[str, CompiledExpression], s: Scorer
+    ) -> Outcome:
+        if s.run(exprs["when"]):
+            return plan
+        return Outcome(_ZERO, "不符合，得 0", ("not-earned",), _ZERO)
+
+    def sources(self, rule: str) -> list[str]:
+        return [rule]
+
+    def targets(
+        self,
+        rule: str,
+        share: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        path: Path,
+        t: Targets,
+    ) -> None:
+        t.outcome("", rule, path, ("earned", "not-earned", "check"))
+
+    def never_earns(self, rule: str, share: Fraction, t: Analysis) -> str | None:
+        cond = t.condition(rule)
+        return "its check is never true" if cond is not None and cond.is_empty() else None
+
+    def always_full(self, rule: str, share: Fraction, t: Analysis) -> str | None:
+        cond = t.condition(rule)
+        return "its check is always true" if cond is not None and cond.is_universal() else None
+
+    def describe(self, rule: str, share: Fraction, d: Describer) -> list[str]:
+        return [f"- 条件：{d.code(rule)} 成立得全部占比，否则 0", ""]
+
+    def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> str:
+        return facts.flag()
+
+
+KIND = Check()

@@ -1,0 +1,132 @@
+"""``deduct``: start from the share and deduct per occurrence, down to 0."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from wzeval.expressions import CompiledExpression
+from wzeval.kinds.base import (
+    Analysis,
+    Compiler,
+    Describer,
+    Differ,
+    DrawFacts,
+    Outcome,
+    Path,
+    RuleKind,
+    Scorer,
+    Targets,
+    deduction_outcome,
+    shown,
+)
+from wzeval.modelbase import Deduction
+
+__all__ = ["KIND"]
+
+
+class Deduct(RuleKind):
+    key = "deduct"
+    annotation = list[Deduction]
+    description = "start from the share and deduct per occurrence, down to 0"
+    label = "扣分"
+    title = "扣分 deduct"
+    order = 70
+    merge = "by_id"
+    member = "deduction"
+
+    def compile(
+        self, rule: list[Deduction], path: Path, c: Compiler
+    ) -> Mapping[str, CompiledExpression] | None:
+        compiled = c.deductions(rule, path)
+        if compiled is None:
+            return None
+        return {f"{d.deduction.id}": d.count for d in compiled}
+
+    def plan(self, rule: list[Deduction], share: Fraction, weight: Fraction) -> Outcome:
+        return Outcome(share, f"无扣分，得 {shown(share)}", (), share * weight)
+
+    def evaluate(
+        self,
+        rule: list[Deduction],
+        plan: Outcome,
+        exprs: Mapping[str, CompiledExpression],
+        s: Scorer,
+    ) -> Outcome:
+        results, taken = s.deductions()
+        share = plan.credit
+        matched = tuple(
+            f"{d.id}:{deduction_outcome(d.count, d.capped, d.amount, d.cap)}" for d in results
+        )
+        taken = min(taken, share)
+        if not taken:
+            return Outcome(share, plan.reason, matched, plan.points, tuple(results))
+        credit = share - taken
+        reason = f"扣 {shown(taken)}，得 {shown(credit)}"
+        return Outcome(credit, reason, matched, None, tuple(results))
+
+    def sources(self, rule: list[Deduction]) -> list[str]:
+        return [d.count for d in rule]
+
+    def sourced_parts(self, rule: list[Deduction]) -> list[Any]:
+        return list(rule)
+
+    def targets(
+        self,
+        rule: list[Deduction],
+        share: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        path: Path,
+        t: Targets,
+    ) -> None:
+        t.deductions(rule, share)
+
+    def never_earns(self, rule: list[Deduction], share: Fraction, t: Analysis) -> str | None:
+        least = Fraction(0)
+        for d in rule:
+            low = t.count_range(d.count).parts
+            n = low[0].lo if low and low[0].lo is not None else Fraction(0)
+            cap = d.cap if d.cap is not None else share
+            least += min(d.each * n, cap)
+        if least >= share:
+            return "its deductions always take the whole share"
+        return None
+
+    def always_full(self, rule: list[Deduction], share: Fraction, t: Analysis) -> str | None:
+        for d in rule:
+            parts = t.count_range(d.count).parts
+            if parts and (parts[-1].hi is None or parts[-1].hi > 0):
+                return None
+        return "none of its deductions can ever count an occurrence"
+
+    def describe(self, rule: list[Deduction], share: Fraction, d: Describer) -> list[str]:
+        return [
+            "从本项占比起按次扣分，每项扣到其上限为止，本项不低于 0：",
+            "",
+            *d.deductions(rule, f"本项占比 {d.share(share)}"),
+        ]
+
+    def diff(self, old: list[Deduction], new: list[Deduction], path: Path, d: Differ) -> None:
+        d.keyed("deduction", path, old, new)
+
+    def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> list[dict[str, Any]]:
+        from hypothesis import strategies as st
+
+        from wzeval.kinds.drawing import amount, each
+
+        n = draw(st.integers(1, 3))
+        deds: list[dict[str, Any]] = []
+        for i in range(n):
+            ded: dict[str, Any] = {
+                "id": f"d{i + 1}",
+                "count": facts.count(),
+                "each": amount(each(draw)),
+            }
+            if draw(st.booleans()):
+                ded["cap"] = amount(share * Fraction(draw(st.integers(1, 4)), 4))
+            deds.append(ded)
+        return deds
+
+
+KIND = Deduct()

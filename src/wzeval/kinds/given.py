@@ -1,0 +1,128 @@
+"""``given``: a score given from outside (a panel's mean, an editorial office's points)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from wzeval.errors import ExpressionError
+from wzeval.expressions import CompiledExpression
+from wzeval.kinds.base import (
+    Analysis,
+    Compiler,
+    Describer,
+    Differ,
+    DiffFields,
+    DrawFacts,
+    Outcome,
+    Path,
+    RuleKind,
+    Scorer,
+    Targets,
+    shown,
+)
+from wzeval.modelbase import Expr, Number, StrictModel
+from wzeval.report import exact_text
+
+__all__ = ["KIND", "Given"]
+
+_ZERO = Fraction(0)
+_OUT_OF = [Decimal(1), Decimal("2.5"), Decimal(3), Decimal(5), Decimal(10), Decimal(100)]
+
+
+class Given(StrictModel):
+    """A score given from outside (a panel's mean, an editorial office's points).
+
+    Credit = share × value / out_of; the fact's own min/max keep the value in range.
+    """
+
+    value: Expr
+    out_of: Number = Field(gt=0)
+
+
+class GivenKind(RuleKind):
+    key = "given"
+    annotation = Given
+    description = "share × value / out_of, for a score given from outside"
+    label = "给分"
+    title = "外部评分 given"
+    order = 80
+    merge = "fields"
+    diff_fields: ClassVar[DiffFields] = {Given: {"value": True, "out_of": True}}
+
+    def compile(
+        self, rule: Given, path: Path, c: Compiler
+    ) -> Mapping[str, CompiledExpression] | None:
+        expr = c.expr(rule.value, (*path, "value"), "number")
+        return None if expr is None else {"value": expr}
+
+    def plan(self, rule: Given, share: Fraction, weight: Fraction) -> tuple[Fraction, Fraction]:
+        return share, Fraction(rule.out_of)
+
+    def evaluate(
+        self,
+        rule: Given,
+        plan: tuple[Fraction, Fraction],
+        exprs: Mapping[str, CompiledExpression],
+        s: Scorer,
+    ) -> Outcome:
+        share, out_of = plan
+        raw = s.run(exprs["value"])
+        if isinstance(raw, bool) or not isinstance(raw, int | Fraction):
+            raise ExpressionError("WZ503", f"item {s.item_id!r}: the given score is not a number")
+        value = Fraction(raw)
+        if not _ZERO <= value <= out_of:
+            raise ExpressionError(
+                "WZ503",
+                f"item {s.item_id!r}: the given score {exact_text(value)} "
+                f"is outside 0–{rule.out_of}",
+                hint="a given score must lie between 0 and out_of",
+            )
+        credit = share * value / out_of
+        reason = f"评分 {exact_text(value)}/{rule.out_of}，得 {shown(credit)}"
+        return Outcome(credit, reason, ("given",))
+
+    def sources(self, rule: Given) -> list[str]:
+        return [rule.value]
+
+    def targets(
+        self,
+        rule: Given,
+        share: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        path: Path,
+        t: Targets,
+    ) -> None:
+        t.add("given", "given", "a score given", path)
+
+    def never_earns(self, rule: Given, share: Fraction, t: Analysis) -> str | None:
+        return "the given score is always 0" if t.constant(rule.value) == 0 else None
+
+    def always_full(self, rule: Given, share: Fraction, t: Analysis) -> str | None:
+        value = t.constant(rule.value)
+        full = value is not None and value == rule.out_of
+        return "the given score is always full marks" if full else None
+
+    def describe(self, rule: Given, share: Fraction, d: Describer) -> list[str]:
+        return [
+            f"- 得分 = 占比 × {d.code(rule.value)} ÷ {d.number(rule.out_of)}"
+            "（外部给出的分数，照录）",
+            "",
+        ]
+
+    def diff(self, old: Given, new: Given, path: Path, d: Differ) -> None:
+        d.fields("given", path, old, new)
+
+    def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> dict[str, Any]:
+        from hypothesis import strategies as st
+
+        out_of = draw(st.sampled_from(_OUT_OF))
+        fid = facts.new("g", "decimal", min=Decimal(0), max=out_of)
+        return {"value": fid, "out_of": out_of}
+
+
+KIND = GivenKind()

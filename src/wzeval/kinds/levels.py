@@ -1,0 +1,175 @@
+"""``levels``: credit by the level of an enum fact (e.g. the forms of a query service)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from wzeval.expressions import CompiledExpression
+from wzeval.issues import did_you_mean
+from wzeval.kinds.base import (
+    Analysis,
+    Compiler,
+    Describer,
+    Differ,
+    DiffFields,
+    DrawFacts,
+    Outcome,
+    Path,
+    RuleKind,
+    Scorer,
+    Targets,
+    shown,
+)
+from wzeval.modelbase import Amount, Ident, StrictModel, format_amount
+
+__all__ = ["KIND", "Levels"]
+
+_ZERO = Fraction(0)
+
+
+class Levels(StrictModel):
+    """Credit by the level of an enum fact (ordinal), e.g. the five query-service forms."""
+
+    fact: Ident
+    credits: dict[str, Amount]
+
+
+class LevelsKind(RuleKind):
+    key = "levels"
+    annotation = Levels
+    description = "credit by the level of an enum fact; unlisted levels earn 0"
+    label = "等级"
+    title = "等级 levels"
+    order = 30
+    merge = "fields"
+    diff_fields: ClassVar[DiffFields] = {Levels: {"fact": True, "credits": None}}
+    diff_members: ClassVar[Mapping[str, bool]] = {"level": True}
+
+    def compile(
+        self, rule: Levels, path: Path, c: Compiler
+    ) -> Mapping[str, CompiledExpression] | None:
+        fact = next((f for f in c.facts if f.id == rule.fact), None)
+        if fact is None or fact.type != "enum":
+            c.issue(
+                "WZ206",
+                f"levels read {rule.fact!r}, which is not an enum fact of {c.indicator_id!r}",
+                (*path, "fact"),
+                hint=did_you_mean(rule.fact, [f.id for f in c.facts if f.type == "enum"]),
+            )
+        else:
+            if fact.nullable:
+                c.issue(
+                    "WZ207",
+                    f"levels read {fact.id!r}, which may be null: a level needs a value",
+                    (*path, "fact"),
+                    hint="make the fact non-nullable, or add a lowest option such as 'none'",
+                )
+            opts = fact.options or []
+            missing = [o for o in opts if o not in rule.credits]
+            extra = [k for k in rule.credits if k not in opts]
+            if missing or extra:
+                c.issue(
+                    "WZ207",
+                    f"levels of {c.item.id!r} must give a credit for every option of "
+                    f"{fact.id!r} (missing: {missing or '-'}; unknown: {extra or '-'})",
+                    (*path, "credits"),
+                )
+        for level, credit in rule.credits.items():
+            c.at_most_share(credit, (*path, "credits", level))
+        return {}
+
+    def plan(self, rule: Levels, share: Fraction, weight: Fraction) -> dict[str, Outcome]:
+        return {
+            level: Outcome(
+                credit,
+                f"等级「{level}」，得 {shown(credit)}",
+                (f"level={level}",),
+                credit * weight,
+            )
+            for level, credit in rule.credits.items()
+        }
+
+    def evaluate(
+        self,
+        rule: Levels,
+        plan: dict[str, Outcome],
+        exprs: Mapping[str, CompiledExpression],
+        s: Scorer,
+    ) -> Outcome:
+        level = str(s.fact(rule.fact))
+        known = plan.get(level)
+        if known is not None:
+            return known
+        return Outcome(_ZERO, f"等级「{level}」，得 {shown(_ZERO)}", (f"level={level}",), _ZERO)
+
+    def reads(self, rule: Levels, exprs: Mapping[str, CompiledExpression]) -> frozenset[str]:
+        return frozenset({rule.fact})
+
+    def targets(
+        self,
+        rule: Levels,
+        share: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        path: Path,
+        t: Targets,
+    ) -> None:
+        for level, credit in rule.credits.items():
+            t.add(
+                f"level={level}",
+                "level",
+                f"level {level} → {format_amount(credit)}",
+                (*path, "credits", level),
+            )
+
+    def never_earns(self, rule: Levels, share: Fraction, t: Analysis) -> str | None:
+        return "every level gives 0" if all(c == 0 for c in rule.credits.values()) else None
+
+    def always_full(self, rule: Levels, share: Fraction, t: Analysis) -> str | None:
+        if all(c == share for c in rule.credits.values()):
+            return "every level gives the whole share"
+        return None
+
+    def describe(self, rule: Levels, share: Fraction, d: Describer) -> list[str]:
+        fact = next((f for f in d.facts if f.id == rule.fact), None)
+        order = list(fact.options or []) if fact is not None else []
+        levels = list(rule.credits.items())
+        levels.sort(key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+        out = [
+            f"按事实 `{rule.fact}` 的等级给分（未列出的等级得 0）：",
+            "",
+            "| 等级 | 得分 |",
+            "|---|---|",
+        ]
+        out += [f"| `{lv}` | {d.share(c)} |" for lv, c in levels]
+        return [*out, ""]
+
+    def diff(self, old: Levels, new: Levels, path: Path, d: Differ) -> None:
+        d.fields("levels", path, old, new)
+        a, b = old.credits, new.credits
+        for option in [*a, *(o for o in b if o not in a)]:
+            p: Path = (*path, option)
+            if option not in b:
+                d.add("level.removed", p, a[option], None, True)
+            elif option not in a:
+                d.add("level.added", p, None, b[option], True)
+            elif a[option] != b[option]:
+                d.add("level.credit", p, a[option], b[option], True)
+
+    def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> dict[str, Any]:
+        from hypothesis import strategies as st
+
+        from wzeval.kinds.drawing import amount, parts
+
+        n = draw(st.integers(2, 5))
+        options = [f"l{i + 1}" for i in range(n)]
+        credits = parts(draw, n, decreasing=False)
+        fid = facts.new("e", "enum", options=options)
+        return {
+            "fact": fid,
+            "credits": {o: amount(share * c) for o, c in zip(options, credits, strict=True)},
+        }
+
+
+KIND = LevelsKind()

@@ -1,0 +1,122 @@
+"""``proportion``: credit in proportion — ``share × passed / checked`` (spot checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from wzeval.errors import ExpressionError
+from wzeval.expressions import CompiledExpression, Kind
+from wzeval.kinds.base import (
+    Analysis,
+    Compiler,
+    Describer,
+    Differ,
+    DiffFields,
+    DrawFacts,
+    NotAssessedYet,
+    Outcome,
+    Path,
+    RuleKind,
+    Scorer,
+    Targets,
+    shown,
+)
+from wzeval.modelbase import Expr, StrictModel
+
+__all__ = ["KIND", "Proportion"]
+
+
+class Proportion(StrictModel):
+    """Credit in proportion: ``share × passed / checked`` (random spot checks).
+
+    ``checked == 0`` means the item was not assessed, not a free pass.
+    """
+
+    passed: Expr
+    checked: Expr
+
+
+class ProportionKind(RuleKind):
+    key = "proportion"
+    annotation = Proportion
+    description = "share × passed / checked; no checks made means not assessed"
+    label = "比例"
+    title = "比例 proportion"
+    order = 50
+    merge = "fields"
+    diff_fields: ClassVar[DiffFields] = {Proportion: {"passed": True, "checked": True}}
+
+    def compile(
+        self, rule: Proportion, path: Path, c: Compiler
+    ) -> Mapping[str, CompiledExpression] | None:
+        passed = c.expr(rule.passed, (*path, "passed"), Kind.INT)
+        checked = c.expr(rule.checked, (*path, "checked"), Kind.INT)
+        if passed is None or checked is None:
+            return None
+        return {"passed": passed, "checked": checked}
+
+    def plan(self, rule: Proportion, share: Fraction, weight: Fraction) -> Fraction:
+        return share
+
+    def evaluate(
+        self,
+        rule: Proportion,
+        plan: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        s: Scorer,
+    ) -> Outcome:
+        item_id = s.item_id
+        passed = s.count(exprs["passed"], f"passed checks of {item_id!r}")
+        checked = s.count(exprs["checked"], f"checks made for {item_id!r}")
+        if checked == 0:
+            raise NotAssessedYet("未做任何抽查（未评估，不视为得分）")
+        if passed > checked:
+            raise ExpressionError(
+                "WZ502",
+                f"item {item_id!r}: {passed} checks passed but only {checked} were made",
+                hint="passed checks cannot exceed checks made",
+            )
+        credit = plan * Fraction(passed, checked)
+        reason = f"抽查 {passed}/{checked} 合格，得 {shown(credit)}"
+        return Outcome(credit, reason, ("full" if passed == checked else "partial",))
+
+    def sources(self, rule: Proportion) -> list[str]:
+        return [rule.passed, rule.checked]
+
+    def targets(
+        self,
+        rule: Proportion,
+        share: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        path: Path,
+        t: Targets,
+    ) -> None:
+        same = rule.passed.strip() == rule.checked.strip()
+        t.add("partial", "proportion-partial", "some checks fail", path, not same)
+        t.add("full", "proportion-full", "every check passes", path)
+
+    def never_earns(self, rule: Proportion, share: Fraction, t: Analysis) -> str | None:
+        return "no check can ever pass" if t.constant(rule.passed) == 0 else None
+
+    def always_full(self, rule: Proportion, share: Fraction, t: Analysis) -> str | None:
+        same = rule.passed.strip() == rule.checked.strip()
+        return "passed and checked are the same expression" if same else None
+
+    def describe(self, rule: Proportion, share: Fraction, d: Describer) -> list[str]:
+        return [
+            f"- 得分 = 占比 × 通过数 ÷ 检查数；通过数 {d.code(rule.passed)}，"
+            f"检查数 {d.code(rule.checked)}",
+            "- 检查数为 0 时本项未评估（不是满分）",
+            "",
+        ]
+
+    def diff(self, old: Proportion, new: Proportion, path: Path, d: Differ) -> None:
+        d.fields("proportion", path, old, new)
+
+    def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> dict[str, Any]:
+        return {"passed": facts.count(), "checked": facts.count()}
+
+
+KIND = ProportionKind()
