@@ -41,6 +41,8 @@ __all__ = [
     "cases",
     "fact_values",
     "findings_for",
+    "overall_cases",
+    "overall_rulebook_dicts",
     "rulebook_dicts",
     "rulebooks",
 ]
@@ -221,6 +223,56 @@ def rulebook_dicts(draw: st.DrawFn) -> dict[str, Any]:
         "departments": DEPARTMENTS,
         "categories": categories,
     }
+
+
+@st.composite
+def overall_rulebook_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid rulebook with the constructs above the indicators: sometimes a 单项否决
+    category, a bonus category gated on the base, and always grades."""
+    doc = draw(rulebook_dicts())
+    categories = doc["categories"]
+    if draw(st.booleans()):
+        facts = _Facts()
+        indicators = []
+        for i in range(draw(st.integers(1, 2))):
+            flag = facts.flag()
+            indicators.append(
+                {
+                    "id": f"veto{i + 1}",
+                    "name": f"否决{i + 1}",
+                    "weight": Decimal(0),
+                    "weight_source": "stated",
+                    "facts": [f for f in facts.facts if f["id"] == flag],
+                    "vetoes": [{"id": f"v{i + 1}", "when": flag, "label": f"否决{i + 1}"}],
+                }
+            )
+        categories.insert(
+            0,
+            {
+                "id": "veto",
+                "name": "单项否决",
+                "kind": "veto",
+                "weight": 0,
+                "indicators": indicators,
+            },
+        )
+    for cat in categories:
+        if cat["id"] in ("bonus", "penalty"):  # those name scores in grades
+            cat["id"] += "_part"
+        if cat.get("kind") == "bonus" and draw(st.booleans()):
+            cat["when"] = f"base > {draw(st.integers(0, 100))}"
+    floor = draw(st.integers(0, 100))
+    doc["grades"] = [
+        {"grade": "不合格", "when": "vetoed", "label": "单项否决"},
+        {"grade": "不合格", "when": f"base < {floor}", "label": f"低于 {floor} 分"},
+        {"grade": "合格", "when": "true"},
+    ]
+    return doc
+
+
+def overall_cases() -> st.SearchStrategy[tuple[Rulebook, dict[str, Any]]]:
+    """A generated rulebook with vetoes, gates and grades, and findings for it."""
+    return overall_rulebook_dicts().map(_validated).flatmap(_with_findings)
 
 
 def _validated(doc: dict[str, Any]) -> Rulebook:

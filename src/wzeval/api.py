@@ -8,6 +8,7 @@ carrying all issues — what a library caller usually wants.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Mapping
@@ -151,16 +152,8 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         for p in paths:
             pos = doc.position(p)
             positions[p] = f"{pos.file}:{pos.line}" if pos.line else pos.file
-    crb = CompiledRulebook(
-        rulebook=crb.rulebook,
-        indicators=crb.indicators,
-        by_id=crb.by_id,
-        departments=crb.departments,
-        department_ids=crb.department_ids,
-        catalogs_of=crb.catalogs_of,
-        file=doc.file,
-        positions=positions,
-    )
+    # a copy that knows its file and positions; every other field carried over as it is
+    crb = dataclasses.replace(crb, file=doc.file, positions=positions)
     rb._compiled = crb
     return rb, issues
 

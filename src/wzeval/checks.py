@@ -33,6 +33,7 @@ from wzeval.models import (
     Veto,
     format_amount,
 )
+from wzeval.overall import CompiledOverall, compile_overall
 
 __all__ = [
     "CALENDAR_FUNCTIONS",
@@ -155,6 +156,7 @@ class CompiledRulebook:
     departments: dict[str, str]  # any accepted name (or id) → canonical name
     department_ids: dict[str, str]  # canonical name → id
     catalogs_of: dict[str, tuple[str, ...]]  # department id → catalog ids it is listed in
+    overall: CompiledOverall = field(default_factory=lambda: CompiledOverall({}, ()))
     file: str = "<rulebook>"
     positions: dict[Path, str] = field(default_factory=dict, compare=False)
     #: what the engine derives from this rulebook alone, worked out on first use; not an
@@ -288,6 +290,7 @@ class _Checker:
                 ci_ = self.indicator(ind, cat.kind, cat.id, cat.name, group_name, path)
                 if ci_ is not None:
                     compiled.append(ci_)
+        overall = compile_overall(rb, self.compile, self.issue)
         if any(i.severity == "error" for i in self.issues):
             return None
         departments: dict[str, str] = {}
@@ -301,6 +304,7 @@ class _Checker:
             departments=departments,
             department_ids={d.name: d.id for d in rb.departments},
             catalogs_of={k: tuple(v) for k, v in catalogs_of.items()},
+            overall=overall,
         )
 
     def check_weights(self) -> None:
@@ -315,6 +319,17 @@ class _Checker:
                     path,
                     hint="a category's weight is the sum of its indicators' weights",
                 )
+            if cat.kind == "veto":
+                bad = [ind.id for ind in cat.indicators if ind.weight != 0]
+                if cat.weight != 0 or bad:
+                    self.issue(
+                        "WZ210",
+                        f"the 单项否决 category {cat.id!r} and its indicators weigh 0"
+                        + (f" ({', '.join(bad)} do not)" if bad else ""),
+                        path,
+                        hint="a veto gives no points: write weight: 0",
+                    )
+                continue
             for ii, ind in enumerate(cat.indicators):
                 wp: Path = ("categories", ci, "indicators", ii, "weight")
                 if cat.kind == "penalty" and ind.weight >= 0:
@@ -398,6 +413,16 @@ class _Checker:
                     f"penalty indicator {ind.id!r} has no deductions",
                     path,
                     hint="add deductions: [...]",
+                )
+        elif kind == "veto":
+            if ind.items or ind.deductions or not ind.vetoes:
+                self.issue(
+                    "WZ210",
+                    f"indicator {ind.id!r} of a 单项否决 category must hold vetoes only"
+                    + (" (it has none)" if not ind.vetoes else ""),
+                    path,
+                    hint="write the conditions as vetoes: [...]; items and deductions score "
+                    "points, which a veto category does not give",
                 )
         else:
             if not ind.items:
@@ -495,7 +520,11 @@ class _Checker:
                     (*path, i, "cap"),
                     hint="inside an item deductions stop at the item's share",
                 )
-            c = self.compile(d.count, names, (*path, i, "count"), Kind.INT)
+            if d.when is not None:  # one occurrence when the condition holds
+                ok = self.compile(d.when, names, (*path, i, "when"), Kind.BOOL) is not None
+                c = self.compile(d.counted, names, (*path, i, "when"), Kind.INT) if ok else None
+            else:
+                c = self.compile(d.counted, names, (*path, i, "count"), Kind.INT)
             if c is not None:
                 out.append(CompiledDeduction(d, c, (*path, i)))
         return out

@@ -96,6 +96,26 @@ _TABLE: list[tuple[str, str, str]] = [
     ("WZ208", "empty range", "min must not exceed max"),
     ("WZ209", "weight has the wrong sign", "penalty weights are negative, all others positive"),
     (
+        "WZ210",
+        "a 单项否决 (veto) category has the wrong shape",
+        "weight 0; its indicators weigh 0 and hold facts and vetoes only",
+    ),
+    (
+        "WZ211",
+        "a gate or grade reads a score it comes before (a cycle)",
+        "a gate reads base and base categories; a grade reads any score",
+    ),
+    (
+        "WZ212",
+        "a grade rule can never give its grade",
+        "an earlier rule always holds, or its condition never does: reorder or delete it",
+    ),
+    (
+        "WZ213",
+        "a gate on a category that cannot have one",
+        "only bonus and penalty categories are scored on a condition",
+    ),
+    (
         "WZ250",
         "extends: the base rulebook cannot be found or read",
         "name a file relative to the extending one (extends: ../2023.yaml) or bundled:2023",

@@ -414,6 +414,8 @@ class ConditionAnalyzer:
             value = _const(node)
             if isinstance(value, int) and not isinstance(value, bool):
                 return Ranges.of([Interval(Fraction(value), Fraction(value))], True)
+            if isinstance(node, ast.IfExp):  # ``a if cond else b``: the branches cond allows
+                return self._choice(node)
             kind = self._kind(node)
             if kind is not Kind.INT:
                 return None
@@ -421,6 +423,21 @@ class ConditionAnalyzer:
         except (TooComplex, RecursionError):
             return None
         return dom if isinstance(dom, Ranges) else None
+
+    def _choice(self, node: ast.IfExp) -> Ranges | None:
+        branches = []
+        for branch in (node.body, node.orelse):
+            dom = self.term_domain(ast.unparse(branch))
+            if dom is None:
+                return None
+            branches.append(dom)
+        cond = self._cond(node.test)
+        out = Ranges.of([], True)
+        if not cond.is_empty():
+            out = out.union(branches[0])
+        if not cond.is_universal():
+            out = out.union(branches[1])
+        return out
 
     def constant(self, source: str) -> object:
         """The value of a literal expression (``0``, ``3``, ``true``), else ``None``."""

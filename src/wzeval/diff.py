@@ -58,6 +58,7 @@ from wzeval.models import (
     Department,
     Derived,
     Fact,
+    Grade,
     Group,
     Indicator,
     Item,
@@ -100,13 +101,17 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
         "departments": None,
         "catalogs": None,
         "categories": None,
+        "grades": None,
     },
+    Grade: {"grade": True, "when": True, "label": False, "source": False, "ruling": False},
     Arithmetic: {"places": True, "rounding": True},
     Category: {
         "id": None,
         "name": False,
         "weight": True,
         "kind": True,
+        "when": True,
+        "when_note": False,
         "groups": None,
         "indicators": None,
     },
@@ -157,6 +162,7 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
     Deduction: {
         "id": None,
         "count": True,
+        "when": True,
         "each": True,
         "cap": True,
         "label": False,
@@ -178,6 +184,7 @@ _ADDING_MOVES_SCORES = {
     "fact": False,
     "derived": False,
     "item": True,
+    "grade": True,
     **{name: moves for kind in rule_kinds().values() for name, moves in kind.diff_members.items()},
     "veto": True,
     "deduction": True,
@@ -349,6 +356,7 @@ class _Walker:
 
     def rulebook(self, old: Rulebook, new: Rulebook) -> None:
         self.fields("rulebook", (), old, new)
+        self.rows("grade", ("grades",), old.grades, new.grades)
         self.keyed(
             "department",
             ("departments",),

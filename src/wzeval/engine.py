@@ -42,15 +42,18 @@ from wzeval.findings import FactRecord, Findings
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
 from wzeval.kinds.base import shown
+from wzeval.overall import decide_grade, gate_values
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
     FactRead,
+    GradeResult,
     IndicatorResult,
     ItemResult,
     NotAssessed,
     RulebookRef,
     ScoreReport,
+    SiteVeto,
     VetoResult,
     exact_text,
     trusted,
@@ -557,7 +560,8 @@ def _indicator(
         fired = [v for v in vetoes if v.fired]
         if fired:
             points = _ZERO
-            reasons = ["该指标不得分：" + "、".join(v.label or v.id for v in fired)]
+            head = "单项否决：" if cind.kind == "veto" else "该指标不得分："
+            reasons = [head + "、".join(v.label or v.id for v in fired)]
         else:
             earned = _total(i.points for i in items)
             points = max(_ZERO, earned - taken * weight if taken else earned)
@@ -633,12 +637,16 @@ def evaluate_compiled(
     use_reference = expressions.REFERENCE if reference is None else reference
     build: _Build = _validated if use_reference else trusted
     not_assessed: list[NotAssessed] = []
-    results: list[IndicatorResult] = []
     errors: list[Issue] = []
-    for plan in _plan(crb):
+    plans = _plan(crb)
+    rb = crb.rulebook
+    overall = crb.overall
+    scored: dict[str, IndicatorResult] = {}
+
+    def score(plan: _IndicatorPlan) -> None:
         cind = plan.cind
         try:
-            results.append(_indicator(plan, findings, not_assessed, build, reference))
+            scored[cind.indicator.id] = _indicator(plan, findings, not_assessed, build, reference)
         except WzevalError as exc:
             errors.append(
                 Issue(
@@ -650,6 +658,54 @@ def evaluate_compiled(
                     extra={"rule": format_path(cind.path)},
                 )
             )
+
+    # the order of scoring (wzeval.overall): site-wide vetoes, the base, gated categories
+    for plan in plans:
+        if plan.cind.kind == "veto":
+            score(plan)
+    site_vetoes = [
+        build(
+            SiteVeto,
+            {
+                "indicator": r.id,
+                "name": r.name,
+                "id": v.id,
+                "label": v.label,
+                "source": v.source,
+                "at": v.at,
+            },
+        )
+        for r in scored.values()
+        for v in r.vetoes
+        if v.fired
+    ]
+    stopped: dict[str, str] = {}  # category id → why it was not scored
+    if site_vetoes:
+        why = "未评分：单项否决（" + "、".join(v.label or v.id for v in site_vetoes) + "）"
+        stopped = {c.id: why for c in rb.categories if c.kind != "veto"}
+    else:
+        for plan in plans:
+            if plan.cind.kind == "base":
+                score(plan)
+        base_now = _base(scored.values())[2]
+        points_now = {
+            c.id: _total(r.points for r in scored.values() if r.category_id == c.id)
+            for c in rb.categories
+            if c.kind == "base"
+        }
+        for cat in rb.categories:
+            gate = overall.gates.get(cat.id)
+            if gate is not None and not gate.expr.evaluate(gate_values(base_now, points_now)):
+                stopped[cat.id] = f"未评分：条件 {gate.source} 不成立"
+        for plan in plans:
+            cind = plan.cind
+            if cind.kind in ("bonus", "penalty") and cind.category_id not in stopped:
+                score(plan)
+    results = [
+        scored.get(p.cind.indicator.id) or _stopped(p, stopped.get(p.cind.category_id, ""), build)
+        for p in plans
+        if p.cind.indicator.id in scored or p.cind.category_id in stopped
+    ]
     if errors:
         raise ValidationFailed(errors, what=f"findings {findings.file}")
     if not_assessed and not partial:
@@ -669,7 +725,6 @@ def evaluate_compiled(
             what=f"findings {findings.file}",
         )
     categories: list[CategoryResult] = []
-    rb = crb.rulebook
     by_category: dict[str, list[IndicatorResult]] = {cat.id: [] for cat in rb.categories}
     for r in results:
         by_category[r.category_id].append(r)
@@ -682,13 +737,40 @@ def evaluate_compiled(
             "weight": Fraction(cat.weight),
             "applicable_weight": _total(r.max_points for r in mine),
             "points": _total(r.points for r in mine),
+            "scored": cat.id not in stopped,
+            "gate": cat.when,
         }
         categories.append(build(CategoryResult, values))
-    base_raw = _total(r.points for r in results if r.kind == "base")
-    base_possible = _total(r.max_points for r in results if r.kind == "base")
-    base = base_raw * 100 / base_possible if base_possible else _ZERO
+    base_raw, base_possible, base = _base(results)
     bonus = _total(r.points for r in results if r.kind == "bonus")
     penalty = _total(r.points for r in results if r.kind == "penalty")
+    total = base + bonus + penalty
+    grade_values: dict[str, object] = {
+        "true": True,
+        "false": False,
+        "vetoed": bool(site_vetoes),
+        "base": base,
+        "bonus": bonus,
+        "penalty": penalty,
+        "total": total,
+        **{c.id: c.points for c in categories},
+    }
+    decided = decide_grade(overall.grades, grade_values)
+    grade_rule = None
+    if decided is not None:
+        g = decided.grade
+        grade_rule = build(
+            GradeResult,
+            {
+                "rule": int(decided.path[1]) + 1,
+                "grade": g.grade,
+                "when": g.when,
+                "label": g.label,
+                "source": g.source,
+                "ruling": g.ruling,
+                "at": crb.positions.get(decided.path) if crb.positions else None,
+            },
+        )
     ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": crb.file}
     values = {
         "rulebook": build(RulebookRef, ref),
@@ -703,10 +785,39 @@ def evaluate_compiled(
         "base": base,
         "bonus": bonus,
         "penalty": penalty,
-        "total": base + bonus + penalty,
+        "total": total,
         "places": rb.arithmetic.places,
         "categories": categories,
         "indicators": results,
         "not_assessed": not_assessed,
+        "vetoed": bool(site_vetoes),
+        "site_vetoes": site_vetoes,
+        "grade": decided.grade.grade if decided is not None else None,
+        "grade_rule": grade_rule,
     }
     return build(ScoreReport, values)
+
+
+def _base(results: Iterable[IndicatorResult]) -> tuple[Fraction, Fraction, Fraction]:
+    """The base indicators' raw points, their applicable weights, and the base rescaled
+    to 100 over those weights."""
+    base = [r for r in results if r.kind == "base"]
+    raw = _total(r.points for r in base)
+    possible = _total(r.max_points for r in base)
+    return raw, possible, raw * 100 / possible if possible else _ZERO
+
+
+def _stopped(p: _IndicatorPlan, why: str, build: _Build) -> IndicatorResult:
+    """An indicator that a site-wide veto or its category's gate kept from being scored:
+    no points, not in the base, and its facts not needed."""
+    values = {
+        **p.common,
+        "applicable": True,
+        "assessed": True,
+        "vetoed": False,
+        "scored": False,
+        "points": _ZERO,
+        "max_points": _ZERO,
+        "reasons": [why],
+    }
+    return build(IndicatorResult, values)

@@ -115,6 +115,14 @@ MAX_NUMBER_BITS = 8192
 
 # ---------------------------------------------------------------------------- codes
 
+
+def _names_here(names: Iterable[str]) -> str:
+    """The hint of an unknown name with no near miss: the names this expression may read."""
+    shown = sorted(n for n in names if n not in ("true", "false", "True", "False"))
+    more = f" … ({len(shown)} in all)" if len(shown) > 12 else ""
+    return "names here: " + ", ".join(shown[:12]) + more
+
+
 CODES: dict[str, str] = {
     "WZ301": "the expression is not valid Python expression syntax",
     "WZ302": "unknown name: not declared as a fact or derived value",
@@ -1306,7 +1314,7 @@ class _TypeChecker:
             if node.id in FUNCTIONS:
                 hint: str | None = f"{node.id!r} is a function; call it: {node.id}(...)"
             else:
-                hint = did_you_mean(node.id, self.names)
+                hint = did_you_mean(node.id, self.names) or _names_here(self.names)
             _fail("WZ302", f"unknown name {node.id!r}", self.where, node, hint=hint)
         self.reads.add(node.id)
         if info.nullable and node.id in self.narrowed:

@@ -266,7 +266,7 @@ class _FindingsChecker:
                 else ([f.id for f in ind.facts if f.id not in given] if applies else [])
             )
             missing = [m for m in missing if (ind.id, m) not in self.invalid]
-            if not missing or self.partial:
+            if not missing or self.partial or ind.id in self.crb.overall.stoppable:
                 continue
             path: tuple[PathPart, ...] = (
                 ("indicators", ind.id) if ind.id in raw else (("indicators",) if raw else ())

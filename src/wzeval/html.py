@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from wzeval.issues import Issue
+from wzeval.models import CATEGORY_KIND_NAMES
 from wzeval.paths import shown
-from wzeval.render import cap_text, indicator_status, rank, share_text
+from wzeval.render import cap_text, indicator_status, rank, ranking_note, share_text, verdict_lines
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -56,7 +57,9 @@ FONT_STACK = (
 FailedFiles = Mapping[str, Sequence[Issue]] | Sequence[tuple[str, Sequence[Issue]]]
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-_KIND_TAG = {"base": "", "bonus": "加分项", "penalty": "扣分项"}
+_KIND_TAG = {
+    k: "" if k == "base" else v.replace("指标", "项") for k, v in CATEGORY_KIND_NAMES.items()
+}
 
 _CSS = """
 :root{--fg:#1f2933;--muted:#5b6675;--line:#d8dee6;--bg:#f4f6f9;--card:#fff;
@@ -87,6 +90,7 @@ margin:16px 0 4px}
 .card.total{background:var(--hi);border-color:#c4d4fb}
 .card.total .v{font-size:1.8rem;color:var(--accent)}
 .warn{color:var(--warn);font-weight:600}
+.verdict{font-weight:700;font-size:1.1em}
 .tag{display:block;font-size:.78rem;white-space:nowrap}
 .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0 12px;
 border:1px solid var(--line);border-radius:8px;background:#fff}
@@ -673,11 +677,10 @@ def _department(
     if report.findings_file:
         meta.append(("评估记录", shown(report.findings_file)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
-    warn = (
-        ""
-        if report.complete
-        else '<p class="warn">部分指标未评估（见“未评估”），本表不是完整评分。</p>'
-    )
+    warn = "".join(f'<p class="verdict">{_e(line)}</p>' for line in verdict_lines(report))
+    if not report.complete:
+        warn += '<p class="warn">部分指标未评估（见“未评估”），本表不是完整评分。</p>'
+
     cls = "dept block paged" if paged else "dept block"
     back_link = '<p class="back"><a href="#ranking">↑ 返回排名</a></p>' if back else ""
     return (
@@ -840,8 +843,9 @@ def render_html_batch(
     for (place, r), anchor in zip(ranked, anchors, strict=True):
         p = r.places
         name = f'<a href="#{_e(anchor)}">{_e(r.department)}</a>'
-        if not r.complete:
-            name += '<span class="warn tag">部分未评估</span>'
+        note = ranking_note(r)
+        if note:
+            name += f'<span class="warn tag">{_e(note)}</span>'
         rows.append(
             [
                 _e(str(place)),

@@ -747,7 +747,7 @@ def _never_loses(ctx: LintContext, cind: CompiledIndicator, ci: CompiledItem) ->
 
 
 def _never_counts(ctx: LintContext, cind: CompiledIndicator, d: CompiledDeduction) -> bool:
-    parts = ctx.count_range(cind, d.deduction.count).parts
+    parts = ctx.count_range(cind, d.deduction.counted).parts
     return not parts or (parts[-1].hi is not None and parts[-1].hi <= 0)
 
 
@@ -935,7 +935,7 @@ def _cap_hits(
             "check each and cap (5% written as 50%?); a yes/no penalty is a check or a veto",
         )
         return
-    parts = ctx.count_range(cind, ded.count).parts
+    parts = ctx.count_range(cind, ded.counted).parts
     top = parts[-1].hi if parts else Fraction(0)
     if top is not None and ded.each * top < cap:
         yield Hit(

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 
 from wzeval.expressions import bidi_control_offset, char_name
@@ -28,12 +29,14 @@ from wzeval.loader import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
 __all__ = [
     "AMOUNT_PATTERN",
     "IDENT_PATTERN",
+    "POINTS_PATTERN",
     "Amount",
     "Deduction",
     "Expr",
     "Ident",
     "Label",
     "Number",
+    "Points",
     "Sourced",
     "StrictModel",
     "Text",
@@ -48,8 +51,20 @@ _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
 IDENT_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
+class Points(Fraction):
+    """An amount written in points (``"5分"``) rather than as a share of the weight.
+
+    Only deductions take points; the indicator turns them into shares of its own
+    weight when it is read (:class:`wzeval.models.Indicator`), so nothing downstream
+    sees a ``Points`` — and a changed weight keeps "扣5分" at 5 points."""
+
+
+_POINTS_RE = re.compile(r"^\s*(\d+(\.\d+)?)\s*分\s*$")
+
+
 def parse_amount(value: object) -> Fraction:
-    """Parse ``"50%"`` or ``"1/9"`` into an exact fraction of the weight.
+    """Parse ``"50%"`` or ``"1/9"`` into an exact fraction of the weight, or ``"5分"`` into
+    :class:`Points`.
 
     Bare numbers are refused on purpose: ``0.5`` and ``50`` would both be
     plausible readings of "half", and a rulebook must not be ambiguous.
@@ -63,13 +78,20 @@ def parse_amount(value: object) -> Fraction:
         if text.endswith("%"):
             return Fraction(Decimal(text[:-1])) / 100
         return Fraction(text)
+    if isinstance(value, str) and (m := _POINTS_RE.match(value)):
+        return Points(Decimal(m.group(1)))
     raise ValueError(
-        f"an amount must be a percentage like '50%' or a fraction like '1/9' (got {value!r})"
+        "an amount must be a percentage like '50%', a fraction like '1/9' or, for a "
+        f"deduction, points like '5分' (got {value!r})"
     )
 
 
 def format_amount(value: Fraction) -> str:
-    """Render an amount the way rulebooks write it: ``50%`` when exact, else ``a/b``."""
+    """Render an amount the way rulebooks write it: ``50%`` when exact, else ``a/b``
+    (``5分`` for points)."""
+    if isinstance(value, Points):
+        dec = Decimal(value.numerator) / Decimal(value.denominator)
+        return f"{dec.normalize():f}分"
     pct = value * 100
     if pct.denominator == 1:
         return f"{pct.numerator}%"
@@ -79,15 +101,43 @@ def format_amount(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+#: A deduction's amount: a share as for every amount, or points of the weight ("5分").
+POINTS_PATTERN = r"^\s*\d+(\.\d+)?\s*分\s*$"
+
+
+def _share(value: object) -> Fraction:
+    amount = parse_amount(value)
+    if isinstance(amount, Points):
+        raise ValueError(
+            f"only a deduction's each and cap may be points (got {value!r}); write a share of "
+            "the weight such as '50%'"
+        )
+    return amount
+
+
 Amount = Annotated[
     Fraction,
-    BeforeValidator(parse_amount),
+    BeforeValidator(_share),
     PlainSerializer(format_amount, return_type=str),
     WithJsonSchema(
         {
             "type": "string",
             "pattern": AMOUNT_PATTERN,
             "description": "a share of the indicator's weight: '50%' or '1/9'",
+        }
+    ),
+]
+
+
+DeductionAmount = Annotated[
+    Fraction,
+    BeforeValidator(parse_amount),
+    PlainSerializer(format_amount, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "anyOf": [{"pattern": AMOUNT_PATTERN}, {"pattern": POINTS_PATTERN}],
+            "description": "a share of the indicator's weight ('5%', '1/9') or points ('5分')",
         }
     ),
 ]
@@ -162,10 +212,24 @@ class Deduction(Sourced):
     """
 
     id: Ident
-    count: Expr
-    each: Amount
-    cap: Amount | None = None
+    count: Expr | None = Field(None, description="how many occurrences (a whole number ≥ 0)")
+    when: Expr | None = Field(
+        None, description="instead of count: one occurrence when this condition holds, else none"
+    )
+    each: DeductionAmount
+    cap: DeductionAmount | None = None
     label: Label | None = None
+
+    @model_validator(mode="after")
+    def _one_count(self) -> Deduction:
+        if (self.count is None) == (self.when is None):
+            raise ValueError("a deduction needs either count: (how many) or when: (a condition)")
+        return self
+
+    @property
+    def counted(self) -> str:
+        """The expression of its count: ``count``, or ``1 if (when) else 0``."""
+        return self.count if self.count is not None else f"1 if ({self.when}) else 0"
 
 
 class Veto(Sourced):

@@ -21,6 +21,7 @@ can report every problem at once with its position.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PrivateAttr, create_model, model_validator
@@ -41,6 +42,7 @@ from wzeval.modelbase import (
     Ident,
     Label,
     Number,
+    Points,
     Sourced,
     StrictModel,
     Text,
@@ -51,6 +53,7 @@ from wzeval.modelbase import (
 
 __all__ = [
     "AMOUNT_PATTERN",
+    "CATEGORY_KIND_NAMES",
     "IDENT_PATTERN",
     "Amount",
     "Band",
@@ -66,6 +69,7 @@ __all__ = [
     "Expr",
     "Fact",
     "Given",
+    "Grade",
     "Group",
     "Ident",
     "Indicator",
@@ -208,6 +212,12 @@ if not TYPE_CHECKING:
     Item = _item_model(Item)
 
 
+def _deducts(it: Item) -> bool:
+    """Whether an item's rule is a list of deductions (the ``deduct`` kind, or a plugin's)."""
+    rule = it.rule
+    return isinstance(rule, list) and bool(rule) and all(isinstance(d, Deduction) for d in rule)
+
+
 WeightSource = Literal["stated", "derived", "assumed"]
 
 
@@ -240,6 +250,46 @@ class Indicator(Sourced):
     vetoes: list[Veto] = Field(default_factory=list)
     deductions: list[Deduction] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _points_as_shares(self) -> Indicator:
+        """Turn deductions written in points (``5分``) into shares of this weight, so the
+        rest of wzeval reads shares only; points more than the weight are refused."""
+        weight = abs(Fraction(self.weight))
+
+        def share(d: Deduction) -> Deduction:
+            update: dict[str, Fraction] = {}
+            for name in ("each", "cap"):
+                value = getattr(d, name)
+                if isinstance(value, Points):
+                    if value > weight:
+                        raise ValueError(
+                            f"deduction {d.id!r} has {name} {format_amount(value)}, more than "
+                            f"the indicator's {weight} points: a deduction stops at the "
+                            "indicator's points"
+                        )
+                    update[name] = Fraction(value) / weight
+            return d.model_copy(update=update) if update else d
+
+        def shares(deds: list[Deduction]) -> list[Deduction]:
+            return [share(d) for d in deds]
+
+        if not any(isinstance(a, Points) for d in self._all_deductions() for a in (d.each, d.cap)):
+            return self
+        items = [
+            it.model_copy(update={it.rule_kind: shares(it.rule)}) if _deducts(it) else it
+            for it in self.items
+        ]
+        object.__setattr__(self, "deductions", shares(self.deductions))
+        object.__setattr__(self, "items", items)
+        return self
+
+    def _all_deductions(self) -> list[Deduction]:
+        out = list(self.deductions)
+        for it in self.items:
+            if _deducts(it):
+                out.extend(it.rule)
+        return out
+
     @property
     def category(self) -> str:
         """The Chinese name of the level-1 category this indicator sits in."""
@@ -264,7 +314,16 @@ class Group(StrictModel):
     note: Text | None = None
 
 
-CategoryKind = Literal["base", "bonus", "penalty"]
+#: ``veto``: a category of 单项否决 — indicators of vetoes only (weight 0), any of which,
+#: fired, vetoes the whole site: nothing else is scored.
+CategoryKind = Literal["base", "bonus", "penalty", "veto"]
+#: The Chinese names of the category kinds (one table for every renderer).
+CATEGORY_KIND_NAMES: dict[str, str] = {
+    "base": "基础指标",
+    "bonus": "加分指标",
+    "penalty": "扣分指标",
+    "veto": "单项否决",
+}
 
 
 class Category(StrictModel):
@@ -274,6 +333,12 @@ class Category(StrictModel):
     name: Label = Field(min_length=1)
     weight: Number
     kind: CategoryKind = "base"
+    when: Expr | None = Field(
+        None,
+        description="bonus or penalty categories: scored only when this condition on scores "
+        "holds (names: base, and the points of each base category by its id)",
+    )
+    when_note: Text | None = None
     groups: list[Group] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
 
@@ -310,6 +375,17 @@ class Catalog(StrictModel):
     entries: list[CatalogEntry] = Field(min_length=1)
 
 
+class Grade(Sourced):
+    """One rule of the rulebook's grades: the first whose condition holds gives the grade."""
+
+    grade: Label = Field(min_length=1, description="the grade it gives: 合格, 不合格, 优秀 …")
+    when: Expr = Field(
+        description="a condition on scores; names: vetoed, base, bonus, penalty, total, and "
+        "the points of each category by its id"
+    )
+    label: Label | None = Field(None, description="the reason shown with the grade")
+
+
 class Arithmetic(StrictModel):
     """Exact inside, rounded once when shown."""
 
@@ -334,6 +410,10 @@ class Rulebook(StrictModel):
     departments: list[Department] = Field(default_factory=list)
     catalogs: list[Catalog] = Field(default_factory=list)
     categories: list[Category] = Field(min_length=1)
+    grades: list[Grade] = Field(
+        default_factory=list,
+        description="ordered rules giving the report a grade; the first that holds decides",
+    )
 
     _compiled: object = PrivateAttr(None)
     _file: str = PrivateAttr("<rulebook>")

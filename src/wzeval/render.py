@@ -23,6 +23,7 @@ from fractions import Fraction
 from wzeval.issues import Issue
 from wzeval.kinds import rule_kinds
 from wzeval.loader import dumps_json
+from wzeval.models import CATEGORY_KIND_NAMES
 from wzeval.paths import shown
 from wzeval.report import (
     DeductionResult,
@@ -45,6 +46,7 @@ __all__ = [
     "indicator_status",
     "rank",
     "ranking_data",
+    "ranking_note",
     "render_csv",
     "render_explain",
     "render_json",
@@ -55,12 +57,13 @@ __all__ = [
     "render_ranking_text",
     "render_text",
     "share_text",
+    "verdict_lines",
 ]
 
 #: Chinese names of the credit rules, as the score sheet shows them (from the rule kinds).
 RULE_NAMES: Mapping[str, str] = {key: kind.label for key, kind in rule_kinds().items()}
 #: Chinese names of the category kinds.
-KIND_NAMES: Mapping[str, str] = {"base": "基础", "bonus": "加分", "penalty": "扣分"}
+KIND_NAMES: Mapping[str, str] = {k: v.removesuffix("指标") for k, v in CATEGORY_KIND_NAMES.items()}
 _WEIGHT_SOURCES = {"stated": "原表列明", "derived": "由总分推算", "assumed": "原表未列明，假定"}
 
 #: The columns of the per-indicator CSV (one row per indicator, then a total row).
@@ -122,7 +125,10 @@ def _md_table(
 
 
 def indicator_status(result: IndicatorResult) -> str:
-    """The status column: 不适用, 否决, 未评估, 部分未评估, or empty when scored normally."""
+    """The status column: 未评分, 不适用, 否决, 未评估, 部分未评估, or empty when scored
+    normally."""
+    if not result.scored:
+        return "未评分"
     if not result.applicable:
         return "不适用"
     if result.vetoed:
@@ -130,6 +136,32 @@ def indicator_status(result: IndicatorResult) -> str:
     if not result.assessed:
         return "部分未评估" if any(i.assessed for i in result.items) else "未评估"
     return ""
+
+
+def verdict_lines(report: ScoreReport) -> list[str]:
+    """What the rulebook concluded above the points, in every renderer's words: the grade
+    with the reason for it, and the site-wide vetoes that stopped scoring."""
+    out = []
+    if report.grade is not None:
+        rule = report.grade_rule
+        why = rule.label if rule is not None and rule.label else None
+        out.append(f"等级：{report.grade}" + (f"（{why}）" if why else ""))
+    if report.site_vetoes:
+        names = "、".join(v.label or f"{v.name}：{v.id}" for v in report.site_vetoes)
+        out.append(f"单项否决：{names}；其他指标不再评分，不得分")
+    return out
+
+
+def ranking_note(report: ScoreReport) -> str:
+    """The ranking's 备注 for one report: its grade, a site-wide veto, an incomplete sheet."""
+    notes = []
+    if report.grade is not None:
+        notes.append(report.grade)
+    if report.vetoed:
+        notes.append("单项否决")
+    if not report.complete:
+        notes.append("部分未评估")
+    return "；".join(notes)
 
 
 def _label(ident: str, label: str | None) -> str:
@@ -204,6 +236,7 @@ def _sections(report: ScoreReport) -> list[_Section]:
         f"总分：{fig(report.total)}（基础分 {fig(report.base)} + 加分 {fig(report.bonus)}"
         f" + 扣分 {fig(report.penalty)}）"
     )
+    head.lines.extend(verdict_lines(report))
     if not report.complete:
         head.lines.append("注意：部分指标未评估，见“未评估”；本表不是完整评分。")
 
@@ -516,7 +549,7 @@ def _ranking_rows(reports: Iterable[ScoreReport]) -> list[list[str]]:
                 display(r.bonus, r.places),
                 display(r.penalty, r.places),
                 display(r.total, r.places),
-                "" if r.complete else "部分未评估",
+                ranking_note(r),
                 shown(r.findings_file),
             ]
         )
@@ -592,6 +625,8 @@ def ranking_data(
             "department_id": r.department_id,
             "findings_file": r.findings_file,
             "complete": r.complete,
+            "grade": r.grade,
+            "vetoed": r.vetoed,
             "base": exact_text(r.base),
             "bonus": exact_text(r.bonus),
             "penalty": exact_text(r.penalty),

@@ -24,10 +24,12 @@ __all__ = [
     "CategoryResult",
     "DeductionResult",
     "FactRead",
+    "GradeResult",
     "IndicatorResult",
     "ItemResult",
     "NotAssessed",
     "ScoreReport",
+    "SiteVeto",
     "VetoResult",
     "display",
     "exact_text",
@@ -224,7 +226,7 @@ class IndicatorResult(_Result):
     category: str
     category_id: str
     group: str | None = None
-    kind: Literal["base", "bonus", "penalty"]
+    kind: Literal["base", "bonus", "penalty", "veto"]
     weight: Score
     weight_source: str
     applicable: bool
@@ -239,6 +241,9 @@ class IndicatorResult(_Result):
     missing: list[str] = Field(default_factory=list, description="facts not recorded")
     reasons: list[str] = Field(default_factory=list, description="why points were lost")
     applies_note: str | None = None
+    scored: bool = Field(
+        True, description="false: a site-wide veto or its category's gate stopped its scoring"
+    )
     at: str | None = Field(None, description="file:line of the indicator in the rulebook")
 
 
@@ -247,10 +252,37 @@ class CategoryResult(_Result):
 
     id: str
     name: str
-    kind: Literal["base", "bonus", "penalty"]
+    kind: Literal["base", "bonus", "penalty", "veto"]
     weight: Score
     applicable_weight: Score
     points: Score
+    scored: bool = Field(
+        True, description="false: a site-wide veto or the category's gate stopped it"
+    )
+    gate: str | None = Field(None, description="the condition on scores the category is scored on")
+
+
+class SiteVeto(_Result):
+    """A fired veto of a 单项否决 category: the whole site is vetoed and nothing else scored."""
+
+    indicator: str
+    name: str
+    id: str
+    label: str | None = None
+    source: str | None = None
+    at: str | None = None
+
+
+class GradeResult(_Result):
+    """The grade rule that decided the report's grade."""
+
+    rule: int = Field(description="which grade rule it was, counting from 1")
+    grade: str
+    when: str
+    label: str | None = None
+    source: str | None = None
+    ruling: str | None = None
+    at: str | None = None
 
 
 class NotAssessed(_Result):
@@ -297,6 +329,10 @@ class ScoreReport(_Result):
     categories: list[CategoryResult]
     indicators: list[IndicatorResult]
     not_assessed: list[NotAssessed] = Field(default_factory=list)
+    vetoed: bool = Field(False, description="a 单项否决 fired: nothing else was scored")
+    site_vetoes: list[SiteVeto] = Field(default_factory=list)
+    grade: str | None = Field(None, description="the grade the rulebook's grades give")
+    grade_rule: GradeResult | None = None
 
     def indicator(self, ident: str) -> IndicatorResult:
         """The result of one indicator, by id or Chinese name."""

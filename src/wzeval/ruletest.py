@@ -80,7 +80,7 @@ RULETESTS_FORMAT = "ruletests/1"
 _TOP_KEYS = ("wzeval", "rulebook", "defaults", "cases")
 _CASE_KEYS = ("name", "findings", "partial", "expect")
 _FIGURES = ("total", "base", "base_raw", "bonus", "penalty")
-_SETS = ("vetoed", "not_applicable")
+_SETS = ("vetoed", "not_applicable", "not_scored")
 _KEY_CODES = frozenset({"WZ401", "WZ402", "WZ403"})  # findings issues about an unknown key
 
 Path_ = tuple[PathPart, ...]
@@ -279,7 +279,7 @@ class _Targets:
         for d in deds:
             ded = d.deduction
             did = f"{prefix}.{ded.id}"
-            counts = self.ctx.count_range(self.cind, ded.count).parts
+            counts = self.ctx.count_range(self.cind, ded.counted).parts
             least = counts[0].lo if counts and counts[0].lo is not None else Fraction(0)
             most = counts[-1].hi if counts else Fraction(0)
             cap = ded.cap if ded.cap is not None else share
@@ -391,7 +391,26 @@ def coverage_targets(
             label = tid.split(":", 1)[0]
             target = Target(tid, kind, f"{cind.indicator.name} {label}: {text}", path, where)
             (reachable if ok else unreachable).append(target)
+    for tid, kind, text, path in _overall_targets(rulebook):
+        where = crb.file
+        if doc is not None:
+            pos = doc.position(path)
+            where = f"{pos.file}:{pos.line}" if pos.line else pos.file
+        reachable.append(Target(tid, kind, text, path, where))
     return reachable, unreachable
+
+
+def _overall_targets(rb: Rulebook) -> list[tuple[str, str, str, Path_]]:
+    """Targets above the indicators: each gate open and closed, each grade rule given."""
+    out: list[tuple[str, str, str, Path_]] = []
+    for i, cat in enumerate(rb.categories):
+        if cat.when is not None:
+            p: Path_ = ("categories", i, "when")
+            out.append((f"{cat.id}:scored", "gate-open", f"{cat.name}: {cat.when} holds", p))
+            out.append((f"{cat.id}:not-scored", "gate-closed", f"{cat.name}: {cat.when} fails", p))
+    for i, g in enumerate(rb.grades):
+        out.append((f"grade{i + 1}", "grade", f"grade rule {i + 1} → {g.grade}", ("grades", i)))
+    return out
 
 
 # --------------------------------------------------------------------------- re-evaluation
@@ -405,6 +424,12 @@ def _covered_by_deductions(prefix: str, results: Sequence[Any]) -> set[str]:
 
 def _covered(crb: CompiledRulebook, findings: Findings, report: ScoreReport) -> set[str]:
     hit: set[str] = set()
+    rb = crb.rulebook
+    for cat, cres in zip(rb.categories, report.categories, strict=True):
+        if cat.when is not None and not report.vetoed:
+            hit.add(f"{cat.id}:{'scored' if cres.scored else 'not-scored'}")
+    if report.grade_rule is not None:
+        hit.add(f"grade{report.grade_rule.rule}")
     for res in report.indicators:
         cind = crb.by_id.get(res.id)
         if cind is None:
@@ -776,6 +801,12 @@ def _run_case(
     traces: dict[str, str] = {}
     for key, want in expect.items():
         kpath: Path_ = (*path, "expect", key)
+        if key == "grade":
+            if not isinstance(want, str):
+                bad(f"the expected grade is a text such as 合格 (got {want!r})", kpath)
+            elif report.grade != want:
+                mismatches.append(Mismatch("grade", want, str(report.grade)))
+            continue
         if key in _SETS:
             mismatches += _compare_set(key, want, report, bad, kpath)
             continue
@@ -826,6 +857,8 @@ def _compare_set(
             return []
     if key == "vetoed":
         actual = {i.id for i in report.indicators if i.vetoed}
+    elif key == "not_scored":
+        actual = {i.id for i in report.indicators if not i.scored}
     else:
         actual = {i.id for i in report.indicators if not i.applicable}
     if actual == wanted:

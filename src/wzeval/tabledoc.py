@@ -30,6 +30,7 @@ from typing import TextIO
 
 from wzeval.errors import OutputExists, ValidationFailed
 from wzeval.models import (
+    CATEGORY_KIND_NAMES,
     Catalog,
     Category,
     Deduction,
@@ -45,7 +46,7 @@ from wzeval.report import display, exact_text
 
 __all__ = ["main", "render_rulebook_markdown"]
 
-_KIND = {"base": "基础指标", "bonus": "加分指标", "penalty": "扣分指标"}
+_KIND = CATEGORY_KIND_NAMES
 _PROVENANCE = {
     "stated": "原文 stated",
     "derived": "⚠ 推算 derived",
@@ -295,6 +296,11 @@ def _vetoes(vetoes: Sequence[Veto], title: str) -> list[str]:
     return [*out, ""]
 
 
+def _counted(d: Deduction) -> str:
+    """A deduction's count as the page shows it: its expression, or its condition."""
+    return _code(d.count) if d.count is not None else f"{_code(d.when or '')} 成立时 1 次"
+
+
 def _deductions(deds: Sequence[Deduction], weight: Fraction, default_cap: str) -> list[str]:
     out = [
         "| 扣分项 | 名称 | 次数 | 每次 | 上限 | 原文 | 裁定 |",
@@ -303,7 +309,7 @@ def _deductions(deds: Sequence[Deduction], weight: Fraction, default_cap: str) -
     for d in deds:
         cap = _share(d.cap, weight) if d.cap is not None else default_cap
         out.append(
-            f"| `{d.id}` | {_cell(d.label)} | {_code(d.count)} | {_share(d.each, weight)}"
+            f"| `{d.id}` | {_cell(d.label)} | {_counted(d)} | {_share(d.each, weight)}"
             f" | {_cell(cap)} | {_cell(d.source)} | {_cell(_ruling(d.ruling))} |"
         )
     return [*out, ""]
@@ -428,6 +434,12 @@ def _indicators(rb: Rulebook) -> list[str]:
             f"`{cat.id}` · {_KIND[cat.kind]} · {len(cat.indicators)} 个三级指标",
             "",
         ]
+        if cat.kind == "veto":
+            out += ["任一否决项成立即判定单项否决：其他指标不再评分，不得分。", ""]
+        if cat.when is not None:
+            out += [f"- 计分条件：{_code(cat.when)} 成立时才评分，否则本类不评分、不得分", ""]
+            if cat.when_note:
+                out += [f"- 注：{cat.when_note.strip()}", ""]
         groups = {g.id: g for g in cat.groups}
         current: str | None = None
         for ind in cat.indicators:
@@ -542,6 +554,26 @@ def _ruling_index(rb: Rulebook) -> list[str]:
     return [*out, ""]
 
 
+def _grades(rb: Rulebook) -> list[str]:
+    if not rb.grades:
+        return []
+    out = [
+        "## 等级",
+        "",
+        "自上而下取第一个条件成立的规则定等级；条件可读 vetoed（单项否决）、base（基础分）、"
+        "bonus、penalty、total 和各一级指标的得分（按 id）。",
+        "",
+        "| 次序 | 等级 | 条件 | 说明 | 原文 | 裁定 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for n, g in enumerate(rb.grades, 1):
+        out.append(
+            f"| {n} | {_cell(g.grade)} | {_code(g.when)} | {_cell(g.label)} | {_cell(g.source)}"
+            f" | {_cell(_ruling(g.ruling))} |"
+        )
+    return [*out, ""]
+
+
 def render_rulebook_markdown(rulebook: Rulebook) -> str:
     """The whole rulebook as a Markdown page (deterministic: same rulebook, same text)."""
     lines = [
@@ -549,6 +581,7 @@ def render_rulebook_markdown(rulebook: Rulebook) -> str:
         *_summary(rulebook),
         *_non_stated(rulebook),
         *_indicators(rulebook),
+        *_grades(rulebook),
         *_appendices(rulebook),
         *_departments(rulebook),
         *_ruling_index(rulebook),

@@ -279,7 +279,7 @@ def _year(rb: Rulebook) -> int:
 
 def _expressions(ind: Indicator) -> list[str]:
     out = [d.expr for d in ind.derived]
-    out += [v.when for v in ind.vetoes] + [d.count for d in ind.deductions]
+    out += [v.when for v in ind.vetoes] + [d.count or d.when or "" for d in ind.deductions]
     if ind.applies:
         out.append(ind.applies)
     for it in ind.items:
@@ -420,7 +420,12 @@ def _knobs(crb: CompiledRulebook) -> list[_Knob]:
         found: list[tuple[str, str | None, str | None, bool]] = []
         for d in [*cind.deductions, *(d for ci in cind.items for d in ci.deductions)]:
             found.append(
-                ("more-deductions-never-help", _bare(d.deduction.count, decl, "int"), None, True)
+                (
+                    "more-deductions-never-help",
+                    _bare(d.deduction.count or "", decl, "int"),
+                    None,
+                    True,
+                )
             )
         for ci in cind.items:
             it, kind, rule = ci.item, ci.item.rule_kind, ci.item.rule

@@ -54,7 +54,7 @@ from wzeval.loader import Document, read_bytes_bounded
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.paths import shown
-from wzeval.render import rank
+from wzeval.render import rank, ranking_note, verdict_lines
 from wzeval.report import DeductionResult, ScoreReport, VetoResult, display
 from wzeval.template import applies_to, describe_fact, resolve_department
 
@@ -309,7 +309,7 @@ def _ranking_sheet(
             c = _number_cell(ws, row, col, value, p, s)
             if col == 6:
                 c.font = s.bold
-        note = ws.cell(row=row, column=7, value="" if r.complete else "部分未评估")
+        note = ws.cell(row=row, column=7, value=ranking_note(r))
         note.border = s.border
     for department in unassessed:  # roster units with no findings: no place, no figures
         row += 1
@@ -332,6 +332,7 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
         f"规则：{rb.title}（{rb.id}，{rb.year}）",
         f"监测时间点：{report.monitoring_date.isoformat()}",
         "评估人：" + ("、".join(report.assessors) or "—"),
+        *verdict_lines(report),
     ]
     if not report.complete:
         facts.append("部分指标未评估，本表不是完整评分")

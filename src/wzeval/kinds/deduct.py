@@ -67,7 +67,7 @@ class Deduct(RuleKind):
         return Outcome(credit, reason, matched, None, tuple(results))
 
     def sources(self, rule: list[Deduction]) -> list[str]:
-        return [d.count for d in rule]
+        return [d.count or d.when or "" for d in rule]
 
     def sourced_parts(self, rule: list[Deduction]) -> list[Any]:
         return list(rule)
@@ -85,7 +85,7 @@ class Deduct(RuleKind):
     def never_earns(self, rule: list[Deduction], share: Fraction, t: Analysis) -> str | None:
         least = Fraction(0)
         for d in rule:
-            low = t.count_range(d.count).parts
+            low = t.count_range(d.counted).parts
             n = low[0].lo if low and low[0].lo is not None else Fraction(0)
             cap = d.cap if d.cap is not None else share
             least += min(d.each * n, cap)
@@ -95,7 +95,7 @@ class Deduct(RuleKind):
 
     def always_full(self, rule: list[Deduction], share: Fraction, t: Analysis) -> str | None:
         for d in rule:
-            parts = t.count_range(d.count).parts
+            parts = t.count_range(d.counted).parts
             if parts and (parts[-1].hi is None or parts[-1].hi > 0):
                 return None
         return "none of its deductions can ever count an occurrence"

@@ -1,0 +1,177 @@
+"""Scoring above the indicators: site-wide vetoes, gated categories and grades.
+
+A table does not always add its indicators up and stop.  The national check table
+vetoes a whole site when any 单项否决 holds ("即判定为不合格，不再对其他指标进行评分"),
+scores its bonus part only when the deduction part is above 80, and gives every site a
+grade (合格/不合格).  This module holds those three constructs — what names their
+conditions read, in which order they are worked out, and how they are checked — so
+that the engine only asks it.
+
+Order of scoring, which is what makes a condition on scores well defined:
+
+1. the indicators of ``veto`` categories; any fired veto stops everything else;
+2. the base categories, then ``base`` (rescaled to 100 over the applicable weights);
+3. each ``bonus`` or ``penalty`` category whose ``when:`` holds — a gate reads ``base``
+   and the points of base categories, nothing computed after it;
+4. ``total``, then the grades, which may read every score and ``vetoed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from wzeval.expressions import CompiledExpression, Kind, TypeInfo
+from wzeval.issues import PathPart
+from wzeval.models import Grade, Rulebook
+
+__all__ = [
+    "SCORE_NAMES",
+    "CompiledGate",
+    "CompiledGrade",
+    "CompiledOverall",
+    "compile_overall",
+    "decide_grade",
+    "gate_values",
+]
+
+Path = tuple[PathPart, ...]
+#: The scores a grade may read besides each category's points (by category id).
+SCORE_NAMES: dict[str, TypeInfo] = {
+    "vetoed": TypeInfo(Kind.BOOL),
+    "base": TypeInfo(Kind.DECIMAL),
+    "bonus": TypeInfo(Kind.DECIMAL),
+    "penalty": TypeInfo(Kind.DECIMAL),
+    "total": TypeInfo(Kind.DECIMAL),
+}
+_CONSTANTS: dict[str, TypeInfo] = {"true": TypeInfo(Kind.BOOL), "false": TypeInfo(Kind.BOOL)}
+
+
+@dataclass(frozen=True)
+class CompiledGate:
+    """A category scored only when a condition on scores holds."""
+
+    category_id: str
+    source: str
+    expr: CompiledExpression
+
+
+@dataclass(frozen=True)
+class CompiledGrade:
+    """One grade rule with its compiled condition."""
+
+    grade: Grade
+    expr: CompiledExpression
+    path: Path
+
+
+@dataclass(frozen=True)
+class CompiledOverall:
+    """The rulebook's gates (by category id) and grades, ready to evaluate."""
+
+    gates: Mapping[str, CompiledGate]
+    grades: tuple[CompiledGrade, ...]
+    #: indicators a site-wide veto or a gate may keep from being scored: their missing
+    #: facts are reported only if they are scored after all (by the engine, WZ410)
+    stoppable: frozenset[str] = frozenset()
+
+
+Compile = Callable[[str, dict[str, TypeInfo], Path, Kind], CompiledExpression | None]
+Report = Callable[[str, str, Path, str | None], None]
+
+
+def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledOverall:
+    """Check and compile the gates and grades of a rulebook, reporting every problem."""
+    base_ids = [c.id for c in rb.categories if c.kind == "base"]
+    uses_scores = bool(rb.grades) or any(c.when is not None for c in rb.categories)
+    for i, cat in enumerate(rb.categories):
+        if uses_scores and cat.id in SCORE_NAMES:
+            issue(
+                "WZ202",
+                f"category id {cat.id!r} is the name of a score",
+                ("categories", i, "id"),
+                f"rename it; {', '.join(SCORE_NAMES)} name the report's scores",
+            )
+    grade_names = {**_CONSTANTS, **SCORE_NAMES}
+    grade_names.update({c.id: TypeInfo(Kind.DECIMAL) for c in rb.categories})
+    later = set(SCORE_NAMES) - {"base"} | {c.id for c in rb.categories if c.kind != "base"}
+    gates: dict[str, CompiledGate] = {}
+    for i, cat in enumerate(rb.categories):
+        if cat.when is None:
+            continue
+        path: Path = ("categories", i, "when")
+        if cat.kind not in ("bonus", "penalty"):
+            issue(
+                "WZ213",
+                f"category {cat.id!r} is {cat.kind}: only bonus and penalty categories are "
+                "scored on a condition",
+                path,
+                "the base is worked out from the base categories, so it cannot wait for a "
+                "score; remove when:",
+            )
+            continue
+        # compiled against every score name, so that reading a later one is a cycle, not
+        # an unknown name
+        expr = compile_(cat.when, grade_names, path, Kind.BOOL)
+        if expr is None:
+            continue
+        cycle = sorted(expr.names & later)
+        if cycle:
+            issue(
+                "WZ211",
+                f"the gate of category {cat.id!r} reads {', '.join(cycle)}, worked out only "
+                "after the gated categories are scored",
+                path,
+                f"a gate may read base and the points of base categories ({', '.join(base_ids)})",
+            )
+            continue
+        gates[cat.id] = CompiledGate(cat.id, cat.when, expr)
+    grades: list[CompiledGrade] = []
+    always: int | None = None
+    for i, g in enumerate(rb.grades):
+        path = ("grades", i)
+        if always is not None:
+            issue(
+                "WZ212",
+                f"grade rule {i + 1} ({g.grade}) can never give its grade: rule {always + 1} "
+                "before it always holds",
+                (*path, "when"),
+                "put the rule that always holds last, or delete this one",
+            )
+        expr = compile_(g.when, grade_names, (*path, "when"), Kind.BOOL)
+        if expr is None:
+            continue
+        if expr.names <= {"true"} and g.when.strip() in ("true", "True"):
+            always = i if always is None else always
+        elif g.when.strip() in ("false", "False"):
+            issue(
+                "WZ212",
+                f"grade rule {i + 1} ({g.grade}) can never give its grade: its condition is false",
+                (*path, "when"),
+                "write the condition on scores that gives this grade, or delete the rule",
+            )
+        grades.append(CompiledGrade(g, expr, path))
+    has_vetoes = any(c.kind == "veto" for c in rb.categories)
+    stoppable = frozenset(
+        ind.id
+        for c in rb.categories
+        if c.id in gates or (has_vetoes and c.kind != "veto")
+        for ind in c.indicators
+    )
+    return CompiledOverall(gates, tuple(grades), stoppable)
+
+
+def gate_values(base: Fraction, category_points: Mapping[str, Fraction]) -> dict[str, object]:
+    """The names a gate reads: ``base`` and each base category's points."""
+    return {"true": True, "false": False, "base": base, **category_points}
+
+
+def decide_grade(
+    grades: tuple[CompiledGrade, ...], values: Mapping[str, object]
+) -> CompiledGrade | None:
+    """The first grade rule whose condition holds for these scores (``None``: none does)."""
+    for g in grades:
+        if g.expr.evaluate(dict(values)):
+            return g
+    return None
