@@ -1132,6 +1132,11 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
         doc.cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
         doc.key_cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
         if _blank(raw):
+            # not recorded yet: left out of the data, but placed on its own row's cell
+            if fpath not in doc.cells:
+                doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
+                doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
+                doc.blanks.add(fpath)
             continue
         seen = first_row.get((ind_id, fact_id))
         if seen is not None:
@@ -1146,6 +1151,7 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             )
             continue
         first_row[(ind_id, fact_id)] = r
+        doc.blanks.discard(fpath)
         kind = str(get(col_type) or "").strip()
         value = _convert(kind, raw)
         doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
