@@ -48,6 +48,7 @@ from wzeval.slips import (
 )
 
 __all__ = [
+    "FILLING_RULE",
     "PLACEHOLDER",
     "FactRecord",
     "Findings",
@@ -67,6 +68,16 @@ _HEADER_KEYS = (
     "notes",
 )
 _FACT_KEYS = ("value", "evidence", "note")
+
+#: The one rule for what is not recorded yet, word for word in the YAML template's
+#: header, the workbook's 说明 sheet and docs/evaluators.md (tests keep them equal);
+#: :func:`not_recorded` is its code.
+FILLING_RULE = (
+    "未记录的值（以后再填）：保留“待填写”或 null，或者留空，都算未记录；",
+    "用 wzeval score --partial 可先对已填部分评分，未填的指标列为未评估。",
+    "例外：标有“没有时填 null”的事实（如未答复、未发布），写出 null 就是答案“没有”；",
+    "这类事实以后再填，请保留“待填写”或留空。",
+)
 
 
 @dataclass(frozen=True)
