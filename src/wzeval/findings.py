@@ -145,7 +145,8 @@ class _FindingsChecker:
         # where each indicator's facts start, so evaluation problems can point there
         self.positions: dict[str, Position] = {}
         # facts written as "not recorded yet" (null, 待填写, empty): where each is
-        self.unrecorded: dict[tuple[str, str], tuple[PathPart, ...]] = {}
+        # (path, whether to point at its key: an empty value has no place of its own)
+        self.unrecorded: dict[tuple[str, str], tuple[tuple[PathPart, ...], bool]] = {}
         self.mdate: date | None = None
 
     def issue(
@@ -342,11 +343,13 @@ class _FindingsChecker:
                 blank = ("indicators", ind.id, fid)
                 if written is not None or blank in self.doc.blanks:
                     # the fact's own line or row: written as null / 待填写, or a blank cell
+                    where, at_key = written or (blank, False)
                     self.issue(
                         "WZ404",
                         f"{ind.id}.{fid} 尚未填写（{ind.name}：{fact.ask}）",
-                        written or blank,
+                        where,
                         hint=_unrecorded_hint(fact),
+                        key=at_key,
                     )
                     continue
                 in_raw = isinstance(raw, Mapping) and ind.id in raw
@@ -415,8 +418,9 @@ class _FindingsChecker:
                     )
                 n = raw.get("note")
                 note = n if isinstance(n, str) else None
-            if not_recorded(fact, value, left_empty=value is None and self.doc.empty_value(vpath)):
-                self.unrecorded[(cind.indicator.id, fid)] = vpath
+            empty = value is None and self.doc.empty_value(vpath)
+            if not_recorded(fact, value, left_empty=empty):
+                self.unrecorded[(cind.indicator.id, fid)] = (vpath, empty)
                 continue
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
             if ok:
@@ -456,6 +460,7 @@ class _FindingsChecker:
                 "WZ404",
                 "监测时间点（monitoring_date）尚未填写",
                 path if path[-1] in self.doc.data else (),
+                key=True,  # an empty value has no place of its own: the key's line
                 hint="写 monitoring_date: YYYY-MM-DD，如 monitoring_date: 2023-11-15；"
                 "各项时效从这一天往前算，部分评分（--partial）也需要它",
             )
