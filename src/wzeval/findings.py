@@ -606,7 +606,13 @@ class _FindingsChecker:
             self.issue(code, f"{name}：{what}，应写作 {meant}", path, hint=hint)
             return False, None
 
-        shown = _shown(value).strip("'\"") if isinstance(value, str) else _shown(value)
+        shown = (
+            _shown(value).strip("'\"")
+            if isinstance(value, str)
+            else str(value)
+            if isinstance(value, int | Decimal)
+            else _shown(value)
+        )
         if kind == "bool":
             if isinstance(value, bool):
                 return True, value
