@@ -98,7 +98,7 @@ def test_half_filled_xlsx_template_scores_partially(rulebook: Rulebook, tmp_path
     pytest.importorskip("openpyxl")
     import openpyxl
 
-    from wzeval.xlsx import FACTS_SHEET, write_findings_template_xlsx
+    from wzeval.xlsx import FACTS_SHEET, HEADER_SHEET, write_findings_template_xlsx
 
     filled, left = halves(rulebook)
     path = tmp_path / "day1.xlsx"
@@ -112,7 +112,8 @@ def test_half_filled_xlsx_template_scores_partially(rulebook: Rulebook, tmp_path
 
     code, out, err = call("validate", path)
     assert code == 1
-    ws = openpyxl.load_workbook(path)[FACTS_SHEET]
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FACTS_SHEET]
     errors = [ln for ln in out.splitlines() if " error " in ln]
     assert len(errors) == sum(len(i.facts) for i in rulebook.indicators if i.id in left)
     for e in errors:
@@ -122,6 +123,15 @@ def test_half_filled_xlsx_template_scores_partially(rulebook: Rulebook, tmp_path
         row = int(cell[1:])
         ind, fact = e.split("WZ404 ", 1)[1].split(" ", 1)[0].split(".")
         assert (ws.cell(row=row, column=1).value, ws.cell(row=row, column=3).value) == (ind, fact)
+
+    # the header's monitoring date left blank: on its own row of the 说明 sheet
+    head = wb[HEADER_SHEET]
+    row = next(r[0].row for r in head.iter_rows() if r[0].value == "monitoring_date")
+    head.cell(row=row, column=3).value = None
+    wb.save(path)
+    code, out, _ = call("validate", path, "--partial")
+    assert code == 1
+    assert f"{HEADER_SHEET}!A{row}: error WZ404 监测时间点（monitoring_date）尚未填写" in out, out
 
 
 def test_nullable_fact_null_is_an_answer_blank_is_not(rulebook: Rulebook) -> None:

@@ -81,3 +81,42 @@ def test_unknown_department_hides_nothing(crb: Any) -> None:
     _, issues = check_findings(load_document(text="\n".join(lines) + "\n", name="f.yaml"), crb)
     codes = sorted(i.code for i in issues if i.severity is Severity.ERROR)
     assert codes == ["WZ404", "WZ405", "WZ405", "WZ407"], [i.format() for i in issues]
+
+
+def test_slips_in_a_workbook_point_at_their_cell(tmp_path: Path) -> None:
+    """The same slips typed into the workbook's value cells: each at its cell (事实!F<row>)
+    with the value meant."""
+    pytest.importorskip("openpyxl")
+    import openpyxl
+    from filling import fill_xlsx
+
+    from wzeval.xlsx import FACTS_SHEET, read_findings_xlsx, write_findings_template_xlsx
+
+    rb = wzeval.load_rulebook(ROOT / "rulebooks" / "2023.yaml")
+    path = tmp_path / "f.xlsx"
+    write_findings_template_xlsx(rb, "市交通运输局", path)
+    fill_xlsx(path, rb, {i.id for i in rb.indicators})
+    typed = {
+        ("jigou_zhineng", "org_info_published"): ("是", "应写作 true"),
+        ("dongtai_yaowen", "last_updated"): ("2023/11/5", "应写作 2023-11-05"),
+        ("zaixian_zixun", "answered_on"): ("2023年11月7日", "应写作 2023-11-07"),
+        ("guifanxing_wenjian", "bad_documents"): ("十二", "应写作 12"),
+        ("chaxun_fuwu", "query_form"): ("本级查询系统", "应写作 own_query"),
+    }
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FACTS_SHEET]
+    rows = {}
+    for row in ws.iter_rows(min_row=2):
+        key = (row[0].value, row[2].value)
+        if key in typed:
+            row[5].value = typed[key][0]
+            rows[key] = row[0].row
+    assert set(rows) == set(typed)
+    wb.save(path)
+    _, issues = check_findings(read_findings_xlsx(path), compiled(rb))
+    errors = {(i.path[1], i.path[2]): i for i in issues if i.severity is Severity.ERROR}
+    assert set(errors) == set(typed), [i.format() for i in issues]
+    for key, (_, fix) in typed.items():
+        issue = errors[key]
+        assert fix in issue.message, issue.format()
+        assert str(issue.position).endswith(f"{FACTS_SHEET}!F{rows[key]}"), issue.format()

@@ -459,7 +459,7 @@ class _FindingsChecker:
             self.issue(
                 "WZ404",
                 "监测时间点（monitoring_date）尚未填写",
-                path if path[-1] in self.doc.data else (),
+                path,  # a workbook places it on its row even when blank
                 key=True,  # an empty value has no place of its own: the key's line
                 hint="写 monitoring_date: YYYY-MM-DD，如 monitoring_date: 2023-11-15；"
                 "各项时效从这一天往前算，部分评分（--partial）也需要它",
