@@ -7,9 +7,17 @@ contest a score.
 
 Checking reports every problem at once, each with ``file:line:col``: unknown
 indicator or fact (with "did you mean"), missing fact, wrong type, value out of
-range, unknown department.  Values are converted to the runtime forms the
-expressions use (decimals become :class:`fractions.Fraction`, ISO strings from
-JSON become dates).
+range, unknown department (which hides no other problem).  Values are converted
+to the runtime forms the expressions use (decimals become
+:class:`fractions.Fraction`, ISO strings from JSON become dates).
+
+Findings are filled over days: :data:`FILLING_RULE` (code: :func:`not_recorded`)
+says what is "not recorded yet" — ``待填写``, ``null``, an empty value or cell —
+and with ``partial=True`` such facts are simply absent (the indicator is listed
+as not assessed); without it each is WZ404 (尚未填写) on its own line or cell.
+The usual slips (``是``, ``80%``, ``2023/11/5``, ``三``, an option's Chinese label,
+see :mod:`wzeval.slips`) are refused with the value meant named in the message,
+and a date later than the monitoring date is a warning (WZ414).
 """
 
 from __future__ import annotations
