@@ -120,3 +120,21 @@ def test_slips_in_a_workbook_point_at_their_cell(tmp_path: Path) -> None:
         issue = errors[key]
         assert fix in issue.message, issue.format()
         assert str(issue.position).endswith(f"{FACTS_SHEET}!F{rows[key]}"), issue.format()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    content_matches_column： " + "是" * 200_000,  # a syntax error, found in the text
+        "    content_matches_column: [" + "0.8，" * 50_000 + "]",
+        "    content_matches_column: " + "2023年" * 50_000,
+    ],
+    ids=["colon", "commas", "date"],
+)
+def test_a_huge_slip_gives_a_short_message(line: str, crb: Any) -> None:
+    """A slip in a megabyte of text is named without quoting the megabyte."""
+    issues = _check({"line": 26, "new": line}, crb)
+    assert issues
+    assert all(len(i.message) + len(i.hint or "") < 600 for i in issues), [
+        len(i.message) for i in issues
+    ]

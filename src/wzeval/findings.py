@@ -523,7 +523,7 @@ class _FindingsChecker:
             return False, None
         if fact.type == "list":
             joined = value[0] if isinstance(value, list) and len(value) == 1 else value
-            if isinstance(joined, str) and _LIST_SLIP.search(joined):
+            if isinstance(joined, str) and len(joined) <= 200 and _LIST_SLIP.search(joined):
                 items = [x.strip() for x in _LIST_SLIP.split(joined.strip("[]［］ "))]
                 self.issue(
                     "WZ405",

@@ -41,6 +41,7 @@ __all__ = [
 PLACEHOLDER = "待填写"
 
 _LIMIT = 40  # longer texts are no slip of a number or a date: nothing is suggested
+_SHOWN = 120  # the most of a line a suggestion quotes
 
 
 def is_placeholder(value: object) -> bool:
@@ -219,5 +220,7 @@ def fullwidth_colon(line: str) -> tuple[int, str] | None:
         return None
     at = m.end() - 1
     rest = line[at + 1 :].lstrip(" \u3000")
-    fixed = line[:at] + ": " + rest if rest else line[:at] + ":"
-    return at + 1, fixed.rstrip()
+    fixed = (line[:at] + ": " + rest if rest else line[:at] + ":").rstrip()
+    if len(fixed) > _SHOWN:  # a message quotes the line: never a megabyte of it
+        fixed = fixed[: _SHOWN - 1] + "…"
+    return at + 1, fixed
