@@ -179,3 +179,27 @@ def test_one_rule_stated_the_same_everywhere(rulebook: Rulebook) -> None:
     cells = [str(c.value) for row in wb[HEADER_SHEET].iter_rows() for c in row if c.value]
     for line in FILLING_RULE:
         assert any(c.strip().endswith(line) for c in cells), line
+
+
+def test_two_halves_merge_without_conflicts(rulebook: Rulebook, tmp_path: Path) -> None:
+    """Two evaluators each fill half of the same template and keep the other half blank:
+    a blank is no value, so nothing conflicts, and the merge is complete.  A nullable
+    fact nobody recorded stays 待填写 in the merged file (a written null would be "none")."""
+    from wzeval.merge import merge_findings
+
+    filled, left = halves(rulebook)
+    left.discard("zaixian_zixun")  # nobody records 在线咨询
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path, part in ((a, filled - {"zaixian_zixun"}), (b, left)):
+        path.write_text(findings_template(rulebook, DEPARTMENT), encoding="utf-8")
+        fill_some(path, rulebook, part)
+    result = merge_findings([a, b], rulebook)
+    assert result.ok, [i.format() for i in result.issues]
+    assert not [i for i in result.issues if i.code == "WZ422"]
+    assert result.text is not None and result.data is not None
+    assert result.data["indicators"]["zaixian_zixun"]["answered_on"] == "待填写"
+    merged = tmp_path / "merged.yaml"
+    merged.write_text(result.text, encoding="utf-8")
+    code, out, err = call("score", merged, "--partial", "--format", "json")
+    assert code == 0, err
+    assert {n["indicator"] for n in json.loads(out)["not_assessed"]} == {"zaixian_zixun"}
