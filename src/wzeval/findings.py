@@ -474,26 +474,28 @@ class _FindingsChecker:
             )
             return None
         if isinstance(value, str | int) and not isinstance(value, bool):
-            try:
-                return parse_date(value) if isinstance(value, str) else parse_date("")
-            except ValueError:
-                suggestion, shaped = suggest_date(value)
-                if suggestion is not None:
-                    self.issue(
-                        "WZ405",
-                        f"{what}：日期「{value}」不是 YYYY-MM-DD 格式，应写作 {suggestion}",
-                        path,
-                        hint=_DATE_HINT,
-                    )
-                else:
-                    self.issue(
-                        "WZ405",
-                        f"{what}: {_shown(value)} is not a real date"
-                        + ("（不是真实存在的日期）" if shaped else ""),
-                        path,
-                        hint="write YYYY-MM-DD, e.g. 2023-11-15",
-                    )
-                return None
+            if isinstance(value, str):
+                try:
+                    return parse_date(value)
+                except ValueError:
+                    pass
+            suggestion, shaped = suggest_date(value)  # 2023/11/22, 20231122 (a YAML int)
+            if suggestion is not None:
+                self.issue(
+                    "WZ405",
+                    f"{what}：日期「{value}」不是 YYYY-MM-DD 格式，应写作 {suggestion}",
+                    path,
+                    hint=_DATE_HINT,
+                )
+            else:
+                self.issue(
+                    "WZ405",
+                    f"{what}: {_shown(value)} is not a real date"
+                    + ("（不是真实存在的日期）" if shaped else ""),
+                    path,
+                    hint="write YYYY-MM-DD, e.g. 2023-11-15",
+                )
+            return None
         self.issue(
             "WZ405",
             f"{what} must be a date (got {_typename(value)})",
