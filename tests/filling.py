@@ -66,3 +66,50 @@ def fill(path: Path, rulebook: Rulebook) -> None:
     buf = io.StringIO()
     YAML().dump(root, buf)
     path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def fill_some(path: Path, rulebook: Rulebook, indicators: set[str]) -> None:
+    """Fill the header and the facts of ``indicators`` only, leaving every other blank
+    (null, 待填写) as the template wrote it: a template filled halfway, day one."""
+    doc = load_document(path)
+    assert doc.issues == []
+    root = doc.root
+    root["monitoring_date"] = MONITORING_DATE
+    root["assessors"] = ["测试员"]
+    for ind in rulebook.indicators:
+        body = root["indicators"].get(ind.id) if root["indicators"] else None
+        if body is None or ind.id not in indicators:
+            continue
+        for fact in ind.facts:
+            if fact.id in body:
+                body[fact.id] = value_for(fact)
+    buf = io.StringIO()
+    YAML().dump(root, buf)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def fill_xlsx(path: Path, rulebook: Rulebook, indicators: set[str]) -> None:
+    """The same for a findings workbook: the header, and the value cells of the facts of
+    ``indicators``; every other value cell stays blank."""
+    import json
+
+    import openpyxl
+
+    from wzeval.xlsx import FACTS_SHEET, HEADER_SHEET
+
+    facts = {(i.id, f.id): f for i in rulebook.indicators for f in i.facts}
+    wb = openpyxl.load_workbook(path)
+    for row in wb[HEADER_SHEET].iter_rows():
+        if row[0].value == "monitoring_date":
+            row[2].value = MONITORING_DATE
+        elif row[0].value == "assessors":
+            row[2].value = "测试员"
+    for row in wb[FACTS_SHEET].iter_rows(min_row=2):
+        ind, fid = row[0].value, row[2].value
+        if ind not in indicators:
+            continue
+        value = value_for(facts[(ind, fid)])
+        if isinstance(value, list):
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        row[5].value = value
+    wb.save(path)

@@ -638,9 +638,12 @@ def test_unfilled_template_fails_validation(tmp_path: Path) -> None:
     assert wz("template", "--department", "甲局", "--rulebook", KINDS, "-o", f).code == 0
     r = wz("validate", f, "--rulebook", KINDS)
     assert r.code == 1
-    assert "monitoring_date must be a date" in r.out
-    assert "tiers.answered must be a real date (got text '待填写')" in r.out  # not null
-    assert "checks.a needs a value" in r.out
+    assert "error WZ404 监测时间点（monitoring_date）尚未填写" in r.out
+    # 待填写 (where null is an answer) and null alike: "not filled in yet", with the way out
+    assert "error WZ404 tiers.answered 尚未填写" in r.out
+    assert "error WZ404 checks.a 尚未填写" in r.out
+    assert "must be a real date" not in r.out
+    assert "--partial" in r.out
 
 
 # --------------------------------------------------------------------------- schema

@@ -85,7 +85,8 @@ def test_wrong_type_with_hint(rulebook: wzeval.Rulebook, tmp_path: Path) -> None
     found = problems(text, rulebook, tmp_path)
     issue = next(i for i in found if i.code == "WZ405")
     assert where(issue) == (13, 15)
-    assert issue.hint is not None and "true or false" in issue.hint
+    assert "应写作 true" in issue.message
+    assert issue.hint is not None and "true 或 false" in issue.hint
 
 
 def test_impossible_date(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
@@ -127,7 +128,8 @@ def test_out_of_range_count(tmp_path: Path) -> None:
 
 
 def test_all_problems_at_once(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
-    """Four independent mistakes give four issues in one pass, in document order."""
+    """Four independent mistakes give their issues in one pass: the unknown department
+    hides nothing (the facts of the misspelt indicator are missing, WZ404, too)."""
     text = (
         GOOD.replace("department: 甲局", "department: 丙局")
         .replace("  filler:", "  filer:")
@@ -135,7 +137,7 @@ def test_all_problems_at_once(rulebook: wzeval.Rulebook, tmp_path: Path) -> None
         .replace("asked: 2023-11-10", "asked: soon")
     )
     codes = sorted(i.code for i in problems(text, rulebook, tmp_path))
-    assert codes == ["WZ402", "WZ405", "WZ405", "WZ407"]
+    assert codes == ["WZ402", "WZ404", "WZ405", "WZ405", "WZ407"]
 
 
 def test_missing_monitoring_date(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:

@@ -107,14 +107,16 @@ def test_indicators_by_id_and_name(kinds_schema: dict[str, Any]) -> None:
 
 
 def test_fact_types(kinds_schema: dict[str, Any]) -> None:
-    """Facts are typed with their question as description, bare or as {value, evidence, note}."""
+    """Facts are typed with their question as description, bare or as {value, evidence, note},
+    or not recorded yet (null or 待填写, as the template leaves them)."""
     a = fact(kinds_schema, "checks", "a")
     assert a["description"] == "甲？"
-    bare, wrapped = a["anyOf"]
+    bare, wrapped, blank = a["anyOf"]
     assert bare == {"type": "boolean"}
+    assert blank["enum"] == [None, "待填写"]
     assert wrapped["required"] == ["value"]
     assert wrapped["additionalProperties"] is False
-    assert wrapped["properties"]["value"] == {"type": "boolean"}
+    assert wrapped["properties"]["value"] == {"anyOf": [{"type": "boolean"}, blank]}
     assert fact(kinds_schema, "bands", "n")["anyOf"][0] == {"type": "integer", "minimum": 0}
     assert fact(kinds_schema, "levels", "form")["anyOf"][0] == {
         "enum": ["l1", "l2", "l3", "l4", "l5"]
@@ -138,9 +140,11 @@ def test_records_fact(tmp_path: Path) -> None:
     schema = findings_schema(wzeval.load_rulebook(path))
     log = fact(schema, "checklist", "log")
     assert log["description"] == "记录"
-    assert log["type"] == "array"
-    assert log["items"]["required"] == ["on", "ok"]
-    assert log["items"]["additionalProperties"] is False
+    records, blank = log["anyOf"]
+    assert blank["enum"] == [None, "待填写"]
+    assert records["type"] == "array"
+    assert records["items"]["required"] == ["on", "ok"]
+    assert records["items"]["additionalProperties"] is False
 
 
 # --------------------------------------------------------------------------- writing

@@ -110,13 +110,21 @@ def test_not_applicable_indicator_is_a_comment(kinds: wzeval.Rulebook) -> None:
 
 
 def test_unfilled_template_is_rejected(kinds: wzeval.Rulebook, tmp_path: Path) -> None:
-    """Every blank of an unfilled template is an error: nothing passes by accident."""
+    """Every blank of an unfilled template is an error, "not filled in yet" (WZ404) at the
+    blank's own line: nothing passes by accident."""
     path = tmp_path / "t.yaml"
     path.write_text(findings_template(kinds, "甲局"), encoding="utf-8")
     findings, issues = read_findings(path, kinds)
     assert findings is None
     blanks = sum(len(ind.facts) for ind in kinds.indicators) + 1  # + monitoring_date
-    assert len([i for i in issues if i.code == "WZ405"]) == blanks
+    unfilled = [i for i in issues if i.code == "WZ404"]
+    assert len(unfilled) == blanks
+    assert all("尚未填写" in i.message for i in unfilled)
+    assert [i for i in issues if i.code != "WZ404"] == []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i in unfilled:  # each on the line of its own fact (or of monitoring_date)
+        assert i.position is not None
+        assert i.path[-1] in lines[i.position.line - 1], i.format()
 
 
 def test_filled_template_validates_and_scores(kinds: wzeval.Rulebook, tmp_path: Path) -> None:

@@ -78,6 +78,11 @@ _TABLE: list[tuple[str, str, str]] = [
         "YAML reader warning (warning)",
         "read the message (e.g. a duplicate anchor); give each anchor its own name",
     ),
+    (
+        "WZ117",
+        "full-width colon after a key (key： value)",
+        "type the ASCII colon and a space (key: value); the message gives the fixed line",
+    ),
     ("WZ201", "schema error", "fix the key or value named; unknown keys are not ignored"),
     ("WZ202", "duplicate or reserved id", "ids must be unique in their scope; rename one"),
     ("WZ203", "weights do not add up", "a category's weight is the sum of its indicators'"),
@@ -150,8 +155,17 @@ _TABLE: list[tuple[str, str, str]] = [
     ("WZ401", "findings header problem", "start with 'wzeval: findings/1'; check the header keys"),
     ("WZ402", "unknown indicator", "use an indicator id (or exact name) from the rulebook"),
     ("WZ403", "unknown fact or field", "use a fact id the indicator declares (see the template)"),
-    ("WZ404", "missing fact", "record it, or score with --partial to leave it unassessed"),
-    ("WZ405", "wrong type or impossible value", "write the type named (true/false, 3, 2023-11-15)"),
+    (
+        "WZ404",
+        "missing fact, or not recorded yet (null, 待填写, empty)",
+        "record it, or score with --partial to leave it unassessed",
+    ),
+    (
+        "WZ405",
+        "wrong type or impossible value",
+        "write the type named (true/false, 3, 2023-11-15); a usual slip (是, 80%, 2023/11/5,"
+        " 三) is named with the value meant",
+    ),
     ("WZ406", "value out of range", "stay within the fact's min and max"),
     (
         "WZ407",
@@ -168,6 +182,11 @@ _TABLE: list[tuple[str, str, str]] = [
         "WZ411",
         "date outside the working-day calendar",
         "check the year, or upgrade chinesecalendar for newer years",
+    ),
+    (
+        "WZ414",
+        "date later than the monitoring date (warning)",
+        "check the date and monitoring_date: what happened after it is not assessed",
     ),
     (
         "WZ412",

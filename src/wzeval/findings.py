@@ -7,16 +7,24 @@ contest a score.
 
 Checking reports every problem at once, each with ``file:line:col``: unknown
 indicator or fact (with "did you mean"), missing fact, wrong type, value out of
-range, unknown department.  Values are converted to the runtime forms the
-expressions use (decimals become :class:`fractions.Fraction`, ISO strings from
-JSON become dates).
+range, unknown department (which hides no other problem).  Values are converted
+to the runtime forms the expressions use (decimals become
+:class:`fractions.Fraction`, ISO strings from JSON become dates).
+
+Findings are filled over days: :data:`FILLING_RULE` (code: :func:`not_recorded`)
+says what is "not recorded yet" — ``待填写``, ``null``, an empty value or cell —
+and with ``partial=True`` such facts are simply absent (the indicator is listed
+as not assessed); without it each is WZ404 (尚未填写) on its own line or cell.
+The usual slips (``是``, ``80%``, ``2023/11/5``, ``三``, an option's Chinese label,
+see :mod:`wzeval.slips`) are refused with the value meant named in the message,
+and a date later than the monitoring date is a warning (WZ414).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -35,8 +43,27 @@ from wzeval.loader import (
     load_document,
 )
 from wzeval.models import Fact
+from wzeval.slips import (
+    PLACEHOLDER,
+    fullwidth_colon,
+    is_placeholder,
+    number_text,
+    option_labels,
+    suggest_bool,
+    suggest_date,
+    suggest_decimal,
+    suggest_int,
+)
 
-__all__ = ["FactRecord", "Findings", "check_findings", "is_findings_document"]
+__all__ = [
+    "FILLING_RULE",
+    "PLACEHOLDER",
+    "FactRecord",
+    "Findings",
+    "check_findings",
+    "is_findings_document",
+    "not_recorded",
+]
 
 FINDINGS_FORMAT = "findings/1"
 _HEADER_KEYS = (
@@ -49,6 +76,16 @@ _HEADER_KEYS = (
     "notes",
 )
 _FACT_KEYS = ("value", "evidence", "note")
+
+#: The one rule for what is not recorded yet, word for word in the YAML template's
+#: header, the workbook's 说明 sheet and docs/evaluators.md (tests keep them equal);
+#: :func:`not_recorded` is its code.
+FILLING_RULE = (
+    "未记录的值（以后再填）：保留“待填写”或 null，或者留空，都算未记录；",
+    "用 wzeval score --partial 可先对已填部分评分，未填的指标列为未评估。",
+    "例外：标有“没有时填 null”的事实（如未答复、未发布），写出 null 就是答案“没有”；",
+    "这类事实以后再填，请保留“待填写”或留空。",
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +125,23 @@ def is_findings_document(data: object) -> bool:
     return "department" in data and "indicators" in data
 
 
+def not_recorded(fact: Fact, value: object, *, left_empty: bool = False) -> bool:
+    """Whether a fact's value means "not recorded yet" (未记录，以后再填).
+
+    The one rule, the same in YAML, JSON and workbooks: the template's blank
+    (:data:`PLACEHOLDER`, 待填写), an empty value (``key:`` with nothing after it, an
+    empty cell) and ``null`` all mean "not recorded yet" — except that for a fact that
+    may be empty (``nullable``, its question says 没有时填 null) a ``null`` written out
+    is the answer "none" (never answered, never published).  ``left_empty`` says the
+    source showed nothing at all where the value belongs.
+    """
+    if is_placeholder(value):
+        return PLACEHOLDER not in (fact.options or [])
+    if value is None:
+        return not fact.nullable or left_empty
+    return False
+
+
 class _FindingsChecker:
     def __init__(self, doc: Document, crb: CompiledRulebook, partial: bool) -> None:
         self.doc = doc
@@ -98,6 +152,10 @@ class _FindingsChecker:
         self.invalid: set[tuple[str, str]] = set()
         # where each indicator's facts start, so evaluation problems can point there
         self.positions: dict[str, Position] = {}
+        # facts written as "not recorded yet" (null, 待填写, empty): where each is
+        # (path, whether to point at its key: an empty value has no place of its own)
+        self.unrecorded: dict[tuple[str, str], tuple[tuple[PathPart, ...], bool]] = {}
+        self.mdate: date | None = None
 
     def issue(
         self,
@@ -184,6 +242,7 @@ class _FindingsChecker:
         mdate = self.date_value(
             data.get("monitoring_date"), ("monitoring_date",), "monitoring_date"
         )
+        self.mdate = mdate
         assessors_raw = data.get("assessors", [])
         assessors: tuple[str, ...] = ()
         if isinstance(assessors_raw, str):
@@ -226,9 +285,11 @@ class _FindingsChecker:
             facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
             self.positions[cind.indicator.id] = self.doc.position(path, key=True)
         catalogs = self.crb.catalogs_of.get(department_id, ())
+        # an unknown department or a missing date hides nothing else: what can be told
+        # without them is reported in the same round
+        self.check_required(facts, department, catalogs, mdate, indicators)
         if mdate is None or not department:
             return None
-        self.check_required(facts, department, catalogs, mdate, indicators)
         if any(i.severity is Severity.ERROR for i in self.issues):
             return None
         return Findings(
@@ -250,34 +311,62 @@ class _FindingsChecker:
         facts: dict[str, dict[str, FactRecord]],
         department: str,
         catalogs: tuple[str, ...],
-        mdate: date,
+        mdate: date | None,
         raw: Mapping[str, Any],
     ) -> None:
-        """Report missing facts of every indicator that applies (unless partial)."""
+        """Report missing and not yet recorded facts of every indicator that applies
+        (unless partial).
+
+        Without a known department (or monitoring date) only the indicators whose
+        applicability does not read it are checked: the others cannot be told.
+        """
         from wzeval.engine import applicability
 
+        if self.partial:
+            return
+        unknown: set[str] = set()
+        if not department:
+            unknown |= {"department", "catalogs"}
+        if mdate is None:
+            unknown.add("monitoring_date")
         for cind in self.crb.indicators:
             ind = cind.indicator
             given = facts.get(ind.id, {})
-            applies, missing_for_applies = applicability(cind, given, department, catalogs, mdate)
+            if unknown and cind.applies is not None and cind.applies.names & unknown:
+                continue
+            applies, missing_for_applies = applicability(
+                cind, given, department, catalogs, mdate or date(2000, 1, 1)
+            )
             missing = (
                 missing_for_applies
                 if applies is None
                 else ([f.id for f in ind.facts if f.id not in given] if applies else [])
             )
             missing = [m for m in missing if (ind.id, m) not in self.invalid]
-            if not missing or self.partial or ind.id in self.crb.overall.stoppable:
+            if not missing or ind.id in self.crb.overall.stoppable:
                 continue
-            path: tuple[PathPart, ...] = (
-                ("indicators", ind.id) if ind.id in raw else (("indicators",) if raw else ())
-            )
             for fid in missing:
                 fact = next(f for f in ind.facts if f.id == fid)
+                written = self.unrecorded.get((ind.id, fid))
+                blank = ("indicators", ind.id, fid)
+                if written is not None or blank in self.doc.blanks:
+                    # the fact's own line or row: written as null / 待填写, or a blank cell
+                    where, at_key = written or (blank, False)
+                    self.issue(
+                        "WZ404",
+                        f"{ind.id}.{fid} 尚未填写（{ind.name}：{fact.ask}）",
+                        where,
+                        hint=_unrecorded_hint(fact),
+                        key=at_key,
+                    )
+                    continue
+                in_raw = isinstance(raw, Mapping) and ind.id in raw
                 self.issue(
                     "WZ404",
                     f"missing fact {ind.id}.{fid} ({ind.name}: {fact.ask})",
-                    path,
+                    ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
                     hint="record it, or score with --partial to leave the indicator unassessed",
+                    key=in_raw,
                 )
 
     def indicator_facts(
@@ -285,6 +374,8 @@ class _FindingsChecker:
     ) -> dict[str, FactRecord]:
         out: dict[str, FactRecord] = {}
         if body is None:
+            return out
+        if isinstance(body, str) and self.fullwidth_value(body, path):
             return out
         if not isinstance(body, Mapping):
             self.issue("WZ405", f"facts of {cind.indicator.id!r} must be a mapping", path)
@@ -335,6 +426,10 @@ class _FindingsChecker:
                     )
                 n = raw.get("note")
                 note = n if isinstance(n, str) else None
+            empty = value is None and self.doc.empty_value(vpath)
+            if not_recorded(fact, value, left_empty=empty):
+                self.unrecorded[(cind.indicator.id, fid)] = (vpath, empty)
+                continue
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
             if ok:
                 out[fid] = FactRecord(conv, evidence, note, self.doc.position(vpath))
@@ -344,29 +439,62 @@ class _FindingsChecker:
 
     # ------------------------------------------------------------------ values
 
+    def fullwidth_value(self, text: str, path: tuple[PathPart, ...]) -> bool:
+        """A mapping read as one text because its only key ends in a full-width colon
+        (``org_info_published： true``): reported at that colon (WZ117)."""
+        found = fullwidth_colon(text)
+        if found is None:
+            return False
+        col, fixed = found
+        where = self.doc.position(path)
+        self.issues.append(
+            Issue(
+                "WZ117",
+                f"键后用了全角冒号“：”，YAML 只认半角冒号“:”；应改为：{fixed.strip()}",
+                path=path,
+                position=replace(where, col=where.col + col - 1) if where.line > 0 else where,
+                hint="把全角冒号“：”换成半角冒号“:”并在其后留一个空格（切换到英文输入法）",
+            )
+        )
+        return True
+
     def date_value(self, value: object, path: tuple[PathPart, ...], what: str) -> date | None:
         if isinstance(value, datetime):
             return value.date()
         if isinstance(value, date):
             return value
-        if isinstance(value, str):
-            try:
-                return parse_date(value)
-            except ValueError:
+        if value is None or is_placeholder(value):
+            self.issue(
+                "WZ404",
+                "监测时间点（monitoring_date）尚未填写",
+                path,  # a workbook places it on its row even when blank
+                key=True,  # an empty value has no place of its own: the key's line
+                hint="写 monitoring_date: YYYY-MM-DD，如 monitoring_date: 2023-11-15；"
+                "各项时效从这一天往前算，部分评分（--partial）也需要它",
+            )
+            return None
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            if isinstance(value, str):
+                try:
+                    return parse_date(value)
+                except ValueError:
+                    pass
+            suggestion, shaped = suggest_date(value)  # 2023/11/22, 20231122 (a YAML int)
+            if suggestion is not None:
                 self.issue(
                     "WZ405",
-                    f"{what}: {value!r} is not a real date",
+                    f"{what}：日期「{value}」不是 YYYY-MM-DD 格式，应写作 {suggestion}",
+                    path,
+                    hint=_DATE_HINT,
+                )
+            else:
+                self.issue(
+                    "WZ405",
+                    f"{what}: {_shown(value)} is not a real date"
+                    + ("（不是真实存在的日期）" if shaped else ""),
                     path,
                     hint="write YYYY-MM-DD, e.g. 2023-11-15",
                 )
-                return None
-        if value is None and what == "monitoring_date" and path[-1] not in self.doc.data:
-            self.issue(
-                "WZ404",
-                "monitoring_date (监测时间点) is missing",
-                (),
-                hint="add monitoring_date: YYYY-MM-DD",
-            )
             return None
         self.issue(
             "WZ405",
@@ -396,6 +524,16 @@ class _FindingsChecker:
             )
             return False, None
         if fact.type == "list":
+            joined = value[0] if isinstance(value, list) and len(value) == 1 else value
+            if isinstance(joined, str) and len(joined) <= 200 and _LIST_SLIP.search(joined):
+                items = [x.strip() for x in _LIST_SLIP.split(joined.strip("[]［］ "))]
+                self.issue(
+                    "WZ405",
+                    f"{name}：列表各项之间用了全角逗号或顿号，应写作 [{', '.join(items)}]",
+                    path,
+                    hint="列表写成 [a, b, c]：方括号和逗号都用半角（切换到英文输入法）",
+                )
+                return False, None
             if not isinstance(value, list):
                 self.issue("WZ405", f"{name} must be a list of {fact.of}", path)
                 return False, None
@@ -458,15 +596,14 @@ class _FindingsChecker:
         name: str,
         calendar: bool,
     ) -> tuple[bool, object]:
-        """Check and convert one scalar; ``calendar`` marks dates read by working-day functions."""
+        """Check and convert one scalar; ``calendar`` marks dates read by working-day functions.
+
+        A value that is a known slip (``是`` for true, ``80%`` for 0.8, ``2023/11/5`` for
+        2023-11-05, an option's Chinese label) is refused with the value meant named in
+        the message (see :mod:`wzeval.slips`).
+        """
 
         def wrong(expected: str, hint: str | None = None) -> tuple[bool, object]:
-            if (
-                hint is None
-                and isinstance(value, str)
-                and value.lower() in ("yes", "no", "on", "off", "是", "否", "有", "无")
-            ):
-                hint = "write true or false (unquoted) for a yes/no answer"
             self.issue(
                 "WZ405",
                 f"{name} must be {expected} (got {_typename(value)} {_shown(value)})",
@@ -475,14 +612,44 @@ class _FindingsChecker:
             )
             return False, None
 
+        def slip(what: str, meant: str, hint: str, code: str = "WZ405") -> tuple[bool, object]:
+            self.issue(code, f"{name}：{what}，应写作 {meant}", path, hint=hint)
+            return False, None
+
+        shown = (
+            _shown(value).strip("'\"")
+            if isinstance(value, str)
+            else str(value)
+            if isinstance(value, int | Decimal)
+            else _shown(value)
+        )
         if kind == "bool":
-            return (True, value) if isinstance(value, bool) else wrong("true or false")
+            if isinstance(value, bool):
+                return True, value
+            truth = suggest_bool(value)
+            if truth is None and isinstance(value, int) and value in (0, 1):
+                truth = bool(value)
+            if truth is not None:
+                return slip(
+                    f"「{shown}」不是 true/false",
+                    "true" if truth else "false",
+                    "是/否 题写 true 或 false（英文小写，不加引号）",
+                )
+            return wrong("true or false")
         if kind == "str":
             return (True, value) if isinstance(value, str) else wrong("text")
         if kind == "enum":
             opts = fact.options or []
             if isinstance(value, str) and value in opts:
                 return True, value
+            meant = _option_meant(value, opts, option_labels(opts, fact.note))
+            if meant is not None:
+                option, why = meant
+                return slip(
+                    f"「{shown}」{why}",
+                    option,
+                    "填选项本身：" + " / ".join(opts),
+                )
             return wrong(
                 "one of " + ", ".join(opts),
                 did_you_mean(str(value), opts) or f"choose one of: {', '.join(opts)}",
@@ -492,12 +659,33 @@ class _FindingsChecker:
                 # In-memory findings from Python callers: read the float as the literal it
                 # prints as (0.7 → 7/10), which is what the caller wrote.
                 value = Decimal(repr(value))
+            if isinstance(value, str):
+                if kind == "int":
+                    whole = suggest_int(value)
+                    if whole is not None:
+                        return slip(
+                            f"「{shown}」是文字，不是数",
+                            str(whole),
+                            "个数写阿拉伯数字，不加引号、不带单位",
+                        )
+                else:
+                    number = suggest_decimal(value)
+                    if number is not None and number[1]:
+                        return slip(
+                            f"「{shown}」是百分数",
+                            number_text(number[0]),
+                            "比例写成 0 到 1 之间的小数：80% 写 0.8，5% 写 0.05",
+                        )
+                    if number is not None:
+                        return slip(
+                            f"「{shown}」是文字，不是数",
+                            number_text(number[0]),
+                            "数写阿拉伯数字，不加引号、不带单位",
+                        )
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
                 return wrong("a whole number" if kind == "int" else "a number")
             if isinstance(value, Decimal) and not value.is_finite():
                 return wrong("a finite number")
-            if kind == "int" and isinstance(value, Decimal):
-                return wrong("a whole number", "counts are whole numbers like 3")
             if isinstance(value, Decimal) and _too_big(value):
                 # files are held to this by the loader (WZ112); in-memory mappings here,
                 # before Fraction() turns 1e999999999 into a billion-digit integer
@@ -509,11 +697,22 @@ class _FindingsChecker:
                     f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}",
                 )
                 return False, None
+            if kind == "int" and isinstance(value, Decimal):
+                if value == value.to_integral_value():
+                    return slip(f"{shown} 带了小数点", str(int(value)), "个数是整数，不写小数点")
+                return wrong("a whole number", "counts are whole numbers like 3")
             num = Fraction(value)
             if fact.min is not None and num < Fraction(fact.min):
                 self.issue("WZ406", f"{name} is {value}, below the minimum {fact.min}", path)
                 return False, None
             if fact.max is not None and num > Fraction(fact.max):
+                if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
+                    return slip(  # 80 for a share: the percentage without its sign
+                        f"{value} 超过上限 {fact.max}，像是百分数",
+                        number_text(num / 100),
+                        "比例写成 0 到 1 之间的小数：80% 写 0.8",
+                        "WZ406",
+                    )
                 self.issue("WZ406", f"{name} is {value}, above the maximum {fact.max}", path)
                 return False, None
             return True, (int(value) if kind == "int" else num)
@@ -522,16 +721,23 @@ class _FindingsChecker:
             is_datetime = isinstance(value, datetime)
             if isinstance(value, date) and (kind == "datetime") == is_datetime:
                 conv = value
-            elif isinstance(value, str):
+            elif isinstance(value, str | int) and not isinstance(value, bool):
                 try:
+                    if not isinstance(value, str):
+                        raise ValueError("a number")
                     conv = parse_datetime(value) if kind == "datetime" else parse_date(value)
-                except ValueError as exc:
-                    if _DATE_SHAPED.match(value.strip()):  # 2023-02-30: say what is wrong
+                except ValueError:
+                    suggestion, shaped = suggest_date(value, kind)
+                    if suggestion is not None:
+                        form = "YYYY-MM-DD" + (" HH:MM" if kind == "datetime" else "")
+                        return slip(f"日期「{shown}」不是 {form} 格式", suggestion, _DATE_HINT)
+                    if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
                         self.issue(
                             "WZ405",
-                            f"{name}: {value.strip()} is not a real {kind} ({exc})",
+                            f"{name}：「{shown}」不是真实存在的日期"
+                            f"（{shown} is not a real {kind}）",
                             path,
-                            hint="write YYYY-MM-DD (and HH:MM for a datetime)",
+                            hint="核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD",
                         )
                         return False, None
                     return wrong(f"a real {kind}", "write YYYY-MM-DD (and HH:MM for a datetime)")
@@ -551,6 +757,16 @@ class _FindingsChecker:
                         "chinesecalendar or check the year",
                     )
                     return False, None
+            day = conv.date() if isinstance(conv, datetime) else conv
+            if self.mdate is not None and day > self.mdate:
+                self.issue(
+                    "WZ414",
+                    f"{name}：{conv.isoformat(sep=' ') if isinstance(conv, datetime) else day}"
+                    f" 晚于监测时间点 {self.mdate.isoformat()}",
+                    path,
+                    hint="核对这个日期和监测时间点（monitoring_date）：监测时间点之后的事不在本次评估之内",
+                    severity=Severity.WARNING,
+                )
             return True, conv
         raise WzevalError(f"unknown fact type {kind!r}")  # pragma: no cover - models forbid it
 
@@ -563,7 +779,37 @@ def _too_big(value: Decimal) -> bool:
     )
 
 
-_DATE_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\b")
+_LIST_SLIP = re.compile("[，、；]")
+_DATE_HINT = "日期一律写成 YYYY-MM-DD：年 4 位，月、日各 2 位，用半角“-”连接"
+
+
+def _unrecorded_hint(fact: Fact) -> str:
+    """What to do with a fact not recorded yet: record it, or score what is recorded."""
+    hint = "填写观察到的值；要先对已填部分评分，用 --partial（本指标列为未评估）"
+    if fact.nullable:
+        hint = "确认没有（如未答复）就写 null；" + hint
+    return hint
+
+
+def _option_meant(
+    value: object, options: list[str], labels: dict[str, str]
+) -> tuple[str, str] | None:
+    """The option an enum value means, and why: its Chinese label, or another case."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        return None
+    text = value.strip()
+    if text in options:
+        return text, "前后多了空格"
+    lowered = {o.lower(): o for o in options}
+    if text.lower() in lowered:
+        return lowered[text.lower()], "大小写不对"
+    if text in labels:
+        return labels[text], f"是选项 {labels[text]} 的说明，不是选项本身"
+    near = {o for label, o in labels.items() if text in label or label in text}
+    if len(near) == 1:
+        option = near.pop()
+        return option, f"像是选项 {option} 的说明，不是选项本身"
+    return None
 
 
 def _shown(value: object, limit: int = 60) -> str:

@@ -81,6 +81,7 @@ except ImportError:  # pragma: no cover - ruamel.yaml without its C extension
 
 from wzeval._perf import gc_paused
 from wzeval.issues import Issue, PathPart, Position, Severity
+from wzeval.slips import fullwidth_colon
 
 __all__ = [
     "MAX_ALIASES",
@@ -280,6 +281,9 @@ class Document:
     root: Any = None
     issues: list[Issue] = field(default_factory=list)
     text: str = ""
+    #: Paths the source shows as left blank though ``data`` has nothing there (a
+    #: workbook's empty value cell): "not recorded yet", placed by :meth:`position`.
+    blanks: set[tuple[PathPart, ...]] = field(default_factory=set, compare=False)
 
     # The walks already made from the root, by path: (node, line, col, stopped).  Many
     # positions share a prefix (every fact of an indicator), so each is one step.
@@ -287,6 +291,7 @@ class Document:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _walked: Any = field(default=None, init=False, repr=False, compare=False)
+    _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
         """The ``file:line:col`` of the node at ``path`` (or its nearest existing parent).
@@ -312,6 +317,32 @@ class Document:
                 return Position(self.file, kl + 1, kc + 1)
         _, line, col, _ = self._walk(parts)
         return Position(self.file, line, col)
+
+    def empty_value(self, path: Sequence[PathPart]) -> bool:
+        """Whether the mapping value at ``path`` was left empty in the text (``key:`` with
+        nothing after it), as opposed to written ``null`` or ``~``.
+
+        Both read as ``None``; the difference matters where ``null`` is an answer (a
+        nullable fact: "never answered") and an empty value means "not recorded yet".
+        ``False`` for anything else, and for documents without text (in-memory data).
+        """
+        parts = tuple(path)
+        if not parts or not self.text:
+            return False
+        node, _, _, stopped = self._walk(parts[:-1])
+        part = parts[-1]
+        if stopped or not isinstance(node, CommentedMap) or part not in node:
+            return False
+        if node[part] is not None:
+            return False
+        try:
+            vl, vc = node.lc.value(part)
+        except (KeyError, TypeError):  # pragma: no cover - ruamel always records both
+            return False
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        line = self._lines[vl] if 0 <= vl < len(self._lines) else ""
+        return _WRITTEN_NULL.match(line, min(vc, len(line))) is None
 
     def _walk(self, parts: tuple[PathPart, ...]) -> tuple[Any, int, int, bool]:
         """Where the walk from the root along ``parts`` ends: the node, its line and
@@ -997,6 +1028,36 @@ def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
     return Issue(code, problem, position=position, hint=hint)
 
 
+#: How many lines above a syntax error a full-width colon is looked for: ruamel notices
+#: the slip on the line after it (or, at the end of a mapping, at the next key).
+_SLIP_REACH = 3
+
+
+def _fullwidth_slip(issue: Issue, text: str) -> Issue:
+    """A syntax error caused by a full-width colon after a key (``org_info_published： true``,
+    the usual input-method slip), reported at that colon with the line fixed (WZ117).
+
+    ruamel reports such a line where it notices the mapping is broken, a line or two
+    later; any other issue is returned unchanged.
+    """
+    if issue.code != "WZ101" or issue.position is None or issue.position.line <= 0:
+        return issue
+    lines = text.splitlines()
+    last = min(issue.position.line, len(lines))
+    for n in range(last, max(last - _SLIP_REACH, 0), -1):
+        found = fullwidth_colon(lines[n - 1])
+        if found is None:
+            continue
+        col, fixed = found
+        return Issue(
+            "WZ117",
+            f"键后用了全角冒号“：”，YAML 只认半角冒号“:”；应改为：{fixed.strip()}",
+            position=Position(issue.position.file, n, col),
+            hint="把全角冒号“：”换成半角冒号“:”并在其后留一个空格（切换到英文输入法）",
+        )
+    return issue
+
+
 def _joined(text: str) -> str:
     """Escaped surrogate pairs (``"\\ud83d\\ude00"``) as the characters they encode.
 
@@ -1028,6 +1089,8 @@ def _plain(node: Any) -> Any:
     return node
 
 
+#: ``null`` written out (YAML 1.2's null words), at the place ruamel marks a value.
+_WRITTEN_NULL = re.compile(r"[ \t]*(null|Null|NULL|~)(?=[ \t]|$|[,}\]#])")
 _MARK_TEXT = re.compile(r"line (\d+), column (\d+)")
 
 
@@ -1091,7 +1154,7 @@ def load_document(
     fast = _load_fast(text, file, issues)
     if fast is not None:
         return fast
-    scan = _scan(text, file)
+    scan = [_fullwidth_slip(i, text) for i in _scan(text, file)]
     issues.extend(scan)
     if any(i.severity is Severity.ERROR for i in scan):
         return Document(file, None, issues=issues, text=text)
@@ -1101,7 +1164,7 @@ def load_document(
             root = _yaml().load(text)
         issues.extend(_warning_issues(caught, file))
     except MarkedYAMLError as exc:
-        issues.append(_yaml_issue(exc, file))
+        issues.append(_fullwidth_slip(_yaml_issue(exc, file), text))
         return Document(file, None, issues=issues, text=text)
     except (
         YAMLError,

@@ -26,6 +26,7 @@ from typing import Any
 from wzeval.issues import Issue, Position, Severity
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook
+from wzeval.slips import PLACEHOLDER, is_placeholder
 
 __all__ = [
     "MESSAGES",
@@ -140,7 +141,7 @@ def merge_documents(
     an error.
     """
     from wzeval.api import compiled
-    from wzeval.findings import check_findings, is_findings_document
+    from wzeval.findings import check_findings, is_findings_document, not_recorded
 
     issues: list[Issue] = []
     usable: list[Document] = []
@@ -212,7 +213,10 @@ def merge_documents(
 
     # monitoring_date: one date for the merged file; different dates are a conflict.
     dates: list[tuple[Document, Any]] = [
-        (d, d.data["monitoring_date"]) for d in usable if "monitoring_date" in d.data
+        (d, d.data["monitoring_date"])
+        for d in usable
+        if d.data.get("monitoring_date") is not None
+        and not is_placeholder(d.data["monitoring_date"])  # not filled in yet: no date
     ]
     monitoring: Any = dates[0][1] if dates else None
     owner: Document | None = dates[0][0] if dates else None
@@ -231,6 +235,10 @@ def merge_documents(
 
     facts: dict[str, dict[str, tuple[Document, tuple[Any, ...], Any]]] = {}
     provenance: dict[tuple[str, str], list[Provenance]] = {}
+    # facts a file leaves "not recorded yet" (null, 待填写, empty): no value to conflict
+    # with another file's; kept as a blank only where no file records them
+    pending: dict[tuple[str, str], tuple[Document, tuple[Any, ...], Any, Provenance]] = {}
+    declared = {(i.id, f.id): f for i in rulebook.indicators for f in i.facts}
     for doc in usable:
         indicators = doc.data.get("indicators") or {}
         if not isinstance(indicators, Mapping):
@@ -243,6 +251,16 @@ def merge_documents(
             for fid, raw in entries.items():
                 path = ("indicators", ikey, fid)
                 prov = Provenance(doc.file, doc.position(path), _assessors(doc.data))
+                fact = declared.get((iid, str(fid)))
+                value = _value_of(raw)
+                vpath = (*path, "value") if value is not raw else path
+                if fact is not None and not_recorded(
+                    fact, value, left_empty=value is None and doc.empty_value(vpath)
+                ):
+                    # a nullable fact's blank stays 待填写: a written null would be "none"
+                    blank = PLACEHOLDER if fact.nullable else None
+                    pending.setdefault((iid, str(fid)), (doc, path, blank, prov))
+                    continue
                 if fid not in slot:
                     slot[fid] = (doc, path, raw)
                     provenance[(iid, fid)] = [prov]
@@ -261,6 +279,12 @@ def merge_documents(
                 if keep is doc:
                     slot[fid] = (doc, path, raw)
                     provenance[(iid, fid)] = [prov]
+
+    for (iid, fid), (doc, path, blank, prov) in pending.items():
+        slot = facts.setdefault(iid, {})
+        if fid not in slot:
+            slot[fid] = (doc, path, blank)
+            provenance[(iid, fid)] = [prov]
 
     if any(i.severity is Severity.ERROR for i in issues):
         return MergeResult(None, None, _sorted(issues), provenance)

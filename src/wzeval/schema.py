@@ -26,6 +26,7 @@ from wzeval.loader import dumps_json
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.report import ScoreReport
+from wzeval.slips import PLACEHOLDER
 
 __all__ = [
     "DIALECT",
@@ -115,12 +116,21 @@ def _value_schema(fact: Fact) -> dict[str, Any]:
     return schema
 
 
+#: A value not recorded yet (findings.FILLING_RULE): the template's blanks are valid
+#: while filling, so an editor does not flag a template filled halfway.
+_NOT_RECORDED: dict[str, Any] = {
+    "description": "未记录（以后再填）：null 或 待填写；--partial 时该指标列为未评估",
+    "enum": [None, PLACEHOLDER],
+}
+
+
 def _fact_schema(fact: Fact) -> dict[str, Any]:
-    """A fact is a bare value or ``{value, evidence, note}`` (records: the list only)."""
+    """A fact is a bare value or ``{value, evidence, note}`` (records: the list only),
+    or a blank not recorded yet (:data:`_NOT_RECORDED`)."""
     value = _value_schema(fact)
     described: dict[str, Any] = {"description": fact.ask}
     if fact.type == "records":
-        return {**described, **value}
+        return {**described, "anyOf": [value, _NOT_RECORDED]}
     return {
         **described,
         "anyOf": [
@@ -128,13 +138,14 @@ def _fact_schema(fact: Fact) -> dict[str, Any]:
             {
                 "type": "object",
                 "properties": {
-                    "value": value,
+                    "value": {"anyOf": [value, _NOT_RECORDED]},
                     "evidence": _TEXTS,
                     "note": {"type": "string"},
                 },
                 "required": ["value"],
                 "additionalProperties": False,
             },
+            _NOT_RECORDED,
         ],
     }
 

@@ -4,10 +4,13 @@ The template is written as text, not dumped from data, because its value is in
 the comments: each fact's question (``ask``) above it, its type, options and
 range beside it, the department's duties from the rulebook's catalogs as a
 ``# [ ]`` checklist, and a note on every indicator the department is not
-assessed on.  Every blank is a placeholder the checker rejects (``null`` for a
-fact that may not be empty, ``待填写`` for one that may), so an unfilled template
-never passes validation by accident — yet it loads as YAML, so an editor with
-the findings JSON Schema (named in the first-line modeline) helps fill it in.
+assessed on.  Every blank means "not recorded yet" (``null`` for a fact that may
+not be empty, ``待填写`` for one where ``null`` is an answer: see
+:data:`wzeval.findings.FILLING_RULE`, written into the header): ``--partial``
+scores what is filled in, and a full check reports each blank as not filled in
+(WZ404), so an unfilled template never passes validation by accident — yet it
+loads as YAML, so an editor with the findings JSON Schema (named in the
+first-line modeline) helps fill it in.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from wzeval.api import compiled
 from wzeval.checks import CompiledIndicator
 from wzeval.engine import applicability
 from wzeval.errors import ValidationFailed
-from wzeval.findings import FINDINGS_FORMAT
+from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
 from wzeval.issues import Issue, did_you_mean
 from wzeval.models import Catalog, Fact, Rulebook
+from wzeval.slips import PLACEHOLDER
 
 __all__ = [
     "DEFAULT_SCHEMA_REF",
@@ -39,9 +43,6 @@ __all__ = [
 #: Where the modeline points by default: the findings schema of the bundled rulebook,
 #: relative to the project folder.
 DEFAULT_SCHEMA_REF = "schemas/findings.schema.json"
-#: The blank written for a fact that may be null (null itself would be a valid answer).
-PLACEHOLDER = "待填写"
-
 _TYPE_TEXT = {
     "bool": "true 或 false",
     "int": "整数",
@@ -189,6 +190,7 @@ def findings_template(
     out += [
         f"# 评估记录模板：{rulebook.title}（{rulebook.id}），部门：{canonical}",
         "# 把每个 null / 待填写 换成观察到的值；问题写在每项上方，取值写在每项右侧。",
+        *(f"# {line}" for line in FILLING_RULE),
         "# 事实也可写成 {value: 值, evidence: [网址或截图], note: 备注}，证据便于复核。",
         "# 检查：wzeval validate 本文件    评分：wzeval score 本文件",
         f"wzeval: {FINDINGS_FORMAT}",

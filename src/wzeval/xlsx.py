@@ -48,7 +48,7 @@ from typing import Any
 
 from wzeval.api import compiled
 from wzeval.errors import OutputExists, WzevalError
-from wzeval.findings import FINDINGS_FORMAT
+from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, read_bytes_bounded
 from wzeval.models import Fact, Rulebook
@@ -776,7 +776,8 @@ def _template_workbook(rulebook: Rulebook, department: str) -> Any:
         f"1. 在“{FACTS_SHEET}”表的“值”列（F 列，浅黄色）逐行填写观察到的值；"
         "问题见“问题”列，格式见“填写说明”列。",
         "2. “证据”列填网址或截图文件名（多条换行分隔），“备注”列可选。",
-        "3. 留空的值视为未评估：用 wzeval score --partial 可先对已填部分评分。",
+        "3. " + FILLING_RULE[0],
+        *(f"   {line}" for line in FILLING_RULE[1:]),
         "4. 不要修改 A、C、E 列（指标ID、事实ID、类型），也不要改动表名。",
         "5. 检查：wzeval validate 本文件.xlsx    "
         f"评分：wzeval score 本文件.xlsx（规则 {rulebook.id}）",
@@ -1133,6 +1134,11 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
         doc.cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
         doc.key_cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
         if _blank(raw):
+            # not recorded yet: left out of the data, but placed on its own row's cell
+            if fpath not in doc.cells:
+                doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
+                doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
+                doc.blanks.add(fpath)
             continue
         seen = first_row.get((ind_id, fact_id))
         if seen is not None:
@@ -1147,6 +1153,7 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             )
             continue
         first_row[(ind_id, fact_id)] = r
+        doc.blanks.discard(fpath)
         kind = str(get(col_type) or "").strip()
         value = _convert(kind, raw)
         doc.cells[fpath] = at(FACTS_SHEET, r, col_val)

@@ -1,0 +1,205 @@
+"""Filling over days: a template filled halfway scores with --partial, the rest 未评估.
+
+The rule (:data:`wzeval.findings.FILLING_RULE`): ``待填写``, ``null`` and an empty
+value or cell mean "not recorded yet"; for a nullable fact a written ``null`` is
+the answer "none".  The same in YAML and in workbooks, stated word for word in the
+template, the 说明 sheet and docs/evaluators.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from filling import fill_some, fill_xlsx
+
+import wzeval
+from wzeval.api import compiled
+from wzeval.cli import run
+from wzeval.findings import FILLING_RULE, check_findings
+from wzeval.loader import load_document
+from wzeval.models import Rulebook
+from wzeval.template import applies_to, findings_template
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPARTMENT = "市交通运输局"
+
+
+def call(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in argv], out, err)
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def rulebook() -> Rulebook:
+    return wzeval.load_rulebook(ROOT / "rulebooks" / "2023.yaml")
+
+
+def halves(rb: Rulebook) -> tuple[set[str], set[str]]:
+    """The indicators of the department's template that have facts (those whose
+    applicability depends on a fact included), split: filled today, left for later."""
+    crb = compiled(rb)
+    catalogs = crb.catalogs_of.get(crb.department_ids[DEPARTMENT], ())
+    ids = [
+        i.id
+        for i in rb.indicators
+        if i.facts and applies_to(crb.by_id[i.id], DEPARTMENT, catalogs) is not False
+    ]
+    return set(ids[::2]), set(ids[1::2])
+
+
+def test_half_filled_yaml_template_scores_partially(rulebook: Rulebook, tmp_path: Path) -> None:
+    """Half the indicators filled, the others left as the template wrote them (null,
+    待填写): --partial scores, and 未评估 is exactly the unfilled indicators."""
+    filled, left = halves(rulebook)
+    path = tmp_path / "day1.yaml"
+    path.write_text(findings_template(rulebook, DEPARTMENT), encoding="utf-8")
+    fill_some(path, rulebook, filled)
+    text = path.read_text(encoding="utf-8")
+    assert "待填写" in text  # nullable facts' blanks (the others' null dumps as empty)
+
+    code, out, err = call("score", path, "--partial", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["complete"] is False
+    assert {n["indicator"] for n in report["not_assessed"]} == left
+    assessed = {i["id"] for i in report["indicators"] if i.get("assessed", True)}
+    assert filled <= assessed
+
+    # explain works on any fully recorded indicator of the partial file
+    one = sorted(filled)[0]
+    code, out, err = call("explain", path, one, "--partial")
+    assert code == 0, err
+    assert out.strip()
+
+    # without --partial: one WZ404 "not filled in yet" per blank, on the blank's line
+    code, out, err = call("validate", path)
+    assert code == 1
+    lines = text.splitlines()
+    errors = [ln for ln in out.splitlines() if " error " in ln]
+    assert errors and all("WZ404" in e and "尚未填写" in e for e in errors), errors
+    for e in errors:
+        where = e.split(": error")[0].rsplit(":", 2)
+        fact = e.split("WZ404 ", 1)[1].split(" ", 1)[0].split(".")[-1]
+        assert fact in lines[int(where[1]) - 1], e
+    blanks = sum(len(i.facts) for i in rulebook.indicators if i.id in left)
+    assert len(errors) >= blanks - sum(
+        1 for i in rulebook.indicators if i.id in left for f in i.facts if f.type == "str"
+    )
+
+
+def test_half_filled_xlsx_template_scores_partially(rulebook: Rulebook, tmp_path: Path) -> None:
+    """The same with the workbook: blank value cells are not recorded yet; the error of a
+    blank cell is on the fact's own row (column F), not the row above."""
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    from wzeval.xlsx import FACTS_SHEET, HEADER_SHEET, write_findings_template_xlsx
+
+    filled, left = halves(rulebook)
+    path = tmp_path / "day1.xlsx"
+    write_findings_template_xlsx(rulebook, DEPARTMENT, path)
+    fill_xlsx(path, rulebook, filled)
+
+    code, out, err = call("score", path, "--partial", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert {n["indicator"] for n in report["not_assessed"]} == left
+
+    code, out, err = call("validate", path)
+    assert code == 1
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FACTS_SHEET]
+    errors = [ln for ln in out.splitlines() if " error " in ln]
+    assert len(errors) == sum(len(i.facts) for i in rulebook.indicators if i.id in left)
+    for e in errors:
+        assert "WZ404" in e and "尚未填写" in e, e
+        cell = e.split(f"{FACTS_SHEET}!", 1)[1].split(":", 1)[0]
+        assert cell.startswith("F"), e
+        row = int(cell[1:])
+        ind, fact = e.split("WZ404 ", 1)[1].split(" ", 1)[0].split(".")
+        assert (ws.cell(row=row, column=1).value, ws.cell(row=row, column=3).value) == (ind, fact)
+
+    # the header's monitoring date left blank: on its own row of the 说明 sheet
+    head = wb[HEADER_SHEET]
+    row = next(r[0].row for r in head.iter_rows() if r[0].value == "monitoring_date")
+    head.cell(row=row, column=3).value = None
+    wb.save(path)
+    code, out, _ = call("validate", path, "--partial")
+    assert code == 1
+    assert f"{HEADER_SHEET}!A{row}: error WZ404 监测时间点（monitoring_date）尚未填写" in out, out
+
+
+def test_nullable_fact_null_is_an_answer_blank_is_not(rulebook: Rulebook) -> None:
+    """answered_on: null is "never answered"; answered_on: (empty) or 待填写 is not
+    recorded yet — in YAML as in a workbook's empty cell."""
+    text = (ROOT / "examples" / "findings" / "jiaotong-deductions.yaml").read_text("utf-8")
+    start = text.index("    answered_on:\n")
+    end = text.index("    answer_accurate:", start)
+    crb = compiled(rulebook)
+    for written, recorded in (
+        ("    answered_on:\n      value: null\n", True),
+        ("    answered_on: null\n", True),
+        ("    answered_on: ~\n", True),
+        ("    answered_on:\n      value:\n", False),
+        ("    answered_on: 待填写\n", False),
+        ("    answered_on:\n      value: 待填写\n", False),
+    ):
+        doc = load_document(text=text[:start] + written + text[end:], name="f.yaml")
+        findings, issues = check_findings(doc, crb, partial=True)
+        assert findings is not None, [i.format() for i in issues]
+        facts = findings.facts["zaixian_zixun"]
+        assert ("answered_on" in facts) is recorded, written
+        if recorded:
+            assert facts["answered_on"].value is None
+
+
+def test_one_rule_stated_the_same_everywhere(rulebook: Rulebook) -> None:
+    """The template's header, the workbook's 说明 sheet and docs/evaluators.md state the
+    rule word for word; no nullable fact's question says 留空 (leave empty) for "none"."""
+    template = findings_template(rulebook, DEPARTMENT)
+    for line in FILLING_RULE:
+        assert f"# {line}\n" in template
+    docs = (ROOT / "docs" / "evaluators.md").read_text(encoding="utf-8")
+    assert "> " + "".join(FILLING_RULE) in docs
+    for ind in rulebook.indicators:
+        for fact in ind.facts:
+            if fact.nullable:
+                assert "留空" not in fact.ask and "null" in fact.ask, fact.ask
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    from wzeval.xlsx import HEADER_SHEET, findings_template_xlsx_bytes
+
+    wb = openpyxl.load_workbook(io.BytesIO(findings_template_xlsx_bytes(rulebook, DEPARTMENT)))
+    cells = [str(c.value) for row in wb[HEADER_SHEET].iter_rows() for c in row if c.value]
+    for line in FILLING_RULE:
+        assert any(c.strip().endswith(line) for c in cells), line
+
+
+def test_two_halves_merge_without_conflicts(rulebook: Rulebook, tmp_path: Path) -> None:
+    """Two evaluators each fill half of the same template and keep the other half blank:
+    a blank is no value, so nothing conflicts, and the merge is complete.  A nullable
+    fact nobody recorded stays 待填写 in the merged file (a written null would be "none")."""
+    from wzeval.merge import merge_findings
+
+    filled, left = halves(rulebook)
+    left.discard("zaixian_zixun")  # nobody records 在线咨询
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path, part in ((a, filled - {"zaixian_zixun"}), (b, left)):
+        path.write_text(findings_template(rulebook, DEPARTMENT), encoding="utf-8")
+        fill_some(path, rulebook, part)
+    result = merge_findings([a, b], rulebook)
+    assert result.ok, [i.format() for i in result.issues]
+    assert not [i for i in result.issues if i.code == "WZ422"]
+    assert result.text is not None and result.data is not None
+    assert result.data["indicators"]["zaixian_zixun"]["answered_on"] == "待填写"
+    merged = tmp_path / "merged.yaml"
+    merged.write_text(result.text, encoding="utf-8")
+    code, out, err = call("score", merged, "--partial", "--format", "json")
+    assert code == 0, err
+    assert {n["indicator"] for n in json.loads(out)["not_assessed"]} == {"zaixian_zixun"}
