@@ -29,6 +29,7 @@ from wzeval.models import (
     Fact,
     Indicator,
     Item,
+    Pending,
     Rulebook,
     Veto,
     format_amount,
@@ -41,6 +42,7 @@ __all__ = [
     "CompiledDeduction",
     "CompiledIndicator",
     "CompiledItem",
+    "CompiledPending",
     "CompiledRulebook",
     "CompiledVeto",
     "check_rulebook",
@@ -111,6 +113,16 @@ class CompiledDeduction:
 
 
 @dataclass(frozen=True)
+class CompiledPending:
+    """A not-yet-assessable state with its compiled condition and date."""
+
+    pending: Pending
+    when: CompiledExpression
+    assessable_from: CompiledExpression
+    path: Path
+
+
+@dataclass(frozen=True)
 class CompiledItem:
     """An item with every expression of its credit rule compiled.
 
@@ -144,6 +156,7 @@ class CompiledIndicator:
     vetoes: tuple[CompiledVeto, ...]
     deductions: tuple[CompiledDeduction, ...]
     calendar_facts: frozenset[str] = frozenset()
+    pending: tuple[CompiledPending, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -445,6 +458,19 @@ class _Checker:
                 ci = self.item(it, names, fact_types, ind, (*path, "items", i))
                 if ci is not None:
                     items.append(ci)
+        pending: list[CompiledPending] = []
+        self.unique(
+            ((pend.id, (*path, "pending", i, "id")) for i, pend in enumerate(ind.pending)),
+            f"pending state (in {ind.id})",
+        )
+        for i, pend in enumerate(ind.pending):
+            ppath: Path = (*path, "pending", i)
+            when = self.compile(pend.when, names, (*ppath, "when"), Kind.BOOL)
+            until = self.compile(
+                pend.assessable_from, names, (*ppath, "assessable_from"), Kind.DATE
+            )
+            if when is not None and until is not None:
+                pending.append(CompiledPending(pend, when, until, ppath))
         vetoes = self.vetoes(ind.vetoes, names, (*path, "vetoes"), f"veto (in {ind.id})")
         deductions = self.deductions(
             ind.deductions, names, (*path, "deductions"), f"deduction (in {ind.id})", cap_limit=None
@@ -460,6 +486,7 @@ class _Checker:
             all_exprs.extend(d.count for d in it_.deductions)
         all_exprs.extend(v.when for v in vetoes)
         all_exprs.extend(d.count for d in deductions)
+        all_exprs.extend(e for cp in pending for e in (cp.when, cp.assessable_from))
         calendar_facts = {
             n
             for e in all_exprs
@@ -481,6 +508,7 @@ class _Checker:
             vetoes=tuple(vetoes),
             deductions=tuple(deductions),
             calendar_facts=frozenset(calendar_facts),
+            pending=tuple(pending),
         )
 
     def vetoes(

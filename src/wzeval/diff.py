@@ -62,6 +62,7 @@ from wzeval.models import (
     Group,
     Indicator,
     Item,
+    Pending,
     Rulebook,
     Veto,
     format_amount,
@@ -131,6 +132,15 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
         "items": None,
         "vetoes": None,
         "deductions": None,
+        "pending": None,
+        "source": False,
+        "ruling": False,
+    },
+    Pending: {
+        "id": None,
+        "when": True,
+        "assessable_from": True,
+        "label": False,
         "source": False,
         "ruling": False,
     },
@@ -185,6 +195,7 @@ _ADDING_MOVES_SCORES = {
     "derived": False,
     "item": True,
     "grade": True,
+    "pending": True,
     **{name: moves for kind in rule_kinds().values() for name, moves in kind.diff_members.items()},
     "veto": True,
     "deduction": True,
@@ -447,6 +458,13 @@ class _Walker:
         self.keyed("veto", (*path, "vetoes"), old.vetoes, new.vetoes, self.veto)
         self.keyed(
             "deduction", (*path, "deductions"), old.deductions, new.deductions, self.deduction
+        )
+        self.keyed(
+            "pending",
+            (*path, "pending"),
+            old.pending,
+            new.pending,
+            lambda p, a, b: self.fields("pending", p, a, b),
         )
 
     def veto(self, path: tuple[PathPart, ...], old: Veto, new: Veto) -> None:

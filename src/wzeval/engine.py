@@ -33,6 +33,7 @@ from wzeval.checks import (
     CompiledDeduction,
     CompiledIndicator,
     CompiledItem,
+    CompiledPending,
     CompiledRulebook,
     CompiledVeto,
 )
@@ -499,6 +500,9 @@ def _indicator(
                 "reasons": ["不适用（不计入基础分，按比例折算）"],
             }
             return build(IndicatorResult, values)
+        for pend in cind.pending:
+            if _run(pend.when, env):
+                return _pending(p, pend, env, not_assessed, fact_reads(), build)
         if cind.kind == "penalty":
             deds, taken = _deductions(p.deductions, env, weight, build)
             taken = min(taken, Fraction(1))
@@ -604,6 +608,40 @@ def _indicator(
             "reasons": ["未评估：缺少 " + "、".join(exc.names)],
         }
         return build(IndicatorResult, values)
+
+
+def _pending(
+    p: _IndicatorPlan,
+    pend: CompiledPending,
+    env: _Env,
+    not_assessed: list[NotAssessed],
+    facts: list[FactRead],
+    build: _Build,
+) -> IndicatorResult:
+    """An indicator that cannot be assessed yet: not assessed, with the date it can be."""
+    ind = p.cind.indicator
+    when = _run(pend.assessable_from, env)
+    day = when.isoformat() if isinstance(when, date) else str(when)
+    what = pend.pending.label or pend.pending.id
+    reason = f"尚不能评估：{what}；{day} 起可评估"
+    not_assessed.append(
+        build(
+            NotAssessed,
+            {"indicator": ind.id, "name": ind.name, "reason": reason, "pending": pend.pending.id},
+        )
+    )
+    values = {
+        **p.common,
+        "applicable": True,
+        "assessed": False,
+        "vetoed": False,
+        "points": _ZERO,
+        "max_points": p.weight,
+        "facts": facts,
+        "pending": pend.pending.id,
+        "reasons": [reason],
+    }
+    return build(IndicatorResult, values)
 
 
 def _unassessed_item(p: _ItemPlan, build: _Build, why: str) -> ItemResult:
@@ -718,7 +756,12 @@ def evaluate_compiled(
                     + f" cannot be assessed: {n.reason}",
                     path=("indicators", n.indicator),
                     position=findings.positions.get(n.indicator, Position(findings.file)),
-                    hint="record what is missing, or score with --partial",
+                    hint=(
+                        "score again from the date it names, or now with --partial to list "
+                        "it as not assessed yet"
+                    )
+                    if n.pending
+                    else "record what is missing, or score with --partial",
                 )
                 for n in not_assessed
             ],

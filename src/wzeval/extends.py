@@ -119,6 +119,7 @@ _COLLECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "items": ("id", "item"),
         "vetoes": ("id", "veto"),
         "deductions": ("id", "deduction"),
+        "pending": ("id", "pending state"),
     },
     "item": {
         **{k.key: ("id", k.member) for k in rule_kinds().values() if k.merge == "by_id"},
@@ -858,4 +859,5 @@ _KIND_OF_MEMBER = {
     "derived fact": "derived",
     "checklist entry": "checklist_entry",
     "catalog entry": "catalog_entry",
+    "pending state": "pending",
 }

@@ -77,6 +77,7 @@ __all__ = [
     "Label",
     "Levels",
     "Number",
+    "Pending",
     "Proportion",
     "Rulebook",
     "Tier",
@@ -149,6 +150,18 @@ class Derived(StrictModel):
 
 
 # --------------------------------------------------------------------------- rules
+
+
+class Pending(Sourced):
+    """A state in which the indicator cannot be assessed yet, e.g. a question whose answer
+    period has not run out on the monitoring date: a veto for "not answered within 10
+    working days" must not fire on day 3.  While ``when`` holds the indicator is not
+    assessed, and the evaluator is told from which date it can be."""
+
+    id: Ident
+    when: Expr = Field(description="the condition under which it cannot be assessed yet")
+    assessable_from: Expr = Field(description="a date expression: from when it can be assessed")
+    label: Label | None = None
 
 
 # The credit rule is one key named after its kind (``check:``, ``tiers:`` …): the item
@@ -249,6 +262,11 @@ class Indicator(Sourced):
     items: list[Item] = Field(default_factory=list)
     vetoes: list[Veto] = Field(default_factory=list)
     deductions: list[Deduction] = Field(default_factory=list)
+    pending: list[Pending] = Field(
+        default_factory=list,
+        description="states in which the indicator cannot be assessed yet (a period still "
+        "running); the first that holds makes it 未评估 until the date it names",
+    )
 
     @model_validator(mode="after")
     def _points_as_shares(self) -> Indicator:

@@ -244,6 +244,9 @@ class IndicatorResult(_Result):
     scored: bool = Field(
         True, description="false: a site-wide veto or its category's gate stopped its scoring"
     )
+    pending: str | None = Field(
+        None, description="the rulebook's pending state that holds: not assessable yet"
+    )
     at: str | None = Field(None, description="file:line of the indicator in the rulebook")
 
 
@@ -292,6 +295,7 @@ class NotAssessed(_Result):
     name: str
     item: str | None = None
     missing: list[str] = Field(default_factory=list)
+    pending: str | None = Field(None, description="a pending state: assessable from a date")
     reason: str
 
 

@@ -317,6 +317,13 @@ class _Targets:
         if cind.applies is not None and ind.applies is not None:
             ap: Path_ = (*cind.path, "applies")
             self.outcome(ind.id, ind.applies, ap, ("applies", "not-applicable", "indicator"))
+        for pend in cind.pending:
+            self.outcome(
+                f"{ind.id}.{pend.pending.id}",
+                pend.pending.when,
+                pend.path,
+                ("pending", "assessable", "pending"),
+            )
         for ci in cind.items:
             self.item(ci)
         for v in cind.vetoes:
@@ -437,8 +444,12 @@ def _covered(crb: CompiledRulebook, findings: Findings, report: ScoreReport) -> 
         ind = cind.indicator
         if cind.applies is not None:
             hit.add(f"{ind.id}:{'applies' if res.applicable else 'not-applicable'}")
+        if res.pending is not None:
+            hit.add(f"{ind.id}.{res.pending}:pending")
+            continue
         if not res.applicable or res.missing:
             continue
+        hit.update(f"{ind.id}.{p.pending.id}:assessable" for p in cind.pending)
         for ir in res.items:
             if ir.assessed:
                 iid = f"{ind.id}.{ir.id}"

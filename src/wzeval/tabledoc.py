@@ -411,6 +411,19 @@ def _indicator(rb: Rulebook, cat: Category, ind: Indicator) -> list[str]:
         out += ["**评分细则（原文）**", "", *_quote(ind.source), ""]
     out += _items(ind, weight)
     out += _vetoes(ind.vetoes, "**否决项**（该指标不得分）：")
+    if ind.pending:
+        out += [
+            "**尚不能评估的情形**（条件成立时本指标未评估，注明何日起可评估）：",
+            "",
+            "| 情形 | 名称 | 条件 | 可评估日期 | 原文 | 裁定 |",
+            "|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| `{pd.id}` | {_cell(pd.label)} | {_code(pd.when)} | {_code(pd.assessable_from)}"
+            f" | {_cell(pd.source)} | {_cell(_ruling(pd.ruling))} |"
+            for pd in ind.pending
+        ]
+        out.append("")
     if ind.deductions:
         if cat.kind == "penalty":
             lead = f"**扣分**（按次扣分，合计不超过权重 {_number(ind.weight)} 分）："
