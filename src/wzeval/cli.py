@@ -12,13 +12,16 @@
     wzeval test RULEBOOK_TESTS…         a rulebook's own test cases, with coverage
     wzeval verify RULEBOOK              property checks on generated findings
 
-Exit codes, the same for every command (:data:`EXIT_CODES`):
+Exit codes, the same for every command (:data:`EXIT_CODES`; the rule is
+:func:`wzeval.exitcodes.exit_code`):
 
-- 0 fine (warnings allowed, unless ``validate --strict``);
-- 1 the content has issues: an invalid rulebook or findings, a batch file that failed;
+- 0 fine (warnings allowed, unless ``--strict``);
+- 1 the content has issues: an invalid rulebook or findings (a YAML syntax error
+  included), a lint error, a failing rule test, a batch file that failed;
 - 2 usage error or unreadable input: bad arguments, a missing, unreadable, non-UTF-8
-  or oversized file, an empty folder, an unknown department or indicator named on the
-  command line, or an output file that exists (without ``--force``; nothing is written);
+  or oversized file, not a regular file, an empty folder, an unknown department or
+  indicator named on the command line, or an output file that exists (without
+  ``--force``; nothing is written);
 - 3 internal error: a bug in wzeval.  One line, no traceback (``WZEVAL_TRACEBACK=1``
   prints it).
 
@@ -48,6 +51,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from wzeval import __version__
+from wzeval.exitcodes import (
+    EXIT_CODES,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_ISSUES,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    UNREADABLE_CODES,
+    exit_code,
+    failure_code,
+)
 
 if TYPE_CHECKING:
     from wzeval.issues import Issue
@@ -64,31 +79,10 @@ __all__ = [
     "UNREADABLE_CODES",
     "build_parser",
     "exit_code",
-    "github_annotation",
     "main",
     "run",
 ]
 
-EXIT_OK = 0
-EXIT_ISSUES = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-#: Interrupted by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number, as shells do.
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-#: What each exit code means (also printed by ``wzeval --help``).
-EXIT_CODES: Mapping[int, str] = {
-    EXIT_OK: "fine (warnings allowed unless validate --strict)",
-    EXIT_ISSUES: "the content has issues (invalid rulebook or findings; a batch file failed)",
-    EXIT_USAGE: "usage error or unreadable input (missing/unreadable/non-UTF-8/too large "
-    "file, unknown department or indicator, output exists without --force, -o naming "
-    "an input or a non-regular file)",
-    EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C, SIGINT): old output kept or new one complete",
-    EXIT_TERMINATED: "terminated (SIGTERM): old output kept or new one complete",
-}
-#: Issue codes meaning the input could not be read at all: they exit 2, not 1.
-UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
 #: A batch of at least this many files shows a progress counter (on a terminal).
 PROGRESS_MIN_FILES = 10
 #: ``score --jobs auto`` uses worker processes for a batch of at least this many files:
@@ -128,47 +122,6 @@ class _Exit(Exception):
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def exit_code(issues: Iterable[Issue], *, strict: bool = False) -> int:
-    """The exit code a list of issues deserves: 2 if any input was unreadable, 1 for any
-    other error (or any warning when ``strict``), else 0."""
-    code = EXIT_OK
-    for issue in issues:
-        if issue.severity == "error":
-            if issue.code in UNREADABLE_CODES:
-                return EXIT_USAGE
-            code = EXIT_ISSUES
-        elif issue.severity == "warning" and strict:
-            code = EXIT_ISSUES
-    return code
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github_annotation(issue: Issue) -> str:
-    """One GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=WZ405::msg``.
-
-    Errors are ``::error``, warnings ``::warning``, anything else ``::notice``.
-    """
-    level = {"error": "error", "warning": "warning"}.get(issue.severity.value, "notice")
-    props = []
-    pos = issue.position
-    if pos is not None:
-        props.append(f"file={_escape_property(pos.file)}")
-        if pos.line > 0:
-            props.append(f"line={pos.line}")
-            if pos.col > 0:
-                props.append(f"col={pos.col}")
-    props.append(f"title={_escape_property(issue.code)}")
-    message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
 def _in_file_order(issues: Iterable[Issue]) -> list[Issue]:
@@ -273,7 +226,7 @@ def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
         _write_issues(issues, err)
         if path is None and not bundled_rulebook_path().exists():
             err.write("wzeval: error: the bundled rulebook is missing; pass --rulebook PATH\n")
-        raise _Exit(exit_code(issues) or EXIT_ISSUES)
+        raise _Exit(failure_code(issues))
     return rb
 
 
@@ -544,7 +497,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             skipped.append(str(f))
 
     every = [i for r in results for i in r.issues]
-    code = exit_code(every, strict=args.strict)
+    code = exit_code(every, fail_on="warning" if args.strict else "error")
     errors = sum(1 for i in every if i.severity == "error")
     warnings = sum(1 for i in every if i.severity == "warning")
     if args.format == "json":
@@ -568,6 +521,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         out.write(dumps_json(data))
     elif args.format == "github":
+        from wzeval.issues import github_annotation
+
         for issue in every:
             out.write(github_annotation(issue) + "\n")
     else:
@@ -669,7 +624,7 @@ def _score_batch(
     progress.clear()
     if batch:
         reports = _checked_against_roster(args, rulebook, reports, failed, err)
-    code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
+    code = max((failure_code(i) for i in failed.values()), default=EXIT_OK)
 
     if args.format == "xlsx":
         from wzeval.xlsx import write_xlsx
@@ -798,7 +753,7 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = merge_findings(args.findings, rulebook, prefer=args.prefer or ())
     _write_issues(result.issues, err)
     if result.text is None:
-        return exit_code(result.issues) or EXIT_ISSUES
+        return failure_code(result.issues)
     _emit(result.text, args.output, args.force, out, err)
     return exit_code(result.issues)
 
@@ -898,7 +853,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report, issues = _score_file(Path(args.findings), rulebook, args.partial)
     _write_issues(issues, err)
     if report is None:
-        return exit_code(issues) or EXIT_ISSUES
+        return failure_code(issues)
     if args.format == "json":
         out.write(report.indicator(indicator.id).model_dump_json(indent=2) + "\n")
         return EXIT_OK
@@ -1025,7 +980,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     issues = [*problems, *issues]
     _write_issues(_in_file_order(issues), err)
     if text is None:
-        return exit_code(issues) or EXIT_ISSUES
+        return failure_code(issues)
     _emit(text, args.output, args.force, out, err)
     return EXIT_ISSUES if args.fail_on_score_change and moved else EXIT_OK
 
@@ -1055,9 +1010,7 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(dumps_json(lint.to_sarif(issues)))
     else:
         out.write(lint.format_text(issues))
-    if any(i.severity == "error" and i.code in UNREADABLE_CODES for i in issues):
-        return EXIT_USAGE
-    return lint.exit_code(issues, fail_on="warning" if args.strict else "error")
+    return exit_code(issues, fail_on="warning" if args.strict else "error")
 
 
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -1070,7 +1023,10 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results.append(test_run)
         if args.format == "text":
             out.write(format_test_run(test_run, verbose=args.verbose))
-        code = max(code, test_run.exit_code(args.min_coverage))
+        if test_run.readable:
+            code = max(code, test_run.exit_code(args.min_coverage))
+        else:  # the one rule: a test file with a YAML syntax error is content (1)
+            code = max(code, failure_code(test_run.issues))
     if args.format == "json":
         from wzeval.loader import dumps_json
 
@@ -1084,7 +1040,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rulebook, issues = read_rulebook(args.rulebook_path)
     if rulebook is None:
         _write_issues(_in_file_order(issues), err)
-        return exit_code(issues) or EXIT_ISSUES
+        return failure_code(issues)
     try:
         from wzeval.verify import format_verify_result, verify
     except ImportError as exc:
@@ -1528,7 +1484,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_USAGE
     except ValidationFailed as exc:
         _write_issues(exc.issues, stderr)
-        return exit_code(exc.issues) or EXIT_ISSUES
+        return failure_code(exc.issues)
     except WzevalError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
         code_ = f"{exc.code} " if isinstance(exc, OutputRefused) else ""
