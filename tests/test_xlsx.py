@@ -477,6 +477,32 @@ def test_spreadsheet_findings_score_like_the_yaml(tmp_path: Path, department: st
     )
 
 
+def test_the_public_api_reads_spreadsheet_findings(tmp_path: Path) -> None:
+    """wzeval.read_findings / load_findings / score take a .xlsx path like a YAML one
+    (the suffix chooses the reader, as for the CLI): same findings, issues at cells."""
+    import wzeval
+
+    path = fill_template(
+        findings_template_xlsx_bytes(kinds(), "甲局"), kinds_data(), tmp_path / "dept.XLSX"
+    )
+    findings, issues = wzeval.read_findings(path, kinds())
+    assert findings is not None, [i.format() for i in issues]
+    expected, _ = check_findings(read_findings_xlsx(path), compiled(kinds()))
+    assert findings == expected
+    assert comparable(wzeval.evaluate(kinds(), wzeval.load_findings(str(path), kinds()))) == (
+        comparable(wzeval.score(path, kinds()))
+    )
+    # a wrong cell is reported at its cell, not as "invalid UTF-8"
+    wb = openpyxl.load_workbook(path)
+    row = fact_row(wb, "checks", "a")
+    wb[FACTS_SHEET].cell(row=row, column=6).value = "是"
+    wb.save(path)
+    findings, issues = wzeval.read_findings(path, kinds())
+    assert findings is None
+    assert [i.code for i in issues] == ["WZ405"]
+    assert str(issues[0].position) == f"{path}:{FACTS_SHEET}!F{row}"
+
+
 def test_every_fact_type_round_trips(tmp_path: Path) -> None:
     """bool, int, decimal, date, nullable date, datetime, str, enum, list and records
     survive the spreadsheet exactly (decimals never pass through binary floats)."""

@@ -220,11 +220,15 @@ def read_findings(
 ) -> tuple[Findings | None, list[Issue]]:
     """Load and check findings against a rulebook; never raises for bad input.
 
-    ``source`` is a path (YAML or JSON) or an in-memory mapping.
+    ``source`` is a path — YAML, JSON or a findings workbook (``.xlsx``, positions are
+    cells), chosen by suffix as the CLI does (:func:`wzeval.documents.read_document`) —
+    or an in-memory mapping.
     """
-    doc: Document | str | Path
+    from wzeval.documents import read_document
+
+    doc: Document
     if isinstance(source, str | os.PathLike):
-        doc = Path(source)
+        doc = read_document(Path(source))
     else:  # in memory: held to a file's limits and character rule (wzeval.plain)
         doc = plain_document(source, "<findings>")
     return check_findings(doc, compiled(rulebook), partial=partial)

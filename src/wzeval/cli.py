@@ -44,7 +44,7 @@ import gc
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,14 +255,10 @@ def _score_document(
 
 
 def _load(path: Path) -> Document:
-    """Load a document: a findings workbook (``.xlsx``) or YAML/JSON; never raises."""
-    if path.suffix.lower() == ".xlsx":
-        from wzeval.xlsx import read_findings_xlsx
+    """Load a document of any supported format (:func:`wzeval.documents.read_document`)."""
+    from wzeval.documents import read_document
 
-        return read_findings_xlsx(path)
-    from wzeval.loader import load_document
-
-    return load_document(path)
+    return read_document(path)
 
 
 def _score_file(
@@ -388,22 +384,10 @@ class _Checked:
 
 
 def _kind(data: object) -> str | None:
-    """``rulebook``, ``findings``, ``ruletests`` or ``appeal`` by content, else ``None``."""
-    from wzeval.findings import is_findings_document
+    """The document's kind by content (:func:`wzeval.documents.document_kind`)."""
+    from wzeval.documents import document_kind
 
-    if is_findings_document(data):
-        return "findings"
-    if isinstance(data, Mapping):
-        tag = data.get("wzeval")
-        if isinstance(tag, str) and tag.startswith("ruletests"):
-            return "ruletests"
-        if isinstance(tag, str) and tag.startswith("appeal/"):
-            return "appeal"
-        if (isinstance(tag, str) and tag.startswith("rulebook")) or (
-            tag is None and "categories" in data
-        ):
-            return "rulebook"
-    return None
+    return document_kind(data)
 
 
 def _ruletest_issues(path: Path) -> list[Issue]:
