@@ -4,8 +4,10 @@ but is wrong (a YAML syntax error is content)."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +15,14 @@ import pytest
 
 import wzeval
 from wzeval.cli import run
-from wzeval.exitcodes import EXIT_CODES, UNREADABLE_CODES, exit_code, failure_code
+from wzeval.errors import HypothesisUnavailable, MissingDependency, XlsxUnavailable
+from wzeval.exitcodes import (
+    EXIT_CODES,
+    UNREADABLE_CODES,
+    error_exit_code,
+    exit_code,
+    failure_code,
+)
 from wzeval.issues import Issue, Severity
 from wzeval.loader import MAX_FILE_BYTES
 
@@ -122,3 +131,42 @@ def test_the_library_and_the_command_agree(tmp_path: Path) -> None:
         rb, issues = wzeval.read_rulebook(path)
         assert rb is None
         assert exit_code(issues) == expected, what
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, library: str, *reimport: str) -> None:
+    """Make ``library`` unimportable, and ``reimport`` modules load again on next use."""
+    monkeypatch.setitem(sys.modules, library, None)
+    for name in reimport:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_verify_without_hypothesis_is_a_coded_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No bare ImportError: HypothesisUnavailable (WZ921), a hint in Chinese and English
+    saying what to install, and exit 2 from the command."""
+    _without(monkeypatch, "hypothesis", "wzeval.verify")
+    with pytest.raises(HypothesisUnavailable) as info:
+        importlib.import_module("wzeval.verify")
+    exc = info.value
+    assert isinstance(exc, MissingDependency) and isinstance(exc, ImportError)
+    assert exc.code == "WZ921" and "Hypothesis" in str(exc)
+    assert exc.hint is not None and "pip install 'wzeval[verify]'" in exc.hint
+    assert "安装" in exc.hint and "install the verify extra" in exc.hint
+    code, text = _run(["verify", str(KINDS)])
+    assert code == 2
+    assert "WZ921" in text and "pip install 'wzeval[verify]'" in text
+
+
+def test_xlsx_without_openpyxl_is_a_coded_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XlsxUnavailable has its own code (WZ920, not WZ902's 'usage error') and exits 2."""
+    _without(monkeypatch, "openpyxl")
+    path = tmp_path / "dept.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(XlsxUnavailable) as info:
+        wzeval.read_findings(path, wzeval.load_rulebook(KINDS))
+    assert info.value.code == "WZ920" and isinstance(info.value, MissingDependency)
+    assert info.value.hint is not None and "reinstall wzeval" in info.value.hint
+    code, text = _run(["validate", "--rulebook", str(KINDS), str(path)])
+    assert code == 2 and "WZ920" in text
+    assert error_exit_code(info.value) == 2

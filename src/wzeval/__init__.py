@@ -17,7 +17,10 @@ Exceptions (all derive from :class:`WzevalError`)::
      ├── CalendarError (ValueError)
      ├── LimitExceeded (ValueError)
      ├── OutputExists (FileExistsError)
-     └── OutputRefused (OSError)          -o an input, a non-regular file, a failed write
+     ├── OutputRefused (OSError)          -o an input, a non-regular file, a failed write
+     └── MissingDependency (ImportError)  a library a feature needs is not installed
+          ├── XlsxUnavailable             openpyxl (.xlsx), WZ920
+          └── HypothesisUnavailable       Hypothesis (verify), WZ921
 """
 
 import typing as _typing
@@ -35,11 +38,14 @@ if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __ge
     from wzeval.errors import (
         CalendarError,
         ExpressionError,
+        HypothesisUnavailable,
         LimitExceeded,
+        MissingDependency,
         OutputExists,
         OutputRefused,
         ValidationFailed,
         WzevalError,
+        XlsxUnavailable,
     )
     from wzeval.findings import Findings
     from wzeval.issues import Issue, Position, Severity
@@ -59,11 +65,14 @@ _LAZY = {
     "score": "wzeval.api",
     "CalendarError": "wzeval.errors",
     "ExpressionError": "wzeval.errors",
+    "HypothesisUnavailable": "wzeval.errors",
     "LimitExceeded": "wzeval.errors",
+    "MissingDependency": "wzeval.errors",
     "OutputExists": "wzeval.errors",
     "OutputRefused": "wzeval.errors",
     "ValidationFailed": "wzeval.errors",
     "WzevalError": "wzeval.errors",
+    "XlsxUnavailable": "wzeval.errors",
     "Findings": "wzeval.findings",
     "Issue": "wzeval.issues",
     "Position": "wzeval.issues",
@@ -99,11 +108,13 @@ __all__ = [
     "CalendarError",
     "ExpressionError",
     "Findings",
+    "HypothesisUnavailable",
     "Indicator",
     "IndicatorResult",
     "Issue",
     "ItemResult",
     "LimitExceeded",
+    "MissingDependency",
     "OutputExists",
     "OutputRefused",
     "Position",
@@ -112,6 +123,7 @@ __all__ = [
     "Severity",
     "ValidationFailed",
     "WzevalError",
+    "XlsxUnavailable",
     "__version__",
     "bundled_rulebook_path",
     "display",

@@ -60,6 +60,7 @@ from wzeval.exitcodes import (
     EXIT_TERMINATED,
     EXIT_USAGE,
     UNREADABLE_CODES,
+    error_exit_code,
     exit_code,
     failure_code,
 )
@@ -1025,10 +1026,8 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if rulebook is None:
         _write_issues(_in_file_order(issues), err)
         return failure_code(issues)
-    try:
-        from wzeval.verify import format_verify_result, verify
-    except ImportError as exc:
-        raise _Usage(str(exc), "pip install 'wzeval[verify]'") from None
+    from wzeval.verify import format_verify_result, verify  # HypothesisUnavailable: exit 2
+
     try:
         result = verify(
             rulebook,
@@ -1449,13 +1448,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # argparse: --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
-    from wzeval.errors import (
-        LimitExceeded,
-        OutputExists,
-        OutputRefused,
-        ValidationFailed,
-        WzevalError,
-    )
+    from wzeval.errors import MissingDependency, OutputRefused, ValidationFailed, WzevalError
 
     try:
         code: int = args.handler(args, stdout, stderr)
@@ -1471,10 +1464,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return failure_code(exc.issues)
     except WzevalError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
-        code_ = f"{exc.code} " if isinstance(exc, OutputRefused) else ""
+        coded = isinstance(exc, OutputRefused | MissingDependency)
+        code_ = f"{exc.code} " if coded else ""
         stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")
-        usage = OutputExists | OutputRefused | LimitExceeded
-        return EXIT_USAGE if isinstance(exc, usage) else EXIT_ISSUES
+        return error_exit_code(exc)
     except BrokenPipeError:  # the reader went away (wzeval … | head): nothing to say
         return EXIT_ISSUES
     except OSError as exc:

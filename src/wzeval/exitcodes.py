@@ -10,6 +10,11 @@
   different path or file, not an edit;
 - 3 internal error; 130 and 143 interrupted.
 
+A :class:`~wzeval.errors.WzevalError` that stops a command exits by
+:func:`error_exit_code`: 2 for an output refused or existing, a safety limit passed or
+a missing library (WZ920 openpyxl, WZ921 Hypothesis: the environment, not the
+content), the issues' code for :class:`~wzeval.errors.ValidationFailed`, else 1.
+
 Every command — ``validate``, ``score``, ``lint``, ``test``, ``diff``, ``verify``,
 ``merge``, ``appeal``, ``compare``, the rulebook page — decides with
 :func:`exit_code` over the issues it reported, so the same input exits the same way
@@ -23,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from wzeval.errors import WzevalError
     from wzeval.issues import Issue, Severity
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "EXIT_TERMINATED",
     "EXIT_USAGE",
     "UNREADABLE_CODES",
+    "error_exit_code",
     "exit_code",
     "failure_code",
     "is_unreadable",
@@ -53,8 +60,9 @@ EXIT_CODES: Mapping[int, str] = {
     EXIT_ISSUES: "the content has issues: an invalid rulebook or findings (a YAML syntax "
     "error too), a lint error, a failing rule test, a batch file that failed",
     EXIT_USAGE: "usage error or unreadable input: a missing/unreadable/non-UTF-8/too large "
-    "file, not a regular file, an empty folder, unknown department or indicator, output "
-    "exists without --force, -o naming an input or a non-regular file",
+    "file, not a regular file, an empty folder, a missing library (openpyxl, Hypothesis), "
+    "unknown department or indicator, output exists without --force, -o naming an input "
+    "or a non-regular file",
     EXIT_INTERNAL: "internal error, a bug in wzeval: please report it (WZEVAL_TRACEBACK=1 "
     "shows the traceback)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C, SIGINT): old output kept or new one complete",
@@ -91,3 +99,21 @@ def failure_code(issues: Iterable[Issue]) -> int:
     """The exit code of a command that could not produce its result: :func:`exit_code`,
     but never 0 (a failure with only warnings is still a failure: 1)."""
     return exit_code(issues) or EXIT_ISSUES
+
+
+def error_exit_code(exc: WzevalError) -> int:
+    """The exit code of a command stopped by ``exc``: :func:`failure_code` of a
+    :class:`ValidationFailed`'s issues; 2 for an existing or refused output, a passed
+    safety limit or a missing library; 1 for any other wzeval error."""
+    from wzeval.errors import (
+        LimitExceeded,
+        MissingDependency,
+        OutputExists,
+        OutputRefused,
+        ValidationFailed,
+    )
+
+    if isinstance(exc, ValidationFailed):
+        return failure_code(exc.issues)
+    usage = OutputExists | OutputRefused | LimitExceeded | MissingDependency
+    return EXIT_USAGE if isinstance(exc, usage) else EXIT_ISSUES

@@ -52,9 +52,12 @@ try:
     from hypothesis import HealthCheck, find, settings
     from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample
-except ImportError as exc:  # pragma: no cover - hypothesis ships with the test extra
-    raise ImportError(
-        "wzeval verify needs Hypothesis; install it with: pip install hypothesis"
+except ImportError as exc:  # hypothesis ships with the verify and test extras
+    from wzeval.errors import HypothesisUnavailable
+
+    raise HypothesisUnavailable(
+        "wzeval verify 需要 Hypothesis，当前环境中没有安装"
+        " (wzeval verify generates findings with Hypothesis, which is not installed)"
     ) from exc
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import SafeRepresenter
