@@ -8,6 +8,9 @@ The public API is this module; everything else is implementation::
     report = wzeval.evaluate(rulebook, findings)
     print(report.total, report.indicator("在线咨询").points)
     print(report.to_json())
+    page = wzeval.render_report(report, "html")       # or text, markdown, json, csv
+    table = wzeval.render_ranking(reports, "csv", rulebook=rulebook)
+    book = wzeval.render_xlsx(reports)                # .xlsx bytes
 
 Exceptions (all derive from :class:`WzevalError`)::
 
@@ -50,6 +53,7 @@ if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __ge
     from wzeval.findings import Findings
     from wzeval.issues import Issue, Position, Severity
     from wzeval.models import Indicator, Rulebook
+    from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
     from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
 
 # Where each public name lives.  ``import wzeval`` imports none of them: pydantic,
@@ -79,6 +83,10 @@ _LAZY = {
     "Severity": "wzeval.issues",
     "Indicator": "wzeval.models",
     "Rulebook": "wzeval.models",
+    "rank": "wzeval.renderers",
+    "render_ranking": "wzeval.renderers",
+    "render_report": "wzeval.renderers",
+    "render_xlsx": "wzeval.renderers",
     "IndicatorResult": "wzeval.report",
     "ItemResult": "wzeval.report",
     "ScoreReport": "wzeval.report",
@@ -130,7 +138,11 @@ __all__ = [
     "evaluate",
     "load_findings",
     "load_rulebook",
+    "rank",
     "read_findings",
     "read_rulebook",
+    "render_ranking",
+    "render_report",
+    "render_xlsx",
     "score",
 ]

@@ -44,7 +44,7 @@ import gc
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -584,8 +584,6 @@ def _score_batch(
     err: TextIO,
 ) -> int:
     """Score ``files`` and render the reports (``_cmd_score`` after its checks)."""
-    from wzeval import render
-
     reports: list[ScoreReport] = []
     progress = _Progress(err, len(files), "评分")
     progress.step(0)
@@ -611,47 +609,24 @@ def _score_batch(
         reports = _checked_against_roster(args, rulebook, reports, failed, err)
     code = max((failure_code(i) for i in failed.values()), default=EXIT_OK)
 
+    from wzeval.renderers import render_ranking, render_report
+
+    missing = _roster_missing(rulebook, reports, args) if batch else []
     if args.format == "xlsx":
         from wzeval.xlsx import write_xlsx
 
         if reports:
-            missing = _roster_missing(rulebook, reports, args) if batch else []
             write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
             err.write(f"wzeval: wrote {args.output}\n")
         return code
-    text: str
-    if args.format == "html":
-        from wzeval.html import render_html, render_html_batch
-
-        if batch:
-            text = _with_roster(render_html_batch(reports, failed), "html", rulebook, reports, args)
-        elif reports:
-            text = _html_provenance(render_html(reports[0]), files[0][0])
-        else:
-            return code
-        _emit(text, args.output, args.force, out, err)
-        return code
-    if not batch:
-        if not reports:
-            return code
-        one = reports[0]
-        single: dict[str, Callable[[ScoreReport], str]] = {
-            "text": render.render_text,
-            "markdown": render.render_markdown,
-            "json": render.render_json,
-            "csv": lambda r: render.render_csv(r, bom=args.bom),
-        }
-        text = single[args.format](one)
-    elif args.format == "text":
-        text = render.render_ranking_text(reports, failed)
-    elif args.format == "markdown":
-        text = render.render_ranking_markdown(reports, failed)
-    elif args.format == "json":
-        text = render.render_ranking_json(reports, failed)
-    else:
-        text = render.render_ranking_csv(reports, bom=args.bom)
     if batch:
-        text = _with_roster(text, args.format, rulebook, reports, args)
+        text = render_ranking(reports, args.format, failed=failed, unassessed=missing, bom=args.bom)
+    elif not reports:
+        return code
+    else:
+        text = render_report(reports[0], args.format, bom=args.bom)
+        if args.format == "html":
+            text = _html_provenance(text, files[0][0])
     _emit(text, args.output, args.force, out, err)
     return code
 
@@ -699,20 +674,6 @@ def _checked_against_roster(
         else:
             kept.append(report)
     return kept
-
-
-def _with_roster(
-    text: str,
-    fmt: str,
-    rulebook: Rulebook,
-    reports: list[ScoreReport],
-    args: argparse.Namespace,
-) -> str:
-    """A ranking with the roster units that have no findings listed as 未评估 (a unit
-    whose files failed as duplicates has findings: it is listed among the failures)."""
-    from wzeval.roster import with_unassessed
-
-    return with_unassessed(text, fmt, _roster_missing(rulebook, reports, args))
 
 
 def _roster_missing(
