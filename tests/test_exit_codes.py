@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import wzeval
+from wzeval import tabledoc
 from wzeval.cli import run
 from wzeval.errors import HypothesisUnavailable, MissingDependency, XlsxUnavailable
 from wzeval.exitcodes import (
@@ -86,11 +87,13 @@ def _run(argv: list[str]) -> tuple[int, str]:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
 @pytest.mark.parametrize("what", list(INPUTS))
 def test_every_command_exits_the_same_on_the_same_bad_input(tmp_path: Path, what: str) -> None:
-    """lint, validate, score, test, diff and verify agree on each kind of bad input."""
+    """lint, validate, score, test, diff, verify and the rulebook page (tabledoc) agree
+    on each kind of bad input."""
     make, expected = INPUTS[what]
     path = make(tmp_path)
-    codes = {name: _run(argv(path)) for name, argv in COMMANDS.items()}
-    assert {name: code for name, (code, _) in codes.items()} == dict.fromkeys(COMMANDS, expected)
+    codes = {name: _run(argv(path))[0] for name, argv in COMMANDS.items()}
+    codes["tabledoc"] = tabledoc.main([str(path)], io.StringIO(), io.StringIO())
+    assert codes == dict.fromkeys([*COMMANDS, "tabledoc"], expected)
 
 
 @pytest.mark.parametrize("command", ["lint", "score", "test", "diff"])

@@ -631,7 +631,7 @@ def main(
 ) -> int:
     """Command-line entry: render a rulebook; return the exit status."""
     from wzeval.api import load_rulebook
-    from wzeval.exitcodes import failure_code
+    from wzeval.exitcodes import EXIT_OK, EXIT_USAGE, failure_code
     from wzeval.output import check_writable, write_atomic
 
     out = stdout if stdout is not None else sys.stdout
@@ -639,7 +639,7 @@ def main(
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
-        return 0 if exc.code == 0 else 2
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
         if args.output:
             check_writable(args.output, force=args.force)
@@ -651,15 +651,15 @@ def main(
             out.write(text)
     except OutputExists as exc:
         err.write(f"error: {exc} (use --force to replace it)\n")
-        return 2
+        return EXIT_USAGE
     except ValidationFailed as exc:
         for issue in exc.issues:
             err.write(issue.format() + "\n")
         return failure_code(exc.issues)
     except OSError as exc:
         err.write(f"error: {exc}\n")
-        return 2
-    return 0
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 if __name__ == "__main__":
