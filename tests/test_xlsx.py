@@ -503,6 +503,32 @@ def test_the_public_api_reads_spreadsheet_findings(tmp_path: Path) -> None:
     assert str(issues[0].position) == f"{path}:{FACTS_SHEET}!F{row}"
 
 
+def test_merge_and_compare_read_spreadsheet_findings(tmp_path: Path) -> None:
+    """merge_findings and compare.read_round choose the reader by suffix too: two
+    workbook halves merge to the whole, and a round of one workbook scores like the YAML."""
+    from wzeval.compare import read_round
+    from wzeval.merge import merge_findings
+
+    data = kinds_data()
+    half_a = copy.deepcopy(data)
+    del half_a["indicators"]["prop"]
+    sheet = fill_template(
+        findings_template_xlsx_bytes(kinds(), "甲局"), half_a, tmp_path / "a.xlsx"
+    )
+    half_b = copy.deepcopy(data)
+    half_b["indicators"] = {"prop": data["indicators"]["prop"]}
+    other = fill_template(
+        findings_template_xlsx_bytes(kinds(), "甲局"), half_b, tmp_path / "b.xlsx"
+    )
+    merged = merge_findings([sheet, other], kinds())
+    assert merged.data is not None, [i.format() for i in merged.issues]
+    assert comparable(score(kinds(), merged.data)) == comparable(score(kinds(), data))
+    full = fill_template(findings_template_xlsx_bytes(kinds(), "甲局"), data, tmp_path / "f.xlsx")
+    rnd, issues = read_round([full], kinds())
+    assert issues == []
+    assert comparable(next(iter(rnd.reports.values()))) == comparable(score(kinds(), data))
+
+
 def test_every_fact_type_round_trips(tmp_path: Path) -> None:
     """bool, int, decimal, date, nullable date, datetime, str, enum, list and records
     survive the spreadsheet exactly (decimals never pass through binary floats)."""

@@ -124,16 +124,17 @@ def read_round(
     """Score one round's findings (folders are expanded); a department met twice is an
     error (WZ432) and only its first file counts."""
     from wzeval.api import compiled, evaluate
+    from wzeval.documents import read_document
     from wzeval.errors import ValidationFailed
     from wzeval.findings import check_findings
-    from wzeval.loader import iter_files, load_document
+    from wzeval.loader import iter_files
 
     label = " ".join(str(p) for p in paths)
     issues: list[Issue] = []
     reports: dict[str, ScoreReport] = {}
     files: dict[str, Path] = {}
     for path in iter_files(list(paths)):
-        doc = load_document(path)
+        doc = read_document(path)  # YAML, JSON or a findings workbook
         if doc.data is None:
             issues.extend(doc.issues)
             continue
