@@ -529,6 +529,31 @@ def test_merge_and_compare_read_spreadsheet_findings(tmp_path: Path) -> None:
     assert comparable(next(iter(rnd.reports.values()))) == comparable(score(kinds(), data))
 
 
+def test_an_appeal_against_spreadsheet_findings(tmp_path: Path) -> None:
+    """An appeal's ``findings:`` may name a workbook: read by suffix, scored like the YAML."""
+    from wzeval.appeals import appeal_report, read_appeals
+
+    root = Path(__file__).parent.parent
+    weak = root / "examples" / "findings" / "zhujianju-weak.yaml"
+    data = copy.deepcopy(load_document(weak).data)
+    (tmp_path / "findings").mkdir()
+    fill_template(
+        findings_template_xlsx_bytes(bundled(), "市住建局"),
+        data,
+        tmp_path / "findings" / "weak.xlsx",
+    )
+    text = (root / "examples" / "appeals" / "zhujianju-appeal.yaml").read_text("utf-8")
+    appeal = tmp_path / "appeal.yaml"
+    appeal.write_text(
+        text.replace("../findings/zhujianju-weak.yaml", "findings/weak.xlsx"), "utf-8"
+    )
+    read, issues = read_appeals([appeal], bundled())
+    assert issues == [], [i.format() for i in issues]
+    [outcome] = [appeal_report(r, bundled()) for r in read]
+    assert comparable(outcome.preliminary) == comparable(score(bundled(), data))
+    assert outcome.final.total > outcome.preliminary.total
+
+
 def test_every_fact_type_round_trips(tmp_path: Path) -> None:
     """bool, int, decimal, date, nullable date, datetime, str, enum, list and records
     survive the spreadsheet exactly (decimals never pass through binary floats)."""
