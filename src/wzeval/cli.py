@@ -126,16 +126,9 @@ class _Exit(Exception):
 
 
 def _in_file_order(issues: Iterable[Issue]) -> list[Issue]:
-    """Issues sorted by line and column (stable), as a reader walks the file; issues
-    without a line keep their place at the end."""
-    return sorted(
-        issues,
-        key=lambda i: (
-            (0, i.position.line, i.position.col)
-            if i.position is not None and i.position.line > 0
-            else (1, 0, 0)
-        ),
-    )
+    from wzeval.issues import in_file_order  # imported on use: --help stays cheap
+
+    return in_file_order(issues)
 
 
 def _write_issues(issues: Iterable[Issue], stream: TextIO) -> None:
@@ -234,25 +227,10 @@ def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
 def _score_document(
     doc: Document, rulebook: Rulebook, partial: bool
 ) -> tuple[ScoreReport | None, list[Issue]]:
-    """Check and evaluate one loaded findings document; never raises for bad input.
+    """:func:`wzeval.api.score_document`: every issue placed, in file order."""
+    from wzeval.api import score_document
 
-    The engine reports problems by document path; they are placed here at the node
-    of the findings file they concern, so every issue has ``file:line:col``.  Issues
-    come in file order.
-    """
-    from wzeval.api import compiled, evaluate
-    from wzeval.errors import ValidationFailed
-    from wzeval.findings import check_findings
-
-    findings, issues = check_findings(doc, compiled(rulebook), partial=partial)
-    if findings is None:
-        return None, _in_file_order(issues)
-    try:
-        report = evaluate(rulebook, findings, partial=partial)
-    except ValidationFailed as exc:
-        placed = [i if i.position else i.at(doc.position(i.path)) for i in exc.issues]
-        return None, _in_file_order([*issues, *placed])
-    return report, _in_file_order(issues)
+    return score_document(doc, rulebook, partial=partial)
 
 
 def _load(path: Path) -> Document:

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-__all__ = ["Issue", "Position", "Severity", "did_you_mean", "format_path", "github_annotation"]
+__all__ = [
+    "Issue",
+    "Position",
+    "Severity",
+    "did_you_mean",
+    "format_path",
+    "github_annotation",
+    "in_file_order",
+]
 
 
 class Severity(StrEnum):
@@ -140,3 +148,16 @@ def github_annotation(issue: Issue, *, title: str | None = None) -> str:
     props.append(f"title={_escape_property(title or issue.code)}")
     message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def in_file_order(issues: Iterable[Issue]) -> list[Issue]:
+    """Issues sorted by line and column (stable), as a reader walks the file; issues
+    without a line keep their place at the end."""
+    return sorted(
+        issues,
+        key=lambda i: (
+            (0, i.position.line, i.position.col)
+            if i.position is not None and i.position.line > 0
+            else (1, 0, 0)
+        ),
+    )
