@@ -191,8 +191,11 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
-        """The CLI's exit code: 0 every property holds, 1 a counterexample was found."""
-        return 0 if self.ok else 1
+        """The CLI's exit code: 0 every property holds, 1 a counterexample was found
+        (an unreadable rulebook never gets here: :func:`wzeval.exitcodes.exit_code`)."""
+        from wzeval.exitcodes import EXIT_ISSUES, EXIT_OK
+
+        return EXIT_OK if self.ok else EXIT_ISSUES
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (``wzeval verify --format json``); cases as YAML text."""
