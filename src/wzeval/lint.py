@@ -52,7 +52,7 @@ from wzeval.conditions import Condition, ConditionAnalyzer, Interval, Ranges, To
 from wzeval.exitcodes import exit_code  # the CLI's one rule, re-exported for lint callers
 from wzeval.expressions import Kind, TypeInfo
 from wzeval.extends import resolve_extends
-from wzeval.issues import Issue, PathPart, Severity, did_you_mean, github_annotation
+from wzeval.issues import Issue, PathPart, Severity, did_you_mean
 from wzeval.loader import load_document
 from wzeval.models import Deduction, Rulebook, format_amount
 
@@ -1326,6 +1326,8 @@ def format_json(issues: Sequence[Issue]) -> str:
 def format_github(issues: Sequence[Issue]) -> str:
     """GitHub Actions workflow commands (:func:`wzeval.issues.github_annotation`), each
     titled with the code and the lint rule's name: ``title=WL001 unreachable-rule``."""
+    from wzeval.issues import github_annotation
+
     lines = []
     for i in issues:
         name = i.extra.get("rule") or (RULES[i.code].name if i.code in RULES else "")
