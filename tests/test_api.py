@@ -98,3 +98,54 @@ def test_bundled_rulebook_is_read_once_while_unchanged(
     assert edited.title == "改过的标题"
     # a path is read again every time: it is the caller's file
     assert wzeval.load_rulebook(copy) is not wzeval.load_rulebook(copy)
+
+
+_ROOT = Path(__file__).parent.parent
+_EXAMPLES = sorted(str(p) for p in (_ROOT / "examples" / "findings").glob("*.yaml"))
+_needs_bundled = pytest.mark.skipif(
+    not wzeval.bundled_rulebook_path().exists(), reason="bundled 2023 rulebook missing"
+)
+
+
+def _cli(*argv: str) -> str:
+    import io
+
+    from wzeval.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    assert run(list(argv), out, err) == 0, err.getvalue()
+    return out.getvalue()
+
+
+@_needs_bundled
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "csv", "html"])
+def test_renderers_are_the_library_and_give_the_cli_bytes(fmt: str) -> None:
+    """render_report and render_ranking, called from the façade, give what ``wzeval
+    score --format FMT`` prints for one file and for a batch (roster units included)."""
+    rb = wzeval.load_rulebook()
+    one = wzeval.score(_EXAMPLES[0], rb, partial=True)
+    single = _cli("score", "--partial", _EXAMPLES[0], "--format", fmt)
+    assert wzeval.render_report(one, fmt) == single
+    reports = [wzeval.score(f, rb, partial=True) for f in _EXAMPLES]
+    batch = _cli("score", "--partial", *_EXAMPLES, "--format", fmt)
+    assert wzeval.render_ranking(reports, fmt, rulebook=rb) == batch
+    assert "未评估" in batch  # the bundled roster has units the examples do not cover
+    if fmt == "csv":
+        assert wzeval.render_report(one, "csv", bom=True).startswith("\ufeff")
+    with pytest.raises(ValueError, match="unknown format"):
+        wzeval.render_report(one, "pdf")  # type: ignore[arg-type]
+
+
+@_needs_bundled
+def test_render_xlsx_and_rank_from_the_facade(tmp_path: Path) -> None:
+    """render_xlsx gives the bytes of ``wzeval score --format xlsx -o``; rank gives
+    competition ranks in the order every ranking shows."""
+    pytest.importorskip("openpyxl")
+    rb = wzeval.load_rulebook()
+    reports = [wzeval.score(f, rb, partial=True) for f in _EXAMPLES]
+    out = tmp_path / "ranking.xlsx"
+    _cli("score", "--partial", *_EXAMPLES, "--format", "xlsx", "-o", str(out))
+    assert wzeval.render_xlsx(reports, rulebook=rb) == out.read_bytes()
+    ranked = wzeval.rank(reports)
+    assert [r.total for _, r in ranked] == sorted((r.total for r in reports), reverse=True)
+    assert ranked[0][0] == 1

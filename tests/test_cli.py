@@ -15,8 +15,9 @@ from test_ruletest import _HEADER as RULE_TESTS_HEADER
 
 import wzeval
 from wzeval import cli
-from wzeval.cli import exit_code, github_annotation, run
-from wzeval.issues import Issue, Position, Severity
+from wzeval.cli import run
+from wzeval.exitcodes import exit_code
+from wzeval.issues import Issue, Position, Severity, github_annotation
 from wzeval.paths import shown
 from wzeval.report import ScoreReport, display
 
@@ -135,9 +136,10 @@ def test_exit_code_of_issues() -> None:
     warn = Issue("WZ111", "w", severity=Severity.WARNING)
     assert exit_code([]) == 0
     assert exit_code([warn]) == 0
-    assert exit_code([warn], strict=True) == 1
+    assert exit_code([warn], fail_on="warning") == 1
     assert exit_code([Issue("WZ405", "e"), warn]) == 1
     assert exit_code([Issue("WZ405", "e"), Issue("WZ110", "gone")]) == 2
+    assert exit_code([Issue("WZ101", "syntax")]) == 1  # a YAML syntax error is content
 
 
 def test_github_annotation_escapes() -> None:

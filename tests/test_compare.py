@@ -110,3 +110,19 @@ def test_duplicate_in_a_round_and_bad_use(rounds: tuple[Path, Path, Path]) -> No
     assert "zhujianju-weak.yaml:11:13: error WZ432 部门 市住建局" in line and "again.yaml" in line
     assert wz("compare", q3).code == 2
     assert wz("compare", q3, q3.parent / "nope").code == 2
+
+
+def test_a_round_scores_each_file_as_score_does(tmp_path: Path) -> None:
+    """read_round checks each file with wzeval.api.score_document, as ``wzeval score``
+    does: an empty file in a round is WZ401 (it was skipped silently), an engine issue
+    is placed in its file, and the other files are still compared."""
+    from wzeval.api import load_rulebook
+    from wzeval.compare import read_round
+
+    rb = load_rulebook(ROOT / "tests" / "rulebooks" / "kinds.yaml")
+    shutil.copy(ROOT / "tests" / "findings" / "kinds-a.yaml", tmp_path / "a.yaml")
+    (tmp_path / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    rnd, issues = read_round([tmp_path], rb)
+    assert [i.code for i in issues] == ["WZ401"]
+    assert issues[0].position is not None and issues[0].position.file.endswith("empty.yaml")
+    assert len(rnd.reports) == 1

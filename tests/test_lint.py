@@ -285,7 +285,8 @@ def test_lint_codes_reference_is_fresh() -> None:
 
 
 def test_exit_codes_follow_the_cli_contract(tmp_path: Path) -> None:
-    """0 clean or warnings only, 1 errors (or warnings with fail_on), 2 unreadable input."""
+    """0 clean or warnings only, 1 errors (or warnings with fail_on) and YAML syntax errors,
+    2 unreadable input (missing, not UTF-8, too large)."""
     warnings = lint_file(FIXTURES / "WL005.yaml")
     assert exit_code([]) == 0
     assert exit_code(warnings) == 0
@@ -303,5 +304,5 @@ def test_exit_codes_follow_the_cli_contract(tmp_path: Path) -> None:
     assert exit_code(lint_file(invalid)) == 1  # the validator's WZ203: content is wrong
     broken = tmp_path / "broken.yaml"
     broken.write_text("wzeval: rulebook/1\ncategories: [\n", encoding="utf-8")
-    assert exit_code(lint_file(broken)) == 2
+    assert exit_code(lint_file(broken)) == 1  # a YAML syntax error is content (exitcodes)
     assert exit_code(lint_file(tmp_path / "missing.yaml")) == 2

@@ -477,6 +477,83 @@ def test_spreadsheet_findings_score_like_the_yaml(tmp_path: Path, department: st
     )
 
 
+def test_the_public_api_reads_spreadsheet_findings(tmp_path: Path) -> None:
+    """wzeval.read_findings / load_findings / score take a .xlsx path like a YAML one
+    (the suffix chooses the reader, as for the CLI): same findings, issues at cells."""
+    import wzeval
+
+    path = fill_template(
+        findings_template_xlsx_bytes(kinds(), "甲局"), kinds_data(), tmp_path / "dept.XLSX"
+    )
+    findings, issues = wzeval.read_findings(path, kinds())
+    assert findings is not None, [i.format() for i in issues]
+    expected, _ = check_findings(read_findings_xlsx(path), compiled(kinds()))
+    assert findings == expected
+    assert comparable(wzeval.evaluate(kinds(), wzeval.load_findings(str(path), kinds()))) == (
+        comparable(wzeval.score(path, kinds()))
+    )
+    # a wrong cell is reported at its cell, not as "invalid UTF-8"
+    wb = openpyxl.load_workbook(path)
+    row = fact_row(wb, "checks", "a")
+    wb[FACTS_SHEET].cell(row=row, column=6).value = "是"
+    wb.save(path)
+    findings, issues = wzeval.read_findings(path, kinds())
+    assert findings is None
+    assert [i.code for i in issues] == ["WZ405"]
+    assert str(issues[0].position) == f"{path}:{FACTS_SHEET}!F{row}"
+
+
+def test_merge_and_compare_read_spreadsheet_findings(tmp_path: Path) -> None:
+    """merge_findings and compare.read_round choose the reader by suffix too: two
+    workbook halves merge to the whole, and a round of one workbook scores like the YAML."""
+    from wzeval.compare import read_round
+    from wzeval.merge import merge_findings
+
+    data = kinds_data()
+    half_a = copy.deepcopy(data)
+    del half_a["indicators"]["prop"]
+    sheet = fill_template(
+        findings_template_xlsx_bytes(kinds(), "甲局"), half_a, tmp_path / "a.xlsx"
+    )
+    half_b = copy.deepcopy(data)
+    half_b["indicators"] = {"prop": data["indicators"]["prop"]}
+    other = fill_template(
+        findings_template_xlsx_bytes(kinds(), "甲局"), half_b, tmp_path / "b.xlsx"
+    )
+    merged = merge_findings([sheet, other], kinds())
+    assert merged.data is not None, [i.format() for i in merged.issues]
+    assert comparable(score(kinds(), merged.data)) == comparable(score(kinds(), data))
+    full = fill_template(findings_template_xlsx_bytes(kinds(), "甲局"), data, tmp_path / "f.xlsx")
+    rnd, issues = read_round([full], kinds())
+    assert issues == []
+    assert comparable(next(iter(rnd.reports.values()))) == comparable(score(kinds(), data))
+
+
+def test_an_appeal_against_spreadsheet_findings(tmp_path: Path) -> None:
+    """An appeal's ``findings:`` may name a workbook: read by suffix, scored like the YAML."""
+    from wzeval.appeals import appeal_report, read_appeals
+
+    root = Path(__file__).parent.parent
+    weak = root / "examples" / "findings" / "zhujianju-weak.yaml"
+    data = copy.deepcopy(load_document(weak).data)
+    (tmp_path / "findings").mkdir()
+    fill_template(
+        findings_template_xlsx_bytes(bundled(), "市住建局"),
+        data,
+        tmp_path / "findings" / "weak.xlsx",
+    )
+    text = (root / "examples" / "appeals" / "zhujianju-appeal.yaml").read_text("utf-8")
+    appeal = tmp_path / "appeal.yaml"
+    appeal.write_text(
+        text.replace("../findings/zhujianju-weak.yaml", "findings/weak.xlsx"), "utf-8"
+    )
+    read, issues = read_appeals([appeal], bundled())
+    assert issues == [], [i.format() for i in issues]
+    [outcome] = [appeal_report(r, bundled()) for r in read]
+    assert comparable(outcome.preliminary) == comparable(score(bundled(), data))
+    assert outcome.final.total > outcome.preliminary.total
+
+
 def test_every_fact_type_round_trips(tmp_path: Path) -> None:
     """bool, int, decimal, date, nullable date, datetime, str, enum, list and records
     survive the spreadsheet exactly (decimals never pass through binary floats)."""

@@ -8,6 +8,9 @@ The public API is this module; everything else is implementation::
     report = wzeval.evaluate(rulebook, findings)
     print(report.total, report.indicator("在线咨询").points)
     print(report.to_json())
+    page = wzeval.render_report(report, "html")       # or text, markdown, json, csv
+    table = wzeval.render_ranking(reports, "csv", rulebook=rulebook)
+    book = wzeval.render_xlsx(reports)                # .xlsx bytes
 
 Exceptions (all derive from :class:`WzevalError`)::
 
@@ -17,7 +20,10 @@ Exceptions (all derive from :class:`WzevalError`)::
      ├── CalendarError (ValueError)
      ├── LimitExceeded (ValueError)
      ├── OutputExists (FileExistsError)
-     └── OutputRefused (OSError)          -o an input, a non-regular file, a failed write
+     ├── OutputRefused (OSError)          -o an input, a non-regular file, a failed write
+     └── MissingDependency (ImportError)  a library a feature needs is not installed
+          ├── XlsxUnavailable             openpyxl (.xlsx), WZ920
+          └── HypothesisUnavailable       Hypothesis (verify), WZ921
 """
 
 import typing as _typing
@@ -35,15 +41,19 @@ if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __ge
     from wzeval.errors import (
         CalendarError,
         ExpressionError,
+        HypothesisUnavailable,
         LimitExceeded,
+        MissingDependency,
         OutputExists,
         OutputRefused,
         ValidationFailed,
         WzevalError,
+        XlsxUnavailable,
     )
     from wzeval.findings import Findings
     from wzeval.issues import Issue, Position, Severity
     from wzeval.models import Indicator, Rulebook
+    from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
     from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
 
 # Where each public name lives.  ``import wzeval`` imports none of them: pydantic,
@@ -59,17 +69,24 @@ _LAZY = {
     "score": "wzeval.api",
     "CalendarError": "wzeval.errors",
     "ExpressionError": "wzeval.errors",
+    "HypothesisUnavailable": "wzeval.errors",
     "LimitExceeded": "wzeval.errors",
+    "MissingDependency": "wzeval.errors",
     "OutputExists": "wzeval.errors",
     "OutputRefused": "wzeval.errors",
     "ValidationFailed": "wzeval.errors",
     "WzevalError": "wzeval.errors",
+    "XlsxUnavailable": "wzeval.errors",
     "Findings": "wzeval.findings",
     "Issue": "wzeval.issues",
     "Position": "wzeval.issues",
     "Severity": "wzeval.issues",
     "Indicator": "wzeval.models",
     "Rulebook": "wzeval.models",
+    "rank": "wzeval.renderers",
+    "render_ranking": "wzeval.renderers",
+    "render_report": "wzeval.renderers",
+    "render_xlsx": "wzeval.renderers",
     "IndicatorResult": "wzeval.report",
     "ItemResult": "wzeval.report",
     "ScoreReport": "wzeval.report",
@@ -99,11 +116,13 @@ __all__ = [
     "CalendarError",
     "ExpressionError",
     "Findings",
+    "HypothesisUnavailable",
     "Indicator",
     "IndicatorResult",
     "Issue",
     "ItemResult",
     "LimitExceeded",
+    "MissingDependency",
     "OutputExists",
     "OutputRefused",
     "Position",
@@ -112,13 +131,18 @@ __all__ = [
     "Severity",
     "ValidationFailed",
     "WzevalError",
+    "XlsxUnavailable",
     "__version__",
     "bundled_rulebook_path",
     "display",
     "evaluate",
     "load_findings",
     "load_rulebook",
+    "rank",
     "read_findings",
     "read_rulebook",
+    "render_ranking",
+    "render_report",
+    "render_xlsx",
     "score",
 ]

@@ -23,7 +23,7 @@ from wzeval.checks import CompiledRulebook, check_rulebook
 from wzeval.errors import ValidationFailed
 from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
-from wzeval.issues import Issue, PathPart, Position, Severity
+from wzeval.issues import Issue, PathPart, Position, Severity, in_file_order
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook
 from wzeval.plain import plain_document
@@ -41,6 +41,7 @@ __all__ = [
     "read_rulebook",
     "rulebook_from_document",
     "score",
+    "score_document",
 ]
 
 _BUNDLED = "2023.yaml"
@@ -213,11 +214,15 @@ def read_findings(
 ) -> tuple[Findings | None, list[Issue]]:
     """Load and check findings against a rulebook; never raises for bad input.
 
-    ``source`` is a path (YAML or JSON) or an in-memory mapping.
+    ``source`` is a path — YAML, JSON or a findings workbook (``.xlsx``, positions are
+    cells), chosen by suffix as the CLI does (:func:`wzeval.documents.read_document`) —
+    or an in-memory mapping.
     """
-    doc: Document | str | Path
+    from wzeval.documents import read_document
+
+    doc: Document
     if isinstance(source, str | os.PathLike):
-        doc = Path(source)
+        doc = read_document(Path(source))
     else:  # in memory: held to a file's limits and character rule (wzeval.plain)
         doc = plain_document(source, "<findings>")
     return check_findings(doc, compiled(rulebook), partial=partial)
@@ -261,3 +266,24 @@ def score(
     """
     rb = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
     return evaluate(rb, load_findings(findings, rb, partial=partial), partial=partial)
+
+
+def score_document(
+    doc: Document, rulebook: Rulebook, *, partial: bool = False
+) -> tuple[ScoreReport | None, list[Issue]]:
+    """Check and evaluate one loaded findings document; never raises for bad input.
+
+    The engine reports problems by document path; they are placed here at the node
+    of the findings document they concern (a line and column, or a workbook cell), so
+    every issue has a position.  Issues come in file order.  What ``wzeval score``,
+    ``validate`` and ``compare`` do with each findings file.
+    """
+    findings, issues = check_findings(doc, compiled(rulebook), partial=partial)
+    if findings is None:
+        return None, in_file_order(issues)
+    try:
+        report = evaluate(rulebook, findings, partial=partial)
+    except ValidationFailed as exc:
+        placed = [i if i.position else i.at(doc.position(i.path)) for i in exc.issues]
+        return None, in_file_order([*issues, *placed])
+    return report, in_file_order(issues)

@@ -174,6 +174,7 @@ def read_appeals(
 ) -> tuple[list[_Read], list[Issue]]:
     """Read and check appeal documents; every problem is an issue at ``file:line:col``."""
     from wzeval.api import compiled
+    from wzeval.documents import read_document
     from wzeval.findings import check_findings
 
     issues: list[Issue] = []
@@ -215,7 +216,7 @@ def read_appeals(
                 )
             )
             continue
-        fdoc = load_document(target)
+        fdoc = read_document(target)  # YAML, JSON or a findings workbook
         findings, found = (None, fdoc.issues)
         if fdoc.data is not None:
             findings, found = check_findings(fdoc, compiled(rulebook), partial=True)

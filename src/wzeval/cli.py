@@ -12,13 +12,16 @@
     wzeval test RULEBOOK_TESTS…         a rulebook's own test cases, with coverage
     wzeval verify RULEBOOK              property checks on generated findings
 
-Exit codes, the same for every command (:data:`EXIT_CODES`):
+Exit codes, the same for every command (:data:`EXIT_CODES`; the rule is
+:func:`wzeval.exitcodes.exit_code`):
 
-- 0 fine (warnings allowed, unless ``validate --strict``);
-- 1 the content has issues: an invalid rulebook or findings, a batch file that failed;
+- 0 fine (warnings allowed, unless ``--strict``);
+- 1 the content has issues: an invalid rulebook or findings (a YAML syntax error
+  included), a lint error, a failing rule test, a batch file that failed;
 - 2 usage error or unreadable input: bad arguments, a missing, unreadable, non-UTF-8
-  or oversized file, an empty folder, an unknown department or indicator named on the
-  command line, or an output file that exists (without ``--force``; nothing is written);
+  or oversized file, not a regular file, an empty folder, an unknown department or
+  indicator named on the command line, or an output file that exists (without
+  ``--force``; nothing is written);
 - 3 internal error: a bug in wzeval.  One line, no traceback (``WZEVAL_TRACEBACK=1``
   prints it).
 
@@ -41,13 +44,26 @@ import gc
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from wzeval import __version__
+from wzeval.exitcodes import (
+    EXIT_CODES,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_ISSUES,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    UNREADABLE_CODES,
+    error_exit_code,
+    exit_code,
+    failure_code,
+)
 
 if TYPE_CHECKING:
     from wzeval.issues import Issue
@@ -64,31 +80,10 @@ __all__ = [
     "UNREADABLE_CODES",
     "build_parser",
     "exit_code",
-    "github_annotation",
     "main",
     "run",
 ]
 
-EXIT_OK = 0
-EXIT_ISSUES = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-#: Interrupted by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number, as shells do.
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-#: What each exit code means (also printed by ``wzeval --help``).
-EXIT_CODES: Mapping[int, str] = {
-    EXIT_OK: "fine (warnings allowed unless validate --strict)",
-    EXIT_ISSUES: "the content has issues (invalid rulebook or findings; a batch file failed)",
-    EXIT_USAGE: "usage error or unreadable input (missing/unreadable/non-UTF-8/too large "
-    "file, unknown department or indicator, output exists without --force, -o naming "
-    "an input or a non-regular file)",
-    EXIT_INTERNAL: "internal error, a bug in wzeval: please report it",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C, SIGINT): old output kept or new one complete",
-    EXIT_TERMINATED: "terminated (SIGTERM): old output kept or new one complete",
-}
-#: Issue codes meaning the input could not be read at all: they exit 2, not 1.
-UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
 #: A batch of at least this many files shows a progress counter (on a terminal).
 PROGRESS_MIN_FILES = 10
 #: ``score --jobs auto`` uses worker processes for a batch of at least this many files:
@@ -130,58 +125,10 @@ class _Exit(Exception):
 # --------------------------------------------------------------------------- small helpers
 
 
-def exit_code(issues: Iterable[Issue], *, strict: bool = False) -> int:
-    """The exit code a list of issues deserves: 2 if any input was unreadable, 1 for any
-    other error (or any warning when ``strict``), else 0."""
-    code = EXIT_OK
-    for issue in issues:
-        if issue.severity == "error":
-            if issue.code in UNREADABLE_CODES:
-                return EXIT_USAGE
-            code = EXIT_ISSUES
-        elif issue.severity == "warning" and strict:
-            code = EXIT_ISSUES
-    return code
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github_annotation(issue: Issue) -> str:
-    """One GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=WZ405::msg``.
-
-    Errors are ``::error``, warnings ``::warning``, anything else ``::notice``.
-    """
-    level = {"error": "error", "warning": "warning"}.get(issue.severity.value, "notice")
-    props = []
-    pos = issue.position
-    if pos is not None:
-        props.append(f"file={_escape_property(pos.file)}")
-        if pos.line > 0:
-            props.append(f"line={pos.line}")
-            if pos.col > 0:
-                props.append(f"col={pos.col}")
-    props.append(f"title={_escape_property(issue.code)}")
-    message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
-
-
 def _in_file_order(issues: Iterable[Issue]) -> list[Issue]:
-    """Issues sorted by line and column (stable), as a reader walks the file; issues
-    without a line keep their place at the end."""
-    return sorted(
-        issues,
-        key=lambda i: (
-            (0, i.position.line, i.position.col)
-            if i.position is not None and i.position.line > 0
-            else (1, 0, 0)
-        ),
-    )
+    from wzeval.issues import in_file_order  # imported on use: --help stays cheap
+
+    return in_file_order(issues)
 
 
 def _write_issues(issues: Iterable[Issue], stream: TextIO) -> None:
@@ -273,43 +220,24 @@ def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
         _write_issues(issues, err)
         if path is None and not bundled_rulebook_path().exists():
             err.write("wzeval: error: the bundled rulebook is missing; pass --rulebook PATH\n")
-        raise _Exit(exit_code(issues) or EXIT_ISSUES)
+        raise _Exit(failure_code(issues))
     return rb
 
 
 def _score_document(
     doc: Document, rulebook: Rulebook, partial: bool
 ) -> tuple[ScoreReport | None, list[Issue]]:
-    """Check and evaluate one loaded findings document; never raises for bad input.
+    """:func:`wzeval.api.score_document`: every issue placed, in file order."""
+    from wzeval.api import score_document
 
-    The engine reports problems by document path; they are placed here at the node
-    of the findings file they concern, so every issue has ``file:line:col``.  Issues
-    come in file order.
-    """
-    from wzeval.api import compiled, evaluate
-    from wzeval.errors import ValidationFailed
-    from wzeval.findings import check_findings
-
-    findings, issues = check_findings(doc, compiled(rulebook), partial=partial)
-    if findings is None:
-        return None, _in_file_order(issues)
-    try:
-        report = evaluate(rulebook, findings, partial=partial)
-    except ValidationFailed as exc:
-        placed = [i if i.position else i.at(doc.position(i.path)) for i in exc.issues]
-        return None, _in_file_order([*issues, *placed])
-    return report, _in_file_order(issues)
+    return score_document(doc, rulebook, partial=partial)
 
 
 def _load(path: Path) -> Document:
-    """Load a document: a findings workbook (``.xlsx``) or YAML/JSON; never raises."""
-    if path.suffix.lower() == ".xlsx":
-        from wzeval.xlsx import read_findings_xlsx
+    """Load a document of any supported format (:func:`wzeval.documents.read_document`)."""
+    from wzeval.documents import read_document
 
-        return read_findings_xlsx(path)
-    from wzeval.loader import load_document
-
-    return load_document(path)
+    return read_document(path)
 
 
 def _score_file(
@@ -435,22 +363,10 @@ class _Checked:
 
 
 def _kind(data: object) -> str | None:
-    """``rulebook``, ``findings``, ``ruletests`` or ``appeal`` by content, else ``None``."""
-    from wzeval.findings import is_findings_document
+    """The document's kind by content (:func:`wzeval.documents.document_kind`)."""
+    from wzeval.documents import document_kind
 
-    if is_findings_document(data):
-        return "findings"
-    if isinstance(data, Mapping):
-        tag = data.get("wzeval")
-        if isinstance(tag, str) and tag.startswith("ruletests"):
-            return "ruletests"
-        if isinstance(tag, str) and tag.startswith("appeal/"):
-            return "appeal"
-        if (isinstance(tag, str) and tag.startswith("rulebook")) or (
-            tag is None and "categories" in data
-        ):
-            return "rulebook"
-    return None
+    return document_kind(data)
 
 
 def _ruletest_issues(path: Path) -> list[Issue]:
@@ -544,7 +460,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             skipped.append(str(f))
 
     every = [i for r in results for i in r.issues]
-    code = exit_code(every, strict=args.strict)
+    code = exit_code(every, fail_on="warning" if args.strict else "error")
     errors = sum(1 for i in every if i.severity == "error")
     warnings = sum(1 for i in every if i.severity == "warning")
     if args.format == "json":
@@ -568,6 +484,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         out.write(dumps_json(data))
     elif args.format == "github":
+        from wzeval.issues import github_annotation
+
         for issue in every:
             out.write(github_annotation(issue) + "\n")
     else:
@@ -644,8 +562,6 @@ def _score_batch(
     err: TextIO,
 ) -> int:
     """Score ``files`` and render the reports (``_cmd_score`` after its checks)."""
-    from wzeval import render
-
     reports: list[ScoreReport] = []
     progress = _Progress(err, len(files), "评分")
     progress.step(0)
@@ -669,49 +585,26 @@ def _score_batch(
     progress.clear()
     if batch:
         reports = _checked_against_roster(args, rulebook, reports, failed, err)
-    code = max((exit_code(i) or EXIT_ISSUES for i in failed.values()), default=EXIT_OK)
+    code = max((failure_code(i) for i in failed.values()), default=EXIT_OK)
 
+    from wzeval.renderers import render_ranking, render_report
+
+    missing = _roster_missing(rulebook, reports, args) if batch else []
     if args.format == "xlsx":
         from wzeval.xlsx import write_xlsx
 
         if reports:
-            missing = _roster_missing(rulebook, reports, args) if batch else []
             write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
             err.write(f"wzeval: wrote {args.output}\n")
         return code
-    text: str
-    if args.format == "html":
-        from wzeval.html import render_html, render_html_batch
-
-        if batch:
-            text = _with_roster(render_html_batch(reports, failed), "html", rulebook, reports, args)
-        elif reports:
-            text = _html_provenance(render_html(reports[0]), files[0][0])
-        else:
-            return code
-        _emit(text, args.output, args.force, out, err)
-        return code
-    if not batch:
-        if not reports:
-            return code
-        one = reports[0]
-        single: dict[str, Callable[[ScoreReport], str]] = {
-            "text": render.render_text,
-            "markdown": render.render_markdown,
-            "json": render.render_json,
-            "csv": lambda r: render.render_csv(r, bom=args.bom),
-        }
-        text = single[args.format](one)
-    elif args.format == "text":
-        text = render.render_ranking_text(reports, failed)
-    elif args.format == "markdown":
-        text = render.render_ranking_markdown(reports, failed)
-    elif args.format == "json":
-        text = render.render_ranking_json(reports, failed)
-    else:
-        text = render.render_ranking_csv(reports, bom=args.bom)
     if batch:
-        text = _with_roster(text, args.format, rulebook, reports, args)
+        text = render_ranking(reports, args.format, failed=failed, unassessed=missing, bom=args.bom)
+    elif not reports:
+        return code
+    else:
+        text = render_report(reports[0], args.format, bom=args.bom)
+        if args.format == "html":
+            text = _html_provenance(text, files[0][0])
     _emit(text, args.output, args.force, out, err)
     return code
 
@@ -761,20 +654,6 @@ def _checked_against_roster(
     return kept
 
 
-def _with_roster(
-    text: str,
-    fmt: str,
-    rulebook: Rulebook,
-    reports: list[ScoreReport],
-    args: argparse.Namespace,
-) -> str:
-    """A ranking with the roster units that have no findings listed as 未评估 (a unit
-    whose files failed as duplicates has findings: it is listed among the failures)."""
-    from wzeval.roster import with_unassessed
-
-    return with_unassessed(text, fmt, _roster_missing(rulebook, reports, args))
-
-
 def _roster_missing(
     rulebook: Rulebook, reports: list[ScoreReport], args: argparse.Namespace
 ) -> list[Department]:
@@ -798,7 +677,7 @@ def _cmd_merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = merge_findings(args.findings, rulebook, prefer=args.prefer or ())
     _write_issues(result.issues, err)
     if result.text is None:
-        return exit_code(result.issues) or EXIT_ISSUES
+        return failure_code(result.issues)
     _emit(result.text, args.output, args.force, out, err)
     return exit_code(result.issues)
 
@@ -898,7 +777,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report, issues = _score_file(Path(args.findings), rulebook, args.partial)
     _write_issues(issues, err)
     if report is None:
-        return exit_code(issues) or EXIT_ISSUES
+        return failure_code(issues)
     if args.format == "json":
         out.write(report.indicator(indicator.id).model_dump_json(indent=2) + "\n")
         return EXIT_OK
@@ -1025,7 +904,7 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     issues = [*problems, *issues]
     _write_issues(_in_file_order(issues), err)
     if text is None:
-        return exit_code(issues) or EXIT_ISSUES
+        return failure_code(issues)
     _emit(text, args.output, args.force, out, err)
     return EXIT_ISSUES if args.fail_on_score_change and moved else EXIT_OK
 
@@ -1055,9 +934,7 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(dumps_json(lint.to_sarif(issues)))
     else:
         out.write(lint.format_text(issues))
-    if any(i.severity == "error" and i.code in UNREADABLE_CODES for i in issues):
-        return EXIT_USAGE
-    return lint.exit_code(issues, fail_on="warning" if args.strict else "error")
+    return exit_code(issues, fail_on="warning" if args.strict else "error")
 
 
 def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -1070,7 +947,10 @@ def _cmd_test(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results.append(test_run)
         if args.format == "text":
             out.write(format_test_run(test_run, verbose=args.verbose))
-        code = max(code, test_run.exit_code(args.min_coverage))
+        if test_run.readable:
+            code = max(code, test_run.exit_code(args.min_coverage))
+        else:  # the one rule: a test file with a YAML syntax error is content (1)
+            code = max(code, failure_code(test_run.issues))
     if args.format == "json":
         from wzeval.loader import dumps_json
 
@@ -1084,11 +964,9 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rulebook, issues = read_rulebook(args.rulebook_path)
     if rulebook is None:
         _write_issues(_in_file_order(issues), err)
-        return exit_code(issues) or EXIT_ISSUES
-    try:
-        from wzeval.verify import format_verify_result, verify
-    except ImportError as exc:
-        raise _Usage(str(exc), "pip install 'wzeval[verify]'") from None
+        return failure_code(issues)
+    from wzeval.verify import format_verify_result, verify  # HypothesisUnavailable: exit 2
+
     try:
         result = verify(
             rulebook,
@@ -1509,13 +1387,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # argparse: --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
-    from wzeval.errors import (
-        LimitExceeded,
-        OutputExists,
-        OutputRefused,
-        ValidationFailed,
-        WzevalError,
-    )
+    from wzeval.errors import MissingDependency, OutputRefused, ValidationFailed, WzevalError
 
     try:
         code: int = args.handler(args, stdout, stderr)
@@ -1528,13 +1400,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_USAGE
     except ValidationFailed as exc:
         _write_issues(exc.issues, stderr)
-        return exit_code(exc.issues) or EXIT_ISSUES
+        return failure_code(exc.issues)
     except WzevalError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
-        code_ = f"{exc.code} " if isinstance(exc, OutputRefused) else ""
+        coded = isinstance(exc, OutputRefused | MissingDependency)
+        code_ = f"{exc.code} " if coded else ""
         stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")
-        usage = OutputExists | OutputRefused | LimitExceeded
-        return EXIT_USAGE if isinstance(exc, usage) else EXIT_ISSUES
+        return error_exit_code(exc)
     except BrokenPipeError:  # the reader went away (wzeval … | head): nothing to say
         return EXIT_ISSUES
     except OSError as exc:

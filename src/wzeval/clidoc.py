@@ -11,20 +11,9 @@ import argparse
 import os
 import sys
 
-__all__ = ["render_cli_reference"]
+from wzeval.exitcodes import EXIT_CODES
 
-_EXIT_CODES = [
-    ("0", "fine: no errors (warnings allowed unless --strict)"),
-    ("1", "the content has issues: a rulebook or findings problem, a failed rule test, …"),
-    (
-        "2",
-        "usage error or unreadable input: missing file, not YAML, existing output file, "
-        "-o naming an input or a non-regular file (even with --force)",
-    ),
-    ("3", "internal error (a wzeval bug), printed as one line; WZEVAL_TRACEBACK=1 shows more"),
-    ("130", "interrupted (Ctrl-C, SIGINT); no partial or temporary file is left behind"),
-    ("143", "terminated (SIGTERM); no partial or temporary file is left behind"),
-]
+__all__ = ["render_cli_reference"]
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -51,7 +40,7 @@ def render_cli_reference() -> str:
             "",
             "| code | meaning |",
             "|---|---|",
-            *(f"| {c} | {m} |" for c, m in _EXIT_CODES),
+            *(f"| {c} | {m} |" for c, m in EXIT_CODES.items()),
             "",
             "## wzeval",
             "",

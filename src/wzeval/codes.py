@@ -284,6 +284,16 @@ _TABLE: list[tuple[str, str, str]] = [
         "output could not be written (full disk, read-only folder)",
         "free space or choose another -o path; the old file is unchanged",
     ),
+    (
+        "WZ920",
+        "openpyxl is not installed (.xlsx files cannot be read or written)",
+        "reinstall wzeval, which depends on it: pip install wzeval (exit 2)",
+    ),
+    (
+        "WZ921",
+        "Hypothesis is not installed (wzeval verify cannot run)",
+        "pip install 'wzeval[verify]' (exit 2)",
+    ),
 ]
 
 _FIX_EXPRESSION = "rewrite the expression; the issue's hint says how"

@@ -123,28 +123,19 @@ def read_round(
 ) -> tuple[Round, list[Issue]]:
     """Score one round's findings (folders are expanded); a department met twice is an
     error (WZ432) and only its first file counts."""
-    from wzeval.api import compiled, evaluate
-    from wzeval.errors import ValidationFailed
-    from wzeval.findings import check_findings
-    from wzeval.loader import iter_files, load_document
+    from wzeval.api import score_document
+    from wzeval.documents import read_document
+    from wzeval.loader import iter_files
 
     label = " ".join(str(p) for p in paths)
     issues: list[Issue] = []
     reports: dict[str, ScoreReport] = {}
     files: dict[str, Path] = {}
     for path in iter_files(list(paths)):
-        doc = load_document(path)
-        if doc.data is None:
-            issues.extend(doc.issues)
-            continue
-        findings, found = check_findings(doc, compiled(rulebook), partial=partial)
+        doc = read_document(path)  # YAML, JSON or a findings workbook
+        report, found = score_document(doc, rulebook, partial=partial)
         issues.extend(found)
-        if findings is None:
-            continue
-        try:
-            report = evaluate(rulebook, findings, partial=partial)
-        except ValidationFailed as exc:
-            issues.extend(i if i.position else i.at(doc.position(i.path)) for i in exc.issues)
+        if report is None:
             continue
         did = report.department_id
         if did in reports:

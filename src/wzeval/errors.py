@@ -8,8 +8,11 @@
      ├── CalendarError (ValueError)         a date lies outside the working-day calendar
      ├── LimitExceeded (ValueError)         an input is too big, too deep or too costly
      ├── OutputExists (FileExistsError)     refusing to overwrite without ``force``
-     └── OutputRefused (OSError)            an output that is an input, not a regular
-                                            file, or could not be written
+     ├── OutputRefused (OSError)            an output that is an input, not a regular
+     │                                      file, or could not be written
+     └── MissingDependency (ImportError)    a library a feature needs is not installed
+          ├── XlsxUnavailable               openpyxl (.xlsx files), WZ920
+          └── HypothesisUnavailable         Hypothesis (``wzeval verify``), WZ921
 
 Each subclass also subclasses the builtin it refines, so ``except ValueError``
 keeps working for callers who do not know wzeval.
@@ -24,11 +27,14 @@ from wzeval.issues import Issue
 __all__ = [
     "CalendarError",
     "ExpressionError",
+    "HypothesisUnavailable",
     "LimitExceeded",
+    "MissingDependency",
     "OutputExists",
     "OutputRefused",
     "ValidationFailed",
     "WzevalError",
+    "XlsxUnavailable",
 ]
 
 
@@ -96,3 +102,29 @@ class OutputRefused(WzevalError, OSError):
         super().__init__(message)
         self.code = code
         self.hint = hint
+
+
+class MissingDependency(WzevalError, ImportError):
+    """A library a feature needs is not installed.  The message says which (in Chinese
+    and English), the hint what to install; the CLI exits 2, as for any environment
+    problem that is not the content's fault."""
+
+
+class XlsxUnavailable(MissingDependency):
+    """openpyxl is missing from the environment (it is a base dependency of wzeval)."""
+
+    code = "WZ920"
+    hint = (
+        "重新安装 wzeval 即可装上 openpyxl / reinstall wzeval to get openpyxl:"
+        " pip install wzeval（在仓库目录中 / in the repository: pip install .）"
+    )
+
+
+class HypothesisUnavailable(MissingDependency):
+    """Hypothesis, which ``wzeval verify`` generates findings with, is not installed."""
+
+    code = "WZ921"
+    hint = (
+        "安装 verify 扩展即可装上 Hypothesis / install the verify extra to get Hypothesis:"
+        " pip install 'wzeval[verify]'（或 / or: pip install hypothesis）"
+    )

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-__all__ = ["Issue", "Position", "Severity", "did_you_mean", "format_path"]
+__all__ = [
+    "Issue",
+    "Position",
+    "Severity",
+    "did_you_mean",
+    "format_path",
+    "github_annotation",
+    "in_file_order",
+]
 
 
 class Severity(StrEnum):
@@ -111,3 +119,45 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest candidate, or ``None`` when nothing is close."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
     return f"did you mean {close[0]!r}?" if close else None
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(issue: Issue, *, title: str | None = None) -> str:
+    """One GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=WZ405::msg``.
+
+    The one annotation writer (``validate``, ``lint`` and every ``--format github``).
+    Errors are ``::error``, warnings ``::warning``, anything else ``::notice``; the
+    title is the code unless ``title`` is given (lint adds its rule's name).
+    """
+    level = {"error": "error", "warning": "warning"}.get(issue.severity.value, "notice")
+    props = []
+    pos = issue.position
+    if pos is not None:
+        props.append(f"file={_escape_property(pos.file)}")
+        if pos.line > 0:
+            props.append(f"line={pos.line}")
+            if pos.col > 0:
+                props.append(f"col={pos.col}")
+    props.append(f"title={_escape_property(title or issue.code)}")
+    message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def in_file_order(issues: Iterable[Issue]) -> list[Issue]:
+    """Issues sorted by line and column (stable), as a reader walks the file; issues
+    without a line keep their place at the end."""
+    return sorted(
+        issues,
+        key=lambda i: (
+            (0, i.position.line, i.position.col)
+            if i.position is not None and i.position.line > 0
+            else (1, 0, 0)
+        ),
+    )

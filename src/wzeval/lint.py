@@ -49,6 +49,7 @@ from wzeval.checks import (
     fact_type,
 )
 from wzeval.conditions import Condition, ConditionAnalyzer, Interval, Ranges, TooComplex
+from wzeval.exitcodes import exit_code  # the CLI's one rule, re-exported for lint callers
 from wzeval.expressions import Kind, TypeInfo
 from wzeval.extends import resolve_extends
 from wzeval.issues import Issue, PathPart, Severity, did_you_mean
@@ -1214,22 +1215,6 @@ def _order(issue: Issue) -> tuple[str, int, int, str]:
 # --------------------------------------------------------------------------- output
 
 
-def exit_code(issues: Sequence[Issue], *, fail_on: Severity | str = Severity.ERROR) -> int:
-    """The CLI's exit code for lint issues (docs/ci-gating.md).
-
-    2 when a file could not be read or parsed (``WZ1xx`` errors: unreadable input);
-    1 when any issue is at least as severe as ``fail_on`` — by default errors only
-    (a rulebook failing the validator, or a lint code configured as ``error``), so
-    warnings are reported without failing; ``--strict`` would pass ``"warning"``;
-    0 otherwise.
-    """
-    rank = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-    threshold = rank[Severity(fail_on)]
-    if any(i.severity is Severity.ERROR and i.code.startswith("WZ1") for i in issues):
-        return 2
-    return 1 if any(rank[i.severity] >= threshold for i in issues) else 0
-
-
 def format_text(issues: Sequence[Issue]) -> str:
     """One line per issue (``file:line:col: warning WL001 … (hint: …)``) and a summary."""
     lines = [i.format() for i in issues]
@@ -1249,33 +1234,15 @@ def format_json(issues: Sequence[Issue]) -> str:
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
-def _gh_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-_GH_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
 def format_github(issues: Sequence[Issue]) -> str:
-    """GitHub Actions workflow commands: ``::warning file=…,line=…,col=…,title=…::message``."""
+    """GitHub Actions workflow commands (:func:`wzeval.issues.github_annotation`), each
+    titled with the code and the lint rule's name: ``title=WL001 unreachable-rule``."""
+    from wzeval.issues import github_annotation
+
     lines = []
     for i in issues:
-        props = []
-        pos = i.position
-        if pos is not None:
-            props.append(f"file={_gh_escape(pos.file, prop=True)}")
-            if pos.line:
-                props.append(f"line={pos.line}")
-            if pos.col:
-                props.append(f"col={pos.col}")
         name = i.extra.get("rule") or (RULES[i.code].name if i.code in RULES else "")
-        title = f"{i.code} {name}".strip()
-        props.append(f"title={_gh_escape(title, prop=True)}")
-        message = i.message + (f" (hint: {i.hint})" if i.hint else "")
-        lines.append(f"::{_GH_LEVEL[i.severity]} {','.join(props)}::{_gh_escape(message)}")
+        lines.append(github_annotation(i, title=f"{i.code} {name}".strip()))
     return "\n".join(lines) + ("\n" if lines else "")
 
 

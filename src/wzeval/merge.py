@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from wzeval.issues import Issue, Position, Severity
-from wzeval.loader import Document, load_document
+from wzeval.loader import Document
 from wzeval.models import Rulebook
 from wzeval.slips import PLACEHOLDER, is_placeholder
 
@@ -128,7 +128,9 @@ def merge_findings(
     paths: Sequence[str | Path], rulebook: Rulebook, *, prefer: Sequence[str] = ()
 ) -> MergeResult:
     """Merge the findings files at ``paths`` (read and checked against ``rulebook``)."""
-    return merge_documents([load_document(p) for p in paths], rulebook, prefer=prefer)
+    from wzeval.documents import read_document  # YAML, JSON or a findings workbook
+
+    return merge_documents([read_document(p) for p in paths], rulebook, prefer=prefer)
 
 
 def merge_documents(

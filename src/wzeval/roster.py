@@ -38,10 +38,10 @@ def duplicates(reports: Sequence[ScoreReport]) -> dict[str, list[ScoreReport]]:
 def duplicate_issue(group: Sequence[ScoreReport]) -> Issue:
     """WZ420 for one department scored several times, placed at the second file's
     ``department:``."""
-    from wzeval.loader import load_document
+    from wzeval.documents import read_document
 
     files = [r.findings_file or "<?>" for r in group]
-    doc = load_document(files[1])
+    doc = read_document(files[1])
     where = doc.position(("department",)) if doc.data is not None else Position(files[1])
     return Issue(
         "WZ420",

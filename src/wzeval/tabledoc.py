@@ -63,8 +63,6 @@ _FACT_TYPE = {
 _RULING_ID = re.compile(r"\bR\d+\b")
 # "R4: …", "R4 with R3: …", "R2, R5：…" — a prefix naming rulings only, dropped after the badge
 _RULING_PREFIX = re.compile(r"^\s*R\d+(?:\s*(?:with|and|,|，|、|/|\+)\s*R\d+)*\s*[:：]\s*")
-#: Issue codes meaning the rulebook could not be read at all (exit 2, as the CLI does).
-_UNREADABLE = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
 _CATALOG_TEST = re.compile(r"""^\s*['"]([a-z][a-z0-9_]*)['"]\s+in\s+catalogs\s*$""")
 
 
@@ -623,6 +621,7 @@ def main(
 ) -> int:
     """Command-line entry: render a rulebook; return the exit status."""
     from wzeval.api import load_rulebook
+    from wzeval.exitcodes import EXIT_OK, EXIT_USAGE, failure_code
     from wzeval.output import check_writable, write_atomic
 
     out = stdout if stdout is not None else sys.stdout
@@ -630,7 +629,7 @@ def main(
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
-        return 0 if exc.code == 0 else 2
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
         if args.output:
             check_writable(args.output, force=args.force)
@@ -642,15 +641,15 @@ def main(
             out.write(text)
     except OutputExists as exc:
         err.write(f"error: {exc} (use --force to replace it)\n")
-        return 2
+        return EXIT_USAGE
     except ValidationFailed as exc:
         for issue in exc.issues:
             err.write(issue.format() + "\n")
-        return 2 if any(i.code in _UNREADABLE for i in exc.issues) else 1
+        return failure_code(exc.issues)
     except OSError as exc:
         err.write(f"error: {exc}\n")
-        return 2
-    return 0
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 if __name__ == "__main__":

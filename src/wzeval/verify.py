@@ -52,9 +52,12 @@ try:
     from hypothesis import HealthCheck, find, settings
     from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample
-except ImportError as exc:  # pragma: no cover - hypothesis ships with the test extra
-    raise ImportError(
-        "wzeval verify needs Hypothesis; install it with: pip install hypothesis"
+except ImportError as exc:  # hypothesis ships with the verify and test extras
+    from wzeval.errors import HypothesisUnavailable
+
+    raise HypothesisUnavailable(
+        "wzeval verify 需要 Hypothesis，当前环境中没有安装"
+        " (wzeval verify generates findings with Hypothesis, which is not installed)"
     ) from exc
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import SafeRepresenter
@@ -188,8 +191,11 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
-        """The CLI's exit code: 0 every property holds, 1 a counterexample was found."""
-        return 0 if self.ok else 1
+        """The CLI's exit code: 0 every property holds, 1 a counterexample was found
+        (an unreadable rulebook never gets here: :func:`wzeval.exitcodes.exit_code`)."""
+        from wzeval.exitcodes import EXIT_ISSUES, EXIT_OK
+
+        return EXIT_OK if self.ok else EXIT_ISSUES
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (``wzeval verify --format json``); cases as YAML text."""

@@ -2,7 +2,7 @@
 
 Two directions, both through openpyxl (a base dependency, imported only when a
 function here is called; if it is missing from the environment they raise
-:class:`XlsxUnavailable`, which says what to install):
+:class:`wzeval.errors.XlsxUnavailable`, which says what to install):
 
 **Score workbooks** — :func:`write_xlsx` / :func:`xlsx_bytes`.  A ranking sheet
 (排名) first, then one sheet per department in the shape offices use
@@ -47,7 +47,7 @@ from types import ModuleType
 from typing import Any
 
 from wzeval.api import compiled
-from wzeval.errors import OutputExists, WzevalError
+from wzeval.errors import OutputExists, WzevalError, XlsxUnavailable
 from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, read_bytes_bounded
@@ -119,18 +119,14 @@ _INPUT_FILL = "FFF8DC"
 _TOTAL_FILL = "F2F2F2"
 
 
-class XlsxUnavailable(WzevalError, ImportError):
-    """openpyxl is missing from the environment (it is a base dependency of wzeval)."""
-
-    code = "WZ902"
-    hint = "重新安装 wzeval 即可装上 openpyxl：pip install wzeval（在仓库目录中：pip install .）"
-
-
 def _openpyxl() -> ModuleType:
     try:
         return importlib.import_module("openpyxl")
     except ImportError as exc:  # pragma: no cover - the test extra installs it
-        raise XlsxUnavailable("读写 .xlsx 文件需要 openpyxl，当前环境中没有安装") from exc
+        raise XlsxUnavailable(
+            "读写 .xlsx 文件需要 openpyxl，当前环境中没有安装"
+            " (reading or writing .xlsx files needs openpyxl, which is not installed)"
+        ) from exc
 
 
 # --------------------------------------------------------------------------- shared pieces

@@ -1,0 +1,126 @@
+"""Which renderer makes which format: one department's score sheet, a ranking of many,
+and the score workbook — the choice ``wzeval score --format`` makes, as library calls.
+
+A platform builder gets from ``wzeval`` what the command writes, byte for byte::
+
+    report = wzeval.score("dept.yaml")
+    page = wzeval.render_report(report, "html")                # one department
+    table = wzeval.render_ranking(reports, "csv", rulebook=rb)  # many, with 未评估 units
+    book = wzeval.render_xlsx(reports, rulebook=rb)             # .xlsx bytes
+    for place, r in wzeval.rank(reports): ...
+
+Formats: ``text``, ``markdown``, ``json``, ``csv``, ``html`` (all text); the workbook
+is :func:`render_xlsx` (bytes).  Every output is deterministic: the same reports give
+the same text.  Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
+
+from wzeval.render import rank
+
+if TYPE_CHECKING:
+    from wzeval.issues import Issue
+    from wzeval.models import Department, Rulebook
+    from wzeval.report import ScoreReport
+
+__all__ = ["FORMATS", "Format", "rank", "render_ranking", "render_report", "render_xlsx"]
+
+Format = Literal["text", "markdown", "json", "csv", "html"]
+#: The text formats of :func:`render_report` and :func:`render_ranking`.
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json", "csv", "html")
+
+Failed = Mapping[str, Sequence["Issue"]]
+
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def render_report(report: ScoreReport, fmt: Format = "text", *, bom: bool = False) -> str:
+    """One department's score sheet in ``fmt`` (``bom``: a UTF-8 byte-order mark before
+    CSV, for Excel).  Raises :class:`ValueError` for an unknown format."""
+    _check(fmt)
+    from wzeval import render
+
+    if fmt == "html":
+        from wzeval.html import render_html
+
+        return render_html(report)
+    single: dict[str, Callable[[ScoreReport], str]] = {
+        "text": render.render_text,
+        "markdown": render.render_markdown,
+        "json": render.render_json,
+        "csv": lambda r: render.render_csv(r, bom=bom),
+    }
+    return single[fmt](report)
+
+
+def _missing(
+    reports: Sequence[ScoreReport],
+    rulebook: Rulebook | None,
+    unassessed: Sequence[Department] | None,
+) -> Sequence[Department]:
+    if unassessed is not None:
+        return unassessed
+    if rulebook is None:
+        return ()
+    from wzeval.roster import unassessed as roster_unassessed
+
+    return roster_unassessed(rulebook, reports)
+
+
+def render_ranking(
+    reports: Sequence[ScoreReport],
+    fmt: Format = "text",
+    *,
+    failed: Failed | None = None,
+    rulebook: Rulebook | None = None,
+    unassessed: Sequence[Department] | None = None,
+    bom: bool = False,
+) -> str:
+    """A ranking of ``reports`` in ``fmt`` (competition ranks, as :func:`rank`).
+
+    ``failed`` maps the files that could not be scored to their issues (listed after
+    the ranking; CSV has no place for them).  With ``rulebook``, the units of its
+    roster (``departments:``) that no report covers are listed as 未评估; pass
+    ``unassessed`` to name them yourself.  Raises :class:`ValueError` for an unknown
+    format.
+    """
+    _check(fmt)
+    from wzeval import render
+    from wzeval.roster import with_unassessed
+
+    text: str
+    if fmt == "html":
+        from wzeval.html import render_html_batch
+
+        text = render_html_batch(reports, failed or {})
+    elif fmt == "text":
+        text = render.render_ranking_text(reports, failed)
+    elif fmt == "markdown":
+        text = render.render_ranking_markdown(reports, failed)
+    elif fmt == "json":
+        text = render.render_ranking_json(reports, failed)
+    else:
+        text = render.render_ranking_csv(reports, bom=bom)
+    return with_unassessed(text, fmt, _missing(reports, rulebook, unassessed))
+
+
+def render_xlsx(
+    reports: Sequence[ScoreReport],
+    *,
+    rulebook: Rulebook | None = None,
+    unassessed: Sequence[Department] | None = None,
+) -> bytes:
+    """The score workbook (排名 and one sheet per department) as ``.xlsx`` bytes, with
+    the roster's unscored units as 未评估 rows (``rulebook`` / ``unassessed`` as for
+    :func:`render_ranking`).  Raises :class:`~wzeval.errors.XlsxUnavailable` without
+    openpyxl."""
+    from wzeval.xlsx import xlsx_bytes
+
+    missing = _missing(reports, rulebook, unassessed)
+    return xlsx_bytes(reports, unassessed=[d.name for d in missing])
