@@ -198,7 +198,7 @@ def test_strong_provincial_portal() -> None:
     }
     assert {k: _f(_ind(r, k)["points"]) for k in expected} == expected
     for k in ("jiedu_chuangxin", "fuwu_chuangxin", "gongneng_chuangxin"):
-        assert _ind(r, k)["assessed"] is True
+        assert _ind(r, k)["scored"] is True
 
 
 def test_weak_city_portal_below_60() -> None:
@@ -217,13 +217,14 @@ def test_weak_city_portal_below_60() -> None:
     """
     r = _report(EXAMPLES / "city-weak.yaml", WEBSITE)
     assert r["grade"] == "不合格"
+    assert r["grade_rule"]["label"] == "扣分指标得分低于60分"  # the rule that set it
     assert r["vetoed"] is False and r["site_vetoes"] == []
     assert _f(r["base"]) == 34 and _f(r["bonus"]) == 0 and _f(r["total"]) == 34
     assert _f(_ind(r, "lianjie_keyong")["points"]) == 0
     assert _f(_ind(r, "xinxi_gengxin")["points"]) == 3
     assert _f(_ind(r, "jiedu_huiying")["points"]) == 6
     for k in ("jiedu_chuangxin", "fuwu_chuangxin", "gongneng_chuangxin"):
-        assert _ind(r, k)["assessed"] is False  # Part 3 closed: not scored
+        assert _ind(r, k)["scored"] is False  # Part 3 closed: not scored
         assert _f(_ind(r, k)["points"]) == 0
 
 
@@ -235,15 +236,16 @@ def test_vetoed_county_portal() -> None:
     """
     r = _report(EXAMPLES / "county-vetoed.yaml", WEBSITE)
     assert r["grade"] == "不合格"
+    assert r["grade_rule"]["label"] == "单项否决"
     assert r["vetoed"] is True
-    named = json.dumps(r["site_vetoes"], ensure_ascii=False)
-    assert "zhandian_wufa_fangwen" in named and "unreachable" in named
-    assert len(r["site_vetoes"]) == 1
+    assert [(v["indicator"], v["id"]) for v in r["site_vetoes"]] == [
+        ("zhandian_wufa_fangwen", "unreachable")
+    ]
     for k in ("base", "bonus", "penalty", "total"):
         assert _f(r[k]) == 0, k
     for i in r["indicators"]:
         if i["category_id"] != "danxiang_foujue":
-            assert i["assessed"] is False and _f(i["points"]) == 0, i["id"]
+            assert i["scored"] is False and _f(i["points"]) == 0, i["id"]
 
 
 def test_ministry_without_services_rescaled_by_4_3() -> None:
@@ -262,7 +264,7 @@ def test_ministry_without_services_rescaled_by_4_3() -> None:
     assert _f(r["bonus"]) == 10 and _f(r["total"]) == 94
     for k in ("banshi_zhinan", "banshi_shuju"):
         assert _ind(r, k)["applicable"] is False
-    assert _ind(r, "jiedu_chuangxin")["assessed"] is True
+    assert _ind(r, "jiedu_chuangxin")["scored"] is True
 
 
 def test_ministry_with_services_between_60_and_80() -> None:
@@ -280,7 +282,7 @@ def test_ministry_with_services_between_60_and_80() -> None:
     assert _f(r["base_possible"]) == 100
     assert _f(r["base"]) == 64 and _f(r["bonus"]) == 0 and _f(r["total"]) == 64
     assert 60 <= _f(r["base"]) <= 80
-    assert _ind(r, "fuwu_chuangxin")["assessed"] is False
+    assert _ind(r, "fuwu_chuangxin")["scored"] is False
 
 
 def test_media_account() -> None:
@@ -297,8 +299,8 @@ def test_vetoed_media_account() -> None:
     不合格, 0 points, only the veto facts recorded."""
     r = _report(EXAMPLES / "media-vetoed.yaml", MEDIA)
     assert r["grade"] == "不合格"
+    assert r["grade_rule"]["label"] == "单项否决"
     assert r["vetoed"] is True
-    named = json.dumps(r["site_vetoes"], ensure_ascii=False)
-    assert "xmt_bu_gengxin" in named and "no_posts" in named
+    assert [(v["indicator"], v["id"]) for v in r["site_vetoes"]] == [("xmt_bu_gengxin", "no_posts")]
     for k in ("base", "bonus", "penalty", "total"):
         assert _f(r[k]) == 0, k
