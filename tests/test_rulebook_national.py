@@ -3,7 +3,7 @@
 《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号): ``rulebooks/national-2019.yaml`` (the
 website part) and ``rulebooks/national-2019-media.yaml`` (the new-media part).
 
-Three halves:
+Three parts:
 
 1. *Provenance*: every sentence the source notes quote (``shared/national-2019.md``, typed
    into :data:`QUOTES` independently) is carried as ``source:`` wording by some rule of the
