@@ -48,6 +48,8 @@ def test_strong_site_scores_the_gated_bonus() -> None:
     r = score(GOOD)
     assert (r.vetoed, r.base, r.bonus, r.total) == (False, 100, 30, 130)
     assert r.grade == "合格" and r.grade_rule is not None and r.grade_rule.when == "true"
+    assert r.grade_rule.rule == 3
+    assert r.grade_rule.at == f"{RULEBOOK}:{line_of(TEXT, '{grade: 合格')}"
     assert all(c.scored for c in r.categories)
 
 

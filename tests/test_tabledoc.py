@@ -34,6 +34,16 @@ def test_checked_in_page_is_fresh() -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["national-2019", "national-2019-media"])
+def test_national_pages_are_fresh(name: str) -> None:
+    """The national 2019 table pages are fresh renders of their rulebooks."""
+    page = render_rulebook_markdown(wzeval.load_rulebook(ROOT / "rulebooks" / f"{name}.yaml"))
+    assert (ROOT / "docs" / f"rulebook-{name}.md").read_text(encoding="utf-8") == page, (
+        f"docs/rulebook-{name}.md is stale: regenerate it with `PYTHONPATH=src python -m "
+        f"wzeval.tabledoc rulebooks/{name}.yaml -o docs/rulebook-{name}.md --force`"
+    )
+
+
 def test_deterministic() -> None:
     """Same rulebook, same text — also for a rulebook loaded afresh."""
     assert render_rulebook_markdown(wzeval.load_rulebook()) == PAGE

@@ -189,3 +189,15 @@ def test_exit_code_and_json_summary(
         "- name: 'verify higher-level-never-hurts"
         in by_name["higher-level-never-hurts"]["cases_yaml"]
     )
+
+
+def test_vetoes_and_gates_are_judged_by_the_whole_report() -> None:
+    """A rulebook with a 单项否决 category, a gated bonus and grades keeps every promise:
+    an indicator a veto or gate stopped is not compared with itself scored alone (it
+    would seem to 'gain' points from one more deduction)."""
+    for path in (
+        HERE / "corpus" / "overall.yaml",
+        HERE.parent / "rulebooks" / "national-2019.yaml",
+    ):
+        result = verify(wzeval.load_rulebook(path), max_examples=40, seed=0)
+        assert result.ok, format_verify_result(result)

@@ -150,9 +150,13 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
             paths.extend(d.path for d in it.deductions)
         paths.extend(v.path for v in cind.vetoes)
         paths.extend(d.path for d in cind.deductions)
+        paths.extend(p.path for p in cind.pending)
         for p in paths:
             pos = doc.position(p)
             positions[p] = f"{pos.file}:{pos.line}" if pos.line else pos.file
+    for g in crb.overall.grades:
+        pos = doc.position(g.path)
+        positions[g.path] = f"{pos.file}:{pos.line}" if pos.line else pos.file
     # a copy that knows its file and positions; every other field carried over as it is
     crb = dataclasses.replace(crb, file=doc.file, positions=positions)
     rb._compiled = crb

@@ -155,7 +155,8 @@ def _header(rb: Rulebook) -> list[str]:
         "读法：每个三级指标列出权重及其来源（原文 stated / 推算 derived / 假定 assumed，"
         "后两者标 ⚠）、指标说明、评分细则原文、各评分项（占比、规则及其内容）、否决项、"
         "扣分项、适用范围、评估人记录的事实（fact）和由事实推出的派生事实（derived）。"
-        "占比与扣分均为**该指标权重**的百分比；「裁定 Rn」标出规则文件所依据的裁定。",
+        "占比与扣分均为**该指标权重**的百分比（写作「5分」的扣分按该指标权重折算，"
+        "页面同时列出分数）；「裁定」标出规则文件所依据的裁定及其编号。",
         "",
         f"- 不适用指标：`{rb.not_applicable}`"
         + ("（不计入基础分，基础分 = 100 × 得分 ÷ 适用指标权重之和）"
@@ -379,7 +380,8 @@ def _applies(rb: Rulebook, ind: Indicator) -> list[str]:
             link = f"[{cat.name}](#{_anchor('catalog', cat.id)})"
             out.append(f"- 适用部门（{link}，共 {len(cat.entries)} 个）：{listed}")
     if ind.applies_note:
-        out.append(f"- 适用说明：{_ruling(ind.applies_note)}")
+        note = ind.applies_note.strip()
+        out.append(f"- 适用说明：{_ruling(note) if ruling_ids(note) else note}")
     if ind.catalog:
         cat = next((c for c in rb.catalogs if c.id == ind.catalog), None)
         name = cat.name if cat is not None else ind.catalog

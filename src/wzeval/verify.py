@@ -69,6 +69,7 @@ from wzeval.engine import evaluate_compiled
 from wzeval.errors import ValidationFailed, WzevalError
 from wzeval.findings import FactRecord, Findings
 from wzeval.models import Fact, Indicator, Rulebook
+from wzeval.overall import CompiledOverall
 from wzeval.report import IndicatorResult, ScoreReport, exact_text
 
 __all__ = [
@@ -481,8 +482,15 @@ class _Checker:
         self.discarded = 0
 
     def one(self, cind: CompiledIndicator, findings: Findings) -> IndicatorResult | None:
-        """One indicator's result, evaluated alone (None when it fails)."""
-        crb = replace(self.crb, indicators=(cind,), by_id={cind.indicator.id: cind})
+        """One indicator's result, evaluated alone (None when it fails): without the
+        rulebook's site-wide vetoes and gates, which the report it is compared with has
+        already applied (only indicators it scored are compared)."""
+        crb = replace(
+            self.crb,
+            indicators=(cind,),
+            by_id={cind.indicator.id: cind},
+            overall=CompiledOverall({}, ()),
+        )
         try:
             return evaluate_compiled(crb, findings, partial=True).indicators[0]
         except WzevalError:
@@ -558,8 +566,8 @@ class _Checker:
         for knob in self.knobs:
             res = results.get(knob.indicator)
             facts = findings.facts.get(knob.indicator, {})
-            if res is None or not res.applicable or knob.fact not in facts:
-                continue
+            if res is None or not res.applicable or not res.scored or knob.fact not in facts:
+                continue  # a veto or gate that stopped it is judged by the whole report
             fact = self.facts[knob.indicator][knob.fact]
             old = facts[knob.fact].value
             new = _step(fact, old)
