@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_cli import wz
@@ -95,3 +96,60 @@ def test_missing_roster_units_in_the_xlsx_ranking(tmp_path: Path) -> None:
     ]
     assert len(rest) == 24 - 6
     assert all(r[2:6] == [None] * 4 and r[6].startswith("未评估") for r in rest)
+
+
+# ----------------------------------------------------------------------------- the office's roster
+
+OFFICE = Path(__file__).resolve().parent.parent / "examples" / "roster" / "2023-office.yaml"
+TRANSPORT = (
+    Path(__file__).resolve().parent.parent / "examples" / "findings" / "jiaotong-deductions.yaml"
+)
+
+
+def _as(department: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(TRANSPORT.read_text(encoding="utf-8"))
+    data["department"] = department
+    return data
+
+
+def test_an_office_roster_adds_units_without_copying_the_table() -> None:
+    """examples/roster/2023-office.yaml extends the bundled table with 市统计局 and 市审计局.
+    市统计局 is in no appendix: 重大建设项目, 公益事业建设 and 公共资源配置 (3 points each)
+    do not apply, so the base is out of 100 − 3 × 3 = 91; every other indicator is
+    assessed. The findings still name the table's own rulebook id, xianning-2023."""
+    import wzeval
+
+    rb = wzeval.load_rulebook(OFFICE)
+    assert {d.name for d in rb.departments} >= {"市统计局", "市审计局", "市交通运输局"}
+    assert rb.based_on == ["xianning-2023"]
+    report = wzeval.evaluate(rb, wzeval.load_findings(_as("市统计局"), rb))
+    off = {i.id for i in report.indicators if not i.applicable}
+    assert off == {"zhongda_jianshe_xiangmu", "gongyi_shiye_jianshe", "gonggong_ziyuan_peizhi"}
+    assert report.base_possible == 91 and report.department_id == "statistics"
+
+
+def test_a_name_off_the_roster_stays_an_error_with_a_suggestion() -> None:
+    """市统计厅 is on no roster: WZ403-like unknown department, suggesting 市统计局."""
+    import wzeval
+
+    rb = wzeval.load_rulebook(OFFICE)
+    findings, issues = wzeval.read_findings(_as("市统计厅"), rb)
+    assert findings is None
+    (issue,) = [i for i in issues if "市统计厅" in i.message]
+    assert issue.hint is not None and "市统计局" in issue.hint
+
+
+def test_a_roster_name_clash_is_refused(tmp_path: Path) -> None:
+    """Adding a unit under a name the table already has is WZ202 at the added name."""
+    import wzeval
+
+    text = OFFICE.read_text(encoding="utf-8").replace("name: 市审计局", "name: 市交通运输局")
+    f = tmp_path / "office.yaml"
+    f.write_text(text, "utf-8")
+    rb, issues = wzeval.read_rulebook(f)
+    assert rb is None
+    (issue,) = [i for i in issues if i.code == "WZ202"]
+    assert "市交通运输局" in issue.message and issue.position is not None
+    assert issue.position.file == str(f)

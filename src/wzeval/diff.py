@@ -99,6 +99,7 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
         "source": False,
         "not_applicable": True,
         "arithmetic": True,
+        "based_on": False,
         "departments": None,
         "catalogs": None,
         "categories": None,

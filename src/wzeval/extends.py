@@ -336,6 +336,10 @@ class _Resolver:
             )
         merger = _Merger(doc, base)
         merged, origins = merger.run()
+        base_id = base.data.get("id")
+        if isinstance(base_id, str):  # findings recorded against a base stay valid here
+            before = base.data.get("based_on")
+            merged["based_on"] = [base_id, *(before if isinstance(before, list) else [])]
         files = base.files if isinstance(base, MergedDocument) else (base.file,)
         return MergedDocument(
             doc.file,

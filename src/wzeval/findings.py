@@ -207,7 +207,7 @@ class _FindingsChecker:
             )
         rb = self.crb.rulebook
         rid = data.get("rulebook")
-        if rid is not None and rid != rb.id:
+        if rid is not None and rid != rb.id and rid not in rb.based_on:
             self.issue(
                 "WZ408",
                 f"findings are for rulebook {rid!r}, not {rb.id!r}",

@@ -425,6 +425,11 @@ class Rulebook(StrictModel):
         " base = 100 × earned / applicable weights",
     )
     arithmetic: Arithmetic = Field(default_factory=Arithmetic)
+    based_on: list[str] = Field(
+        default_factory=list,
+        description="the ids of the rulebooks this one extends, nearest first (set by "
+        "extends:); findings recorded against any of them are scored by this one",
+    )
     departments: list[Department] = Field(default_factory=list)
     catalogs: list[Catalog] = Field(default_factory=list)
     categories: list[Category] = Field(min_length=1)
