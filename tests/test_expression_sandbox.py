@@ -354,6 +354,7 @@ def test_chained_derived_facts_cannot_exhaust_memory(tmp_path: Path) -> None:
         ("sum(values(rs, 'n'))", 4_999_950_000),
         ("mean_of(rs, 'v')", Fraction(99_999, 14)),
         ("len(rs)", 100_000),
+        ("len(where(rs, 'n', '>=', 50000))", 50_000),
     ],
 )
 def test_records_helpers_are_linear(source: str, value: object) -> None:

@@ -551,6 +551,47 @@ def test_records_helper_misuse_is_wz304(source: str, fragment: str) -> None:
     assert fragment in error.message
 
 
+# ---------------------------------------------------------------- record predicates
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        # rows' days are 1, 4, 2 and scores 1/2, 1, 0; answered: yes, no, yes
+        ('len(where(rows, "days", ">", 1))', 2),  # 4 and 2
+        ('len(where(rows, "days", "<=", 1))', 1),  # 1
+        ('len(where(rows, "days", "==", n - 5))', 1),  # days == 2
+        ('count_where(where(rows, "days", ">=", 2), "answered")', 1),  # only days 2
+        ('sum_of(where(rows, "score", "<", 1), "days")', 3),  # scores 1/2 and 0: 1 + 2
+        ('len(where(rows, "answered", "!=", ok))', 1),  # the one not answered
+        ('len(where(rows, "days", ">", 99))', 0),
+    ],
+)
+def test_where_selects_records_by_a_field_comparison(source: str, value: object) -> None:
+    """where() keeps the records whose field compares so with a value (any expression
+    of the field's kind), in both evaluators, and composes with the records helpers."""
+    assert run(source) == value
+    assert compile_expression(source, NAMES).evaluate(ENV, reference=True) == value
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "fragment"),
+    [
+        ('where(rows, "days", "<", asked_on)', "WZ304", "compares the int field 'days' with date"),
+        ('where(rows, "answered", "<", ok)', "WZ304", "compares the bool field 'answered'"),
+        ('where(rows, "day", ">", 1)', "WZ306", "unknown field 'day'"),
+        ('where(rows, "days", "=>", 1)', "WZ304", 'a comparison in quotes: "<"'),
+        ('where(rows, "days", status, 1)', "WZ304", "a comparison in quotes"),
+        ('where(counts, "days", ">", 1)', "WZ304", "must be records"),
+        ('where(rows, "days", ">")', "WZ307", "takes 4 arguments"),
+    ],
+)
+def test_where_misuse_is_refused_at_its_argument(source: str, code: str, fragment: str) -> None:
+    """Every argument of where() is checked when the rulebook loads, not when scoring."""
+    error = rejected(f"len({source})")
+    assert error.code == code and fragment in error.message
+
+
 # ------------------------------------------------------------------ runtime errors
 
 

@@ -65,7 +65,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from types import CodeType, MappingProxyType
-from typing import Literal, NoReturn, TypeVar, cast
+from typing import Any, Literal, NoReturn, TypeVar, cast
 
 import simpleeval
 
@@ -477,6 +477,75 @@ def _fn_count_where(rs: Sequence[Mapping[str, object]], name: str) -> int:
     return sum(1 for r in rs if r[name])
 
 
+#: The comparisons ``where()`` takes, by their operator text.
+_WHERE_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+    "==": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+}
+
+
+def _fn_where(
+    rs: Sequence[Mapping[str, object]], name: str, op: str, value: object
+) -> list[Mapping[str, object]]:
+    test = _WHERE_OPS[op]
+    return [r for r in rs if test(r[name], value)]
+
+
+def _where_rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
+    """``where(records, "field", "op", value)``: the records whose field compares so with
+    the value — a field name and an operator in quotes, a value of the field's kind."""
+    c.arity(call, spec, 4)
+    records = c.check(call.args[0], strict=True)
+    if records.kind is not Kind.RECORDS:
+        c.wrong_arg(call, spec, 0, call.args[0], "records", records)
+    name_node, op_node, value_node = call.args[1], call.args[2], call.args[3]
+    fields = records.fields or {}
+    if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
+        _fail(
+            "WZ304",
+            "the 2nd argument of where() must be a field name in quotes",
+            c.where,
+            name_node,
+            hint=spec.signature,
+        )
+    if name_node.value not in fields:
+        _fail(
+            "WZ306",
+            f"unknown field {name_node.value!r}; {records.describe()} has "
+            f"{', '.join(map(repr, fields)) or 'no fields'}",
+            c.where,
+            name_node,
+            hint=did_you_mean(name_node.value, fields),
+        )
+    if not (isinstance(op_node, ast.Constant) and op_node.value in _WHERE_OPS):
+        _fail(
+            "WZ304",
+            "the 3rd argument of where() is a comparison in quotes: "
+            + ", ".join(f'"{o}"' for o in _WHERE_OPS),
+            c.where,
+            op_node,
+            hint=spec.signature,
+        )
+    kind = fields[name_node.value]
+    value = c.check(value_node, strict=True)
+    same = value.kind is kind or (kind in _NUMBERS and value.kind in _NUMBERS)
+    ordered = kind is not Kind.BOOL or op_node.value in ("==", "!=")
+    if not same or not ordered:
+        _fail(
+            "WZ304",
+            f"where() compares the {kind.value} field {name_node.value!r} with "
+            f"{value.describe()} using {op_node.value!r}",
+            c.where,
+            value_node,
+            hint=f"compare it with a {kind.value}; a bool field only with == or !=",
+        )
+    return records
+
+
 def _fn_values(rs: Sequence[Mapping[str, object]], name: str) -> list[object]:
     return [r[name] for r in rs]
 
@@ -734,6 +803,14 @@ _SPECS = [
         "The number of records whose bool field is True.",
         _fn_count_where,
         _records_rule(frozenset({Kind.BOOL}), lambda _: _T_INT),
+    ),
+    FunctionSpec(
+        "where",
+        'where(rs: records, "field", "op", value) -> records',
+        "The records whose field compares with the value by op (<, <=, >, >=, ==, !=),"
+        " e.g. where(columns, \"last_updated\", \"<\", add_days(monitoring_date, -14)).",
+        _fn_where,
+        _where_rule,
     ),
     FunctionSpec(
         "sum_of",
