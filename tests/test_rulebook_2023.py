@@ -1301,8 +1301,15 @@ def test_chaxun_fuwu_item_veto() -> None:
             ("unanswered",),
             id="r3-11th-day",
         ),
-        # never answered → veto → 0
-        case({"answered_on": None, "answer_accurate": False}, 0, ("unanswered",), id="never"),
+        # never answered, asked Mon 10-30: its 10th working day (11-13) has passed by the
+        # monitoring date 11-15 → veto → 0 (R4 amended; tests/test_pending.py has the open
+        # question that is not assessed yet)
+        case(
+            {"asked_on": "2023-10-30", "answered_on": None, "answer_accurate": False},
+            0,
+            ("unanswered",),
+            id="never",
+        ),
         # answered next day but not accurately → no tier → 1.5
         case({"answer_accurate": False}, "1.5", id="inaccurate"),
         # R2 item 2: last public message 2023-05-15 (6 months before 11-15) → 25% → 3
