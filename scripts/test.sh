@@ -22,8 +22,11 @@ echo "== wzeval validate --partial rulebooks/ examples/"
 # checks the complete ones strictly.
 .venv/bin/wzeval validate --partial rulebooks/ examples/
 echo "== wzeval lint / test (the rulebooks' own gate)"
-.venv/bin/wzeval lint rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml >/dev/null
-.venv/bin/wzeval test rulebooks/2023.tests.yaml --min-coverage 100
+.venv/bin/wzeval lint rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml \
+    rulebooks/national-2019.yaml rulebooks/national-2019-media.yaml >/dev/null
+for tests in rulebooks/*.tests.yaml; do
+    .venv/bin/wzeval test "$tests" --min-coverage 100
+done
 echo "== pytest (the default run; \`slow\` tests are deselected in pyproject.toml)"
 .venv/bin/pytest "$@"
 if [ $# -eq 0 ]; then
