@@ -157,6 +157,9 @@ class CompiledIndicator:
     deductions: tuple[CompiledDeduction, ...]
     calendar_facts: frozenset[str] = frozenset()
     pending: tuple[CompiledPending, ...] = ()
+    #: shared facts of other indicators this one may read: name → the indicator that
+    #: records it
+    shared: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,7 @@ class _Checker:
     def __init__(self, rb: Rulebook) -> None:
         self.rb = rb
         self.issues: list[Issue] = []
+        self.shared: dict[str, tuple[str, TypeInfo]] = {}
 
     def issue(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
         self.issues.append(Issue(code, message, path=path, hint=hint))
@@ -274,6 +278,7 @@ class _Checker:
                 catalogs_of[entry.department].append(cat_.id)
 
         self.check_weights()
+        self.shared = self.shared_facts()
         compiled: list[CompiledIndicator] = []
         catalog_ids = {c.id for c in rb.catalogs}
         for ci, cat in enumerate(rb.categories):
@@ -319,6 +324,40 @@ class _Checker:
             catalogs_of={k: tuple(v) for k, v in catalogs_of.items()},
             overall=overall,
         )
+
+    def shared_facts(self) -> dict[str, tuple[str, TypeInfo]]:
+        """The rulebook's shared facts, name → (the indicator recording it, its type); a
+        name shared twice, or shared by one indicator and local to another, is WZ202."""
+        out: dict[str, tuple[str, TypeInfo]] = {}
+        local: dict[str, str] = {}
+        for ci, cat in enumerate(self.rb.categories):
+            for ii, ind in enumerate(cat.indicators):
+                for fi, f in enumerate(ind.facts):
+                    path: Path = ("categories", ci, "indicators", ii, "facts", fi, "id")
+                    if not f.shared:
+                        local.setdefault(f.id, ind.id)
+                        continue
+                    if f.id in out:
+                        self.issue(
+                            "WZ202",
+                            f"fact {f.id!r} is shared by {out[f.id][0]!r} and {ind.id!r}",
+                            path,
+                            hint="a shared fact is recorded once: keep it in one indicator",
+                        )
+                    out[f.id] = (ind.id, fact_type(f))
+        for ci, cat in enumerate(self.rb.categories):
+            for ii, ind in enumerate(cat.indicators):
+                for fi, f in enumerate(ind.facts):
+                    owner = out.get(f.id)
+                    if not f.shared and owner is not None and owner[0] != ind.id:
+                        self.issue(
+                            "WZ202",
+                            f"fact {f.id!r} of {ind.id!r} has the name of a fact shared by "
+                            f"{owner[0]!r}",
+                            ("categories", ci, "indicators", ii, "facts", fi, "id"),
+                            hint="rename one: every expression may read the shared one",
+                        )
+        return out
 
     def check_weights(self) -> None:
         totals: Counter[str] = Counter()
@@ -386,6 +425,8 @@ class _Checker:
                     hint=f"rename it; {', '.join(RESERVED_NAMES)} are always available",
                 )
         names: dict[str, TypeInfo] = dict(RESERVED_NAMES)
+        shared = {n: owner for n, (owner, _) in self.shared.items() if owner != ind.id}
+        names.update({n: self.shared[n][1] for n in shared})
         fact_types: dict[str, TypeInfo] = {}
         for f in ind.facts:
             names[f.id] = fact_types[f.id] = fact_type(f)
@@ -509,6 +550,7 @@ class _Checker:
             deductions=tuple(deductions),
             calendar_facts=frozenset(calendar_facts),
             pending=tuple(pending),
+            shared=shared,
         )
 
     def vetoes(

@@ -60,7 +60,7 @@ from wzeval.report import (
     trusted,
 )
 
-__all__ = ["applicability", "evaluate_compiled"]
+__all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
 _ZERO = Fraction(0)
 _R = TypeVar("_R", bound=BaseModel)
@@ -112,7 +112,7 @@ class _Env:
         for n in expr.names:
             if n in self.base:
                 continue
-            if n in self.cind.fact_types:
+            if n in self.cind.fact_types or n in self.cind.shared:
                 missing.add(n)
             elif n in self.unavailable:
                 missing.update(self.unavailable[n])
@@ -139,6 +139,19 @@ def _base_env(
     for k, rec in facts.items():
         env[k] = rec.value
     return env
+
+
+def shared_records(
+    cind: CompiledIndicator, facts: Mapping[str, Mapping[str, FactRecord]]
+) -> dict[str, FactRecord]:
+    """The recorded shared facts an indicator may read, from the indicators that record
+    them (a shared fact not recorded is simply absent, and missing if read)."""
+    out: dict[str, FactRecord] = {}
+    for name, owner in cind.shared.items():
+        rec = facts.get(owner, {}).get(name)
+        if rec is not None:
+            out[name] = rec
+    return out
 
 
 def _run(expr: CompiledExpression, env: _Env) -> object:
@@ -459,7 +472,13 @@ def _indicator(
     weight = p.weight
     facts = findings.facts.get(ind.id, {})
     env = _Env(
-        _base_env(cind, facts, findings.department, findings.catalogs, findings.monitoring_date),
+        _base_env(
+            cind,
+            {**shared_records(cind, findings.facts), **facts} if cind.shared else facts,
+            findings.department,
+            findings.catalogs,
+            findings.monitoring_date,
+        ),
         facts,
         cind,
         reference=reference,

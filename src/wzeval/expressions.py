@@ -808,7 +808,7 @@ _SPECS = [
         "where",
         'where(rs: records, "field", "op", value) -> records',
         "The records whose field compares with the value by op (<, <=, >, >=, ==, !=),"
-        " e.g. where(columns, \"last_updated\", \"<\", add_days(monitoring_date, -14)).",
+        ' e.g. where(columns, "last_updated", "<", add_days(monitoring_date, -14)).',
         _fn_where,
         _where_rule,
     ),

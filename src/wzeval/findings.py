@@ -320,7 +320,7 @@ class _FindingsChecker:
         Without a known department (or monitoring date) only the indicators whose
         applicability does not read it are checked: the others cannot be told.
         """
-        from wzeval.engine import applicability
+        from wzeval.engine import applicability, shared_records
 
         if self.partial:
             return
@@ -332,6 +332,8 @@ class _FindingsChecker:
         for cind in self.crb.indicators:
             ind = cind.indicator
             given = facts.get(ind.id, {})
+            if cind.shared:  # what applies: may read besides the indicator's own facts
+                given = {**shared_records(cind, facts), **given}
             if unknown and cind.applies is not None and cind.applies.names & unknown:
                 continue
             applies, missing_for_applies = applicability(
@@ -342,7 +344,8 @@ class _FindingsChecker:
                 if applies is None
                 else ([f.id for f in ind.facts if f.id not in given] if applies else [])
             )
-            missing = [m for m in missing if (ind.id, m) not in self.invalid]
+            own = {f.id for f in ind.facts}  # a shared fact is owed by the indicator recording it
+            missing = [m for m in missing if m in own and (ind.id, m) not in self.invalid]
             if not missing or ind.id in self.crb.overall.stoppable:
                 continue
             for fid in missing:

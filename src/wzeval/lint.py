@@ -57,7 +57,7 @@ from wzeval.kinds import tiers as tiers_kind
 from wzeval.kinds.bands import band_ranges as _band
 from wzeval.kinds.bands import band_text as _band_text
 from wzeval.loader import load_document
-from wzeval.models import Deduction, Item, Rulebook, format_amount
+from wzeval.models import Deduction, Fact, Item, Rulebook, format_amount
 
 __all__ = [
     "RULES",
@@ -253,17 +253,28 @@ class LintContext:
         """Every name the indicator's expressions may read, with its type."""
         ind = cind.indicator
         names: dict[str, TypeInfo] = dict(RESERVED_NAMES)
+        names.update({f.id: fact_type(f) for f in self.shared_facts(cind)})
         names.update({f.id: fact_type(f) for f in ind.facts})
         kinds = {"bool": Kind.BOOL, "int": Kind.INT, "decimal": Kind.DECIMAL, "date": Kind.DATE}
         names.update({d.id: TypeInfo(kinds[d.type]) for d in ind.derived})
         return names
+
+    def shared_facts(self, cind: CompiledIndicator) -> list[Fact]:
+        """The shared facts of other indicators this one may read."""
+        return [
+            f
+            for name, owner in cind.shared.items()
+            for f in self.compiled.by_id[owner].indicator.facts
+            if f.id == name
+        ]
 
     def analyzer(self, cind: CompiledIndicator) -> ConditionAnalyzer:
         """The condition analyzer of one indicator (cached)."""
         key = cind.indicator.id
         if key not in self._analyzers:
             ind = cind.indicator
-            self._analyzers[key] = ConditionAnalyzer(self.names(cind), ind.facts, ind.derived)
+            facts = [*self.shared_facts(cind), *ind.facts]
+            self._analyzers[key] = ConditionAnalyzer(self.names(cind), facts, ind.derived)
         return self._analyzers[key]
 
     def condition(self, cind: CompiledIndicator, source: str) -> Condition | None:

@@ -111,6 +111,11 @@ class Fact(StrictModel):
     min: Number | None = Field(None, description="for int/decimal: the smallest allowed value")
     max: Number | None = Field(None, description="for int/decimal: the largest allowed value")
     nullable: bool = Field(False, description="the value may be null (e.g. never answered)")
+    shared: bool = Field(
+        False,
+        description="a fact of the site (is it a portal, …): recorded once, under this "
+        "indicator, and readable by every expression of the rulebook",
+    )
     unit: Label | None = None
     note: Text | None = None
 

@@ -242,6 +242,8 @@ def _fact_type(f: Fact) -> str:
         text += f"，单位：{f.unit}"
     if f.nullable:
         text += "，可空"
+    if f.shared:
+        text += "，共享（全表各指标均可读取）"
     return text
 
 
