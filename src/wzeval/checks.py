@@ -399,12 +399,66 @@ class _Checker:
                         hint="only penalty categories have negative weights",
                     )
             totals[cat.kind] += int(cat.weight * 1000)
-        if totals["base"] != 100 * 1000:
+        if self.rb.parts:
+            self.check_parts()
+        elif totals["base"] != 100 * 1000:
             self.issue(
                 "WZ203",
                 f"base categories add up to {Decimal(totals['base']) / 1000}, not 100",
                 ("categories",),
                 hint="the base score is out of 100; bonus and penalty categories sit outside it",
+            )
+
+    def check_parts(self) -> None:
+        """With parts: every base category names a part, each part's base categories add
+        up to 100, and the parts' weights to 100%."""
+        rb = self.rb
+        self.unique(((p.id, ("parts", i, "id")) for i, p in enumerate(rb.parts)), "part")
+        ids = {p.id for p in rb.parts}
+        sums: Counter[str] = Counter()
+        for ci, cat in enumerate(rb.categories):
+            path: Path = ("categories", ci)
+            if cat.part is None:
+                if cat.kind == "base":
+                    self.issue(
+                        "WZ206",
+                        f"base category {cat.id!r} names no part",
+                        (*path, "id"),
+                        hint=f"write part: one of {', '.join(sorted(ids))}",
+                    )
+                continue
+            if cat.part not in ids:
+                self.issue(
+                    "WZ206",
+                    f"category {cat.id!r} names unknown part {cat.part!r}",
+                    (*path, "part"),
+                    hint=did_you_mean(cat.part, ids) or "declare it under parts:",
+                )
+            elif cat.kind in ("bonus", "penalty"):
+                self.issue(
+                    "WZ206",
+                    f"{cat.kind} category {cat.id!r} cannot belong to a part",
+                    (*path, "part"),
+                    hint="bonus and penalty categories add to the combined score; remove part:",
+                )
+            elif cat.kind == "base":
+                sums[cat.part] += int(cat.weight * 1000)
+        for i, part in enumerate(rb.parts):
+            if sums[part.id] != 100 * 1000:
+                self.issue(
+                    "WZ203",
+                    f"base categories of part {part.id!r} add up to "
+                    f"{Decimal(sums[part.id]) / 1000}, not 100",
+                    ("parts", i),
+                    hint="each part is scored out of 100 before the parts are combined",
+                )
+        total = sum((p.weight for p in rb.parts), Fraction(0))
+        if total != 1:
+            self.issue(
+                "WZ203",
+                f"the parts' weights add up to {format_amount(total)}, not 100%",
+                ("parts",),
+                hint="the base combines the parts by their weights, e.g. 70% and 30%",
             )
 
     # ------------------------------------------------------------------ one indicator

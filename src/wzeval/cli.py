@@ -536,7 +536,14 @@ def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.rulebook is not None:
         inputs.append(args.rulebook)
     _check_output(args.output, args.force, [*inputs, *args.findings])
-    _import_quietly("wzeval.api", "wzeval.render", "wzeval.html", "wzeval.output")
+    _import_quietly(
+        "wzeval.api",
+        "wzeval.render",
+        "wzeval.html",
+        "wzeval.output",
+        "wzeval.renderers",
+        "wzeval.roster",
+    )
     rulebook = _load_rulebook(args.rulebook, err)
     batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
     failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}

@@ -62,6 +62,7 @@ from wzeval.models import (
     Group,
     Indicator,
     Item,
+    Part,
     Pending,
     Rulebook,
     Veto,
@@ -99,11 +100,20 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
         "source": False,
         "not_applicable": True,
         "arithmetic": True,
-        "based_on": False,
+        "based_on": None,  # where it came from, not what it says
         "departments": None,
         "catalogs": None,
         "categories": None,
+        "parts": None,
         "grades": None,
+    },
+    Part: {
+        "id": None,
+        "name": False,
+        "weight": True,
+        "note": False,
+        "source": False,
+        "ruling": False,
     },
     Grade: {"grade": True, "when": True, "label": False, "source": False, "ruling": False},
     Arithmetic: {"places": True, "rounding": True},
@@ -114,6 +124,7 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
         "kind": True,
         "when": True,
         "when_note": False,
+        "part": True,
         "groups": None,
         "indicators": None,
     },
@@ -155,6 +166,7 @@ FIELDS: dict[type, Mapping[str, bool | None]] = {
         "min": True,
         "max": True,
         "nullable": True,
+        "shared": True,
         "unit": False,
         "note": False,
     },
@@ -197,6 +209,7 @@ _ADDING_MOVES_SCORES = {
     "item": True,
     "grade": True,
     "pending": True,
+    "part": True,
     **{name: moves for kind in rule_kinds().values() for name, moves in kind.diff_members.items()},
     "veto": True,
     "deduction": True,
@@ -369,6 +382,9 @@ class _Walker:
     def rulebook(self, old: Rulebook, new: Rulebook) -> None:
         self.fields("rulebook", (), old, new)
         self.rows("grade", ("grades",), old.grades, new.grades)
+        self.keyed(
+            "part", ("parts",), old.parts, new.parts, lambda p, a, b: self.fields("part", p, a, b)
+        )
         self.keyed(
             "department",
             ("departments",),

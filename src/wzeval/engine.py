@@ -43,6 +43,7 @@ from wzeval.findings import FactRecord, Findings
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
 from wzeval.kinds.base import shown
+from wzeval.models import Rulebook
 from wzeval.overall import decide_grade, gate_values
 from wzeval.report import (
     CategoryResult,
@@ -52,6 +53,7 @@ from wzeval.report import (
     IndicatorResult,
     ItemResult,
     NotAssessed,
+    PartResult,
     RulebookRef,
     ScoreReport,
     SiteVeto,
@@ -716,43 +718,37 @@ def evaluate_compiled(
                 )
             )
 
-    # the order of scoring (wzeval.overall): site-wide vetoes, the base, gated categories
+    # the order of scoring (wzeval.overall): vetoes, the base, gated categories
     for plan in plans:
         if plan.cind.kind == "veto":
             score(plan)
-    site_vetoes = [
-        build(
-            SiteVeto,
-            {
-                "indicator": r.id,
-                "name": r.name,
-                "id": v.id,
-                "label": v.label,
-                "source": v.source,
-                "at": v.at,
-            },
-        )
-        for r in scored.values()
-        for v in r.vetoes
-        if v.fired
-    ]
+    site_vetoes = _fired(scored.values(), rb, None, build)
+    part_vetoes = {part.id: _fired(scored.values(), rb, part.id, build) for part in rb.parts}
     stopped: dict[str, str] = {}  # category id → why it was not scored
     if site_vetoes:
         why = "未评分：单项否决（" + "、".join(v.label or v.id for v in site_vetoes) + "）"
         stopped = {c.id: why for c in rb.categories if c.kind != "veto"}
     else:
+        for part in rb.parts:
+            if part_vetoes[part.id]:
+                names = "、".join(v.label or v.id for v in part_vetoes[part.id])
+                why = f"未评分：{part.name}单项否决（{names}）"
+                stopped.update(
+                    {c.id: why for c in rb.categories if c.part == part.id and c.kind != "veto"}
+                )
         for plan in plans:
-            if plan.cind.kind == "base":
+            if plan.cind.kind == "base" and plan.cind.category_id not in stopped:
                 score(plan)
-        base_now = _base(scored.values())[2]
+        bases = _bases(list(scored.values()), rb, set(stopped))
         points_now = {
             c.id: _total(r.points for r in scored.values() if r.category_id == c.id)
             for c in rb.categories
             if c.kind == "base"
         }
+        values = gate_values(bases.base, {**points_now, **bases.by_part})
         for cat in rb.categories:
             gate = overall.gates.get(cat.id)
-            if gate is not None and not gate.expr.evaluate(gate_values(base_now, points_now)):
+            if gate is not None and not gate.expr.evaluate(values):
                 stopped[cat.id] = f"未评分：条件 {gate.source} 不成立"
         for plan in plans:
             cind = plan.cind
@@ -803,7 +799,24 @@ def evaluate_compiled(
             "gate": cat.when,
         }
         categories.append(build(CategoryResult, values))
-    base_raw, base_possible, base = _base(results)
+    bases = _bases(results, rb, set(stopped))
+    base_raw, base_possible, base = bases.raw, bases.possible, bases.base
+    part_results = [
+        build(
+            PartResult,
+            {
+                "id": part.id,
+                "name": part.name,
+                "weight": part.weight,
+                "base_raw": bases.parts[part.id][0],
+                "base_possible": bases.parts[part.id][1],
+                "base": bases.by_part[part.id],
+                "vetoed": bool(part_vetoes[part.id]),
+                "vetoes": part_vetoes[part.id],
+            },
+        )
+        for part in rb.parts
+    ]
     bonus = _total(r.points for r in results if r.kind == "bonus")
     penalty = _total(r.points for r in results if r.kind == "penalty")
     total = base + bonus + penalty
@@ -816,6 +829,7 @@ def evaluate_compiled(
         "penalty": penalty,
         "total": total,
         **{c.id: c.points for c in categories},
+        **bases.by_part,
     }
     decided = decide_grade(overall.grades, grade_values)
     grade_rule = None
@@ -854,6 +868,7 @@ def evaluate_compiled(
         "not_assessed": not_assessed,
         "vetoed": bool(site_vetoes),
         "site_vetoes": site_vetoes,
+        "parts": part_results,
         "grade": decided.grade.grade if decided is not None else None,
         "grade_rule": grade_rule,
     }
@@ -867,6 +882,55 @@ def _base(results: Iterable[IndicatorResult]) -> tuple[Fraction, Fraction, Fract
     raw = _total(r.points for r in base)
     possible = _total(r.max_points for r in base)
     return raw, possible, raw * 100 / possible if possible else _ZERO
+
+
+@dataclass(frozen=True)
+class _Bases:
+    raw: Fraction
+    possible: Fraction
+    base: Fraction
+    parts: Mapping[str, tuple[Fraction, Fraction, Fraction]]  # part id → raw, possible, base
+    by_part: Mapping[str, Fraction]  # part id → its base (0 when vetoed)
+
+
+def _bases(results: list[IndicatorResult], rb: Rulebook, stopped: set[str]) -> _Bases:
+    """The base: rescaled over the applicable weights, or — with parts — each part
+    rescaled on its own and the parts combined by their weights."""
+    raw, possible, base = _base(results)
+    if not rb.parts:
+        return _Bases(raw, possible, base, {}, {})
+    part_of = {c.id: c.part for c in rb.categories}
+    parts = {}
+    for part in rb.parts:
+        mine = [r for r in results if part_of.get(r.category_id) == part.id]
+        parts[part.id] = _base(mine)
+    by_part = {pid: v[2] for pid, v in parts.items()}
+    combined = _total(part.weight * by_part[part.id] for part in rb.parts)
+    return _Bases(raw, possible, combined, parts, by_part)
+
+
+def _fired(
+    results: Iterable[IndicatorResult], rb: Rulebook, part: str | None, build: _Build
+) -> list[SiteVeto]:
+    """The fired vetoes of the veto categories of a part (``None``: of the whole site)."""
+    cats = {c.id for c in rb.categories if c.kind == "veto" and c.part == part}
+    return [
+        build(
+            SiteVeto,
+            {
+                "indicator": r.id,
+                "name": r.name,
+                "id": v.id,
+                "label": v.label,
+                "source": v.source,
+                "at": v.at,
+            },
+        )
+        for r in results
+        if r.category_id in cats
+        for v in r.vetoes
+        if v.fired
+    ]
 
 
 def _stopped(p: _IndicatorPlan, why: str, build: _Build) -> IndicatorResult:

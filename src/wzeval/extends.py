@@ -110,6 +110,7 @@ _COLLECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         "departments": ("id", "department"),
         "catalogs": ("id", "catalog"),
         "categories": ("id", "category"),
+        "parts": ("id", "part"),
     },
     "category": {"groups": ("id", "group")},
     "catalog": {"entries": ("department", "catalog entry")},

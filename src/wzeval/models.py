@@ -362,8 +362,23 @@ class Category(StrictModel):
         "holds (names: base, and the points of each base category by its id)",
     )
     when_note: Text | None = None
+    part: Ident | None = Field(
+        None,
+        description="the scored part this category belongs to (base and veto categories of a "
+        "rulebook with parts:); a veto category of a part vetoes that part only",
+    )
     groups: list[Group] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+
+
+class Part(Sourced):
+    """A separately scored part of the table (网站, 新媒体): its base categories add up to
+    100 and are rescaled on their own; the base combines the parts by their weights."""
+
+    id: Ident
+    name: Label = Field(min_length=1)
+    weight: Amount = Field(description="its share of the combined base: '70%'")
+    note: Text | None = None
 
 
 class Department(StrictModel):
@@ -438,6 +453,10 @@ class Rulebook(StrictModel):
     departments: list[Department] = Field(default_factory=list)
     catalogs: list[Catalog] = Field(default_factory=list)
     categories: list[Category] = Field(min_length=1)
+    parts: list[Part] = Field(
+        default_factory=list,
+        description="separately scored parts, combined by their weights into the base",
+    )
     grades: list[Grade] = Field(
         default_factory=list,
         description="ordered rules giving the report a grade; the first that holds decides",

@@ -95,6 +95,16 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
             )
     grade_names = {**_CONSTANTS, **SCORE_NAMES}
     grade_names.update({c.id: TypeInfo(Kind.DECIMAL) for c in rb.categories})
+    grade_names.update({p.id: TypeInfo(Kind.DECIMAL) for p in rb.parts})
+    cat_ids = {c.id for c in rb.categories}
+    for i, part in enumerate(rb.parts):
+        if part.id in SCORE_NAMES or part.id in cat_ids:
+            issue(
+                "WZ202",
+                f"part id {part.id!r} is also the name of a score or a category",
+                ("parts", i, "id"),
+                "rename it: gates and grades read a part's base by its id",
+            )
     later = set(SCORE_NAMES) - {"base"} | {c.id for c in rb.categories if c.kind != "base"}
     gates: dict[str, CompiledGate] = {}
     for i, cat in enumerate(rb.categories):
@@ -123,7 +133,8 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
                 f"the gate of category {cat.id!r} reads {', '.join(cycle)}, worked out only "
                 "after the gated categories are scored",
                 path,
-                f"a gate may read base and the points of base categories ({', '.join(base_ids)})",
+                "a gate may read base, the bases of parts and the points of base categories "
+                f"({', '.join([*base_ids, *(p.id for p in rb.parts)])})",
             )
             continue
         gates[cat.id] = CompiledGate(cat.id, cat.when, expr)
@@ -163,7 +174,8 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
 
 
 def gate_values(base: Fraction, category_points: Mapping[str, Fraction]) -> dict[str, object]:
-    """The names a gate reads: ``base`` and each base category's points."""
+    """The names a gate reads: ``base``, each base category's points and each part's
+    base (by id)."""
     return {"true": True, "false": False, "base": base, **category_points}
 
 

@@ -149,6 +149,15 @@ def verdict_lines(report: ScoreReport) -> list[str]:
     if report.site_vetoes:
         names = "、".join(v.label or f"{v.name}：{v.id}" for v in report.site_vetoes)
         out.append(f"单项否决：{names}；其他指标不再评分，不得分")
+    for part in report.parts:
+        line = (
+            f"{part.name}：{display(part.base, report.places)}"
+            f"（占基础分 {share_text(part.weight, report.places)}）"
+        )
+        if part.vetoes:
+            names = "、".join(v.label or f"{v.name}：{v.id}" for v in part.vetoes)
+            line += f"；单项否决：{names}，本部分不得分"
+        out.append(line)
     return out
 
 

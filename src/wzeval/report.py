@@ -28,6 +28,7 @@ __all__ = [
     "IndicatorResult",
     "ItemResult",
     "NotAssessed",
+    "PartResult",
     "ScoreReport",
     "SiteVeto",
     "VetoResult",
@@ -276,6 +277,20 @@ class SiteVeto(_Result):
     at: str | None = None
 
 
+class PartResult(_Result):
+    """A separately scored part: its base rescaled on its own, and its weight in the
+    combined base."""
+
+    id: str
+    name: str
+    weight: Score = Field(description="its share of the combined base")
+    base_raw: Score
+    base_possible: Score
+    base: Score = Field(description="the part's base out of 100 (0 when vetoed)")
+    vetoed: bool = False
+    vetoes: list[SiteVeto] = Field(default_factory=list)
+
+
 class GradeResult(_Result):
     """The grade rule that decided the report's grade."""
 
@@ -335,6 +350,9 @@ class ScoreReport(_Result):
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     vetoed: bool = Field(False, description="a 单项否决 fired: nothing else was scored")
     site_vetoes: list[SiteVeto] = Field(default_factory=list)
+    parts: list[PartResult] = Field(
+        default_factory=list, description="each scored part, when the rulebook has parts"
+    )
     grade: str | None = Field(None, description="the grade the rulebook's grades give")
     grade_rule: GradeResult | None = None
 

@@ -449,8 +449,12 @@ def _indicators(rb: Rulebook) -> list[str]:
             f"`{cat.id}` · {_KIND[cat.kind]} · {len(cat.indicators)} 个三级指标",
             "",
         ]
+        if cat.part is not None:
+            part = next((p for p in rb.parts if p.id == cat.part), None)
+            out += [f"- 所属部分：{part.name if part else cat.part}（`{cat.part}`）", ""]
         if cat.kind == "veto":
-            out += ["任一否决项成立即判定单项否决：其他指标不再评分，不得分。", ""]
+            scope = "本部分" if cat.part is not None else "其他指标"
+            out += [f"任一否决项成立即判定单项否决：{scope}不再评分，不得分。", ""]
         if cat.when is not None:
             out += [f"- 计分条件：{_code(cat.when)} 成立时才评分，否则本类不评分、不得分", ""]
             if cat.when_note:
@@ -569,6 +573,23 @@ def _ruling_index(rb: Rulebook) -> list[str]:
     return [*out, ""]
 
 
+def _parts(rb: Rulebook) -> list[str]:
+    if not rb.parts:
+        return []
+    out = [
+        "## 分部分计分",
+        "",
+        "各部分的基础指标各自满分 100、各自按适用指标折算，再按权重合成基础分。",
+        "",
+        "| 部分 | id | 权重 | 一级指标 |",
+        "|---|---|---|---|",
+    ]
+    for p in rb.parts:
+        cats = "、".join(c.name for c in rb.categories if c.part == p.id)
+        out.append(f"| {_cell(p.name)} | `{p.id}` | {format_amount(p.weight)} | {_cell(cats)} |")
+    return [*out, ""]
+
+
 def _grades(rb: Rulebook) -> list[str]:
     if not rb.grades:
         return []
@@ -594,6 +615,7 @@ def render_rulebook_markdown(rulebook: Rulebook) -> str:
     lines = [
         *_header(rulebook),
         *_summary(rulebook),
+        *_parts(rulebook),
         *_non_stated(rulebook),
         *_indicators(rulebook),
         *_grades(rulebook),
