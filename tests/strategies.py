@@ -228,7 +228,8 @@ def rulebook_dicts(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def overall_rulebook_dicts(draw: st.DrawFn) -> dict[str, Any]:
     """A valid rulebook with the constructs above the indicators: sometimes a 单项否决
-    category, a bonus category gated on the base, and always grades."""
+    category, a bonus category gated on the base, two separately scored parts (the veto
+    category then belongs to the first), and always grades."""
     doc = draw(rulebook_dicts())
     categories = doc["categories"]
     if draw(st.booleans()):
@@ -261,6 +262,27 @@ def overall_rulebook_dicts(draw: st.DrawFn) -> dict[str, Any]:
             cat["id"] += "_part"
         if cat.get("kind") == "bonus" and draw(st.booleans()):
             cat["when"] = f"base > {draw(st.integers(0, 100))}"
+    if draw(st.booleans()):  # two separately scored parts: a second base of 100
+        first = draw(st.integers(1, 99))
+        doc["parts"] = [
+            {"id": "p1", "name": "部分一", "weight": f"{first}%"},
+            {"id": "p2", "name": "部分二", "weight": f"{100 - first}%"},
+        ]
+        for cat in categories:
+            if cat.get("kind", "base") == "base" or cat.get("kind") == "veto":
+                cat["part"] = "p1"
+        weights = _positive_split(draw, 100, draw(st.integers(1, 2)))
+        categories.append(
+            {
+                "id": "second",
+                "name": "第二部分",
+                "part": "p2",
+                "weight": Decimal(100),
+                "indicators": [
+                    _scored_indicator(draw, f"s{ii + 1}", w) for ii, w in enumerate(weights)
+                ],
+            }
+        )
     floor = draw(st.integers(0, 100))
     doc["grades"] = [
         {"grade": "不合格", "when": "vetoed", "label": "单项否决"},

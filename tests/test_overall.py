@@ -216,7 +216,9 @@ def test_overall_properties(case: tuple[wzeval.Rulebook, dict[str, Any]]) -> Non
     - a gate never scores what it closes: a closed category gives 0 and every one of its
       indicators is not scored; an open one (or none) is scored;
     - every category stays within its bounds (base categories and bonus within
-      [0, weight], penalty within [weight, 0]); the base within [0, 100];
+      [0, weight], penalty within [weight, 0]); the base within [0, 100]; with parts,
+      each part within [0, 100] and the base their weighted sum, a part's veto
+      zeroing that part only;
     - the grade is the first rule that holds for the report's own figures;
     - the same input gives a byte-identical report.
     """
@@ -237,6 +239,14 @@ def test_overall_properties(case: tuple[wzeval.Rulebook, dict[str, Any]]) -> Non
         lo, hi = (res.weight, F(0)) if res.kind == "penalty" else (F(0), res.weight)
         assert lo <= res.points <= hi
     assert 0 <= report.base <= 100
+    if rb.parts:  # each part within [0, 100], the base their weighted sum
+        assert all(0 <= p.base <= 100 for p in report.parts)
+        assert report.base == sum((p.weight * p.base for p in report.parts), F(0))
+        vetoed = any(p.vetoed for p in report.parts)
+        assert not report.vetoed  # the only veto category belongs to a part
+        assert vetoed == bool(report.parts[0].vetoes)
+        if vetoed:
+            assert report.parts[0].base == 0
     floor = int(rb.grades[1].when.split("<")[1])
     want = "不合格" if report.vetoed or report.base < floor else "合格"
     assert report.grade == want
