@@ -19,11 +19,10 @@ they never go beyond the weight.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
-from math import gcd
 from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel
@@ -43,8 +42,7 @@ from wzeval.findings import FactRecord, Findings
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
 from wzeval.kinds.base import shown
-from wzeval.models import Rulebook
-from wzeval.overall import decide_grade, gate_values
+from wzeval.overall import Bases, bases_of, decide_grade, fired_vetoes, gate_values
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -59,6 +57,7 @@ from wzeval.report import (
     SiteVeto,
     VetoResult,
     exact_text,
+    exact_total,
     trusted,
 )
 
@@ -205,25 +204,6 @@ class _Build(Protocol):
 
 def _validated(cls: type[_R], values: dict[str, Any], /) -> _R:
     return cls(**values)
-
-
-def _total(values: Iterable[Fraction]) -> Fraction:
-    """The exact sum, reduced once at the end rather than after every addition.
-
-    ``sum`` of Fractions normalises (a gcd and a new object) at each step, and the
-    engine sums ~280 figures per report; the figures' denominators are few and
-    small, so keeping a common denominator in plain integers is much cheaper.
-    """
-    num, den = 0, 1
-    for v in values:
-        n, d = v.numerator, v.denominator
-        if d == den:
-            num += n
-        else:
-            g = gcd(den, d)
-            num = num * (d // g) + n * (den // g)
-            den = den // g * d
-    return Fraction(num, den)
 
 
 @dataclass(frozen=True)
@@ -588,7 +568,7 @@ def _indicator(
             head = "单项否决：" if cind.kind == "veto" else "该指标不得分："
             reasons = [head + "、".join(v.label or v.id for v in fired)]
         else:
-            earned = _total(i.points for i in items)
+            earned = exact_total(i.points for i in items)
             points = max(_ZERO, earned - taken * weight if taken else earned)
             reasons += [
                 f"扣分 {dp.name}：{d.count} × {dp.each_text}"
@@ -694,243 +674,226 @@ def evaluate_compiled(
     in the environment); the report is the same.
     """
     use_reference = expressions.REFERENCE if reference is None else reference
-    build: _Build = _validated if use_reference else trusted
-    not_assessed: list[NotAssessed] = []
-    errors: list[Issue] = []
-    plans = _plan(crb)
-    rb = crb.rulebook
-    overall = crb.overall
-    scored: dict[str, IndicatorResult] = {}
+    run = _Scoring(crb, findings, _validated if use_reference else trusted, reference)
+    results = run.in_order()
+    if run.errors:
+        raise ValidationFailed(run.errors, what=f"findings {findings.file}")
+    if run.not_assessed and not partial:
+        raise ValidationFailed(
+            [_unassessable(n, findings) for n in run.not_assessed],
+            what=f"findings {findings.file}",
+        )
+    return run.report(results)
 
-    def score(plan: _IndicatorPlan) -> None:
-        cind = plan.cind
-        try:
-            scored[cind.indicator.id] = _indicator(plan, findings, not_assessed, build, reference)
-        except WzevalError as exc:
-            errors.append(
-                Issue(
-                    getattr(exc, "code", "WZ500"),
-                    f"{cind.indicator.id} ({cind.indicator.name}): {exc}",
-                    path=("indicators", cind.indicator.id),
-                    position=findings.positions.get(cind.indicator.id, Position(findings.file)),
-                    hint=getattr(exc, "hint", None),
-                    extra={"rule": format_path(cind.path)},
-                )
-            )
 
-    # the order of scoring (wzeval.overall): vetoes, the base, gated categories
-    for plan in plans:
-        if plan.cind.kind == "veto":
-            score(plan)
-    site_vetoes = _fired(scored.values(), rb, None, build)
-    part_vetoes = {part.id: _fired(scored.values(), rb, part.id, build) for part in rb.parts}
-    stopped: dict[str, str] = {}  # category id → why it was not scored
-    if site_vetoes:
-        why = "未评分：单项否决（" + "、".join(v.label or v.id for v in site_vetoes) + "）"
-        stopped = {c.id: why for c in rb.categories if c.kind != "veto"}
-    else:
-        for part in rb.parts:
-            if part_vetoes[part.id]:
-                names = "、".join(v.label or v.id for v in part_vetoes[part.id])
-                why = f"未评分：{part.name}单项否决（{names}）"
-                stopped.update(
-                    {c.id: why for c in rb.categories if c.part == part.id and c.kind != "veto"}
+def _unassessable(n: NotAssessed, findings: Findings) -> Issue:
+    """WZ410 for what could not be assessed in a complete (not partial) scoring."""
+    return Issue(
+        "WZ410",
+        f"{n.indicator} ({n.name})"
+        + (f" item {n.item}" if n.item else "")
+        + f" cannot be assessed: {n.reason}",
+        path=("indicators", n.indicator),
+        position=findings.positions.get(n.indicator, Position(findings.file)),
+        hint=(
+            "score again from the date it names, or now with --partial to list it as not "
+            "assessed yet"
+        )
+        if n.pending
+        else "record what is missing, or score with --partial",
+    )
+
+
+class _Scoring:
+    """One findings document scored in the order of wzeval.overall: the vetoes, the base,
+    the gated categories; then the report with its parts and grade."""
+
+    def __init__(
+        self, crb: CompiledRulebook, findings: Findings, build: _Build, reference: bool | None
+    ) -> None:
+        self.crb = crb
+        self.rb = crb.rulebook
+        self.findings = findings
+        self.build = build
+        self.reference = reference
+        self.plans = _plan(crb)
+        self.scored: dict[str, IndicatorResult] = {}
+        self.errors: list[Issue] = []
+        self.not_assessed: list[NotAssessed] = []
+        self.stopped: dict[str, str] = {}  # category id → why it was not scored
+        self.site_vetoes: list[SiteVeto] = []
+        self.part_vetoes: dict[str, list[SiteVeto]] = {}
+
+    def score(self, kinds: tuple[str, ...]) -> None:
+        """Score the indicators of these category kinds that nothing stopped."""
+        findings = self.findings
+        for plan in self.plans:
+            cind = plan.cind
+            if cind.kind not in kinds or cind.category_id in self.stopped:
+                continue
+            try:
+                self.scored[cind.indicator.id] = _indicator(
+                    plan, findings, self.not_assessed, self.build, self.reference
                 )
-        for plan in plans:
-            if plan.cind.kind == "base" and plan.cind.category_id not in stopped:
-                score(plan)
-        bases = _bases(list(scored.values()), rb, set(stopped))
+            except WzevalError as exc:
+                self.errors.append(
+                    Issue(
+                        getattr(exc, "code", "WZ500"),
+                        f"{cind.indicator.id} ({cind.indicator.name}): {exc}",
+                        path=("indicators", cind.indicator.id),
+                        position=findings.positions.get(cind.indicator.id, Position(findings.file)),
+                        hint=getattr(exc, "hint", None),
+                        extra={"rule": format_path(cind.path)},
+                    )
+                )
+
+    def vetoes(self, part: str | None) -> list[SiteVeto]:
+        return [self.build(SiteVeto, v) for v in fired_vetoes(self.scored.values(), self.rb, part)]
+
+    def in_order(self) -> list[IndicatorResult]:
+        """Every indicator's result in table order; a stopped one says why."""
+        rb = self.rb
+        self.score(("veto",))
+        self.site_vetoes = self.vetoes(None)
+        self.part_vetoes = {part.id: self.vetoes(part.id) for part in rb.parts}
+        if self.site_vetoes:
+            why = "未评分：单项否决（" + "、".join(v.label or v.id for v in self.site_vetoes) + "）"
+            self.stopped = {c.id: why for c in rb.categories if c.kind != "veto"}
+        else:
+            for part in rb.parts:
+                if self.part_vetoes[part.id]:
+                    names = "、".join(v.label or v.id for v in self.part_vetoes[part.id])
+                    why = f"未评分：{part.name}单项否决（{names}）"
+                    self.stopped.update(
+                        {c.id: why for c in rb.categories if c.part == part.id and c.kind != "veto"}
+                    )
+            self.score(("base",))
+            self.close_gates()
+            self.score(("bonus", "penalty"))
+        stopped = self.stopped
+        return [
+            self.scored.get(p.cind.indicator.id)
+            or _stopped(p, stopped.get(p.cind.category_id, ""), self.build)
+            for p in self.plans
+            if p.cind.indicator.id in self.scored or p.cind.category_id in stopped
+        ]
+
+    def close_gates(self) -> None:
+        """Stop the categories whose gate does not hold for the base worked out so far."""
+        rb = self.rb
+        bases = bases_of(list(self.scored.values()), rb)
         points_now = {
-            c.id: _total(r.points for r in scored.values() if r.category_id == c.id)
+            c.id: exact_total(r.points for r in self.scored.values() if r.category_id == c.id)
             for c in rb.categories
             if c.kind == "base"
         }
         values = gate_values(bases.base, {**points_now, **bases.by_part})
         for cat in rb.categories:
-            gate = overall.gates.get(cat.id)
+            gate = self.crb.overall.gates.get(cat.id)
             if gate is not None and not gate.expr.evaluate(values):
-                stopped[cat.id] = f"未评分：条件 {gate.source} 不成立"
-        for plan in plans:
-            cind = plan.cind
-            if cind.kind in ("bonus", "penalty") and cind.category_id not in stopped:
-                score(plan)
-    results = [
-        scored.get(p.cind.indicator.id) or _stopped(p, stopped.get(p.cind.category_id, ""), build)
-        for p in plans
-        if p.cind.indicator.id in scored or p.cind.category_id in stopped
-    ]
-    if errors:
-        raise ValidationFailed(errors, what=f"findings {findings.file}")
-    if not_assessed and not partial:
-        raise ValidationFailed(
-            [
-                Issue(
-                    "WZ410",
-                    f"{n.indicator} ({n.name})"
-                    + (f" item {n.item}" if n.item else "")
-                    + f" cannot be assessed: {n.reason}",
-                    path=("indicators", n.indicator),
-                    position=findings.positions.get(n.indicator, Position(findings.file)),
-                    hint=(
-                        "score again from the date it names, or now with --partial to list "
-                        "it as not assessed yet"
-                    )
-                    if n.pending
-                    else "record what is missing, or score with --partial",
-                )
-                for n in not_assessed
-            ],
-            what=f"findings {findings.file}",
-        )
-    categories: list[CategoryResult] = []
-    by_category: dict[str, list[IndicatorResult]] = {cat.id: [] for cat in rb.categories}
-    for r in results:
-        by_category[r.category_id].append(r)
-    for cat in rb.categories:
-        mine = by_category[cat.id]
-        values = {
-            "id": cat.id,
-            "name": cat.name,
-            "kind": cat.kind,
-            "weight": Fraction(cat.weight),
-            "applicable_weight": _total(r.max_points for r in mine),
-            "points": _total(r.points for r in mine),
-            "scored": cat.id not in stopped,
-            "gate": cat.when,
-        }
-        categories.append(build(CategoryResult, values))
-    bases = _bases(results, rb, set(stopped))
-    base_raw, base_possible, base = bases.raw, bases.possible, bases.base
-    part_results = [
-        build(
-            PartResult,
-            {
-                "id": part.id,
-                "name": part.name,
-                "weight": part.weight,
-                "base_raw": bases.parts[part.id][0],
-                "base_possible": bases.parts[part.id][1],
-                "base": bases.by_part[part.id],
-                "vetoed": bool(part_vetoes[part.id]),
-                "vetoes": part_vetoes[part.id],
-            },
-        )
-        for part in rb.parts
-    ]
-    bonus = _total(r.points for r in results if r.kind == "bonus")
-    penalty = _total(r.points for r in results if r.kind == "penalty")
-    total = base + bonus + penalty
-    grade_values: dict[str, object] = {
-        "true": True,
-        "false": False,
-        "vetoed": bool(site_vetoes),
-        "base": base,
-        "bonus": bonus,
-        "penalty": penalty,
-        "total": total,
-        **{c.id: c.points for c in categories},
-        **bases.by_part,
-    }
-    decided = decide_grade(overall.grades, grade_values)
-    grade_rule = None
-    if decided is not None:
+                self.stopped[cat.id] = f"未评分：条件 {gate.source} 不成立"
+
+    def categories(self, results: list[IndicatorResult]) -> list[CategoryResult]:
+        by_category: dict[str, list[IndicatorResult]] = {c.id: [] for c in self.rb.categories}
+        for r in results:
+            by_category[r.category_id].append(r)
+        out = []
+        for cat in self.rb.categories:
+            mine = by_category[cat.id]
+            values = {
+                "id": cat.id,
+                "name": cat.name,
+                "kind": cat.kind,
+                "weight": Fraction(cat.weight),
+                "applicable_weight": exact_total(r.max_points for r in mine),
+                "points": exact_total(r.points for r in mine),
+                "scored": cat.id not in self.stopped,
+                "gate": cat.when,
+            }
+            out.append(self.build(CategoryResult, values))
+        return out
+
+    def parts(self, bases: Bases) -> list[PartResult]:
+        return [
+            self.build(
+                PartResult,
+                {
+                    "id": part.id,
+                    "name": part.name,
+                    "weight": part.weight,
+                    "base_raw": bases.parts[part.id][0],
+                    "base_possible": bases.parts[part.id][1],
+                    "base": bases.by_part[part.id],
+                    "vetoed": bool(self.part_vetoes[part.id]),
+                    "vetoes": self.part_vetoes[part.id],
+                },
+            )
+            for part in self.rb.parts
+        ]
+
+    def grade(self, figures: Mapping[str, object]) -> tuple[str | None, GradeResult | None]:
+        decided = decide_grade(self.crb.overall.grades, figures)
+        if decided is None:
+            return None, None
         g = decided.grade
-        grade_rule = build(
-            GradeResult,
+        crb = self.crb
+        values = {
+            "rule": int(decided.path[1]) + 1,
+            "grade": g.grade,
+            "when": g.when,
+            "label": g.label,
+            "source": g.source,
+            "ruling": g.ruling,
+            "at": crb.positions.get(decided.path) if crb.positions else None,
+        }
+        return g.grade, self.build(GradeResult, values)
+
+    def report(self, results: list[IndicatorResult]) -> ScoreReport:
+        rb, findings, build = self.rb, self.findings, self.build
+        categories = self.categories(results)
+        bases = bases_of(results, rb)
+        bonus = exact_total(r.points for r in results if r.kind == "bonus")
+        penalty = exact_total(r.points for r in results if r.kind == "penalty")
+        total = bases.base + bonus + penalty
+        grade, grade_rule = self.grade(
             {
-                "rule": int(decided.path[1]) + 1,
-                "grade": g.grade,
-                "when": g.when,
-                "label": g.label,
-                "source": g.source,
-                "ruling": g.ruling,
-                "at": crb.positions.get(decided.path) if crb.positions else None,
-            },
+                "true": True,
+                "false": False,
+                "vetoed": bool(self.site_vetoes),
+                "base": bases.base,
+                "bonus": bonus,
+                "penalty": penalty,
+                "total": total,
+                **{c.id: c.points for c in categories},
+                **bases.by_part,
+            }
         )
-    ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": crb.file}
-    values = {
-        "rulebook": build(RulebookRef, ref),
-        "department": findings.department,
-        "department_id": findings.department_id,
-        "monitoring_date": findings.monitoring_date,
-        "assessors": list(findings.assessors),
-        "findings_file": findings.file,
-        "complete": not not_assessed,
-        "base_raw": base_raw,
-        "base_possible": base_possible,
-        "base": base,
-        "bonus": bonus,
-        "penalty": penalty,
-        "total": total,
-        "places": rb.arithmetic.places,
-        "categories": categories,
-        "indicators": results,
-        "not_assessed": not_assessed,
-        "vetoed": bool(site_vetoes),
-        "site_vetoes": site_vetoes,
-        "parts": part_results,
-        "grade": decided.grade.grade if decided is not None else None,
-        "grade_rule": grade_rule,
-    }
-    return build(ScoreReport, values)
-
-
-def _base(results: Iterable[IndicatorResult]) -> tuple[Fraction, Fraction, Fraction]:
-    """The base indicators' raw points, their applicable weights, and the base rescaled
-    to 100 over those weights."""
-    base = [r for r in results if r.kind == "base"]
-    raw = _total(r.points for r in base)
-    possible = _total(r.max_points for r in base)
-    return raw, possible, raw * 100 / possible if possible else _ZERO
-
-
-@dataclass(frozen=True)
-class _Bases:
-    raw: Fraction
-    possible: Fraction
-    base: Fraction
-    parts: Mapping[str, tuple[Fraction, Fraction, Fraction]]  # part id → raw, possible, base
-    by_part: Mapping[str, Fraction]  # part id → its base (0 when vetoed)
-
-
-def _bases(results: list[IndicatorResult], rb: Rulebook, stopped: set[str]) -> _Bases:
-    """The base: rescaled over the applicable weights, or — with parts — each part
-    rescaled on its own and the parts combined by their weights."""
-    raw, possible, base = _base(results)
-    if not rb.parts:
-        return _Bases(raw, possible, base, {}, {})
-    part_of = {c.id: c.part for c in rb.categories}
-    parts = {}
-    for part in rb.parts:
-        mine = [r for r in results if part_of.get(r.category_id) == part.id]
-        parts[part.id] = _base(mine)
-    by_part = {pid: v[2] for pid, v in parts.items()}
-    combined = _total(part.weight * by_part[part.id] for part in rb.parts)
-    return _Bases(raw, possible, combined, parts, by_part)
-
-
-def _fired(
-    results: Iterable[IndicatorResult], rb: Rulebook, part: str | None, build: _Build
-) -> list[SiteVeto]:
-    """The fired vetoes of the veto categories of a part (``None``: of the whole site)."""
-    cats = {c.id for c in rb.categories if c.kind == "veto" and c.part == part}
-    return [
-        build(
-            SiteVeto,
-            {
-                "indicator": r.id,
-                "name": r.name,
-                "id": v.id,
-                "label": v.label,
-                "source": v.source,
-                "at": v.at,
-            },
-        )
-        for r in results
-        if r.category_id in cats
-        for v in r.vetoes
-        if v.fired
-    ]
+        ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": self.crb.file}
+        values = {
+            "rulebook": build(RulebookRef, ref),
+            "department": findings.department,
+            "department_id": findings.department_id,
+            "monitoring_date": findings.monitoring_date,
+            "assessors": list(findings.assessors),
+            "findings_file": findings.file,
+            "complete": not self.not_assessed,
+            "base_raw": bases.raw,
+            "base_possible": bases.possible,
+            "base": bases.base,
+            "bonus": bonus,
+            "penalty": penalty,
+            "total": total,
+            "places": rb.arithmetic.places,
+            "categories": categories,
+            "indicators": results,
+            "not_assessed": self.not_assessed,
+            "vetoed": bool(self.site_vetoes),
+            "site_vetoes": self.site_vetoes,
+            "parts": self.parts(bases),
+            "grade": grade,
+            "grade_rule": grade_rule,
+        }
+        return build(ScoreReport, values)
 
 
 def _stopped(p: _IndicatorPlan, why: str, build: _Build) -> IndicatorResult:

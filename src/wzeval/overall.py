@@ -18,22 +18,28 @@ Order of scoring, which is what makes a condition on scores well defined:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo
 from wzeval.issues import PathPart
 from wzeval.models import Grade, Rulebook
+from wzeval.report import IndicatorResult, exact_total
 
 __all__ = [
     "SCORE_NAMES",
+    "Bases",
     "CompiledGate",
     "CompiledGrade",
     "CompiledOverall",
+    "bases_of",
     "compile_overall",
     "decide_grade",
+    "fired_vetoes",
     "gate_values",
+    "rescaled_base",
 ]
 
 Path = tuple[PathPart, ...]
@@ -187,3 +193,61 @@ def decide_grade(
         if g.expr.evaluate(dict(values)):
             return g
     return None
+
+
+def rescaled_base(results: Iterable[IndicatorResult]) -> tuple[Fraction, Fraction, Fraction]:
+    """The base indicators' raw points, their applicable weights, and the base rescaled
+    to 100 over those weights (0 when nothing applies)."""
+    base = [r for r in results if r.kind == "base"]
+    raw = exact_total(r.points for r in base)
+    possible = exact_total(r.max_points for r in base)
+    return raw, possible, raw * 100 / possible if possible else Fraction(0)
+
+
+@dataclass(frozen=True)
+class Bases:
+    """The base of a report, and of each of its parts."""
+
+    raw: Fraction
+    possible: Fraction
+    base: Fraction
+    parts: Mapping[str, tuple[Fraction, Fraction, Fraction]]  # part id → raw, possible, base
+    by_part: Mapping[str, Fraction]  # part id → its base
+
+
+def bases_of(results: list[IndicatorResult], rb: Rulebook) -> Bases:
+    """The base: rescaled over the applicable weights, or — with parts — each part
+    rescaled on its own and the parts combined by their weights."""
+    raw, possible, base = rescaled_base(results)
+    if not rb.parts:
+        return Bases(raw, possible, base, {}, {})
+    part_of = {c.id: c.part for c in rb.categories}
+    parts = {
+        part.id: rescaled_base(r for r in results if part_of.get(r.category_id) == part.id)
+        for part in rb.parts
+    }
+    by_part = {pid: v[2] for pid, v in parts.items()}
+    combined = exact_total(part.weight * by_part[part.id] for part in rb.parts)
+    return Bases(raw, possible, combined, parts, by_part)
+
+
+def fired_vetoes(
+    results: Iterable[IndicatorResult], rb: Rulebook, part: str | None
+) -> list[dict[str, Any]]:
+    """The fired vetoes of the veto categories of a part (``None``: of the whole site),
+    as the fields of a :class:`wzeval.report.SiteVeto`."""
+    cats = {c.id for c in rb.categories if c.kind == "veto" and c.part == part}
+    return [
+        {
+            "indicator": r.id,
+            "name": r.name,
+            "id": v.id,
+            "label": v.label,
+            "source": v.source,
+            "at": v.at,
+        }
+        for r in results
+        if r.category_id in cats
+        for v in r.vetoes
+        if v.fired
+    ]
