@@ -811,3 +811,33 @@ def test_force_never_writes_over_an_input_or_a_device(tmp_path: Path, which: str
     assert first.read_bytes() == kept
     assert rulebook.read_bytes() == kept_rulebook
     result.used.assert_within()
+
+
+@pytest.mark.parametrize("command", ["template", "diff", "schema", "compare"])
+def test_other_outputs_never_write_over_an_input(tmp_path: Path, command: str) -> None:
+    """template, diff, schema and compare refuse an -o that names the rulebook they read
+    (or a findings file of the comparison), --force or not: exit 2, WZ914, nothing
+    changed."""
+    rulebook = tmp_path / "rulebook.yaml"
+    shutil.copy(ROOT / "rulebooks" / "2023.yaml", rulebook)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    shutil.copy(EXAMPLES_FINDINGS[0], a / "x.yaml")
+    shutil.copy(EXAMPLES_FINDINGS[0], b / "x.yaml")
+    kept = rulebook.read_bytes()
+    target: Path = rulebook
+    args: list[str | Path]
+    if command == "template":
+        args = ["template", "--rulebook", rulebook, "--department", "市交通运输局"]
+    elif command == "diff":
+        args = ["diff", rulebook, rulebook]
+    elif command == "schema":
+        args = ["schema", "findings", "--rulebook", rulebook]
+    else:
+        target = b / "x.yaml"
+        kept = target.read_bytes()
+        args = ["compare", "--rulebook", rulebook, a, b]
+    result = wz(*map(str, args), "-o", str(target), "--force")
+    assert result.code == 2 and "WZ914" in result.err, result.err
+    assert target.read_bytes() == kept

@@ -335,6 +335,11 @@ def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) 
     err.write(f"wzeval: wrote {output}\n")
 
 
+def _with_rulebook(inputs: Iterable[str | Path], rulebook: str | None) -> list[str | Path]:
+    """A command's inputs with the rulebook it reads, when one was named."""
+    return [*inputs, *([rulebook] if rulebook is not None else [])]
+
+
 def _check_output(output: str | None, force: bool, inputs: Iterable[str | Path] = ()) -> None:
     """Refuse an existing output before any work is done (the write checks again), and,
     even with ``force``, an output that is one of ``inputs`` or not a regular file."""
@@ -736,7 +741,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if len(args.rounds) < 2:
         raise _Usage("compare needs two or more rounds", "wzeval compare OLD/ NEW/")
-    _check_output(args.output, args.force)
+    listed = [f for f, _ in _files(args.rounds, empty_is_error=False)[0]]  # the rounds' files
+    _check_output(args.output, args.force, _with_rulebook([*args.rounds, *listed], args.rulebook))
     rulebook = _load_rulebook(args.rulebook, err)
     rounds = []
     issues: list[Issue] = []
@@ -847,7 +853,7 @@ def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.format == "xlsx" and args.output is None:
         raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
-    _check_output(args.output, args.force)
+    _check_output(args.output, args.force, _with_rulebook((), args.rulebook))
     rulebook = _load_rulebook(args.rulebook, err)
     if args.format == "xlsx":
         from wzeval.xlsx import write_findings_template_xlsx
@@ -884,7 +890,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if args.kind is None:
         raise _Usage("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
-    _check_output(args.output, args.force)
+    _check_output(args.output, args.force, _with_rulebook((), args.rulebook))
     if args.kind == "rulebook":
         data = schema.rulebook_schema()
     elif args.kind == "report":
@@ -905,6 +911,8 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _check_output(args.output, args.force)
     files, problems = _files(args.findings or [], empty_is_error=True)
+    # -o naming an input of the run (a rulebook, a findings file) is refused, --force or not
+    _check_output(args.output, args.force, [args.old, args.new, *(f for f, _ in files)])
     text, moved, issues = diff_files(
         args.old, args.new, findings=[f for f, _ in files], fmt=args.format
     )
