@@ -268,3 +268,18 @@ def test_ranking_formats(
     assert [(d["rank"], d["total"]) for d in data["departments"]] == [(1, "79.6"), (2, "74.6")]
     assert data["failed"][0]["issues"][0]["code"] == "WZ101"
     assert ScoreReport.model_validate(data["departments"][0]["report"]) == report
+
+
+def test_reasons_name_items_by_their_title_not_their_id() -> None:
+    """The bundled rulebook's items have Chinese titles: no report line a person reads
+    names an item by its English id (issue: 'simulated_question：第 2 档…')."""
+    import wzeval
+    from wzeval.render import render_csv, render_markdown, render_text
+
+    rb = wzeval.load_rulebook()
+    items = {it.id for ind in rb.indicators for it in ind.items if it.title}
+    for path in sorted((ROOT / "examples" / "findings").glob("*.yaml")):
+        report = wzeval.score(path, rb, partial=True)
+        for text in (render_text(report), render_markdown(report), render_csv(report)):
+            named = {i for i in items if f"{i}：" in text}
+            assert named == set(), (path.name, named)

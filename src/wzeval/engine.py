@@ -534,11 +534,11 @@ def _indicator(
                 why = f"缺少事实：{', '.join(exc.names)}"
                 items.append(_unassessed_item(ip, build, why))
                 if ip.share > _ZERO:
-                    reasons.append(f"{ip.ci.item.id}：未评估：{why}")
+                    reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{why}")
             except _NotAssessed as exc:
                 items.append(_unassessed_item(ip, build, str(exc)))
                 if ip.share > _ZERO:
-                    reasons.append(f"{ip.ci.item.id}：未评估：{exc}")
+                    reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{exc}")
                 item = ip.ci.item.id
                 not_assessed.append(
                     build(
@@ -549,7 +549,7 @@ def _indicator(
             else:
                 items.append(result)
                 if short:
-                    reasons.append(f"{result.id}：{result.reason}")
+                    reasons.append(f"{result.title or result.id}：{result.reason}")
         vetoes: list[VetoResult] = []
         for v in p.vetoes:
             try:
