@@ -181,3 +181,31 @@ def test_interrupt_sweep(tmp_path: Path, sig: int, jobs: str) -> None:
     """Every 70 ms from start-up to past the end of the batch, the final write included."""
     for step in range(0, 45):
         _interrupt_batch(tmp_path, sig, step * 0.07, jobs)
+
+
+def test_an_interrupt_python_cannot_raise_is_sent_again() -> None:
+    """An interruption raised inside a callback Python only reports ("Exception ignored
+    in …"), such as the import lock's, is not lost or printed: the CLI's unraisable hook
+    sends the same signal again, so the command still ends on the interrupted path."""
+    code = (
+        "import signal, sys, weakref\n"
+        "from wzeval import cli\n"
+        "signal.signal(signal.SIGTERM, cli._on_sigterm)\n"
+        "sys.unraisablehook = cli._redeliver_interrupts\n"
+        "class T: pass\n"
+        "def cb(_):\n"
+        "    raise cli._Terminated\n"
+        "t = T(); r = weakref.ref(t, cb)\n"
+        "try:\n"
+        "    del t\n"
+        "    import time\n"
+        "    time.sleep(5)\n"
+        "    print('lost')\n"
+        "except KeyboardInterrupt as exc:\n"
+        "    print('redelivered', type(exc).__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.strip() == "redelivered _Terminated", done.stdout + done.stderr
+    assert "Exception ignored" not in done.stderr

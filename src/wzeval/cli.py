@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wzeval import __version__
 from wzeval.exitcodes import (
@@ -112,6 +112,26 @@ class _Terminated(KeyboardInterrupt):
 
 def _on_sigterm(signum: int, frame: object) -> None:
     raise _Terminated
+
+
+def _redeliver_interrupts(unraisable: Any) -> None:
+    """``sys.unraisablehook``: an interruption raised where Python cannot propagate it
+    (a weakref callback of the import lock, a ``__del__``) would print "Exception
+    ignored … KeyboardInterrupt" and be lost; send the signal again instead, so it
+    lands at the next line of the command and takes the ordinary interrupted path."""
+    import os
+    import signal
+    import threading
+
+    exc = unraisable.exc_value
+    if isinstance(exc, KeyboardInterrupt):
+        # not from here: a handler run inside this hook would be lost the same way
+        sig = signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT
+        later = threading.Timer(0.01, os.kill, (os.getpid(), sig))
+        later.daemon = True
+        later.start()
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 class _Exit(Exception):
@@ -1454,6 +1474,7 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
+    sys.unraisablehook = _redeliver_interrupts
     try:
         try:
             code = run(sys.argv[1:], sys.stdout, sys.stderr)
