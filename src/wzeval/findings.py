@@ -31,6 +31,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from wzeval.applicability import FactRecord, applicability, shared_records
 from wzeval.calendar import covered_years
 from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.dates import parse_date, parse_datetime
@@ -86,16 +87,6 @@ FILLING_RULE = (
     "例外：标有“没有时填 null”的事实（如未答复、未发布），写出 null 就是答案“没有”；",
     "这类事实以后再填，请保留“待填写”或留空。",
 )
-
-
-@dataclass(frozen=True)
-class FactRecord:
-    """One recorded fact: its runtime value, its evidence and where it was written."""
-
-    value: object
-    evidence: tuple[str, ...] = ()
-    note: str | None = None
-    position: Position | None = None
 
 
 @dataclass(frozen=True)
@@ -320,8 +311,6 @@ class _FindingsChecker:
         Without a known department (or monitoring date) only the indicators whose
         applicability does not read it are checked: the others cannot be told.
         """
-        from wzeval.engine import applicability, shared_records
-
         if self.partial:
             return
         unknown: set[str] = set()
