@@ -35,6 +35,7 @@ from wzeval.applicability import FactRecord, applicability, shared_records
 from wzeval.calendar import covered_years
 from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.dates import parse_date, parse_datetime
+from wzeval.documents import is_findings_document
 from wzeval.errors import WzevalError
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import (
@@ -104,16 +105,6 @@ class Findings:
     notes: str | None = None
     issues: tuple[Issue, ...] = field(default=(), compare=False)
     positions: dict[str, Position] = field(default_factory=dict, compare=False)
-
-
-def is_findings_document(data: object) -> bool:
-    """Tell findings from rulebooks by content (``wzeval: findings/1`` or its header keys)."""
-    if not isinstance(data, Mapping):
-        return False
-    tag = data.get("wzeval")
-    if isinstance(tag, str):
-        return tag.startswith("findings")
-    return "department" in data and "indicators" in data
 
 
 def not_recorded(fact: Fact, value: object, *, left_empty: bool = False) -> bool:
