@@ -28,6 +28,8 @@ Exceptions (all derive from :class:`WzevalError`)::
 
 import typing as _typing
 
+from wzeval._version import __version__  # its own module: readable from below the façade
+
 if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from wzeval.api import (
         bundled_rulebook_path,
@@ -109,8 +111,6 @@ def __getattr__(name: str) -> _typing.Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CalendarError",

@@ -20,7 +20,7 @@ they never go beyond the weight.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, Protocol, TypeVar, cast
@@ -28,6 +28,13 @@ from typing import Any, Protocol, TypeVar, cast
 from pydantic import BaseModel
 
 from wzeval import expressions
+from wzeval.applicability import (
+    FactEnv,
+    applicability,
+    base_env,
+    fill_derived,
+    shared_records,
+)
 from wzeval.checks import (
     CompiledDeduction,
     CompiledIndicator,
@@ -38,7 +45,7 @@ from wzeval.checks import (
 )
 from wzeval.errors import ExpressionError, ValidationFailed, WzevalError
 from wzeval.expressions import CompiledExpression
-from wzeval.findings import FactRecord, Findings
+from wzeval.findings import Findings
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
 from wzeval.kinds.base import shown
@@ -72,120 +79,23 @@ _NotAssessed = NotAssessedYet
 
 
 @dataclass
-class _Env:
-    """The names an indicator's expressions read, filled lazily for derived facts.
-
-    It is also what a rule kind scores one item with (:class:`wzeval.kinds.Scorer`):
+class _Env(FactEnv):
+    """The names an indicator's expressions read (:class:`wzeval.applicability.FactEnv`),
+    and what a rule kind scores one item with (:class:`wzeval.kinds.Scorer`):
     :func:`_item` points it at the item before handing it over."""
 
-    base: dict[str, object]
-    facts: Mapping[str, FactRecord]
-    cind: CompiledIndicator
-    read: set[str] = field(default_factory=set)
-    # derived facts that could not be computed → the recorded facts they lacked
-    unavailable: dict[str, list[str]] = field(default_factory=dict)
-    # evaluate with simpleeval only (None: wzeval.expressions.REFERENCE decides)
-    reference: bool | None = None
     # the item being scored (see _item)
     weight: Fraction = Fraction(0)
     item_id: str = ""
     item_deductions: tuple[_DeductionPlan, ...] = ()
     build: _Build | None = None
 
-    def run(self, expr: CompiledExpression) -> object:
-        return expr.evaluate(self.values(expr), reference=self.reference)
-
     def count(self, expr: CompiledExpression, what: str) -> int:
         return _count(expr, self, what)
-
-    def fact(self, name: str) -> object:
-        if name not in self.base:
-            raise _Missing([name])
-        self.read.add(name)
-        return self.base[name]
 
     def deductions(self) -> tuple[list[Any], Fraction]:
         assert self.build is not None
         return _deductions(self.item_deductions, self, self.weight, self.build)
-
-    def values(self, expr: CompiledExpression) -> dict[str, object]:
-        missing: set[str] = set()
-        for n in expr.names:
-            if n in self.base:
-                continue
-            if n in self.cind.fact_types or n in self.cind.shared:
-                missing.add(n)
-            elif n in self.unavailable:
-                missing.update(self.unavailable[n])
-        if missing:
-            raise _Missing(sorted(missing))
-        self.read |= expr.names
-        return self.base
-
-
-def _base_env(
-    cind: CompiledIndicator,
-    facts: Mapping[str, FactRecord],
-    department: str,
-    catalogs: tuple[str, ...],
-    mdate: date,
-) -> dict[str, object]:
-    env: dict[str, object] = {
-        "monitoring_date": mdate,
-        "department": department,
-        "catalogs": list(catalogs),
-        "true": True,
-        "false": False,
-    }
-    for k, rec in facts.items():
-        env[k] = rec.value
-    return env
-
-
-def shared_records(
-    cind: CompiledIndicator, facts: Mapping[str, Mapping[str, FactRecord]]
-) -> dict[str, FactRecord]:
-    """The recorded shared facts an indicator may read, from the indicators that record
-    them (a shared fact not recorded is simply absent, and missing if read)."""
-    out: dict[str, FactRecord] = {}
-    for name, owner in cind.shared.items():
-        rec = facts.get(owner, {}).get(name)
-        if rec is not None:
-            out[name] = rec
-    return out
-
-
-def _run(expr: CompiledExpression, env: _Env) -> object:
-    return expr.evaluate(env.values(expr), reference=env.reference)
-
-
-def _fill_derived(env: _Env) -> None:
-    """Compute derived facts in declaration order; a derived fact whose inputs are missing is
-    left out and remembered in ``env.unavailable`` (reported missing only if something
-    reads it)."""
-    for name, expr in env.cind.derived:
-        try:
-            env.base[name] = _run(expr, env)
-        except _Missing as exc:
-            env.unavailable[name] = exc.names
-
-
-def applicability(
-    cind: CompiledIndicator,
-    facts: Mapping[str, FactRecord],
-    department: str,
-    catalogs: tuple[str, ...],
-    mdate: date,
-) -> tuple[bool | None, list[str]]:
-    """Whether an indicator applies; ``None`` with the missing facts when it cannot be told."""
-    if cind.applies is None:
-        return True, []
-    env = _Env(_base_env(cind, facts, department, catalogs, mdate), facts, cind)
-    _fill_derived(env)
-    try:
-        return bool(_run(cind.applies, env)), []
-    except _Missing as exc:
-        return None, exc.names
 
 
 # ----------------------------------------------------------------- the evaluation plan
@@ -347,12 +257,12 @@ def _plan(crb: CompiledRulebook) -> tuple[_IndicatorPlan, ...]:
 
 
 def _veto(p: _VetoPlan, env: _Env, build: _Build) -> VetoResult:
-    fired = bool(_run(p.cv.when, env))
+    fired = bool(env.run(p.cv.when))
     return build(VetoResult, {**p.static, "fired": fired})
 
 
 def _count(expr: CompiledExpression, env: _Env, what: str) -> int:
-    n = _run(expr, env)
+    n = env.run(expr)
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ExpressionError(
             "WZ501", f"{what} must be a whole number ≥ 0 (got {n!r})", hint="check the facts"
@@ -454,7 +364,7 @@ def _indicator(
     weight = p.weight
     facts = findings.facts.get(ind.id, {})
     env = _Env(
-        _base_env(
+        base_env(
             cind,
             {**shared_records(cind, findings.facts), **facts} if cind.shared else facts,
             findings.department,
@@ -465,7 +375,7 @@ def _indicator(
         cind,
         reference=reference,
     )
-    _fill_derived(env)
+    fill_derived(env)
     common = p.common
 
     def fact_reads() -> list[FactRead]:
@@ -489,7 +399,7 @@ def _indicator(
         return out
 
     try:
-        if cind.applies is not None and not _run(cind.applies, env):
+        if cind.applies is not None and not env.run(cind.applies):
             values = {
                 **common,
                 "applicable": False,
@@ -502,7 +412,7 @@ def _indicator(
             }
             return build(IndicatorResult, values)
         for pend in cind.pending:
-            if _run(pend.when, env):
+            if env.run(pend.when):
                 return _pending(p, pend, env, not_assessed, fact_reads(), build)
         if cind.kind == "penalty":
             deds, taken = _deductions(p.deductions, env, weight, build)
@@ -621,7 +531,7 @@ def _pending(
 ) -> IndicatorResult:
     """An indicator that cannot be assessed yet: not assessed, with the date it can be."""
     ind = p.cind.indicator
-    when = _run(pend.assessable_from, env)
+    when = env.run(pend.assessable_from)
     day = when.isoformat() if isinstance(when, date) else str(when)
     what = pend.pending.label or pend.pending.id
     reason = f"尚不能评估：{what}；{day} 起可评估"

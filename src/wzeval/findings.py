@@ -31,9 +31,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from wzeval.applicability import FactRecord, applicability, shared_records
 from wzeval.calendar import covered_years
 from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.dates import parse_date, parse_datetime
+from wzeval.documents import is_findings_document
 from wzeval.errors import WzevalError
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import (
@@ -89,16 +91,6 @@ FILLING_RULE = (
 
 
 @dataclass(frozen=True)
-class FactRecord:
-    """One recorded fact: its runtime value, its evidence and where it was written."""
-
-    value: object
-    evidence: tuple[str, ...] = ()
-    note: str | None = None
-    position: Position | None = None
-
-
-@dataclass(frozen=True)
 class Findings:
     """A checked findings document, ready to evaluate."""
 
@@ -113,16 +105,6 @@ class Findings:
     notes: str | None = None
     issues: tuple[Issue, ...] = field(default=(), compare=False)
     positions: dict[str, Position] = field(default_factory=dict, compare=False)
-
-
-def is_findings_document(data: object) -> bool:
-    """Tell findings from rulebooks by content (``wzeval: findings/1`` or its header keys)."""
-    if not isinstance(data, Mapping):
-        return False
-    tag = data.get("wzeval")
-    if isinstance(tag, str):
-        return tag.startswith("findings")
-    return "department" in data and "indicators" in data
 
 
 def not_recorded(fact: Fact, value: object, *, left_empty: bool = False) -> bool:
@@ -320,8 +302,6 @@ class _FindingsChecker:
         Without a known department (or monitoring date) only the indicators whose
         applicability does not read it are checked: the others cannot be told.
         """
-        from wzeval.engine import applicability, shared_records
-
         if self.partial:
             return
         unknown: set[str] = set()

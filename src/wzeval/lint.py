@@ -1274,7 +1274,7 @@ def to_sarif(
     entry too, so every result has a ``ruleIndex``.  File paths are made
     relative to ``base`` (default: the current directory) where possible.
     """
-    from wzeval import __version__
+    from wzeval._version import __version__
 
     registry = dict(rules if rules is not None else RULES)
     codes = list(registry)

@@ -13,6 +13,7 @@ are regenerated with ``python -m wzeval.schema schemas/`` (or
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,6 +22,8 @@ from typing import Any
 
 from wzeval.api import compiled, load_rulebook
 from wzeval.dates import DATE_PATTERN, DATETIME_PATTERN
+from wzeval.errors import ValidationFailed, WzevalError
+from wzeval.exitcodes import error_exit_code
 from wzeval.findings import FINDINGS_FORMAT
 from wzeval.loader import dumps_json
 from wzeval.models import Fact, Rulebook
@@ -237,14 +240,26 @@ def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m wzeval.schema [FOLDER]``: regenerate the schemas (default ``schemas``)."""
-    from wzeval.cli import run
+    """``python -m wzeval.schema [FOLDER] [--rulebook PATH]``: regenerate the schemas
+    (default ``schemas``), as ``wzeval schema --write FOLDER`` does.
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0].startswith("-"):  # --help, --rulebook …: the CLI's options
-        return run(["schema", *args], sys.stdout, sys.stderr)
-    folder, *rest = args or ["schemas"]
-    return run(["schema", "--write", folder, *rest], sys.stdout, sys.stderr)
+    It does not go through the CLI, which sits above this module (docs/design.md)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m wzeval.schema", description="regenerate the JSON Schemas"
+    )
+    parser.add_argument("folder", nargs="?", default="schemas", help="default: schemas")
+    parser.add_argument("--rulebook", metavar="PATH", help="default: the bundled rulebook")
+    args = parser.parse_args(argv)
+    try:
+        paths = write_schemas(args.folder, load_rulebook(args.rulebook))
+    except WzevalError as exc:
+        for issue in exc.issues if isinstance(exc, ValidationFailed) else ():
+            sys.stderr.write(f"{issue.format()}\n")
+        sys.stderr.write(f"wzeval: {exc}\n")
+        return error_exit_code(exc)
+    for path in paths:
+        sys.stderr.write(f"wzeval: wrote {path}\n")
+    return 0
 
 
 if __name__ == "__main__":

@@ -30,17 +30,14 @@ document dates are fixed) and written atomically.
 
 from __future__ import annotations
 
-import importlib
 import io
-import json
 import os
 import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
@@ -49,14 +46,21 @@ from typing import Any
 from wzeval.api import compiled
 from wzeval.errors import OutputExists, WzevalError, XlsxUnavailable
 from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
-from wzeval.issues import Issue, PathPart, Position, Severity
-from wzeval.loader import Document, read_bytes_bounded
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.paths import shown
 from wzeval.render import rank, ranking_note, verdict_lines
 from wzeval.report import DeductionResult, ScoreReport, VetoResult, display
 from wzeval.template import applies_to, describe_fact, resolve_department
+from wzeval.xlsxread import (  # the reader lives below the library (wzeval.documents uses it)
+    FACTS_SHEET,
+    HEADER_KEYS,
+    HEADER_SHEET,
+    CellPosition,
+    XlsxDocument,
+    openpyxl_module,
+    read_findings_xlsx,
+)
 
 __all__ = [
     "FACTS_HEADER",
@@ -93,13 +97,9 @@ DETAIL_SUFFIX = "明细"
 #: points of row height per wrapped line (11 pt text), and the characters per unit of width
 _LINE_HEIGHT = 15.0
 _WIDE = 2  # a CJK character takes two units of column width
-#: Sheets of a findings workbook.
-HEADER_SHEET = "说明"
-FACTS_SHEET = "事实"
 _OPTIONS_SHEET = "选项"
 #: Columns of the facts sheet; the value to fill is column F.
 FACTS_HEADER = ("指标ID", "指标名称", "事实ID", "问题", "类型", "值", "证据", "备注", "填写说明")
-_HEADER_KEYS = ("wzeval", "rulebook", "department", "monitoring_date", "assessors", "notes")
 _HEADER_LABELS = {
     "wzeval": "格式",
     "rulebook": "规则",
@@ -110,23 +110,11 @@ _HEADER_LABELS = {
 }
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-_ASSESSOR_SPLIT = re.compile(r"[、,，;；\n]+")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 _HEAD_FILL = "DCE6F1"
 _INPUT_FILL = "FFF8DC"
 _TOTAL_FILL = "F2F2F2"
-
-
-def _openpyxl() -> ModuleType:
-    try:
-        return importlib.import_module("openpyxl")
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
-        raise XlsxUnavailable(
-            "读写 .xlsx 文件需要 openpyxl，当前环境中没有安装"
-            " (reading or writing .xlsx files needs openpyxl, which is not installed)"
-        ) from exc
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -264,7 +252,7 @@ def _reasons(r: Any) -> list[str]:
 
 
 def _widths(ws: Any, widths: Sequence[float]) -> None:
-    xl = _openpyxl()
+    xl = openpyxl_module()
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[xl.utils.get_column_letter(col)].width = width
 
@@ -297,10 +285,10 @@ def _ranking_sheet(
         ws.cell(row=row, column=1, value=place).border = s.border
         name = ws.cell(row=row, column=2, value=r.department)
         name.border = s.border
-        name.hyperlink = _openpyxl().worksheet.hyperlink.Hyperlink(
+        name.hyperlink = openpyxl_module().worksheet.hyperlink.Hyperlink(
             ref=name.coordinate, location=f"'{sheet_of[id(r)]}'!A1", display=r.department
         )
-        name.font = _openpyxl().styles.Font(color="1F4E9E", underline="single")
+        name.font = openpyxl_module().styles.Font(color="1F4E9E", underline="single")
         for col, value in enumerate((r.base, r.bonus, r.penalty, r.total), 3):
             c = _number_cell(ws, row, col, value, p, s)
             if col == 6:
@@ -523,7 +511,7 @@ def _questions(report: ScoreReport) -> dict[str, str]:
     if key not in _ASKS:
         asks: dict[str, str] = {}
         try:
-            from wzeval import load_rulebook
+            from wzeval.api import load_rulebook
 
             rulebook = load_rulebook(report.rulebook.file) if key else load_rulebook()
             for ind in rulebook.indicators:
@@ -543,7 +531,7 @@ UNASSESSED_NOTE = "未评估（无评估记录）"
 
 
 def _score_workbook(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> Any:
-    xl = _openpyxl()
+    xl = openpyxl_module()
     wb = xl.Workbook()
     s = _Styles(xl)
     ranked = [r for _, r in rank(reports)]
@@ -713,7 +701,7 @@ def _validation(
 
 
 def _template_workbook(rulebook: Rulebook, department: str) -> Any:
-    xl = _openpyxl()
+    xl = openpyxl_module()
     s = _Styles(xl)
     crb = compiled(rulebook)
     canonical = resolve_department(rulebook, department)
@@ -742,7 +730,7 @@ def _template_workbook(rulebook: Rulebook, department: str) -> Any:
         "assessors": "评估人，多人用“、”分隔",
         "notes": "可选",
     }
-    for n, key in enumerate(_HEADER_KEYS, 3):
+    for n, key in enumerate(HEADER_KEYS, 3):
         head.cell(row=n, column=1, value=key).font = s.muted
         head.cell(row=n, column=2, value=_HEADER_LABELS[key]).font = s.bold
         c = head.cell(row=n, column=3, value=values[key])
@@ -786,7 +774,7 @@ def _template_workbook(rulebook: Rulebook, department: str) -> Any:
             )
     if skipped:
         guide.append(f"不适用于{canonical}、本表未列出的指标：" + "；".join(skipped))
-    for n, line in enumerate(guide, len(_HEADER_KEYS) + 4):
+    for n, line in enumerate(guide, len(HEADER_KEYS) + 4):
         head.cell(row=n, column=1, value=line)
     _widths(head, (17, 12, 30, 48))
     _print_setup(head, "2:2")
@@ -860,330 +848,3 @@ def write_findings_template_xlsx(
     if not force and os.path.lexists(path):
         raise OutputExists(f"{path} already exists; nothing was written")
     write_atomic(path, findings_template_xlsx_bytes(rulebook, department), force=force)
-
-
-# --------------------------------------------------------------------------- reading findings
-
-
-def _position_key(p: Position) -> tuple[str, int, int, str]:
-    return (p.file, p.line, p.col, getattr(p, "sheet", ""))
-
-
-@dataclass(frozen=True, eq=False)
-class CellPosition(Position):
-    """A cell of a workbook: ``file``, ``sheet``, ``line`` = row, ``col`` = column (1-based).
-
-    Shown as ``dept.xlsx:事实!F12`` — the file, then the cell as Excel names it (paste
-    ``事实!F12`` into Excel's Go To box).  ``line``/``col`` stay numbers, so
-    ``Issue.to_dict`` keeps its shape; it compares and sorts with plain positions.
-    """
-
-    sheet: str = ""
-
-    @property
-    def cell(self) -> str:
-        """The A1-style name of the cell (``F12``)."""
-        letters, n = "", self.col
-        while n > 0:
-            n, rem = divmod(n - 1, 26)
-            letters = chr(65 + rem) + letters
-        return f"{letters}{self.line}"
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return f"{self.file}:{self.sheet}" if self.sheet else self.file
-        return f"{self.file}:{self.sheet}!{self.cell}"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Position):
-            return NotImplemented
-        return _position_key(self) == _position_key(other)
-
-    def __hash__(self) -> int:
-        return hash(_position_key(self))
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Position):
-            return NotImplemented
-        return _position_key(self) < _position_key(other)
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Position):
-            return NotImplemented
-        return _position_key(self) <= _position_key(other)
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Position):
-            return NotImplemented
-        return _position_key(self) > _position_key(other)
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Position):
-            return NotImplemented
-        return _position_key(self) >= _position_key(other)
-
-
-@dataclass
-class XlsxDocument(Document):
-    """A findings workbook read as a document: ``data`` is what YAML would give, and
-    :meth:`position` maps a document path to its cell."""
-
-    cells: dict[tuple[PathPart, ...], CellPosition] = field(default_factory=dict)
-    key_cells: dict[tuple[PathPart, ...], CellPosition] = field(default_factory=dict)
-
-    def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
-        """The cell of the value at ``path`` (or of its nearest recorded parent);
-        ``key=True`` gives the cell naming it (the indicator or fact id)."""
-        p = tuple(path)
-        if key and p in self.key_cells:
-            return self.key_cells[p]
-        while p:
-            if p in self.cells:
-                return self.cells[p]
-            p = p[:-1]
-        return self.cells.get((), CellPosition(self.file))
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _number_from(value: object) -> object:
-    """An Excel number as the exact value it shows: ints stay ints, floats become
-    ``Decimal(repr(x))`` (0.7 → Decimal('0.7'), never the binary expansion)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 2**53:
-            return int(value)
-        return Decimal(repr(value))
-    if isinstance(value, str) and _NUMBER.match(value):
-        text = value.strip()
-        try:
-            dec = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            return value
-        return (
-            int(dec)
-            if dec == dec.to_integral_value() and "." not in text and "e" not in text.lower()
-            else dec
-        )
-    return value
-
-
-def _convert(kind: str, value: object) -> object:
-    """A cell's value as the findings checker expects it, by the fact's type (column E)."""
-    if isinstance(value, str) and value.strip().lower() == "null":
-        return None
-    base = kind.split("[", 1)[0]
-    if base == "bool":
-        if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
-            return value.strip().upper() == "TRUE"
-        return value
-    if base in ("int", "decimal"):
-        return _number_from(value)
-    if base == "date":
-        if isinstance(value, datetime):
-            return value.date() if value.time() == datetime.min.time() else value
-        return value.strip() if isinstance(value, str) else value
-    if base == "datetime":
-        return value.strip() if isinstance(value, str) else value
-    if base in ("str", "enum"):
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            return str(_number_from(value))
-        return value
-    if base in ("list", "records"):
-        if isinstance(value, str):
-            try:
-                return json.loads(value, parse_float=Decimal)
-            except ValueError:
-                return value  # the checker says it must be a list, pointing at this cell
-        return value
-    # unknown type text: the generic conversions
-    if isinstance(value, float):
-        return _number_from(value)
-    return value
-
-
-def _evidence(value: object) -> str | list[str] | None:
-    if _blank(value):
-        return None
-    lines = [x.strip() for x in str(value).splitlines() if x.strip()]
-    return lines[0] if len(lines) == 1 else lines
-
-
-def read_findings_xlsx(path: str | Path) -> XlsxDocument:
-    """Read a findings workbook (as written by :func:`write_findings_template_xlsx`).
-
-    Returns a document whose ``data`` is the mapping a YAML findings document gives
-    (``wzeval``, ``rulebook``, ``department``, ``monitoring_date``, ``assessors``,
-    ``indicators: {indicator: {fact: {value, evidence, note}}}``), ready for
-    :func:`wzeval.findings.check_findings`.  Rows with an empty value cell are left
-    out.  Never raises for bad input: an unreadable file gives ``data=None`` and an
-    issue (WZ110); a missing sheet or column gives WZ401.  Raises
-    :class:`XlsxUnavailable` without openpyxl.
-    """
-    xl = _openpyxl()
-    name = str(path)
-    base = CellPosition(name)
-    content, problems = read_bytes_bounded(path)  # regular files only, bounded while read
-    if content is None:
-        return XlsxDocument(name, None, issues=[replace(i, position=base) for i in problems])
-    try:
-        wb = xl.load_workbook(io.BytesIO(content), data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return XlsxDocument(
-            name,
-            None,
-            issues=[
-                Issue(
-                    "WZ110",
-                    f"cannot read workbook: {detail}",
-                    position=base,
-                    hint="save it as .xlsx (Excel 2007 or later)",
-                )
-            ],
-        )
-    doc = XlsxDocument(name, None)
-    missing = [s for s in (HEADER_SHEET, FACTS_SHEET) if s not in wb.sheetnames]
-    if missing:
-        doc.issues.append(
-            Issue(
-                "WZ401",
-                "a findings workbook needs the sheets " + "、".join(missing),
-                position=base,
-                hint="start from wzeval template --format xlsx",
-            )
-        )
-        return doc
-
-    def at(sheet: str, row: int, col: int) -> CellPosition:
-        return CellPosition(name, row, col, sheet=sheet)
-
-    data: dict[str, Any] = {}
-    head = wb[HEADER_SHEET]
-    doc.cells[()] = CellPosition(name, 0, 0, sheet=HEADER_SHEET)
-    for row in head.iter_rows(min_row=1):
-        key = row[0].value
-        if not isinstance(key, str) or key.strip() not in _HEADER_KEYS or len(row) < 3:
-            continue
-        key = key.strip()
-        cell = row[2]
-        doc.cells[(key,)] = at(HEADER_SHEET, cell.row, cell.column)
-        doc.key_cells[(key,)] = at(HEADER_SHEET, cell.row, 1)
-        value = cell.value
-        if _blank(value):
-            continue
-        if key == "monitoring_date":
-            data[key] = value.date() if isinstance(value, datetime) else value
-        elif key == "assessors":
-            data[key] = [a.strip() for a in _ASSESSOR_SPLIT.split(str(value)) if a.strip()]
-        else:
-            data[key] = value.strip() if isinstance(value, str) else value
-
-    ws = wb[FACTS_SHEET]
-    header = {
-        str(c.value).strip(): c.column
-        for c in next(ws.iter_rows(min_row=1, max_row=1), ())
-        if not _blank(c.value)
-    }
-    need = [h for h in ("指标ID", "事实ID", "值") if h not in header]
-    if need:
-        doc.issues.append(
-            Issue(
-                "WZ401",
-                f"the {FACTS_SHEET} sheet has no column " + "、".join(need),
-                position=at(FACTS_SHEET, 1, 1),
-                hint="keep the header row of the template",
-            )
-        )
-        return doc
-    col_ind, col_fact, col_val = header["指标ID"], header["事实ID"], header["值"]
-    col_type, col_ev, col_note = header.get("类型"), header.get("证据"), header.get("备注")
-    doc.cells[("indicators",)] = at(FACTS_SHEET, 1, col_ind)
-    indicators: dict[str, dict[str, Any]] = {}
-    first_row: dict[tuple[str, str], int] = {}
-    for row in ws.iter_rows(min_row=2):
-        cells = {c.column: c for c in row if hasattr(c, "column")}
-
-        def get(col: int | None, cells: dict[int, Any] = cells) -> object:
-            c = cells.get(col) if col is not None else None
-            return c.value if c is not None else None
-
-        r = row[0].row
-        ind, fid, raw = get(col_ind), get(col_fact), get(col_val)
-        if _blank(ind) or _blank(fid):
-            if not _blank(raw):
-                doc.issues.append(
-                    Issue(
-                        "WZ403",
-                        f"a value in row {r} has no indicator or fact id",
-                        position=at(FACTS_SHEET, r, col_val),
-                        hint="write values only in the rows of the template",
-                    )
-                )
-            continue
-        ind_id, fact_id = str(ind).strip(), str(fid).strip()
-        ipath: tuple[PathPart, ...] = ("indicators", ind_id)
-        fpath: tuple[PathPart, ...] = (*ipath, fact_id)
-        doc.cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
-        doc.key_cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
-        if _blank(raw):
-            # not recorded yet: left out of the data, but placed on its own row's cell
-            if fpath not in doc.cells:
-                doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
-                doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
-                doc.blanks.add(fpath)
-            continue
-        seen = first_row.get((ind_id, fact_id))
-        if seen is not None:
-            doc.issues.append(
-                Issue(
-                    "WZ102",
-                    f"{ind_id}.{fact_id} is given twice (rows {seen} and {r})",
-                    path=fpath,
-                    position=at(FACTS_SHEET, r, col_fact),
-                    hint="keep one row per fact",
-                )
-            )
-            continue
-        first_row[(ind_id, fact_id)] = r
-        doc.blanks.discard(fpath)
-        kind = str(get(col_type) or "").strip()
-        value = _convert(kind, raw)
-        doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
-        doc.cells[(*fpath, "value")] = at(FACTS_SHEET, r, col_val)
-        doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
-        evidence = _evidence(get(col_ev))
-        note_raw = get(col_note)
-        note = None if _blank(note_raw) else str(note_raw).strip()
-        if col_ev is not None:
-            doc.cells[(*fpath, "evidence")] = at(FACTS_SHEET, r, col_ev)
-        if col_note is not None:
-            doc.cells[(*fpath, "note")] = at(FACTS_SHEET, r, col_note)
-        body: object
-        if kind == "records":
-            # a records fact is the bare list in findings; evidence and notes have no place
-            body = value
-            if evidence is not None or note is not None:
-                doc.issues.append(
-                    Issue(
-                        "WZ405",
-                        f"evidence and notes of the records fact {ind_id}.{fact_id} are not kept",
-                        position=at(FACTS_SHEET, r, col_ev or col_val),
-                        severity=Severity.WARNING,
-                        hint="put them in the records' own fields, or in the header's notes",
-                    )
-                )
-        else:
-            fact_body: dict[str, object] = {"value": value}
-            if evidence is not None:
-                fact_body["evidence"] = evidence
-            if note is not None:
-                fact_body["note"] = note
-            body = fact_body
-        indicators.setdefault(ind_id, {})[fact_id] = body
-    data["indicators"] = indicators
-    doc.data = data
-    return doc
