@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal, TypeVar, cast
+from typing import Annotated, Any, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticUndefined
@@ -28,6 +29,8 @@ __all__ = [
     "IndicatorResult",
     "ItemResult",
     "NotAssessed",
+    "Ranked",
+    "RankingEntry",
     "ScoreReport",
     "SiteVeto",
     "VetoResult",
@@ -353,3 +356,71 @@ class ScoreReport(_Result):
     def from_json(cls, text: str) -> ScoreReport:
         """Read a report written by :meth:`to_json`, exactly."""
         return cls.model_validate_json(text)
+
+
+class Ranked(Protocol):
+    """What a ranking reads of a report: a :class:`ScoreReport` or its
+    :class:`RankingEntry`."""
+
+    @property
+    def rulebook(self) -> RulebookRef: ...
+    @property
+    def department(self) -> str: ...
+    @property
+    def department_id(self) -> str: ...
+    @property
+    def findings_file(self) -> str | None: ...
+    @property
+    def complete(self) -> bool: ...
+    @property
+    def base(self) -> Fraction: ...
+    @property
+    def bonus(self) -> Fraction: ...
+    @property
+    def penalty(self) -> Fraction: ...
+    @property
+    def total(self) -> Fraction: ...
+    @property
+    def places(self) -> int: ...
+    @property
+    def vetoed(self) -> bool: ...
+    @property
+    def grade(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RankingEntry:
+    """The few figures of a report a ranking shows (:class:`Ranked`), without the
+    report: a batch keeps these, not its reports, so its memory does not grow with
+    the reports' size (docs/performance.md)."""
+
+    rulebook: RulebookRef
+    department: str
+    department_id: str
+    findings_file: str | None
+    complete: bool
+    base: Fraction
+    bonus: Fraction
+    penalty: Fraction
+    total: Fraction
+    places: int
+    vetoed: bool
+    grade: str | None
+
+    @classmethod
+    def of(cls, report: ScoreReport) -> RankingEntry:
+        """The entry of ``report``."""
+        return cls(
+            report.rulebook,
+            report.department,
+            report.department_id,
+            report.findings_file,
+            report.complete,
+            report.base,
+            report.bonus,
+            report.penalty,
+            report.total,
+            report.places,
+            report.vetoed,
+            report.grade,
+        )
