@@ -77,10 +77,12 @@ def test_batch_keeps_its_reports_out_of_the_collector_until_done(
         real_freeze()
 
     monkeypatch.setattr(gc, "freeze", counting_freeze)
+    threshold = gc.get_threshold()
     code, out, _ = _score([str(tmp_path), "--partial", "--jobs", jobs, "--format", fmt])
     assert code == 1  # the broken file
     assert len(freezes) == (len(EXAMPLES) if fmt == "html" else 0)  # one per report kept
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == threshold  # raised for the batch only
     assert "市生态环境局" in out
 
 

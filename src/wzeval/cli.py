@@ -94,6 +94,11 @@ PROGRESS_MIN_FILES = 10
 PARALLEL_MIN_FILES = 100
 #: ... and at most this many workers.
 MAX_AUTO_JOBS = 4
+#: The cyclic collector's generation-0 threshold while a batch is scored (Python's
+#: default is 700): scoring a file allocates many objects and few garbage cycles, and
+#: with 10,000 a file took 0.91-0.93x the CPU time in two runs of
+#: ``benchmarks/bench_cheap.py`` (docs/performance.md).  Restored when the batch ends.
+BATCH_GC_THRESHOLD = 10_000
 
 
 class _Usage(Exception):
@@ -268,6 +273,7 @@ def _init_worker(rulebook_path: str | None, partial: bool, keep: str) -> None:
         _WORKER["rulebook"] = load_rulebook(rulebook_path)
     _WORKER["partial"] = partial
     _WORKER["keep"] = keep
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 @dataclass(frozen=True)
@@ -612,10 +618,15 @@ def _score_batch(
     import tempfile
 
     keep = _KEEP_BRIEF.get(args.format, "report") if batch else "report"
-    with tempfile.TemporaryFile() as spool:
-        return _score_kept_batch(
-            args, rulebook, files, batch, failed, freeze, keep, spool, out, err
-        )
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], BATCH_GC_THRESHOLD), *threshold[1:])
+    try:
+        with tempfile.TemporaryFile() as spool:
+            return _score_kept_batch(
+                args, rulebook, files, batch, failed, freeze, keep, spool, out, err
+            )
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _score_kept_batch(
