@@ -44,11 +44,11 @@ import gc
 import os
 import sys
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 
 from wzeval import __version__
 from wzeval.exitcodes import (
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from wzeval.issues import Issue
     from wzeval.loader import Document
     from wzeval.models import Department, Indicator, Rulebook
-    from wzeval.report import ScoreReport
+    from wzeval.report import Ranked, RankingEntry, ScoreReport
 
 __all__ = [
     "EXIT_CODES",
@@ -94,6 +94,11 @@ PROGRESS_MIN_FILES = 10
 PARALLEL_MIN_FILES = 100
 #: ... and at most this many workers.
 MAX_AUTO_JOBS = 4
+#: The cyclic collector's generation-0 threshold while a batch is scored (Python's
+#: default is 700): scoring a file allocates many objects and few garbage cycles, and
+#: with 10,000 a file took 0.91-0.93x the CPU time in two runs of
+#: ``benchmarks/bench_cheap.py`` (docs/performance.md).  Restored when the batch ends.
+BATCH_GC_THRESHOLD = 10_000
 
 
 class _Usage(Exception):
@@ -272,7 +277,7 @@ def _score_file(
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(rulebook_path: str | None, partial: bool) -> None:
+def _init_worker(rulebook_path: str | None, partial: bool, keep: str) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it and ends the
     # workers with SIGTERM, which for them just ends the process (no traceback).  The
     # signals were held back while the pool forked; they are let through from here on.
@@ -287,14 +292,56 @@ def _init_worker(rulebook_path: str | None, partial: bool) -> None:
 
         _WORKER["rulebook"] = load_rulebook(rulebook_path)
     _WORKER["partial"] = partial
+    _WORKER["keep"] = keep
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
-def _score_in_worker(path: Path) -> tuple[ScoreReport | None, list[Issue]]:
+@dataclass(frozen=True)
+class _Brief:
+    """What a batch keeps of a report it renders as a ranking (``text``, ``markdown``,
+    ``csv``, ``json``): its :class:`RankingEntry`, and for ``json`` the report's JSON
+    as the ranking nests it.  Workers send this back, not the report: pickling a
+    report cost 4 ms, its JSON text 0.1 ms, and keeping every report made a batch's
+    memory grow by 0.5-1.7 MB a file (docs/performance.md)."""
+
+    entry: RankingEntry
+    json: str | None
+
+
+_R = TypeVar("_R", bound="Ranked")
+#: What a batch keeps of each report: "report" (HTML, the workbook, one file), "entry"
+#: (text, Markdown, CSV rankings), "json" (the entry and the report's JSON).
+_KEEP_BRIEF = {"text": "entry", "markdown": "entry", "csv": "entry", "json": "json"}
+
+
+def _brief(report: ScoreReport, keep: str) -> ScoreReport | _Brief:
+    """What a batch keeping ``keep`` keeps of ``report``."""
+    if keep == "report":
+        return report
+    import json
+
+    from wzeval.report import RankingEntry
+
+    text = None
+    if keep == "json":  # as render.ranking_data nests it, before indenting
+        text = json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    return _Brief(RankingEntry.of(report), text)
+
+
+def _score_kept(
+    path: Path, rulebook: Rulebook, partial: bool, keep: str
+) -> tuple[ScoreReport | _Brief | None, list[Issue]]:
+    """:func:`_score_file`, keeping what ``keep`` says of the report."""
+    report, issues = _score_file(path, rulebook, partial)
+    return (None if report is None else _brief(report, keep)), issues
+
+
+def _score_in_worker(path: Path) -> tuple[ScoreReport | _Brief | None, list[Issue]]:
     from wzeval.models import Rulebook
 
     rulebook = _WORKER["rulebook"]
     assert isinstance(rulebook, Rulebook)
-    return _score_file(path, rulebook, bool(_WORKER["partial"]))
+    return _score_kept(path, rulebook, bool(_WORKER["partial"]), str(_WORKER["keep"]))
 
 
 def _jobs(value: str, files: int) -> int:
@@ -308,15 +355,16 @@ def _jobs(value: str, files: int) -> int:
 
 
 def _scored(
-    files: list[tuple[Path, bool]], rulebook: Rulebook, args: argparse.Namespace
-) -> Iterable[tuple[ScoreReport | None, list[Issue]]]:
-    """Each file's report and issues, in the order of ``files``; with ``--jobs`` above 1
-    they are scored by worker processes (the output is the same, byte for byte)."""
+    files: list[tuple[Path, bool]], rulebook: Rulebook, args: argparse.Namespace, keep: str
+) -> Iterable[tuple[ScoreReport | _Brief | None, list[Issue]]]:
+    """Each file's report (or what ``keep`` keeps of it: :func:`_brief`) and issues, in
+    the order of ``files``; with ``--jobs`` above 1 they are scored by worker processes
+    (the output is the same, byte for byte)."""
     jobs = _jobs(args.jobs, len(files))
     paths = [path for path, _ in files]
     if jobs <= 1:
         for path in paths:
-            yield _score_file(path, rulebook, args.partial)
+            yield _score_kept(path, rulebook, args.partial, keep)
         return
     import multiprocessing
 
@@ -332,7 +380,9 @@ def _scored(
         if blocking:  # the pool's threads and workers start with the signals held
             signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:
-            pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial))
+            pool = ctx.Pool(
+                jobs, initializer=_init_worker, initargs=(args.rulebook, args.partial, keep)
+            )
         finally:
             if blocking:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
@@ -343,11 +393,14 @@ def _scored(
         _WORKER.clear()
 
 
-def _emit(text: str, output: str | None, force: bool, out: TextIO, err: TextIO) -> None:
-    """Write a command's result to ``output`` (atomically, not over a file without
-    ``force``) or to stdout."""
+def _emit(
+    text: str | Iterator[str], output: str | None, force: bool, out: TextIO, err: TextIO
+) -> None:
+    """Write a command's result (text, or pieces of it written one after the other) to
+    ``output`` (atomically, not over a file without ``force``) or to stdout."""
     if output is None:
-        out.write(text)
+        for piece in [text] if isinstance(text, str) else text:
+            out.write(piece)
         return
     from wzeval.output import write_atomic
 
@@ -594,11 +647,50 @@ def _score_batch(
     err: TextIO,
 ) -> int:
     """Score ``files`` and render the reports (``_cmd_score`` after its checks)."""
+    import tempfile
+
+    keep = _KEEP_BRIEF.get(args.format, "report") if batch else "report"
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], BATCH_GC_THRESHOLD), *threshold[1:])
+    try:
+        with tempfile.TemporaryFile() as spool:
+            return _score_kept_batch(
+                args, rulebook, files, batch, failed, freeze, keep, spool, out, err
+            )
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _score_kept_batch(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    files: list[tuple[Path, bool]],
+    batch: bool,
+    failed: dict[str, list[Issue]],
+    freeze: bool,
+    keep: str,
+    spool: IO[bytes],
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """:func:`_score_batch` keeping ``keep`` of each report: the reports themselves, or
+    their ranking entries (and for JSON their text, in ``spool``)."""
     reports: list[ScoreReport] = []
+    entries: list[RankingEntry] = []
+    # each entry's report JSON in the spool: (offset, length in bytes), by id(entry)
+    spooled: dict[int, tuple[int, int]] = {}
+
+    def entry_of(brief: _Brief) -> RankingEntry:
+        if brief.json is not None:
+            data = brief.json.encode("utf-8")
+            spooled[id(brief.entry)] = (spool.tell(), len(data))
+            spool.write(data)
+        return brief.entry
+
     progress = _Progress(err, len(files), "评分")
     progress.step(0)
     for n, ((path, _), (report, issues)) in enumerate(
-        zip(files, _scored(files, rulebook, args), strict=True), 1
+        zip(files, _scored(files, rulebook, args, keep), strict=True), 1
     ):
         progress.step(n)
         if issues:
@@ -606,17 +698,33 @@ def _score_batch(
             _write_issues(issues, err)
         if report is None:
             failed[str(path)] = issues
-        else:
-            reports.append(report)
-            # The reports are kept until the batch is rendered, and hold no garbage
-            # cycles; left in the collector's generations, every collection passed
-            # over all of them again (600 files: 7.4 s, 4.2 s with this; see
-            # docs/performance.md).  _cmd_score unfreezes them when it is done.
-            if freeze:
-                gc.freeze()
+            continue
+        if isinstance(report, _Brief):
+            # Not frozen: an entry is a few objects, and freezing would also keep any
+            # garbage cycle of the scoring out of the collector's reach until the end
+            # (a 500-file batch then grew by 20 KB a file; tests/test_batch_memory.py).
+            entries.append(entry_of(report))
+            continue
+        reports.append(report)
+        # The kept reports are kept until the batch is rendered, and hold no garbage
+        # cycles; left in the collector's generations, every collection passed over
+        # all of them again (600 files: 7.4 s, 4.2 s with this; see
+        # docs/performance.md).  _cmd_score unfreezes them when it is done.
+        if freeze:
+            gc.freeze()
     progress.clear()
+
+    def brief(report: ScoreReport) -> RankingEntry:
+        kept = _brief(report, keep)
+        assert isinstance(kept, _Brief)
+        return entry_of(kept)
+
+    if keep != "report":
+        if batch:
+            entries = _checked_against_roster(args, rulebook, entries, failed, err, brief)
+        return _render_entries(args, rulebook, entries, failed, spool, spooled, out, err)
     if batch:
-        reports = _checked_against_roster(args, rulebook, reports, failed, err)
+        reports = _checked_against_roster(args, rulebook, reports, failed, err, lambda r: r)
     code = max((failure_code(i) for i in failed.values()), default=EXIT_OK)
 
     from wzeval.renderers import render_ranking, render_report
@@ -641,17 +749,57 @@ def _score_batch(
     return code
 
 
+def _render_entries(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    entries: list[RankingEntry],
+    failed: dict[str, list[Issue]],
+    spool: IO[bytes],
+    spooled: dict[int, tuple[int, int]],
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """A batch's ranking from its entries: what :func:`wzeval.renderers.render_ranking`
+    writes from the reports, byte for byte (tests/test_cli_jobs.py), the reports' JSON
+    read back from ``spool`` one at a time."""
+    from wzeval import render
+    from wzeval.roster import with_unassessed
+
+    code = max((failure_code(i) for i in failed.values()), default=EXIT_OK)
+    missing = _roster_missing(rulebook, entries, args)
+    if args.format == "json":
+
+        def report_json(entry: RankingEntry) -> str:
+            at, size = spooled[id(entry)]
+            spool.seek(at)
+            return spool.read(size).decode("utf-8")
+
+        chunks = render.ranking_json_chunks(entries, report_json, failed, missing)
+        _emit(chunks, args.output, args.force, out, err)
+        return code
+    if args.format == "text":
+        text = render.render_ranking_text(entries, failed)
+    elif args.format == "markdown":
+        text = render.render_ranking_markdown(entries, failed)
+    else:
+        text = render.render_ranking_csv(entries, bom=args.bom)
+    _emit(with_unassessed(text, args.format, missing), args.output, args.force, out, err)
+    return code
+
+
 def _checked_against_roster(
     args: argparse.Namespace,
     rulebook: Rulebook,
-    reports: list[ScoreReport],
+    reports: list[_R],
     failed: dict[str, list[Issue]],
     err: TextIO,
-) -> list[ScoreReport]:
+    kept: Callable[[ScoreReport], _R],
+) -> list[_R]:
     """A batch's reports with each department once: a department scored from several
     files is an error (WZ420, the files go to ``failed``), or with ``--merge-duplicates``
-    the files are merged (:mod:`wzeval.merge`) and the merged findings scored; with
-    ``--allow-duplicates`` every file is ranked on its own, as asked."""
+    the files are merged (:mod:`wzeval.merge`) and the merged findings scored (``kept``
+    turns the merged report into what the batch keeps); with ``--allow-duplicates``
+    every file is ranked on its own, as asked."""
     from wzeval.loader import load_document
     from wzeval.merge import merge_findings
     from wzeval.roster import duplicate_issue, duplicates
@@ -661,7 +809,7 @@ def _checked_against_roster(
         return reports
     args.duplicate_departments = list(groups)
     dropped = {id(r) for group in groups.values() for r in group}
-    kept = [r for r in reports if id(r) not in dropped]
+    kept_reports = [r for r in reports if id(r) not in dropped]
     for group in groups.values():
         files = [r.findings_file or "" for r in group]
         if not args.merge_duplicates:
@@ -682,12 +830,12 @@ def _checked_against_roster(
         if report is None:
             failed[name] = issues
         else:
-            kept.append(report)
-    return kept
+            kept_reports.append(kept(report))
+    return kept_reports
 
 
 def _roster_missing(
-    rulebook: Rulebook, reports: list[ScoreReport], args: argparse.Namespace
+    rulebook: Rulebook, reports: Sequence[Ranked], args: argparse.Namespace
 ) -> list[Department]:
     """The roster units with no findings (a unit whose files failed as duplicates has
     findings: it is listed among the failures, not here)."""

@@ -105,10 +105,15 @@ def _new_file_mode() -> int:
 
 
 def write_atomic(
-    path: str | Path, content: str | bytes, *, force: bool = False, encoding: str = "utf-8"
+    path: str | Path,
+    content: str | bytes | Iterable[str],
+    *,
+    force: bool = False,
+    encoding: str = "utf-8",
 ) -> Path:
-    """Write ``content`` (text, encoded with ``encoding``, or bytes as they are) to
-    ``path`` atomically and return the path.
+    """Write ``content`` (text, encoded with ``encoding``, or bytes as they are, or
+    pieces of text written one after the other) to ``path`` atomically and return the
+    path.
 
     Raises :class:`OutputExists` (nothing written) when ``path`` exists and ``force``
     is off, and :class:`OSError` when the folder is missing or not writable.  With
@@ -117,7 +122,11 @@ def write_atomic(
     target = Path(path)
     check_writable(target, force=force)
     check_not_input(target)
-    data = content if isinstance(content, bytes) else content.encode(encoding)
+    pieces: Iterable[bytes | str]
+    if isinstance(content, str | bytes):
+        pieces = [content if isinstance(content, bytes) else content.encode(encoding)]
+    else:
+        pieces = content
     mode = stat.S_IMODE(target.stat().st_mode) if force and target.is_file() else None
     tmp: str | None = None
     try:
@@ -134,7 +143,8 @@ def write_atomic(
                 raise _write_failed(target, exc) from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                for piece in pieces:
+                    fh.write(piece if isinstance(piece, bytes) else piece.encode(encoding))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, mode if mode is not None else _new_file_mode())

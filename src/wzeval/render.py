@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING, TypeVar
 
 from wzeval.issues import Issue
 from wzeval.kinds import rule_kinds
@@ -28,12 +30,18 @@ from wzeval.paths import shown
 from wzeval.report import (
     DeductionResult,
     IndicatorResult,
+    Ranked,
     ScoreReport,
     VetoResult,
     display,
     exact_text,
     share_text,
 )
+
+if TYPE_CHECKING:
+    from wzeval.models import Department
+
+_T = TypeVar("_T", bound=Ranked)
 
 __all__ = [
     "CSV_HEADER",
@@ -46,6 +54,7 @@ __all__ = [
     "indicator_status",
     "rank",
     "ranking_data",
+    "ranking_json_chunks",
     "ranking_note",
     "render_csv",
     "render_explain",
@@ -161,7 +170,7 @@ def verdict_lines(report: ScoreReport) -> list[str]:
     return out
 
 
-def ranking_note(report: ScoreReport) -> str:
+def ranking_note(report: Ranked) -> str:
     """The ranking's 备注 for one report: its grade, a site-wide veto, an incomplete sheet."""
     notes = []
     if report.grade is not None:
@@ -536,18 +545,18 @@ def render_explain(
 # --------------------------------------------------------------------------- rankings
 
 
-def rank(reports: Iterable[ScoreReport]) -> list[tuple[int, ScoreReport]]:
+def rank(reports: Iterable[_T]) -> list[tuple[int, _T]]:
     """Reports in ranking order (total descending, then department name, then file) with
     competition ranks: equal exact totals share a rank (1, 2, 2, 4)."""
     ordered = sorted(reports, key=lambda r: (-r.total, r.department, r.findings_file or ""))
-    out: list[tuple[int, ScoreReport]] = []
+    out: list[tuple[int, _T]] = []
     for n, r in enumerate(ordered, 1):
         place = out[-1][0] if out and out[-1][1].total == r.total else n
         out.append((place, r))
     return out
 
 
-def _ranking_rows(reports: Iterable[ScoreReport]) -> list[list[str]]:
+def _ranking_rows(reports: Iterable[Ranked]) -> list[list[str]]:
     rows = []
     for place, r in rank(reports):
         rows.append(
@@ -565,7 +574,7 @@ def _ranking_rows(reports: Iterable[ScoreReport]) -> list[list[str]]:
     return rows
 
 
-def _ranking_table(reports: Iterable[ScoreReport]) -> tuple[Sequence[str], list[list[str]]]:
+def _ranking_table(reports: Iterable[Ranked]) -> tuple[Sequence[str], list[list[str]]]:
     """Header and rows for people: the 备注 column only when some report is incomplete,
     the file column never (it is in the CSV and JSON)."""
     rows = _ranking_rows(reports)
@@ -583,7 +592,7 @@ def _failed_lines(failed: Mapping[str, Sequence[Issue]]) -> list[str]:
     return lines
 
 
-def _ranking_title(reports: Sequence[ScoreReport]) -> str:
+def _ranking_title(reports: Sequence[Ranked]) -> str:
     if not reports:
         return "排名"
     rb = reports[0].rulebook
@@ -591,7 +600,7 @@ def _ranking_title(reports: Sequence[ScoreReport]) -> str:
 
 
 def render_ranking_text(
-    reports: Sequence[ScoreReport], failed: Mapping[str, Sequence[Issue]] | None = None
+    reports: Sequence[Ranked], failed: Mapping[str, Sequence[Issue]] | None = None
 ) -> str:
     """A ranking table of departments (名次, 部门, 基础分, 加分, 扣分, 总分), then the
     files that could not be scored."""
@@ -605,7 +614,7 @@ def render_ranking_text(
 
 
 def render_ranking_markdown(
-    reports: Sequence[ScoreReport], failed: Mapping[str, Sequence[Issue]] | None = None
+    reports: Sequence[Ranked], failed: Mapping[str, Sequence[Issue]] | None = None
 ) -> str:
     """The ranking as a Markdown table, then the files that could not be scored."""
     header, rows = _ranking_table(reports)
@@ -617,7 +626,7 @@ def render_ranking_markdown(
     return text
 
 
-def render_ranking_csv(reports: Sequence[ScoreReport], *, bom: bool = False) -> str:
+def render_ranking_csv(reports: Sequence[Ranked], *, bom: bool = False) -> str:
     """The ranking as CSV (名次,部门,基础分,加分,扣分,总分,备注,记录文件)."""
     return _csv([RANKING_CSV_HEADER, *_ranking_rows(reports)], bom)
 
@@ -659,3 +668,58 @@ def render_ranking_json(
 ) -> str:
     """:func:`ranking_data` as deterministic JSON text."""
     return dumps_json(ranking_data(reports, failed))
+
+
+def ranking_json_chunks(
+    entries: Sequence[_T],
+    report_json: Callable[[_T], str],
+    failed: Mapping[str, Sequence[Issue]] | None = None,
+    unassessed: Sequence[Department] = (),
+) -> Iterator[str]:
+    """:func:`render_ranking_json` (with the roster's ``unassessed`` units, as
+    :func:`wzeval.roster.with_unassessed` adds them), text piece by piece, from
+    entries and their reports' JSON: ``report_json(entry)`` is
+    ``json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)``.
+
+    The same text, byte for byte, without all the reports in memory at once: a batch
+    keeps each report's JSON text (in a file) and its :class:`~wzeval.report.RankingEntry`.
+    JSON strings hold no raw newline, so indenting a nested value is inserting spaces
+    after each newline."""
+    yield '{\n  "wzeval": "ranking/1",\n  "departments": ['
+    for n, (place, r) in enumerate(rank(entries)):
+        head = _dumps(
+            {
+                "rank": place,
+                "department": r.department,
+                "department_id": r.department_id,
+                "findings_file": r.findings_file,
+                "complete": r.complete,
+                "grade": r.grade,
+                "vetoed": r.vetoed,
+                "base": exact_text(r.base),
+                "bonus": exact_text(r.bonus),
+                "penalty": exact_text(r.penalty),
+                "total": exact_text(r.total),
+            }
+        )
+        body = head[:-2] + ',\n  "report": ' + report_json(r).replace("\n", "\n  ") + "\n}"
+        yield ("\n    " if n == 0 else ",\n    ") + body.replace("\n", "\n    ")
+    yield "\n  ]," if entries else "],"
+    tail: dict[str, object] = {
+        "failed": [
+            {"file": file, "issues": [i.to_dict() for i in issues]}
+            for file, issues in (failed or {}).items()
+        ]
+    }
+    if unassessed:
+        from wzeval.roster import MESSAGES
+
+        status = MESSAGES["status"]
+        tail["unassessed"] = [
+            {"department": d.name, "department_id": d.id, "status": status} for d in unassessed
+        ]
+    yield _dumps(tail)[1:] + "\n"
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

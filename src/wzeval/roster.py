@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TypeVar
 
 from wzeval.issues import Issue, Position
 from wzeval.models import Department, Rulebook
-from wzeval.report import ScoreReport
+from wzeval.report import Ranked
+
+_T = TypeVar("_T", bound=Ranked)
 
 __all__ = ["MESSAGES", "duplicates", "unassessed", "with_unassessed"]
 
@@ -27,15 +30,15 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def duplicates(reports: Sequence[ScoreReport]) -> dict[str, list[ScoreReport]]:
+def duplicates(reports: Sequence[_T]) -> dict[str, list[_T]]:
     """The departments (by roster id) with more than one report, in first-seen order."""
-    seen: dict[str, list[ScoreReport]] = {}
+    seen: dict[str, list[_T]] = {}
     for r in reports:
         seen.setdefault(r.department_id, []).append(r)
     return {k: v for k, v in seen.items() if len(v) > 1}
 
 
-def duplicate_issue(group: Sequence[ScoreReport]) -> Issue:
+def duplicate_issue(group: Sequence[Ranked]) -> Issue:
     """WZ420 for one department scored several times, placed at the second file's
     ``department:``."""
     from wzeval.documents import read_document
@@ -54,7 +57,7 @@ def duplicate_issue(group: Sequence[ScoreReport]) -> Issue:
     )
 
 
-def unassessed(rulebook: Rulebook, reports: Sequence[ScoreReport]) -> list[Department]:
+def unassessed(rulebook: Rulebook, reports: Sequence[Ranked]) -> list[Department]:
     """The roster units (in roster order) that no report covers."""
     scored = {r.department_id for r in reports}
     return [d for d in rulebook.departments if d.id not in scored]
