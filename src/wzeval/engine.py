@@ -49,7 +49,14 @@ from wzeval.findings import Findings
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
 from wzeval.kinds.base import shown
-from wzeval.overall import Bases, bases_of, decide_grade, fired_vetoes, gate_values
+from wzeval.overall import (
+    Bases,
+    bases_of,
+    decide_grade,
+    fired_vetoes,
+    gate_values,
+    grade_values,
+)
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -72,10 +79,6 @@ __all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
 _ZERO = Fraction(0)
 _R = TypeVar("_R", bound=BaseModel)
-
-
-_Missing = Missing
-_NotAssessed = NotAssessedYet
 
 
 @dataclass
@@ -439,13 +442,13 @@ def _indicator(
         for ip in p.items:
             try:
                 result, short = _item(ip, env, weight, build)
-            except _Missing as exc:
+            except Missing as exc:
                 item_missing.extend(n for n in exc.names if n not in item_missing)
                 why = f"缺少事实：{', '.join(exc.names)}"
                 items.append(_unassessed_item(ip, build, why))
                 if ip.share > _ZERO:
                     reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{why}")
-            except _NotAssessed as exc:
+            except NotAssessedYet as exc:
                 items.append(_unassessed_item(ip, build, str(exc)))
                 if ip.share > _ZERO:
                     reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{exc}")
@@ -464,14 +467,14 @@ def _indicator(
         for v in p.vetoes:
             try:
                 vetoes.append(_veto(v, env, build))
-            except _Missing as exc:
+            except Missing as exc:
                 item_missing.extend(n for n in exc.names if n not in item_missing)
         try:
             deds, taken = _deductions(p.deductions, env, weight, build)
-        except _Missing as exc:
+        except Missing as exc:
             item_missing.extend(n for n in exc.names if n not in item_missing)
         if item_missing:
-            raise _Missing(item_missing)
+            raise Missing(item_missing)
         fired = [v for v in vetoes if v.fired]
         if fired:
             points = _ZERO
@@ -499,7 +502,7 @@ def _indicator(
             "reasons": reasons,
         }
         return build(IndicatorResult, values)
-    except _Missing as exc:
+    except Missing as exc:
         reason = "缺少事实：" + "、".join(exc.names)
         not_assessed.append(
             build(
@@ -766,17 +769,14 @@ class _Scoring:
         penalty = exact_total(r.points for r in results if r.kind == "penalty")
         total = bases.base + bonus + penalty
         grade, grade_rule = self.grade(
-            {
-                "true": True,
-                "false": False,
-                "vetoed": bool(self.site_vetoes),
-                "base": bases.base,
-                "bonus": bonus,
-                "penalty": penalty,
-                "total": total,
-                **{c.id: c.points for c in categories},
-                **bases.by_part,
-            }
+            grade_values(
+                vetoed=bool(self.site_vetoes),
+                bases=bases,
+                bonus=bonus,
+                penalty=penalty,
+                total=total,
+                category_points={c.id: c.points for c in categories},
+            )
         )
         ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": self.crb.file}
         values = {

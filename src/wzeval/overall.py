@@ -39,6 +39,7 @@ __all__ = [
     "decide_grade",
     "fired_vetoes",
     "gate_values",
+    "grade_values",
     "rescaled_base",
 ]
 
@@ -159,7 +160,7 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         expr = compile_(g.when, grade_names, (*path, "when"), Kind.BOOL)
         if expr is None:
             continue
-        if expr.names <= {"true"} and g.when.strip() in ("true", "True"):
+        if g.when.strip() in ("true", "True"):
             always = i if always is None else always
         elif g.when.strip() in ("false", "False"):
             issue(
@@ -179,10 +180,36 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
     return CompiledOverall(gates, tuple(grades), stoppable)
 
 
+_CONSTANT_VALUES: dict[str, object] = {"true": True, "false": False}
+
+
 def gate_values(base: Fraction, category_points: Mapping[str, Fraction]) -> dict[str, object]:
     """The names a gate reads: ``base``, each base category's points and each part's
     base (by id)."""
-    return {"true": True, "false": False, "base": base, **category_points}
+    return {**_CONSTANT_VALUES, "base": base, **category_points}
+
+
+def grade_values(
+    *,
+    vetoed: bool,
+    bases: Bases,
+    bonus: Fraction,
+    penalty: Fraction,
+    total: Fraction,
+    category_points: Mapping[str, Fraction],
+) -> dict[str, object]:
+    """The names a grade reads (:data:`SCORE_NAMES`, each category's points and each
+    part's base by id), with their values for one report."""
+    return {
+        **_CONSTANT_VALUES,
+        "vetoed": vetoed,
+        "base": bases.base,
+        "bonus": bonus,
+        "penalty": penalty,
+        "total": total,
+        **category_points,
+        **bases.by_part,
+    }
 
 
 def decide_grade(
@@ -190,7 +217,7 @@ def decide_grade(
 ) -> CompiledGrade | None:
     """The first grade rule whose condition holds for these scores (``None``: none does)."""
     for g in grades:
-        if g.expr.evaluate(dict(values)):
+        if g.expr.evaluate(values):
             return g
     return None
 
