@@ -163,21 +163,32 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
     return rb, issues
 
 
-def read_rulebook(path: str | Path | None = None) -> tuple[Rulebook | None, list[Issue]]:
-    """Load and check a rulebook file; never raises for bad input.
+def read_rulebook(
+    path: str | Path | Mapping[str, Any] | None = None,
+) -> tuple[Rulebook | None, list[Issue]]:
+    """Load and check a rulebook file, or a rulebook handed over in memory (a mapping);
+    never raises for bad input.
 
-    ``path=None`` reads the bundled 2023 rulebook.
+    ``path=None`` reads the bundled 2023 rulebook.  A mapping meets a file's limits
+    and character rule first (:mod:`wzeval.plain`: WZ101, WZ108, WZ109, WZ112, WZ412,
+    WZ413), then the same checks as a file, with the same issue codes, at
+    ``<rulebook>`` and the document path.
     """
-    doc = load_document(path if path is not None else bundled_rulebook_path())
+    doc: Document
+    if path is None or isinstance(path, str | os.PathLike):
+        doc = load_document(path if path is not None else bundled_rulebook_path())
+    else:  # in memory: held to a file's limits and character rule, as findings are
+        doc = plain_document(path, "<rulebook>")
     return rulebook_from_document(doc)
 
 
-def load_rulebook(path: str | Path | None = None) -> Rulebook:
+def load_rulebook(path: str | Path | Mapping[str, Any] | None = None) -> Rulebook:
     """Load and check a rulebook, raising :class:`ValidationFailed` with every issue.
 
     ``path=None`` loads the bundled 2023 rulebook (``rulebooks/2023.yaml``), once per
     process while its file is unchanged: a rulebook is immutable, and reading and
-    compiling it again cost ~50 ms on every ``wzeval.score(findings)`` call.
+    compiling it again cost ~50 ms on every ``wzeval.score(findings)`` call.  A
+    mapping is checked as :func:`read_rulebook` checks it.
     """
     if path is None:
         bundled = bundled_rulebook_path()
@@ -185,7 +196,8 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         return _load_bundled(str(bundled), stat.st_mtime_ns, stat.st_size)
     rb, issues = read_rulebook(path)
     if rb is None:
-        raise ValidationFailed(issues, what=f"rulebook {path}")
+        what = "rulebook" if isinstance(path, Mapping) else f"rulebook {path}"
+        raise ValidationFailed(issues, what=what)
     return rb
 
 
@@ -258,7 +270,7 @@ def evaluate(rulebook: Rulebook, findings: Findings, *, partial: bool = False) -
 
 def score(
     findings: str | Path | Mapping[str, Any],
-    rulebook: Rulebook | str | Path | None = None,
+    rulebook: Rulebook | str | Path | Mapping[str, Any] | None = None,
     *,
     partial: bool = False,
 ) -> ScoreReport:
