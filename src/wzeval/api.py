@@ -84,9 +84,10 @@ def _is_tag(part: object) -> bool:
 def _expression_position(doc: Document, issue: Issue) -> Position:
     """Point inside an expression: the node's column plus the offset the checker found."""
     pos = doc.position(issue.path)
-    offset = int(issue.extra.get("offset", "0"))
-    if not offset or not pos.line:
+    if "offset" not in issue.extra or not pos.line:
         return pos
+    # an offset of 0 too: in a quoted expression it is the character after the quote
+    offset = int(issue.extra["offset"])
     source, path = origin_of(doc, issue.path)  # the file the expression came from (extends:)
     node: Any = source.root
     for part in path:
