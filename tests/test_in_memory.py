@@ -355,3 +355,40 @@ def test_rulebook_memory_and_file_give_the_same_codes(
     disk, disk_issues = wzeval.read_rulebook(f)
     assert [i.code for i in mem_issues] == [i.code for i in disk_issues]
     assert (mem is None) == (disk is None)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (10**5000, "WZ112"),
+        ("every\udc00kind", "WZ101"),
+        (_deep(100_000), "WZ108"),
+        (list(range(5_000_000)), "WZ109"),
+    ],
+    ids=["huge-int", "surrogate", "deep", "wide"],
+)
+def test_rulebook_model_validate_meets_the_file_limits(
+    rulebook_data: dict[str, Any], value: object, code: str
+) -> None:
+    """``Rulebook.model_validate`` of a mapping past a limit fails fast and small with
+    pydantic's ValidationError naming the wzeval code and the path, no RecursionError.
+    (``str()`` of that error is pydantic's: it formats the input, 260 MB for the wide
+    case, so the message is read without it.)"""
+    from pydantic import ValidationError
+
+    def refuse() -> str:
+        with pytest.raises(ValidationError) as info:
+            wzeval.Rulebook.model_validate({**rulebook_data, "title": value})
+        (error,) = info.value.errors(include_input=False)
+        return str(error["msg"])
+
+    message, used = measure(refuse)
+    used.assert_within()
+    assert f"{code} at title" in message
+
+
+def test_rulebook_model_validate_of_a_good_mapping_is_unchanged(
+    rulebook: wzeval.Rulebook, rulebook_data: dict[str, Any]
+) -> None:
+    """The guard passes plain data through as it is: the same rulebook as the file's."""
+    assert wzeval.Rulebook.model_validate(rulebook_data).model_dump() == rulebook.model_dump()

@@ -25,7 +25,7 @@ from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
 from wzeval.issues import Issue, PathPart, Position, Severity, in_file_order
 from wzeval.loader import Document, load_document
-from wzeval.models import Rulebook
+from wzeval.models import CHECKED_DOCUMENT, Rulebook
 from wzeval.plain import plain_document
 
 if TYPE_CHECKING:  # imported when evaluating: `wzeval validate` never needs the report models
@@ -132,7 +132,7 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         )
         return None, issues
     try:
-        rb = Rulebook.model_validate(doc.data)
+        rb = Rulebook.model_validate(doc.data, context={CHECKED_DOCUMENT: True})
     except ValidationError as exc:
         issues.extend(_pydantic_issues(exc, doc))
         return None, issues
