@@ -26,11 +26,13 @@ Exceptions (all derive from :class:`WzevalError`)::
           └── HypothesisUnavailable       Hypothesis (verify), WZ921
 """
 
-import typing as _typing
-
 from wzeval._version import __version__  # its own module: readable from below the façade
 
-if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+# Not typing.TYPE_CHECKING: importing typing is most of the time ``import wzeval`` takes,
+# and ``wzeval.__main__`` cannot handle a signal before this module has run (mypy
+# reads any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from wzeval.api import (
         bundled_rulebook_path,
         evaluate,
@@ -57,6 +59,8 @@ if _typing.TYPE_CHECKING:  # the names below are imported on first use (see __ge
     from wzeval.models import Indicator, Rulebook
     from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
     from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
+
+del TYPE_CHECKING
 
 # Where each public name lives.  ``import wzeval`` imports none of them: pydantic,
 # ruamel.yaml and the models load when a name is first used, so ``wzeval --help``
@@ -96,7 +100,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
+def __getattr__(name: str) -> object:
     """Import a public name on first use and keep it (PEP 562)."""
     module = _LAZY.get(name)
     if module is None:

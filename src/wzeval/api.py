@@ -25,7 +25,7 @@ from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
 from wzeval.issues import Issue, PathPart, Position, Severity, in_file_order
 from wzeval.loader import Document, load_document
-from wzeval.models import Rulebook
+from wzeval.models import CHECKED_DOCUMENT, Rulebook
 from wzeval.plain import plain_document
 
 if TYPE_CHECKING:  # imported when evaluating: `wzeval validate` never needs the report models
@@ -84,9 +84,10 @@ def _is_tag(part: object) -> bool:
 def _expression_position(doc: Document, issue: Issue) -> Position:
     """Point inside an expression: the node's column plus the offset the checker found."""
     pos = doc.position(issue.path)
-    offset = int(issue.extra.get("offset", "0"))
-    if not offset or not pos.line:
+    if "offset" not in issue.extra or not pos.line:
         return pos
+    # an offset of 0 too: in a quoted expression it is the character after the quote
+    offset = int(issue.extra["offset"])
     source, path = origin_of(doc, issue.path)  # the file the expression came from (extends:)
     node: Any = source.root
     for part in path:
@@ -131,7 +132,7 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         )
         return None, issues
     try:
-        rb = Rulebook.model_validate(doc.data)
+        rb = Rulebook.model_validate(doc.data, context={CHECKED_DOCUMENT: True})
     except ValidationError as exc:
         issues.extend(_pydantic_issues(exc, doc))
         return None, issues
@@ -163,21 +164,32 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
     return rb, issues
 
 
-def read_rulebook(path: str | Path | None = None) -> tuple[Rulebook | None, list[Issue]]:
-    """Load and check a rulebook file; never raises for bad input.
+def read_rulebook(
+    path: str | Path | Mapping[str, Any] | None = None,
+) -> tuple[Rulebook | None, list[Issue]]:
+    """Load and check a rulebook file, or a rulebook handed over in memory (a mapping);
+    never raises for bad input.
 
-    ``path=None`` reads the bundled 2023 rulebook.
+    ``path=None`` reads the bundled 2023 rulebook.  A mapping meets a file's limits
+    and character rule first (:mod:`wzeval.plain`: WZ101, WZ108, WZ109, WZ112, WZ412,
+    WZ413), then the same checks as a file, with the same issue codes, at
+    ``<rulebook>`` and the document path.
     """
-    doc = load_document(path if path is not None else bundled_rulebook_path())
+    doc: Document
+    if path is None or isinstance(path, str | os.PathLike):
+        doc = load_document(path if path is not None else bundled_rulebook_path())
+    else:  # in memory: held to a file's limits and character rule, as findings are
+        doc = plain_document(path, "<rulebook>")
     return rulebook_from_document(doc)
 
 
-def load_rulebook(path: str | Path | None = None) -> Rulebook:
+def load_rulebook(path: str | Path | Mapping[str, Any] | None = None) -> Rulebook:
     """Load and check a rulebook, raising :class:`ValidationFailed` with every issue.
 
     ``path=None`` loads the bundled 2023 rulebook (``rulebooks/2023.yaml``), once per
     process while its file is unchanged: a rulebook is immutable, and reading and
-    compiling it again cost ~50 ms on every ``wzeval.score(findings)`` call.
+    compiling it again cost ~50 ms on every ``wzeval.score(findings)`` call.  A
+    mapping is checked as :func:`read_rulebook` checks it.
     """
     if path is None:
         bundled = bundled_rulebook_path()
@@ -185,7 +197,8 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         return _load_bundled(str(bundled), stat.st_mtime_ns, stat.st_size)
     rb, issues = read_rulebook(path)
     if rb is None:
-        raise ValidationFailed(issues, what=f"rulebook {path}")
+        what = "rulebook" if isinstance(path, Mapping) else f"rulebook {path}"
+        raise ValidationFailed(issues, what=what)
     return rb
 
 
@@ -258,7 +271,7 @@ def evaluate(rulebook: Rulebook, findings: Findings, *, partial: bool = False) -
 
 def score(
     findings: str | Path | Mapping[str, Any],
-    rulebook: Rulebook | str | Path | None = None,
+    rulebook: Rulebook | str | Path | Mapping[str, Any] | None = None,
     *,
     partial: bool = False,
 ) -> ScoreReport:

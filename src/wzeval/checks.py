@@ -216,7 +216,7 @@ class _Checker:
             return compile_expression(source, names, expect=expect)  # type: ignore[arg-type]
         except ExpressionError as exc:
             col = exc.offset
-            extra = {"offset": str(col)} if col else {}
+            extra = {"offset": str(col)}  # 0 too: the first character, past any quote
             self.issues.append(Issue(exc.code, exc.message, path=path, hint=exc.hint, extra=extra))
             return None
 

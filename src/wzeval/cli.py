@@ -1614,16 +1614,21 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def main() -> None:
-    """The ``wzeval`` console script."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:  # a console that cannot show a character must not crash
-            reconfigure(errors="backslashreplace")
+    """The command line (``wzeval.__main__.main`` calls it once it has handled the
+    signals that could arrive while this module was imported)."""
     import signal
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.unraisablehook = _redeliver_interrupts
     try:
+        # From here a signal unwinds as KeyboardInterrupt into the handler below; until
+        # here wzeval.__main__'s early handlers ended the process at once.
+        signal.signal(signal.SIGTERM, _on_sigterm)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        sys.unraisablehook = _redeliver_interrupts
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:  # a console that cannot show a character must not crash
+                reconfigure(errors="backslashreplace")
         try:
             code = run(sys.argv[1:], sys.stdout, sys.stderr)
         finally:  # a signal after the command's end must not interrupt the exit

@@ -6,7 +6,7 @@ event stream and enforces named limits:
 
 * :data:`MAX_FILE_BYTES` -- the size of the file (WZ109);
 * :data:`MAX_NODES` -- the nodes written in the document, aliases not expanded
-  (WZ109): the pure-Python YAML reader costs about 0.2 ms a node, so this bounds
+  (WZ109): the pure-Python YAML reader costs about 60 µs a node, so this bounds
   the time of a wide-but-shallow document well inside the byte limit;
 * :data:`MAX_DEPTH` -- nesting (WZ108);
 * :data:`MAX_ALIASES` and :data:`MAX_EXPANDED_NODES` -- alias references and the
@@ -97,8 +97,10 @@ __all__ = [
     "read_source",
 ]
 
-#: Largest input file read, in bytes.  The 2023 rulebook is about 0.2 MB.
-MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Largest input file read, in bytes.  The 2023 rulebook is about 160 KB; the pure
+#: reader costs about 1 µs a byte of blank lines, so together with MAX_NODES this keeps
+#: the slowest document within the limits under 2 CPU s (docs/security.md).
+MAX_FILE_BYTES = 512 * 1024
 #: Deepest nesting of mappings and sequences accepted.
 MAX_DEPTH = 64
 #: Most alias references (``*name``) in one document.
@@ -106,8 +108,9 @@ MAX_ALIASES = 200
 #: Most nodes a document may have once every alias is expanded.
 MAX_EXPANDED_NODES = 500_000
 #: Most nodes (scalars, mappings, sequences) written in one document, aliases not
-#: expanded.  The 2023 rulebook has about 5 800; reading costs about 0.2 ms a node.
-MAX_NODES = 50_000
+#: expanded.  The 2023 rulebook has about 5 800; the pure reader costs about 60 µs a
+#: node (scan and build from one reading).
+MAX_NODES = 10_000
 #: Most characters of one number (int or decimal, sign, digits and underscores).
 MAX_NUMBER_LENGTH = 100
 #: Largest decimal exponent, either way: ``1e100`` and ``1e-100`` are read,
@@ -580,8 +583,12 @@ def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
     return version, []
 
 
-def _scan(text: str, name: str) -> list[Issue]:
-    """Walk the event stream once, enforcing depth, alias and tag limits before building."""
+def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
+    """Walk the event stream once, enforcing depth, alias and tag limits before building.
+
+    With ``events`` given, every event read is appended to it, so that the document
+    can be built from them (:class:`_Replay`) without reading the text a second time.
+    """
     version, issues = _directives(text, name)
     if issues:
         return issues
@@ -611,6 +618,8 @@ def _scan(text: str, name: str) -> list[Issue]:
     try:
         for ev in _pure_events(text):
             last = ev
+            if events is not None:
+                events.append(ev)
             if isinstance(ev, NodeEvent) and not isinstance(ev, AliasEvent):
                 nodes += 1
                 if nodes > MAX_NODES:
@@ -761,6 +770,46 @@ def _yes_warning(value: str, name: str, line: int, column: int) -> Issue:
 
 def _pure_events(text: str) -> Iterator[Any]:
     return iter(_yaml().parse(io.StringIO(text)))
+
+
+class _Replay:
+    """The parser interface ruamel's composer reads (``check_event``, ``peek_event``,
+    ``get_event``), over the events the scan has already read: the pure reader reads
+    a document once, not once to scan and again to build."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self.events = events
+        self.index = 0
+
+    def check_event(self, *choices: Any) -> bool:
+        if self.index >= len(self.events):
+            return False
+        return not choices or isinstance(self.events[self.index], choices)
+
+    def peek_event(self) -> Any:
+        return self.events[self.index] if self.index < len(self.events) else None
+
+    def get_event(self) -> Any:
+        ev = self.peek_event()
+        self.index += 1
+        return ev
+
+    def dispose(self) -> None:
+        self.events = []
+
+
+def _build(events: list[Any], version: str) -> Any:
+    """The round-trip tree of a scanned document, composed and constructed from its
+    events (the scan has read them all, without an issue)."""
+    y = _yaml()
+    y.version = (1, 1) if version == "1.1" else None  # what %YAML in the text said
+    replay = _Replay(events)
+    # the composer reads the loader's parser from this attribute (ruamel's lazy property)
+    setattr(y, "_parser", replay)  # noqa: B010 - not an attribute mypy knows of YAML
+    try:
+        return y.constructor.get_single_data()
+    finally:
+        replay.dispose()
 
 
 # ------------------------------------------------------------------ the fast path
@@ -1154,14 +1203,15 @@ def load_document(
     fast = _load_fast(text, file, issues)
     if fast is not None:
         return fast
-    scan = [_fullwidth_slip(i, text) for i in _scan(text, file)]
+    events: list[Any] = []
+    scan = [_fullwidth_slip(i, text) for i in _scan(text, file, events)]
     issues.extend(scan)
     if any(i.severity is Severity.ERROR for i in scan):
         return Document(file, None, issues=issues, text=text)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            root = _yaml().load(text)
+            root = _build(events, _directives(text, file)[0])
         issues.extend(_warning_issues(caught, file))
     except MarkedYAMLError as exc:
         issues.append(_fullwidth_slip(_yaml_issue(exc, file), text))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, PrivateAttr, create_model, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
 from wzeval.kinds import RuleKind, rule_kinds
 from wzeval.kinds.bands import Band, Bands
@@ -54,6 +54,7 @@ from wzeval.modelbase import (
 __all__ = [
     "AMOUNT_PATTERN",
     "CATEGORY_KIND_NAMES",
+    "CHECKED_DOCUMENT",
     "IDENT_PATTERN",
     "Amount",
     "Band",
@@ -431,6 +432,11 @@ class Arithmetic(StrictModel):
     rounding: Literal["half_up"] = "half_up"
 
 
+#: Validation context key: the data comes from a loaded document, whose limits the
+#: loader (or wzeval.plain) has enforced already.
+CHECKED_DOCUMENT = "wzeval_checked_document"
+
+
 class Rulebook(StrictModel):
     """A whole evaluation table as data."""
 
@@ -464,6 +470,27 @@ class Rulebook(StrictModel):
 
     _compiled: object = PrivateAttr(None)
     _file: str = PrivateAttr("<rulebook>")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _held_to_a_files_limits(cls, data: Any, info: ValidationInfo) -> Any:
+        """A mapping given to ``Rulebook.model_validate`` or ``Rulebook(...)`` meets a
+        file's limits first (:mod:`wzeval.plain`: values, depth, text size, numbers,
+        characters), so pydantic never walks a bomb; the first limit passed is a
+        ``ValueError`` naming its issue code.  (``load_rulebook(mapping)`` reports it
+        as that issue; a value of a type no file holds is left to pydantic.)"""
+        if isinstance(data, Rulebook) or (info.context or {}).get(CHECKED_DOCUMENT):
+            return data  # a loaded document: the loader or wzeval.plain has checked it
+        from wzeval.plain import plain_document  # reading is a layer below the models
+
+        doc = plain_document(data, "<rulebook>")
+        if not doc.issues:
+            return doc.data
+        issue = doc.issues[0]
+        if issue.code == "WZ412":  # a model instance, say: pydantic checks its type
+            return data
+        where = "/".join(map(str, issue.path)) or "the top"
+        raise ValueError(f"{issue.code} at {where}: {issue.message}")
 
     def model_post_init(self, context: object, /) -> None:
         """Tell each indicator its category, so ``Rulebook.indicators`` is self-describing."""

@@ -1,0 +1,118 @@
+"""Issue 14's numbered items through ``wzeval`` itself, each asserting the exit code,
+the issue code and its position, and the child's CPU time and memory (tests/bounds.py).
+
+Items tested elsewhere with the same assertions: 3 and 4 (signals during the write
+and the batch) in tests/test_cli_jobs.py and tests/test_output.py, the signal window
+at startup in tests/test_startup_signals.py; 6 (the in-memory path) in
+tests/test_in_memory.py; 8 (small but slow files) in tests/test_worst_case.py.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from bounds import CliRun, run_cli
+
+ROOT = Path(__file__).parent
+
+
+def _run(args: list[str | Path], cwd: Path) -> CliRun:
+    run = run_cli(args, cwd=cwd)
+    run.used.assert_within()
+    assert "Traceback" not in run.stdout + run.stderr
+    return run
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.3", "1.10"])
+def test_item1_an_unknown_yaml_version_is_wz114_at_the_directive(
+    tmp_path: Path, version: str
+) -> None:
+    """``%YAML 1.3`` was an AssertionError and exit 3: now WZ114 at its version, col 7."""
+    (tmp_path / "y.yaml").write_text(f"%YAML {version}\n---\na: 1\n")
+    run = _run(["validate", "y.yaml"], tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith(f"y.yaml:1:7: error WZ114 YAML version {version} is not")
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "fifo"])
+def test_item2_a_special_file_is_wz113_naming_it(tmp_path: Path, special: str) -> None:
+    """A device grew to 1.8 GB and a FIFO blocked forever: now WZ113, exit 2, small."""
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "pipe.yaml"
+        os.mkfifo(path)
+    run = _run(["validate", path], tmp_path)
+    assert run.returncode == 2
+    assert f"{path}: error WZ113 {path} is " in run.stdout
+
+
+def test_item5_force_never_overwrites_an_input(tmp_path: Path) -> None:
+    """``-o`` naming the findings file with ``--force`` replaced it with the report: now
+    WZ914, exit 2, the file byte for byte as it was."""
+    findings = sorted((ROOT.parent / "examples" / "findings").glob("*.yaml"))[0]
+    copy = tmp_path / "f.yaml"
+    copy.write_bytes(findings.read_bytes())
+    run = _run(["score", "f.yaml", "-o", "f.yaml", "--force"], tmp_path)
+    assert run.returncode == 2
+    assert "WZ914" in run.stderr
+    assert copy.read_bytes() == findings.read_bytes()
+
+
+def test_item5_force_never_replaces_a_fifo(tmp_path: Path) -> None:
+    """A FIFO (as a device node) given as ``-o`` with ``--force`` is WZ913 and stays one."""
+    findings = sorted((ROOT.parent / "examples" / "findings").glob("*.yaml"))[0]
+    os.mkfifo(tmp_path / "out.txt")
+    run = _run(["score", findings, "-o", "out.txt", "--force"], tmp_path)
+    assert run.returncode == 2
+    assert "WZ913" in run.stderr
+    assert (tmp_path / "out.txt").is_fifo()
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n\n"], ids=["empty", "comment"])
+def test_item7_an_empty_file_fails_validate_strict(tmp_path: Path, text: str) -> None:
+    """``validate --strict`` passed an empty file ("0 errors", exit 0): now WZ115 at 1:1."""
+    (tmp_path / "e.yaml").write_text(text)
+    run = _run(["validate", "--strict", "e.yaml"], tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith("e.yaml:1:1: error WZ115 the document is empty")
+
+
+def test_item9_yaml_11_says_yes_is_true(tmp_path: Path) -> None:
+    """Under ``%YAML 1.1`` the warning said ``'yes' is read as a string``; it is true."""
+    (tmp_path / "y.yaml").write_text("%YAML 1.1\n---\nwzeval: findings/1\nnotes: yes\n")
+    run = _run(["validate", "y.yaml"], tmp_path)
+    assert run.returncode == 1
+    assert "y.yaml:4:8: warning WZ111 'yes' is read as true here (%YAML 1.1)" in run.stdout
+
+
+def test_item9_a_reused_anchor_is_wz116_not_raw_text(tmp_path: Path) -> None:
+    """ruamel's ReusedAnchorWarning went raw to stderr: now WZ116 at the second anchor."""
+    (tmp_path / "a.yaml").write_text("a: &x 1\nb: &x 2\n")
+    run = _run(["validate", "a.yaml"], tmp_path)
+    assert run.returncode == 1
+    assert "a.yaml:2:4: warning WZ116 YAML reader warning: found duplicate anchor" in run.stdout
+    assert run.stderr == ""
+
+
+def test_item9_a_top_level_scalar_is_positioned(tmp_path: Path) -> None:
+    """A top-level scalar's issue had no line:col: now at the scalar (line 2, col 3)."""
+    (tmp_path / "s.yaml").write_text("\n  3\n")
+    run = _run(["validate", "s.yaml"], tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith("s.yaml:2:3: error WZ910")
+
+
+def test_item9_a_compatibility_character_in_an_expression_is_refused(tmp_path: Path) -> None:
+    """NFKC folded ``ｃount`` into ``count``: now WZ330 at the character (line 102, the
+    expression's first character after ``when: "``, column 33)."""
+    text = (ROOT / "rulebooks" / "kinds.yaml").read_text(encoding="utf-8")
+    assert text.count('when: "count(f) >= 1"') == 1
+    (tmp_path / "rb.yaml").write_text(
+        text.replace('when: "count(f) >= 1"', 'when: "\uff43ount(f) >= 1"'), encoding="utf-8"
+    )
+    run = _run(["validate", "rb.yaml"], tmp_path)
+    assert run.returncode == 1
+    assert "rb.yaml:102:33: error WZ330" in run.stdout
+    assert "FULLWIDTH LATIN SMALL LETTER C" in run.stdout
