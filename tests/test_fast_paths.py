@@ -713,3 +713,11 @@ def test_fast_evaluation_disagreeing_is_a_loud_bug() -> None:
     report.__dict__["total"] = full.total + 1
     with pytest.raises(AssertionError, match="fast evaluation differs on"):
         _ = report.indicators
+
+
+def test_explained_builds_the_whole_report_at_once() -> None:
+    """``explained=True`` (a caller that reads the explanation) skips the fast pass."""
+    crb, findings, full = _strong()
+    report = evaluate_compiled(crb, findings, reference=False, explained=True)
+    assert not _deferred(report)
+    assert report == full

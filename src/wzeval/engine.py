@@ -577,6 +577,7 @@ def evaluate_compiled(
     *,
     partial: bool = False,
     reference: bool | None = None,
+    explained: bool = False,
 ) -> ScoreReport:
     """Score checked findings against a compiled rulebook.
 
@@ -587,9 +588,13 @@ def evaluate_compiled(
     with simpleeval, the evaluator of record, instead of its compiled form, and
     builds every result through pydantic validation (default: ``WZEVAL_REFERENCE=1``
     in the environment); the report is the same.
+
+    The report's figures are computed at once and its explanation (every result,
+    reason and fact read) the first time it is read; ``explained=True`` builds it all
+    now, for a caller that reads it anyway (the points are then not computed twice).
     """
     use_reference = expressions.REFERENCE if reference is None else reference
-    if not use_reference:
+    if not use_reference and not explained:
         fast = _fast(crb, findings, partial)
         if fast is not None:
             return fast
