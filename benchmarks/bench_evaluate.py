@@ -21,12 +21,13 @@ Compares, in one run on the same findings, timed in interleaved rounds (CPU time
 It prints the ratios of issue 15: goal 3, ``evaluate`` / hand-written (≤ 2×), and
 goal 4, zen-engine with its flattening / ``evaluate`` (≥ 1).
 
-Run: ``python benchmarks/bench_evaluate.py [--findings FILE] [--quick] [--profile]``.
+Run: ``python benchmarks/bench_evaluate.py [--findings FILE] [--quick] [--options] [--profile]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -35,8 +36,9 @@ from _common import EXAMPLES, interleaved, machine, us
 
 import wzeval
 from wzeval.api import compiled, evaluate, load_findings
-from wzeval.engine import _full, evaluate_compiled
-from wzeval.expressions import FUNCTIONS
+from wzeval.checks import CompiledRulebook
+from wzeval.engine import _fast_plan, _full, evaluate_compiled
+from wzeval.expressions import FUNCTIONS, CompiledExpression
 from wzeval.findings import Findings
 
 
@@ -82,6 +84,20 @@ def _naive(rulebook: wzeval.Rulebook, findings: Findings) -> Any:
     return run
 
 
+def _per_expression(crb: CompiledRulebook) -> CompiledRulebook:
+    """A copy of ``crb`` whose fast evaluation calls ``CompiledExpression.evaluate`` (its
+    checks of every name it reads, each time) instead of the compiled code on names
+    checked once per indicator: the option measured against the one chosen."""
+    copy = dataclasses.replace(crb)  # its own cache, so its own fast evaluation
+    fast = CompiledExpression.fast
+    CompiledExpression.fast = lambda self: self.evaluate  # type: ignore[method-assign]
+    try:
+        _fast_plan(copy)
+    finally:
+        CompiledExpression.fast = fast  # type: ignore[method-assign]
+    return copy
+
+
 def _profile(fn: Callable[[], object], n: int, top: int = 15) -> None:
     """cProfile's top entries (by own time) of ``n`` calls of ``fn``."""
     import cProfile
@@ -103,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
     parser.add_argument(
         "--quick", action="store_true", help="leave out naive simple_eval (the slowest row)"
+    )
+    parser.add_argument(
+        "--options",
+        action="store_true",
+        help="also time the fast evaluation calling evaluate() per expression",
     )
     parser.add_argument(
         "--profile", action="store_true", help="also print cProfile's top entries of evaluate"
@@ -140,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.quick:
         fns["naive simple_eval of every expression"] = _naive(rulebook, findings)
+    if args.options:
+        per_expression = _per_expression(crb)
+        fns["option: fast pass, evaluate() per expression"] = lambda: evaluate_compiled(
+            per_expression, findings
+        )
     zen_in = False
     try:
         import zen

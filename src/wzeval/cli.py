@@ -334,7 +334,7 @@ def _score_kept(
 ) -> tuple[ScoreReport | _Brief | None, list[Issue]]:
     """:func:`_score_file`, keeping what ``keep`` says of the report."""
     # a ranking's entry reads the figures alone: the explanation is never built
-    report, issues = _score_file(path, rulebook, partial, explained=keep != "entry")
+    report, issues = _score_file(path, rulebook, partial, keep != "entry")
     return (None if report is None else _brief(report, keep)), issues
 
 
