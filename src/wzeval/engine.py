@@ -80,6 +80,7 @@ from wzeval.report import (
 __all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
 _ZERO = Fraction(0)
+_ONE = Fraction(1)
 _R = TypeVar("_R", bound=BaseModel)
 
 
@@ -872,6 +873,9 @@ class _FastItem:
 @dataclass(frozen=True)
 class _FastIndicator:
     plan: _IndicatorPlan
+    id: str
+    kind: str
+    category_id: str
     checks: _Checks  # every name any expression of the indicator reads
     derived: tuple[tuple[str, _Run, _Checks], ...]
     applies_checks: _Checks
@@ -930,6 +934,9 @@ def _fast_indicator(p: _IndicatorPlan) -> _FastIndicator | None:
             checks.setdefault(check[0], check)
     return _FastIndicator(
         p,
+        cind.indicator.id,
+        cind.kind,
+        cind.category_id,
         tuple(checks.values()),
         tuple((name, e.fast(), e.checks) for name, e in cind.derived),
         () if cind.applies is None else cind.applies.checks,
@@ -965,7 +972,7 @@ def _fast_points(f: _FastIndicator, findings: Findings) -> _Points:
     """One indicator's points, or :class:`_Unusual` (or any error) for the full path."""
     p = f.plan
     cind = p.cind
-    facts = findings.facts.get(cind.indicator.id, {})
+    facts = findings.facts.get(f.id, {})
     env: dict[str, object] = {
         "monitoring_date": findings.monitoring_date,
         "department": findings.department,
@@ -988,14 +995,13 @@ def _fast_points(f: _FastIndicator, findings: Findings) -> _Points:
                 raise _Unusual(read)
         else:
             env[name] = derive(env)
-    common = p.common
     if f.applies is not None:
         for name, info, plain in f.applies_checks:
             value = env[name]  # KeyError: a fact missing, for the full path
             if type(value) not in plain and not fits(value, info, plain):
                 raise _Unusual(name)
         if not f.applies(env):
-            return _Points(common["id"], cind.kind, cind.category_id, _ZERO, _ZERO)
+            return _Points(f.id, f.kind, f.category_id, _ZERO, _ZERO)
     for name, info, plain in f.checks:
         value = env[name]  # KeyError: a fact missing
         if type(value) not in plain and not fits(value, info, plain):
@@ -1004,9 +1010,11 @@ def _fast_points(f: _FastIndicator, findings: Findings) -> _Points:
         if when(env):
             raise _Unusual("pending")
     weight = p.weight
-    if cind.kind == "penalty":
-        taken = min(f.taken(env), Fraction(1))
-        return _Points(common["id"], cind.kind, cind.category_id, -taken * abs(weight), weight)
+    if f.kind == "penalty":
+        taken = f.taken(env)
+        if not taken:
+            return _Points(f.id, f.kind, f.category_id, _ZERO, weight)
+        return _Points(f.id, f.kind, f.category_id, -min(taken, _ONE) * abs(weight), weight)
     # the items' points in integers over a common denominator, reduced once
     num, den = 0, f.den
     for item in f.items:
@@ -1032,13 +1040,14 @@ def _fast_points(f: _FastIndicator, findings: Findings) -> _Points:
             fired = True
     taken = f.taken(env)
     if fired:
-        if cind.kind == "veto":
+        if f.kind == "veto":
             raise _Unusual("site veto")
         points = _ZERO
-    else:
-        earned = Fraction(num, den)
-        points = max(_ZERO, earned - taken * weight if taken else earned)
-    return _Points(common["id"], cind.kind, cind.category_id, points, weight)
+    elif taken:
+        points = max(_ZERO, Fraction(num, den) - taken * weight)
+    else:  # max(0, earned)
+        points = Fraction(num, den) if num > 0 else _ZERO
+    return _Points(f.id, f.kind, f.category_id, points, weight)
 
 
 def _fast(crb: CompiledRulebook, findings: Findings, partial: bool) -> ScoreReport | None:
@@ -1058,16 +1067,14 @@ def _fast_report(
     """The order of scoring of :class:`_Scoring`, on points alone."""
     rb = crb.rulebook
     scored: dict[str, _Points] = {}
-
-    def score(kinds: tuple[str, ...], stopped: Mapping[str, str]) -> None:
-        for f in plan:
-            cind = f.plan.cind
-            if cind.kind in kinds and cind.category_id not in stopped:
-                scored[cind.indicator.id] = _fast_points(f, findings)
-
-    score(("veto",), {})  # a fired veto of a veto category went to the full path
+    # a fired veto of a veto category went to the full path: nothing is stopped by one
+    for f in plan:
+        if f.kind == "veto":
+            scored[f.id] = _fast_points(f, findings)
+    for f in plan:
+        if f.kind == "base":
+            scored[f.id] = _fast_points(f, findings)
     stopped: dict[str, str] = {}
-    score(("base",), stopped)
     if crb.overall.gates:
         results = cast(list[IndicatorResult], list(scored.values()))
         now = bases_of(results, rb)
@@ -1081,28 +1088,46 @@ def _fast_report(
             gate = crb.overall.gates.get(cat.id)
             if gate is not None and not gate.expr.evaluate(values):
                 stopped[cat.id] = "gate"
-    score(("bonus", "penalty"), stopped)
+    # each category's points (and the base's weights) in integers, reduced once
+    sums: dict[str, list[int]] = {c.id: [0, 1] for c in rb.categories}
+    possible_num, possible_den = 0, 1
     ordered: list[_Points] = []
     for f in plan:
-        cind = f.plan.cind
-        r = scored.get(cind.indicator.id)
-        if r is not None:
-            ordered.append(r)
-        elif cind.category_id in stopped:
-            ordered.append(_Points(cind.indicator.id, cind.kind, cind.category_id, _ZERO, _ZERO))
-    by_category: dict[str, list[Fraction]] = {c.id: [] for c in rb.categories}
-    for r in ordered:
-        by_category[r.category_id].append(r.points)
-    category_points = {c: exact_total(points) for c, points in by_category.items()}
+        r = scored.get(f.id)
+        if r is None:
+            if f.category_id not in stopped:
+                if f.kind == "veto" or f.kind == "base":
+                    continue  # not in the report (as in _Scoring.in_order)
+                r = _fast_points(f, findings)
+            else:
+                r = _Points(f.id, f.kind, f.category_id, _ZERO, _ZERO)
+        ordered.append(r)
+        acc = sums[r.category_id]
+        n, d = r.points.numerator, r.points.denominator
+        if n:
+            if d == acc[1]:
+                acc[0] += n
+            else:
+                g = math.gcd(acc[1], d)
+                acc[0] = acc[0] * (d // g) + n * (acc[1] // g)
+                acc[1] = acc[1] // g * d
+        if f.kind == "base":
+            n, d = r.max_points.numerator, r.max_points.denominator
+            if d == possible_den:
+                possible_num += n
+            else:
+                g = math.gcd(possible_den, d)
+                possible_num = possible_num * (d // g) + n * (possible_den // g)
+                possible_den = possible_den // g * d
+    category_points = {c: Fraction(n, d) for c, (n, d) in sums.items()}
     if rb.parts:
         bases = bases_of(cast(list[IndicatorResult], ordered), rb)
     else:
         raw = exact_total(category_points[c.id] for c in rb.categories if c.kind == "base")
-        possible = exact_total(r.max_points for r in ordered if r.kind == "base")
+        possible = Fraction(possible_num, possible_den)
         bases = Bases(raw, possible, raw * 100 / possible if possible else _ZERO, {}, {})
-    kinds = {c.id: c.kind for c in rb.categories}
-    bonus = exact_total(v for c, v in category_points.items() if kinds[c] == "bonus")
-    penalty = exact_total(v for c, v in category_points.items() if kinds[c] == "penalty")
+    bonus = exact_total(category_points[c.id] for c in rb.categories if c.kind == "bonus")
+    penalty = exact_total(category_points[c.id] for c in rb.categories if c.kind == "penalty")
     total = bases.base + bonus + penalty
     decided = decide_grade(
         crb.overall.grades,
