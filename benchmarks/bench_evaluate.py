@@ -136,7 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     rulebook = wzeval.load_rulebook()
     findings = load_findings(args.findings, rulebook)
     crb = compiled(rulebook)
-    n_exprs = _naive(rulebook, findings)()
+    n_exprs = sum(
+        len(c.derived)
+        + (c.applies is not None)
+        + len(c.vetoes)
+        + len(c.deductions)
+        + sum(len(i.exprs) + len(i.vetoes) + len(i.deductions) for i in c.items)
+        for c in crb.indicators
+    )
     print(f"findings: {args.findings} ({len(crb.indicators)} indicators, {n_exprs} expressions)")
 
     report = evaluate(rulebook, findings)
