@@ -67,6 +67,41 @@ def per_call(
     return min(best)
 
 
+def interleaved(
+    fns: dict[str, Callable[[], object]],
+    *,
+    min_time: float = 0.2,
+    rounds: int = 7,
+    clock: Callable[[], float] = time.process_time,
+) -> dict[str, float]:
+    """Seconds per call of each function: the best of ``rounds`` rounds, each round
+    timing one loop of every function in turn (a loop lasts about ``min_time``), so a
+    burst of load on a shared machine falls on all of them alike.  CPU time of this
+    process by default (``clock``)."""
+    loops: dict[str, int] = {}
+    for label, fn in fns.items():
+        fn()
+        n = 1
+        while True:
+            t = time.perf_counter()
+            for _ in range(n):
+                fn()
+            dt = time.perf_counter() - t
+            if dt >= min_time / 4:
+                break
+            n *= 2
+        loops[label] = max(1, int(n * (min_time / max(dt, 1e-9))))
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds):
+        for label, fn in fns.items():
+            n = loops[label]
+            t = clock()
+            for _ in range(n):
+                fn()
+            best[label] = min(best[label], (clock() - t) / n)
+    return best
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
 

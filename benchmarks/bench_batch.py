@@ -58,7 +58,7 @@ def _score(path: str) -> tuple[float, float, bool]:
     findings, _ = check_findings(doc, _STATE["crb"])
     ok = findings is not None
     if findings is not None:
-        report = evaluate_compiled(_STATE["crb"], findings)
+        report = evaluate_compiled(_STATE["crb"], findings, explained=True)
         target = _STATE["out"] / (Path(path).stem + ".report.json")
         target.write_text(report.to_json(), encoding="utf-8")
     return t1 - t0, time.perf_counter() - t1, ok
@@ -105,7 +105,7 @@ def _steps(files: list[str], out: Path, fmt: str) -> None:
         findings, _ = check_findings(doc, crb)
         t2 = clock()
         assert findings is not None
-        report = evaluate_compiled(crb, findings)
+        report = evaluate_compiled(crb, findings, explained=True)
         t3 = clock()
         text = report.to_json()
         t4 = clock()

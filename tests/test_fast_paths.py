@@ -6,7 +6,10 @@ wzeval has two fast paths, each beside its path of record (docs/performance.md):
   installed; the pure-Python ruamel parser is the reference, and anything the fast
   path is not sure about is read again by it;
 * expressions run as compiled Python code; simpleeval running the proven tree is
-  the evaluator of record, and any failure is evaluated again by it.
+  the evaluator of record, and any failure is evaluated again by it;
+* ``evaluate`` computes the points alone (each rule kind's ``fast``) and returns a
+  deferred report, whose explanation the full evaluation builds when it is first
+  read; anything unusual is left to the full evaluation.
 
 ``WZEVAL_REFERENCE=1`` (or ``reference=True``) selects the reference paths.  These
 tests prove the fast paths change nothing: the same data, positions and issues for
@@ -16,7 +19,10 @@ example and for generated rulebooks and findings.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
+import pickle
 import random
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -28,9 +34,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from strategies import cases, findings_for
+from strategies import cases, findings_for, overall_cases
 
-from wzeval import expressions, loader
+from wzeval import engine, expressions, loader
 from wzeval.api import (
     bundled_rulebook_path,
     compiled,
@@ -38,14 +44,29 @@ from wzeval.api import (
     load_rulebook,
     read_findings,
 )
+from wzeval.checks import CompiledRulebook
 from wzeval.engine import evaluate_compiled
 from wzeval.errors import ExpressionError, WzevalError
 from wzeval.expressions import Kind, TypeInfo, compile_expression
+from wzeval.kinds import rule_kinds
 from wzeval.models import Rulebook
 from wzeval.report import ScoreReport
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
+#: every example findings file with its rulebook
+ALL_EXAMPLES = [
+    *((p, ROOT / "rulebooks" / "2023.yaml") for p in EXAMPLES),
+    *(
+        (
+            p,
+            ROOT
+            / "rulebooks"
+            / ("national-2019-media.yaml" if p.name.startswith("media") else "national-2019.yaml"),
+        )
+        for p in sorted((ROOT / "examples" / "national-2019").glob("*.yaml"))
+    ),
+]
 DOCUMENTS = sorted(
     p
     for pattern in ("*.yaml", "*.yml", "*.json")
@@ -516,3 +537,187 @@ def test_environment_cannot_stand_in_for_the_helpers() -> None:
     env: dict[str, object] = {"n": 3, "ok": True, "x": 0}
     env.update({name: (lambda *a: 99) for name in ("_wz_div", "_wz_add", "_wz_fn_count", "_wz_k0")})
     assert expr.evaluate(env) == expr.evaluate(env, reference=True) == 3
+
+
+# ------------------------------------------------------------------ the fast evaluation
+
+
+def _deferred(report: ScoreReport) -> bool:
+    """Whether ``report`` is a fast evaluation's, its explanation not built yet."""
+    return report.__pydantic_private__ is not None
+
+
+def _same_evaluations(crb: CompiledRulebook, findings: Any, partial: bool) -> ScoreReport | None:
+    """The fast evaluation gives the full evaluation's report (or error), and every
+    indicator's fast points are the full evaluation's; returns the fast report."""
+    try:
+        full = engine._full(crb, findings, partial, False, None)
+    except WzevalError as exc:
+        with pytest.raises(type(exc)) as fast_exc:
+            evaluate_compiled(crb, findings, partial=partial, reference=False)
+        assert str(fast_exc.value) == str(exc)
+        return None
+    fast = evaluate_compiled(crb, findings, partial=partial, reference=False)
+    deferred = _deferred(fast)
+    assert fast.to_json() == full.to_json()
+    assert fast == full
+    assert repr(fast) == repr(full)
+    assert not _deferred(fast)
+    plan = engine._fast_plan(crb)
+    assert plan is not None  # every built-in kind has a fast evaluator
+    results = {r.id: r for r in full.indicators}
+    checked = 0
+    for f in plan:
+        result = results.get(f.plan.cind.indicator.id)
+        try:
+            points = engine._fast_points(f, findings)
+        except Exception:
+            continue  # left to the full evaluation
+        if result is not None and result.scored:
+            assert (points.points, points.max_points) == (result.points, result.max_points)
+            checked += 1
+    assert checked or not deferred
+    return fast if deferred else None
+
+
+@pytest.mark.parametrize(("path", "rulebook"), ALL_EXAMPLES, ids=[p.name for p, _ in ALL_EXAMPLES])
+@pytest.mark.parametrize("partial", [True, False])
+def test_examples_fast_evaluation_is_the_full_one(
+    path: Path, rulebook: Path, partial: bool
+) -> None:
+    """Every example, strictly and partially: the same report or error on both paths."""
+    rb = load_rulebook(rulebook)
+    findings, _ = read_findings(path, rb, partial=True)
+    assert findings is not None
+    _same_evaluations(compiled(rb), findings, partial)
+
+
+def test_complete_examples_take_the_fast_evaluation() -> None:
+    """The complete examples are deferred (so the tests above compare two paths);
+    partial and vetoed ones go to the full evaluation."""
+    taken = {}
+    for path, rulebook in ALL_EXAMPLES:
+        rb = load_rulebook(rulebook)
+        findings, _ = read_findings(path, rb, partial=True)
+        assert findings is not None
+        taken[path.name] = _deferred(
+            evaluate_compiled(compiled(rb), findings, partial=True, reference=False)
+        )
+    assert taken["shengtaihuanjing-strong.yaml"] and taken["province-strong.yaml"]
+    assert not taken["weijianwei-partial.yaml"] and not taken["county-vetoed.yaml"]
+    assert sum(taken.values()) >= 7
+
+
+@settings(max_examples=40)
+@given(findings_for(bundled()))
+def test_generated_findings_fast_evaluation_is_the_full_one(mapping: dict[str, Any]) -> None:
+    """The bundled rulebook, generated findings: the same report, points per indicator."""
+    rb = bundled()
+    findings = load_findings(mapping, rb, partial=True)
+    _same_evaluations(compiled(rb), findings, True)
+
+
+@settings(max_examples=80)
+@given(cases())
+def test_generated_rulebooks_fast_evaluation_is_the_full_one(
+    case: tuple[Rulebook, Any],
+) -> None:
+    """Generated rulebooks of every rule kind: the same report or error, strictly and
+    partially, and each indicator's fast points."""
+    rb, mapping = case
+    findings = load_findings(mapping, rb, partial=True)
+    for partial in (True, False):
+        _same_evaluations(compiled(rb), findings, partial)
+
+
+@settings(max_examples=40)
+@given(overall_cases())
+def test_generated_overall_fast_evaluation_is_the_full_one(
+    case: tuple[Rulebook, Any],
+) -> None:
+    """Generated rulebooks with site vetoes, gates and grades: the same report."""
+    rb, mapping = case
+    findings = load_findings(mapping, rb, partial=True)
+    _same_evaluations(compiled(rb), findings, True)
+
+
+def _strong() -> tuple[CompiledRulebook, Any, ScoreReport]:
+    rb = bundled()
+    findings = load_findings(EXAMPLES[3], rb)
+    assert EXAMPLES[3].name == "shengtaihuanjing-strong.yaml"
+    return compiled(rb), findings, engine._full(compiled(rb), findings, False, False, None)
+
+
+def test_deferred_report_builds_its_explanation_when_read() -> None:
+    """The figures a ranking reads are there at once; anything else builds the rest."""
+    crb, findings, full = _strong()
+    report = evaluate_compiled(crb, findings, reference=False)
+    assert _deferred(report)
+    for name in ("total", "base", "bonus", "penalty", "grade", "complete", "department"):
+        assert getattr(report, name) == getattr(full, name)
+    assert _deferred(report)
+    assert report.indicators == full.indicators
+    assert not _deferred(report)
+    assert report.model_fields_set == full.model_fields_set
+    assert list(report.__dict__) == list(full.__dict__)
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        pickle.dumps,
+        copy.copy,
+        copy.deepcopy,
+        lambda r: r.model_dump(),
+        lambda r: r.model_dump(mode="json"),
+        lambda r: r.model_dump_json(),
+        lambda r: r.model_copy(),
+        lambda r: dict(r),
+        repr,
+        lambda r: r.model_fields_set,
+        lambda r: r.categories,
+        lambda r: r.grade_rule,
+    ],
+)
+def test_deferred_report_is_whole_for_everything_that_reads_it(use: Any) -> None:
+    """Pickling, copying, dumping, iterating: each sees the whole report."""
+    crb, findings, full = _strong()
+    report = evaluate_compiled(crb, findings, reference=False)
+    assert _deferred(report)
+    out = use(report)
+    assert not _deferred(report)
+    if use is pickle.dumps:
+        assert pickle.loads(out) == full
+    elif use not in (repr,):
+        assert out == use(full)
+    assert report == full
+
+
+def test_a_kind_without_fast_evaluation_gives_full_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rule kind (a plugin's) without ``fast`` leaves every report to the full path."""
+    check = rule_kinds()["check"]
+    monkeypatch.setattr(type(check), "fast", lambda self, *args: None)
+    crb, findings, full = _strong()
+    crb = dataclasses.replace(crb)  # its own cache: the plan is made again
+    report = evaluate_compiled(crb, findings, reference=False)
+    assert not _deferred(report)
+    assert report == full
+
+
+def test_fast_evaluation_disagreeing_is_a_loud_bug() -> None:
+    """A deferred report whose figures the full evaluation does not confirm raises."""
+    crb, findings, full = _strong()
+    report = evaluate_compiled(crb, findings, reference=False)
+    report.__dict__["total"] = full.total + 1
+    with pytest.raises(AssertionError, match="fast evaluation differs on"):
+        _ = report.indicators
+
+
+def test_explained_builds_the_whole_report_at_once() -> None:
+    """``explained=True`` (a caller that reads the explanation) skips the fast pass."""
+    crb, findings, full = _strong()
+    report = evaluate_compiled(crb, findings, reference=False, explained=True)
+    assert not _deferred(report)
+    assert report == full

@@ -257,16 +257,20 @@ def load_findings(
     return findings
 
 
-def evaluate(rulebook: Rulebook, findings: Findings, *, partial: bool = False) -> ScoreReport:
+def evaluate(
+    rulebook: Rulebook, findings: Findings, *, partial: bool = False, explained: bool = False
+) -> ScoreReport:
     """Score checked findings: pure, deterministic, exact.
 
     ``partial=True`` scores what was assessed and lists the rest in
     ``report.not_assessed``; otherwise anything unassessable raises
-    :class:`ValidationFailed`.
+    :class:`ValidationFailed`.  The explanation (each indicator's results, reasons and
+    facts read) is built the first time it is read; ``explained=True`` builds it now,
+    for a caller that reads it anyway.
     """
     from wzeval.engine import evaluate_compiled
 
-    return evaluate_compiled(compiled(rulebook), findings, partial=partial)
+    return evaluate_compiled(compiled(rulebook), findings, partial=partial, explained=explained)
 
 
 def score(
@@ -286,7 +290,7 @@ def score(
 
 
 def score_document(
-    doc: Document, rulebook: Rulebook, *, partial: bool = False
+    doc: Document, rulebook: Rulebook, *, partial: bool = False, explained: bool = False
 ) -> tuple[ScoreReport | None, list[Issue]]:
     """Check and evaluate one loaded findings document; never raises for bad input.
 
@@ -299,7 +303,7 @@ def score_document(
     if findings is None:
         return None, in_file_order(issues)
     try:
-        report = evaluate(rulebook, findings, partial=partial)
+        report = evaluate(rulebook, findings, partial=partial, explained=explained)
     except ValidationFailed as exc:
         placed = [i if i.position else i.at(doc.position(i.path)) for i in exc.issues]
         return None, in_file_order([*issues, *placed])

@@ -250,12 +250,13 @@ def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
 
 
 def _score_document(
-    doc: Document, rulebook: Rulebook, partial: bool
+    doc: Document, rulebook: Rulebook, partial: bool, explained: bool = True
 ) -> tuple[ScoreReport | None, list[Issue]]:
-    """:func:`wzeval.api.score_document`: every issue placed, in file order."""
+    """:func:`wzeval.api.score_document`: every issue placed, in file order
+    (``explained=False``: only the figures will be read, docs/performance.md)."""
     from wzeval.api import score_document
 
-    return score_document(doc, rulebook, partial=partial)
+    return score_document(doc, rulebook, partial=partial, explained=explained)
 
 
 def _load(path: Path) -> Document:
@@ -266,10 +267,10 @@ def _load(path: Path) -> Document:
 
 
 def _score_file(
-    path: Path, rulebook: Rulebook, partial: bool
+    path: Path, rulebook: Rulebook, partial: bool, explained: bool = True
 ) -> tuple[ScoreReport | None, list[Issue]]:
     """:func:`_score_document` for a file."""
-    return _score_document(_load(path), rulebook, partial)
+    return _score_document(_load(path), rulebook, partial, explained)
 
 
 # A worker process's rulebook: inherited from the parent where processes fork, else loaded
@@ -332,7 +333,8 @@ def _score_kept(
     path: Path, rulebook: Rulebook, partial: bool, keep: str
 ) -> tuple[ScoreReport | _Brief | None, list[Issue]]:
     """:func:`_score_file`, keeping what ``keep`` says of the report."""
-    report, issues = _score_file(path, rulebook, partial)
+    # a ranking's entry reads the figures alone: the explanation is never built
+    report, issues = _score_file(path, rulebook, partial, keep != "entry")
     return (None if report is None else _brief(report, keep)), issues
 
 
@@ -515,7 +517,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 )
                 results.append(_Checked(str(f), kind, [*doc.issues, issue]))
                 continue
-            _, issues = _score_document(doc, rb, args.partial)
+            _, issues = _score_document(doc, rb, args.partial, explained=False)
             results.append(_Checked(str(f), kind, issues))
         elif kind == "ruletests":
             results.append(_Checked(str(f), kind, _ruletest_issues(f)))

@@ -133,7 +133,7 @@ def read_round(
     files: dict[str, Path] = {}
     for path in iter_files(list(paths)):
         doc = read_document(path)  # YAML, JSON or a findings workbook
-        report, found = score_document(doc, rulebook, partial=partial)
+        report, found = score_document(doc, rulebook, partial=partial, explained=True)
         issues.extend(found)
         if report is None:
             continue

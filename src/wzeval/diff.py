@@ -710,7 +710,8 @@ def _score_under(rulebook: Rulebook, doc: Document) -> tuple[ScoreReport, bool, 
         errors = _errors(issues)
         if findings is not None and not errors:
             try:
-                return evaluate_compiled(crb, findings, partial=partial), partial, dropped
+                report = evaluate_compiled(crb, findings, partial=partial, explained=True)
+                return report, partial, dropped
             except ValidationFailed as exc:
                 errors = _errors(exc.issues)
         if partial or not errors or any(e.code not in _PARTIAL_CODES for e in errors):

@@ -19,7 +19,8 @@ they never go beyond the weight.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -48,7 +49,7 @@ from wzeval.expressions import CompiledExpression
 from wzeval.findings import Findings
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
-from wzeval.kinds.base import shown
+from wzeval.kinds.base import FastPoints, FastTaken, fast_count, shown
 from wzeval.overall import (
     Bases,
     bases_of,
@@ -70,6 +71,7 @@ from wzeval.report import (
     ScoreReport,
     SiteVeto,
     VetoResult,
+    deferred,
     exact_text,
     exact_total,
     trusted,
@@ -78,6 +80,7 @@ from wzeval.report import (
 __all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
 _ZERO = Fraction(0)
+_ONE = Fraction(1)
 _R = TypeVar("_R", bound=BaseModel)
 
 
@@ -575,6 +578,7 @@ def evaluate_compiled(
     *,
     partial: bool = False,
     reference: bool | None = None,
+    explained: bool = False,
 ) -> ScoreReport:
     """Score checked findings against a compiled rulebook.
 
@@ -585,8 +589,27 @@ def evaluate_compiled(
     with simpleeval, the evaluator of record, instead of its compiled form, and
     builds every result through pydantic validation (default: ``WZEVAL_REFERENCE=1``
     in the environment); the report is the same.
+
+    The report's figures are computed at once and its explanation (every result,
+    reason and fact read) the first time it is read; ``explained=True`` builds it all
+    now, for a caller that reads it anyway (the points are then not computed twice).
     """
     use_reference = expressions.REFERENCE if reference is None else reference
+    if not use_reference and not explained:
+        fast = _fast(crb, findings, partial)
+        if fast is not None:
+            return fast
+    return _full(crb, findings, partial, use_reference, reference)
+
+
+def _full(
+    crb: CompiledRulebook,
+    findings: Findings,
+    partial: bool,
+    use_reference: bool,
+    reference: bool | None,
+) -> ScoreReport:
+    """The evaluation of record: every result built and explained as it is scored."""
     run = _Scoring(crb, findings, _validated if use_reference else trusted, reference)
     results = run.in_order()
     if run.errors:
@@ -820,3 +843,321 @@ def _stopped(p: _IndicatorPlan, why: str, build: _Build) -> IndicatorResult:
         "reasons": [why],
     }
     return build(IndicatorResult, values)
+
+
+# ------------------------------------------------------------------ the fast evaluation
+#
+# Most callers read a report's figures, and only some of them its explanation.  The
+# fast evaluation computes the points alone — every rule kind's ``fast`` function, the
+# compiled expressions called directly on names checked once per indicator, the sums
+# in integers — and returns a deferred report (:func:`wzeval.report.deferred`) whose
+# results are built by the full evaluation above the first time they are read.  It
+# handles the usual case only: anything else (a fact missing, an item not assessable
+# yet, a pending state, a fired veto of a veto category, any error) is left to the
+# full evaluation, which then decides the report or the error (docs/performance.md).
+
+_Run = Callable[[Mapping[str, object]], object]
+_Checks = tuple[tuple[str, expressions.TypeInfo, frozenset[type]], ...]
+
+
+class _Unusual(Exception):
+    """These findings are for the full evaluation."""
+
+
+@dataclass(frozen=True)
+class _FastItem:
+    points: FastPoints
+    vetoes: tuple[_Run, ...]
+
+
+@dataclass(frozen=True)
+class _FastIndicator:
+    plan: _IndicatorPlan
+    id: str
+    kind: str
+    category_id: str
+    checks: _Checks  # every name any expression of the indicator reads
+    derived: tuple[tuple[str, _Run, _Checks], ...]
+    applies_checks: _Checks
+    applies: _Run | None
+    pending: tuple[_Run, ...]
+    items: tuple[_FastItem, ...]
+    vetoes: tuple[_Run, ...]
+    taken: FastTaken  # the share the indicator's own deductions take
+    den: int  # a common denominator of the items' whole points
+
+
+def _fast_taken(plans: tuple[_DeductionPlan, ...]) -> FastTaken:
+    # in integers over one denominator: each amount and cap × den
+    den = math.lcm(*(x.denominator for p in plans for x in (p.each, p.cap) if x is not None))
+    rows = tuple(
+        (
+            p.cd.count.fast(),
+            p.each.numerator * (den // p.each.denominator),
+            None if p.cap is None else p.cap.numerator * (den // p.cap.denominator),
+        )
+        for p in plans
+    )
+
+    def taken(env: Mapping[str, object]) -> Fraction:
+        total = 0
+        for count, each, cap in rows:
+            raw = each * fast_count(count, env)
+            total += raw if cap is None or raw <= cap else cap
+        return Fraction(total, den) if total else _ZERO
+
+    return taken
+
+
+def _fast_indicator(p: _IndicatorPlan) -> _FastIndicator | None:
+    cind = p.cind
+    exprs: list[CompiledExpression] = [e for _n, e in cind.derived]
+    if cind.applies is not None:
+        exprs.append(cind.applies)
+    for pend in cind.pending:
+        exprs += (pend.when, pend.assessable_from)
+    exprs += (v.when for v in cind.vetoes)
+    exprs += (d.count for d in cind.deductions)
+    items = []
+    for ip in p.items:
+        ci = ip.ci
+        points = ip.kind.fast(ip.rule, ip.rule_plan, ci.exprs, p.weight, _fast_taken(ip.deductions))
+        if points is None:
+            return None
+        items.append(_FastItem(points, tuple(v.when.fast() for v in ci.vetoes)))
+        exprs += ci.exprs.values()
+        exprs += (v.when for v in ci.vetoes)
+        exprs += (d.count for d in ci.deductions)
+    checks: dict[str, tuple[str, expressions.TypeInfo, frozenset[type]]] = {}
+    for e in exprs:
+        for check in e.checks:
+            checks.setdefault(check[0], check)
+    return _FastIndicator(
+        p,
+        cind.indicator.id,
+        cind.kind,
+        cind.category_id,
+        tuple(checks.values()),
+        tuple((name, e.fast(), e.checks) for name, e in cind.derived),
+        () if cind.applies is None else cind.applies.checks,
+        None if cind.applies is None else cind.applies.fast(),
+        tuple(pend.when.fast() for pend in cind.pending),
+        tuple(items),
+        tuple(v.when.fast() for v in cind.vetoes),
+        _fast_taken(p.deductions),
+        math.lcm(*(ip.static["max_points"].denominator for ip in p.items)),
+    )
+
+
+def _fast_plan(crb: CompiledRulebook) -> tuple[_FastIndicator, ...] | None:
+    """Every indicator's fast evaluation (``None``: a rule kind has none)."""
+    if "fast" not in crb.cache:
+        fast = [_fast_indicator(p) for p in _plan(crb)]
+        crb.cache["fast"] = None if None in fast else tuple(cast(list[_FastIndicator], fast))
+    return cast(tuple[_FastIndicator, ...] | None, crb.cache["fast"])
+
+
+@dataclass(slots=True)
+class _Points:
+    """What the order of scoring reads of an indicator's result (wzeval.overall)."""
+
+    id: str
+    kind: str
+    category_id: str
+    points: Fraction
+    max_points: Fraction
+
+
+def _fast_points(f: _FastIndicator, findings: Findings) -> _Points:
+    """One indicator's points, or :class:`_Unusual` (or any error) for the full path."""
+    p = f.plan
+    cind = p.cind
+    facts = findings.facts.get(f.id, {})
+    env: dict[str, object] = {
+        "monitoring_date": findings.monitoring_date,
+        "department": findings.department,
+        "catalogs": list(findings.catalogs),
+        "true": True,
+        "false": False,
+    }
+    if cind.shared:
+        for k, rec in shared_records(cind, findings.facts).items():
+            env[k] = rec.value
+    for k, rec in facts.items():
+        env[k] = rec.value
+    fits = expressions.fits
+    for name, derive, derive_checks in f.derived:  # as fill_derived: left out when
+        for read, info, plain in derive_checks:  # a fact it reads is missing
+            if read not in env:
+                break
+            value = env[read]
+            if type(value) not in plain and not fits(value, info, plain):
+                raise _Unusual(read)
+        else:
+            env[name] = derive(env)
+    if f.applies is not None:
+        for name, info, plain in f.applies_checks:
+            value = env[name]  # KeyError: a fact missing, for the full path
+            if type(value) not in plain and not fits(value, info, plain):
+                raise _Unusual(name)
+        if not f.applies(env):
+            return _Points(f.id, f.kind, f.category_id, _ZERO, _ZERO)
+    for name, info, plain in f.checks:
+        value = env[name]  # KeyError: a fact missing
+        if type(value) not in plain and not fits(value, info, plain):
+            raise _Unusual(name)
+    for when in f.pending:
+        if when(env):
+            raise _Unusual("pending")
+    weight = p.weight
+    if f.kind == "penalty":
+        taken = f.taken(env)
+        if not taken:
+            return _Points(f.id, f.kind, f.category_id, _ZERO, weight)
+        return _Points(f.id, f.kind, f.category_id, -min(taken, _ONE) * abs(weight), weight)
+    # the items' points in integers over a common denominator, reduced once
+    num, den = 0, f.den
+    for item in f.items:
+        points = item.points(env)
+        vetoed = False
+        for veto in item.vetoes:
+            if veto(env):
+                vetoed = True
+        if vetoed:
+            continue
+        n, d = points.numerator, points.denominator
+        if d == den:
+            num += n
+        elif den % d == 0:
+            num += n * (den // d)
+        else:
+            g = math.gcd(den, d)
+            num = num * (d // g) + n * (den // g)
+            den = den // g * d
+    fired = False
+    for veto in f.vetoes:
+        if veto(env):
+            fired = True
+    taken = f.taken(env)
+    if fired:
+        if f.kind == "veto":
+            raise _Unusual("site veto")
+        points = _ZERO
+    elif taken:
+        points = max(_ZERO, Fraction(num, den) - taken * weight)
+    else:  # max(0, earned)
+        points = Fraction(num, den) if num > 0 else _ZERO
+    return _Points(f.id, f.kind, f.category_id, points, weight)
+
+
+def _fast(crb: CompiledRulebook, findings: Findings, partial: bool) -> ScoreReport | None:
+    """The report of the fast evaluation, deferred; ``None``: for the full evaluation."""
+    plan = _fast_plan(crb)
+    if plan is None:
+        return None
+    try:
+        return _fast_report(crb, plan, findings, partial)
+    except Exception:  # the full evaluation decides: its report, or its error
+        return None
+
+
+def _fast_report(
+    crb: CompiledRulebook, plan: tuple[_FastIndicator, ...], findings: Findings, partial: bool
+) -> ScoreReport:
+    """The order of scoring of :class:`_Scoring`, on points alone."""
+    rb = crb.rulebook
+    scored: dict[str, _Points] = {}
+    # a fired veto of a veto category went to the full path: nothing is stopped by one
+    for f in plan:
+        if f.kind == "veto":
+            scored[f.id] = _fast_points(f, findings)
+    for f in plan:
+        if f.kind == "base":
+            scored[f.id] = _fast_points(f, findings)
+    stopped: dict[str, str] = {}
+    if crb.overall.gates:
+        results = cast(list[IndicatorResult], list(scored.values()))
+        now = bases_of(results, rb)
+        points_now = {
+            c.id: exact_total(r.points for r in results if r.category_id == c.id)
+            for c in rb.categories
+            if c.kind == "base"
+        }
+        values = gate_values(now.base, {**points_now, **now.by_part})
+        for cat in rb.categories:
+            gate = crb.overall.gates.get(cat.id)
+            if gate is not None and not gate.expr.evaluate(values):
+                stopped[cat.id] = "gate"
+    # each category's points (and the base's weights) in integers, reduced once
+    sums: dict[str, list[int]] = {c.id: [0, 1] for c in rb.categories}
+    possible_num, possible_den = 0, 1
+    ordered: list[_Points] = []
+    for f in plan:
+        r = scored.get(f.id)
+        if r is None:
+            if f.category_id not in stopped:
+                if f.kind == "veto" or f.kind == "base":
+                    continue  # not in the report (as in _Scoring.in_order)
+                r = _fast_points(f, findings)
+            else:
+                r = _Points(f.id, f.kind, f.category_id, _ZERO, _ZERO)
+        ordered.append(r)
+        acc = sums[r.category_id]
+        n, d = r.points.numerator, r.points.denominator
+        if n:
+            if d == acc[1]:
+                acc[0] += n
+            else:
+                g = math.gcd(acc[1], d)
+                acc[0] = acc[0] * (d // g) + n * (acc[1] // g)
+                acc[1] = acc[1] // g * d
+        if f.kind == "base":
+            n, d = r.max_points.numerator, r.max_points.denominator
+            if d == possible_den:
+                possible_num += n
+            else:
+                g = math.gcd(possible_den, d)
+                possible_num = possible_num * (d // g) + n * (possible_den // g)
+                possible_den = possible_den // g * d
+    category_points = {c: Fraction(n, d) for c, (n, d) in sums.items()}
+    if rb.parts:
+        bases = bases_of(cast(list[IndicatorResult], ordered), rb)
+    else:
+        raw = exact_total(category_points[c.id] for c in rb.categories if c.kind == "base")
+        possible = Fraction(possible_num, possible_den)
+        bases = Bases(raw, possible, raw * 100 / possible if possible else _ZERO, {}, {})
+    bonus = exact_total(category_points[c.id] for c in rb.categories if c.kind == "bonus")
+    penalty = exact_total(category_points[c.id] for c in rb.categories if c.kind == "penalty")
+    total = bases.base + bonus + penalty
+    decided = decide_grade(
+        crb.overall.grades,
+        grade_values(
+            vetoed=False,
+            bases=bases,
+            bonus=bonus,
+            penalty=penalty,
+            total=total,
+            category_points=category_points,
+        ),
+    )
+    known = {
+        "rulebook": trusted(
+            RulebookRef, {"id": rb.id, "title": rb.title, "year": rb.year, "file": crb.file}
+        ),
+        "department": findings.department,
+        "department_id": findings.department_id,
+        "monitoring_date": findings.monitoring_date,
+        "assessors": list(findings.assessors),
+        "findings_file": findings.file,
+        "complete": True,
+        "base_raw": bases.raw,
+        "base_possible": bases.possible,
+        "base": bases.base,
+        "bonus": bonus,
+        "penalty": penalty,
+        "total": total,
+        "places": rb.arithmetic.places,
+        "vetoed": False,
+        "grade": None if decided is None else decided.grade.grade,
+    }
+    return deferred(known, lambda: _full(crb, findings, partial, False, False))

@@ -89,6 +89,7 @@ __all__ = [
     "Kind",
     "TypeInfo",
     "compile_expression",
+    "fits",
 ]
 
 # --------------------------------------------------------------------------- limits
@@ -1943,6 +1944,10 @@ def _normalise(value: object, t: TypeInfo) -> object:
     return value
 
 
+#: each name an expression reads, its declared type, the types that fit by type alone
+_NameChecks = tuple[tuple[str, TypeInfo, frozenset[type]], ...]
+
+
 @dataclass(frozen=True)
 class CompiledExpression:
     """An expression that passed every load-time check, ready to evaluate.
@@ -1954,6 +1959,28 @@ class CompiledExpression:
     type: TypeInfo
     names: frozenset[str]
     _program: _Program = field(repr=False, compare=False)
+
+    @property
+    def checks(self) -> _NameChecks:
+        """What :meth:`evaluate` checks of ``env`` first: each name it reads, with its
+        declared type and the Python types whose values fit by their type alone (see
+        :func:`fits`)."""
+        return self._program.checks
+
+    def fast(self) -> Callable[[Mapping[str, object]], object]:
+        """The expression as one function of ``env``, for a caller that has checked
+        ``env`` against :attr:`checks` itself: the compiled code (its value normalised
+        as :meth:`evaluate` does), or :meth:`evaluate` when there is none.  It may
+        raise anything; the value or error of record is then :meth:`evaluate`'s (the
+        engine's fast evaluation falls back to it, docs/performance.md)."""
+        run = self._program.run
+        if run is None:
+            return self.evaluate
+        kind = self.type.kind
+        if kind is Kind.DECIMAL or kind is Kind.LIST:
+            t = self.type
+            return lambda env: _normalise(run(env), t)
+        return run
 
     def evaluate(self, env: Mapping[str, object], *, reference: bool | None = None) -> object:
         """The value of the expression for ``env`` (declared name -> value).
@@ -1999,6 +2026,12 @@ class CompiledExpression:
                 hint="this is a wzeval bug; please report the expression",
             ) from exc
         return _normalise(result, self.type)
+
+
+def fits(value: object, info: TypeInfo, plain: frozenset[type]) -> bool:
+    """Whether ``value`` is of the declared type ``info`` (``plain``: the Python types
+    whose values fit by their type alone, from :attr:`CompiledExpression.checks`)."""
+    return type(value) in plain or _value_fits(value, info)
 
 
 def compile_expression(

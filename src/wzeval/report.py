@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
-from typing import Annotated, Any, Literal, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticUndefined
@@ -36,6 +36,7 @@ __all__ = [
     "ScoreReport",
     "SiteVeto",
     "VetoResult",
+    "deferred",
     "display",
     "exact_text",
     "exact_total",
@@ -387,6 +388,80 @@ class ScoreReport(_Result):
     grade: str | None = Field(None, description="the grade the rulebook's grades give")
     grade_rule: GradeResult | None = None
 
+    # A report of the engine's fast evaluation (:func:`deferred`) knows its figures at
+    # once and builds the rest — indicators, items, facts read, reasons — the first
+    # time any of it is read; everything that reads the whole report builds it first,
+    # so a deferred report is indistinguishable from one built in full.
+
+    def _built(self) -> None:
+        """Build the rest of a deferred report (nothing when it is complete)."""
+        private = self.__pydantic_private__
+        if not private or _DEFERRED not in private:
+            return
+        full: ScoreReport = private[_DEFERRED]()
+        known = self.__dict__
+        if any(full.__dict__[name] != value for name, value in known.items()):
+            differ = [name for name, value in known.items() if full.__dict__[name] != value]
+            raise AssertionError(f"wzeval bug: the fast evaluation differs on {differ}")
+        _set = object.__setattr__
+        _set(self, "__dict__", full.__dict__)
+        _set(self, "__pydantic_fields_set__", full.__pydantic_fields_set__)
+        _set(self, "__pydantic_private__", None)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            private = object.__getattribute__(self, "__pydantic_private__")
+            if private and _DEFERRED in private and name in ScoreReport.model_fields:
+                self._built()
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    def __eq__(self, other: object) -> bool:
+        self._built()
+        if isinstance(other, ScoreReport):
+            other._built()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside: never hashable anyway
+
+    def __repr_args__(self) -> Any:
+        self._built()
+        return super().__repr_args__()
+
+    def __iter__(self) -> Any:
+        self._built()
+        return super().__iter__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._built()
+        return super().__getstate__()
+
+    def __copy__(self) -> ScoreReport:
+        self._built()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> ScoreReport:
+        self._built()
+        return super().__deepcopy__(memo)
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._built()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        self._built()
+        return super().model_dump_json(*args, **kwargs)
+
+    def model_copy(self, *args: Any, **kwargs: Any) -> ScoreReport:
+        self._built()
+        return super().model_copy(*args, **kwargs)
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        self._built()
+        return self.__pydantic_fields_set__
+
     def indicator(self, ident: str) -> IndicatorResult:
         """The result of one indicator, by id or Chinese name."""
         for r in self.indicators:
@@ -402,6 +477,26 @@ class ScoreReport(_Result):
     def from_json(cls, text: str) -> ScoreReport:
         """Read a report written by :meth:`to_json`, exactly."""
         return cls.model_validate_json(text)
+
+
+_DEFERRED = "_wzeval_deferred"  # where a deferred report keeps how to build the rest
+
+
+def deferred(values: dict[str, Any], build: Callable[[], ScoreReport]) -> ScoreReport:
+    """A report of which ``values`` (fields by name) are known now; ``build`` gives
+    the whole report, the first time anything else of it is read.
+
+    The engine's fast evaluation (docs/performance.md) computes the figures a ranking
+    reads (:class:`Ranked`) without the 400-odd explained results; ``build`` is its
+    full evaluation, and must give the same ``values`` (checked when it runs).
+    """
+    obj = ScoreReport.__new__(ScoreReport)
+    _set = object.__setattr__
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", {_DEFERRED: build})
+    return obj
 
 
 class Ranked(Protocol):

@@ -805,7 +805,7 @@ def _run_case(
             issues.append(i)
         return CaseResult(name, n, position, issues=tuple(issues)), set()
     try:
-        report = evaluate(rb, findings, partial=partial)
+        report = evaluate(rb, findings, partial=partial, explained=True)
     except ValidationFailed as exc:
         return CaseResult(name, n, position, issues=(*issues, *exc.issues)), set()
     mismatches: list[Mismatch] = []

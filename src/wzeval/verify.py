@@ -492,7 +492,7 @@ class _Checker:
             overall=CompiledOverall({}, ()),
         )
         try:
-            return evaluate_compiled(crb, findings, partial=True).indicators[0]
+            return evaluate_compiled(crb, findings, partial=True, explained=True).indicators[0]
         except WzevalError:
             return None
 
@@ -504,7 +504,7 @@ class _Checker:
             self.discarded += 1
             return []
         try:
-            report = evaluate_compiled(self.crb, findings, partial=True)
+            report = evaluate_compiled(self.crb, findings, partial=True, explained=True)
         except ValidationFailed as exc:
             first = exc.issues[0] if exc.issues else None
             text = first.message if first is not None else str(exc)

@@ -17,11 +17,14 @@ from wzeval.kinds.base import (
     Differ,
     DiffFields,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
     Scorer,
     Targets,
+    fast_count,
     shown,
 )
 from wzeval.modelbase import Amount, Expr, Label, StrictModel, format_amount
@@ -127,6 +130,26 @@ class BandsKind(RuleKind):
                 reason = f"次数 {n} 在 {low}{upper} 区间，得 {credit_text}"
                 return Outcome(credit, reason, (f"band{i + 1}",), points)
         return Outcome(_ZERO, f"次数 {n} 不在任何区间，得 0", (), _ZERO)
+
+    def fast(
+        self,
+        rule: Bands,
+        plan: tuple[tuple[int, int | None, Fraction, Fraction, str, str], ...],
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        count = exprs["count"].fast()
+        rows = tuple((low, high, points) for low, high, _c, points, _u, _t in plan)
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            n = fast_count(count, env)
+            for low, high, points in rows:
+                if low <= n and (high is None or n <= high):
+                    return points
+            return _ZERO
+
+        return run
 
     def sources(self, rule: Bands) -> list[str]:
         return [rule.count]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -36,6 +36,7 @@ __all__ = [
     "DiffFields",
     "Differ",
     "DrawFacts",
+    "FastPoints",
     "Missing",
     "NotAssessedYet",
     "Outcome",
@@ -43,7 +44,9 @@ __all__ = [
     "RuleKind",
     "Scorer",
     "Targets",
+    "Unusual",
     "deduction_outcome",
+    "fast_count",
     "shown",
     "target_id",
 ]
@@ -62,6 +65,29 @@ class Missing(Exception):
 class NotAssessedYet(Exception):
     """An item cannot be assessed from what was recorded (e.g. no spot checks made);
     the message says why, in the report's language."""
+
+
+class Unusual(Exception):
+    """Raised by a fast evaluator (:meth:`RuleKind.fast`): these findings are not the
+    usual case, and :meth:`RuleKind.evaluate` decides what they give."""
+
+
+#: An item's points (its credit × the indicator's weight) before the item's own
+#: vetoes, as a function of the names its expressions read.  It may raise anything
+#: at all (:class:`Unusual`, a missing name …): the engine then scores the findings
+#: on its full path, whose result or error is the one of record.
+FastPoints = Callable[[Mapping[str, object]], Fraction]
+#: The share an item's per-occurrence deductions take, as a function of the names.
+FastTaken = Callable[[Mapping[str, object]], Fraction]
+
+
+def fast_count(run: Callable[[Mapping[str, object]], object], env: Mapping[str, object]) -> int:
+    """A count for a fast evaluator: a whole number ≥ 0, else :class:`Unusual` (the
+    full path then names the error, as :meth:`Scorer.count` does)."""
+    n = run(env)
+    if type(n) is not int or n < 0:
+        raise Unusual(n)
+    return n
 
 
 @dataclass(frozen=True)
@@ -304,6 +330,22 @@ class RuleKind(ABC):
     ) -> Outcome:
         """What the item earns for these findings (raise :class:`Missing` or
         :class:`NotAssessedYet` when it cannot be told)."""
+
+    def fast(
+        self,
+        rule: Any,
+        plan: Any,
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints | None:
+        """The rule's points alone, as one function (:data:`FastPoints`) for an
+        evaluation whose explanation is built only when it is read; ``None``: the kind
+        has none, and reports are built in full.  It must give exactly the points
+        :meth:`evaluate` gives (``Outcome.points``, else credit × ``weight``) and raise
+        wherever :meth:`evaluate` would not give an outcome.  ``taken`` is what the
+        item's per-occurrence deductions take, for a kind that deducts."""
+        return None
 
     def reads(self, rule: Any, exprs: Mapping[str, CompiledExpression]) -> frozenset[str]:
         """Every name the rule reads (its expressions' names, and facts read directly)."""

@@ -12,6 +12,8 @@ from wzeval.kinds.base import (
     Compiler,
     Describer,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
@@ -49,6 +51,23 @@ class Check(RuleKind):
         if s.run(exprs["when"]):
             return plan
         return Outcome(_ZERO, "不符合，得 0", ("not-earned",), _ZERO)
+
+    def fast(
+        self,
+        rule: str,
+        plan: Outcome,
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        when = exprs["when"].fast()
+        points = plan.points
+        assert points is not None
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            return points if when(env) else _ZERO
+
+        return run
 
     def sources(self, rule: str) -> list[str]:
         return [rule]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -16,6 +17,8 @@ from wzeval.kinds.base import (
     Differ,
     DiffFields,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
@@ -120,6 +123,31 @@ class Checklist(RuleKind):
         if lacking:
             reason += "；缺：" + "、".join(lacking)
         return Outcome(credit, reason, tuple(matched))
+
+    def fast(
+        self,
+        rule: list[ChecklistEntry],
+        plan: tuple[tuple[str, Fraction, str], ...],
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        # each entry's points in integers over one denominator: one Fraction per item
+        parts = [part * weight for _e, part, _l in plan]
+        den = math.lcm(*(p.denominator for p in parts)) if parts else 1
+        rows = tuple(
+            (exprs[entry].fast(), p.numerator * (den // p.denominator))
+            for (entry, _p, _l), p in zip(plan, parts, strict=True)
+        )
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            n = 0
+            for present, num in rows:
+                if present(env):
+                    n += num
+            return Fraction(n, den)
+
+        return run
 
     def sources(self, rule: list[ChecklistEntry]) -> list[str]:
         return [e.when for e in rule]

@@ -13,6 +13,8 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
@@ -65,6 +67,23 @@ class Deduct(RuleKind):
         credit = share - taken
         reason = f"扣 {shown(taken)}，得 {shown(credit)}"
         return Outcome(credit, reason, matched, None, tuple(results))
+
+    def fast(
+        self,
+        rule: list[Deduction],
+        plan: Outcome,
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        share, whole = plan.credit, plan.points
+        assert whole is not None
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            took = min(taken(env), share)
+            return (share - took) * weight if took else whole
+
+        return run
 
     def sources(self, rule: list[Deduction]) -> list[str]:
         return [d.count or d.when or "" for d in rule]

@@ -18,11 +18,14 @@ from wzeval.kinds.base import (
     Differ,
     DiffFields,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
     Scorer,
     Targets,
+    Unusual,
     shown,
 )
 from wzeval.modelbase import Expr, Number, StrictModel
@@ -85,6 +88,28 @@ class GivenKind(RuleKind):
         credit = share * value / out_of
         reason = f"评分 {exact_text(value)}/{rule.out_of}，得 {shown(credit)}"
         return Outcome(credit, reason, ("given",))
+
+    def fast(
+        self,
+        rule: Given,
+        plan: tuple[Fraction, Fraction],
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        share, out_of = plan
+        value_of = exprs["value"].fast()
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            raw = value_of(env)
+            if type(raw) is not int and type(raw) is not Fraction:
+                raise Unusual(raw)
+            value = Fraction(raw)
+            if not _ZERO <= value <= out_of:
+                raise Unusual(raw)
+            return share * value / out_of * weight
+
+        return run
 
     def sources(self, rule: Given) -> list[str]:
         return [rule.value]

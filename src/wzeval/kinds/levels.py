@@ -15,6 +15,8 @@ from wzeval.kinds.base import (
     Differ,
     DiffFields,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
@@ -103,6 +105,22 @@ class LevelsKind(RuleKind):
         if known is not None:
             return known
         return Outcome(_ZERO, f"等级「{level}」，得 {shown(_ZERO)}", (f"level={level}",), _ZERO)
+
+    def fast(
+        self,
+        rule: Levels,
+        plan: dict[str, Outcome],
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        fact = rule.fact
+        points = {level: outcome.points for level, outcome in plan.items()}
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            return points.get(str(env[fact])) or _ZERO
+
+        return run
 
     def reads(self, rule: Levels, exprs: Mapping[str, CompiledExpression]) -> frozenset[str]:
         return frozenset({rule.fact})

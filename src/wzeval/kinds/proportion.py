@@ -15,12 +15,16 @@ from wzeval.kinds.base import (
     Differ,
     DiffFields,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     NotAssessedYet,
     Outcome,
     Path,
     RuleKind,
     Scorer,
     Targets,
+    Unusual,
+    fast_count,
     shown,
 )
 from wzeval.modelbase import Expr, StrictModel
@@ -81,6 +85,27 @@ class ProportionKind(RuleKind):
         credit = plan * Fraction(passed, checked)
         reason = f"抽查 {passed}/{checked} 合格，得 {shown(credit)}"
         return Outcome(credit, reason, ("full" if passed == checked else "partial",))
+
+    def fast(
+        self,
+        rule: Proportion,
+        plan: Fraction,
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        passed_of, checked_of = exprs["passed"].fast(), exprs["checked"].fast()
+        whole = plan * weight
+        num, den = whole.numerator, whole.denominator
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            passed = fast_count(passed_of, env)
+            checked = fast_count(checked_of, env)
+            if checked == 0 or passed > checked:
+                raise Unusual(passed, checked)
+            return Fraction(num * passed, den * checked)
+
+        return run
 
     def sources(self, rule: Proportion) -> list[str]:
         return [rule.passed, rule.checked]

@@ -15,6 +15,8 @@ from wzeval.kinds.base import (
     Differ,
     DiffFields,
     DrawFacts,
+    FastPoints,
+    FastTaken,
     Outcome,
     Path,
     RuleKind,
@@ -98,6 +100,28 @@ class Tiers(RuleKind):
             if s.run(expr):
                 return outcome
         return Outcome(_ZERO, "未达到任何档次，得 0", (), _ZERO)
+
+    def fast(
+        self,
+        rule: list[Tier],
+        plan: tuple[Outcome, ...],
+        exprs: Mapping[str, CompiledExpression],
+        weight: Fraction,
+        taken: FastTaken,
+    ) -> FastPoints:
+        rows = tuple(
+            (expr.fast(), outcome.points)
+            for outcome, expr in zip(plan, exprs.values(), strict=True)
+        )
+
+        def run(env: Mapping[str, object]) -> Fraction:
+            for when, points in rows:
+                if when(env):
+                    assert points is not None
+                    return points
+            return _ZERO
+
+        return run
 
     def sources(self, rule: list[Tier]) -> list[str]:
         return [tier.when for tier in rule]
