@@ -13,8 +13,8 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 echo "== ruff"
-.venv/bin/ruff check src tests benchmarks
-.venv/bin/ruff format --check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks tools
+.venv/bin/ruff format --check src tests benchmarks tools
 echo "== mypy --strict"
 .venv/bin/mypy src
 echo "== wzeval validate --partial rulebooks/ examples/"

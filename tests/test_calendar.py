@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -240,15 +239,19 @@ def test_within_agrees_with_the_deadline_definition(a: date, span: int, n: int) 
     assert within_working_days(a, b, n) == (b <= deadline)
 
 
-def test_lookups_are_fast_once_cached() -> None:
-    """20 000 mixed calls take well under a second (tables are built once per year)."""
+def test_tables_are_built_once_per_year() -> None:
+    """20 000 mixed calls over 200 days build each year's tables once, then read them
+    (the speed itself is measured by benchmarks, not asserted here)."""
+    from wzeval import calendar as cal
+
     asked = date(2023, 3, 1)
-    within_working_days(asked, date(2023, 3, 20), 5)  # warm the cache
-    start = time.perf_counter()
+    cal._year.cache_clear()
     for i in range(5000):
         d = asked + timedelta(days=i % 200)
         is_working_day(d)
         add_working_days(d, 5)
         working_days_between(asked, d)
         within_working_days(asked, d, 10)
-    assert time.perf_counter() - start < 1.0
+    info = cal._year.cache_info()
+    assert info.misses == 1  # 2023-03-01 + 199 days + 5 working days stays in 2023
+    assert info.hits > 20_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wzeval.codes import CODES, render_markdown
+from wzeval.codes import CODES
 
 ROOT = Path(__file__).parent.parent
 
@@ -13,12 +13,7 @@ ROOT = Path(__file__).parent.parent
 def test_every_emitted_code_is_documented() -> None:
     """Every WZ code in the source is in the registry (so docs/issue-codes.md explains it)."""
     used: set[str] = set()
-    for f in (ROOT / "src" / "wzeval").glob("*.py"):
+    for f in (ROOT / "src" / "wzeval").rglob("*.py"):
         used |= set(re.findall(r"\bWZ\d{3}\b", f.read_text(encoding="utf-8")))
     missing = sorted(used - set(CODES))
     assert missing == []
-
-
-def test_reference_page_is_fresh() -> None:
-    """docs/issue-codes.md equals a fresh render (`python -m wzeval.codes docs/issue-codes.md`)."""
-    assert (ROOT / "docs" / "issue-codes.md").read_text(encoding="utf-8") == render_markdown()

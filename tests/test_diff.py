@@ -437,8 +437,8 @@ def test_worked_example_diff_is_fresh() -> None:
     """2024-draft.diff.md is diff_markdown of 2023 → the draft, as committed."""
     fresh = diff_markdown(diff(load_rulebook(RULEBOOK_2023), load_rulebook(DRAFT)))
     assert DRAFT_DIFF.read_text(encoding="utf-8") == fresh, (
-        "regenerate: python -m wzeval.diff rulebooks/2023.yaml "
-        "rulebooks/examples/2024-draft.yaml markdown > rulebooks/examples/2024-draft.diff.md"
+        "regenerate: wzeval diff rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml "
+        "--format markdown -o rulebooks/examples/2024-draft.diff.md --force"
     )
 
 

@@ -169,11 +169,11 @@ CORPUS: list[tuple[str, str]] = [
 def _refusal(source: str) -> tuple[ExpressionError, float, int]:
     """Compile ``source``; return the error, the seconds it took and the peak bytes."""
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         with pytest.raises(ExpressionError) as info:
             compile_expression(source, NAMES)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -223,9 +223,9 @@ def test_largest_reachable_number_is_small_and_fast() -> None:
     biggest = "9" * MAX_INT_LITERAL_DIGITS
     source = " * ".join([biggest] * MAX_NESTING_DEPTH)
     compiled = compile_expression(source, NAMES)
-    start = time.perf_counter()
+    start = time.process_time()
     result = compiled.evaluate(ENV)
-    assert time.perf_counter() - start < MAX_SECONDS
+    assert time.process_time() - start < MAX_SECONDS
     assert isinstance(result, int) and len(str(result)) <= MAX_INT_LITERAL_DIGITS * (
         MAX_NESTING_DEPTH
     )
@@ -290,10 +290,10 @@ def test_whitelisted_functions_fail_fast_on_hostile_arguments(
 ) -> None:
     """Huge counts, impossible dates and empty lists are refused with a code, in < 2 s."""
     compiled = compile_expression(source, RUNTIME_NAMES)
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(WzevalError) as info:
         compiled.evaluate({**ENV, "q": Fraction(1, 3), "rs": []}, reference=reference)
-    assert time.perf_counter() - start < MAX_SECONDS
+    assert time.process_time() - start < MAX_SECONDS
     assert info.value.code == code, str(info.value)
 
 
@@ -306,11 +306,11 @@ def test_numbers_cannot_grow_without_bound(source: str, reference: bool) -> None
     """A value past MAX_NUMBER_BITS (as chained derived facts would give) stops with WZ326."""
     big = {**ENV, "n": 2 ** (MAX_NUMBER_BITS // 2), "q": Fraction(3**3000, 7**1500), "rs": []}
     compiled = compile_expression(source, RUNTIME_NAMES)
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ExpressionError) as info:
         compiled.evaluate(big, reference=reference)
     assert info.value.code == "WZ326"
-    assert time.perf_counter() - start < MAX_SECONDS
+    assert time.process_time() - start < MAX_SECONDS
 
 
 def test_chained_derived_facts_cannot_exhaust_memory(tmp_path: Path) -> None:
@@ -333,11 +333,11 @@ def test_chained_derived_facts_cannot_exhaust_memory(tmp_path: Path) -> None:
     )
     rulebook = wzeval.load_rulebook(tmp_path / "rb.yaml")
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         with pytest.raises(wzeval.ValidationFailed) as info:
             wzeval.score(tmp_path / "f.yaml", rulebook)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -362,9 +362,9 @@ def test_records_helpers_are_linear(source: str, value: object) -> None:
     answer in well under the bound."""
     rows = [{"ok": i % 2 == 0, "n": i, "v": Fraction(i, 7)} for i in range(100_000)]
     compiled = compile_expression(source, RUNTIME_NAMES)
-    start = time.perf_counter()
+    start = time.process_time()
     result = compiled.evaluate({**ENV, "q": Fraction(1, 3), "rs": rows})
-    assert time.perf_counter() - start < MAX_SECONDS * 2
+    assert time.process_time() - start < MAX_SECONDS * 2
     assert result == value
 
 

@@ -486,3 +486,71 @@ def test_a_broken_base_reports_its_own_issues(tmp_path: Path) -> None:
     found = errors(child)
     assert [i.code for i in found] == ["WZ101"]
     assert found[0].position is not None and found[0].position.file == str(broken)
+
+
+# ----------------------------------------------------------------------------- derived plan
+
+
+def test_the_merge_plan_is_read_from_the_models() -> None:
+    """What merges by id and what field by field, as the models say (typed out here by hand
+    from the model classes, never read back from extends)."""
+    from wzeval.extends import _plan
+
+    plan = _plan()
+    assert plan.collections == {
+        "rulebook": {
+            "departments": ("id", "department"),
+            "catalogs": ("id", "catalog"),
+            "categories": ("id", "category"),
+            "parts": ("id", "part"),
+        },
+        "category": {"groups": ("id", "group")},
+        "catalog": {"entries": ("department", "catalog entry")},
+        "indicator": {
+            "facts": ("id", "fact"),
+            "derived": ("id", "derived fact"),
+            "items": ("id", "item"),
+            "vetoes": ("id", "veto"),
+            "deductions": ("id", "deduction"),
+            "pending": ("id", "pending state"),
+        },
+        "item": {
+            "checklist": ("id", "checklist entry"),
+            "deduct": ("id", "deduction"),
+            "vetoes": ("id", "veto"),
+        },
+    }
+    assert plan.mappings == {
+        "rulebook": frozenset({"arithmetic"}),
+        "item": frozenset({"levels", "bands", "proportion", "given"}),
+    }
+    assert plan.member_kinds["catalog entry"] == "catalog_entry"
+    assert plan.member_kinds["derived fact"] == "derived"
+
+
+def test_a_new_list_field_on_a_model_merges_by_id_with_no_edit_to_extends() -> None:
+    """A field added to a model reaches extends: a list of models with ids merges by id,
+    a nested model field by field, a list of plain values is replaced."""
+    from pydantic import Field
+
+    from wzeval.extends import merge_plan
+    from wzeval.modelbase import StrictModel
+
+    class Note(StrictModel):
+        id: str
+        text: str
+
+    class Contact(StrictModel):
+        phone: str = ""
+
+    class Annotated(Rulebook):
+        notes: list[Note] = Field(default_factory=list)
+        contact: Contact = Field(default_factory=Contact)
+        tags: list[str] = Field(default_factory=list)
+
+    plan = merge_plan(Annotated)
+    assert plan.collections["annotated"]["notes"] == ("id", "note")
+    assert plan.collections["annotated"]["departments"] == ("id", "department")
+    assert "tags" not in plan.collections["annotated"]
+    assert plan.mappings["annotated"] == frozenset({"arithmetic", "contact"})
+    assert plan.collections["indicator"]["facts"] == ("id", "fact")

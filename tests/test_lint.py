@@ -276,10 +276,9 @@ def test_sarif_gives_validator_codes_a_rule_entry() -> None:
 # ----------------------------------------------------------------------------- docs
 
 
-def test_lint_codes_reference_is_fresh() -> None:
-    """docs/lint-codes.md is what the registry generates (run python -m wzeval.lint …)."""
-    doc = (ROOT / "docs" / "lint-codes.md").read_text(encoding="utf-8")
-    assert doc == lint_reference_markdown()
+def test_lint_codes_reference_lists_every_rule() -> None:
+    """docs/lint-codes.md (kept fresh by tests/test_generated.py) has a section per rule."""
+    doc = lint_reference_markdown()
     for code in RULES:
         assert f"## {code}" in doc
 

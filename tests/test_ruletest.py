@@ -198,10 +198,50 @@ def test_unknown_expect_key_is_an_error_with_a_suggestion(tmp_path: Path) -> Non
     assert "did you mean 'subject'" in (case.errors[0].hint or "")
 
 
+def test_fired_names_exactly_the_vetoes_that_fired(tmp_path: Path) -> None:
+    """``fired`` holds when exactly the named vetoes fired, and fails naming the ones that did."""
+    run = _run(
+        tmp_path,
+        "  - {name: fake, findings: {indicators: {subject: {fake: true}}},"
+        " expect: {subject: 0, fired: [subject.fake]}}\n"
+        "  - {name: none, findings: {}, expect: {subject: 10, fired: [subject.fake]}}\n"
+        "  - {name: clean, findings: {}, expect: {subject: 10, fired: []}}\n",
+    )
+    fake, none, clean = run.cases
+    assert fake.passed and clean.passed
+    assert [m.format() for m in none.mismatches] == ["fired: expected [subject.fake], got []"]
+
+
+def test_fired_refuses_an_unknown_veto_with_a_suggestion(tmp_path: Path) -> None:
+    """A misspelt veto is an error in the tests file (WZ201), with the declared name offered."""
+    run = _run(tmp_path, "  - {name: x, findings: {}, expect: {fired: [subject.fak]}}\n")
+    (case,) = run.cases
+    assert not case.passed
+    (err,) = case.errors
+    assert err.code == "WZ201" and "subject.fak" in err.message
+    assert "subject.fake" in (err.hint or "")
+    assert err.position is not None and (err.position.line, err.position.col) == (10, 45)
+
+
+def test_base_possible_is_an_expected_figure(tmp_path: Path) -> None:
+    """``base_possible`` (the weights that applied) is compared like the other figures."""
+    run = _run(
+        tmp_path,
+        "  - {name: right, findings: {}, expect: {base_possible: 100}}\n"
+        "  - {name: wrong, findings: {}, expect: {base_possible: 90}}\n",
+    )
+    right, wrong = run.cases
+    assert right.passed
+    assert [m.format() for m in wrong.mismatches] == ["base_possible: expected 90, got 100"]
+
+
 def test_rulebook_may_be_named_by_its_bundled_id(tmp_path: Path) -> None:
     """rulebook: xianning-2023 resolves to the bundled 2023 rulebook."""
     doc = tmp_path / "t.tests.yaml"
     text = (ROOT / "rulebooks" / "2023.tests.yaml").read_text(encoding="utf-8")
+    # the whole-table cases are enough to show the rulebook was found and used
+    head, whole_table, _rest = text.split("  # ====", 2)
+    text = head + "  # ====" + whole_table
     doc.write_text(text.replace("rulebook: 2023.yaml", "rulebook: xianning-2023"), encoding="utf-8")
     run = run_tests(doc)
     assert run.rulebook is not None and run.rulebook.endswith("2023.yaml")

@@ -85,6 +85,6 @@ LAYERS: tuple[Layer, ...] = (
     (
         "cli",
         "the command line and its reference page",
-        ("__main__", "cli", "clidoc"),
+        ("__main__", "cli"),
     ),
 )

@@ -1073,6 +1073,18 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- table
+
+
+def _cmd_table(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval.tabledoc import render_rulebook_markdown
+
+    _check_output(args.output, args.force, _with_rulebook((), args.rulebook_path))
+    rulebook = _load_rulebook(args.rulebook_path, err)
+    _emit(render_rulebook_markdown(rulebook), args.output, args.force, out, err)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- diff
 
 
@@ -1307,6 +1319,13 @@ examples:
 """
 
 
+_TABLE_EPILOG = """\
+examples:
+  wzeval table                                   the bundled 2023 rulebook, to stdout
+  wzeval table rulebooks/2023.yaml -o docs/rulebook-2023.md --force
+"""
+
+
 def _command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -1499,6 +1518,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--write", metavar="FOLDER", help="write rulebook, findings and report schemas into FOLDER"
     )
     p.set_defaults(handler=_cmd_schema)
+
+    p = _command(
+        sub,
+        "table",
+        "a rulebook's whole table as one Markdown page, to read beside its source",
+        _TABLE_EPILOG,
+    )
+    p.add_argument(
+        "rulebook_path",
+        metavar="RULEBOOK",
+        nargs="?",
+        help="a rulebook file (default: the bundled 2023 rulebook)",
+    )
+    _output_options(p)
+    p.set_defaults(handler=_cmd_table)
 
     p = _command(
         sub, "diff", "what changed between two rulebooks, and how scores move", _DIFF_EPILOG

@@ -82,7 +82,6 @@ __all__ = [
     "diff_json",
     "diff_markdown",
     "diff_text",
-    "main",
     "score_movements",
 ]
 
@@ -1039,31 +1038,3 @@ def diff_files(
         return None, False, [*issues, *exc.issues]
     moved = d.affects_scores or any(m.delta or m.indicators for m in movements)
     return _RENDERERS[fmt](d, movements), moved, issues
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m wzeval.diff OLD NEW [text|markdown|json]``: print the diff of two rulebooks.
-
-    Exit 0 with the diff on stdout, or 1 with the rulebooks' issues on stderr.
-    The full command, with findings and ``--fail-on-score-change``, is ``wzeval diff``.
-    """
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) not in (2, 3) or (len(args) == 3 and args[2] not in _RENDERERS):
-        sys.stderr.write("usage: python -m wzeval.diff OLD NEW [text|markdown|json]\n")
-        return 2
-    fmt: DiffFormat = "text"
-    if len(args) == 3:
-        fmt = "markdown" if args[2] == "markdown" else "json" if args[2] == "json" else "text"
-    text, _, issues = diff_files(args[0], args[1], fmt=fmt)
-    for issue in issues:
-        sys.stderr.write(issue.format() + "\n")
-    if text is None:
-        return 1
-    sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -1376,7 +1376,7 @@ def lint_reference_markdown() -> str:
         "# wzeval lint codes",
         "",
         "<!-- generated from the registry in src/wzeval/lint.py by",
-        "     `python -m wzeval.lint docs/lint-codes.md`; do not edit -->",
+        "     `python tools/gendocs.py`; do not edit -->",
         "",
         "`wzeval lint` judges rulebooks that pass the validator (codes `WZ…`) and",
         "reports what a reviewer would ask about.  Configure it in `pyproject.toml`:",
@@ -1400,20 +1400,3 @@ def lint_reference_markdown() -> str:
         if r.help:
             lines += ["", r.help]
     return "\n".join(lines) + "\n"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m wzeval.lint [docs/lint-codes.md]``: write (or print) the codes reference."""
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    text = lint_reference_markdown()
-    if not args:
-        sys.stdout.write(text)
-        return 0
-    Path(args[0]).write_text(text, encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

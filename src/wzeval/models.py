@@ -22,7 +22,7 @@ can report every problem at once with its position.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
@@ -148,6 +148,8 @@ class Fact(StrictModel):
 class Derived(StrictModel):
     """A fact computed from other facts by an expression (e.g. working days to reply)."""
 
+    member_label: ClassVar[str] = "derived fact"
+
     id: Ident
     type: Literal["bool", "int", "decimal", "date"]
     expr: Expr
@@ -163,6 +165,8 @@ class Pending(Sourced):
     period has not run out on the monitoring date: a veto for "not answered within 10
     working days" must not fire on day 3.  While ``when`` holds the indicator is not
     assessed, and the evaluator is told from which date it can be."""
+
+    member_label: ClassVar[str] = "pending state"
 
     id: Ident
     when: Expr = Field(description="the condition under which it cannot be assessed yet")
@@ -399,6 +403,9 @@ class Duty(StrictModel):
 
 class CatalogEntry(StrictModel):
     """A department's duties in one appendix."""
+
+    #: ``extends:`` edits entries by their department
+    merge_key: ClassVar[str] = "department"
 
     department: Ident
     duties: list[Duty] = Field(min_length=1)

@@ -17,8 +17,9 @@ cases, each a findings document and the points it must earn::
         partial: false             # optional: score what was assessed
         expect:
           zaixian_zixun: "1.8"     # exact: "1.8", "9/5", 1.8 or 2
-          total: "99.4"            # also base, base_raw, bonus, penalty
+          total: "99.4"            # also base, base_raw, base_possible, bonus, penalty
           vetoed: []               # indicators whose veto fired (exactly these)
+          fired: []                # the vetoes that fired, as indicator.veto (exactly these)
           not_applicable: []       # indicators that did not apply (exactly these)
 
 Merging: a case's top-level keys replace the defaults'; under ``indicators``
@@ -79,7 +80,7 @@ __all__ = [
 RULETESTS_FORMAT = "ruletests/1"
 _TOP_KEYS = ("wzeval", "rulebook", "defaults", "cases")
 _CASE_KEYS = ("name", "findings", "partial", "expect")
-_FIGURES = ("total", "base", "base_raw", "bonus", "penalty")
+_FIGURES = ("total", "base", "base_raw", "base_possible", "bonus", "penalty")
 _SETS = ("vetoed", "not_applicable", "not_scored")
 _KEY_CODES = frozenset({"WZ401", "WZ402", "WZ403"})  # findings issues about an unknown key
 
@@ -821,6 +822,9 @@ def _run_case(
         if key in _SETS:
             mismatches += _compare_set(key, want, report, bad, kpath)
             continue
+        if key == "fired":
+            mismatches += _compare_fired(want, rb, report, bad, kpath)
+            continue
         figure = _figure(want)
         if figure is None:
             bad(f'expected points for {key!r} must be exact: 1.5, "3/2" or 2 (got {want!r})', kpath)
@@ -875,6 +879,28 @@ def _compare_set(
     if actual == wanted:
         return []
     return [Mismatch(key, _set_text(wanted), _set_text(actual))]
+
+
+def _compare_fired(
+    want: object, rb: Rulebook, report: ScoreReport, bad: Any, path: Path_
+) -> list[Mismatch]:
+    """``fired: [zaixian_zixun.unanswered]``: exactly these indicator vetoes fired.
+
+    A veto is named by its indicator and its own id, as the rulebook declares them,
+    so a case says *which* veto set an indicator to 0, not only that one did.
+    """
+    declared = sorted(f"{ind.id}.{v.id}" for ind in rb.indicators for v in ind.vetoes)
+    if not isinstance(want, list) or not all(isinstance(w, str) for w in want):
+        bad("fired must be a list of vetoes named indicator.veto, e.g. [ind.veto]", path)
+        return []
+    for w in want:
+        if w not in declared:
+            bad(f"unknown veto {w!r} in fired", path, did_you_mean(w, declared))
+            return []
+    actual = {f"{i.id}.{v.id}" for i in report.indicators for v in i.vetoes if v.fired}
+    if actual == set(want):
+        return []
+    return [Mismatch("fired", _set_text(set(want)), _set_text(actual))]
 
 
 def _set_text(values: set[str]) -> str:

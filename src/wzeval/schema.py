@@ -7,23 +7,18 @@ rulebook*: one property per indicator, one per fact, each typed with the fact's
 question as its description and ``additionalProperties: false`` everywhere, so an
 editor (yaml-language-server, VS Code) completes fact names, shows the questions
 and flags a typo while the evaluator types.  The checked-in files in ``schemas/``
-are regenerated with ``python -m wzeval.schema schemas/`` (or
-``wzeval schema --write schemas/``); a test keeps them fresh.
+are regenerated with ``python tools/gendocs.py`` (users write theirs with
+``wzeval schema --write FOLDER``); a test keeps them fresh.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from wzeval.api import compiled, load_rulebook
 from wzeval.dates import DATE_PATTERN, DATETIME_PATTERN
-from wzeval.errors import ValidationFailed, WzevalError
-from wzeval.exitcodes import error_exit_code
 from wzeval.findings import FINDINGS_FORMAT
 from wzeval.loader import dumps_json
 from wzeval.models import Fact, Rulebook
@@ -36,7 +31,6 @@ __all__ = [
     "SCHEMA_FILES",
     "appeal_schema",
     "findings_schema",
-    "main",
     "report_schema",
     "rulebook_schema",
     "schema_text",
@@ -237,30 +231,3 @@ def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     return [write_atomic(target / SCHEMA_FILES[k], text, force=True) for k, text in texts.items()]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m wzeval.schema [FOLDER] [--rulebook PATH]``: regenerate the schemas
-    (default ``schemas``), as ``wzeval schema --write FOLDER`` does.
-
-    It does not go through the CLI, which sits above this module (docs/design.md)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m wzeval.schema", description="regenerate the JSON Schemas"
-    )
-    parser.add_argument("folder", nargs="?", default="schemas", help="default: schemas")
-    parser.add_argument("--rulebook", metavar="PATH", help="default: the bundled rulebook")
-    args = parser.parse_args(argv)
-    try:
-        paths = write_schemas(args.folder, load_rulebook(args.rulebook))
-    except WzevalError as exc:
-        for issue in exc.issues if isinstance(exc, ValidationFailed) else ():
-            sys.stderr.write(f"{issue.format()}\n")
-        sys.stderr.write(f"wzeval: {exc}\n")
-        return error_exit_code(exc)
-    for path in paths:
-        sys.stderr.write(f"wzeval: wrote {path}\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
