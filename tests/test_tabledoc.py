@@ -52,7 +52,7 @@ def test_non_stated_weights_are_marked_and_listed() -> None:
         else:
             assert row in listing, ind.name
             assert ind.ruling is not None
-            assert ind.ruling.split(": ", 1)[1] in listing
+            assert ind.ruling.split("：", 1)[1] in listing
     assert listing.count("⚠ 假定 assumed") == 7
     assert listing.count("⚠ 推算 derived") == 4
 
@@ -99,15 +99,16 @@ def test_seed_wording_rules_vetoes_and_facts_appear() -> None:
 
 def test_spot_content_of_the_2023_page() -> None:
     """A few rows a reviewer would check against the seed, written out."""
-    # 查询服务's five levels (R4): 6/12/18/24/30% of 6 points
-    for level, amount in [
-        ("superior_list_link", "6%（= 0.36 分）"),
-        ("superior_query_link", "12%（= 0.72 分）"),
-        ("own_list", "18%（= 1.08 分）"),
-        ("own_query", "24%（= 1.44 分）"),
-        ("own_advanced", "30%（= 1.8 分）"),
+    # 查询服务's five levels (R4): 6/12/18/24/30% of 6 points, each with its label
+    for level, label, amount in [
+        ("superior_list_link", "链接至上级名单名录", "6%（= 0.36 分）"),
+        ("superior_query_link", "链接至上级查询系统", "12%（= 0.72 分）"),
+        ("own_list", "本级名单名录", "18%（= 1.08 分）"),
+        ("own_query", "本级查询系统", "24%（= 1.44 分）"),
+        ("own_advanced", "本地检索栏目设计新颖", "30%（= 1.8 分）"),
     ]:
-        assert f"| `{level}` | {amount} |" in PAGE
+        row = f"| `{level}`（{label}"
+        assert row in PAGE and PAGE.split(row, 1)[1].split("\n", 1)[0].endswith(f" {amount} |")
     # 协调联动 bands
     assert "| 1–4 | 1-4次 | 20%（= 0.6 分） |" in PAGE
     assert "| 5 及以上 | 5次及以上 | 40%（= 1.2 分） |" in PAGE

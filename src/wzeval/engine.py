@@ -103,6 +103,12 @@ class _Env(FactEnv):
         assert self.build is not None
         return _deductions(self.item_deductions, self, self.weight, self.build)
 
+    def option_label(self, name: str, option: str) -> str:
+        for f in self.cind.indicator.facts:
+            if f.id == name:
+                return f.option_label(option)
+        return option
+
 
 # ----------------------------------------------------------------- the evaluation plan
 #
@@ -392,6 +398,12 @@ def _indicator(
                 values = {
                     "id": f.id,
                     "value": _json_value(rec.value),
+                    "ask": f.ask,
+                    "value_label": (
+                        f.option_labels.get(rec.value)
+                        if f.option_labels and isinstance(rec.value, str)
+                        else None
+                    ),
                     "evidence": list(rec.evidence),
                     "note": rec.note,
                     "at": str(rec.position) if rec.position else None,
@@ -400,7 +412,12 @@ def _indicator(
         base = env.base
         for d in ind.derived:
             if d.id in base:
-                values = {"id": d.id, "value": _json_value(base[d.id]), "derived": True}
+                values = {
+                    "id": d.id,
+                    "value": _json_value(base[d.id]),
+                    "ask": d.description,
+                    "derived": True,
+                }
                 out.append(build(FactRead, values))
         return out
 

@@ -50,7 +50,6 @@ from wzeval.slips import (
     fullwidth_colon,
     is_placeholder,
     number_text,
-    option_labels,
     suggest_bool,
     suggest_date,
     suggest_decimal,
@@ -625,7 +624,8 @@ class _FindingsChecker:
             opts = fact.options or []
             if isinstance(value, str) and value in opts:
                 return True, value
-            meant = _option_meant(value, opts, option_labels(opts, fact.note))
+            labels = {label: o for o, label in (fact.option_labels or {}).items()}
+            meant = _option_meant(value, opts, labels)
             if meant is not None:
                 option, why = meant
                 return slip(

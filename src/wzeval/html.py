@@ -172,24 +172,28 @@ table.indicators td.cat,table.indicators td.grp,th.c-cat,th.c-grp{display:none}
 tr.cat-row{display:table-row}
 tr.cat-row th{background:#eef2f7;font-size:9pt}
 .grp-tag{display:inline}
-tr.ind td{font-weight:600;border-top:1px solid #aab4c0;padding-top:3pt}
-tr.detail td{padding:0 4pt 2pt 14pt}
-.explain{font-size:7pt;line-height:1.15;padding:0}
+tr.ind td{font-weight:600;border-top:1px solid #aab4c0;padding-top:2pt}
+tr.detail td{padding:0 2pt 1pt 8pt}
+.explain{font-size:7pt;line-height:1.12;padding:0}
 .explain table{font-size:7pt;table-layout:auto}
 .explain .table-wrap{margin:1pt 0 2pt}
 .explain p{margin:1pt 0}
 .explain ul{margin:0 0 1pt;padding-left:10pt}
-.src{display:inline;font-size:7pt}.src::before{content:" "}
+.src{display:inline;font-size:7pt}.src::before{content:" "}.orig,.screen{display:none}
 .at{font-size:6.5pt}
 .explain td .at{display:block}
 .explain table.items,.explain table.facts{table-layout:fixed}
-.explain table.facts th:nth-child(1){width:20%}.explain table.facts th:nth-child(2){width:24%}
-.explain table.facts th:nth-child(3){width:30%}
+.explain table.facts th:nth-child(1){width:45%}.explain table.facts th:nth-child(2){width:10%}
+.explain table.facts th:nth-child(3){width:25%}
 .at-f{display:none}.at-l::before{content:"行 "}
 .explain table.facts .at{display:inline;margin-left:4pt}
-.explain table.items th:nth-child(1){width:18%}.explain table.items th:nth-child(2),
+.explain table.items th:nth-child(1){width:22%}.explain table.items th:nth-child(2),
 .explain table.items th:nth-child(3){width:7%}.explain table.items th:nth-child(4){width:10%}
 .explain td{overflow-wrap:anywhere}
+.reasons h4,.reasons ul,.reasons li{display:inline;margin:0;padding:0}
+.reasons h4::after{content:"："}.reasons li+li::before{content:"；"}
+.explain table.facts td:nth-child(n+3){font-size:6.5pt}
+.explain th,.explain td{padding:.3pt 3pt}
 .meta{gap:0 10pt}
 .cards{grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:4pt;margin:4pt 0 2pt}
 .card{padding:2pt 6pt}.card .v{font-size:11pt}.card.total .v{font-size:13pt}
@@ -279,17 +283,18 @@ def _clip(text: str, ems: float) -> str:
 
 
 def _value(value: object, top: bool = True) -> str:
-    """A recorded value as people read it: 是/否 for a yes/no answer, lists as ``[a, b]``."""
+    """A recorded value as people read it: 是/否 for a yes/no answer, a list as ``a、b``,
+    a record as its values joined by `` · `` (no field ids: they are the rulebook's)."""
     if isinstance(value, bool):
-        if top:
-            return "是" if value else "否"
-        return "true" if value else "false"
+        return "是" if value else "否"
     if value is None:
-        return "（空）" if top else "null"
+        return "（空）"
     if isinstance(value, list):
-        return "[" + ", ".join(_value(v, False) for v in value) + "]"
+        if top and value and all(isinstance(v, dict) for v in value):
+            return "\n".join(f"{n}. {_value(v, False)}" for n, v in enumerate(value, 1))
+        return "、".join(_value(v, False) for v in value) if value else "（无）"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v, False)}" for k, v in value.items()) + "}"
+        return " · ".join(_value(v, False) for v in value.values())
     return str(value)
 
 
@@ -309,23 +314,35 @@ def _evidence(evidence: Iterable[str]) -> str:
 
 def _table(
     header: Sequence[str],
-    rows: Iterable[Sequence[str]],
+    rows: Iterable[Sequence[str | None]],
     *,
     num: Iterable[int] = (),
     cls: str = "",
     raw: bool = False,
 ) -> str:
-    """A table in a horizontally scrolling wrapper; cells are escaped unless ``raw``."""
+    """A table in a horizontally scrolling wrapper; cells are escaped unless ``raw``.
+
+    A cell ``None`` is taken into the cell before it (which spans both columns)."""
     nums = set(num)
 
-    def cell(tag: str, i: int, text: str) -> str:
+    def cell(tag: str, i: int, text: str, span: int = 1) -> str:
         c = ' class="num"' if i in nums else ""
+        if span > 1:
+            c += f' colspan="{span}"'
         return f"<{tag}{c}>{text if raw else _e(text)}</{tag}>"
 
+    def tr(row: Sequence[str | None]) -> str:
+        cells: list[tuple[int, str, int]] = []
+        for i, c in enumerate(row):
+            if c is None and cells:
+                first, text, span = cells[-1]
+                cells[-1] = (first, text, span + 1)
+            else:
+                cells.append((i, c or "", 1))
+        return "<tr>" + "".join(cell("td", i, c, span) for i, c, span in cells) + "</tr>"
+
     head = "".join(cell("th", i, _e(h) if raw else h) for i, h in enumerate(header))
-    body = "".join(
-        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
-    )
+    body = "".join(tr(row) for row in rows)
     klass = f' class="{cls}"' if cls else ""
     return (
         f'<div class="table-wrap"><table{klass}><thead><tr>{head}</tr></thead>'
@@ -485,7 +502,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
         for it in r.items:
             extra = ""
             if it.source:
-                extra += f'<span class="src">原文：{_e(it.source)}</span>'
+                extra += f'<span class="src orig">原文：{_e(it.source)}</span>'
             if it.ruling:
                 extra += f'<span class="src">裁定：{_e(it.ruling)}</span>'
             rows.append(
@@ -497,7 +514,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
                     _e(it.reason) + extra,
                 ]
             )
-        parts.append("<h4>细则</h4>")
+        parts.append('<h4 class="screen">细则</h4>')
         parts.append(
             _table(
                 ("细则", "占比", "得分比例", "得分", "说明"),
@@ -526,23 +543,35 @@ def _explain(r: IndicatorResult, places: int) -> str:
             )
         )
     if r.facts:
-        rows = []
+        fact_rows: list[list[str | None]] = []
         for fact in r.facts:
-            name = _e(fact.id) + ('<span class="src">由规则计算</span>' if fact.derived else "")
+            name = _e(fact.ask or fact.id) + (
+                '<span class="src">由规则计算</span>' if fact.derived else ""
+            )
             note = _e(fact.note or "")
             if fact.at:
                 note += _position(shown(fact.at))
-            rows.append([name, _e(_value(fact.value)), _evidence(fact.evidence), note])
-        parts.append("<h4>读取的事实</h4>")
-        parts.append(_table(("事实", "值", "证据", "备注 / 位置"), rows, cls="mid facts", raw=True))
+            value = _e(fact.value_label or _value(fact.value))
+            if "\n" in value and not fact.evidence:  # records: one per line, two columns wide
+                fact_rows.append([name, value.replace("\n", "<br>"), None, note])
+            else:
+                fact_rows.append(
+                    [name, value.replace("\n", "<br>"), _evidence(fact.evidence), note]
+                )
+        parts.append('<h4 class="screen">读取的事实</h4>')
+        parts.append(
+            _table(("事实", "值", "证据", "备注 / 位置"), fact_rows, cls="mid facts", raw=True)
+        )
     if r.missing:
         parts.append(f"<p>未记录的事实：{_e('、'.join(r.missing))}</p>")
     if r.reasons:
         parts.append(
-            "<h4>失分原因</h4><ul>" + "".join(f"<li>{_e(x)}</li>" for x in r.reasons) + "</ul>"
+            '<div class="reasons"><h4>失分原因</h4><ul>'
+            + "".join(f"<li>{_e(x)}</li>" for x in r.reasons)
+            + "</ul></div>"
         )
     if r.at:
-        parts.append(f'<p class="at">规则位置：{_e(shown(r.at))}</p>')
+        parts.append(f'<p class="at screen">规则位置：{_e(shown(r.at))}</p>')
     return '<div class="explain">' + "".join(parts) + "</div>"
 
 
@@ -688,7 +717,8 @@ def _department(
         f'<{heading} id="{_e(anchor)}-h">{_e(report.department)}</{heading}>'
         f'<dl class="meta">{dl}</dl>{warn}'
         f"{_cards(report, place)}"
-        f"<h3>一级指标得分</h3>{_category_chart(report)}"
+        # on paper the table's category rows carry the same figures
+        f'<div class="screen"><h3>一级指标得分</h3>{_category_chart(report)}</div>'
         f"<h3>指标得分</h3>"
         '<div class="tools" hidden><button type="button" data-open>展开全部</button>'
         '<button type="button" data-close>收起全部</button></div>'

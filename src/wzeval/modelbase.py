@@ -199,7 +199,12 @@ class Sourced(StrictModel):
 
     source: Text | None = Field(None, description="the source table's wording this rule encodes")
     ruling: Text | None = Field(
-        None, description="the rulebook's ruling that closed a gap in the source table, with a note"
+        None,
+        description="the rulebook's ruling that closed a gap in the source table, with a note; "
+        "shown in reports, so written in the evaluators' language",
+    )
+    ruling_en: Text | None = Field(
+        None, description="the same ruling in English, for rulebook authors (never in reports)"
     )
 
 

@@ -103,6 +103,12 @@ class Fact(StrictModel):
     options: list[Label] | None = Field(
         None, description="for enum: the allowed values, ordered from lowest to highest"
     )
+    option_labels: dict[Label, Label] | None = Field(
+        None,
+        description="for enum: each option's label in the evaluators' language, shown in "
+        "reports instead of the option; a label typed as the value is taken as its option, "
+        "with a warning",
+    )
     of: Literal["bool", "int", "decimal", "date", "str"] | None = Field(
         None, description="for list: the element type"
     )
@@ -142,7 +148,20 @@ class Fact(StrictModel):
             raise ValueError("'min'/'max' are only for int, decimal and list facts")
         if self.options is not None and len(set(self.options)) != len(self.options):
             raise ValueError("enum options must be distinct")
+        if self.option_labels is not None:
+            unknown = [o for o in self.option_labels if o not in (self.options or [])]
+            if unknown:
+                raise ValueError(
+                    "option_labels name options the fact does not have: " + ", ".join(unknown)
+                )
+            labels = list(self.option_labels.values())
+            if len(set(labels)) != len(labels):
+                raise ValueError("option labels must be distinct")
         return self
+
+    def option_label(self, option: str) -> str:
+        """An option as people read it: its label, or the option when it has none."""
+        return (self.option_labels or {}).get(option, option)
 
 
 class Derived(StrictModel):
@@ -155,6 +174,7 @@ class Derived(StrictModel):
     expr: Expr
     description: Text | None = None
     ruling: Text | None = None
+    ruling_en: Text | None = None
 
 
 # --------------------------------------------------------------------------- rules

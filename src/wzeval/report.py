@@ -193,6 +193,12 @@ class FactRead(_Result):
 
     id: str
     value: object = Field(json_schema_extra={"description": "the recorded value"})
+    ask: str | None = Field(
+        None, description="the rulebook's question (a derived fact: its description), for people"
+    )
+    value_label: str | None = Field(
+        None, description="an enum value as people read it: the option's label"
+    )
     evidence: list[str] = Field(default_factory=list)
     note: str | None = None
     derived: bool = False

@@ -12,8 +12,6 @@ names the value that was meant.  Every function here only suggests; it returns
 * :func:`suggest_bool` — 是/否/对/错/有/无, ``yes``/``no``, ``"true"`` → true/false;
 * :func:`suggest_int` / :func:`suggest_decimal` — numbers written as text (``"3"``,
   ``３``, ``3个``), in Chinese numerals (``三``, ``十二``), percentages (``80%`` → 0.8);
-* :func:`option_labels` — the Chinese labels of an enum's options, read from the
-  fact's note (``own_query＝本级查询系统；…``);
 * :func:`fullwidth_colon` — a key followed by the full-width colon ``：``.
 """
 
@@ -30,7 +28,6 @@ __all__ = [
     "fullwidth_colon",
     "is_placeholder",
     "number_text",
-    "option_labels",
     "suggest_bool",
     "suggest_date",
     "suggest_decimal",
@@ -188,20 +185,6 @@ def suggest_decimal(value: object, maximum: Decimal | None = None) -> tuple[Deci
         return (n / 100, True) if n is not None else None
     n = _number(text)
     return (n, False) if n is not None else None
-
-
-_LABEL = re.compile(r"([A-Za-z_][\w\-]*)\s*[＝=]\s*([^；;。\n]+)")
-
-
-def option_labels(options: list[str] | None, note: str | None) -> dict[str, str]:
-    """``{label: option}`` for an enum whose note explains its options (``a＝甲；b＝乙``)."""
-    if not options or not note:
-        return {}
-    out: dict[str, str] = {}
-    for option, label in _LABEL.findall(note):
-        if option in options:
-            out[label.strip()] = option
-    return out
 
 
 # a key (no blanks, no quotes or flow characters) followed by the full-width colon

@@ -213,7 +213,10 @@ def _non_stated(rb: Rulebook) -> list[str]:
 
 def _fact_type(f: Fact) -> str:
     if f.type == "enum":
-        text = "选项（低→高）：" + " < ".join(f"`{o}`" for o in f.options or [])
+        labels = f.option_labels or {}
+        text = "选项（低→高）：" + " < ".join(
+            f"`{o}`" + (f"（{labels[o]}）" if o in labels else "") for o in f.options or []
+        )
     elif f.type == "list":
         text = f"列表（{_FACT_TYPE.get(f.of or 'str', f.of or '')}）"
     elif f.type == "records":

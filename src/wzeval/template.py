@@ -71,7 +71,10 @@ def _number(value: Decimal) -> str:
 def describe_fact(fact: Fact) -> str:
     """What a fact's value looks like, in Chinese: type, options, range, unit, nullability."""
     if fact.type == "enum":
-        text = "选项（从低到高）：" + " / ".join(fact.options or [])
+        labels = fact.option_labels or {}
+        text = "选项（从低到高）：" + " / ".join(
+            o + (f"（{labels[o]}）" if o in labels else "") for o in fact.options or []
+        )
     elif fact.type == "list":
         text = f"列表 [a, b, …]，每项为 {_TYPE_TEXT[fact.of or 'str']}"
     elif fact.type == "records":

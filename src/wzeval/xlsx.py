@@ -94,8 +94,10 @@ TOTAL_LABELS = ("基础分（原始）", "基础分（折算）", "加分", "扣
 DETAIL_HEADER = ("三级指标", "类别", "细则 / 事实", "结果 / 取值", "证据", "备注 / 位置")
 DETAIL_SUFFIX = "明细"
 
-#: points of row height per wrapped line (11 pt text), and the characters per unit of width
-_LINE_HEIGHT = 15.0
+#: points of row height per wrapped line (11 pt text; LibreOffice's CJK fallback font needs
+#: 16, Excel's 15 would cut the last line), plus a margin, and the characters per unit of width
+_LINE_HEIGHT = 16.0
+_ROW_MARGIN = 4.0
 _WIDE = 2  # a CJK character takes two units of column width
 _OPTIONS_SHEET = "选项"
 #: Columns of the facts sheet; the value to fill is column F.
@@ -238,7 +240,7 @@ def _fit_row(ws: Any, row: int, widths: Sequence[float]) -> None:
         if isinstance(value, str) and value:
             most = max(most, _lines(value, width))
     if most > 1:
-        ws.row_dimensions[row].height = most * _LINE_HEIGHT
+        ws.row_dimensions[row].height = most * _LINE_HEIGHT + _ROW_MARGIN
 
 
 def _reasons(r: Any) -> list[str]:

@@ -184,6 +184,9 @@ class Scorer(Protocol):
     def fact(self, name: str) -> object:
         """A recorded fact's value, read directly (raises :class:`Missing`)."""
 
+    def option_label(self, name: str, option: str) -> str:
+        """An enum fact's option as people read it: its label, else the option itself."""
+
     def deductions(self) -> tuple[list[Any], Fraction]:
         """The item's compiled deductions evaluated: results and the share they take."""
 

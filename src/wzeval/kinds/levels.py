@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -101,10 +102,13 @@ class LevelsKind(RuleKind):
         s: Scorer,
     ) -> Outcome:
         level = str(s.fact(rule.fact))
+        label = s.option_label(rule.fact, level)
         known = plan.get(level)
-        if known is not None:
+        if known is None:
+            return Outcome(_ZERO, f"等级「{label}」，得 {shown(_ZERO)}", (f"level={level}",), _ZERO)
+        if label == level:
             return known
-        return Outcome(_ZERO, f"等级「{level}」，得 {shown(_ZERO)}", (f"level={level}",), _ZERO)
+        return replace(known, reason=f"等级「{label}」，得 {shown(known.credit)}")
 
     def fast(
         self,
@@ -160,7 +164,11 @@ class LevelsKind(RuleKind):
             "| 等级 | 得分 |",
             "|---|---|",
         ]
-        out += [f"| `{lv}` | {d.share(c)} |" for lv, c in levels]
+        labels = (fact.option_labels or {}) if fact is not None else {}
+        out += [
+            f"| `{lv}`" + (f"（{labels[lv]}）" if lv in labels else "") + f" | {d.share(c)} |"
+            for lv, c in levels
+        ]
         return [*out, ""]
 
     def diff(self, old: Levels, new: Levels, path: Path, d: Differ) -> None:
