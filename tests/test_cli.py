@@ -21,6 +21,9 @@ from wzeval.issues import Issue, Position, Severity, github_annotation
 from wzeval.paths import shown
 from wzeval.report import ScoreReport, display
 
+# These tests assert the English wording of messages (the default is Chinese: test_i18n.py).
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).parent.parent
 EXAMPLES_FINDINGS = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"

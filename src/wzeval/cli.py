@@ -64,6 +64,7 @@ from wzeval.exitcodes import (
     exit_code,
     failure_code,
 )
+from wzeval.i18n import LANGUAGES, _, speaking
 
 if TYPE_CHECKING:
     from wzeval.issues import Issue
@@ -467,7 +468,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     by_path: dict[Path, tuple[Rulebook | None, list[Issue]]] = {}
     by_id: dict[str, Rulebook] = {}
-    for f, _, doc in docs:
+    for f, _named, doc in docs:
         if _kind(doc.data) == "rulebook":
             rb, issues = rulebook_from_document(doc)
             by_path[f.resolve()] = (rb, issues)
@@ -689,7 +690,7 @@ def _score_kept_batch(
 
     progress = _Progress(err, len(files), "评分")
     progress.step(0)
-    for n, ((path, _), (report, issues)) in enumerate(
+    for n, ((path, _named), (report, issues)) in enumerate(
         zip(files, _scored(files, rulebook, args, keep), strict=True), 1
     ):
         progress.step(n)
@@ -1305,13 +1306,40 @@ examples:
 """
 
 
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    """``--lang`` on the program and on every command (read before parsing too, by
+    :func:`_lang_of`, so that ``--help`` is in that language)."""
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of messages and reports: zh (default) or en; else $WZEVAL_LANG"),
+    )
+
+
+def _lang_of(argv: Sequence[str]) -> str | None:
+    """The language ``--lang`` names in ``argv`` (the last one), if a valid one."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            lang = value
+    return lang
+
+
 def _command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     summary: str,
     epilog: str,
 ) -> argparse.ArgumentParser:
-    return sub.add_parser(
+    p = sub.add_parser(
         name,
         help=summary,
         description=summary,
@@ -1319,6 +1347,8 @@ def _command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
+    _lang_option(p)
+    return p
 
 
 def _rulebook_option(p: argparse.ArgumentParser) -> None:
@@ -1356,6 +1386,7 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"wzeval {__version__}")
+    _lang_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _command(
@@ -1561,8 +1592,15 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run one wzeval command and return its exit code (see :data:`EXIT_CODES`).
 
     Never raises and never prints a traceback for bad input: problems are printed to
-    ``stderr`` as issues or one ``wzeval: error: …`` line.
+    ``stderr`` as issues or one ``wzeval: error: …`` line.  ``--lang`` chooses the
+    language for the run only; without it the language in force stays (else
+    ``WZEVAL_LANG``, else Chinese).
     """
+    with speaking(_lang_of(argv)):
+        return _run(argv, stdout, stderr)
+
+
+def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = build_parser()
     try:
         with redirect_stdout(stdout), redirect_stderr(stderr):

@@ -1,7 +1,8 @@
 """The CLI reference page, generated from the argument parser itself.
 
 ``docs/cli.md`` is ``render_cli_reference()``; a test keeps it fresh, so the
-reference can never drift from what ``wzeval COMMAND --help`` prints.
+reference can never drift from what ``wzeval COMMAND --help`` prints with
+``--lang en``.
 Regenerate with ``python -m wzeval.clidoc docs/cli.md``.
 """
 
@@ -12,6 +13,7 @@ import os
 import sys
 
 from wzeval.exitcodes import EXIT_CODES
+from wzeval.i18n import speaking
 
 __all__ = ["render_cli_reference"]
 
@@ -24,7 +26,13 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 def render_cli_reference() -> str:
-    """Every command's help, in one Markdown page, with the exit codes."""
+    """Every command's help, in one Markdown page, with the exit codes, in English: the
+    reference page is for developers (docs/); the help a user sees by default is Chinese."""
+    with speaking("en"):
+        return _reference()
+
+
+def _reference() -> str:
     from wzeval.cli import build_parser
 
     old = os.environ.get("COLUMNS")
