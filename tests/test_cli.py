@@ -641,7 +641,7 @@ def test_unfilled_template_fails_validation(tmp_path: Path) -> None:
     """An unfilled template is rejected: every blank is an error, none passes silently."""
     f = tmp_path / "t.yaml"
     assert wz("template", "--department", "甲局", "--rulebook", KINDS, "-o", f).code == 0
-    r = wz("validate", f, "--rulebook", KINDS)
+    r = wz("validate", "--lang", "zh", f, "--rulebook", KINDS)  # what an evaluator sees
     assert r.code == 1
     assert "error WZ404 监测时间点（monitoring_date）尚未填写" in r.out
     # 待填写 (where null is an answer) and null alike: "not filled in yet", with the way out

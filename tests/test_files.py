@@ -358,6 +358,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     "ref",
     ["../elsewhere/creds.yaml", "{abs}/elsewhere/creds.yaml", "~/creds.yaml", "/etc/hostname"],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_rule_tests_cannot_read_files_outside_the_project(project: Path, ref: str) -> None:
     """A rule-test document naming findings outside the project is refused; nothing leaks."""
     ref = ref.replace("{abs}", str(project.parent))

@@ -408,6 +408,7 @@ def test_special_files_are_refused_without_reading(tmp_path: Path, special: str)
             sock.close()
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The size is counted while reading, not trusted from st_size (0 for a device,
     stale for a file that grows): at most MAX_FILE_BYTES + 1 bytes are read."""
@@ -471,6 +472,7 @@ def test_accepted_yaml_versions_read(version: str) -> None:
     assert doc.data == {"a": 1} and not doc.issues
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_yaml11_boolean_warning_says_what_is_read() -> None:
     """Under %YAML 1.1 the WZ111 warning says the word is read as true/false (it is),
     keys included; under 1.2 it says it is read as a string."""

@@ -45,6 +45,7 @@ def test_one_yes_in_a_large_list_is_read_by_the_fast_path(
     assert len(doc.data["indicators"]["chuangxin_anli"]["panel_necessity"]) == 49_900
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_one_yes_in_a_large_list_through_the_cli(tmp_path: Path) -> None:
     """``wzeval validate`` of the issue's first input (was 4.3 s CPU): the warning, and
     the missing facts of the indicator as errors."""

@@ -23,6 +23,7 @@ from wzeval.checks import CompiledRulebook, check_rulebook
 from wzeval.errors import ValidationFailed
 from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity, in_file_order
 from wzeval.loader import Document, load_document
 from wzeval.models import Rulebook
@@ -114,9 +115,9 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
             issues.append(
                 Issue(
                     "WZ201",
-                    "the document is empty: a rulebook is a mapping",
+                    _("the document is empty: a rulebook is a mapping"),
                     position=Position(doc.file, 1, 1),
-                    hint="start with 'wzeval: rulebook/1'",
+                    hint=_("start with 'wzeval: rulebook/1'"),
                 )
             )
         return None, issues
@@ -124,9 +125,9 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         issues.append(
             Issue(
                 "WZ201",
-                "a rulebook must be a mapping",
+                _("a rulebook must be a mapping"),
                 position=doc.position(()),
-                hint="start with 'wzeval: rulebook/1'",
+                hint=_("start with 'wzeval: rulebook/1'"),
             )
         )
         return None, issues

@@ -211,21 +211,23 @@ def _files(
                 issues.append(
                     Issue(
                         "WZ113",
-                        f"{link} links outside the folder {raw} and the working directory;"
-                        " not read",
+                        _(
+                            "{link} links outside the folder {raw} and the working "
+                            "directory; not read"
+                        ).format(link=link, raw=raw),
                         position=Position(str(link)),
                         severity=Severity.WARNING,
-                        hint="name the file itself to read it, or copy it into the folder",
+                        hint=_("name the file itself to read it, or copy it into the folder"),
                     )
                 )
             if not found:
                 issues.append(
                     Issue(
                         "WZ912",
-                        "no .yaml, .yml or .json file in this folder",
+                        _("no .yaml, .yml or .json file in this folder"),
                         position=Position(raw),
                         severity=Severity.ERROR if empty_is_error else Severity.WARNING,
-                        hint="check the path",
+                        hint=_("check the path"),
                     )
                 )
             for f in found:
@@ -494,10 +496,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 issues.append(
                     Issue(
                         "WZ115",
-                        "the document is empty: not a rulebook, findings or rule tests",
+                        _("the document is empty: not a rulebook, findings or rule tests"),
                         position=Position(str(f), 1, 1),
-                        hint="start a rulebook with 'wzeval: rulebook/1', findings with "
-                        "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
+                        hint=_(
+                            "start a rulebook with 'wzeval: rulebook/1', findings "
+                            "with 'wzeval: findings/1', rule tests with 'wzeval: "
+                            "ruletests/1'"
+                        ),
                     )
                 )
             results.append(_Checked(str(f), None, issues))
@@ -510,13 +515,15 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if rb is None:
                 issue = Issue(
                     "WZ911",
-                    f"cannot check these findings: the rulebook {default_path} did not load",
+                    _(
+                        "cannot check these findings: the rulebook {default_path} did not load"
+                    ).format(default_path=default_path),
                     position=Position(str(f)),
-                    hint="fix the rulebook, or pass --rulebook PATH",
+                    hint=_("fix the rulebook, or pass --rulebook PATH"),
                 )
                 results.append(_Checked(str(f), kind, [*doc.issues, issue]))
                 continue
-            _, issues = _score_document(doc, rb, args.partial)
+            _report, issues = _score_document(doc, rb, args.partial)
             results.append(_Checked(str(f), kind, issues))
         elif kind == "ruletests":
             results.append(_Checked(str(f), kind, _ruletest_issues(f)))
@@ -529,10 +536,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif explicit:
             issue = Issue(
                 "WZ910",
-                "not a wzeval document: not a rulebook, findings or rule tests",
+                _("not a wzeval document: not a rulebook, findings or rule tests"),
                 position=doc.position(()),
-                hint="start a rulebook with 'wzeval: rulebook/1', findings with "
-                "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
+                hint=_(
+                    "start a rulebook with 'wzeval: rulebook/1', findings "
+                    "with 'wzeval: findings/1', rule tests with 'wzeval: "
+                    "ruletests/1'"
+                ),
             )
             results.append(_Checked(str(f), None, [*doc.issues, issue]))
         else:
@@ -607,7 +617,7 @@ def _import_quietly(*modules: str) -> None:
 
 def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx" and args.output is None:
-        raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
+        raise _Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
     _check_output(args.output, args.force)
     # Listed first, so an -o naming an input is refused before any costly work.
     files, problems = _files(args.findings, empty_is_error=True)
@@ -881,7 +891,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return code or EXIT_ISSUES
     if args.revised is not None:
         if len({str(Path(r.findings.file).resolve()) for r in read}) != 1:
-            raise _Usage("--revised needs appeals against one findings file")
+            raise _Usage(_("--revised needs appeals against one findings file"))
         # the revision never goes over the preliminary findings, even with --force
         _check_output(args.revised, args.force, [read[0].findings.file])
     outcomes = [appeals.appeal_report(r, rulebook, partial=args.partial) for r in read]
@@ -909,7 +919,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval import compare
 
     if len(args.rounds) < 2:
-        raise _Usage("compare needs two or more rounds", "wzeval compare OLD/ NEW/")
+        raise _Usage(_("compare needs two or more rounds"), _("wzeval compare OLD/ NEW/"))
     listed = [f for f, _ in _files(args.rounds, empty_is_error=False)[0]]  # the rounds' files
     _check_output(args.output, args.force, _with_rulebook([*args.rounds, *listed], args.rulebook))
     rulebook = _load_rulebook(args.rulebook, err)
@@ -917,7 +927,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     issues: list[Issue] = []
     for raw in args.rounds:
         if not Path(raw).exists():
-            raise _Usage(f"{raw}: no such file or folder")
+            raise _Usage(_("{raw}: no such file or folder").format(raw=raw))
         rnd, found = compare.read_round([raw], rulebook, partial=args.partial)
         rounds.append(rnd)
         issues.extend(found)
@@ -946,8 +956,8 @@ def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
     except KeyError:
         names = [i.id for i in rulebook.indicators] + [i.name for i in rulebook.indicators]
         raise _Usage(
-            f"unknown indicator {ident!r}",
-            did_you_mean(ident, names) or "give an indicator id or its exact Chinese name",
+            _("unknown indicator {ident!r}").format(ident=ident),
+            did_you_mean(ident, names) or _("give an indicator id or its exact Chinese name"),
         ) from None
 
 
@@ -1021,7 +1031,7 @@ def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval.template import findings_template
 
     if args.format == "xlsx" and args.output is None:
-        raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
+        raise _Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
     _check_output(args.output, args.force, _with_rulebook((), args.rulebook))
     rulebook = _load_rulebook(args.rulebook, err)
     if args.format == "xlsx":
@@ -1052,13 +1062,15 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.write is not None:
         if args.kind or args.output:
-            raise _Usage("--write writes all the schemas; give neither KIND nor -o with it")
+            raise _Usage(_("--write writes all the schemas; give neither KIND nor -o with it"))
         rulebook = _load_rulebook(args.rulebook, err)
         for path in schema.write_schemas(args.write, rulebook):
             err.write(f"wzeval: wrote {path}\n")
         return EXIT_OK
     if args.kind is None:
-        raise _Usage("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
+        raise _Usage(
+            _("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
+        )
     _check_output(args.output, args.force, _with_rulebook((), args.rulebook))
     if args.kind == "rulebook":
         data = schema.rulebook_schema()

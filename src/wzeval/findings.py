@@ -37,6 +37,7 @@ from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.dates import parse_date, parse_datetime
 from wzeval.documents import is_findings_document
 from wzeval.errors import WzevalError
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import (
     MAX_DECIMAL_EXPONENT,
@@ -165,16 +166,16 @@ class _FindingsChecker:
         if not isinstance(data, Mapping):
             self.issue(
                 "WZ401",
-                "a findings document must be a mapping",
+                _("a findings document must be a mapping"),
                 (),
-                hint="start with 'wzeval: findings/1'",
+                hint=_("start with 'wzeval: findings/1'"),
             )
             return None
         for k in data:
             if k not in _HEADER_KEYS:
                 self.issue(
                     "WZ401",
-                    f"unknown key {k!r} in the findings header",
+                    _("unknown key {k!r} in the findings header").format(k=k),
                     (k,),
                     hint=did_you_mean(str(k), _HEADER_KEYS),
                     key=True,
@@ -183,29 +184,31 @@ class _FindingsChecker:
         if tag is not None and tag != FINDINGS_FORMAT:
             self.issue(
                 "WZ401",
-                f"unknown findings format {tag!r}",
+                _("unknown findings format {tag!r}").format(tag=tag),
                 ("wzeval",),
-                hint=f"write wzeval: {FINDINGS_FORMAT}",
+                hint=_("write wzeval: {findings_format}").format(findings_format=FINDINGS_FORMAT),
             )
         rb = self.crb.rulebook
         rid = data.get("rulebook")
         if rid is not None and rid != rb.id and rid not in rb.based_on:
             self.issue(
                 "WZ408",
-                f"findings are for rulebook {rid!r}, not {rb.id!r}",
+                _("findings are for rulebook {rid!r}, not {rb_id!r}").format(rid=rid, rb_id=rb.id),
                 ("rulebook",),
-                hint="score them with the rulebook they name",
+                hint=_("score them with the rulebook they name"),
             )
         dept_raw = data.get("department")
         department = department_id = ""
         if not isinstance(dept_raw, str) or not dept_raw.strip():
             self.issue(
                 "WZ407",
-                "the department is missing"
+                _("the department is missing")
                 if dept_raw is None or isinstance(dept_raw, str)
-                else f"the department must be a name, not {_typename(dept_raw)} {_shown(dept_raw)}",
+                else _("the department must be a name, not {type} {value}").format(
+                    type=_typename(dept_raw), value=_shown(dept_raw)
+                ),
                 ("department",) if "department" in data else (),
-                hint="write department: <name in the rulebook>",
+                hint=_("write department: <name in the rulebook>"),
             )
         else:
             canonical = self.crb.departments.get(dept_raw.strip())
@@ -213,10 +216,10 @@ class _FindingsChecker:
                 names = [d.name for d in rb.departments]
                 self.issue(
                     "WZ407",
-                    f"unknown department {dept_raw!r}",
+                    _("unknown department {dept_raw!r}").format(dept_raw=dept_raw),
                     ("department",),
                     hint=did_you_mean(dept_raw, names)
-                    or "use a name from the rulebook's departments list",
+                    or _("use a name from the rulebook's departments list"),
                 )
             else:
                 department = canonical
@@ -232,7 +235,7 @@ class _FindingsChecker:
         elif isinstance(assessors_raw, list) and all(isinstance(a, str) for a in assessors_raw):
             assessors = tuple(assessors_raw)
         else:
-            self.issue("WZ405", "assessors must be a list of names", ("assessors",))
+            self.issue("WZ405", _("assessors must be a list of names"), ("assessors",))
         notes = data.get("notes")
         indicators = data.get("indicators")
         facts: dict[str, dict[str, FactRecord]] = {}
@@ -241,13 +244,13 @@ class _FindingsChecker:
             if not self.partial:
                 self.issue(
                     "WZ404",
-                    "no indicators recorded",
+                    _("no indicators recorded"),
                     (),
-                    hint="add indicators: with the facts of each indicator",
+                    hint=_("add indicators: with the facts of each indicator"),
                 )
         if not isinstance(indicators, Mapping):
             self.issue(
-                "WZ405", "indicators must be a mapping of indicator id to facts", ("indicators",)
+                "WZ405", _("indicators must be a mapping of indicator id to facts"), ("indicators",)
             )
             indicators = {}
         by_id = self.crb.by_id
@@ -258,7 +261,7 @@ class _FindingsChecker:
             if cind is None:
                 self.issue(
                     "WZ402",
-                    f"unknown indicator {ind_key!r}",
+                    _("unknown indicator {ind_key!r}").format(ind_key=ind_key),
                     path,
                     hint=did_you_mean(str(ind_key), list(by_id) + list(name_to_id)),
                     key=True,
@@ -337,7 +340,9 @@ class _FindingsChecker:
                     where, at_key = written or (blank, False)
                     self.issue(
                         "WZ404",
-                        f"{ind.id}.{fid} 尚未填写（{ind.name}：{fact.ask}）",
+                        _("{ind_id}.{fid} is not filled in yet ({ind_name}: {ask})").format(
+                            ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                        ),
                         where,
                         hint=_unrecorded_hint(fact),
                         key=at_key,
@@ -346,9 +351,11 @@ class _FindingsChecker:
                 in_raw = isinstance(raw, Mapping) and ind.id in raw
                 self.issue(
                     "WZ404",
-                    f"missing fact {ind.id}.{fid} ({ind.name}: {fact.ask})",
+                    _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
+                        ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                    ),
                     ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
-                    hint="record it, or score with --partial to leave the indicator unassessed",
+                    hint=_("record it, or score with --partial to leave the indicator unassessed"),
                     key=in_raw,
                 )
 
@@ -361,7 +368,13 @@ class _FindingsChecker:
         if isinstance(body, str) and self.fullwidth_value(body, path):
             return out
         if not isinstance(body, Mapping):
-            self.issue("WZ405", f"facts of {cind.indicator.id!r} must be a mapping", path)
+            self.issue(
+                "WZ405",
+                _("facts of {indicator_id!r} must be a mapping").format(
+                    indicator_id=cind.indicator.id
+                ),
+                path,
+            )
             return out
         decl = {f.id: f for f in cind.indicator.facts}
         derived = {d.id for d in cind.indicator.derived}
@@ -376,7 +389,9 @@ class _FindingsChecker:
                     )
                 self.issue(
                     "WZ403",
-                    f"unknown fact {fid!r} for indicator {cind.indicator.id!r}",
+                    _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
+                        fid=fid, indicator_id=cind.indicator.id
+                    ),
                     fpath,
                     hint=hint,
                     key=True,
@@ -391,9 +406,9 @@ class _FindingsChecker:
                     if k not in _FACT_KEYS:
                         self.issue(
                             "WZ405",
-                            f"unknown key {k!r} in a fact",
+                            _("unknown key {k!r} in a fact").format(k=k),
                             (*fpath, k),
-                            hint="a fact is a value or {value, evidence, note}",
+                            hint=_("a fact is a value or {{value, evidence, note}}"),
                             key=True,
                         )
                 value = raw.get("value")
@@ -405,7 +420,7 @@ class _FindingsChecker:
                     evidence = tuple(ev)
                 elif ev is not None:
                     self.issue(
-                        "WZ405", "evidence must be text or a list of texts", (*fpath, "evidence")
+                        "WZ405", _("evidence must be text or a list of texts"), (*fpath, "evidence")
                     )
                 n = raw.get("note")
                 note = n if isinstance(n, str) else None
@@ -433,10 +448,16 @@ class _FindingsChecker:
         self.issues.append(
             Issue(
                 "WZ117",
-                f"键后用了全角冒号“：”，YAML 只认半角冒号“:”；应改为：{fixed.strip()}",
+                _(
+                    "a full-width colon '：' follows the key, and YAML only "
+                    "knows the half-width ':'; write: {strip}"
+                ).format(strip=fixed.strip()),
                 path=path,
                 position=replace(where, col=where.col + col - 1) if where.line > 0 else where,
-                hint="把全角冒号“：”换成半角冒号“:”并在其后留一个空格（切换到英文输入法）",
+                hint=_(
+                    "replace the full-width colon '：' with a half-width ':' "
+                    "followed by a space (switch to the English input method)"
+                ),
             )
         )
         return True
@@ -449,11 +470,15 @@ class _FindingsChecker:
         if value is None or is_placeholder(value):
             self.issue(
                 "WZ404",
-                "监测时间点（monitoring_date）尚未填写",
+                _("the monitoring date (monitoring_date) is not filled in yet"),
                 path,  # a workbook places it on its row even when blank
                 key=True,  # an empty value has no place of its own: the key's line
-                hint="写 monitoring_date: YYYY-MM-DD，如 monitoring_date: 2023-11-15；"
-                "各项时效从这一天往前算，部分评分（--partial）也需要它",
+                hint=_(
+                    "write monitoring_date: YYYY-MM-DD, e.g. "
+                    "monitoring_date: 2023-11-15; every time limit counts "
+                    "back from that day, and a partial scoring (--partial) "
+                    "needs it too"
+                ),
             )
             return None
         if isinstance(value, str | int) and not isinstance(value, bool):
@@ -466,24 +491,26 @@ class _FindingsChecker:
             if suggestion is not None:
                 self.issue(
                     "WZ405",
-                    f"{what}：日期「{value}」不是 YYYY-MM-DD 格式，应写作 {suggestion}",
+                    _(
+                        "{what}: the date '{value}' is not in YYYY-MM-DD form; write {suggestion}"
+                    ).format(what=what, value=value, suggestion=suggestion),
                     path,
                     hint=_DATE_HINT,
                 )
             else:
                 self.issue(
                     "WZ405",
-                    f"{what}: {_shown(value)} is not a real date"
-                    + ("（不是真实存在的日期）" if shaped else ""),
+                    _("{what}: {value} is not a real date").format(what=what, value=_shown(value))
+                    + (_(" (no such day exists)") if shaped else ""),
                     path,
-                    hint="write YYYY-MM-DD, e.g. 2023-11-15",
+                    hint=_("write YYYY-MM-DD, e.g. 2023-11-15"),
                 )
             return None
         self.issue(
             "WZ405",
-            f"{what} must be a date (got {_typename(value)})",
+            _("{what} must be a date (got {value})").format(what=what, value=_typename(value)),
             path,
-            hint="write YYYY-MM-DD",
+            hint=_("write YYYY-MM-DD"),
         )
         return None
 
@@ -501,9 +528,9 @@ class _FindingsChecker:
                 return True, None
             self.issue(
                 "WZ405",
-                f"{name} needs a value ({fact.type})",
+                _("{name} needs a value ({type})").format(name=name, type=fact.type),
                 path,
-                hint="this fact may not be empty",
+                hint=_("this fact may not be empty"),
             )
             return False, None
         if fact.type == "list":
@@ -512,13 +539,21 @@ class _FindingsChecker:
                 items = [x.strip() for x in _LIST_SLIP.split(joined.strip("[]［］ "))]
                 self.issue(
                     "WZ405",
-                    f"{name}：列表各项之间用了全角逗号或顿号，应写作 [{', '.join(items)}]",
+                    _(
+                        "{name}: the items of the list are separated by "
+                        "full-width commas or 、; write [{items}]"
+                    ).format(name=name, items=", ".join(items)),
                     path,
-                    hint="列表写成 [a, b, c]：方括号和逗号都用半角（切换到英文输入法）",
+                    hint=_(
+                        "write a list as [a, b, c]: half-width brackets and "
+                        "commas (switch to the English input method)"
+                    ),
                 )
                 return False, None
             if not isinstance(value, list):
-                self.issue("WZ405", f"{name} must be a list of {fact.of}", path)
+                self.issue(
+                    "WZ405", _("{name} must be a list of {of}").format(name=name, of=fact.of), path
+                )
                 return False, None
             out = []
             ok = True
@@ -531,7 +566,7 @@ class _FindingsChecker:
             return ok, out
         if fact.type == "records":
             if not isinstance(value, list):
-                self.issue("WZ405", f"{name} must be a list of records", path)
+                self.issue("WZ405", _("{name} must be a list of records").format(name=name), path)
                 return False, None
             fields = fact.fields or {}
             records = []
@@ -540,7 +575,11 @@ class _FindingsChecker:
                 rpath = (*path, i)
                 if not isinstance(rec, Mapping):
                     self.issue(
-                        "WZ405", f"{name}[{i}] must be a mapping of {', '.join(fields)}", rpath
+                        "WZ405",
+                        _("{name}[{i}] must be a mapping of {fields}").format(
+                            name=name, i=i, fields=", ".join(fields)
+                        ),
+                        rpath,
                     )
                     ok = False
                     continue
@@ -549,7 +588,7 @@ class _FindingsChecker:
                     if k not in fields:
                         self.issue(
                             "WZ403",
-                            f"unknown field {k!r} in {name}",
+                            _("unknown field {k!r} in {name}").format(k=k, name=name),
                             (*rpath, k),
                             hint=did_you_mean(str(k), fields),
                             key=True,
@@ -557,7 +596,13 @@ class _FindingsChecker:
                         ok = False
                 for fname, ftype in fields.items():
                     if fname not in rec:
-                        self.issue("WZ404", f"{name}[{i}] misses field {fname!r}", rpath)
+                        self.issue(
+                            "WZ404",
+                            _("{name}[{i}] misses field {fname!r}").format(
+                                name=name, i=i, fname=fname
+                            ),
+                            rpath,
+                        )
                         ok = False
                         continue
                     sub = Fact(id=fname, type=ftype, ask=fact.ask)
@@ -589,14 +634,21 @@ class _FindingsChecker:
         def wrong(expected: str, hint: str | None = None) -> tuple[bool, object]:
             self.issue(
                 "WZ405",
-                f"{name} must be {expected} (got {_typename(value)} {_shown(value)})",
+                _("{name} must be {expected} (got {type} {value})").format(
+                    name=name, expected=expected, type=_typename(value), value=_shown(value)
+                ),
                 path,
                 hint=hint,
             )
             return False, None
 
         def slip(what: str, meant: str, hint: str, code: str = "WZ405") -> tuple[bool, object]:
-            self.issue(code, f"{name}：{what}，应写作 {meant}", path, hint=hint)
+            self.issue(
+                code,
+                _("{name}: {what}; write {meant}").format(name=name, what=what, meant=meant),
+                path,
+                hint=hint,
+            )
             return False, None
 
         shown = (
@@ -674,10 +726,17 @@ class _FindingsChecker:
                 # before Fraction() turns 1e999999999 into a billion-digit integer
                 self.issue(
                     "WZ406",
-                    f"{name} is {str(value)[:40]}, too large or too precise",
+                    _("{name} is {value}, too large or too precise").format(
+                        name=name, value=str(value)[:40]
+                    ),
                     path,
-                    hint=f"at most {MAX_NUMBER_LENGTH} digits, between "
-                    f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}",
+                    hint=_(
+                        "at most {max_number_length} digits, between "
+                        "1e-{max_decimal_exponent} and 1e{max_decimal_exponent}"
+                    ).format(
+                        max_number_length=MAX_NUMBER_LENGTH,
+                        max_decimal_exponent=MAX_DECIMAL_EXPONENT,
+                    ),
                 )
                 return False, None
             if kind == "int" and isinstance(value, Decimal):
@@ -686,7 +745,13 @@ class _FindingsChecker:
                 return wrong("a whole number", "counts are whole numbers like 3")
             num = Fraction(value)
             if fact.min is not None and num < Fraction(fact.min):
-                self.issue("WZ406", f"{name} is {value}, below the minimum {fact.min}", path)
+                self.issue(
+                    "WZ406",
+                    _("{name} is {value}, below the minimum {fact_min}").format(
+                        name=name, value=value, fact_min=fact.min
+                    ),
+                    path,
+                )
                 return False, None
             if fact.max is not None and num > Fraction(fact.max):
                 if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
@@ -696,7 +761,13 @@ class _FindingsChecker:
                         "比例写成 0 到 1 之间的小数：80% 写 0.8",
                         "WZ406",
                     )
-                self.issue("WZ406", f"{name} is {value}, above the maximum {fact.max}", path)
+                self.issue(
+                    "WZ406",
+                    _("{name} is {value}, above the maximum {fact_max}").format(
+                        name=name, value=value, fact_max=fact.max
+                    ),
+                    path,
+                )
                 return False, None
             return True, (int(value) if kind == "int" else num)
         if kind in ("date", "datetime"):
@@ -717,10 +788,14 @@ class _FindingsChecker:
                     if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
                         self.issue(
                             "WZ405",
-                            f"{name}：「{shown}」不是真实存在的日期"
-                            f"（{shown} is not a real {kind}）",
+                            _("{name}: '{shown}' is not a real {kind}").format(
+                                name=name, shown=shown, kind=kind
+                            ),
                             path,
-                            hint="核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD",
+                            hint=_(
+                                "check the year, month and day (February has no 30th), "
+                                "and write YYYY-MM-DD"
+                            ),
                         )
                         return False, None
                     return wrong(f"a real {kind}", "write YYYY-MM-DD (and HH:MM for a datetime)")
@@ -733,21 +808,37 @@ class _FindingsChecker:
                 if conv.year not in years:
                     self.issue(
                         "WZ411",
-                        f"{name} is {conv.isoformat()}, outside the working-day calendar "
-                        f"({years.start}–{years.stop - 1})",
+                        _(
+                            "{name} is {isoformat}, outside the working-day calendar "
+                            "({start}–{value})"
+                        ).format(
+                            name=name,
+                            isoformat=conv.isoformat(),
+                            start=years.start,
+                            value=years.stop - 1,
+                        ),
                         path,
-                        hint="working days are counted on the official calendar; upgrade "
-                        "chinesecalendar or check the year",
+                        hint=_(
+                            "working days are counted on the official calendar; "
+                            "upgrade chinesecalendar or check the year"
+                        ),
                     )
                     return False, None
             day = conv.date() if isinstance(conv, datetime) else conv
             if self.mdate is not None and day > self.mdate:
                 self.issue(
                     "WZ414",
-                    f"{name}：{conv.isoformat(sep=' ') if isinstance(conv, datetime) else day}"
-                    f" 晚于监测时间点 {self.mdate.isoformat()}",
+                    _("{name}: {value} is later than the monitoring date {isoformat}").format(
+                        name=name,
+                        value=conv.isoformat(sep=" ") if isinstance(conv, datetime) else day,
+                        isoformat=self.mdate.isoformat(),
+                    ),
                     path,
-                    hint="核对这个日期和监测时间点（monitoring_date）：监测时间点之后的事不在本次评估之内",
+                    hint=_(
+                        "check this date and the monitoring date "
+                        "(monitoring_date): what happened after the monitoring "
+                        "date is not part of this assessment"
+                    ),
                     severity=Severity.WARNING,
                 )
             return True, conv
@@ -829,9 +920,9 @@ def check_findings(
             issues.append(
                 Issue(
                     "WZ401",
-                    "the document is empty: findings are a mapping",
+                    _("the document is empty: findings are a mapping"),
                     position=Position(doc.file, 1, 1),
-                    hint="start with 'wzeval: findings/1'",
+                    hint=_("start with 'wzeval: findings/1'"),
                 )
             )
         return None, issues

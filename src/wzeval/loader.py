@@ -74,6 +74,8 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
+from wzeval.i18n import _
+
 try:  # libyaml's C parser (ruamel.yaml.clib): the fast path, positions included
     from ruamel.yaml.main import CParser as _CParser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - ruamel.yaml without its C extension
@@ -154,17 +156,21 @@ def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = 
                 continue  # half of a pair (JSON's way of writing a character past U+FFFF)
             return Issue(
                 "WZ101",
-                f"\\u{ord(char):04x} is half of a UTF-16 surrogate pair, not a character",
+                _("\\u{char:04x} is half of a UTF-16 surrogate pair, not a character").format(
+                    char=ord(char)
+                ),
                 path=path,
                 position=position,
-                hint="write the character itself, or \\U and its 8-digit code",
+                hint=_("write the character itself, or \\U and its 8-digit code"),
             )
         return Issue(
             "WZ101",
-            f"character U+{ord(char):04X} is not allowed in a document, not even as an escape",
+            _("character U+{char:04X} is not allowed in a document, not even as an escape").format(
+                char=ord(char)
+            ),
             path=path,
             position=position,
-            hint="remove the control character; tabs and line breaks are allowed",
+            hint=_("remove the control character; tabs and line breaks are allowed"),
         )
     return None
 
@@ -410,18 +416,23 @@ def _kind(mode: int) -> str:
 def _not_regular(name: str, mode: int) -> Issue:
     return Issue(
         "WZ113",
-        f"{name} is {_kind(mode)}, not a regular file",
+        _("{name} is {mode}, not a regular file").format(name=name, mode=_kind(mode)),
         position=Position(name),
-        hint="name a regular .yaml/.json file; devices, pipes and folders are not read",
+        hint=_("name a regular .yaml/.json file; devices, pipes and folders are not read"),
     )
 
 
-def _too_big(name: str, what: str) -> Issue:
+def _too_big(name: str, size: int | None) -> Issue:
+    message = (
+        _("file is larger than the limit of {limit} bytes")
+        if size is None
+        else _("file is {size} bytes, more than the limit of {limit} bytes")
+    )
     return Issue(
         "WZ109",
-        f"file is {what} than the limit of {MAX_FILE_BYTES} bytes",
+        message.format(size=size, limit=MAX_FILE_BYTES),
         position=Position(name),
-        hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
+        hint=_("split the document; limits are in wzeval.loader (MAX_FILE_BYTES)"),
     )
 
 
@@ -459,7 +470,7 @@ def read_bytes_bounded(
         if not stat.S_ISREG(st.st_mode):
             return None, [_not_regular(name, st.st_mode)]
         if st.st_size > cap:
-            return None, [_too_big(name, f"{st.st_size} bytes, more")]
+            return None, [_too_big(name, st.st_size)]
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
         try:
@@ -480,13 +491,13 @@ def read_bytes_bounded(
         return None, [
             Issue(
                 "WZ110",
-                f"cannot read file: {exc.strerror or exc}",
+                _("cannot read file: {value}").format(value=exc.strerror or exc),
                 position=Position(name),
-                hint="check the path and its permissions",
+                hint=_("check the path and its permissions"),
             )
         ]
     if left <= 0:
-        return None, [_too_big(name, "larger")]
+        return None, [_too_big(name, None)]
     return b"".join(chunks), []
 
 
@@ -506,10 +517,10 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         issues.append(
             Issue(
                 "WZ104",
-                "file starts with a byte-order mark (BOM)",
+                _("file starts with a byte-order mark (BOM)"),
                 position=Position(name, 1, 1),
                 severity=Severity.WARNING,
-                hint="save the file as UTF-8 without BOM",
+                hint=_("save the file as UTF-8 without BOM"),
             )
         )
     try:
@@ -521,9 +532,9 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         issues.append(
             Issue(
                 "WZ103",
-                f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+                _("invalid UTF-8 byte 0x{raw:02x}").format(raw=raw[exc.start]),
                 position=Position(name, line, col),
-                hint="save the file as UTF-8 (GBK/GB18030 files must be converted)",
+                hint=_("save the file as UTF-8 (GBK/GB18030 files must be converted)"),
             )
         )
         return None, issues
@@ -617,9 +628,11 @@ def _scan(text: str, name: str) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ109",
-                            f"the document has more than {MAX_NODES} values",
+                            _("the document has more than {max_nodes} values").format(
+                                max_nodes=MAX_NODES
+                            ),
                             position=pos(ev),
-                            hint="split the document; limit MAX_NODES in wzeval.loader",
+                            hint=_("split the document; limit MAX_NODES in wzeval.loader"),
                         )
                     )
                     return issues
@@ -628,9 +641,9 @@ def _scan(text: str, name: str) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ106",
-                            f"unsupported YAML tag {tag!s}",
+                            _("unsupported YAML tag {tag!s}").format(tag=tag),
                             position=pos(ev),
-                            hint="remove the tag; wzeval documents hold plain data only",
+                            hint=_("remove the tag; wzeval documents hold plain data only"),
                         )
                     )
                     return issues
@@ -640,16 +653,16 @@ def _scan(text: str, name: str) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ108",
-                            f"nesting deeper than {MAX_DEPTH} levels",
+                            _("nesting deeper than {max_depth} levels").format(max_depth=MAX_DEPTH),
                             position=pos(ev),
-                            hint="flatten the document; limit MAX_DEPTH in wzeval.loader",
+                            hint=_("flatten the document; limit MAX_DEPTH in wzeval.loader"),
                         )
                     )
                     return issues
                 stack.append([1, ev.anchor, type(ev).__name__ == "MappingStartEvent", 0])
             elif isinstance(ev, CollectionEndEvent):
                 depth -= 1
-                count, anchor, _, _ = stack.pop()
+                count, anchor, _mapping, _items = stack.pop()
                 if anchor:
                     anchors[anchor] = count
                 add(count)
@@ -668,14 +681,18 @@ def _scan(text: str, name: str) -> list[Issue]:
                     word = ev.value
                     if word in _YAML11_TRUE or word in _YAML11_FALSE:
                         truth = "true" if word in _YAML11_TRUE else "false"
-                        what = f"the key {word!r}" if key else repr(word)
+                        what = (
+                            _("the key {word!r} is read as {truth} here (%YAML 1.1)")
+                            if key
+                            else _("{word!r} is read as {truth} here (%YAML 1.1)")
+                        )
                         issues.append(
                             Issue(
                                 "WZ111",
-                                f"{what} is read as {truth} here (%YAML 1.1)",
+                                what.format(word=word, truth=truth),
                                 position=pos(ev),
                                 severity=Severity.WARNING,
-                                hint="write true/false for a yes/no answer, or quote the text",
+                                hint=_("write true/false for a yes/no answer, or quote the text"),
                             )
                         )
                 elif (
@@ -688,11 +705,13 @@ def _scan(text: str, name: str) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ111",
-                            f"{ev.value!r} is read as a string here, but as a boolean by "
-                            "YAML 1.1 tools",
+                            _(
+                                "{ev_value!r} is read as a string here, but as a boolean "
+                                "by YAML 1.1 tools"
+                            ).format(ev_value=ev.value),
                             position=pos(ev),
                             severity=Severity.WARNING,
-                            hint="write true/false for a yes/no answer, or quote the text",
+                            hint=_("write true/false for a yes/no answer, or quote the text"),
                         )
                     )
             elif isinstance(ev, AliasEvent):
@@ -701,9 +720,9 @@ def _scan(text: str, name: str) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ107",
-                            f"more than {MAX_ALIASES} aliases",
+                            _("more than {max_aliases} aliases").format(max_aliases=MAX_ALIASES),
                             position=pos(ev),
-                            hint="write the values out; limit MAX_ALIASES in wzeval.loader",
+                            hint=_("write the values out; limit MAX_ALIASES in wzeval.loader"),
                         )
                     )
                     return issues
@@ -712,9 +731,11 @@ def _scan(text: str, name: str) -> list[Issue]:
                 issues.append(
                     Issue(
                         "WZ107",
-                        f"aliases expand the document past {MAX_EXPANDED_NODES} nodes",
+                        _("aliases expand the document past {max_expanded_nodes} nodes").format(
+                            max_expanded_nodes=MAX_EXPANDED_NODES
+                        ),
                         position=pos(ev),
-                        hint="this looks like an alias bomb; write the values out",
+                        hint=_("this looks like an alias bomb; write the values out"),
                     )
                 )
                 return issues
@@ -723,14 +744,16 @@ def _scan(text: str, name: str) -> list[Issue]:
     except ReaderError as exc:  # a character YAML does not allow (control, surrogate)
         issues.append(_reader_issue(exc, text, name))
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
-        issues.append(Issue("WZ101", f"YAML error: {exc}", position=Position(name)))
+        issues.append(
+            Issue("WZ101", _("YAML error: {exc}").format(exc=exc), position=Position(name))
+        )
     except AssertionError as exc:  # ruamel asserts on some directives (a later %YAML 1.3)
         issues.append(
             Issue(
                 "WZ114",
-                f"YAML directive not supported: {_one_line(exc)}",
+                _("YAML directive not supported: {exc}").format(exc=_one_line(exc)),
                 position=pos(last) if last is not None else Position(name, 1, 1),
-                hint="write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default",
+                hint=_("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"),
             )
         )
     except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
@@ -739,9 +762,9 @@ def _scan(text: str, name: str) -> list[Issue]:
         issues.append(
             Issue(
                 "WZ101",
-                f"cannot read the YAML after this place: {_one_line(exc)}",
+                _("cannot read the YAML after this place: {exc}").format(exc=_one_line(exc)),
                 position=pos(last) if last is not None else Position(name, 1, 1),
-                hint="check escapes (\\x, \\u, \\U) and special characters near here",
+                hint=_("check escapes (\\x, \\u, \\U) and special characters near here"),
             )
         )
     return issues
@@ -752,10 +775,12 @@ def _yes_warning(value: str, name: str, line: int, column: int) -> Issue:
     mark): word for word what :func:`_scan` reports (YAML 1.2 documents only)."""
     return Issue(
         "WZ111",
-        f"{value!r} is read as a string here, but as a boolean by YAML 1.1 tools",
+        _("{value!r} is read as a string here, but as a boolean by YAML 1.1 tools").format(
+            value=value
+        ),
         position=Position(name, line + 1, column + 1),
         severity=Severity.WARNING,
-        hint="write true/false for a yes/no answer, or quote the text",
+        hint=_("write true/false for a yes/no answer, or quote the text"),
     )
 
 
@@ -1007,9 +1032,11 @@ def _reader_issue(exc: ReaderError, text: str, name: str) -> Issue:
     what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
     return Issue(
         "WZ101",
-        f"character {what} is not allowed in YAML ({exc.reason})",
+        _("character {what} is not allowed in YAML ({reason})").format(
+            what=what, reason=exc.reason
+        ),
         position=Position(name, line, col),
-        hint="remove the control character; tabs and line breaks are allowed",
+        hint=_("remove the control character; tabs and line breaks are allowed"),
     )
 
 
@@ -1051,9 +1078,15 @@ def _fullwidth_slip(issue: Issue, text: str) -> Issue:
         col, fixed = found
         return Issue(
             "WZ117",
-            f"键后用了全角冒号“：”，YAML 只认半角冒号“:”；应改为：{fixed.strip()}",
+            _(
+                "a full-width colon '：' follows the key, and YAML only "
+                "knows the half-width ':'; write: {strip}"
+            ).format(strip=fixed.strip()),
             position=Position(issue.position.file, n, col),
-            hint="把全角冒号“：”换成半角冒号“:”并在其后留一个空格（切换到英文输入法）",
+            hint=_(
+                "replace the full-width colon '：' with a half-width ':' "
+                "followed by a space (switch to the English input method)"
+            ),
         )
     return issue
 
@@ -1110,10 +1143,10 @@ def _warning_issues(caught: Sequence[warnings.WarningMessage], name: str) -> lis
         issues.append(
             Issue(
                 "WZ116",
-                f"YAML reader warning: {first[:160]}",
+                _("YAML reader warning: {first}").format(first=first[:160]),
                 position=position,
                 severity=Severity.WARNING,
-                hint="give each anchor (&name) its own name; see the message for details",
+                hint=_("give each anchor (&name) its own name; see the message for details"),
             )
         )
     return issues
@@ -1143,9 +1176,11 @@ def load_document(
                 issues=[
                     Issue(
                         "WZ109",
-                        f"document is larger than the limit of {MAX_FILE_BYTES} bytes",
+                        _("document is larger than the limit of {max_file_bytes} bytes").format(
+                            max_file_bytes=MAX_FILE_BYTES
+                        ),
                         position=Position(file),
-                        hint="split the document",
+                        hint=_("split the document"),
                     )
                 ],
             )
@@ -1176,7 +1211,11 @@ def load_document(
         TypeError,
     ) as exc:  # pragma: no cover - the scan and the checked constructors catch these first
         issues.append(
-            Issue("WZ101", f"cannot build the document: {_one_line(exc)}", position=Position(file))
+            Issue(
+                "WZ101",
+                _("cannot build the document: {exc}").format(exc=_one_line(exc)),
+                position=Position(file),
+            )
         )
         return Document(file, None, issues=issues, text=text)
     return Document(file, _plain(root), root=root, issues=issues, text=text)

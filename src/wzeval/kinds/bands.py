@@ -10,6 +10,7 @@ from pydantic import Field
 
 from wzeval.conditions import Interval, Ranges
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -95,7 +96,11 @@ class BandsKind(RuleKind):
         expr = c.expr(rule.count, (*path, "count"), Kind.INT)
         for i, b in enumerate(rule.rows):
             if b.max is not None and b.max < b.min:
-                c.issue("WZ208", f"band {b.min}–{b.max} is empty (max < min)", (*path, "rows", i))
+                c.issue(
+                    "WZ208",
+                    _("band {b_min}–{b_max} is empty (max < min)").format(b_min=b.min, b_max=b.max),
+                    (*path, "rows", i),
+                )
             c.at_most_share(b.credit, (*path, "rows", i, "credit"))
         return None if expr is None else {"count": expr}
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -69,15 +70,16 @@ class Checklist(RuleKind):
         if given and len(given) != len(rule):
             c.issue(
                 "WZ205",
-                "give a credit for every checklist entry or for none",
+                _("give a credit for every checklist entry or for none"),
                 path,
-                hint="without credits the share is split equally",
+                hint=_("without credits the share is split equally"),
             )
         elif given and sum(given, Fraction(0)) != c.item.share:
             c.issue(
                 "WZ205",
-                f"checklist credits add up to {format_amount(sum(given, Fraction(0)))}, "
-                f"not the item's share {format_amount(c.item.share)}",
+                _("checklist credits add up to {given}, not the item's share {share}").format(
+                    given=format_amount(sum(given, Fraction(0))), share=format_amount(c.item.share)
+                ),
                 path,
             )
         out: dict[str, CompiledExpression] = {}

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from wzeval.expressions import CompiledExpression
+from wzeval.i18n import _
 from wzeval.issues import did_you_mean
 from wzeval.kinds.base import (
     Analysis,
@@ -54,7 +55,9 @@ class LevelsKind(RuleKind):
         if fact is None or fact.type != "enum":
             c.issue(
                 "WZ206",
-                f"levels read {rule.fact!r}, which is not an enum fact of {c.indicator_id!r}",
+                _("levels read {fact!r}, which is not an enum fact of {indicator_id!r}").format(
+                    fact=rule.fact, indicator_id=c.indicator_id
+                ),
                 (*path, "fact"),
                 hint=did_you_mean(rule.fact, [f.id for f in c.facts if f.type == "enum"]),
             )
@@ -62,9 +65,11 @@ class LevelsKind(RuleKind):
             if fact.nullable:
                 c.issue(
                     "WZ207",
-                    f"levels read {fact.id!r}, which may be null: a level needs a value",
+                    _("levels read {fact_id!r}, which may be null: a level needs a value").format(
+                        fact_id=fact.id
+                    ),
                     (*path, "fact"),
-                    hint="make the fact non-nullable, or add a lowest option such as 'none'",
+                    hint=_("make the fact non-nullable, or add a lowest option such as 'none'"),
                 )
             opts = fact.options or []
             missing = [o for o in opts if o not in rule.credits]
@@ -72,8 +77,16 @@ class LevelsKind(RuleKind):
             if missing or extra:
                 c.issue(
                     "WZ207",
-                    f"levels of {c.item.id!r} must give a credit for every option of "
-                    f"{fact.id!r} (missing: {missing or '-'}; unknown: {extra or '-'})",
+                    _(
+                        "levels of {item_id!r} must give a credit for every "
+                        "option of {fact_id!r} (missing: {missing}; unknown: "
+                        "{unknown})"
+                    ).format(
+                        item_id=c.item.id,
+                        fact_id=fact.id,
+                        missing=missing or "-",
+                        unknown=extra or "-",
+                    ),
                     (*path, "credits"),
                 )
         for level, credit in rule.credits.items():
