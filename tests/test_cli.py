@@ -539,7 +539,7 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     for n in range(cli.PROGRESS_MIN_FILES):
         shutil.copy(FINDINGS, tmp_path / f"{n:02}.yaml")
     out, err = io.StringIO(), _Tty()
-    argv = ["score", str(tmp_path), "--rulebook", str(KINDS), "--allow-duplicates"]
+    argv = ["score", "--lang", "zh", str(tmp_path), "--rulebook", str(KINDS), "--allow-duplicates"]
     assert run(argv, out, err) == 0
     assert f"\r评分 {cli.PROGRESS_MIN_FILES}/{cli.PROGRESS_MIN_FILES}" in err.getvalue()
     assert "\r" not in wz("score", tmp_path, "--rulebook", KINDS).err

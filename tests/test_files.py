@@ -164,6 +164,7 @@ def _batch_args(batch: Path, target: Path) -> list[str | Path]:
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new", "existing-with-force"])
 @pytest.mark.parametrize("where", ["renderer", "scoring", "write", "fsync", "move"])
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_interrupted_batch_leaves_no_half_written_report(
     batch: Path,
     tmp_path: Path,

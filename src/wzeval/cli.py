@@ -64,7 +64,7 @@ from wzeval.exitcodes import (
     exit_code,
     failure_code,
 )
-from wzeval.i18n import LANGUAGES, _, speaking
+from wzeval.i18n import LANGUAGES, N_, _, ngettext, speaking
 
 if TYPE_CHECKING:
     from wzeval.issues import Issue
@@ -162,10 +162,6 @@ def _write_issues(issues: Iterable[Issue], stream: TextIO) -> None:
         stream.write(issue.format() + "\n")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 class _Progress:
     """A ``\\r`` counter on stderr, only on a terminal and only for a batch worth waiting for."""
 
@@ -247,7 +243,11 @@ def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
     if rb is None:
         _write_issues(issues, err)
         if path is None and not bundled_rulebook_path().exists():
-            err.write("wzeval: error: the bundled rulebook is missing; pass --rulebook PATH\n")
+            err.write(
+                "wzeval: error: "
+                + _("the bundled rulebook is missing; pass --rulebook PATH")
+                + "\n"
+            )
         raise _Exit(failure_code(issues))
     return rb
 
@@ -408,7 +408,7 @@ def _emit(
     from wzeval.output import write_atomic
 
     write_atomic(output, text, force=force)
-    err.write(f"wzeval: wrote {output}\n")
+    err.write("wzeval: " + _("wrote {path}").format(path=output) + "\n")
 
 
 def _with_rulebook(inputs: Iterable[str | Path], rulebook: str | None) -> list[str | Path]:
@@ -579,12 +579,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(github_annotation(issue) + "\n")
     else:
         _write_issues(every, out)
-        summary = (
-            f"{_plural(sum(r.counted for r in results), 'file')}, {_plural(errors, 'error')}, "
-            f"{_plural(warnings, 'warning')}"
+        counted = sum(r.counted for r in results)
+        summary = _("{files}, {errors}, {warnings}").format(
+            files=ngettext("{n} file", "{n} files", counted).format(n=counted),
+            errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+            warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
         )
         if skipped:
-            summary += f" ({len(skipped)} skipped: not wzeval documents)"
+            summary += _(" ({n} skipped: not wzeval documents)").format(n=len(skipped))
         out.write(summary + "\n")
     return code
 
@@ -698,7 +700,7 @@ def _score_kept_batch(
             spool.write(data)
         return brief.entry
 
-    progress = _Progress(err, len(files), "评分")
+    progress = _Progress(err, len(files), _("scoring"))
     progress.step(0)
     for n, ((path, _named), (report, issues)) in enumerate(
         zip(files, _scored(files, rulebook, args, keep), strict=True), 1
@@ -746,7 +748,7 @@ def _score_kept_batch(
 
         if reports:
             write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
-            err.write(f"wzeval: wrote {args.output}\n")
+            err.write("wzeval: " + _("wrote {path}").format(path=args.output) + "\n")
         return code
     if batch:
         text = render_ranking(reports, args.format, failed=failed, unassessed=missing, bom=args.bom)
@@ -906,7 +908,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         decided = [a for r in read for a in r.model.appeals]
         data, comments = appeals.apply_appeals(read[0].findings.data, decided, rulebook)
         write_atomic(args.revised, appeals.revised_text(data, comments), force=args.force)
-        err.write(f"wzeval: wrote {args.revised}\n")
+        err.write("wzeval: " + _("wrote {path}").format(path=args.revised) + "\n")
     _emit(renderers[args.format](outcomes), args.output, args.force, out, err)
     return EXIT_OK
 
@@ -1042,7 +1044,7 @@ def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ValidationFailed as exc:  # an unknown department, named on the command line
             first = exc.issues[0]
             raise _Usage(first.message, first.hint) from None
-        err.write(f"wzeval: wrote {args.output}\n")
+        err.write("wzeval: " + _("wrote {path}").format(path=args.output) + "\n")
         return EXIT_OK
     ref = args.schema or _schema_ref(rulebook, args.rulebook, args.output)
     try:
@@ -1065,7 +1067,7 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise _Usage(_("--write writes all the schemas; give neither KIND nor -o with it"))
         rulebook = _load_rulebook(args.rulebook, err)
         for path in schema.write_schemas(args.write, rulebook):
-            err.write(f"wzeval: wrote {path}\n")
+            err.write("wzeval: " + _("wrote {path}").format(path=path) + "\n")
         return EXIT_OK
     if args.kind is None:
         raise _Usage(
@@ -1183,9 +1185,12 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # --------------------------------------------------------------------------- the parser
 
-_EPILOG = "exit codes:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items())
 
-_VALIDATE_EPILOG = """\
+def _exit_codes_epilog() -> str:
+    return _("exit codes:") + "\n" + "\n".join(f"  {k}  {_(v)}" for k, v in EXIT_CODES.items())
+
+
+_VALIDATE_EPILOG = N_("""\
 examples:
   wzeval validate rulebooks/2023.yaml
   wzeval validate findings/                     every .yaml/.yml/.json below, recursively
@@ -1200,9 +1205,9 @@ else the bundled one.  A rule-test document is checked as a document (its shape,
 rulebook, the findings of its cases); whether its expectations hold is 'wzeval test'.
 Files found in folders that are none of these are skipped; a file named explicitly
 must be one.
-"""
+""")
 
-_SCORE_EPILOG = """\
+_SCORE_EPILOG = N_("""\
 examples:
   wzeval score dept.yaml                        the score sheet (bundled 2023 rulebook)
   wzeval score dept.yaml --format markdown -o dept.md
@@ -1214,9 +1219,9 @@ examples:
 One file gives a score sheet; several files or a folder give a ranking (by total,
 then department name).  A file that fails is reported on stderr and the rest are
 still ranked; the exit code is then 1 (2 if a file could not be read).
-"""
+""")
 
-_MERGE_EPILOG = """\
+_MERGE_EPILOG = N_("""\
 Each fact keeps the file and assessors it came from (a comment in the merged
 file).  The same fact with different values is a conflict (WZ422): it names both
 places and values, and nothing is written unless --prefer says whose value wins.
@@ -1224,9 +1229,9 @@ places and values, and nothing is written unless --prefer says whose value wins.
 examples:
   wzeval merge 张晓燕/生态环境局.yaml 李文博/生态环境局.yaml -o 生态环境局.yaml
   wzeval merge a.yaml b.yaml --prefer b.yaml -o merged.yaml
-"""
+""")
 
-_APPEAL_EPILOG = """\
+_APPEAL_EPILOG = N_("""\
 An appeal document names a findings file (relative to itself), the department and
 the contested facts with the value claimed; a decided appeal has decision: {result:
 upheld|rejected, reviewer, date, reason}.  Upheld values replace the evaluator's in
@@ -1235,9 +1240,9 @@ the revised findings; the findings file itself is never changed.
 examples:
   wzeval appeal 申诉/住建局.yaml
   wzeval appeal 申诉/住建局.yaml --revised 终评/住建局.yaml --format markdown
-"""
+""")
 
-_COMPARE_EPILOG = """\
+_COMPARE_EPILOG = N_("""\
 Each ROUND is a folder (or a file) of findings, one per department.  Between
 consecutive rounds: per department and indicator, the change in points and the
 recorded facts whose values differ.  Three or more rounds add a trend table.
@@ -1246,16 +1251,16 @@ examples:
   wzeval compare 2023Q3/ 2023Q4/
   wzeval compare 初评/ 终评/ --format html -o 比较.html
   wzeval compare Q1/ Q2/ Q3/ --format markdown
-"""
+""")
 
-_EXPLAIN_EPILOG = """\
+_EXPLAIN_EPILOG = N_("""\
 examples:
   wzeval explain dept.yaml 在线咨询
   wzeval explain dept.yaml online_consult --format json
   wzeval explain dept.yaml 政策解读 --partial
-"""
+""")
 
-_TEMPLATE_EPILOG = """\
+_TEMPLATE_EPILOG = N_("""\
 examples:
   wzeval template --department 市教育局 -o findings/edu.yaml
   wzeval template --department edu --rulebook my.yaml --schema ../my.findings.schema.json
@@ -1264,9 +1269,9 @@ Every blank is a placeholder that validation rejects until it is filled.  The fi
 line points editors (yaml-language-server) at the findings schema: for a rulebook
 other than the bundled one, make it with
   wzeval schema findings --rulebook my.yaml -o schemas/findings.<id>.schema.json
-"""
+""")
 
-_DIFF_EPILOG = """\
+_DIFF_EPILOG = N_("""\
 examples:
   wzeval diff rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml
   wzeval diff OLD NEW --format markdown -o diff.md      a pull-request comment
@@ -1275,9 +1280,9 @@ examples:
 
 Each change is marked as one that can move scores (weights, shares, credits,
 conditions, caps) or not (wording, sources, rulings).
-"""
+""")
 
-_LINT_EPILOG = """\
+_LINT_EPILOG = N_("""\
 examples:
   wzeval lint rulebooks/2023.yaml
   wzeval lint rulebooks/ --format github        annotations on a pull request
@@ -1286,9 +1291,9 @@ examples:
 
 Codes (WL001…) are documented in docs/lint-codes.md.  Severities are configured in
 pyproject.toml under [tool.wzeval.lint] (keys: disable, severity).
-"""
+""")
 
-_TEST_EPILOG = """\
+_TEST_EPILOG = N_("""\
 examples:
   wzeval test rulebooks/2023.tests.yaml
   wzeval test rulebooks/2023.tests.yaml --min-coverage 100
@@ -1297,9 +1302,9 @@ examples:
 A rule-test document lists findings and the points they must earn; failures show
 expected vs actual with the indicator's trace; coverage lists every item, tier,
 level, band, veto and deduction no case exercised (docs/rule-tests.md).
-"""
+""")
 
-_VERIFY_EPILOG = """\
+_VERIFY_EPILOG = N_("""\
 examples:
   wzeval verify rulebooks/2023.yaml
   wzeval verify rulebooks/2024.yaml --max-examples 1000 --seed 7
@@ -1308,14 +1313,38 @@ Checks bounds of every indicator and of the total, vetoes giving 0, and the
 monotonicity of each rule kind on generated findings.  A failure prints the smallest
 findings document that breaks the property, ready to save as a rule-test case.
 Needs Hypothesis (pip install 'wzeval[verify]').
-"""
+""")
 
-_SCHEMA_EPILOG = """\
+_SCHEMA_EPILOG = N_("""\
 examples:
   wzeval schema rulebook > rulebook.schema.json
   wzeval schema findings --rulebook my.yaml -o schemas/findings.my.schema.json
   wzeval schema --write schemas/                all of them, for the bundled rulebook
-"""
+""")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout, with its own words ("usage:") in the chosen language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+def _in_language(p: argparse.ArgumentParser) -> None:
+    """The section titles and the help of -h/--version that argparse writes itself."""
+    p._positionals.title = _("positional arguments")
+    p._optionals.title = _("options")
+    for action in p._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = _("show this help message and exit")
+        elif isinstance(action, argparse._VersionAction):
+            action.help = _("show program's version number and exit")
 
 
 def _lang_option(p: argparse.ArgumentParser) -> None:
@@ -1355,11 +1384,12 @@ def _command(
         name,
         help=summary,
         description=summary,
-        epilog=epilog + "\n" + _EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_(epilog) + "\n" + _exit_codes_epilog(),
+        formatter_class=_Formatter,
         allow_abbrev=False,
     )
     _lang_option(p)
+    _in_language(p)
     return p
 
 
@@ -1367,70 +1397,80 @@ def _rulebook_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rulebook",
         metavar="PATH",
-        help="the rulebook (default: the bundled 2023 rulebook)",
+        help=_("the rulebook (default: the bundled 2023 rulebook)"),
     )
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    p.add_argument("-o", "--output", metavar="PATH", help=_("write here instead of stdout"))
     p.add_argument(
         "--force",
         action="store_true",
-        help="replace PATH if it is an old report (never an input of the run, a folder or a "
-        "device: WZ913/WZ914)",
+        help=_(
+            "replace PATH if it is an old report (never an input of "
+            "the run, a folder or a device: WZ913/WZ914)"
+        ),
     )
 
 
 def _jobs_arg(value: str) -> str:
     if value == "auto" or (value.isdigit() and int(value) >= 1):
         return value
-    raise argparse.ArgumentTypeError(f"expected a number >= 1 or 'auto', got {value!r}")
+    raise argparse.ArgumentTypeError(
+        _("expected a number >= 1 or 'auto', got {value!r}").format(value=value)
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (also what ``--help`` shows)."""
     parser = argparse.ArgumentParser(
         prog="wzeval",
-        description="Score government-website findings against a YAML rulebook, "
-        "exactly and explainably.",
-        epilog=_EPILOG + "\n\nRun 'wzeval COMMAND --help' for a command's options and examples.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_(
+            "Score government-website findings against a YAML rulebook, exactly and explainably."
+        ),
+        epilog=_exit_codes_epilog()
+        + "\n\n"
+        + _("Run 'wzeval COMMAND --help' for a command's options and examples."),
+        formatter_class=_Formatter,
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"wzeval {__version__}")
     _lang_option(parser)
+    _in_language(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _command(
         sub,
         "validate",
-        "check rulebooks and findings; every issue as file:line:col",
+        _("check rulebooks and findings; every issue as file:line:col"),
         _VALIDATE_EPILOG,
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("files or folders"))
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--strict", action="store_true", help=_("warnings fail too (exit 1)"))
     p.add_argument(
-        "--partial", action="store_true", help="accept findings that leave indicators unassessed"
+        "--partial", action="store_true", help=_("accept findings that leave indicators unassessed")
     )
     p.set_defaults(handler=_cmd_validate)
 
-    p = _command(sub, "score", "a department's score sheet, or a ranking of several", _SCORE_EPILOG)
-    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files or folders")
+    p = _command(
+        sub, "score", _("a department's score sheet, or a ranking of several"), _SCORE_EPILOG
+    )
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help=_("findings files or folders"))
     _rulebook_option(p)
     p.add_argument(
         "--format",
         choices=("text", "json", "markdown", "csv", "html", "xlsx"),
         default="text",
-        help="html: one self-contained page; xlsx: a workbook (needs -o)",
+        help=_("html: one self-contained page; xlsx: a workbook (needs -o)"),
     )
     _output_options(p)
     p.add_argument(
-        "--partial", action="store_true", help="score what was assessed and list what was not"
+        "--partial", action="store_true", help=_("score what was assessed and list what was not")
     )
     p.add_argument(
-        "--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for Excel)"
+        "--bom", action="store_true", help=_("CSV: start with a UTF-8 byte-order mark (for Excel)")
     )
     p.add_argument(
         "-j",
@@ -1438,78 +1478,87 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         metavar="N",
         type=_jobs_arg,
-        help="worker processes for a batch (default auto: one per core, up to "
-        f"{MAX_AUTO_JOBS}, for {PARALLEL_MIN_FILES} files or more); the output is the same",
+        help=_(
+            "worker processes for a batch (default auto: one per "
+            "core, up to {max_auto_jobs}, for {parallel_min_files} "
+            "files or more); the output is the same"
+        ).format(max_auto_jobs=MAX_AUTO_JOBS, parallel_min_files=PARALLEL_MIN_FILES),
     )
     p.add_argument(
         "--merge-duplicates",
         action="store_true",
-        help="merge the files of a department found twice (as wzeval merge) instead of failing",
+        help=_("merge the files of a department found twice (as wzeval merge) instead of failing"),
     )
     p.add_argument(
         "--allow-duplicates",
         action="store_true",
-        help="rank every file on its own even when a department has several (variants of "
-        "one department, load tests)",
+        help=_(
+            "rank every file on its own even when a department has "
+            "several (variants of one department, load tests)"
+        ),
     )
     p.set_defaults(handler=_cmd_score)
 
-    p = _command(sub, "merge", "join evaluators' partial findings of one department", _MERGE_EPILOG)
-    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files to merge")
+    p = _command(
+        sub, "merge", _("join evaluators' partial findings of one department"), _MERGE_EPILOG
+    )
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help=_("findings files to merge"))
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(
         "--prefer",
         nargs="+",
         metavar="FILE",
-        help="on a conflict take the value of these files (the first listed first)",
+        help=_("on a conflict take the value of these files (the first listed first)"),
     )
     p.set_defaults(handler=_cmd_merge)
 
     p = _command(
-        sub, "appeal", "apply decided appeals: preliminary and final points", _APPEAL_EPILOG
+        sub, "appeal", _("apply decided appeals: preliminary and final points"), _APPEAL_EPILOG
     )
-    p.add_argument("appeals", nargs="+", metavar="APPEAL", help="appeal documents (appeal/1)")
+    p.add_argument("appeals", nargs="+", metavar="APPEAL", help=_("appeal documents (appeal/1)"))
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _output_options(p)
     p.add_argument(
-        "--revised", metavar="PATH", help="also write the revised findings here (a new file)"
+        "--revised", metavar="PATH", help=_("also write the revised findings here (a new file)")
     )
     p.add_argument(
-        "--partial", action="store_true", help="findings may leave indicators unassessed"
+        "--partial", action="store_true", help=_("findings may leave indicators unassessed")
     )
     p.set_defaults(handler=_cmd_appeal)
 
-    p = _command(sub, "compare", "rounds of findings compared: what moved and why", _COMPARE_EPILOG)
+    p = _command(
+        sub, "compare", _("rounds of findings compared: what moved and why"), _COMPARE_EPILOG
+    )
     p.add_argument(
-        "rounds", nargs="+", metavar="ROUND", help="two or more rounds: folders or files"
+        "rounds", nargs="+", metavar="ROUND", help=_("two or more rounds: folders or files")
     )
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
     _output_options(p)
     p.add_argument(
-        "--partial", action="store_true", help="findings may leave indicators unassessed"
+        "--partial", action="store_true", help=_("findings may leave indicators unassessed")
     )
     p.set_defaults(handler=_cmd_compare)
 
     p = _command(
-        sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG
+        sub, "explain", _("why one indicator earned what it earned, rule by rule"), _EXPLAIN_EPILOG
     )
-    p.add_argument("findings", metavar="FINDINGS", help="a findings file")
-    p.add_argument("indicator", metavar="INDICATOR", help="an indicator id or Chinese name")
+    p.add_argument("findings", metavar="FINDINGS", help=_("a findings file"))
+    p.add_argument("indicator", metavar="INDICATOR", help=_("an indicator id or Chinese name"))
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
-        "--partial", action="store_true", help="explain even if other indicators are unassessed"
+        "--partial", action="store_true", help=_("explain even if other indicators are unassessed")
     )
     p.set_defaults(handler=_cmd_explain)
 
     p = _command(
-        sub, "template", "a findings skeleton for one department, to fill in", _TEMPLATE_EPILOG
+        sub, "template", _("a findings skeleton for one department, to fill in"), _TEMPLATE_EPILOG
     )
     p.add_argument(
-        "--department", required=True, metavar="NAME", help="the department (name, alias or id)"
+        "--department", required=True, metavar="NAME", help=_("the department (name, alias or id)")
     )
     _rulebook_option(p)
     _output_options(p)
@@ -1517,77 +1566,87 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("yaml", "xlsx"),
         default="yaml",
-        help="xlsx: a findings workbook with typed cells (needs -o)",
+        help=_("xlsx: a findings workbook with typed cells (needs -o)"),
     )
     p.add_argument(
         "--schema",
         metavar="REF",
-        help="what the modeline points to (default: schemas/findings.schema.json, "
-        "relative to the output)",
+        help=_(
+            "what the modeline points to (default: "
+            "schemas/findings.schema.json, relative to the output)"
+        ),
     )
     p.set_defaults(handler=_cmd_template)
 
     p = _command(
         sub,
         "schema",
-        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports, appeals",
+        _("JSON Schemas (draft 2020-12) of rulebooks, findings, reports, appeals"),
         _SCHEMA_EPILOG,
     )
     p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report", "appeal"))
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(
-        "--write", metavar="FOLDER", help="write rulebook, findings and report schemas into FOLDER"
+        "--write",
+        metavar="FOLDER",
+        help=_("write rulebook, findings and report schemas into FOLDER"),
     )
     p.set_defaults(handler=_cmd_schema)
 
     p = _command(
-        sub, "diff", "what changed between two rulebooks, and how scores move", _DIFF_EPILOG
+        sub, "diff", _("what changed between two rulebooks, and how scores move"), _DIFF_EPILOG
     )
-    p.add_argument("old", metavar="OLD", help="the old rulebook")
-    p.add_argument("new", metavar="NEW", help="the new rulebook")
+    p.add_argument("old", metavar="OLD", help=_("the old rulebook"))
+    p.add_argument("new", metavar="NEW", help=_("the new rulebook"))
     p.add_argument(
-        "--findings", nargs="+", metavar="PATH", help="findings files or folders to re-score"
+        "--findings", nargs="+", metavar="PATH", help=_("findings files or folders to re-score")
     )
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _output_options(p)
     p.add_argument(
         "--fail-on-score-change",
         action="store_true",
-        help="exit 1 when a change can move scores",
+        help=_("exit 1 when a change can move scores"),
     )
     p.set_defaults(handler=_cmd_diff)
 
-    p = _command(sub, "lint", "soundness checks of rulebooks, with stable WL codes", _LINT_EPILOG)
-    p.add_argument("rulebooks", nargs="+", metavar="RULEBOOK", help="rulebook files or folders")
+    p = _command(
+        sub, "lint", _("soundness checks of rulebooks, with stable WL codes"), _LINT_EPILOG
+    )
+    p.add_argument("rulebooks", nargs="+", metavar="RULEBOOK", help=_("rulebook files or folders"))
     p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--strict", action="store_true", help=_("warnings fail too (exit 1)"))
     p.add_argument(
-        "--config", metavar="PYPROJECT", help="read [tool.wzeval.lint] from this pyproject.toml"
+        "--config", metavar="PYPROJECT", help=_("read [tool.wzeval.lint] from this pyproject.toml")
     )
     p.set_defaults(handler=_cmd_lint)
 
-    p = _command(sub, "test", "run a rulebook's own test cases and report coverage", _TEST_EPILOG)
-    p.add_argument("tests", nargs="+", metavar="RULEBOOK_TESTS", help="rule-test documents")
-    p.add_argument("--rulebook", metavar="PATH", help="test this rulebook instead of the one named")
+    p = _command(
+        sub, "test", _("run a rulebook's own test cases and report coverage"), _TEST_EPILOG
+    )
+    p.add_argument("tests", nargs="+", metavar="RULEBOOK_TESTS", help=_("rule-test documents"))
+    p.add_argument(
+        "--rulebook", metavar="PATH", help=_("test this rulebook instead of the one named")
+    )
     p.add_argument(
         "--min-coverage",
         type=float,
         default=None,
         metavar="N",
-        help="fail (exit 1) below N%% coverage",
+        help=_("fail (exit 1) below N%% coverage"),
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--verbose", action="store_true", help="show passing cases too")
+    p.add_argument("--verbose", action="store_true", help=_("show passing cases too"))
     p.set_defaults(handler=_cmd_test)
 
     p = _command(
-        sub, "verify", "property checks of any rulebook on generated findings", _VERIFY_EPILOG
+        sub, "verify", _("property checks of any rulebook on generated findings"), _VERIFY_EPILOG
     )
-    p.add_argument("rulebook_path", metavar="RULEBOOK", help="a rulebook file")
+    p.add_argument("rulebook_path", metavar="RULEBOOK", help=_("a rulebook file"))
     p.add_argument("--max-examples", type=int, default=200, metavar="N")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--property", nargs="+", metavar="NAME", help="check only these properties")
+    p.add_argument("--property", nargs="+", metavar="NAME", help=_("check only these properties"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=_cmd_verify)
     return parser
@@ -1628,14 +1687,14 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except _Exit as exc:
         return exc.code
     except _Usage as exc:
-        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        hint = _(" (hint: {hint})").format(hint=exc.hint) if exc.hint else ""
         stderr.write(f"wzeval: error: {exc.message}{hint}\n")
         return EXIT_USAGE
     except ValidationFailed as exc:
         _write_issues(exc.issues, stderr)
         return failure_code(exc.issues)
     except WzevalError as exc:
-        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        hint = _(" (hint: {hint})").format(hint=exc.hint) if exc.hint else ""
         coded = isinstance(exc, OutputRefused | MissingDependency)
         code_ = f"{exc.code} " if coded else ""
         stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")
@@ -1644,21 +1703,28 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ISSUES
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
-        stderr.write(f"wzeval: error: cannot access{where}: {exc.strerror or exc}\n")
+        stderr.write(
+            "wzeval: error: "
+            + _("cannot access{where}: {reason}").format(where=where, reason=exc.strerror or exc)
+            + "\n"
+        )
         return EXIT_USAGE
     except _Terminated:
-        stderr.write("wzeval: terminated (SIGTERM); nothing half-written was left\n")
+        stderr.write("wzeval: " + _("terminated (SIGTERM); nothing half-written was left") + "\n")
         return EXIT_TERMINATED
     except KeyboardInterrupt:
-        stderr.write("wzeval: interrupted; nothing half-written was left\n")
+        stderr.write("wzeval: " + _("interrupted; nothing half-written was left") + "\n")
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so in one line, not with a traceback
         if os.environ.get("WZEVAL_TRACEBACK"):
             traceback.print_exc(file=stderr)
         stderr.write(
-            f"wzeval: internal error: {type(exc).__name__}: {_one_line(exc)} — this is a bug "
-            "in wzeval, please report it with the command you ran "
-            "(WZEVAL_TRACEBACK=1 shows the traceback)\n"
+            "wzeval: "
+            + _(
+                "internal error: {type}: {error} — this is a bug in wzeval, please "
+                "report it with the command you ran (WZEVAL_TRACEBACK=1 shows the traceback)"
+            ).format(type=type(exc).__name__, error=_one_line(exc))
+            + "\n"
         )
         return EXIT_INTERNAL
 
@@ -1682,7 +1748,9 @@ def main() -> None:
         sys.stdout.flush()
     except KeyboardInterrupt as exc:  # arrived before run() could catch it
         code = EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
-        sys.stderr.write("wzeval: interrupted before the command started; nothing was written\n")
+        sys.stderr.write(
+            "wzeval: " + _("interrupted before the command started; nothing was written") + "\n"
+        )
     except BrokenPipeError:
         # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
         devnull = os.open(os.devnull, os.O_WRONLY)
