@@ -121,12 +121,12 @@ def _is_wrapped(node: ast.expr) -> bool:
 NOT_YET_WRAPPED: set[str] = set()
 
 #: (callable name, index of the message among the positional arguments, of the hint).
-_MESSAGE_ARGS = {"Issue": (1, 5), "issue": (1, 3), "_Usage": (0, 1)}
+_MESSAGE_ARGS = {"Issue": (1, 5), "issue": (1, 3), "_Usage": (0, 1), "Hit": (1, 2)}
 
 
 def test_every_issue_message_and_hint_is_wrapped() -> None:
-    """Every message and hint given to ``Issue(…)``, ``….issue(…)`` or ``_Usage(…)`` is a
-    ``_()`` call, so a new English literal fails here."""
+    """Every message and hint given to ``Issue(…)``, ``….issue(…)``, ``_Usage(…)`` or
+    lint's ``Hit(…)`` is a ``_()`` call, so a new English literal fails here."""
     bare = []
     for path in sorted(SOURCE.rglob("*.py")):
         if path.relative_to(SOURCE).as_posix() in NOT_YET_WRAPPED:

@@ -160,7 +160,7 @@ class BandsKind(RuleKind):
             b.credit == 0 or band_ranges(b.min, b.max).intersect(domain).is_empty()
             for b in rule.rows
         ):
-            return "no band that gives credit can ever match"
+            return _("no band that gives credit can ever match")
         return None
 
     def always_full(self, rule: Bands, share: Fraction, t: Analysis) -> str | None:
@@ -172,7 +172,7 @@ class BandsKind(RuleKind):
             b.credit == share or band_ranges(b.min, b.max).intersect(domain).is_empty()
             for b in rule.rows
         ):
-            return "every band that can match gives the whole share"
+            return _("every band that can match gives the whole share")
         return None
 
     def describe(self, rule: Bands, share: Fraction, d: Describer) -> list[str]:

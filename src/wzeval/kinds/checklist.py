@@ -147,13 +147,13 @@ class Checklist(RuleKind):
     def never_earns(self, rule: list[ChecklistEntry], share: Fraction, t: Analysis) -> str | None:
         conds = [t.condition(e.when) for e in rule]
         if all(c is not None and c.is_empty() for c in conds):
-            return "no checklist entry can ever be true"
+            return _("no checklist entry can ever be true")
         return None
 
     def always_full(self, rule: list[ChecklistEntry], share: Fraction, t: Analysis) -> str | None:
         conds = [t.condition(e.when) for e in rule]
         if all(c is not None and c.is_universal() for c in conds):
-            return "every checklist entry is always true"
+            return _("every checklist entry is always true")
         return None
 
     def describe(self, rule: list[ChecklistEntry], share: Fraction, d: Describer) -> list[str]:

@@ -137,11 +137,11 @@ class LevelsKind(RuleKind):
             )
 
     def never_earns(self, rule: Levels, share: Fraction, t: Analysis) -> str | None:
-        return "every level gives 0" if all(c == 0 for c in rule.credits.values()) else None
+        return _("every level gives 0") if all(c == 0 for c in rule.credits.values()) else None
 
     def always_full(self, rule: Levels, share: Fraction, t: Analysis) -> str | None:
         if all(c == share for c in rule.credits.values()):
-            return "every level gives the whole share"
+            return _("every level gives the whole share")
         return None
 
     def describe(self, rule: Levels, share: Fraction, d: Describer) -> list[str]:
