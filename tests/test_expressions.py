@@ -27,6 +27,9 @@ from wzeval.expressions import (
     compile_expression,
 )
 
+# These tests assert the English wording of expression errors (the default is Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 RECORDS = TypeInfo(
     Kind.RECORDS, fields={"answered": Kind.BOOL, "days": Kind.INT, "score": Kind.DECIMAL}
 )
@@ -267,7 +270,6 @@ def test_date_arithmetic_hint_points_to_functions() -> None:
 # ------------------------------------------------------------ names and offsets
 
 
-@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_name_has_suggestion_and_offset() -> None:
     """An unknown name is WZ302, suggests the close declared name, points at its column."""
     source = "days_between(asked_on, answerd_on) > 1"
@@ -488,7 +490,6 @@ def test_function_arguments_are_checked(source: str, code: str, fragment: str) -
     assert error.hint == FUNCTIONS[source.split("(")[0]].signature
 
 
-@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_function_suggests_a_close_one() -> None:
     """Calling an unknown function is WZ303 with a did-you-mean hint."""
     error = rejected("lenght(counts)")
@@ -527,7 +528,6 @@ def test_records_helpers(source: str, kind: str, value: object) -> None:
     assert run(source) == value
 
 
-@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_record_field_is_wz306_with_suggestion_and_offset() -> None:
     """A misspelt field is WZ306, points at the literal, suggests the field."""
     source = 'count_where(rows, "answred")'
