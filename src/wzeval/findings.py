@@ -37,7 +37,7 @@ from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.dates import parse_date, parse_datetime
 from wzeval.documents import is_findings_document
 from wzeval.errors import WzevalError
-from wzeval.i18n import _
+from wzeval.i18n import N_, _
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import (
     MAX_DECIMAL_EXPONENT,
@@ -384,9 +384,9 @@ class _FindingsChecker:
             if fact is None:
                 hint = did_you_mean(str(fid), decl)
                 if fid in derived:
-                    hint = (
-                        f"{fid!r} is derived by the rulebook; record the facts it is computed from"
-                    )
+                    hint = _(
+                        "{fact!r} is derived by the rulebook; record the facts it is computed from"
+                    ).format(fact=fid)
                 self.issue(
                     "WZ403",
                     _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
@@ -495,7 +495,7 @@ class _FindingsChecker:
                         "{what}: the date '{value}' is not in YYYY-MM-DD form; write {suggestion}"
                     ).format(what=what, value=value, suggestion=suggestion),
                     path,
-                    hint=_DATE_HINT,
+                    hint=_(_DATE_HINT),
                 )
             else:
                 self.issue(
@@ -666,13 +666,13 @@ class _FindingsChecker:
                 truth = bool(value)
             if truth is not None:
                 return slip(
-                    f"「{shown}」不是 true/false",
+                    _("'{value}' is not true/false").format(value=shown),
                     "true" if truth else "false",
-                    "是/否 题写 true 或 false（英文小写，不加引号）",
+                    _("a yes/no question takes true or false (lower case, no quotes)"),
                 )
-            return wrong("true or false")
+            return wrong(_("true or false"))
         if kind == "str":
-            return (True, value) if isinstance(value, str) else wrong("text")
+            return (True, value) if isinstance(value, str) else wrong(_("text"))
         if kind == "enum":
             opts = fact.options or []
             if isinstance(value, str) and value in opts:
@@ -681,13 +681,14 @@ class _FindingsChecker:
             if meant is not None:
                 option, why = meant
                 return slip(
-                    f"「{shown}」{why}",
+                    _("'{value}' {why}").format(value=shown, why=why),
                     option,
-                    "填选项本身：" + " / ".join(opts),
+                    _("write the option itself: {options}").format(options=" / ".join(opts)),
                 )
             return wrong(
-                "one of " + ", ".join(opts),
-                did_you_mean(str(value), opts) or f"choose one of: {', '.join(opts)}",
+                _("one of {options}").format(options=", ".join(opts)),
+                did_you_mean(str(value), opts)
+                or _("choose one of: {options}").format(options=", ".join(opts)),
             )
         if kind in ("int", "decimal"):
             if isinstance(value, float) and kind == "decimal":
@@ -699,28 +700,28 @@ class _FindingsChecker:
                     whole = suggest_int(value)
                     if whole is not None:
                         return slip(
-                            f"「{shown}」是文字，不是数",
+                            _("'{value}' is text, not a number").format(value=shown),
                             str(whole),
-                            "个数写阿拉伯数字，不加引号、不带单位",
+                            _("write a count in Arabic digits, without quotes or a unit"),
                         )
                 else:
                     number = suggest_decimal(value)
                     if number is not None and number[1]:
                         return slip(
-                            f"「{shown}」是百分数",
+                            _("'{value}' is a percentage").format(value=shown),
                             number_text(number[0]),
-                            "比例写成 0 到 1 之间的小数：80% 写 0.8，5% 写 0.05",
+                            _("write a share as a decimal between 0 and 1: 80% is 0.8, 5% is 0.05"),
                         )
                     if number is not None:
                         return slip(
-                            f"「{shown}」是文字，不是数",
+                            _("'{value}' is text, not a number").format(value=shown),
                             number_text(number[0]),
-                            "数写阿拉伯数字，不加引号、不带单位",
+                            _("write a number in Arabic digits, without quotes or a unit"),
                         )
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                return wrong("a whole number" if kind == "int" else "a number")
+                return wrong(_("a whole number") if kind == "int" else _("a number"))
             if isinstance(value, Decimal) and not value.is_finite():
-                return wrong("a finite number")
+                return wrong(_("a finite number"))
             if isinstance(value, Decimal) and _too_big(value):
                 # files are held to this by the loader (WZ112); in-memory mappings here,
                 # before Fraction() turns 1e999999999 into a billion-digit integer
@@ -741,8 +742,12 @@ class _FindingsChecker:
                 return False, None
             if kind == "int" and isinstance(value, Decimal):
                 if value == value.to_integral_value():
-                    return slip(f"{shown} 带了小数点", str(int(value)), "个数是整数，不写小数点")
-                return wrong("a whole number", "counts are whole numbers like 3")
+                    return slip(
+                        _("{value} has a decimal point").format(value=shown),
+                        str(int(value)),
+                        _("a count is a whole number, written without a decimal point"),
+                    )
+                return wrong(_("a whole number"), _("counts are whole numbers like 3"))
             num = Fraction(value)
             if fact.min is not None and num < Fraction(fact.min):
                 self.issue(
@@ -756,9 +761,11 @@ class _FindingsChecker:
             if fact.max is not None and num > Fraction(fact.max):
                 if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
                     return slip(  # 80 for a share: the percentage without its sign
-                        f"{value} 超过上限 {fact.max}，像是百分数",
+                        _("{value} is above the maximum {max}, like a percentage").format(
+                            value=value, max=fact.max
+                        ),
                         number_text(num / 100),
-                        "比例写成 0 到 1 之间的小数：80% 写 0.8",
+                        _("write a share as a decimal between 0 and 1: 80% is 0.8"),
                         "WZ406",
                     )
                 self.issue(
@@ -784,7 +791,13 @@ class _FindingsChecker:
                     suggestion, shaped = suggest_date(value, kind)
                     if suggestion is not None:
                         form = "YYYY-MM-DD" + (" HH:MM" if kind == "datetime" else "")
-                        return slip(f"日期「{shown}」不是 {form} 格式", suggestion, _DATE_HINT)
+                        return slip(
+                            _("the date '{value}' is not in {form} form").format(
+                                value=shown, form=form
+                            ),
+                            suggestion,
+                            _(_DATE_HINT),
+                        )
                     if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
                         self.issue(
                             "WZ405",
@@ -798,11 +811,14 @@ class _FindingsChecker:
                             ),
                         )
                         return False, None
-                    return wrong(f"a real {kind}", "write YYYY-MM-DD (and HH:MM for a datetime)")
+                    return wrong(
+                        _("a real {kind}").format(kind=kind),
+                        _("write YYYY-MM-DD (and HH:MM for a datetime)"),
+                    )
             elif kind == "datetime" and isinstance(value, date):
                 conv = datetime(value.year, value.month, value.day)
             else:
-                return wrong(f"a {kind}", "write YYYY-MM-DD")
+                return wrong(_("a {kind}").format(kind=kind), _("write YYYY-MM-DD"))
             if calendar:
                 years = covered_years()
                 if conv.year not in years:
@@ -854,14 +870,20 @@ def _too_big(value: Decimal) -> bool:
 
 
 _LIST_SLIP = re.compile("[，、；]")
-_DATE_HINT = "日期一律写成 YYYY-MM-DD：年 4 位，月、日各 2 位，用半角“-”连接"
+_DATE_HINT = N_(
+    "write every date as YYYY-MM-DD: a 4-digit year, 2-digit month and day, joined by "
+    "half-width '-'"
+)
 
 
 def _unrecorded_hint(fact: Fact) -> str:
     """What to do with a fact not recorded yet: record it, or score what is recorded."""
-    hint = "填写观察到的值；要先对已填部分评分，用 --partial（本指标列为未评估）"
+    hint = _(
+        "record what you observed; to score what is recorded first, use --partial (this "
+        "indicator is listed as not assessed)"
+    )
     if fact.nullable:
-        hint = "确认没有（如未答复）就写 null；" + hint
+        hint = _("if there is none (e.g. no answer), write null; ") + hint
     return hint
 
 
@@ -873,16 +895,20 @@ def _option_meant(
         return None
     text = value.strip()
     if text in options:
-        return text, "前后多了空格"
+        return text, _("has spaces around it")
     lowered = {o.lower(): o for o in options}
     if text.lower() in lowered:
-        return lowered[text.lower()], "大小写不对"
+        return lowered[text.lower()], _("has the wrong case")
     if text in labels:
-        return labels[text], f"是选项 {labels[text]} 的说明，不是选项本身"
+        return labels[text], _("is the description of option {option}, not the option").format(
+            option=labels[text]
+        )
     near = {o for label, o in labels.items() if text in label or label in text}
     if len(near) == 1:
         option = near.pop()
-        return option, f"像是选项 {option} 的说明，不是选项本身"
+        return option, _("looks like the description of option {option}, not the option").format(
+            option=option
+        )
     return None
 
 
@@ -894,15 +920,15 @@ def _shown(value: object, limit: int = 60) -> str:
 
 def _typename(value: object) -> str:
     return {
-        bool: "a boolean",
-        int: "a number",
-        Decimal: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a mapping",
-        date: "a date",
-        datetime: "a datetime",
-        type(None): "nothing",
+        bool: _("a boolean"),
+        int: _("a number"),
+        Decimal: _("a number"),
+        str: _("text"),
+        list: _("a list"),
+        dict: _("a mapping"),
+        date: _("a date"),
+        datetime: _("a datetime"),
+        type(None): _("nothing"),
     }.get(type(value), type(value).__name__)
 
 
