@@ -59,6 +59,7 @@ def test_duplicate_key() -> None:
     assert doc.data is None
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_tab_indentation() -> None:
     """A tab used for indentation gets its own code and a hint."""
     doc = load_document(text="a:\n\t- 1\n", name="t.yaml")
@@ -446,6 +447,7 @@ def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
         ("%FOO bar\n---\na: 1\n", 1, 1, "%FOO"),
     ],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_yaml_directives_are_issues(text: str, line: int, col: int, words: str) -> None:
     """Every directive but one %YAML 1.1 or 1.2 is WZ114 at its place (``%YAML 1.3``
     used to raise ruamel's AssertionError, an internal error)."""

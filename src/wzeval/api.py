@@ -63,11 +63,11 @@ def _pydantic_issues(exc: ValidationError, doc: Document) -> list[Issue]:
         msg = err["msg"]
         hint = None
         if kind == "missing":
-            msg = f"missing required key {loc[-1]!r}" if loc else msg
-            hint = "add it; see schemas/rulebook.schema.json"
+            msg = _("missing required key {key!r}").format(key=loc[-1]) if loc else msg
+            hint = _("add it; see schemas/rulebook.schema.json")
         elif kind == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}" if loc else msg
-            hint = "remove it or check its spelling; unknown keys are not ignored"
+            msg = _("unknown key {key!r}").format(key=loc[-1]) if loc else msg
+            hint = _("remove it or check its spelling; unknown keys are not ignored")
         elif kind == "value_error":
             msg = msg.removeprefix("Value error, ")
         position = doc.position(loc, key=kind == "extra_forbidden")

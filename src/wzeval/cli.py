@@ -1694,7 +1694,7 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         _write_issues(exc.issues, stderr)
         return failure_code(exc.issues)
     except WzevalError as exc:
-        hint = _(" (hint: {hint})").format(hint=exc.hint) if exc.hint else ""
+        hint = _(" (hint: {hint})").format(hint=_(exc.hint)) if exc.hint else ""
         coded = isinstance(exc, OutputRefused | MissingDependency)
         code_ = f"{exc.code} " if coded else ""
         stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")

@@ -178,7 +178,9 @@ def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = 
 def number_limit(text: str, value: Decimal | None = None) -> str | None:
     """Why the number written as ``text`` is past the number limits (WZ112), else ``None``."""
     if len(text) > MAX_NUMBER_LENGTH:
-        return f"the number {text[:40]!r} is longer than {MAX_NUMBER_LENGTH} characters"
+        return _("the number {text!r} is longer than {limit} characters").format(
+            text=text[:40], limit=MAX_NUMBER_LENGTH
+        )
     if (
         value is not None
         and value.is_finite()
@@ -186,15 +188,26 @@ def number_limit(text: str, value: Decimal | None = None) -> str | None:
         and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
     ):
         limit = MAX_DECIMAL_EXPONENT
-        return f"the number {text[:40]!r} is not between 1e-{limit} and 1e{limit}"
+        return _("the number {text!r} is not between 1e-{limit} and 1e{limit}").format(
+            text=text[:40], limit=limit
+        )
     return None
 
 
-#: What a WZ112 issue suggests, wherever the number came from.
+#: What a WZ112 issue suggests, wherever the number came from (in English; translated
+#: where it is used, by :func:`number_hint`).
 NUMBER_HINT = (
     f"numbers have at most {MAX_NUMBER_LENGTH} characters and lie between "
     f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (wzeval.loader limits)"
 )
+
+
+def number_hint() -> str:
+    """:data:`NUMBER_HINT` in the current language."""
+    return _(
+        "numbers have at most {length} characters and lie between 1e-{exponent} and "
+        "1e{exponent} (wzeval.loader limits)"
+    ).format(length=MAX_NUMBER_LENGTH, exponent=MAX_DECIMAL_EXPONENT)
 
 
 class _TooLarge(ConstructorError):
@@ -202,7 +215,12 @@ class _TooLarge(ConstructorError):
 
 
 def _not_a(node: Any, what: str) -> ConstructorError:
-    return ConstructorError(None, None, f"{node.value!r} is not {what}", node.start_mark)
+    return ConstructorError(
+        None,
+        None,
+        _("{value!r} is not {what}").format(value=node.value, what=what),
+        node.start_mark,
+    )
 
 
 def _too_large(node: Any, why: str) -> _TooLarge:
@@ -216,7 +234,7 @@ def _construct_int(constructor: RoundTripConstructor, node: Any) -> int:
         raise _too_large(node, why)
     text = raw.replace("_", "").strip()
     if not _INT_TEXT.fullmatch(text):
-        raise _not_a(node, "an integer")
+        raise _not_a(node, _("an integer"))
     sign = -1 if text[0] == "-" else 1
     digits = text.lstrip("+-")
     bases = {"0b": 2, "0o": 8, "0x": 16}
@@ -232,11 +250,11 @@ def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Decimal:
     key = raw.replace("_", "").strip().lower()
     special = _FLOAT_SPECIALS.get(key)
     if special is None and key.lstrip("+-") in ("infinity", "inf", "nan", "snan"):
-        raise _not_a(node, "a number")  # only YAML's own spellings (.inf, .nan) are numbers
+        raise _not_a(node, _("a number"))  # only YAML's own spellings (.inf, .nan) are numbers
     try:
         value = Decimal(special or key)
     except InvalidOperation:
-        raise _not_a(node, "a number") from None
+        raise _not_a(node, _("a number")) from None
     if why := number_limit(raw, value):
         raise _too_large(node, why)
     return value
@@ -247,7 +265,7 @@ def _construct_bool(constructor: RoundTripConstructor, node: Any) -> bool:
     text = str(constructor.construct_scalar(node)).strip().lower()
     value = constructor.bool_values.get(text)
     if not isinstance(value, bool):
-        raise _not_a(node, "true or false")
+        raise _not_a(node, _("true or false"))
     return value
 
 
@@ -401,16 +419,16 @@ class Document:
 def _kind(mode: int) -> str:
     """What a file that is not a regular file is, in a few words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return _("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
-    return "not a regular file"  # pragma: no cover - every other kind is listed
+        return _("a block device")
+    return _("not a regular file")  # pragma: no cover - every other kind is listed
 
 
 def _not_regular(name: str, mode: int) -> Issue:
@@ -572,18 +590,20 @@ def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
         problem = hint = ""
         col = 1
         if word != "YAML":
-            problem = f"the YAML directive %{word[:40]} is not supported"
+            problem = _("the YAML directive %{word} is not supported").format(word=word[:40])
             if word == "TAG":
-                hint = "remove it; wzeval documents hold plain data without tags"
+                hint = _("remove it; wzeval documents hold plain data without tags")
             else:
-                hint = "remove the line; only %YAML 1.2 (or 1.1) is read"
+                hint = _("remove the line; only %YAML 1.2 (or 1.1) is read")
         elif seen is not None:
-            problem = f"a second %YAML directive (the first is on line {seen})"
-            hint = "keep one %YAML line"
+            problem = _("a second %YAML directive (the first is on line {line})").format(line=seen)
+            hint = _("keep one %YAML line")
         elif arg not in YAML_VERSIONS:
             col = line.find(arg) + 1 if arg else len(line.rstrip()) + 1
-            problem = f"YAML version {arg[:40] or '(none)'!s} is not supported"
-            hint = "write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"
+            problem = _("YAML version {version} is not supported").format(
+                version=arg[:40] or _("(none)")
+            )
+            hint = _("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default")
         else:
             seen, version = number, arg
             continue
@@ -1043,15 +1063,15 @@ def _reader_issue(exc: ReaderError, text: str, name: str) -> Issue:
 def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
     mark = exc.problem_mark or exc.context_mark
     position = Position(name, mark.line + 1, mark.column + 1) if mark else Position(name)
-    problem = exc.problem or exc.context or "invalid YAML"
-    code, hint = "WZ101", "check the indentation and quoting near this place"
+    problem = exc.problem or exc.context or _("invalid YAML")
+    code, hint = "WZ101", _("check the indentation and quoting near this place")
     if "\\t" in problem or "'\\t'" in repr(problem) or "\t" in problem:
-        code, hint = "WZ105", "YAML does not allow tabs for indentation; use spaces"
+        code, hint = "WZ105", _("YAML does not allow tabs for indentation; use spaces")
     if type(exc).__name__ == "DuplicateKeyError":
-        code, hint = "WZ102", "remove or rename one of the keys"
+        code, hint = "WZ102", _("remove or rename one of the keys")
         problem = problem.split(" with value")[0]
     if isinstance(exc, _TooLarge):
-        code, hint = "WZ112", NUMBER_HINT
+        code, hint = "WZ112", number_hint()
     return Issue(code, problem, position=position, hint=hint)
 
 
