@@ -25,8 +25,12 @@ means ``ci``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import settings
+
+from wzeval.i18n import speaking
 
 settings.register_profile(
     "ci",
@@ -43,3 +47,22 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _language_from_the_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in the default language (Chinese), whatever the shell's
+    ``WZEVAL_LANG``, and a language a test chose does not leak into the next."""
+    monkeypatch.delenv("WZEVAL_LANG", raising=False)
+    with speaking(None):
+        yield
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Messages in English, in-process and in CLI subprocesses (``WZEVAL_LANG=en``): for
+    tests that assert English wording.  ``pytestmark = pytest.mark.usefixtures("english")``
+    asks for it in a whole module."""
+    monkeypatch.setenv("WZEVAL_LANG", "en")
+    with speaking("en"):
+        yield

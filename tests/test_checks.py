@@ -91,6 +91,7 @@ def test_unsafe_expression_is_rejected(tmp_path: Path) -> None:
     assert issue.code.startswith("WZ3")
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_key_points_at_the_key(tmp_path: Path) -> None:
     """A misspelt key (shar) is WZ201 'unknown key' at the key, plus the missing 'share'."""
     text = BASE.replace("{id: standard, share: 50%", "{id: standard, shar: 50%")

@@ -21,6 +21,9 @@ from wzeval.issues import Issue, Position, Severity, github_annotation
 from wzeval.paths import shown
 from wzeval.report import ScoreReport, display
 
+# These tests assert the English wording of messages (the default is Chinese: test_i18n.py).
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).parent.parent
 EXAMPLES_FINDINGS = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
@@ -536,7 +539,7 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     for n in range(cli.PROGRESS_MIN_FILES):
         shutil.copy(FINDINGS, tmp_path / f"{n:02}.yaml")
     out, err = io.StringIO(), _Tty()
-    argv = ["score", str(tmp_path), "--rulebook", str(KINDS), "--allow-duplicates"]
+    argv = ["score", "--lang", "zh", str(tmp_path), "--rulebook", str(KINDS), "--allow-duplicates"]
     assert run(argv, out, err) == 0
     assert f"\r评分 {cli.PROGRESS_MIN_FILES}/{cli.PROGRESS_MIN_FILES}" in err.getvalue()
     assert "\r" not in wz("score", tmp_path, "--rulebook", KINDS).err
@@ -638,7 +641,7 @@ def test_unfilled_template_fails_validation(tmp_path: Path) -> None:
     """An unfilled template is rejected: every blank is an error, none passes silently."""
     f = tmp_path / "t.yaml"
     assert wz("template", "--department", "甲局", "--rulebook", KINDS, "-o", f).code == 0
-    r = wz("validate", f, "--rulebook", KINDS)
+    r = wz("validate", "--lang", "zh", f, "--rulebook", KINDS)  # what an evaluator sees
     assert r.code == 1
     assert "error WZ404 监测时间点（monitoring_date）尚未填写" in r.out
     # 待填写 (where null is an answer) and null alike: "not filled in yet", with the way out

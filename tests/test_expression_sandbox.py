@@ -190,6 +190,7 @@ def test_corpus_entry_is_refused_quickly_with_its_code(source: str, code: str) -
     assert 0 <= error.offset <= len(source)
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_rejections_name_what_is_forbidden() -> None:
     """Messages and hints say what was refused and what to write instead."""
     error, _, _ = _refusal("4000000**4000000")

@@ -27,6 +27,9 @@ from wzeval.expressions import (
     compile_expression,
 )
 
+# These tests assert the English wording of expression errors (the default is Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 RECORDS = TypeInfo(
     Kind.RECORDS, fields={"answered": Kind.BOOL, "days": Kind.INT, "score": Kind.DECIMAL}
 )

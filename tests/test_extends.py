@@ -264,6 +264,7 @@ def test_a_document_without_extends_is_untouched(base: Path) -> None:
 # ----------------------------------------------------------------------------- positions
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_indicator_points_at_the_child_key_with_a_hint(base: Path, tmp_path: Path) -> None:
     """Editing an unknown indicator id: WZ253 at the key's file:line in the child, did-you-mean."""
     child = write(tmp_path, "indicators:\n  chekcs: {weight: 10}\n")
@@ -274,6 +275,7 @@ def test_unknown_indicator_points_at_the_child_key_with_a_hint(base: Path, tmp_p
     assert issue.hint == "did you mean 'checks'?"
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_item_and_bad_removal_point_into_the_child(base: Path, tmp_path: Path) -> None:
     """An unknown item id and an unknown id to remove each get WZ253 at their own line."""
     child = write(
@@ -434,6 +436,7 @@ def test_chains_longer_than_the_limit_are_refused(base: Path, tmp_path: Path) ->
         ("bundled:2099", "WZ250"),
     ],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_only_named_local_rulebooks_can_be_read(
     base: Path, tmp_path: Path, target: str, code: str
 ) -> None:

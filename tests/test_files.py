@@ -164,6 +164,7 @@ def _batch_args(batch: Path, target: Path) -> list[str | Path]:
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new", "existing-with-force"])
 @pytest.mark.parametrize("where", ["renderer", "scoring", "write", "fsync", "move"])
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_interrupted_batch_leaves_no_half_written_report(
     batch: Path,
     tmp_path: Path,
@@ -358,6 +359,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     "ref",
     ["../elsewhere/creds.yaml", "{abs}/elsewhere/creds.yaml", "~/creds.yaml", "/etc/hostname"],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_rule_tests_cannot_read_files_outside_the_project(project: Path, ref: str) -> None:
     """A rule-test document naming findings outside the project is refused; nothing leaks."""
     ref = ref.replace("{abs}", str(project.parent))

@@ -62,6 +62,7 @@ def test_good_findings_keep_evidence(rulebook: wzeval.Rulebook, tmp_path: Path) 
     assert report.assessors == ["张三", "李四"]
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_indicator_with_suggestion(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
     """A misspelt indicator id is WZ402 at the key, with did-you-mean."""
     text = GOOD.replace("  filler:", "  filer:")
@@ -70,6 +71,7 @@ def test_unknown_indicator_with_suggestion(rulebook: wzeval.Rulebook, tmp_path: 
     assert issue.hint == "did you mean 'filler'?"
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_fact(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
     """A misspelt fact is WZ403 at its key with a suggestion (and the real one is missing)."""
     text = GOOD.replace("    accurate: true", "    acurate: true")
@@ -103,6 +105,7 @@ def test_date_outside_calendar(rulebook: wzeval.Rulebook, tmp_path: Path) -> Non
     assert where(issue) == (8, 12)
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_department(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
     """An unknown department is WZ407 with the closest name."""
     text = GOOD.replace("department: 甲局", "department: 甲局局")

@@ -305,6 +305,7 @@ def test_impossible_unquoted_date_is_a_clear_wz405(
     assert issue.format().startswith(f"{tmp_path / 'f.yaml'}:18:12: error WZ405")
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_suggestions_for_names(rulebook: wzeval.Rulebook, tmp_path: Path) -> None:
     """Unknown department, indicator, fact, enum option and header key come with did-you-mean."""
     cases = [

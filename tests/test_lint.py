@@ -32,6 +32,10 @@ from wzeval.lint import (
     to_sarif,
 )
 
+# The fixtures' snapshots and these tests are in English (the default is Chinese:
+# test_i18n.py runs lint in both).
+pytestmark = pytest.mark.usefixtures("english")
+
 HERE = Path(__file__).parent
 FIXTURES = HERE / "lint"
 ROOT = HERE.parent

@@ -59,6 +59,7 @@ def test_duplicate_key() -> None:
     assert doc.data is None
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_tab_indentation() -> None:
     """A tab used for indentation gets its own code and a hint."""
     doc = load_document(text="a:\n\t- 1\n", name="t.yaml")
@@ -410,6 +411,7 @@ def test_special_files_are_refused_without_reading(tmp_path: Path, special: str)
             sock.close()
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The size is counted while reading, not trusted from st_size (0 for a device,
     stale for a file that grows): at most MAX_FILE_BYTES + 1 bytes are read."""
@@ -447,6 +449,7 @@ def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
         ("%FOO bar\n---\na: 1\n", 1, 1, "%FOO"),
     ],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_yaml_directives_are_issues(text: str, line: int, col: int, words: str) -> None:
     """Every directive but one %YAML 1.1 or 1.2 is WZ114 at its place (``%YAML 1.3``
     used to raise ruamel's AssertionError, an internal error)."""
@@ -473,6 +476,7 @@ def test_accepted_yaml_versions_read(version: str) -> None:
     assert doc.data == {"a": 1} and not doc.issues
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_yaml11_boolean_warning_says_what_is_read() -> None:
     """Under %YAML 1.1 the WZ111 warning says the word is read as true/false (it is),
     keys included; under 1.2 it says it is read as a string."""

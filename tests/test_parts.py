@@ -100,6 +100,7 @@ def test_every_renderer_shows_the_parts() -> None:
         ),
     ],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_bad_parts_are_refused_with_the_fix(
     tmp_path: Path, old: str, new: str, code: str, says: str
 ) -> None:

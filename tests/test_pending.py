@@ -47,6 +47,7 @@ def test_an_open_question_is_not_assessed_yet_with_its_date() -> None:
     assert not report.complete
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_without_partial_the_evaluator_is_told_when() -> None:
     """The same without --partial: WZ410 names the date and says to score again then."""
     rb = wzeval.load_rulebook()

@@ -167,6 +167,7 @@ def test_exact_figures_in_any_written_form(tmp_path: Path) -> None:
     assert run.passed, format_test_run(run)
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_bad_findings_are_reported_inside_the_tests_file(tmp_path: Path) -> None:
     """A misspelt fact in a case is an error placed at the case's line, with a suggestion."""
     run = _run(
@@ -184,6 +185,7 @@ def test_bad_findings_are_reported_inside_the_tests_file(tmp_path: Path) -> None
     assert not run.passed
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_expect_key_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
     """An expectation naming no indicator fails the case instead of being ignored."""
     run = _run(
@@ -287,6 +289,7 @@ def test_exit_codes_and_json_summary(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_keys_point_at_the_key(tmp_path: Path) -> None:
     """A misspelt key, at the top or in a case, is reported where the key is written."""
     run = _run(

@@ -75,6 +75,7 @@ def test_an_unrecorded_shared_fact_is_owed_once_by_its_indicator() -> None:
         ("- {id: done, type: bool,", "- {id: is_portal, type: bool,", "has the name of a fact"),
     ],
 )
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_clashing_names_are_refused(tmp_path: Path, old: str, new: str, says: str) -> None:
     assert old in TEXT
     f = tmp_path / "rb.yaml"

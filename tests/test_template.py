@@ -147,6 +147,7 @@ def test_department_by_alias_or_id(kinds: wzeval.Rulebook) -> None:
     assert "department: 甲局\n" in findings_template(kinds, "a")
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_unknown_department(kinds: wzeval.Rulebook) -> None:
     """An unknown department raises WZ407 with a did-you-mean hint."""
     with pytest.raises(ValidationFailed) as info:

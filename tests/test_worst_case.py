@@ -79,6 +79,7 @@ def test_one_yes_in_a_list_at_the_node_limit_is_read_by_the_fast_path(
     assert len(doc.data["indicators"]["chuangxin_anli"]["panel_necessity"]) == 9_980
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_one_yes_in_a_large_list_through_the_cli(tmp_path: Path) -> None:
     """``wzeval validate`` of the issue's first input (was 4.3 s CPU): past MAX_NODES
     now, so the warning and WZ109 at the 10 001st value, item 9 981 of the list:

@@ -48,13 +48,15 @@ def _columns(width: int) -> Iterator[None]:
 
 
 def cli_reference() -> str:
-    """Every command's ``--help``, in one Markdown page, with the exit codes."""
+    """Every command's ``--help``, in one Markdown page, with the exit codes, in English:
+    the page is for developers (docs/); the help a user sees by default is Chinese."""
     import argparse as ap
 
     from wzeval.cli import build_parser
     from wzeval.exitcodes import EXIT_CODES
+    from wzeval.i18n import speaking
 
-    with _columns(100):
+    with _columns(100), speaking("en"):
         parser = build_parser()
         lines = [
             "# CLI reference",

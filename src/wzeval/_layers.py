@@ -27,7 +27,8 @@ Layer = tuple[str, str, tuple[str, ...]]
 LAYERS: tuple[Layer, ...] = (
     (
         "base",
-        "issues, exceptions, the exit-code rule, dates, the calendar, report paths, atomic files",
+        "issues, exceptions, the exit-code rule, dates, the calendar, report paths, atomic files,"
+        " the message catalogue",
         (
             "_layers",
             "_perf",
@@ -36,6 +37,7 @@ LAYERS: tuple[Layer, ...] = (
             "dates",
             "errors",
             "exitcodes",
+            "i18n",
             "issues",
             "output",
             "paths",

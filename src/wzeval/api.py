@@ -23,6 +23,7 @@ from wzeval.checks import CompiledRulebook, check_rulebook
 from wzeval.errors import ValidationFailed
 from wzeval.extends import origin_of, resolve_extends
 from wzeval.findings import Findings, check_findings
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity, in_file_order
 from wzeval.loader import Document, load_document
 from wzeval.models import CHECKED_DOCUMENT, Rulebook
@@ -62,11 +63,11 @@ def _pydantic_issues(exc: ValidationError, doc: Document) -> list[Issue]:
         msg = err["msg"]
         hint = None
         if kind == "missing":
-            msg = f"missing required key {loc[-1]!r}" if loc else msg
-            hint = "add it; see schemas/rulebook.schema.json"
+            msg = _("missing required key {key!r}").format(key=loc[-1]) if loc else msg
+            hint = _("add it; see schemas/rulebook.schema.json")
         elif kind == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}" if loc else msg
-            hint = "remove it or check its spelling; unknown keys are not ignored"
+            msg = _("unknown key {key!r}").format(key=loc[-1]) if loc else msg
+            hint = _("remove it or check its spelling; unknown keys are not ignored")
         elif kind == "value_error":
             msg = msg.removeprefix("Value error, ")
         position = doc.position(loc, key=kind == "extra_forbidden")
@@ -115,9 +116,9 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
             issues.append(
                 Issue(
                     "WZ201",
-                    "the document is empty: a rulebook is a mapping",
+                    _("the document is empty: a rulebook is a mapping"),
                     position=Position(doc.file, 1, 1),
-                    hint="start with 'wzeval: rulebook/1'",
+                    hint=_("start with 'wzeval: rulebook/1'"),
                 )
             )
         return None, issues
@@ -125,9 +126,9 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         issues.append(
             Issue(
                 "WZ201",
-                "a rulebook must be a mapping",
+                _("a rulebook must be a mapping"),
                 position=doc.position(()),
-                hint="start with 'wzeval: rulebook/1'",
+                hint=_("start with 'wzeval: rulebook/1'"),
             )
         )
         return None, issues

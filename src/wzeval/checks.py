@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from wzeval.errors import ExpressionError
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo, compile_expression
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, did_you_mean
 from wzeval.models import (
     Deduction,
@@ -198,9 +199,11 @@ class _Checker:
             if ident in seen:
                 self.issue(
                     "WZ202",
-                    f"duplicate {what} id {ident!r}",
+                    _("duplicate {what} id {ident!r}").format(what=what, ident=ident),
                     path,
-                    hint=f"ids must be unique; the first is at {_fmt(seen[ident])}",
+                    hint=_("ids must be unique; the first is at {seen}").format(
+                        seen=_fmt(seen[ident])
+                    ),
                 )
             else:
                 seen[ident] = path
@@ -225,7 +228,8 @@ class _Checker:
     def run(self) -> CompiledRulebook | None:
         rb = self.rb
         self.unique(
-            ((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)), "department"
+            ((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)),
+            _("department"),
         )
         names: dict[str, Path] = {}
         for i, d in enumerate(rb.departments):
@@ -234,11 +238,13 @@ class _Checker:
                     ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
                 )
                 if n in names:
-                    self.issue("WZ202", f"department name {n!r} is used twice", p)
+                    self.issue("WZ202", _("department name {n!r} is used twice").format(n=n), p)
                 names[n] = p
-        self.unique(((c.id, ("catalogs", i, "id")) for i, c in enumerate(rb.catalogs)), "catalog")
         self.unique(
-            ((c.id, ("categories", i, "id")) for i, c in enumerate(rb.categories)), "category"
+            ((c.id, ("catalogs", i, "id")) for i, c in enumerate(rb.catalogs)), _("catalog")
+        )
+        self.unique(
+            ((c.id, ("categories", i, "id")) for i, c in enumerate(rb.categories)), _("category")
         )
         self.unique(
             (
@@ -246,7 +252,7 @@ class _Checker:
                 for ci, c in enumerate(rb.categories)
                 for ii, ind in enumerate(c.indicators)
             ),
-            "indicator",
+            _("indicator"),
         )
         dept_ids = {d.id for d in rb.departments}
         ind_ids = {ind.id for ind in rb.indicators}
@@ -256,7 +262,9 @@ class _Checker:
             if cat_.indicator is not None and cat_.indicator not in ind_ids:
                 self.issue(
                     "WZ206",
-                    f"catalog {cat_.id!r} names unknown indicator {cat_.indicator!r}",
+                    _("catalog {cat_id!r} names unknown indicator {indicator!r}").format(
+                        cat_id=cat_.id, indicator=cat_.indicator
+                    ),
                     ("catalogs", i, "indicator"),
                     hint=did_you_mean(cat_.indicator, ind_ids),
                 )
@@ -266,14 +274,22 @@ class _Checker:
                 if entry.department not in dept_ids:
                     self.issue(
                         "WZ206",
-                        f"catalog {cat_.id!r} names unknown department {entry.department!r}",
+                        _("catalog {cat_id!r} names unknown department {department!r}").format(
+                            cat_id=cat_.id, department=entry.department
+                        ),
                         p,
                         hint=did_you_mean(entry.department, dept_ids)
-                        or "declare it under departments:",
+                        or _("declare it under departments:"),
                     )
                     continue
                 if entry.department in seen:
-                    self.issue("WZ202", f"department {entry.department!r} listed twice", p)
+                    self.issue(
+                        "WZ202",
+                        _("department {department!r} listed twice").format(
+                            department=entry.department
+                        ),
+                        p,
+                    )
                 seen.add(entry.department)
                 catalogs_of[entry.department].append(cat_.id)
 
@@ -285,22 +301,28 @@ class _Checker:
             group_ids = {g.id for g in cat.groups}
             self.unique(
                 ((g.id, ("categories", ci, "groups", gi, "id")) for gi, g in enumerate(cat.groups)),
-                "group",
+                _("group"),
             )
             for ii, ind in enumerate(cat.indicators):
                 path: Path = ("categories", ci, "indicators", ii)
                 if ind.group is not None and ind.group not in group_ids:
                     self.issue(
                         "WZ206",
-                        f"indicator {ind.id!r} names unknown group {ind.group!r}",
+                        _("indicator {ind_id!r} names unknown group {group!r}").format(
+                            ind_id=ind.id, group=ind.group
+                        ),
                         (*path, "group"),
                         hint=did_you_mean(ind.group, group_ids)
-                        or f"declare it under the groups of category {cat.id!r}",
+                        or _("declare it under the groups of category {cat_id!r}").format(
+                            cat_id=cat.id
+                        ),
                     )
                 if ind.catalog is not None and ind.catalog not in catalog_ids:
                     self.issue(
                         "WZ206",
-                        f"indicator {ind.id!r} names unknown catalog {ind.catalog!r}",
+                        _("indicator {ind_id!r} names unknown catalog {catalog!r}").format(
+                            ind_id=ind.id, catalog=ind.catalog
+                        ),
                         (*path, "catalog"),
                         hint=did_you_mean(ind.catalog, catalog_ids),
                     )
@@ -340,9 +362,11 @@ class _Checker:
                     if f.id in out:
                         self.issue(
                             "WZ202",
-                            f"fact {f.id!r} is shared by {out[f.id][0]!r} and {ind.id!r}",
+                            _("fact {f_id!r} is shared by {out!r} and {ind_id!r}").format(
+                                f_id=f.id, out=out[f.id][0], ind_id=ind.id
+                            ),
                             path,
-                            hint="a shared fact is recorded once: keep it in one indicator",
+                            hint=_("a shared fact is recorded once: keep it in one indicator"),
                         )
                     out[f.id] = (ind.id, fact_type(f))
         for ci, cat in enumerate(self.rb.categories):
@@ -352,10 +376,12 @@ class _Checker:
                     if not f.shared and owner is not None and owner[0] != ind.id:
                         self.issue(
                             "WZ202",
-                            f"fact {f.id!r} of {ind.id!r} has the name of a fact shared by "
-                            f"{owner[0]!r}",
+                            _(
+                                "fact {f_id!r} of {ind_id!r} has the name of a fact shared "
+                                "by {owner!r}"
+                            ).format(f_id=f.id, ind_id=ind.id, owner=owner[0]),
                             ("categories", ci, "indicators", ii, "facts", fi, "id"),
-                            hint="rename one: every expression may read the shared one",
+                            hint=_("rename one: every expression may read the shared one"),
                         )
         return out
 
@@ -367,19 +393,23 @@ class _Checker:
             if s != cat.weight:
                 self.issue(
                     "WZ203",
-                    f"indicator weights of {cat.name} add up to {s}, not {cat.weight}",
+                    _("indicator weights of {cat_name} add up to {s}, not {weight}").format(
+                        cat_name=cat.name, s=s, weight=cat.weight
+                    ),
                     path,
-                    hint="a category's weight is the sum of its indicators' weights",
+                    hint=_("a category's weight is the sum of its indicators' weights"),
                 )
             if cat.kind == "veto":
                 bad = [ind.id for ind in cat.indicators if ind.weight != 0]
                 if cat.weight != 0 or bad:
                     self.issue(
                         "WZ210",
-                        f"the 单项否决 category {cat.id!r} and its indicators weigh 0"
-                        + (f" ({', '.join(bad)} do not)" if bad else ""),
+                        _(
+                            "the veto (单项否决) category {cat_id!r} and its indicators weigh 0"
+                        ).format(cat_id=cat.id)
+                        + (_(" ({bad} do not)").format(bad=", ".join(bad)) if bad else ""),
                         path,
-                        hint="a veto gives no points: write weight: 0",
+                        hint=_("a veto gives no points: write weight: 0"),
                     )
                 continue
             for ii, ind in enumerate(cat.indicators):
@@ -387,16 +417,18 @@ class _Checker:
                 if cat.kind == "penalty" and ind.weight >= 0:
                     self.issue(
                         "WZ209",
-                        f"penalty indicator {ind.id!r} needs a negative weight",
+                        _("penalty indicator {ind_id!r} needs a negative weight").format(
+                            ind_id=ind.id
+                        ),
                         wp,
-                        hint="write e.g. weight: -4",
+                        hint=_("write e.g. weight: -4"),
                     )
                 if cat.kind != "penalty" and ind.weight <= 0:
                     self.issue(
                         "WZ209",
-                        f"indicator {ind.id!r} needs a positive weight",
+                        _("indicator {ind_id!r} needs a positive weight").format(ind_id=ind.id),
                         wp,
-                        hint="only penalty categories have negative weights",
+                        hint=_("only penalty categories have negative weights"),
                     )
             totals[cat.kind] += int(cat.weight * 1000)
         if self.rb.parts:
@@ -404,16 +436,18 @@ class _Checker:
         elif totals["base"] != 100 * 1000:
             self.issue(
                 "WZ203",
-                f"base categories add up to {Decimal(totals['base']) / 1000}, not 100",
+                _("base categories add up to {value}, not 100").format(
+                    value=Decimal(totals["base"]) / 1000
+                ),
                 ("categories",),
-                hint="the base score is out of 100; bonus and penalty categories sit outside it",
+                hint=_("the base score is out of 100; bonus and penalty categories sit outside it"),
             )
 
     def check_parts(self) -> None:
         """With parts: every base category names a part, each part's base categories add
         up to 100, and the parts' weights to 100%."""
         rb = self.rb
-        self.unique(((p.id, ("parts", i, "id")) for i, p in enumerate(rb.parts)), "part")
+        self.unique(((p.id, ("parts", i, "id")) for i, p in enumerate(rb.parts)), _("part"))
         ids = {p.id for p in rb.parts}
         sums: Counter[str] = Counter()
         for ci, cat in enumerate(rb.categories):
@@ -422,24 +456,28 @@ class _Checker:
                 if cat.kind == "base":
                     self.issue(
                         "WZ206",
-                        f"base category {cat.id!r} names no part",
+                        _("base category {cat_id!r} names no part").format(cat_id=cat.id),
                         (*path, "id"),
-                        hint=f"write part: one of {', '.join(sorted(ids))}",
+                        hint=_("write part: one of {ids}").format(ids=", ".join(sorted(ids))),
                     )
                 continue
             if cat.part not in ids:
                 self.issue(
                     "WZ206",
-                    f"category {cat.id!r} names unknown part {cat.part!r}",
+                    _("category {cat_id!r} names unknown part {part!r}").format(
+                        cat_id=cat.id, part=cat.part
+                    ),
                     (*path, "part"),
-                    hint=did_you_mean(cat.part, ids) or "declare it under parts:",
+                    hint=did_you_mean(cat.part, ids) or _("declare it under parts:"),
                 )
             elif cat.kind in ("bonus", "penalty"):
                 self.issue(
                     "WZ206",
-                    f"{cat.kind} category {cat.id!r} cannot belong to a part",
+                    _("{kind} category {cat_id!r} cannot belong to a part").format(
+                        kind=cat.kind, cat_id=cat.id
+                    ),
                     (*path, "part"),
-                    hint="bonus and penalty categories add to the combined score; remove part:",
+                    hint=_("bonus and penalty categories add to the combined score; remove part:"),
                 )
             elif cat.kind == "base":
                 sums[cat.part] += int(cat.weight * 1000)
@@ -447,18 +485,21 @@ class _Checker:
             if sums[part.id] != 100 * 1000:
                 self.issue(
                     "WZ203",
-                    f"base categories of part {part.id!r} add up to "
-                    f"{Decimal(sums[part.id]) / 1000}, not 100",
+                    _("base categories of part {part_id!r} add up to {value}, not 100").format(
+                        part_id=part.id, value=Decimal(sums[part.id]) / 1000
+                    ),
                     ("parts", i),
-                    hint="each part is scored out of 100 before the parts are combined",
+                    hint=_("each part is scored out of 100 before the parts are combined"),
                 )
         total = sum((p.weight for p in rb.parts), Fraction(0))
         if total != 1:
             self.issue(
                 "WZ203",
-                f"the parts' weights add up to {format_amount(total)}, not 100%",
+                _("the parts' weights add up to {total}, not 100%").format(
+                    total=format_amount(total)
+                ),
                 ("parts",),
-                hint="the base combines the parts by their weights, e.g. 70% and 30%",
+                hint=_("the base combines the parts by their weights, e.g. 70% and 30%"),
             )
 
     # ------------------------------------------------------------------ one indicator
@@ -469,14 +510,16 @@ class _Checker:
         before = len(self.issues)
         local_ids = [(f.id, (*path, "facts", i, "id")) for i, f in enumerate(ind.facts)]
         local_ids += [(d.id, (*path, "derived", i, "id")) for i, d in enumerate(ind.derived)]
-        self.unique(local_ids, f"fact (in {ind.id})")
+        self.unique(local_ids, _("fact (in {ind_id})").format(ind_id=ind.id))
         for ident, p in local_ids:
             if ident in RESERVED_NAMES:
                 self.issue(
                     "WZ202",
-                    f"fact id {ident!r} is reserved",
+                    _("fact id {ident!r} is reserved").format(ident=ident),
                     p,
-                    hint=f"rename it; {', '.join(RESERVED_NAMES)} are always available",
+                    hint=_("rename it; {reserved_names} are always available").format(
+                        reserved_names=", ".join(RESERVED_NAMES)
+                    ),
                 )
         names: dict[str, TypeInfo] = dict(RESERVED_NAMES)
         shared = {n: owner for n, (owner, _) in self.shared.items() if owner != ind.id}
@@ -487,7 +530,7 @@ class _Checker:
             if f.min is not None and f.max is not None and f.min > f.max:
                 self.issue(
                     "WZ208",
-                    f"fact {f.id!r} has min > max",
+                    _("fact {f_id!r} has min > max").format(f_id=f.id),
                     (*path, "facts", ind.facts.index(f), "min"),
                 )
         derived: list[tuple[str, CompiledExpression]] = []
@@ -505,49 +548,55 @@ class _Checker:
         items: list[CompiledItem] = []
         self.unique(
             ((it.id, (*path, "items", i, "id")) for i, it in enumerate(ind.items)),
-            f"item (in {ind.id})",
+            _("item (in {ind_id})").format(ind_id=ind.id),
         )
         if kind == "penalty":
             if ind.items:
                 self.issue(
                     "WZ204",
-                    f"penalty indicator {ind.id!r} cannot have items",
+                    _("penalty indicator {ind_id!r} cannot have items").format(ind_id=ind.id),
                     (*path, "items"),
-                    hint="express penalties as deductions",
+                    hint=_("express penalties as deductions"),
                 )
             if not ind.deductions:
                 self.issue(
                     "WZ204",
-                    f"penalty indicator {ind.id!r} has no deductions",
+                    _("penalty indicator {ind_id!r} has no deductions").format(ind_id=ind.id),
                     path,
-                    hint="add deductions: [...]",
+                    hint=_("add deductions: [...]"),
                 )
         elif kind == "veto":
             if ind.items or ind.deductions or not ind.vetoes:
                 self.issue(
                     "WZ210",
-                    f"indicator {ind.id!r} of a 单项否决 category must hold vetoes only"
-                    + (" (it has none)" if not ind.vetoes else ""),
+                    _(
+                        "indicator {ind_id!r} of a veto (单项否决) category must hold vetoes only"
+                    ).format(ind_id=ind.id)
+                    + (_(" (it has none)") if not ind.vetoes else ""),
                     path,
-                    hint="write the conditions as vetoes: [...]; items and deductions score "
-                    "points, which a veto category does not give",
+                    hint=_(
+                        "write the conditions as vetoes: [...]; items and deductions score "
+                        "points, which a veto category does not give"
+                    ),
                 )
         else:
             if not ind.items:
                 self.issue(
                     "WZ204",
-                    f"indicator {ind.id!r} has no items",
+                    _("indicator {ind_id!r} has no items").format(ind_id=ind.id),
                     path,
-                    hint="add items whose shares add up to 100%",
+                    hint=_("add items whose shares add up to 100%"),
                 )
             else:
                 total = sum((it.share for it in ind.items), Fraction(0))
                 if total != 1:
                     self.issue(
                         "WZ204",
-                        f"item shares of {ind.name} add up to {format_amount(total)}, not 100%",
+                        _("item shares of {ind_name} add up to {total}, not 100%").format(
+                            ind_name=ind.name, total=format_amount(total)
+                        ),
                         (*path, "items"),
-                        hint="each item's share is a part of the indicator's weight",
+                        hint=_("each item's share is a part of the indicator's weight"),
                     )
             for i, it in enumerate(ind.items):
                 ci = self.item(it, names, fact_types, ind, (*path, "items", i))
@@ -556,7 +605,7 @@ class _Checker:
         pending: list[CompiledPending] = []
         self.unique(
             ((pend.id, (*path, "pending", i, "id")) for i, pend in enumerate(ind.pending)),
-            f"pending state (in {ind.id})",
+            _("pending state (in {ind_id})").format(ind_id=ind.id),
         )
         for i, pend in enumerate(ind.pending):
             ppath: Path = (*path, "pending", i)
@@ -566,9 +615,15 @@ class _Checker:
             )
             if when is not None and until is not None:
                 pending.append(CompiledPending(pend, when, until, ppath))
-        vetoes = self.vetoes(ind.vetoes, names, (*path, "vetoes"), f"veto (in {ind.id})")
+        vetoes = self.vetoes(
+            ind.vetoes, names, (*path, "vetoes"), _("veto (in {ind_id})").format(ind_id=ind.id)
+        )
         deductions = self.deductions(
-            ind.deductions, names, (*path, "deductions"), f"deduction (in {ind.id})", cap_limit=None
+            ind.deductions,
+            names,
+            (*path, "deductions"),
+            _("deduction (in {ind_id})").format(ind_id=ind.id),
+            cap_limit=None,
         )
         if len(self.issues) > before and any(i.severity == "error" for i in self.issues[before:]):
             return None
@@ -632,17 +687,21 @@ class _Checker:
             if d.each <= 0:
                 self.issue(
                     "WZ205",
-                    f"deduction {d.id!r} deducts nothing per occurrence",
+                    _("deduction {d_id!r} deducts nothing per occurrence").format(d_id=d.id),
                     (*path, i, "each"),
-                    hint="write a positive amount like '5%'",
+                    hint=_("write a positive amount like '5%'"),
                 )
             if cap_limit is not None and d.cap is not None and d.cap > cap_limit:
                 self.issue(
                     "WZ205",
-                    f"deduction {d.id!r} is capped at {format_amount(d.cap)}, more than the "
-                    f"item's share {format_amount(cap_limit)}",
+                    _(
+                        "deduction {d_id!r} is capped at {cap}, more than the item's share "
+                        "{cap_limit}"
+                    ).format(
+                        d_id=d.id, cap=format_amount(d.cap), cap_limit=format_amount(cap_limit)
+                    ),
                     (*path, i, "cap"),
-                    hint="inside an item deductions stop at the item's share",
+                    hint=_("inside an item deductions stop at the item's share"),
                 )
             if d.when is not None:  # one occurrence when the condition holds
                 ok = self.compile(d.when, names, (*path, i, "when"), Kind.BOOL) is not None
@@ -665,7 +724,9 @@ class _Checker:
         c = _ItemCompiler(self, it, ind, names)
         exprs = kind.compile(it.rule, (*path, kind.key), c)
         deductions = c.compiled_deductions
-        vetoes = self.vetoes(it.vetoes, names, (*path, "vetoes"), f"veto (in {it.id})")
+        vetoes = self.vetoes(
+            it.vetoes, names, (*path, "vetoes"), _("veto (in {it_id})").format(it_id=it.id)
+        )
         if exprs is None:
             return None
         return CompiledItem(
@@ -705,10 +766,11 @@ class _ItemCompiler:
         if credit > share:
             self.checker.issue(
                 "WZ205",
-                f"credit {format_amount(credit)} is more than the item's share "
-                f"{format_amount(share)}",
+                _("credit {credit} is more than the item's share {share}").format(
+                    credit=format_amount(credit), share=format_amount(share)
+                ),
                 path,
-                hint="credits are parts of the indicator's weight, at most the item's share",
+                hint=_("credits are parts of the indicator's weight, at most the item's share"),
             )
 
     def deductions(
@@ -716,7 +778,7 @@ class _ItemCompiler:
     ) -> tuple[CompiledDeduction, ...] | None:
         it = self.item
         out = self.checker.deductions(
-            deductions, self.names, path, f"deduction (in {it.id})", it.share
+            deductions, self.names, path, _("deduction (in {it_id})").format(it_id=it.id), it.share
         )
         if len(out) != len(deductions):
             return None

@@ -64,6 +64,7 @@ from wzeval.exitcodes import (
     exit_code,
     failure_code,
 )
+from wzeval.i18n import LANGUAGES, N_, _, ngettext, speaking
 
 if TYPE_CHECKING:
     from wzeval.issues import Issue
@@ -161,10 +162,6 @@ def _write_issues(issues: Iterable[Issue], stream: TextIO) -> None:
         stream.write(issue.format() + "\n")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 class _Progress:
     """A ``\\r`` counter on stderr, only on a terminal and only for a batch worth waiting for."""
 
@@ -210,21 +207,23 @@ def _files(
                 issues.append(
                     Issue(
                         "WZ113",
-                        f"{link} links outside the folder {raw} and the working directory;"
-                        " not read",
+                        _(
+                            "{link} links outside the folder {raw} and the working "
+                            "directory; not read"
+                        ).format(link=link, raw=raw),
                         position=Position(str(link)),
                         severity=Severity.WARNING,
-                        hint="name the file itself to read it, or copy it into the folder",
+                        hint=_("name the file itself to read it, or copy it into the folder"),
                     )
                 )
             if not found:
                 issues.append(
                     Issue(
                         "WZ912",
-                        "no .yaml, .yml or .json file in this folder",
+                        _("no .yaml, .yml or .json file in this folder"),
                         position=Position(raw),
                         severity=Severity.ERROR if empty_is_error else Severity.WARNING,
-                        hint="check the path",
+                        hint=_("check the path"),
                     )
                 )
             for f in found:
@@ -244,7 +243,11 @@ def _load_rulebook(path: str | None, err: TextIO) -> Rulebook:
     if rb is None:
         _write_issues(issues, err)
         if path is None and not bundled_rulebook_path().exists():
-            err.write("wzeval: error: the bundled rulebook is missing; pass --rulebook PATH\n")
+            err.write(
+                "wzeval: error: "
+                + _("the bundled rulebook is missing; pass --rulebook PATH")
+                + "\n"
+            )
         raise _Exit(failure_code(issues))
     return rb
 
@@ -407,7 +410,7 @@ def _emit(
     from wzeval.output import write_atomic
 
     write_atomic(output, text, force=force)
-    err.write(f"wzeval: wrote {output}\n")
+    err.write("wzeval: " + _("wrote {path}").format(path=output) + "\n")
 
 
 def _with_rulebook(inputs: Iterable[str | Path], rulebook: str | None) -> list[str | Path]:
@@ -469,7 +472,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     by_path: dict[Path, tuple[Rulebook | None, list[Issue]]] = {}
     by_id: dict[str, Rulebook] = {}
-    for f, _, doc in docs:
+    for f, _named, doc in docs:
         if _kind(doc.data) == "rulebook":
             rb, issues = rulebook_from_document(doc)
             by_path[f.resolve()] = (rb, issues)
@@ -495,10 +498,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 issues.append(
                     Issue(
                         "WZ115",
-                        "the document is empty: not a rulebook, findings or rule tests",
+                        _("the document is empty: not a rulebook, findings or rule tests"),
                         position=Position(str(f), 1, 1),
-                        hint="start a rulebook with 'wzeval: rulebook/1', findings with "
-                        "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
+                        hint=_(
+                            "start a rulebook with 'wzeval: rulebook/1', findings "
+                            "with 'wzeval: findings/1', rule tests with 'wzeval: "
+                            "ruletests/1'"
+                        ),
                     )
                 )
             results.append(_Checked(str(f), None, issues))
@@ -511,13 +517,15 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if rb is None:
                 issue = Issue(
                     "WZ911",
-                    f"cannot check these findings: the rulebook {default_path} did not load",
+                    _(
+                        "cannot check these findings: the rulebook {default_path} did not load"
+                    ).format(default_path=default_path),
                     position=Position(str(f)),
-                    hint="fix the rulebook, or pass --rulebook PATH",
+                    hint=_("fix the rulebook, or pass --rulebook PATH"),
                 )
                 results.append(_Checked(str(f), kind, [*doc.issues, issue]))
                 continue
-            _, issues = _score_document(doc, rb, args.partial, explained=False)
+            _report, issues = _score_document(doc, rb, args.partial, explained=False)
             results.append(_Checked(str(f), kind, issues))
         elif kind == "ruletests":
             results.append(_Checked(str(f), kind, _ruletest_issues(f)))
@@ -530,10 +538,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         elif explicit:
             issue = Issue(
                 "WZ910",
-                "not a wzeval document: not a rulebook, findings or rule tests",
+                _("not a wzeval document: not a rulebook, findings or rule tests"),
                 position=doc.position(()),
-                hint="start a rulebook with 'wzeval: rulebook/1', findings with "
-                "'wzeval: findings/1', rule tests with 'wzeval: ruletests/1'",
+                hint=_(
+                    "start a rulebook with 'wzeval: rulebook/1', findings "
+                    "with 'wzeval: findings/1', rule tests with 'wzeval: "
+                    "ruletests/1'"
+                ),
             )
             results.append(_Checked(str(f), None, [*doc.issues, issue]))
         else:
@@ -570,12 +581,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(github_annotation(issue) + "\n")
     else:
         _write_issues(every, out)
-        summary = (
-            f"{_plural(sum(r.counted for r in results), 'file')}, {_plural(errors, 'error')}, "
-            f"{_plural(warnings, 'warning')}"
+        counted = sum(r.counted for r in results)
+        summary = _("{files}, {errors}, {warnings}").format(
+            files=ngettext("{n} file", "{n} files", counted).format(n=counted),
+            errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+            warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
         )
         if skipped:
-            summary += f" ({len(skipped)} skipped: not wzeval documents)"
+            summary += _(" ({n} skipped: not wzeval documents)").format(n=len(skipped))
         out.write(summary + "\n")
     return code
 
@@ -608,7 +621,7 @@ def _import_quietly(*modules: str) -> None:
 
 def _cmd_score(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "xlsx" and args.output is None:
-        raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
+        raise _Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
     _check_output(args.output, args.force)
     # Listed first, so an -o naming an input is refused before any costly work.
     files, problems = _files(args.findings, empty_is_error=True)
@@ -689,9 +702,9 @@ def _score_kept_batch(
             spool.write(data)
         return brief.entry
 
-    progress = _Progress(err, len(files), "评分")
+    progress = _Progress(err, len(files), _("scoring"))
     progress.step(0)
-    for n, ((path, _), (report, issues)) in enumerate(
+    for n, ((path, _named), (report, issues)) in enumerate(
         zip(files, _scored(files, rulebook, args, keep), strict=True), 1
     ):
         progress.step(n)
@@ -737,7 +750,7 @@ def _score_kept_batch(
 
         if reports:
             write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
-            err.write(f"wzeval: wrote {args.output}\n")
+            err.write("wzeval: " + _("wrote {path}").format(path=args.output) + "\n")
         return code
     if batch:
         text = render_ranking(reports, args.format, failed=failed, unassessed=missing, bom=args.bom)
@@ -882,7 +895,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return code or EXIT_ISSUES
     if args.revised is not None:
         if len({str(Path(r.findings.file).resolve()) for r in read}) != 1:
-            raise _Usage("--revised needs appeals against one findings file")
+            raise _Usage(_("--revised needs appeals against one findings file"))
         # the revision never goes over the preliminary findings, even with --force
         _check_output(args.revised, args.force, [read[0].findings.file])
     outcomes = [appeals.appeal_report(r, rulebook, partial=args.partial) for r in read]
@@ -897,7 +910,7 @@ def _cmd_appeal(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         decided = [a for r in read for a in r.model.appeals]
         data, comments = appeals.apply_appeals(read[0].findings.data, decided, rulebook)
         write_atomic(args.revised, appeals.revised_text(data, comments), force=args.force)
-        err.write(f"wzeval: wrote {args.revised}\n")
+        err.write("wzeval: " + _("wrote {path}").format(path=args.revised) + "\n")
     _emit(renderers[args.format](outcomes), args.output, args.force, out, err)
     return EXIT_OK
 
@@ -910,7 +923,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval import compare
 
     if len(args.rounds) < 2:
-        raise _Usage("compare needs two or more rounds", "wzeval compare OLD/ NEW/")
+        raise _Usage(_("compare needs two or more rounds"), _("wzeval compare OLD/ NEW/"))
     listed = [f for f, _ in _files(args.rounds, empty_is_error=False)[0]]  # the rounds' files
     _check_output(args.output, args.force, _with_rulebook([*args.rounds, *listed], args.rulebook))
     rulebook = _load_rulebook(args.rulebook, err)
@@ -918,7 +931,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     issues: list[Issue] = []
     for raw in args.rounds:
         if not Path(raw).exists():
-            raise _Usage(f"{raw}: no such file or folder")
+            raise _Usage(_("{raw}: no such file or folder").format(raw=raw))
         rnd, found = compare.read_round([raw], rulebook, partial=args.partial)
         rounds.append(rnd)
         issues.extend(found)
@@ -947,8 +960,8 @@ def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
     except KeyError:
         names = [i.id for i in rulebook.indicators] + [i.name for i in rulebook.indicators]
         raise _Usage(
-            f"unknown indicator {ident!r}",
-            did_you_mean(ident, names) or "give an indicator id or its exact Chinese name",
+            _("unknown indicator {ident!r}").format(ident=ident),
+            did_you_mean(ident, names) or _("give an indicator id or its exact Chinese name"),
         ) from None
 
 
@@ -1022,7 +1035,7 @@ def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval.template import findings_template
 
     if args.format == "xlsx" and args.output is None:
-        raise _Usage("--format xlsx writes a workbook: give -o PATH.xlsx")
+        raise _Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
     _check_output(args.output, args.force, _with_rulebook((), args.rulebook))
     rulebook = _load_rulebook(args.rulebook, err)
     if args.format == "xlsx":
@@ -1033,7 +1046,7 @@ def _cmd_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except ValidationFailed as exc:  # an unknown department, named on the command line
             first = exc.issues[0]
             raise _Usage(first.message, first.hint) from None
-        err.write(f"wzeval: wrote {args.output}\n")
+        err.write("wzeval: " + _("wrote {path}").format(path=args.output) + "\n")
         return EXIT_OK
     ref = args.schema or _schema_ref(rulebook, args.rulebook, args.output)
     try:
@@ -1053,13 +1066,15 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.write is not None:
         if args.kind or args.output:
-            raise _Usage("--write writes all the schemas; give neither KIND nor -o with it")
+            raise _Usage(_("--write writes all the schemas; give neither KIND nor -o with it"))
         rulebook = _load_rulebook(args.rulebook, err)
         for path in schema.write_schemas(args.write, rulebook):
-            err.write(f"wzeval: wrote {path}\n")
+            err.write("wzeval: " + _("wrote {path}").format(path=path) + "\n")
         return EXIT_OK
     if args.kind is None:
-        raise _Usage("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
+        raise _Usage(
+            _("say which schema: rulebook, findings, report or appeal (or --write FOLDER)")
+        )
     _check_output(args.output, args.force, _with_rulebook((), args.rulebook))
     if args.kind == "rulebook":
         data = schema.rulebook_schema()
@@ -1184,9 +1199,12 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # --------------------------------------------------------------------------- the parser
 
-_EPILOG = "exit codes:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items())
 
-_VALIDATE_EPILOG = """\
+def _exit_codes_epilog() -> str:
+    return _("exit codes:") + "\n" + "\n".join(f"  {k}  {_(v)}" for k, v in EXIT_CODES.items())
+
+
+_VALIDATE_EPILOG = N_("""\
 examples:
   wzeval validate rulebooks/2023.yaml
   wzeval validate findings/                     every .yaml/.yml/.json below, recursively
@@ -1201,9 +1219,9 @@ else the bundled one.  A rule-test document is checked as a document (its shape,
 rulebook, the findings of its cases); whether its expectations hold is 'wzeval test'.
 Files found in folders that are none of these are skipped; a file named explicitly
 must be one.
-"""
+""")
 
-_SCORE_EPILOG = """\
+_SCORE_EPILOG = N_("""\
 examples:
   wzeval score dept.yaml                        the score sheet (bundled 2023 rulebook)
   wzeval score dept.yaml --format markdown -o dept.md
@@ -1215,9 +1233,9 @@ examples:
 One file gives a score sheet; several files or a folder give a ranking (by total,
 then department name).  A file that fails is reported on stderr and the rest are
 still ranked; the exit code is then 1 (2 if a file could not be read).
-"""
+""")
 
-_MERGE_EPILOG = """\
+_MERGE_EPILOG = N_("""\
 Each fact keeps the file and assessors it came from (a comment in the merged
 file).  The same fact with different values is a conflict (WZ422): it names both
 places and values, and nothing is written unless --prefer says whose value wins.
@@ -1225,9 +1243,9 @@ places and values, and nothing is written unless --prefer says whose value wins.
 examples:
   wzeval merge 张晓燕/生态环境局.yaml 李文博/生态环境局.yaml -o 生态环境局.yaml
   wzeval merge a.yaml b.yaml --prefer b.yaml -o merged.yaml
-"""
+""")
 
-_APPEAL_EPILOG = """\
+_APPEAL_EPILOG = N_("""\
 An appeal document names a findings file (relative to itself), the department and
 the contested facts with the value claimed; a decided appeal has decision: {result:
 upheld|rejected, reviewer, date, reason}.  Upheld values replace the evaluator's in
@@ -1236,9 +1254,9 @@ the revised findings; the findings file itself is never changed.
 examples:
   wzeval appeal 申诉/住建局.yaml
   wzeval appeal 申诉/住建局.yaml --revised 终评/住建局.yaml --format markdown
-"""
+""")
 
-_COMPARE_EPILOG = """\
+_COMPARE_EPILOG = N_("""\
 Each ROUND is a folder (or a file) of findings, one per department.  Between
 consecutive rounds: per department and indicator, the change in points and the
 recorded facts whose values differ.  Three or more rounds add a trend table.
@@ -1247,16 +1265,16 @@ examples:
   wzeval compare 2023Q3/ 2023Q4/
   wzeval compare 初评/ 终评/ --format html -o 比较.html
   wzeval compare Q1/ Q2/ Q3/ --format markdown
-"""
+""")
 
-_EXPLAIN_EPILOG = """\
+_EXPLAIN_EPILOG = N_("""\
 examples:
   wzeval explain dept.yaml 在线咨询
   wzeval explain dept.yaml online_consult --format json
   wzeval explain dept.yaml 政策解读 --partial
-"""
+""")
 
-_TEMPLATE_EPILOG = """\
+_TEMPLATE_EPILOG = N_("""\
 examples:
   wzeval template --department 市教育局 -o findings/edu.yaml
   wzeval template --department edu --rulebook my.yaml --schema ../my.findings.schema.json
@@ -1265,9 +1283,9 @@ Every blank is a placeholder that validation rejects until it is filled.  The fi
 line points editors (yaml-language-server) at the findings schema: for a rulebook
 other than the bundled one, make it with
   wzeval schema findings --rulebook my.yaml -o schemas/findings.<id>.schema.json
-"""
+""")
 
-_DIFF_EPILOG = """\
+_DIFF_EPILOG = N_("""\
 examples:
   wzeval diff rulebooks/2023.yaml rulebooks/examples/2024-draft.yaml
   wzeval diff OLD NEW --format markdown -o diff.md      a pull-request comment
@@ -1276,9 +1294,9 @@ examples:
 
 Each change is marked as one that can move scores (weights, shares, credits,
 conditions, caps) or not (wording, sources, rulings).
-"""
+""")
 
-_LINT_EPILOG = """\
+_LINT_EPILOG = N_("""\
 examples:
   wzeval lint rulebooks/2023.yaml
   wzeval lint rulebooks/ --format github        annotations on a pull request
@@ -1287,9 +1305,9 @@ examples:
 
 Codes (WL001…) are documented in docs/lint-codes.md.  Severities are configured in
 pyproject.toml under [tool.wzeval.lint] (keys: disable, severity).
-"""
+""")
 
-_TEST_EPILOG = """\
+_TEST_EPILOG = N_("""\
 examples:
   wzeval test rulebooks/2023.tests.yaml
   wzeval test rulebooks/2023.tests.yaml --min-coverage 100
@@ -1298,9 +1316,9 @@ examples:
 A rule-test document lists findings and the points they must earn; failures show
 expected vs actual with the indicator's trace; coverage lists every item, tier,
 level, band, veto and deduction no case exercised (docs/rule-tests.md).
-"""
+""")
 
-_VERIFY_EPILOG = """\
+_VERIFY_EPILOG = N_("""\
 examples:
   wzeval verify rulebooks/2023.yaml
   wzeval verify rulebooks/2024.yaml --max-examples 1000 --seed 7
@@ -1309,21 +1327,72 @@ Checks bounds of every indicator and of the total, vetoes giving 0, and the
 monotonicity of each rule kind on generated findings.  A failure prints the smallest
 findings document that breaks the property, ready to save as a rule-test case.
 Needs Hypothesis (pip install 'wzeval[verify]').
-"""
+""")
 
-_SCHEMA_EPILOG = """\
+_SCHEMA_EPILOG = N_("""\
 examples:
   wzeval schema rulebook > rulebook.schema.json
   wzeval schema findings --rulebook my.yaml -o schemas/findings.my.schema.json
   wzeval schema --write schemas/                all of them, for the bundled rulebook
-"""
+""")
 
 
-_TABLE_EPILOG = """\
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout, with its own words ("usage:") in the chosen language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+def _in_language(p: argparse.ArgumentParser) -> None:
+    """The section titles and the help of -h/--version that argparse writes itself."""
+    p._positionals.title = _("positional arguments")
+    p._optionals.title = _("options")
+    for action in p._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = _("show this help message and exit")
+        elif isinstance(action, argparse._VersionAction):
+            action.help = _("show program's version number and exit")
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    """``--lang`` on the program and on every command (read before parsing too, by
+    :func:`_lang_of`, so that ``--help`` is in that language)."""
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of messages and reports: zh (default) or en; else $WZEVAL_LANG"),
+    )
+
+
+def _lang_of(argv: Sequence[str]) -> str | None:
+    """The language ``--lang`` names in ``argv`` (the last one), if a valid one."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            lang = value
+    return lang
+
+
+_TABLE_EPILOG = N_("""\
 examples:
   wzeval table                                   the bundled 2023 rulebook, to stdout
   wzeval table rulebooks/2023.yaml -o docs/rulebook-2023.md --force
-"""
+""")
 
 
 def _command(
@@ -1332,83 +1401,97 @@ def _command(
     summary: str,
     epilog: str,
 ) -> argparse.ArgumentParser:
-    return sub.add_parser(
+    p = sub.add_parser(
         name,
         help=summary,
         description=summary,
-        epilog=epilog + "\n" + _EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_(epilog) + "\n" + _exit_codes_epilog(),
+        formatter_class=_Formatter,
         allow_abbrev=False,
     )
+    _lang_option(p)
+    _in_language(p)
+    return p
 
 
 def _rulebook_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rulebook",
         metavar="PATH",
-        help="the rulebook (default: the bundled 2023 rulebook)",
+        help=_("the rulebook (default: the bundled 2023 rulebook)"),
     )
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    p.add_argument("-o", "--output", metavar="PATH", help=_("write here instead of stdout"))
     p.add_argument(
         "--force",
         action="store_true",
-        help="replace PATH if it is an old report (never an input of the run, a folder or a "
-        "device: WZ913/WZ914)",
+        help=_(
+            "replace PATH if it is an old report (never an input of "
+            "the run, a folder or a device: WZ913/WZ914)"
+        ),
     )
 
 
 def _jobs_arg(value: str) -> str:
     if value == "auto" or (value.isdigit() and int(value) >= 1):
         return value
-    raise argparse.ArgumentTypeError(f"expected a number >= 1 or 'auto', got {value!r}")
+    raise argparse.ArgumentTypeError(
+        _("expected a number >= 1 or 'auto', got {value!r}").format(value=value)
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (also what ``--help`` shows)."""
     parser = argparse.ArgumentParser(
         prog="wzeval",
-        description="Score government-website findings against a YAML rulebook, "
-        "exactly and explainably.",
-        epilog=_EPILOG + "\n\nRun 'wzeval COMMAND --help' for a command's options and examples.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_(
+            "Score government-website findings against a YAML rulebook, exactly and explainably."
+        ),
+        epilog=_exit_codes_epilog()
+        + "\n\n"
+        + _("Run 'wzeval COMMAND --help' for a command's options and examples."),
+        formatter_class=_Formatter,
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"wzeval {__version__}")
+    _lang_option(parser)
+    _in_language(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _command(
         sub,
         "validate",
-        "check rulebooks and findings; every issue as file:line:col",
+        _("check rulebooks and findings; every issue as file:line:col"),
         _VALIDATE_EPILOG,
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("files or folders"))
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--strict", action="store_true", help=_("warnings fail too (exit 1)"))
     p.add_argument(
-        "--partial", action="store_true", help="accept findings that leave indicators unassessed"
+        "--partial", action="store_true", help=_("accept findings that leave indicators unassessed")
     )
     p.set_defaults(handler=_cmd_validate)
 
-    p = _command(sub, "score", "a department's score sheet, or a ranking of several", _SCORE_EPILOG)
-    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files or folders")
+    p = _command(
+        sub, "score", _("a department's score sheet, or a ranking of several"), _SCORE_EPILOG
+    )
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help=_("findings files or folders"))
     _rulebook_option(p)
     p.add_argument(
         "--format",
         choices=("text", "json", "markdown", "csv", "html", "xlsx"),
         default="text",
-        help="html: one self-contained page; xlsx: a workbook (needs -o)",
+        help=_("html: one self-contained page; xlsx: a workbook (needs -o)"),
     )
     _output_options(p)
     p.add_argument(
-        "--partial", action="store_true", help="score what was assessed and list what was not"
+        "--partial", action="store_true", help=_("score what was assessed and list what was not")
     )
     p.add_argument(
-        "--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for Excel)"
+        "--bom", action="store_true", help=_("CSV: start with a UTF-8 byte-order mark (for Excel)")
     )
     p.add_argument(
         "-j",
@@ -1416,78 +1499,87 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         metavar="N",
         type=_jobs_arg,
-        help="worker processes for a batch (default auto: one per core, up to "
-        f"{MAX_AUTO_JOBS}, for {PARALLEL_MIN_FILES} files or more); the output is the same",
+        help=_(
+            "worker processes for a batch (default auto: one per "
+            "core, up to {max_auto_jobs}, for {parallel_min_files} "
+            "files or more); the output is the same"
+        ).format(max_auto_jobs=MAX_AUTO_JOBS, parallel_min_files=PARALLEL_MIN_FILES),
     )
     p.add_argument(
         "--merge-duplicates",
         action="store_true",
-        help="merge the files of a department found twice (as wzeval merge) instead of failing",
+        help=_("merge the files of a department found twice (as wzeval merge) instead of failing"),
     )
     p.add_argument(
         "--allow-duplicates",
         action="store_true",
-        help="rank every file on its own even when a department has several (variants of "
-        "one department, load tests)",
+        help=_(
+            "rank every file on its own even when a department has "
+            "several (variants of one department, load tests)"
+        ),
     )
     p.set_defaults(handler=_cmd_score)
 
-    p = _command(sub, "merge", "join evaluators' partial findings of one department", _MERGE_EPILOG)
-    p.add_argument("findings", nargs="+", metavar="FINDINGS", help="findings files to merge")
+    p = _command(
+        sub, "merge", _("join evaluators' partial findings of one department"), _MERGE_EPILOG
+    )
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help=_("findings files to merge"))
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(
         "--prefer",
         nargs="+",
         metavar="FILE",
-        help="on a conflict take the value of these files (the first listed first)",
+        help=_("on a conflict take the value of these files (the first listed first)"),
     )
     p.set_defaults(handler=_cmd_merge)
 
     p = _command(
-        sub, "appeal", "apply decided appeals: preliminary and final points", _APPEAL_EPILOG
+        sub, "appeal", _("apply decided appeals: preliminary and final points"), _APPEAL_EPILOG
     )
-    p.add_argument("appeals", nargs="+", metavar="APPEAL", help="appeal documents (appeal/1)")
+    p.add_argument("appeals", nargs="+", metavar="APPEAL", help=_("appeal documents (appeal/1)"))
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _output_options(p)
     p.add_argument(
-        "--revised", metavar="PATH", help="also write the revised findings here (a new file)"
+        "--revised", metavar="PATH", help=_("also write the revised findings here (a new file)")
     )
     p.add_argument(
-        "--partial", action="store_true", help="findings may leave indicators unassessed"
+        "--partial", action="store_true", help=_("findings may leave indicators unassessed")
     )
     p.set_defaults(handler=_cmd_appeal)
 
-    p = _command(sub, "compare", "rounds of findings compared: what moved and why", _COMPARE_EPILOG)
+    p = _command(
+        sub, "compare", _("rounds of findings compared: what moved and why"), _COMPARE_EPILOG
+    )
     p.add_argument(
-        "rounds", nargs="+", metavar="ROUND", help="two or more rounds: folders or files"
+        "rounds", nargs="+", metavar="ROUND", help=_("two or more rounds: folders or files")
     )
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
     _output_options(p)
     p.add_argument(
-        "--partial", action="store_true", help="findings may leave indicators unassessed"
+        "--partial", action="store_true", help=_("findings may leave indicators unassessed")
     )
     p.set_defaults(handler=_cmd_compare)
 
     p = _command(
-        sub, "explain", "why one indicator earned what it earned, rule by rule", _EXPLAIN_EPILOG
+        sub, "explain", _("why one indicator earned what it earned, rule by rule"), _EXPLAIN_EPILOG
     )
-    p.add_argument("findings", metavar="FINDINGS", help="a findings file")
-    p.add_argument("indicator", metavar="INDICATOR", help="an indicator id or Chinese name")
+    p.add_argument("findings", metavar="FINDINGS", help=_("a findings file"))
+    p.add_argument("indicator", metavar="INDICATOR", help=_("an indicator id or Chinese name"))
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
-        "--partial", action="store_true", help="explain even if other indicators are unassessed"
+        "--partial", action="store_true", help=_("explain even if other indicators are unassessed")
     )
     p.set_defaults(handler=_cmd_explain)
 
     p = _command(
-        sub, "template", "a findings skeleton for one department, to fill in", _TEMPLATE_EPILOG
+        sub, "template", _("a findings skeleton for one department, to fill in"), _TEMPLATE_EPILOG
     )
     p.add_argument(
-        "--department", required=True, metavar="NAME", help="the department (name, alias or id)"
+        "--department", required=True, metavar="NAME", help=_("the department (name, alias or id)")
     )
     _rulebook_option(p)
     _output_options(p)
@@ -1495,92 +1587,102 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("yaml", "xlsx"),
         default="yaml",
-        help="xlsx: a findings workbook with typed cells (needs -o)",
+        help=_("xlsx: a findings workbook with typed cells (needs -o)"),
     )
     p.add_argument(
         "--schema",
         metavar="REF",
-        help="what the modeline points to (default: schemas/findings.schema.json, "
-        "relative to the output)",
+        help=_(
+            "what the modeline points to (default: "
+            "schemas/findings.schema.json, relative to the output)"
+        ),
     )
     p.set_defaults(handler=_cmd_template)
 
     p = _command(
         sub,
         "schema",
-        "JSON Schemas (draft 2020-12) of rulebooks, findings, reports, appeals",
+        _("JSON Schemas (draft 2020-12) of rulebooks, findings, reports, appeals"),
         _SCHEMA_EPILOG,
     )
     p.add_argument("kind", nargs="?", choices=("rulebook", "findings", "report", "appeal"))
     _rulebook_option(p)
     _output_options(p)
     p.add_argument(
-        "--write", metavar="FOLDER", help="write rulebook, findings and report schemas into FOLDER"
+        "--write",
+        metavar="FOLDER",
+        help=_("write rulebook, findings and report schemas into FOLDER"),
     )
     p.set_defaults(handler=_cmd_schema)
 
     p = _command(
         sub,
         "table",
-        "a rulebook's whole table as one Markdown page, to read beside its source",
+        _("a rulebook's whole table as one Markdown page, to read beside its source"),
         _TABLE_EPILOG,
     )
     p.add_argument(
         "rulebook_path",
         metavar="RULEBOOK",
         nargs="?",
-        help="a rulebook file (default: the bundled 2023 rulebook)",
+        help=_("a rulebook file (default: the bundled 2023 rulebook)"),
     )
     _output_options(p)
     p.set_defaults(handler=_cmd_table)
 
     p = _command(
-        sub, "diff", "what changed between two rulebooks, and how scores move", _DIFF_EPILOG
+        sub, "diff", _("what changed between two rulebooks, and how scores move"), _DIFF_EPILOG
     )
-    p.add_argument("old", metavar="OLD", help="the old rulebook")
-    p.add_argument("new", metavar="NEW", help="the new rulebook")
+    p.add_argument("old", metavar="OLD", help=_("the old rulebook"))
+    p.add_argument("new", metavar="NEW", help=_("the new rulebook"))
     p.add_argument(
-        "--findings", nargs="+", metavar="PATH", help="findings files or folders to re-score"
+        "--findings", nargs="+", metavar="PATH", help=_("findings files or folders to re-score")
     )
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _output_options(p)
     p.add_argument(
         "--fail-on-score-change",
         action="store_true",
-        help="exit 1 when a change can move scores",
+        help=_("exit 1 when a change can move scores"),
     )
     p.set_defaults(handler=_cmd_diff)
 
-    p = _command(sub, "lint", "soundness checks of rulebooks, with stable WL codes", _LINT_EPILOG)
-    p.add_argument("rulebooks", nargs="+", metavar="RULEBOOK", help="rulebook files or folders")
+    p = _command(
+        sub, "lint", _("soundness checks of rulebooks, with stable WL codes"), _LINT_EPILOG
+    )
+    p.add_argument("rulebooks", nargs="+", metavar="RULEBOOK", help=_("rulebook files or folders"))
     p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--strict", action="store_true", help=_("warnings fail too (exit 1)"))
     p.add_argument(
-        "--config", metavar="PYPROJECT", help="read [tool.wzeval.lint] from this pyproject.toml"
+        "--config", metavar="PYPROJECT", help=_("read [tool.wzeval.lint] from this pyproject.toml")
     )
     p.set_defaults(handler=_cmd_lint)
 
-    p = _command(sub, "test", "run a rulebook's own test cases and report coverage", _TEST_EPILOG)
-    p.add_argument("tests", nargs="+", metavar="RULEBOOK_TESTS", help="rule-test documents")
-    p.add_argument("--rulebook", metavar="PATH", help="test this rulebook instead of the one named")
+    p = _command(
+        sub, "test", _("run a rulebook's own test cases and report coverage"), _TEST_EPILOG
+    )
+    p.add_argument("tests", nargs="+", metavar="RULEBOOK_TESTS", help=_("rule-test documents"))
+    p.add_argument(
+        "--rulebook", metavar="PATH", help=_("test this rulebook instead of the one named")
+    )
     p.add_argument(
         "--min-coverage",
         type=float,
         default=None,
         metavar="N",
-        help="fail (exit 1) below N%% coverage",
+        help=_("fail (exit 1) below N%% coverage"),
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--verbose", action="store_true", help="show passing cases too")
+    p.add_argument("--verbose", action="store_true", help=_("show passing cases too"))
     p.set_defaults(handler=_cmd_test)
 
     p = _command(
-        sub, "verify", "property checks of any rulebook on generated findings", _VERIFY_EPILOG
+        sub, "verify", _("property checks of any rulebook on generated findings"), _VERIFY_EPILOG
     )
-    p.add_argument("rulebook_path", metavar="RULEBOOK", help="a rulebook file")
+    p.add_argument("rulebook_path", metavar="RULEBOOK", help=_("a rulebook file"))
     p.add_argument("--max-examples", type=int, default=200, metavar="N")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--property", nargs="+", metavar="NAME", help="check only these properties")
+    p.add_argument("--property", nargs="+", metavar="NAME", help=_("check only these properties"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=_cmd_verify)
     return parser
@@ -1597,8 +1699,15 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run one wzeval command and return its exit code (see :data:`EXIT_CODES`).
 
     Never raises and never prints a traceback for bad input: problems are printed to
-    ``stderr`` as issues or one ``wzeval: error: …`` line.
+    ``stderr`` as issues or one ``wzeval: error: …`` line.  ``--lang`` chooses the
+    language for the run only; without it the language in force stays (else
+    ``WZEVAL_LANG``, else Chinese).
     """
+    with speaking(_lang_of(argv)):
+        return _run(argv, stdout, stderr)
+
+
+def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = build_parser()
     try:
         with redirect_stdout(stdout), redirect_stderr(stderr):
@@ -1614,14 +1723,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except _Exit as exc:
         return exc.code
     except _Usage as exc:
-        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        hint = _(" (hint: {hint})").format(hint=exc.hint) if exc.hint else ""
         stderr.write(f"wzeval: error: {exc.message}{hint}\n")
         return EXIT_USAGE
     except ValidationFailed as exc:
         _write_issues(exc.issues, stderr)
         return failure_code(exc.issues)
     except WzevalError as exc:
-        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        hint = _(" (hint: {hint})").format(hint=_(exc.hint)) if exc.hint else ""
         coded = isinstance(exc, OutputRefused | MissingDependency)
         code_ = f"{exc.code} " if coded else ""
         stderr.write(f"wzeval: error: {code_}{_one_line(exc)}{hint}\n")
@@ -1630,21 +1739,28 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ISSUES
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
-        stderr.write(f"wzeval: error: cannot access{where}: {exc.strerror or exc}\n")
+        stderr.write(
+            "wzeval: error: "
+            + _("cannot access{where}: {reason}").format(where=where, reason=exc.strerror or exc)
+            + "\n"
+        )
         return EXIT_USAGE
     except _Terminated:
-        stderr.write("wzeval: terminated (SIGTERM); nothing half-written was left\n")
+        stderr.write("wzeval: " + _("terminated (SIGTERM); nothing half-written was left") + "\n")
         return EXIT_TERMINATED
     except KeyboardInterrupt:
-        stderr.write("wzeval: interrupted; nothing half-written was left\n")
+        stderr.write("wzeval: " + _("interrupted; nothing half-written was left") + "\n")
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so in one line, not with a traceback
         if os.environ.get("WZEVAL_TRACEBACK"):
             traceback.print_exc(file=stderr)
         stderr.write(
-            f"wzeval: internal error: {type(exc).__name__}: {_one_line(exc)} — this is a bug "
-            "in wzeval, please report it with the command you ran "
-            "(WZEVAL_TRACEBACK=1 shows the traceback)\n"
+            "wzeval: "
+            + _(
+                "internal error: {type}: {error} — this is a bug in wzeval, please "
+                "report it with the command you ran (WZEVAL_TRACEBACK=1 shows the traceback)"
+            ).format(type=type(exc).__name__, error=_one_line(exc))
+            + "\n"
         )
         return EXIT_INTERNAL
 
@@ -1673,7 +1789,9 @@ def main() -> None:
         sys.stdout.flush()
     except KeyboardInterrupt as exc:  # arrived before run() could catch it
         code = EXIT_TERMINATED if isinstance(exc, _Terminated) else EXIT_INTERRUPTED
-        sys.stderr.write("wzeval: interrupted before the command started; nothing was written\n")
+        sys.stderr.write(
+            "wzeval: " + _("interrupted before the command started; nothing was written") + "\n"
+        )
     except BrokenPipeError:
         # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
         devnull = os.open(os.devnull, os.O_WRONLY)

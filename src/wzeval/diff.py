@@ -46,6 +46,7 @@ from wzeval.api import compiled, read_rulebook
 from wzeval.engine import evaluate_compiled
 from wzeval.errors import ValidationFailed
 from wzeval.findings import check_findings
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Severity
 from wzeval.kinds import rule_kinds
 from wzeval.loader import Document, load_document
@@ -697,7 +698,7 @@ def _findings_document(path: str | Path) -> Document:
     issues = list(doc.issues)
     if doc.data is not None:
         issues.append(
-            Issue("WZ401", "a findings document must be a mapping", position=doc.position(()))
+            Issue("WZ401", _("a findings document must be a mapping"), position=doc.position(()))
         )
     raise ValidationFailed(issues, what=f"findings {path}")
 
@@ -832,7 +833,7 @@ def _section(change: Change) -> str:
 
 def _summary(d: RulebookDiff) -> dict[str, Any]:
     rows: dict[str, dict[str, int]] = {}
-    for name, _ in _SECTIONS:
+    for name, _title in _SECTIONS:
         rows[name] = {"added": 0, "removed": 0, "changed": 0, "affect_scores": 0}
     for c in d.changes:
         row = rows[_section(c)]
@@ -901,7 +902,7 @@ def diff_text(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
         f"{d.old_id} → {d.new_id}: {summary['changes']} change(s), "
         f"{summary['affect_scores']} affect scores"
     ]
-    for name, _ in _SECTIONS:
+    for name, _title in _SECTIONS:
         group = [c for c in d.changes if _section(c) == name]
         if not group:
             continue

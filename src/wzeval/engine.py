@@ -47,6 +47,7 @@ from wzeval.checks import (
 from wzeval.errors import ExpressionError, ValidationFailed, WzevalError
 from wzeval.expressions import CompiledExpression
 from wzeval.findings import Findings
+from wzeval.i18n import _
 from wzeval.issues import Issue, Position, format_path
 from wzeval.kinds import Missing, NotAssessedYet, RuleKind
 from wzeval.kinds.base import FastPoints, FastTaken, fast_count, shown
@@ -643,17 +644,19 @@ def _unassessable(n: NotAssessed, findings: Findings) -> Issue:
     """WZ410 for what could not be assessed in a complete (not partial) scoring."""
     return Issue(
         "WZ410",
-        f"{n.indicator} ({n.name})"
-        + (f" item {n.item}" if n.item else "")
-        + f" cannot be assessed: {n.reason}",
+        _("{indicator} ({name})").format(indicator=n.indicator, name=n.name)
+        + (_(" item {item}").format(item=n.item) if n.item else "")
+        + _(" cannot be assessed: {reason}").format(reason=n.reason),
         path=("indicators", n.indicator),
         position=findings.positions.get(n.indicator, Position(findings.file)),
         hint=(
-            "score again from the date it names, or now with --partial to list it as not "
-            "assessed yet"
+            _(
+                "score again from the date it names, or now with "
+                "--partial to list it as not assessed yet"
+            )
         )
         if n.pending
-        else "record what is missing, or score with --partial",
+        else _("record what is missing, or score with --partial"),
     )
 
 
@@ -692,7 +695,11 @@ class _Scoring:
                 self.errors.append(
                     Issue(
                         getattr(exc, "code", "WZ500"),
-                        f"{cind.indicator.id} ({cind.indicator.name}): {exc}",
+                        _("{indicator_id} ({indicator_name}): {exc}").format(
+                            indicator_id=cind.indicator.id,
+                            indicator_name=cind.indicator.name,
+                            exc=exc,
+                        ),
                         path=("indicators", cind.indicator.id),
                         position=findings.positions.get(cind.indicator.id, Position(findings.file)),
                         hint=getattr(exc, "hint", None),

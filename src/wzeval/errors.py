@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wzeval.i18n import N_, _
 from wzeval.issues import Issue
 
 __all__ = [
@@ -39,7 +40,8 @@ __all__ = [
 
 
 class WzevalError(Exception):
-    """Root of every exception wzeval raises on purpose."""
+    """Root of every exception wzeval raises on purpose.  A class-level ``hint`` is an
+    English msgid (``N_``); show it with :func:`wzeval.i18n._`."""
 
     code = "WZ000"
     hint: str | None = None
@@ -52,9 +54,11 @@ class ValidationFailed(WzevalError, ValueError):
 
     def __init__(self, issues: Sequence[Issue], what: str = "document") -> None:
         self.issues: tuple[Issue, ...] = tuple(issues)
-        first = self.issues[0].format() if self.issues else "no details"
-        more = f" (and {len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
-        super().__init__(f"{what} is not valid: {first}{more}")
+        first = self.issues[0].format() if self.issues else _("no details")
+        more = _(" (and {n} more)").format(n=len(self.issues) - 1) if len(self.issues) > 1 else ""
+        super().__init__(
+            _("{what} is not valid: {first}{more}").format(what=what, first=first, more=more)
+        )
 
 
 class ExpressionError(WzevalError, ValueError):
@@ -74,7 +78,7 @@ class CalendarError(WzevalError, ValueError):
     """A working-day question about a date the PRC calendar data does not cover."""
 
     code = "WZ310"
-    hint = "use dates inside the years the installed chinesecalendar covers"
+    hint = N_("use dates inside the years the installed chinesecalendar covers")
 
 
 class LimitExceeded(WzevalError, ValueError):
@@ -90,7 +94,7 @@ class OutputExists(WzevalError, FileExistsError):
     """An output file exists and ``force`` was not given; nothing was written."""
 
     code = "WZ901"
-    hint = "choose another path or pass --force"
+    hint = N_("choose another path or pass --force")
 
 
 class OutputRefused(WzevalError, OSError):

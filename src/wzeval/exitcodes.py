@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from wzeval.i18n import N_
+
 if TYPE_CHECKING:
     from wzeval.errors import WzevalError
     from wzeval.issues import Issue, Severity
@@ -55,18 +57,23 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 #: What each exit code means (``wzeval --help`` and docs/cli.md print this table).
-EXIT_CODES: Mapping[int, str] = {
-    EXIT_OK: "fine (warnings allowed unless --strict)",
-    EXIT_ISSUES: "the content has issues: an invalid rulebook or findings (a YAML syntax "
-    "error too), a lint error, a failing rule test, a batch file that failed",
-    EXIT_USAGE: "usage error or unreadable input: a missing/unreadable/non-UTF-8/too large "
-    "file, not a regular file, an empty folder, a missing library (openpyxl, Hypothesis), "
-    "unknown department or indicator, output exists without --force, -o naming an input "
-    "or a non-regular file",
-    EXIT_INTERNAL: "internal error, a bug in wzeval: please report it (WZEVAL_TRACEBACK=1 "
-    "shows the traceback)",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C, SIGINT): old output kept or new one complete",
-    EXIT_TERMINATED: "terminated (SIGTERM): old output kept or new one complete",
+EXIT_CODES: Mapping[int, str] = {  # in English; the CLI's help shows them with i18n._()
+    EXIT_OK: N_("fine (warnings allowed unless --strict)"),
+    EXIT_ISSUES: N_(
+        "the content has issues: an invalid rulebook or findings (a YAML syntax "
+        "error too), a lint error, a failing rule test, a batch file that failed"
+    ),
+    EXIT_USAGE: N_(
+        "usage error or unreadable input: a missing/unreadable/non-UTF-8/too large "
+        "file, not a regular file, an empty folder, a missing library (openpyxl, Hypothesis), "
+        "unknown department or indicator, output exists without --force, -o naming an input "
+        "or a non-regular file"
+    ),
+    EXIT_INTERNAL: N_(
+        "internal error, a bug in wzeval: please report it (WZEVAL_TRACEBACK=1 shows the traceback)"
+    ),
+    EXIT_INTERRUPTED: N_("interrupted (Ctrl-C, SIGINT): old output kept or new one complete"),
+    EXIT_TERMINATED: N_("terminated (SIGTERM): old output kept or new one complete"),
 }
 
 #: Issue codes meaning an input could not be read at all: as errors they exit 2, not 1.

@@ -71,6 +71,7 @@ import simpleeval
 
 from wzeval import calendar as wzcal
 from wzeval.errors import ExpressionError, WzevalError
+from wzeval.i18n import N_, _, ngettext
 from wzeval.issues import did_you_mean
 
 __all__ = [
@@ -120,40 +121,40 @@ MAX_NUMBER_BITS = 8192
 def _names_here(names: Iterable[str]) -> str:
     """The hint of an unknown name with no near miss: the names this expression may read."""
     shown = sorted(n for n in names if n not in ("true", "false", "True", "False"))
-    more = f" … ({len(shown)} in all)" if len(shown) > 12 else ""
-    return "names here: " + ", ".join(shown[:12]) + more
+    more = _(" … ({n} in all)").format(n=len(shown)) if len(shown) > 12 else ""
+    return _("names here: {names}").format(names=", ".join(shown[:12])) + more
 
 
 CODES: dict[str, str] = {
-    "WZ301": "the expression is not valid Python expression syntax",
-    "WZ302": "unknown name: not declared as a fact or derived value",
-    "WZ303": "call of something other than a whitelisted function by plain name",
-    "WZ304": "type mismatch: an operand, argument or the result has the wrong type",
-    "WZ305": "the expression passes a safety limit (length, nesting, size, literal)",
-    "WZ306": "unknown record field in a records helper",
-    "WZ307": "wrong number of arguments for a function",
-    "WZ308": "keyword arguments are not supported",
-    "WZ309": "unsupported syntax (await, yield, bytes, complex, ..., 1e3 notation)",
-    "WZ310": "a date lies outside the working-day calendar (CalendarError, at evaluation)",
-    "WZ311": "attribute access is not allowed",
-    "WZ312": "subscripts and slices are not allowed",
-    "WZ313": "lambda is not allowed",
-    "WZ314": "comprehensions and generator expressions are not allowed",
-    "WZ315": "f-strings are not allowed",
-    "WZ316": "operator not allowed (%, **, bitwise operators, @, ~)",
-    "WZ317": "assignment expressions (:=) are not allowed",
-    "WZ318": "starred unpacking (*x) is not allowed",
-    "WZ319": "dict and set literals are not allowed",
-    "WZ320": "division by zero (at evaluation)",
-    "WZ321": "a nullable value is None where a value is needed (at evaluation)",
-    "WZ322": "mean, min or max of an empty list (at evaluation)",
-    "WZ323": "an argument is out of range, e.g. an invalid date (at evaluation)",
-    "WZ324": "the environment has no value for a name the expression reads",
-    "WZ325": "an environment value does not match its declared type",
-    "WZ326": "a number grows past MAX_NUMBER_BITS (at evaluation)",
-    "WZ329": "evaluation failed unexpectedly (a wzeval bug; please report it)",
-    "WZ330": "a compatibility character (NFKC would change it) outside a string literal",
-    "WZ331": "a bidirectional control character (Trojan Source) in the expression",
+    "WZ301": N_("the expression is not valid Python expression syntax"),
+    "WZ302": N_("unknown name: not declared as a fact or derived value"),
+    "WZ303": N_("call of something other than a whitelisted function by plain name"),
+    "WZ304": N_("type mismatch: an operand, argument or the result has the wrong type"),
+    "WZ305": N_("the expression passes a safety limit (length, nesting, size, literal)"),
+    "WZ306": N_("unknown record field in a records helper"),
+    "WZ307": N_("wrong number of arguments for a function"),
+    "WZ308": N_("keyword arguments are not supported"),
+    "WZ309": N_("unsupported syntax (await, yield, bytes, complex, ..., 1e3 notation)"),
+    "WZ310": N_("a date lies outside the working-day calendar (CalendarError, at evaluation)"),
+    "WZ311": N_("attribute access is not allowed"),
+    "WZ312": N_("subscripts and slices are not allowed"),
+    "WZ313": N_("lambda is not allowed"),
+    "WZ314": N_("comprehensions and generator expressions are not allowed"),
+    "WZ315": N_("f-strings are not allowed"),
+    "WZ316": N_("operator not allowed (%, **, bitwise operators, @, ~)"),
+    "WZ317": N_("assignment expressions (:=) are not allowed"),
+    "WZ318": N_("starred unpacking (*x) is not allowed"),
+    "WZ319": N_("dict and set literals are not allowed"),
+    "WZ320": N_("division by zero (at evaluation)"),
+    "WZ321": N_("a nullable value is None where a value is needed (at evaluation)"),
+    "WZ322": N_("mean, min or max of an empty list (at evaluation)"),
+    "WZ323": N_("an argument is out of range, e.g. an invalid date (at evaluation)"),
+    "WZ324": N_("the environment has no value for a name the expression reads"),
+    "WZ325": N_("an environment value does not match its declared type"),
+    "WZ326": N_("a number grows past MAX_NUMBER_BITS (at evaluation)"),
+    "WZ329": N_("evaluation failed unexpectedly (a wzeval bug; please report it)"),
+    "WZ330": N_("a compatibility character (NFKC would change it) outside a string literal"),
+    "WZ331": N_("a bidirectional control character (Trojan Source) in the expression"),
 }
 
 # ---------------------------------------------------------------------------- types
@@ -337,14 +338,17 @@ class _RuntimeFailure(Exception):
 
 def _non_negative(fn: str, n: int) -> None:
     if n < 0:
-        raise _RuntimeFailure("WZ323", f"{fn}() needs a count >= 0 (got {n})")
+        raise _RuntimeFailure("WZ323", _("{fn}() needs a count >= 0 (got {n})").format(fn=fn, n=n))
 
 
 def _fn_date(y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
     except (ValueError, OverflowError) as exc:
-        raise _RuntimeFailure("WZ323", f"date({y}, {m}, {d}) is not a valid date: {exc}") from None
+        raise _RuntimeFailure(
+            "WZ323",
+            _("date({y}, {m}, {d}) is not a valid date: {exc}").format(y=y, m=m, d=d, exc=exc),
+        ) from None
 
 
 def _fn_days_between(a: date, b: date) -> int:
@@ -355,7 +359,9 @@ def _fn_add_days(d: date, n: int) -> date:
     try:
         return wzcal.date_of(d) + timedelta(days=n)
     except OverflowError:
-        raise _RuntimeFailure("WZ323", f"add_days({d}, {n}) leaves the range of dates") from None
+        raise _RuntimeFailure(
+            "WZ323", _("add_days({d}, {n}) leaves the range of dates").format(d=d, n=n)
+        ) from None
 
 
 def _fn_months_before(d: date, n: int) -> date:
@@ -363,7 +369,9 @@ def _fn_months_before(d: date, n: int) -> date:
     d = wzcal.date_of(d)
     y, m0 = divmod(d.year * 12 + d.month - 1 - n, 12)
     if y < date.min.year:
-        raise _RuntimeFailure("WZ323", f"months_before({d}, {n}) leaves the range of dates")
+        raise _RuntimeFailure(
+            "WZ323", _("months_before({d}, {n}) leaves the range of dates").format(d=d, n=n)
+        )
     return date(y, m0 + 1, min(d.day, monthrange(y, m0 + 1)[1]))
 
 
@@ -405,9 +413,10 @@ def _bounded(value: _Number) -> _Number:
     if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_NUMBER_BITS:
         raise _RuntimeFailure(
             "WZ326",
-            f"a number grows past {MAX_NUMBER_BITS} bits (about "
-            f"{MAX_NUMBER_BITS * 30103 // 100000} digits)",
-            hint="scores need small numbers; check the arithmetic of the derived facts",
+            _("a number grows past {max_number_bits} bits (about {value} digits)").format(
+                max_number_bits=MAX_NUMBER_BITS, value=MAX_NUMBER_BITS * 30103 // 100000
+            ),
+            hint=_("scores need small numbers; check the arithmetic of the derived facts"),
         )
     return value
 
@@ -439,7 +448,9 @@ def _fn_sum(xs: Sequence[int | Fraction]) -> int | Fraction:
 def _nonempty(fn: str, xs: Sequence[object]) -> None:
     if not xs:
         raise _RuntimeFailure(
-            "WZ322", f"{fn}() of an empty list", hint="guard with len(...) > 0 before"
+            "WZ322",
+            _("{fn}() of an empty list").format(fn=fn),
+            hint=_("guard with len(...) > 0 before"),
         )
 
 
@@ -508,7 +519,7 @@ def _where_rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo
     if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
         _fail(
             "WZ304",
-            "the 2nd argument of where() must be a field name in quotes",
+            _("the 2nd argument of where() must be a field name in quotes"),
             c.where,
             name_node,
             hint=spec.signature,
@@ -516,8 +527,11 @@ def _where_rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo
     if name_node.value not in fields:
         _fail(
             "WZ306",
-            f"unknown field {name_node.value!r}; {records.describe()} has "
-            f"{', '.join(map(repr, fields)) or 'no fields'}",
+            _("unknown field {name_node_value!r}; {values} has {value}").format(
+                name_node_value=name_node.value,
+                values=records.describe(),
+                value=", ".join(map(repr, fields)) or "no fields",
+            ),
             c.where,
             name_node,
             hint=did_you_mean(name_node.value, fields),
@@ -525,7 +539,7 @@ def _where_rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo
     if not (isinstance(op_node, ast.Constant) and op_node.value in _WHERE_OPS):
         _fail(
             "WZ304",
-            "the 3rd argument of where() is a comparison in quotes: "
+            _("the 3rd argument of where() is a comparison in quotes: ")
             + ", ".join(f'"{o}"' for o in _WHERE_OPS),
             c.where,
             op_node,
@@ -538,11 +552,21 @@ def _where_rule(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo
     if not same or not ordered:
         _fail(
             "WZ304",
-            f"where() compares the {kind.value} field {name_node.value!r} with "
-            f"{value.describe()} using {op_node.value!r}",
+            _(
+                "where() compares the {kind_value} field "
+                "{name_node_value!r} with {values} using "
+                "{op_node_value!r}"
+            ).format(
+                kind_value=kind.value,
+                name_node_value=name_node.value,
+                values=value.describe(),
+                op_node_value=op_node.value,
+            ),
             c.where,
             value_node,
-            hint=f"compare it with a {kind.value}; a bool field only with == or !=",
+            hint=_("compare it with a {kind_value}; a bool field only with == or !=").format(
+                kind_value=kind.value
+            ),
         )
     return records
 
@@ -606,7 +630,9 @@ def _rule_min_max(c: _TypeChecker, call: ast.Call, spec: FunctionSpec) -> TypeIn
     if not call.args:
         _fail(
             "WZ307",
-            f"{spec.name}() takes 2 or more numbers or one list of numbers, got none",
+            _("{spec_name}() takes 2 or more numbers or one list of numbers, got none").format(
+                spec_name=spec.name
+            ),
             c.where,
             call,
             hint=spec.signature,
@@ -633,18 +659,23 @@ def _records_rule(want: frozenset[Kind] | None, result: Callable[[Kind], TypeInf
         if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
             _fail(
                 "WZ304",
-                f"the 2nd argument of {spec.name}() must be a field name in quotes",
+                _("the 2nd argument of {spec_name}() must be a field name in quotes").format(
+                    spec_name=spec.name
+                ),
                 c.where,
                 name_node,
-                hint=f'write {spec.name}(records, "field")',
+                hint=_('write {spec_name}(records, "field")').format(spec_name=spec.name),
             )
         fields = records.fields or {}
         name = name_node.value
         if name not in fields:
             _fail(
                 "WZ306",
-                f"unknown field {name!r}; {records.describe()} has "
-                f"{', '.join(map(repr, fields)) or 'no fields'}",
+                _("unknown field {name!r}; {values} has {value}").format(
+                    name=name,
+                    values=records.describe(),
+                    value=", ".join(map(repr, fields)) or "no fields",
+                ),
                 c.where,
                 name_node,
                 hint=did_you_mean(name, fields),
@@ -654,7 +685,9 @@ def _records_rule(want: frozenset[Kind] | None, result: Callable[[Kind], TypeInf
             wanted = " or ".join(sorted(k.value for k in want))
             _fail(
                 "WZ304",
-                f"{spec.name}() needs a {wanted} field, but {name!r} is {kind.value}",
+                _("{spec_name}() needs a {wanted} field, but {name!r} is {kind_value}").format(
+                    spec_name=spec.name, wanted=wanted, name=name, kind_value=kind.value
+                ),
                 c.where,
                 name_node,
                 hint=spec.signature,
@@ -938,24 +971,28 @@ def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
     if len(source) > MAX_EXPRESSION_LENGTH:
         raise ExpressionError(
             "WZ305",
-            f"the expression is {len(source)} characters long, more than the limit "
-            f"of {MAX_EXPRESSION_LENGTH}",
+            _(
+                "the expression is {n_source} characters long, more than "
+                "the limit of {max_expression_length}"
+            ).format(n_source=len(source), max_expression_length=MAX_EXPRESSION_LENGTH),
             offset=MAX_EXPRESSION_LENGTH,
-            hint="split it into derived facts",
+            hint=_("split it into derived facts"),
         )
     text = source.lstrip()
     lead = len(source) - len(text)
     where = _SourceMap(source, lead)
     if not text:
-        raise ExpressionError("WZ301", "the expression is empty", offset=lead)
+        raise ExpressionError("WZ301", _("the expression is empty"), offset=lead)
     bidi = bidi_control_offset(text)
     if bidi is not None:
         raise ExpressionError(
             "WZ331",
-            f"the bidirectional control {char_name(text[bidi])} may make the expression "
-            "read differently from how it runs",
+            _(
+                "the bidirectional control {text} may make the "
+                "expression read differently from how it runs"
+            ).format(text=char_name(text[bidi])),
             offset=lead + bidi,
-            hint="remove it; expressions and their string literals cannot hold bidi controls",
+            hint=_("remove it; expressions and their string literals cannot hold bidi controls"),
         )
     compat = _compatibility_offset(text)
     if compat is not None:
@@ -963,18 +1000,22 @@ def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
         folded = unicodedata.normalize("NFKC", ch)
         raise ExpressionError(
             "WZ330",
-            f"{char_name(ch)} would be read as {folded!r}",
+            _("{ch} would be read as {folded!r}").format(ch=char_name(ch), folded=folded),
             offset=lead + compat,
-            hint=f"write {folded!r} instead (compatibility characters are allowed only "
-            "inside string literals)",
+            hint=_(
+                "write {folded!r} instead (compatibility characters are "
+                "allowed only inside string literals)"
+            ).format(folded=folded),
         )
     deep = _bracket_depth_offset(text)
     if deep is not None:
         raise ExpressionError(
             "WZ305",
-            f"brackets are nested more than {MAX_NESTING_DEPTH} deep",
+            _("brackets are nested more than {max_nesting_depth} deep").format(
+                max_nesting_depth=MAX_NESTING_DEPTH
+            ),
             offset=lead + deep,
-            hint="split it into derived facts",
+            hint=_("split it into derived facts"),
         )
     try:
         with warnings.catch_warnings():
@@ -987,19 +1028,21 @@ def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
         col = max((exc.offset or 1) - 1, 0)
         raise ExpressionError(
             "WZ301",
-            f"invalid syntax: {exc.msg}",
+            _("invalid syntax: {msg}").format(msg=exc.msg),
             offset=where.at_char(line, col),
-            hint="expressions are one Python-like expression, e.g. a >= 3 and b",
+            hint=_("expressions are one Python-like expression, e.g. a >= 3 and b"),
         ) from None
     except (RecursionError, MemoryError):
         raise ExpressionError(
             "WZ305",
-            "the expression is too complex to parse",
+            _("the expression is too complex to parse"),
             offset=lead,
-            hint="split it into derived facts",
+            hint=_("split it into derived facts"),
         ) from None
     except ValueError as exc:  # e.g. null bytes on some Python versions
-        raise ExpressionError("WZ301", f"invalid source: {exc}", offset=lead) from None
+        raise ExpressionError(
+            "WZ301", _("invalid source: {exc}").format(exc=exc), offset=lead
+        ) from None
     return tree, where
 
 
@@ -1009,33 +1052,33 @@ def _parse(source: str) -> tuple[ast.Expression, _SourceMap]:
 _FORBIDDEN: dict[type[ast.AST], tuple[str, str, str]] = {
     ast.Attribute: (
         "WZ311",
-        "attribute access",
-        "use the whitelisted functions, e.g. year(d) instead of d.year",
+        N_("attribute access"),
+        N_("use the whitelisted functions, e.g. year(d) instead of d.year"),
     ),
     ast.Subscript: (
         "WZ312",
-        "subscripts",
-        'use len(), min(), max() or values(records, "field") instead of indexing',
+        N_("subscripts"),
+        N_('use len(), min(), max() or values(records, "field") instead of indexing'),
     ),
-    ast.Slice: ("WZ312", "slices", "slicing is not supported"),
-    ast.Lambda: ("WZ313", "lambda", "expressions cannot define functions"),
+    ast.Slice: ("WZ312", N_("slices"), N_("slicing is not supported")),
+    ast.Lambda: ("WZ313", N_("lambda"), N_("expressions cannot define functions")),
     ast.ListComp: (
         "WZ314",
-        "list comprehensions",
-        "use count_where, sum_of, mean_of or values on records",
+        N_("list comprehensions"),
+        N_("use count_where, sum_of, mean_of or values on records"),
     ),
-    ast.SetComp: ("WZ314", "set comprehensions", "use the records helpers"),
-    ast.DictComp: ("WZ314", "dict comprehensions", "use the records helpers"),
-    ast.GeneratorExp: ("WZ314", "generator expressions", "use the records helpers"),
-    ast.JoinedStr: ("WZ315", "f-strings", "expressions compute values, not text"),
-    ast.FormattedValue: ("WZ315", "f-strings", "expressions compute values, not text"),
-    ast.NamedExpr: ("WZ317", "assignment (:=)", "declare a derived fact instead"),
-    ast.Starred: ("WZ318", "starred unpacking", "pass a list instead of *x"),
-    ast.Dict: ("WZ319", "dict literals", "use a list literal [a, b]"),
-    ast.Set: ("WZ319", "set literals", "use a list literal [a, b]"),
-    ast.Await: ("WZ309", "await", "expressions are plain values"),
-    ast.Yield: ("WZ309", "yield", "expressions are plain values"),
-    ast.YieldFrom: ("WZ309", "yield from", "expressions are plain values"),
+    ast.SetComp: ("WZ314", N_("set comprehensions"), N_("use the records helpers")),
+    ast.DictComp: ("WZ314", N_("dict comprehensions"), N_("use the records helpers")),
+    ast.GeneratorExp: ("WZ314", N_("generator expressions"), N_("use the records helpers")),
+    ast.JoinedStr: ("WZ315", N_("f-strings"), N_("expressions compute values, not text")),
+    ast.FormattedValue: ("WZ315", N_("f-strings"), N_("expressions compute values, not text")),
+    ast.NamedExpr: ("WZ317", N_("assignment (:=)"), N_("declare a derived fact instead")),
+    ast.Starred: ("WZ318", N_("starred unpacking"), N_("pass a list instead of *x")),
+    ast.Dict: ("WZ319", N_("dict literals"), N_("use a list literal [a, b]")),
+    ast.Set: ("WZ319", N_("set literals"), N_("use a list literal [a, b]")),
+    ast.Await: ("WZ309", N_("await"), N_("expressions are plain values")),
+    ast.Yield: ("WZ309", N_("yield"), N_("expressions are plain values")),
+    ast.YieldFrom: ("WZ309", N_("yield from"), N_("expressions are plain values")),
 }
 
 _ARITHMETIC: dict[type[ast.operator], str] = {
@@ -1047,15 +1090,15 @@ _ARITHMETIC: dict[type[ast.operator], str] = {
 }
 
 _OPERATOR_HINTS: dict[type[ast.AST], tuple[str, str]] = {
-    ast.Mod: ("%", "'%' is not available (it also formats strings); use a - b * (a // b)"),
-    ast.Pow: ("**", "'**' is not available; multiply, e.g. x * x"),
-    ast.MatMult: ("@", "'@' is not available"),
-    ast.LShift: ("<<", "bit operators are not available"),
-    ast.RShift: (">>", "bit operators are not available"),
-    ast.BitOr: ("|", "use 'or' to combine conditions"),
-    ast.BitAnd: ("&", "use 'and' to combine conditions"),
-    ast.BitXor: ("^", "use '!=' between two conditions"),
-    ast.Invert: ("~", "use 'not' to negate a condition"),
+    ast.Mod: ("%", N_("'%' is not available (it also formats strings); use a - b * (a // b)")),
+    ast.Pow: ("**", N_("'**' is not available; multiply, e.g. x * x")),
+    ast.MatMult: ("@", N_("'@' is not available")),
+    ast.LShift: ("<<", N_("bit operators are not available")),
+    ast.RShift: (">>", N_("bit operators are not available")),
+    ast.BitOr: ("|", N_("use 'or' to combine conditions")),
+    ast.BitAnd: ("&", N_("use 'and' to combine conditions")),
+    ast.BitXor: ("^", N_("use '!=' between two conditions")),
+    ast.Invert: ("~", N_("use 'not' to negate a condition")),
 }
 
 _ALLOWED_NODES = (
@@ -1078,15 +1121,17 @@ def _decimal_literal(node: ast.Constant, text: str, where: _SourceMap) -> Fracti
     if "e" in literal.lower():
         _fail(
             "WZ309",
-            f"scientific notation {literal!r} is not supported",
+            _("scientific notation {literal!r} is not supported").format(literal=literal),
             where,
             node,
-            hint="write the decimal out, e.g. 0.001",
+            hint=_("write the decimal out, e.g. 0.001"),
         )
     if sum(ch.isdigit() for ch in literal) > MAX_DECIMAL_LITERAL_DIGITS:
         _fail(
             "WZ305",
-            f"the decimal literal has more than {MAX_DECIMAL_LITERAL_DIGITS} digits",
+            _("the decimal literal has more than {max_decimal_literal_digits} digits").format(
+                max_decimal_literal_digits=MAX_DECIMAL_LITERAL_DIGITS
+            ),
             where,
             node,
         )
@@ -1101,7 +1146,9 @@ def _check_constant(node: ast.Constant, text: str, where: _SourceMap) -> None:
         if abs(value) >= 10**MAX_INT_LITERAL_DIGITS:
             _fail(
                 "WZ305",
-                f"the int literal has more than {MAX_INT_LITERAL_DIGITS} digits",
+                _("the int literal has more than {max_int_literal_digits} digits").format(
+                    max_int_literal_digits=MAX_INT_LITERAL_DIGITS
+                ),
                 where,
                 node,
             )
@@ -1113,8 +1160,10 @@ def _check_constant(node: ast.Constant, text: str, where: _SourceMap) -> None:
         if len(value) > MAX_STRING_LITERAL_LENGTH:
             _fail(
                 "WZ305",
-                f"the string literal has {len(value)} characters, more than "
-                f"{MAX_STRING_LITERAL_LENGTH}",
+                _(
+                    "the string literal has {n_value} characters, more than "
+                    "{max_string_literal_length}"
+                ).format(n_value=len(value), max_string_literal_length=MAX_STRING_LITERAL_LENGTH),
                 where,
                 node,
             )
@@ -1122,7 +1171,7 @@ def _check_constant(node: ast.Constant, text: str, where: _SourceMap) -> None:
         what = {bytes: "bytes literals", complex: "complex numbers"}.get(
             type(value), f"{type(value).__name__} literals"
         )
-        _fail("WZ309", f"{what} are not supported", where, node)
+        _fail("WZ309", _("{what} are not supported").format(what=what), where, node)
 
 
 def _check_structure(tree: ast.Expression, text: str, where: _SourceMap) -> None:
@@ -1140,34 +1189,52 @@ def _check_structure(tree: ast.Expression, text: str, where: _SourceMap) -> None
         if count > MAX_AST_NODES:
             _fail(
                 "WZ305",
-                f"the expression has more than {MAX_AST_NODES} parts",
+                _("the expression has more than {max_ast_nodes} parts").format(
+                    max_ast_nodes=MAX_AST_NODES
+                ),
                 where,
                 node,
-                hint="split it into derived facts",
+                hint=_("split it into derived facts"),
             )
         if depth > MAX_NESTING_DEPTH:
             _fail(
                 "WZ305",
-                f"the expression is nested more than {MAX_NESTING_DEPTH} levels deep",
+                _("the expression is nested more than {max_nesting_depth} levels deep").format(
+                    max_nesting_depth=MAX_NESTING_DEPTH
+                ),
                 where,
                 node,
-                hint="split it into derived facts, or sum a list: sum([a, b, c])",
+                hint=_("split it into derived facts, or sum a list: sum([a, b, c])"),
             )
         kind = type(node)
         if kind in _FORBIDDEN:
             code, what, hint = _FORBIDDEN[kind]
-            _fail(code, f"{what} not allowed in expressions", where, node, hint=hint)
+            _fail(
+                code,
+                _("{what} not allowed in expressions").format(what=_(what)),
+                where,
+                node,
+                hint=_(hint),
+            )
         if not isinstance(node, _ALLOWED_NODES):
-            _fail("WZ309", f"{kind.__name__} is not supported", where, node)
+            _fail("WZ309", _("{name} is not supported").format(name=kind.__name__), where, node)
         if isinstance(node, ast.Constant):
             _check_constant(node, text, where)
         elif isinstance(node, ast.BinOp | ast.UnaryOp) and type(node.op) in _OPERATOR_HINTS:
             symbol, hint = _OPERATOR_HINTS[type(node.op)]
-            _fail("WZ316", f"the operator {symbol!r} is not allowed", where, node, hint=hint)
+            _fail(
+                "WZ316",
+                _("the operator {symbol!r} is not allowed").format(symbol=symbol),
+                where,
+                node,
+                hint=_(hint),
+            )
         elif isinstance(node, ast.List | ast.Tuple) and len(node.elts) > MAX_LIST_LITERAL_ITEMS:
             _fail(
                 "WZ305",
-                f"the list literal has {len(node.elts)} items, more than {MAX_LIST_LITERAL_ITEMS}",
+                _("the list literal has {n_elts} items, more than {max_list_literal_items}").format(
+                    n_elts=len(node.elts), max_list_literal_items=MAX_LIST_LITERAL_ITEMS
+                ),
                 where,
                 node,
             )
@@ -1182,15 +1249,16 @@ def _check_call_shape(node: ast.Call, where: _SourceMap) -> None:
     if isinstance(func, ast.Attribute):
         _fail(
             "WZ303",
-            f"method calls are not allowed (.{func.attr}(...))",
+            _("method calls are not allowed (.{attr}(...))").format(attr=func.attr),
             where,
             node,
-            hint="only whitelisted functions can be called, by plain name: " + ", ".join(FUNCTIONS),
+            hint=_("only whitelisted functions can be called, by plain name: ")
+            + ", ".join(FUNCTIONS),
         )
     if not isinstance(func, ast.Name):
         _fail(
             "WZ303",
-            "only whitelisted functions can be called, by plain name",
+            _("only whitelisted functions can be called, by plain name"),
             where,
             node,
             hint=", ".join(FUNCTIONS),
@@ -1198,16 +1266,16 @@ def _check_call_shape(node: ast.Call, where: _SourceMap) -> None:
     if func.id not in FUNCTIONS:
         _fail(
             "WZ303",
-            f"unknown function {func.id!r}",
+            _("unknown function {func_id!r}").format(func_id=func.id),
             where,
             func,
-            hint=did_you_mean(func.id, FUNCTIONS) or "allowed: " + ", ".join(FUNCTIONS),
+            hint=did_you_mean(func.id, FUNCTIONS) or _("allowed: ") + ", ".join(FUNCTIONS),
         )
     if node.keywords:
         kw = node.keywords[0]
         _fail(
             "WZ308",
-            f"{func.id}() takes no keyword arguments",
+            _("{func_id}() takes no keyword arguments").format(func_id=func.id),
             where,
             kw,
             hint=FUNCTIONS[func.id].signature,
@@ -1291,7 +1359,11 @@ class _TypeChecker:
         if len(call.args) != n:
             _fail(
                 "WZ307",
-                f"{spec.name}() takes {n} argument{'s' if n != 1 else ''}, got {len(call.args)}",
+                ngettext(
+                    "{function}() takes {n} argument, got {given}",
+                    "{function}() takes {n} arguments, got {given}",
+                    n,
+                ).format(function=spec.name, n=n, given=len(call.args)),
                 self.where,
                 call,
                 hint=spec.signature,
@@ -1302,7 +1374,9 @@ class _TypeChecker:
     ) -> NoReturn:
         _fail(
             "WZ304",
-            f"argument {i + 1} of {spec.name}() must be {want}, got {got.describe()}",
+            _("argument {value} of {spec_name}() must be {want}, got {values}").format(
+                value=i + 1, spec_name=spec.name, want=want, values=got.describe()
+            ),
             self.where,
             arg,
             hint=spec.signature,
@@ -1360,7 +1434,9 @@ class _TypeChecker:
         if t.kind is not kind:
             _fail(
                 "WZ304",
-                f"{what} needs {kind.value} operands, got {t.describe()}",
+                _("{what} needs {kind_value} operands, got {values}").format(
+                    what=what, kind_value=kind.value, values=t.describe()
+                ),
                 self.where,
                 node,
             )
@@ -1372,10 +1448,10 @@ class _TypeChecker:
             if strict:
                 _fail(
                     "WZ304",
-                    "None cannot be used as a value here",
+                    _("None cannot be used as a value here"),
                     self.where,
                     node,
-                    hint="test for absence with 'x is None' / 'x is not None'",
+                    hint=_("test for absence with 'x is None' / 'x is not None'"),
                 )
             return _T_NONE
         if isinstance(value, bool):
@@ -1390,10 +1466,18 @@ class _TypeChecker:
         info = self.names.get(node.id)
         if info is None:
             if node.id in FUNCTIONS:
-                hint: str | None = f"{node.id!r} is a function; call it: {node.id}(...)"
+                hint: str | None = _("{name!r} is a function; call it: {name}(...)").format(
+                    name=node.id
+                )
             else:
                 hint = did_you_mean(node.id, self.names) or _names_here(self.names)
-            _fail("WZ302", f"unknown name {node.id!r}", self.where, node, hint=hint)
+            _fail(
+                "WZ302",
+                _("unknown name {node_id!r}").format(node_id=node.id),
+                self.where,
+                node,
+                hint=hint,
+            )
         self.reads.add(node.id)
         if info.nullable and node.id in self.narrowed:
             return replace(info, nullable=False)
@@ -1409,7 +1493,7 @@ class _TypeChecker:
             if t.kind not in _SCALARS:
                 _fail(
                     "WZ304",
-                    f"list items must be single values, got {t.describe()}",
+                    _("list items must be single values, got {values}").format(values=t.describe()),
                     self.where,
                     elt,
                 )
@@ -1417,7 +1501,9 @@ class _TypeChecker:
             if unified is False:
                 _fail(
                     "WZ304",
-                    f"list items must all have one type, got {item} and {t.kind.value}",
+                    _("list items must all have one type, got {item} and {kind_value}").format(
+                        item=item, kind_value=t.kind.value
+                    ),
                     self.where,
                     elt,
                 )
@@ -1432,7 +1518,9 @@ class _TypeChecker:
             symbol = "-" if isinstance(node.op, ast.USub) else "+"
             _fail(
                 "WZ304",
-                f"unary {symbol!r} needs a number, got {t.describe()}",
+                _("unary {symbol!r} needs a number, got {values}").format(
+                    symbol=symbol, values=t.describe()
+                ),
                 self.where,
                 node,
             )
@@ -1457,7 +1545,9 @@ class _TypeChecker:
             hint = "arithmetic works on int and decimal only"
         _fail(
             "WZ304",
-            f"{symbol!r} needs numbers, got {left.describe()} and {right.describe()}",
+            _("{symbol!r} needs numbers, got {values} and {values2}").format(
+                symbol=symbol, values=left.describe(), values2=right.describe()
+            ),
             self.where,
             node,
             hint=hint,
@@ -1474,8 +1564,11 @@ class _TypeChecker:
             if hint is not None:
                 _fail(
                     "WZ304",
-                    f"cannot compare {left.describe()} {_COMPARE_SYMBOLS[type(op)]} "
-                    f"{right.describe()}",
+                    _("cannot compare {values} {compare_symbols} {values2}").format(
+                        values=left.describe(),
+                        compare_symbols=_COMPARE_SYMBOLS[type(op)],
+                        values2=right.describe(),
+                    ),
                     self.where,
                     left_node,
                     hint=hint,
@@ -1487,26 +1580,28 @@ class _TypeChecker:
         """``name is None`` / ``name is not None``: the one place None is read."""
         hint = "write 'x is None' or 'x is not None' with a nullable name x"
         if len(node.ops) != 1:
-            _fail("WZ304", "'is' cannot be chained", self.where, node, hint=hint)
+            _fail("WZ304", _("'is' cannot be chained"), self.where, node, hint=hint)
         right = node.comparators[0]
         if not (isinstance(right, ast.Constant) and right.value is None):
             _fail(
                 "WZ304",
-                "'is' only compares with None; use '==' for values",
+                _("'is' only compares with None; use '==' for values"),
                 self.where,
                 right,
                 hint=hint,
             )
         if not isinstance(node.left, ast.Name):
-            _fail("WZ304", "only a name can be tested against None", self.where, node.left, hint)
+            _fail("WZ304", _("only a name can be tested against None"), self.where, node.left, hint)
         t = self.check(node.left, strict=False)
         if not t.nullable:
             _fail(
                 "WZ304",
-                f"{node.left.id!r} is {t.describe()} and never None",
+                _("{left_id!r} is {values} and never None").format(
+                    left_id=node.left.id, values=t.describe()
+                ),
                 self.where,
                 node.left,
-                hint="drop the test, or declare the fact nullable",
+                hint=_("drop the test, or declare the fact nullable"),
             )
         return _T_BOOL
 
@@ -1528,10 +1623,12 @@ class _TypeChecker:
         if t is None:
             _fail(
                 "WZ304",
-                f"the two branches differ: {body.describe()} and {orelse.describe()}",
+                _("the two branches differ: {values} and {values2}").format(
+                    values=body.describe(), values2=orelse.describe()
+                ),
                 self.where,
                 node,
-                hint="both branches of 'a if c else b' must have the same type",
+                hint=_("both branches of 'a if c else b' must have the same type"),
             )
         return t
 
@@ -1737,13 +1834,13 @@ def _fast_program(program: _Program) -> _Program:
 
 def _div(a: int | Fraction, b: int | Fraction) -> Fraction:
     if b == 0:
-        raise _RuntimeFailure("WZ320", "division by zero")
+        raise _RuntimeFailure("WZ320", _("division by zero"))
     return _bounded(Fraction(a) / b)
 
 
 def _floordiv(a: int | Fraction, b: int | Fraction) -> int:
     if b == 0:
-        raise _RuntimeFailure("WZ320", "division by zero")
+        raise _RuntimeFailure("WZ320", _("division by zero"))
     return _bounded(int(a // b))
 
 
@@ -1834,9 +1931,9 @@ class _Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is 
         if value is None and _position(node) in self.program.strict:
             raise ExpressionError(
                 "WZ321",
-                f"{node.id!r} is None",
+                _("{node_id!r} is None").format(node_id=node.id),
                 offset=self.program.where.of(node),
-                hint=f"guard it: {node.id} is not None and ...",
+                hint=_("guard it: {node_id} is not None and ...").format(node_id=node.id),
             )
         return value
 
@@ -1851,7 +1948,7 @@ class _Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is 
             if failure.code != "WZ320":  # e.g. WZ326: the operation as a whole
                 raise self._located(node, failure) from None
             segment = ast.get_source_segment(self.program.where.text, node.right)
-            failure.message += f": {segment!r} is 0"
+            failure.message += _(": {segment!r} is 0").format(segment=segment)
             raise self._located(node.right, failure) from None
 
     def _eval_call(self, node: ast.Call) -> object:
@@ -1998,14 +2095,18 @@ class CompiledExpression:
             except KeyError:
                 raise ExpressionError(
                     "WZ324",
-                    f"no value for {name!r}",
-                    hint=f"the expression reads {', '.join(sorted(self.names))}",
+                    _("no value for {name!r}").format(name=name),
+                    hint=_("the expression reads {names}").format(
+                        names=", ".join(sorted(self.names))
+                    ),
                 ) from None
             if type(value) not in plain and not _value_fits(value, info):
                 raise ExpressionError(
                     "WZ325",
-                    f"{name!r} must be {info.describe()}, got {_runtime_type(value)}",
-                    hint="decimals are fractions.Fraction, never float",
+                    _("{name!r} must be {values}, got {value}").format(
+                        name=name, values=info.describe(), value=_runtime_type(value)
+                    ),
+                    hint=_("decimals are fractions.Fraction, never float"),
                 )
         run = program.run
         if run is not None and not (REFERENCE if reference is None else reference):
@@ -2022,8 +2123,8 @@ class CompiledExpression:
         except Exception as exc:  # the promise: nothing but wzeval errors escape
             raise ExpressionError(
                 "WZ329",
-                f"evaluation failed: {type(exc).__name__}: {exc}",
-                hint="this is a wzeval bug; please report the expression",
+                _("evaluation failed: {name}: {exc}").format(name=type(exc).__name__, exc=exc),
+                hint=_("this is a wzeval bug; please report the expression"),
             ) from exc
         return _normalise(result, self.type)
 
@@ -2050,7 +2151,9 @@ def compile_expression(
     Error offsets are 0-based character indexes into ``source``.
     """
     if not isinstance(source, str):
-        raise ExpressionError("WZ301", f"an expression must be text, got {type(source).__name__}")
+        raise ExpressionError(
+            "WZ301", _("an expression must be text, got {name}").format(name=type(source).__name__)
+        )
     if expect is not None and expect != "number":
         expect = Kind(expect)  # also accepts "bool", "int", ...; ValueError for nonsense
     tree, where = _parse(source)
@@ -2062,7 +2165,9 @@ def compile_expression(
         if not _fits(t, expect):
             _fail(
                 "WZ304",
-                f"expected {_expected(expect)}, got {t.describe()}",
+                _("expected {expect}, got {values}").format(
+                    expect=_expected(expect), values=t.describe()
+                ),
                 where,
                 tree.body,
                 hint=_EXPECT_HINTS.get(str(expect)),

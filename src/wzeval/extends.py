@@ -85,6 +85,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.kinds import rule_kinds
 from wzeval.loader import Document, load_document
@@ -455,7 +456,7 @@ class _Resolver:
             return self.resolve(base, (*chain, (real, shown)), depth + 1)
         if base.data is not None and not isinstance(base.data, Mapping):
             base.issues.append(
-                Issue("WZ201", "a rulebook must be a mapping", position=base.position(()))
+                Issue("WZ201", _("a rulebook must be a mapping"), position=base.position(()))
             )
         elif base.data is None and not any(i.severity is Severity.ERROR for i in base.issues):
             raise _Refused("WZ250", f"cannot extend {shown}: it is empty")
@@ -506,11 +507,17 @@ class _Merger:
         if own_id is None or own_id == base.get("id"):
             self.issue(
                 "WZ256",
-                "an extending rulebook needs its own id"
-                + (f" (it repeats {own_id!r})" if own_id is not None else ""),
+                _("an extending rulebook needs its own id")
+                + (
+                    _(" (it repeats {own_id!r})").format(own_id=own_id)
+                    if own_id is not None
+                    else ""
+                ),
                 ("id",) if own_id is not None else (),
-                hint="findings name the rulebook they were written for; "
-                "give this one a new id like city-2024",
+                hint=_(
+                    "findings name the rulebook they were written for; give "
+                    "this one a new id like city-2024"
+                ),
             )
         edit = {k: v for k, v in child.items() if k != "extends"}
         merged, origin = self.element(
@@ -545,10 +552,13 @@ class _Merger:
                 if k in edit:
                     self.issue(
                         "WZ255",
-                        "a category edit cannot change indicators",
+                        _("a category edit cannot change indicators"),
                         (*epath, k),
-                        hint="edit indicators at the top level: indicators:, add_indicators:, "
-                        "remove_indicators: (with category: to move one)",
+                        hint=_(
+                            "edit indicators at the top level: indicators:, "
+                            "add_indicators:, remove_indicators: (with category: to "
+                            "move one)"
+                        ),
                         key=True,
                     )
             skip = (*skip, *_INDICATOR_KEYS)
@@ -602,10 +612,14 @@ class _Merger:
             if adds is not None or removes is not None:
                 self.issue(
                     "WZ255",
-                    f"{name} is given as a list, which replaces it whole; "
-                    f"add_{name}/remove_{name} cannot be used beside it",
+                    _(
+                        "{name} is given as a list, which replaces it whole; "
+                        "add_{name}/remove_{name} cannot be used beside it"
+                    ).format(name=name),
                     (*epath, name),
-                    hint=f"write {name} as a mapping {{id: changes}} to edit members by id",
+                    hint=_(
+                        "write {name} as a mapping {{id: changes}} to edit members by id"
+                    ).format(name=name),
                     key=True,
                 )
             lorg = _Origin(self.child, (*epath, name))
@@ -631,14 +645,16 @@ class _Merger:
         if removes is None:
             return
         if not isinstance(removes, list):
-            self.issue("WZ255", f"remove_{name} must be a list of ids", rpath)
+            self.issue("WZ255", _("remove_{name} must be a list of ids").format(name=name), rpath)
             return
         for j, rid in enumerate(removes):
             idx = _find(entries, key, rid)
             if idx is None:
                 self.issue(
                     "WZ253",
-                    f"cannot remove unknown {member} {rid!r}{owner}",
+                    _("cannot remove unknown {member} {rid!r}{owner}").format(
+                        member=member, rid=rid, owner=owner
+                    ),
                     (*rpath, j),
                     hint=did_you_mean(str(rid), self.ids(entries, key)),
                 )
@@ -658,7 +674,9 @@ class _Merger:
         if not isinstance(edits, Mapping):
             self.issue(
                 "WZ255",
-                f"{name} must be a mapping {{id: changes}} (edits by id) or a list (replaces)",
+                _(
+                    "{name} must be a mapping {{id: changes}} (edits by id) or a list (replaces)"
+                ).format(name=name),
                 epath,
             )
             return
@@ -669,19 +687,25 @@ class _Merger:
             if idx is None:
                 self.issue(
                     "WZ253",
-                    f"unknown {member} {ident!r}{owner}",
+                    _("unknown {member} {ident!r}{owner}").format(
+                        member=member, ident=ident, owner=owner
+                    ),
                     path,
                     hint=did_you_mean(str(ident), self.ids(entries, key))
-                    or f"to add a {member}, list it under add_{name}",
+                    or _("to add a {member}, list it under add_{name}").format(
+                        member=member, name=name
+                    ),
                     key=True,
                 )
                 continue
             if not isinstance(change, Mapping):
                 self.issue(
                     "WZ255",
-                    f"the edit of {member} {ident!r} must be a mapping of changes",
+                    _("the edit of {member} {ident!r} must be a mapping of changes").format(
+                        member=member, ident=ident
+                    ),
                     path,
-                    hint=f"to remove it, list it under remove_{name}",
+                    hint=_("to remove it, list it under remove_{name}").format(name=name),
                 )
                 continue
             entry = entries[idx]
@@ -705,7 +729,13 @@ class _Merger:
         if adds is None:
             return
         if not isinstance(adds, list):
-            self.issue("WZ255", f"add_{name} must be a list of full {member} entries", apath)
+            self.issue(
+                "WZ255",
+                _("add_{name} must be a list of full {member} entries").format(
+                    name=name, member=member
+                ),
+                apath,
+            )
             return
         for j, new in enumerate(adds):
             path = (*apath, j)
@@ -715,9 +745,13 @@ class _Merger:
             if _find(entries, key, ident) is not None:
                 self.issue(
                     "WZ254",
-                    f"{member} {ident!r} already exists{owner}",
+                    _("{member} {ident!r} already exists{owner}").format(
+                        member=member, ident=ident, owner=owner
+                    ),
                     (*path, key),
-                    hint=f"edit it under {name}:, or remove it first with remove_{name}",
+                    hint=_("edit it under {name}:, or remove it first with remove_{name}").format(
+                        name=name
+                    ),
                 )
                 continue
             assert isinstance(new, Mapping)
@@ -728,11 +762,15 @@ class _Merger:
 
     def new_member(self, new: object, path: Path_, key: str, member: str) -> str | None:
         if not isinstance(new, Mapping):
-            self.issue("WZ255", f"an added {member} must be a mapping", path)
+            self.issue(
+                "WZ255", _("an added {member} must be a mapping").format(member=member), path
+            )
             return None
         ident = new.get(key)
         if not isinstance(ident, str):
-            self.issue("WZ255", f"an added {member} needs {key}:", path)
+            self.issue(
+                "WZ255", _("an added {member} needs {key}:").format(member=member, key=key), path
+            )
             return None
         return ident
 
@@ -750,7 +788,7 @@ class _Merger:
         if not given:
             return False
         if len(given) > 1:
-            self.issue("WZ255", "give after: or before:, not both", (*path, "before"), key=True)
+            self.issue("WZ255", _("give after: or before:, not both"), (*path, "before"), key=True)
             return False
         where = given[0]
         anchor = directives[where]
@@ -758,7 +796,9 @@ class _Merger:
         if idx is None:
             self.issue(
                 "WZ253",
-                f"{where}: names unknown {member} {anchor!r}",
+                _("{where}: names unknown {member} {anchor!r}").format(
+                    where=where, member=member, anchor=anchor
+                ),
                 (*path, where),
                 hint=did_you_mean(str(anchor), self.ids(entries, key)),
             )
@@ -804,14 +844,16 @@ class _Merger:
         every = [i for seq in seqs.values() for i in self.ids(seq, "id")]
         removes = edit.get("remove_indicators")
         if removes is not None and not isinstance(removes, list):
-            self.issue("WZ255", "remove_indicators must be a list of ids", ("remove_indicators",))
+            self.issue(
+                "WZ255", _("remove_indicators must be a list of ids"), ("remove_indicators",)
+            )
         elif removes is not None:
             for j, rid in enumerate(removes):
                 found = locate(rid)
                 if found is None:
                     self.issue(
                         "WZ253",
-                        f"cannot remove unknown indicator {rid!r}",
+                        _("cannot remove unknown indicator {rid!r}").format(rid=rid),
                         ("remove_indicators", j),
                         hint=did_you_mean(str(rid), every),
                     )
@@ -821,9 +863,9 @@ class _Merger:
         if edits is not None and not isinstance(edits, Mapping):
             self.issue(
                 "WZ255",
-                "indicators must be a mapping {id: changes}",
+                _("indicators must be a mapping {{id: changes}}"),
                 ("indicators",),
-                hint="add indicators with add_indicators:; replace the tree with categories:",
+                hint=_("add indicators with add_indicators:; replace the tree with categories:"),
             )
         elif edits is not None:
             for ident, change in edits.items():
@@ -832,19 +874,21 @@ class _Merger:
                 if found is None:
                     self.issue(
                         "WZ253",
-                        f"unknown indicator {ident!r}",
+                        _("unknown indicator {ident!r}").format(ident=ident),
                         path,
                         hint=did_you_mean(str(ident), every)
-                        or "to add an indicator, list it under add_indicators",
+                        or _("to add an indicator, list it under add_indicators"),
                         key=True,
                     )
                     continue
                 if not isinstance(change, Mapping):
                     self.issue(
                         "WZ255",
-                        f"the edit of indicator {ident!r} must be a mapping of changes",
+                        _("the edit of indicator {ident!r} must be a mapping of changes").format(
+                            ident=ident
+                        ),
                         path,
-                        hint="to remove it, list it under remove_indicators",
+                        hint=_("to remove it, list it under remove_indicators"),
                     )
                     continue
                 cid, idx = found
@@ -860,7 +904,7 @@ class _Merger:
         adds = edit.get("add_indicators")
         if adds is not None and not isinstance(adds, list):
             self.issue(
-                "WZ255", "add_indicators must be a list of full indicators", ("add_indicators",)
+                "WZ255", _("add_indicators must be a list of full indicators"), ("add_indicators",)
             )
         elif adds is not None:
             for j, new in enumerate(adds):
@@ -872,9 +916,11 @@ class _Merger:
                 if locate(ident) is not None:
                     self.issue(
                         "WZ254",
-                        f"indicator {ident!r} already exists",
+                        _("indicator {ident!r} already exists").format(ident=ident),
                         (*path, "id"),
-                        hint="edit it under indicators:, or remove it first with remove_indicators",
+                        hint=_(
+                            "edit it under indicators:, or remove it first with remove_indicators"
+                        ),
                     )
                     continue
                 data = {k: v for k, v in new.items() if k not in (*_PLACEMENT, "category")}
@@ -882,9 +928,11 @@ class _Merger:
                 if "category" not in new and not any(p in new for p in _PLACEMENT):
                     self.issue(
                         "WZ255",
-                        f"added indicator {ident!r} needs category: (or after:/before:)",
+                        _("added indicator {ident!r} needs category: (or after:/before:)").format(
+                            ident=ident
+                        ),
                         path,
-                        hint=f"categories: {', '.join(seqs)}",
+                        hint=_("categories: {seqs}").format(seqs=", ".join(seqs)),
                     )
                     continue
                 self.put(seqs, entry, new, path)
@@ -910,7 +958,7 @@ class _Merger:
         if cid is not None and cid not in seqs:
             self.issue(
                 "WZ253",
-                f"category: names unknown category {cid!r}",
+                _("category: names unknown category {cid!r}").format(cid=cid),
                 (*path, "category"),
                 hint=did_you_mean(str(cid), list(seqs)),
             )
@@ -923,7 +971,9 @@ class _Merger:
                 every = [i for seq in seqs.values() for i in self.ids(seq, "id")]
                 self.issue(
                     "WZ253",
-                    f"{given[0]}: names unknown indicator {anchor!r}",
+                    _("{given}: names unknown indicator {anchor!r}").format(
+                        given=given[0], anchor=anchor
+                    ),
                     (*path, given[0]),
                     hint=did_you_mean(str(anchor), every),
                 )

@@ -37,6 +37,7 @@ from wzeval.checks import CompiledIndicator, CompiledRulebook
 from wzeval.dates import parse_date, parse_datetime
 from wzeval.documents import is_findings_document
 from wzeval.errors import WzevalError
+from wzeval.i18n import N_, _
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import (
     MAX_DECIMAL_EXPONENT,
@@ -164,16 +165,16 @@ class _FindingsChecker:
         if not isinstance(data, Mapping):
             self.issue(
                 "WZ401",
-                "a findings document must be a mapping",
+                _("a findings document must be a mapping"),
                 (),
-                hint="start with 'wzeval: findings/1'",
+                hint=_("start with 'wzeval: findings/1'"),
             )
             return None
         for k in data:
             if k not in _HEADER_KEYS:
                 self.issue(
                     "WZ401",
-                    f"unknown key {k!r} in the findings header",
+                    _("unknown key {k!r} in the findings header").format(k=k),
                     (k,),
                     hint=did_you_mean(str(k), _HEADER_KEYS),
                     key=True,
@@ -182,29 +183,31 @@ class _FindingsChecker:
         if tag is not None and tag != FINDINGS_FORMAT:
             self.issue(
                 "WZ401",
-                f"unknown findings format {tag!r}",
+                _("unknown findings format {tag!r}").format(tag=tag),
                 ("wzeval",),
-                hint=f"write wzeval: {FINDINGS_FORMAT}",
+                hint=_("write wzeval: {findings_format}").format(findings_format=FINDINGS_FORMAT),
             )
         rb = self.crb.rulebook
         rid = data.get("rulebook")
         if rid is not None and rid != rb.id and rid not in rb.based_on:
             self.issue(
                 "WZ408",
-                f"findings are for rulebook {rid!r}, not {rb.id!r}",
+                _("findings are for rulebook {rid!r}, not {rb_id!r}").format(rid=rid, rb_id=rb.id),
                 ("rulebook",),
-                hint="score them with the rulebook they name",
+                hint=_("score them with the rulebook they name"),
             )
         dept_raw = data.get("department")
         department = department_id = ""
         if not isinstance(dept_raw, str) or not dept_raw.strip():
             self.issue(
                 "WZ407",
-                "the department is missing"
+                _("the department is missing")
                 if dept_raw is None or isinstance(dept_raw, str)
-                else f"the department must be a name, not {_typename(dept_raw)} {_shown(dept_raw)}",
+                else _("the department must be a name, not {type} {value}").format(
+                    type=_typename(dept_raw), value=_shown(dept_raw)
+                ),
                 ("department",) if "department" in data else (),
-                hint="write department: <name in the rulebook>",
+                hint=_("write department: <name in the rulebook>"),
             )
         else:
             canonical = self.crb.departments.get(dept_raw.strip())
@@ -212,10 +215,10 @@ class _FindingsChecker:
                 names = [d.name for d in rb.departments]
                 self.issue(
                     "WZ407",
-                    f"unknown department {dept_raw!r}",
+                    _("unknown department {dept_raw!r}").format(dept_raw=dept_raw),
                     ("department",),
                     hint=did_you_mean(dept_raw, names)
-                    or "use a name from the rulebook's departments list",
+                    or _("use a name from the rulebook's departments list"),
                 )
             else:
                 department = canonical
@@ -231,7 +234,7 @@ class _FindingsChecker:
         elif isinstance(assessors_raw, list) and all(isinstance(a, str) for a in assessors_raw):
             assessors = tuple(assessors_raw)
         else:
-            self.issue("WZ405", "assessors must be a list of names", ("assessors",))
+            self.issue("WZ405", _("assessors must be a list of names"), ("assessors",))
         notes = data.get("notes")
         indicators = data.get("indicators")
         facts: dict[str, dict[str, FactRecord]] = {}
@@ -240,13 +243,13 @@ class _FindingsChecker:
             if not self.partial:
                 self.issue(
                     "WZ404",
-                    "no indicators recorded",
+                    _("no indicators recorded"),
                     (),
-                    hint="add indicators: with the facts of each indicator",
+                    hint=_("add indicators: with the facts of each indicator"),
                 )
         if not isinstance(indicators, Mapping):
             self.issue(
-                "WZ405", "indicators must be a mapping of indicator id to facts", ("indicators",)
+                "WZ405", _("indicators must be a mapping of indicator id to facts"), ("indicators",)
             )
             indicators = {}
         by_id = self.crb.by_id
@@ -257,7 +260,7 @@ class _FindingsChecker:
             if cind is None:
                 self.issue(
                     "WZ402",
-                    f"unknown indicator {ind_key!r}",
+                    _("unknown indicator {ind_key!r}").format(ind_key=ind_key),
                     path,
                     hint=did_you_mean(str(ind_key), list(by_id) + list(name_to_id)),
                     key=True,
@@ -336,7 +339,9 @@ class _FindingsChecker:
                     where, at_key = written or (blank, False)
                     self.issue(
                         "WZ404",
-                        f"{ind.id}.{fid} 尚未填写（{ind.name}：{fact.ask}）",
+                        _("{ind_id}.{fid} is not filled in yet ({ind_name}: {ask})").format(
+                            ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                        ),
                         where,
                         hint=_unrecorded_hint(fact),
                         key=at_key,
@@ -345,9 +350,11 @@ class _FindingsChecker:
                 in_raw = isinstance(raw, Mapping) and ind.id in raw
                 self.issue(
                     "WZ404",
-                    f"missing fact {ind.id}.{fid} ({ind.name}: {fact.ask})",
+                    _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
+                        ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                    ),
                     ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
-                    hint="record it, or score with --partial to leave the indicator unassessed",
+                    hint=_("record it, or score with --partial to leave the indicator unassessed"),
                     key=in_raw,
                 )
 
@@ -360,7 +367,13 @@ class _FindingsChecker:
         if isinstance(body, str) and self.fullwidth_value(body, path):
             return out
         if not isinstance(body, Mapping):
-            self.issue("WZ405", f"facts of {cind.indicator.id!r} must be a mapping", path)
+            self.issue(
+                "WZ405",
+                _("facts of {indicator_id!r} must be a mapping").format(
+                    indicator_id=cind.indicator.id
+                ),
+                path,
+            )
             return out
         decl = {f.id: f for f in cind.indicator.facts}
         derived = {d.id for d in cind.indicator.derived}
@@ -370,12 +383,14 @@ class _FindingsChecker:
             if fact is None:
                 hint = did_you_mean(str(fid), decl)
                 if fid in derived:
-                    hint = (
-                        f"{fid!r} is derived by the rulebook; record the facts it is computed from"
-                    )
+                    hint = _(
+                        "{fact!r} is derived by the rulebook; record the facts it is computed from"
+                    ).format(fact=fid)
                 self.issue(
                     "WZ403",
-                    f"unknown fact {fid!r} for indicator {cind.indicator.id!r}",
+                    _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
+                        fid=fid, indicator_id=cind.indicator.id
+                    ),
                     fpath,
                     hint=hint,
                     key=True,
@@ -390,9 +405,9 @@ class _FindingsChecker:
                     if k not in _FACT_KEYS:
                         self.issue(
                             "WZ405",
-                            f"unknown key {k!r} in a fact",
+                            _("unknown key {k!r} in a fact").format(k=k),
                             (*fpath, k),
-                            hint="a fact is a value or {value, evidence, note}",
+                            hint=_("a fact is a value or {{value, evidence, note}}"),
                             key=True,
                         )
                 value = raw.get("value")
@@ -404,7 +419,7 @@ class _FindingsChecker:
                     evidence = tuple(ev)
                 elif ev is not None:
                     self.issue(
-                        "WZ405", "evidence must be text or a list of texts", (*fpath, "evidence")
+                        "WZ405", _("evidence must be text or a list of texts"), (*fpath, "evidence")
                     )
                 n = raw.get("note")
                 note = n if isinstance(n, str) else None
@@ -432,10 +447,16 @@ class _FindingsChecker:
         self.issues.append(
             Issue(
                 "WZ117",
-                f"键后用了全角冒号“：”，YAML 只认半角冒号“:”；应改为：{fixed.strip()}",
+                _(
+                    "a full-width colon '：' follows the key, and YAML only "
+                    "knows the half-width ':'; write: {strip}"
+                ).format(strip=fixed.strip()),
                 path=path,
                 position=replace(where, col=where.col + col - 1) if where.line > 0 else where,
-                hint="把全角冒号“：”换成半角冒号“:”并在其后留一个空格（切换到英文输入法）",
+                hint=_(
+                    "replace the full-width colon '：' with a half-width ':' "
+                    "followed by a space (switch to the English input method)"
+                ),
             )
         )
         return True
@@ -448,11 +469,15 @@ class _FindingsChecker:
         if value is None or is_placeholder(value):
             self.issue(
                 "WZ404",
-                "监测时间点（monitoring_date）尚未填写",
+                _("the monitoring date (monitoring_date) is not filled in yet"),
                 path,  # a workbook places it on its row even when blank
                 key=True,  # an empty value has no place of its own: the key's line
-                hint="写 monitoring_date: YYYY-MM-DD，如 monitoring_date: 2023-11-15；"
-                "各项时效从这一天往前算，部分评分（--partial）也需要它",
+                hint=_(
+                    "write monitoring_date: YYYY-MM-DD, e.g. "
+                    "monitoring_date: 2023-11-15; every time limit counts "
+                    "back from that day, and a partial scoring (--partial) "
+                    "needs it too"
+                ),
             )
             return None
         if isinstance(value, str | int) and not isinstance(value, bool):
@@ -465,24 +490,26 @@ class _FindingsChecker:
             if suggestion is not None:
                 self.issue(
                     "WZ405",
-                    f"{what}：日期「{value}」不是 YYYY-MM-DD 格式，应写作 {suggestion}",
+                    _(
+                        "{what}: the date '{value}' is not in YYYY-MM-DD form; write {suggestion}"
+                    ).format(what=what, value=value, suggestion=suggestion),
                     path,
-                    hint=_DATE_HINT,
+                    hint=_(_DATE_HINT),
                 )
             else:
                 self.issue(
                     "WZ405",
-                    f"{what}: {_shown(value)} is not a real date"
-                    + ("（不是真实存在的日期）" if shaped else ""),
+                    _("{what}: {value} is not a real date").format(what=what, value=_shown(value))
+                    + (_(" (no such day exists)") if shaped else ""),
                     path,
-                    hint="write YYYY-MM-DD, e.g. 2023-11-15",
+                    hint=_("write YYYY-MM-DD, e.g. 2023-11-15"),
                 )
             return None
         self.issue(
             "WZ405",
-            f"{what} must be a date (got {_typename(value)})",
+            _("{what} must be a date (got {value})").format(what=what, value=_typename(value)),
             path,
-            hint="write YYYY-MM-DD",
+            hint=_("write YYYY-MM-DD"),
         )
         return None
 
@@ -500,9 +527,9 @@ class _FindingsChecker:
                 return True, None
             self.issue(
                 "WZ405",
-                f"{name} needs a value ({fact.type})",
+                _("{name} needs a value ({type})").format(name=name, type=fact.type),
                 path,
-                hint="this fact may not be empty",
+                hint=_("this fact may not be empty"),
             )
             return False, None
         if fact.type == "list":
@@ -511,13 +538,21 @@ class _FindingsChecker:
                 items = [x.strip() for x in _LIST_SLIP.split(joined.strip("[]［］ "))]
                 self.issue(
                     "WZ405",
-                    f"{name}：列表各项之间用了全角逗号或顿号，应写作 [{', '.join(items)}]",
+                    _(
+                        "{name}: the items of the list are separated by "
+                        "full-width commas or 、; write [{items}]"
+                    ).format(name=name, items=", ".join(items)),
                     path,
-                    hint="列表写成 [a, b, c]：方括号和逗号都用半角（切换到英文输入法）",
+                    hint=_(
+                        "write a list as [a, b, c]: half-width brackets and "
+                        "commas (switch to the English input method)"
+                    ),
                 )
                 return False, None
             if not isinstance(value, list):
-                self.issue("WZ405", f"{name} must be a list of {fact.of}", path)
+                self.issue(
+                    "WZ405", _("{name} must be a list of {of}").format(name=name, of=fact.of), path
+                )
                 return False, None
             out = []
             ok = True
@@ -530,7 +565,7 @@ class _FindingsChecker:
             return ok, out
         if fact.type == "records":
             if not isinstance(value, list):
-                self.issue("WZ405", f"{name} must be a list of records", path)
+                self.issue("WZ405", _("{name} must be a list of records").format(name=name), path)
                 return False, None
             fields = fact.fields or {}
             records = []
@@ -539,7 +574,11 @@ class _FindingsChecker:
                 rpath = (*path, i)
                 if not isinstance(rec, Mapping):
                     self.issue(
-                        "WZ405", f"{name}[{i}] must be a mapping of {', '.join(fields)}", rpath
+                        "WZ405",
+                        _("{name}[{i}] must be a mapping of {fields}").format(
+                            name=name, i=i, fields=", ".join(fields)
+                        ),
+                        rpath,
                     )
                     ok = False
                     continue
@@ -548,7 +587,7 @@ class _FindingsChecker:
                     if k not in fields:
                         self.issue(
                             "WZ403",
-                            f"unknown field {k!r} in {name}",
+                            _("unknown field {k!r} in {name}").format(k=k, name=name),
                             (*rpath, k),
                             hint=did_you_mean(str(k), fields),
                             key=True,
@@ -556,7 +595,13 @@ class _FindingsChecker:
                         ok = False
                 for fname, ftype in fields.items():
                     if fname not in rec:
-                        self.issue("WZ404", f"{name}[{i}] misses field {fname!r}", rpath)
+                        self.issue(
+                            "WZ404",
+                            _("{name}[{i}] misses field {fname!r}").format(
+                                name=name, i=i, fname=fname
+                            ),
+                            rpath,
+                        )
                         ok = False
                         continue
                     sub = Fact(id=fname, type=ftype, ask=fact.ask)
@@ -588,14 +633,21 @@ class _FindingsChecker:
         def wrong(expected: str, hint: str | None = None) -> tuple[bool, object]:
             self.issue(
                 "WZ405",
-                f"{name} must be {expected} (got {_typename(value)} {_shown(value)})",
+                _("{name} must be {expected} (got {type} {value})").format(
+                    name=name, expected=expected, type=_typename(value), value=_shown(value)
+                ),
                 path,
                 hint=hint,
             )
             return False, None
 
         def slip(what: str, meant: str, hint: str, code: str = "WZ405") -> tuple[bool, object]:
-            self.issue(code, f"{name}：{what}，应写作 {meant}", path, hint=hint)
+            self.issue(
+                code,
+                _("{name}: {what}; write {meant}").format(name=name, what=what, meant=meant),
+                path,
+                hint=hint,
+            )
             return False, None
 
         shown = (
@@ -613,13 +665,13 @@ class _FindingsChecker:
                 truth = bool(value)
             if truth is not None:
                 return slip(
-                    f"「{shown}」不是 true/false",
+                    _("'{value}' is not true/false").format(value=shown),
                     "true" if truth else "false",
-                    "是/否 题写 true 或 false（英文小写，不加引号）",
+                    _("a yes/no question takes true or false (lower case, no quotes)"),
                 )
-            return wrong("true or false")
+            return wrong(_("true or false"))
         if kind == "str":
-            return (True, value) if isinstance(value, str) else wrong("text")
+            return (True, value) if isinstance(value, str) else wrong(_("text"))
         if kind == "enum":
             opts = fact.options or []
             if isinstance(value, str) and value in opts:
@@ -629,13 +681,14 @@ class _FindingsChecker:
             if meant is not None:
                 option, why = meant
                 return slip(
-                    f"「{shown}」{why}",
+                    _("'{value}' {why}").format(value=shown, why=why),
                     option,
-                    "填选项本身：" + " / ".join(opts),
+                    _("write the option itself: {options}").format(options=" / ".join(opts)),
                 )
             return wrong(
-                "one of " + ", ".join(opts),
-                did_you_mean(str(value), opts) or f"choose one of: {', '.join(opts)}",
+                _("one of {options}").format(options=", ".join(opts)),
+                did_you_mean(str(value), opts)
+                or _("choose one of: {options}").format(options=", ".join(opts)),
             )
         if kind in ("int", "decimal"):
             if isinstance(value, float) and kind == "decimal":
@@ -647,56 +700,81 @@ class _FindingsChecker:
                     whole = suggest_int(value)
                     if whole is not None:
                         return slip(
-                            f"「{shown}」是文字，不是数",
+                            _("'{value}' is text, not a number").format(value=shown),
                             str(whole),
-                            "个数写阿拉伯数字，不加引号、不带单位",
+                            _("write a count in Arabic digits, without quotes or a unit"),
                         )
                 else:
                     number = suggest_decimal(value)
                     if number is not None and number[1]:
                         return slip(
-                            f"「{shown}」是百分数",
+                            _("'{value}' is a percentage").format(value=shown),
                             number_text(number[0]),
-                            "比例写成 0 到 1 之间的小数：80% 写 0.8，5% 写 0.05",
+                            _("write a share as a decimal between 0 and 1: 80% is 0.8, 5% is 0.05"),
                         )
                     if number is not None:
                         return slip(
-                            f"「{shown}」是文字，不是数",
+                            _("'{value}' is text, not a number").format(value=shown),
                             number_text(number[0]),
-                            "数写阿拉伯数字，不加引号、不带单位",
+                            _("write a number in Arabic digits, without quotes or a unit"),
                         )
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                return wrong("a whole number" if kind == "int" else "a number")
+                return wrong(_("a whole number") if kind == "int" else _("a number"))
             if isinstance(value, Decimal) and not value.is_finite():
-                return wrong("a finite number")
+                return wrong(_("a finite number"))
             if isinstance(value, Decimal) and _too_big(value):
                 # files are held to this by the loader (WZ112); in-memory mappings here,
                 # before Fraction() turns 1e999999999 into a billion-digit integer
                 self.issue(
                     "WZ406",
-                    f"{name} is {str(value)[:40]}, too large or too precise",
+                    _("{name} is {value}, too large or too precise").format(
+                        name=name, value=str(value)[:40]
+                    ),
                     path,
-                    hint=f"at most {MAX_NUMBER_LENGTH} digits, between "
-                    f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}",
+                    hint=_(
+                        "at most {max_number_length} digits, between "
+                        "1e-{max_decimal_exponent} and 1e{max_decimal_exponent}"
+                    ).format(
+                        max_number_length=MAX_NUMBER_LENGTH,
+                        max_decimal_exponent=MAX_DECIMAL_EXPONENT,
+                    ),
                 )
                 return False, None
             if kind == "int" and isinstance(value, Decimal):
                 if value == value.to_integral_value():
-                    return slip(f"{shown} 带了小数点", str(int(value)), "个数是整数，不写小数点")
-                return wrong("a whole number", "counts are whole numbers like 3")
+                    return slip(
+                        _("{value} has a decimal point").format(value=shown),
+                        str(int(value)),
+                        _("a count is a whole number, written without a decimal point"),
+                    )
+                return wrong(_("a whole number"), _("counts are whole numbers like 3"))
             num = Fraction(value)
             if fact.min is not None and num < Fraction(fact.min):
-                self.issue("WZ406", f"{name} is {value}, below the minimum {fact.min}", path)
+                self.issue(
+                    "WZ406",
+                    _("{name} is {value}, below the minimum {fact_min}").format(
+                        name=name, value=value, fact_min=fact.min
+                    ),
+                    path,
+                )
                 return False, None
             if fact.max is not None and num > Fraction(fact.max):
                 if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
                     return slip(  # 80 for a share: the percentage without its sign
-                        f"{value} 超过上限 {fact.max}，像是百分数",
+                        _("{value} is above the maximum {max}, like a percentage").format(
+                            value=value, max=fact.max
+                        ),
                         number_text(num / 100),
-                        "比例写成 0 到 1 之间的小数：80% 写 0.8",
+                        _("write a share as a decimal between 0 and 1: 80% is 0.8"),
                         "WZ406",
                     )
-                self.issue("WZ406", f"{name} is {value}, above the maximum {fact.max}", path)
+                self.issue(
+                    "WZ406",
+                    _("{name} is {value}, above the maximum {fact_max}").format(
+                        name=name, value=value, fact_max=fact.max
+                    ),
+                    path,
+                )
                 return False, None
             return True, (int(value) if kind == "int" else num)
         if kind in ("date", "datetime"):
@@ -713,41 +791,70 @@ class _FindingsChecker:
                     suggestion, shaped = suggest_date(value, kind)
                     if suggestion is not None:
                         form = "YYYY-MM-DD" + (" HH:MM" if kind == "datetime" else "")
-                        return slip(f"日期「{shown}」不是 {form} 格式", suggestion, _DATE_HINT)
+                        return slip(
+                            _("the date '{value}' is not in {form} form").format(
+                                value=shown, form=form
+                            ),
+                            suggestion,
+                            _(_DATE_HINT),
+                        )
                     if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
                         self.issue(
                             "WZ405",
-                            f"{name}：「{shown}」不是真实存在的日期"
-                            f"（{shown} is not a real {kind}）",
+                            _("{name}: '{shown}' is not a real {kind}").format(
+                                name=name, shown=shown, kind=kind
+                            ),
                             path,
-                            hint="核对年、月、日（如 2 月没有 30 日），写成 YYYY-MM-DD",
+                            hint=_(
+                                "check the year, month and day (February has no 30th), "
+                                "and write YYYY-MM-DD"
+                            ),
                         )
                         return False, None
-                    return wrong(f"a real {kind}", "write YYYY-MM-DD (and HH:MM for a datetime)")
+                    return wrong(
+                        _("a real {kind}").format(kind=kind),
+                        _("write YYYY-MM-DD (and HH:MM for a datetime)"),
+                    )
             elif kind == "datetime" and isinstance(value, date):
                 conv = datetime(value.year, value.month, value.day)
             else:
-                return wrong(f"a {kind}", "write YYYY-MM-DD")
+                return wrong(_("a {kind}").format(kind=kind), _("write YYYY-MM-DD"))
             if calendar:
                 years = covered_years()
                 if conv.year not in years:
                     self.issue(
                         "WZ411",
-                        f"{name} is {conv.isoformat()}, outside the working-day calendar "
-                        f"({years.start}–{years.stop - 1})",
+                        _(
+                            "{name} is {isoformat}, outside the working-day calendar "
+                            "({start}–{value})"
+                        ).format(
+                            name=name,
+                            isoformat=conv.isoformat(),
+                            start=years.start,
+                            value=years.stop - 1,
+                        ),
                         path,
-                        hint="working days are counted on the official calendar; upgrade "
-                        "chinesecalendar or check the year",
+                        hint=_(
+                            "working days are counted on the official calendar; "
+                            "upgrade chinesecalendar or check the year"
+                        ),
                     )
                     return False, None
             day = conv.date() if isinstance(conv, datetime) else conv
             if self.mdate is not None and day > self.mdate:
                 self.issue(
                     "WZ414",
-                    f"{name}：{conv.isoformat(sep=' ') if isinstance(conv, datetime) else day}"
-                    f" 晚于监测时间点 {self.mdate.isoformat()}",
+                    _("{name}: {value} is later than the monitoring date {isoformat}").format(
+                        name=name,
+                        value=conv.isoformat(sep=" ") if isinstance(conv, datetime) else day,
+                        isoformat=self.mdate.isoformat(),
+                    ),
                     path,
-                    hint="核对这个日期和监测时间点（monitoring_date）：监测时间点之后的事不在本次评估之内",
+                    hint=_(
+                        "check this date and the monitoring date "
+                        "(monitoring_date): what happened after the monitoring "
+                        "date is not part of this assessment"
+                    ),
                     severity=Severity.WARNING,
                 )
             return True, conv
@@ -763,14 +870,20 @@ def _too_big(value: Decimal) -> bool:
 
 
 _LIST_SLIP = re.compile("[，、；]")
-_DATE_HINT = "日期一律写成 YYYY-MM-DD：年 4 位，月、日各 2 位，用半角“-”连接"
+_DATE_HINT = N_(
+    "write every date as YYYY-MM-DD: a 4-digit year, 2-digit month and day, joined by "
+    "half-width '-'"
+)
 
 
 def _unrecorded_hint(fact: Fact) -> str:
     """What to do with a fact not recorded yet: record it, or score what is recorded."""
-    hint = "填写观察到的值；要先对已填部分评分，用 --partial（本指标列为未评估）"
+    hint = _(
+        "record what you observed; to score what is recorded first, use --partial (this "
+        "indicator is listed as not assessed)"
+    )
     if fact.nullable:
-        hint = "确认没有（如未答复）就写 null；" + hint
+        hint = _("if there is none (e.g. no answer), write null; ") + hint
     return hint
 
 
@@ -782,16 +895,20 @@ def _option_meant(
         return None
     text = value.strip()
     if text in options:
-        return text, "前后多了空格"
+        return text, _("has spaces around it")
     lowered = {o.lower(): o for o in options}
     if text.lower() in lowered:
-        return lowered[text.lower()], "大小写不对"
+        return lowered[text.lower()], _("has the wrong case")
     if text in labels:
-        return labels[text], f"是选项 {labels[text]} 的说明，不是选项本身"
+        return labels[text], _("is the description of option {option}, not the option").format(
+            option=labels[text]
+        )
     near = {o for label, o in labels.items() if text in label or label in text}
     if len(near) == 1:
         option = near.pop()
-        return option, f"像是选项 {option} 的说明，不是选项本身"
+        return option, _("looks like the description of option {option}, not the option").format(
+            option=option
+        )
     return None
 
 
@@ -803,15 +920,15 @@ def _shown(value: object, limit: int = 60) -> str:
 
 def _typename(value: object) -> str:
     return {
-        bool: "a boolean",
-        int: "a number",
-        Decimal: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a mapping",
-        date: "a date",
-        datetime: "a datetime",
-        type(None): "nothing",
+        bool: _("a boolean"),
+        int: _("a number"),
+        Decimal: _("a number"),
+        str: _("text"),
+        list: _("a list"),
+        dict: _("a mapping"),
+        date: _("a date"),
+        datetime: _("a datetime"),
+        type(None): _("nothing"),
     }.get(type(value), type(value).__name__)
 
 
@@ -829,9 +946,9 @@ def check_findings(
             issues.append(
                 Issue(
                     "WZ401",
-                    "the document is empty: findings are a mapping",
+                    _("the document is empty: findings are a mapping"),
                     position=Position(doc.file, 1, 1),
-                    hint="start with 'wzeval: findings/1'",
+                    hint=_("start with 'wzeval: findings/1'"),
                 )
             )
         return None, issues

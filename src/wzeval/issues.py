@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from wzeval.i18n import _
+
 __all__ = [
     "Issue",
     "Position",
@@ -97,7 +99,7 @@ class Issue:
         """One line for people: ``file:line:col: error WZ201 message (hint: …)``."""
         text = f"{self.where}: {self.severity.value} {self.code} {self.message}"
         if self.hint:
-            text += f" (hint: {self.hint})"
+            text += _(" (hint: {hint})").format(hint=self.hint)
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -118,7 +120,7 @@ class Issue:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest candidate, or ``None`` when nothing is close."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else None
+    return _("did you mean {name!r}?").format(name=close[0]) if close else None
 
 
 def _escape_data(text: str) -> str:
@@ -146,7 +148,7 @@ def github_annotation(issue: Issue, *, title: str | None = None) -> str:
             if pos.col > 0:
                 props.append(f"col={pos.col}")
     props.append(f"title={_escape_property(title or issue.code)}")
-    message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
+    message = issue.message + (_(" (hint: {hint})").format(hint=issue.hint) if issue.hint else "")
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 

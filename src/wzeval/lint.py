@@ -52,6 +52,7 @@ from wzeval.conditions import Condition, ConditionAnalyzer, Interval, Ranges, To
 from wzeval.exitcodes import exit_code  # the CLI's one rule, re-exported for lint callers
 from wzeval.expressions import Kind, TypeInfo
 from wzeval.extends import resolve_extends
+from wzeval.i18n import _, ngettext
 from wzeval.issues import Issue, PathPart, Severity, did_you_mean
 from wzeval.kinds import tiers as tiers_kind
 from wzeval.kinds.bands import band_ranges as _band
@@ -336,7 +337,9 @@ def _name(cind: CompiledIndicator) -> str:
 
 def _item_name(cind: CompiledIndicator, ci: CompiledItem) -> str:
     title = f" {ci.item.title}" if ci.item.title else ""
-    return f"{cind.indicator.name} item {ci.item.id}{title}"
+    return _("{indicator} item {item}{title}").format(
+        indicator=cind.indicator.name, item=ci.item.id, title=title
+    )
 
 
 def _pct(value: Fraction) -> str:
@@ -344,7 +347,7 @@ def _pct(value: Fraction) -> str:
 
 
 def _row(i: int) -> str:
-    return f"row {i + 1}"
+    return _("row {n}").format(n=i + 1)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -383,22 +386,25 @@ def _non_stated_weight(ctx: LintContext) -> Iterator[Hit]:
             ind = cind.indicator
             if ind.weight_source == "stated" or cind.category_id != cat.id:
                 continue
-            message = f"weight {ind.weight} of {_name(cind)} is {ind.weight_source}, not stated"
+            message = _("weight {weight} of {indicator} is {source}, not stated").format(
+                weight=ind.weight, indicator=_name(cind), source=ind.weight_source
+            )
             if ind.weight_source == "derived":
-                message += (
-                    f" in the source table: the only value that makes {cat.name} ({cat.weight})"
-                    " add up"
-                )
+                message += _(
+                    " in the source table: the only value that makes {category} ({weight}) add up"
+                ).format(category=cat.name, weight=cat.weight)
             else:
-                message += " in the source table, which does not give it"
+                message += _(" in the source table, which does not give it")
                 if len(others) > 1:
                     names = "+".join(i.name for i in others)
-                    message += f"; only {names} = {cat.weight - stated} is fixed"
-            hint = "confirm it against the original table"
+                    message += _("; only {names} = {fixed} is fixed").format(
+                        names=names, fixed=cat.weight - stated
+                    )
+            hint = _("confirm it against the original table")
             hint += (
-                f"; the rulebook's ruling: {ind.ruling}"
+                _("; the rulebook's ruling: {ruling}").format(ruling=ind.ruling)
                 if ind.ruling
-                else ", and add a ruling: note saying how it was found"
+                else _(", and add a ruling: note saying how it was found")
             )
             yield Hit((*cind.path, "weight_source"), message, hint)
 
@@ -470,24 +476,27 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                     if cond.is_empty():
                         yield Hit(
                             path,
-                            f"{_item_name(cind, ci)}: tier {_row(i)} ({tiers[i].when!r}) can "
-                            "never match: its condition is never true",
-                            "fix the condition or delete the row",
+                            _(
+                                "{item}: tier {row} ({when!r}) can never match: its "
+                                "condition is never true"
+                            ).format(item=_item_name(cind, ci), row=_row(i), when=tiers[i].when),
+                            _("fix the condition or delete the row"),
                         )
                     elif region is not None and region.is_empty():
                         rows = _earlier_cover(cond, known)
                         by = ", ".join(str(j + 1) for j in rows)
                         yield Hit(
                             path,
-                            f"{_item_name(cind, ci)}: tier {_row(i)} ({tiers[i].when!r}) is "
-                            "never reached: "
-                            + (
-                                f"rows {by} already match"
-                                if len(rows) > 1
-                                else f"row {by} already matches"
+                            _("{item}: tier {row} ({when!r}) is never reached: ").format(
+                                item=_item_name(cind, ci), row=_row(i), when=tiers[i].when
                             )
-                            + " every case it matches",
-                            "order tiers from the most to the least demanding row",
+                            + (
+                                _("rows {by} already match").format(by=by)
+                                if len(rows) > 1
+                                else _("row {by} already matches").format(by=by)
+                            )
+                            + _(" every case it matches"),
+                            _("order tiers from the most to the least demanding row"),
                         )
                     known.append((i, cond))
             if bands is not None:
@@ -500,17 +509,26 @@ def _unreachable_row(ctx: LintContext) -> Iterator[Hit]:
                     if live.is_empty():
                         yield Hit(
                             path,
-                            f"{_item_name(cind, ci)}: band {_band_text(band.min, band.max)} can "
-                            f"never match: {bands.count!r} is always "
-                            f"{domain.describe()}",
-                            "fix the band or the fact's min/max, or delete the row",
+                            _(
+                                "{item}: band {band} can never match: {count!r} is always {values}"
+                            ).format(
+                                item=_item_name(cind, ci),
+                                band=_band_text(band.min, band.max),
+                                count=bands.count,
+                                values=domain.describe(),
+                            ),
+                            _("fix the band or the fact's min/max, or delete the row"),
                         )
                     elif live.minus(seen).is_empty():
                         yield Hit(
                             path,
-                            f"{_item_name(cind, ci)}: band {_band_text(band.min, band.max)} is "
-                            "never reached: earlier rows already cover all its counts",
-                            "bands must not overlap; fix min/max",
+                            _(
+                                "{item}: band {band} is never reached: earlier rows "
+                                "already cover all its counts"
+                            ).format(
+                                item=_item_name(cind, ci), band=_band_text(band.min, band.max)
+                            ),
+                            _("bands must not overlap; fix min/max"),
                         )
                     seen = seen.union(band_set)
 
@@ -575,9 +593,11 @@ def _tier_gap(ctx: LintContext) -> Iterator[Hit]:
                 values = an.show(term, Ranges(tuple(inner), covered.discrete))
                 yield Hit(
                     (*ci.path, "tiers"),
-                    f"{_item_name(cind, ci)}: {term} = {values} matches no tier row and earns 0, "
-                    "though values on both sides do",
-                    "make the rows meet, or add a row with credit 0% to say so",
+                    _(
+                        "{item}: {term} = {values} matches no tier row and earns "
+                        "0, though values on both sides do"
+                    ).format(item=_item_name(cind, ci), term=term, values=values),
+                    _("make the rows meet, or add a row with credit 0% to say so"),
                     key=True,
                 )
 
@@ -628,10 +648,13 @@ def _band_gap(ctx: LintContext) -> Iterator[Hit]:
             if not gaps.is_empty():
                 yield Hit(
                     (*ci.path, "bands", "rows"),
-                    f"{_item_name(cind, ci)}: count {gaps.describe()} of {bands.count!r} "
-                    "falls in no band and earns 0",
-                    "add rows so every possible count has one (a 0% row says 'nothing' "
-                    "explicitly), or leave the last row open",
+                    _("{item}: count {values} of {count!r} falls in no band and earns 0").format(
+                        item=_item_name(cind, ci), values=gaps.describe(), count=bands.count
+                    ),
+                    _(
+                        "add rows so every possible count has one (a 0% row says "
+                        "'nothing' explicitly), or leave the last row open"
+                    ),
                     key=True,
                 )
 
@@ -679,10 +702,16 @@ def _band_overlap(ctx: LintContext) -> Iterator[Hit]:
                 )
                 yield Hit(
                     (*ci.path, "bands", "rows", j),
-                    f"{_item_name(cind, ci)}: band {_band_text(later.min, later.max)} overlaps "
-                    f"band {_band_text(rows[first].min, rows[first].max)} at count "
-                    f"{shared.describe()}; the earlier row wins there",
-                    "make each row start one above where the previous one ends",
+                    _(
+                        "{item}: band {band} overlaps band {band2} at count "
+                        "{values}; the earlier row wins there"
+                    ).format(
+                        item=_item_name(cind, ci),
+                        band=_band_text(later.min, later.max),
+                        band2=_band_text(rows[first].min, rows[first].max),
+                        values=shared.describe(),
+                    ),
+                    _("make each row start one above where the previous one ends"),
                 )
 
 
@@ -725,20 +754,35 @@ def _decreasing_credit(ctx: LintContext) -> Iterator[Hit]:
                     if hi_c < lo_c:
                         yield Hit(
                             (*ci.path, "levels", "credits", hi_opt),
-                            f"{_item_name(cind, ci)}: level {hi_opt!r} earns {_pct(hi_c)}, less "
-                            f"than the lower level {lo_opt!r} ({_pct(lo_c)})",
-                            "options are listed lowest to highest; credits must not go down",
+                            _(
+                                "{item}: level {hi_opt!r} earns {hi_c}, less than the "
+                                "lower level {lo_opt!r} ({lo_c})"
+                            ).format(
+                                item=_item_name(cind, ci),
+                                hi_opt=hi_opt,
+                                hi_c=_pct(hi_c),
+                                lo_opt=lo_opt,
+                                lo_c=_pct(lo_c),
+                            ),
+                            _("options are listed lowest to highest; credits must not go down"),
                         )
             if bands is not None:
                 order = sorted(enumerate(bands.rows), key=lambda p: p[1].min)
-                for (_, lo_b), (j, hi_b) in pairwise(order):
+                for (_lo_j, lo_b), (j, hi_b) in pairwise(order):
                     if hi_b.credit < lo_b.credit:
                         yield Hit(
                             (*ci.path, "bands", "rows", j, "credit"),
-                            f"{_item_name(cind, ci)}: band {_band_text(hi_b.min, hi_b.max)} "
-                            f"earns {_pct(hi_b.credit)}, less than the lower band "
-                            f"{_band_text(lo_b.min, lo_b.max)} ({_pct(lo_b.credit)})",
-                            "more should never earn less; if fewer is better, use a deduction",
+                            _(
+                                "{item}: band {band} earns {credit}, less than the lower "
+                                "band {band2} ({credit2})"
+                            ).format(
+                                item=_item_name(cind, ci),
+                                band=_band_text(hi_b.min, hi_b.max),
+                                credit=_pct(hi_b.credit),
+                                band2=_band_text(lo_b.min, lo_b.max),
+                                credit2=_pct(lo_b.credit),
+                            ),
+                            _("more should never earn less; if fewer is better, use a deduction"),
                         )
 
 
@@ -747,7 +791,7 @@ def _never_earns(ctx: LintContext, cind: CompiledIndicator, ci: CompiledItem) ->
     for v in ci.vetoes:
         cond = ctx.condition(cind, v.veto.when)
         if cond is not None and cond.is_universal():
-            return f"its veto {v.veto.id!r} always fires"
+            return _("its veto {veto!r} always fires").format(veto=v.veto.id)
     it = ci.item
     return it.kind.never_earns(it.rule, it.share, ctx.analysis(cind))
 
@@ -794,17 +838,21 @@ def _never_earns_check(ctx: LintContext) -> Iterator[Hit]:
             if cond is not None and cond.is_universal():
                 yield Hit(
                     (*v.path, "when"),
-                    f"{_name(cind)} can never earn anything: its veto {v.veto.id!r} "
-                    f"({v.veto.when!r}) always fires",
-                    "a veto names the case that zeroes the indicator; check its condition",
+                    _(
+                        "{indicator} can never earn anything: its veto "
+                        "{veto_id!r} ({when!r}) always fires"
+                    ).format(indicator=_name(cind), veto_id=v.veto.id, when=v.veto.when),
+                    _("a veto names the case that zeroes the indicator; check its condition"),
                 )
         for ci in cind.items:
             why = _never_earns(ctx, cind, ci)
             if why:
                 yield Hit(
                     ci.path,
-                    f"{_item_name(cind, ci)} can never earn anything: {why}",
-                    "correct the rule, or remove the item and move its share",
+                    _("{item} can never earn anything: {why}").format(
+                        item=_item_name(cind, ci), why=why
+                    ),
+                    _("correct the rule, or remove the item and move its share"),
                 )
 
 
@@ -839,9 +887,11 @@ def _never_loses_check(ctx: LintContext) -> Iterator[Hit]:
             if cind.deductions and all(_never_counts(ctx, cind, d) for d in cind.deductions):
                 yield Hit(
                     cind.path,
-                    f"penalty {_name(cind)} can never take points: none of its deductions can "
-                    "ever count an occurrence",
-                    "give each deduction a count that reads a fact",
+                    _(
+                        "penalty {indicator} can never take points: none of its "
+                        "deductions can ever count an occurrence"
+                    ).format(indicator=_name(cind)),
+                    _("give each deduction a count that reads a fact"),
                 )
             continue
         for ci in cind.items:
@@ -849,9 +899,10 @@ def _never_loses_check(ctx: LintContext) -> Iterator[Hit]:
             if why:
                 yield Hit(
                     ci.path,
-                    f"{_item_name(cind, ci)} always earns its whole share "
-                    f"({_pct(ci.item.share)}): {why}",
-                    "encode what the table asks for, or move the share to items that measure it",
+                    _("{item} always earns its whole share ({share}): {why}").format(
+                        item=_item_name(cind, ci), share=_pct(ci.item.share), why=why
+                    ),
+                    _("encode what the table asks for, or move the share to items that measure it"),
                 )
 
 
@@ -885,8 +936,10 @@ def _veto_never_fires(ctx: LintContext) -> Iterator[Hit]:
             where = _item_name(cind, ci) if ci is not None else _name(cind)
             yield Hit(
                 (*v.path, "when"),
-                f"{where}: veto {v.veto.id!r} ({v.veto.when!r}) can never fire",
-                "check the comparison against the facts' types and min/max",
+                _("{where}: veto {veto_id!r} ({when!r}) can never fire").format(
+                    where=where, veto_id=v.veto.id, when=v.veto.when
+                ),
+                _("check the comparison against the facts' types and min/max"),
             )
 
 
@@ -930,21 +983,35 @@ def _cap_hits(
     cap = ded.cap
     if cap is None:
         return
-    where = f"{_name(cind)}: deduction {ded.id!r}"
+    where = _("{indicator}: deduction {deduction!r}").format(
+        indicator=_name(cind), deduction=ded.id
+    )
     if not in_item and cap >= 1:
         yield Hit(
             (*path, "cap"),
-            f"{where} is capped at {_pct(cap)}, which never binds: the indicator already stops "
-            + ("at its weight" if cind.kind == "penalty" else "at 0"),
-            "drop the cap, or correct it",
+            (
+                _(
+                    "{where} is capped at {cap}, which never binds: the indicator already "
+                    "stops at its weight"
+                )
+                if cind.kind == "penalty"
+                else _(
+                    "{where} is capped at {cap}, which never binds: the indicator already "
+                    "stops at 0"
+                )
+            ).format(where=where, cap=_pct(cap)),
+            _("drop the cap, or correct it"),
         )
         return
     if ded.each >= cap:
         yield Hit(
             (*path, "cap"),
-            f"{where} deducts {_pct(ded.each)} each but is capped at {_pct(cap)}: the cap binds "
-            "at the first occurrence, so further occurrences change nothing",
-            "check each and cap (5% written as 50%?); a yes/no penalty is a check or a veto",
+            _(
+                "{where} deducts {each} each but is capped at {cap}: the "
+                "cap binds at the first occurrence, so further "
+                "occurrences change nothing"
+            ).format(where=where, each=_pct(ded.each), cap=_pct(cap)),
+            _("check each and cap (5% written as 50%?); a yes/no penalty is a check or a veto"),
         )
         return
     parts = ctx.count_range(cind, ded.counted).parts
@@ -952,9 +1019,13 @@ def _cap_hits(
     if top is not None and ded.each * top < cap:
         yield Hit(
             (*path, "cap"),
-            f"{where} can deduct at most {top} × {_pct(ded.each)} = {_pct(ded.each * top)}, "
-            f"so its cap {_pct(cap)} is never reached",
-            "correct each, cap or the count fact's max",
+            _(
+                "{where} can deduct at most {top} × {each} = {value}, so "
+                "its cap {cap} is never reached"
+            ).format(
+                where=where, top=top, each=_pct(ded.each), value=_pct(ded.each * top), cap=_pct(cap)
+            ),
+            _("correct each, cap or the count fact's max"),
         )
 
 
@@ -1019,15 +1090,19 @@ def _unused_fact(ctx: LintContext) -> Iterator[Hit]:
             if f.id not in read:
                 yield Hit(
                     (*cind.path, "facts", i, "id"),
-                    f"{_name(cind)}: fact {f.id!r} ({f.ask}) is declared but no rule reads it",
-                    "make a rule read it, or delete it (evaluators must record every fact)",
+                    _("{indicator}: fact {f_id!r} ({ask}) is declared but no rule reads it").format(
+                        indicator=_name(cind), f_id=f.id, ask=f.ask
+                    ),
+                    _("make a rule read it, or delete it (evaluators must record every fact)"),
                 )
         for i, d in enumerate(ind.derived):
             if d.id not in read:
                 yield Hit(
                     (*cind.path, "derived", i, "id"),
-                    f"{_name(cind)}: derived value {d.id!r} is computed but no rule reads it",
-                    "make a rule read it, or delete it",
+                    _(
+                        "{indicator}: derived value {d_id!r} is computed but no rule reads it"
+                    ).format(indicator=_name(cind), d_id=d.id),
+                    _("make a rule read it, or delete it"),
                 )
 
 
@@ -1089,16 +1164,21 @@ def _duplicate_wording(ctx: LintContext) -> Iterator[Hit]:
     for cind in ctx.indicators:
         texts = _wordings(cind)
         for j, (path, kind, ident, text) in enumerate(texts):
-            for _, kind0, ident0, text0 in texts[:j]:
+            for _path0, kind0, ident0, text0 in texts[:j]:
                 how = _duplicate(kind, text, kind0, text0)
                 if how is None:
                     continue
                 yield Hit(
                     (*path, "source"),
-                    f"{_name(cind)}: {kind} {ident!r} quotes {how.format(f'{kind0} {ident0!r}')}",
-                    "each item encodes its own sub-item; quote its own sentence"
+                    _("{indicator}: {kind} {ident!r} quotes {value}").format(
+                        indicator=_name(cind),
+                        kind=kind,
+                        ident=ident,
+                        value=how.format(other=f"{kind0} {ident0!r}"),
+                    ),
+                    _("each item encodes its own sub-item; quote its own sentence")
                     if kind == kind0 == "item"
-                    else "if both quote one sentence, copy it exactly as the seed has it",
+                    else _("if both quote one sentence, copy it exactly as the seed has it"),
                 )
                 break
 
@@ -1107,19 +1187,21 @@ _PUNCTUATION = frozenset("，。；：、,.;:!?！？（）()“”\"'‘’「�
 
 
 def _duplicate(kind: str, text: str, kind0: str, text0: str) -> str | None:
-    """How two source texts of one indicator duplicate each other, as a phrase with ``{}``
+    """How two source texts of one indicator duplicate each other, as a phrase with ``{other}``
     for the other rule (``None``: they don't)."""
     both_items = kind == kind0 == "item"
     if text == text0:
-        return "the same source as {}" if both_items else None
+        return _("the same source as {other}") if both_items else None
     bare = "".join(c for c in text if c not in _PUNCTUATION)
     bare0 = "".join(c for c in text0 if c not in _PUNCTUATION)
     if bare == bare0:
-        return "the same words as {}, with different punctuation"
+        return _("the same words as {other}, with different punctuation")
     if both_items:
         ratio = difflib.SequenceMatcher(None, text0, text, autojunk=False).ratio()
         if ratio > NEAR_DUPLICATE_RATIO:
-            return f"nearly the same source as {{}} ({ratio:.0%} alike)"
+            return _("nearly the same source as {other} ({ratio} alike)").replace(
+                "{ratio}", f"{ratio:.0%}"
+            )
     return None
 
 
@@ -1142,30 +1224,46 @@ def _missing_source(ctx: LintContext) -> Iterator[Hit]:
     for cind in ctx.indicators:
         for ci in cind.items:
             if not ci.item.source:
-                yield Hit(ci.path, f"{_item_name(cind, ci)} has no source", "add source:")
+                yield Hit(
+                    ci.path,
+                    _("{item} has no source").format(item=_item_name(cind, ci)),
+                    _("add source:"),
+                )
             for v in ci.vetoes:
                 if not v.veto.source:
                     yield Hit(
                         v.path,
-                        f"{_item_name(cind, ci)}: veto {v.veto.id!r} has no source",
-                        "add source:",
+                        _("{item}: veto {veto_id!r} has no source").format(
+                            item=_item_name(cind, ci), veto_id=v.veto.id
+                        ),
+                        _("add source:"),
                     )
             for d in ci.deductions:
                 if not d.deduction.source and not ci.item.source:
                     yield Hit(
                         d.path,
-                        f"{_item_name(cind, ci)}: deduction {d.deduction.id!r} has no source",
-                        "add source:",
+                        _("{item}: deduction {deduction_id!r} has no source").format(
+                            item=_item_name(cind, ci), deduction_id=d.deduction.id
+                        ),
+                        _("add source:"),
                     )
         for v in cind.vetoes:
             if not v.veto.source:
-                yield Hit(v.path, f"{_name(cind)}: veto {v.veto.id!r} has no source", "add source:")
+                yield Hit(
+                    v.path,
+                    _("{indicator}: veto {veto_id!r} has no source").format(
+                        indicator=_name(cind), veto_id=v.veto.id
+                    ),
+                    _("add source:"),
+                )
         for d in cind.deductions:
             if not d.deduction.source:
                 yield Hit(
                     d.path,
-                    f"{_name(cind)}: deduction {d.deduction.id!r} has no source",
-                    "add source:",
+                    _("{indicator}: deduction {deduction_id!r} has no source").format(
+                        indicator=_name(cind), deduction_id=d.deduction.id
+                    ),
+                    _("add source:"),
                 )
 
 
@@ -1230,8 +1328,13 @@ def format_text(issues: Sequence[Issue]) -> str:
     """One line per issue (``file:line:col: warning WL001 … (hint: …)``) and a summary."""
     lines = [i.format() for i in issues]
     counts = {s: sum(1 for i in issues if i.severity is s) for s in Severity}
-    summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
-    lines.append(f"found {summary}" if summary else "no issues")
+    words = {
+        Severity.ERROR: lambda n: ngettext("{n} error", "{n} errors", n),
+        Severity.WARNING: lambda n: ngettext("{n} warning", "{n} warnings", n),
+        Severity.INFO: lambda n: ngettext("{n} info", "{n} infos", n),
+    }
+    summary = _(", ").join(words[s](n).format(n=n) for s, n in counts.items() if n)
+    lines.append(_("found {summary}").format(summary=summary) if summary else _("no issues"))
     return "\n".join(lines) + "\n"
 
 
@@ -1312,7 +1415,9 @@ def to_sarif(
             "ruleId": i.code,
             "ruleIndex": index[i.code],
             "level": _SARIF_LEVEL[i.severity],
-            "message": {"text": i.message + (f" (hint: {i.hint})" if i.hint else "")},
+            "message": {
+                "text": i.message + (_(" (hint: {hint})").format(hint=i.hint) if i.hint else "")
+            },
         }
         pos = i.position
         if pos is not None:

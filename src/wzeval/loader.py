@@ -74,6 +74,8 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tag import Tag
 
+from wzeval.i18n import _
+
 try:  # libyaml's C parser (ruamel.yaml.clib): the fast path, positions included
     from ruamel.yaml.main import CParser as _CParser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - ruamel.yaml without its C extension
@@ -157,17 +159,21 @@ def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = 
                 continue  # half of a pair (JSON's way of writing a character past U+FFFF)
             return Issue(
                 "WZ101",
-                f"\\u{ord(char):04x} is half of a UTF-16 surrogate pair, not a character",
+                _("\\u{char:04x} is half of a UTF-16 surrogate pair, not a character").format(
+                    char=ord(char)
+                ),
                 path=path,
                 position=position,
-                hint="write the character itself, or \\U and its 8-digit code",
+                hint=_("write the character itself, or \\U and its 8-digit code"),
             )
         return Issue(
             "WZ101",
-            f"character U+{ord(char):04X} is not allowed in a document, not even as an escape",
+            _("character U+{char:04X} is not allowed in a document, not even as an escape").format(
+                char=ord(char)
+            ),
             path=path,
             position=position,
-            hint="remove the control character; tabs and line breaks are allowed",
+            hint=_("remove the control character; tabs and line breaks are allowed"),
         )
     return None
 
@@ -175,7 +181,9 @@ def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = 
 def number_limit(text: str, value: Decimal | None = None) -> str | None:
     """Why the number written as ``text`` is past the number limits (WZ112), else ``None``."""
     if len(text) > MAX_NUMBER_LENGTH:
-        return f"the number {text[:40]!r} is longer than {MAX_NUMBER_LENGTH} characters"
+        return _("the number {text!r} is longer than {limit} characters").format(
+            text=text[:40], limit=MAX_NUMBER_LENGTH
+        )
     if (
         value is not None
         and value.is_finite()
@@ -183,15 +191,26 @@ def number_limit(text: str, value: Decimal | None = None) -> str | None:
         and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT
     ):
         limit = MAX_DECIMAL_EXPONENT
-        return f"the number {text[:40]!r} is not between 1e-{limit} and 1e{limit}"
+        return _("the number {text!r} is not between 1e-{limit} and 1e{limit}").format(
+            text=text[:40], limit=limit
+        )
     return None
 
 
-#: What a WZ112 issue suggests, wherever the number came from.
+#: What a WZ112 issue suggests, wherever the number came from (in English; translated
+#: where it is used, by :func:`number_hint`).
 NUMBER_HINT = (
     f"numbers have at most {MAX_NUMBER_LENGTH} characters and lie between "
     f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (wzeval.loader limits)"
 )
+
+
+def number_hint() -> str:
+    """:data:`NUMBER_HINT` in the current language."""
+    return _(
+        "numbers have at most {length} characters and lie between 1e-{exponent} and "
+        "1e{exponent} (wzeval.loader limits)"
+    ).format(length=MAX_NUMBER_LENGTH, exponent=MAX_DECIMAL_EXPONENT)
 
 
 class _TooLarge(ConstructorError):
@@ -199,7 +218,12 @@ class _TooLarge(ConstructorError):
 
 
 def _not_a(node: Any, what: str) -> ConstructorError:
-    return ConstructorError(None, None, f"{node.value!r} is not {what}", node.start_mark)
+    return ConstructorError(
+        None,
+        None,
+        _("{value!r} is not {what}").format(value=node.value, what=what),
+        node.start_mark,
+    )
 
 
 def _too_large(node: Any, why: str) -> _TooLarge:
@@ -213,7 +237,7 @@ def _construct_int(constructor: RoundTripConstructor, node: Any) -> int:
         raise _too_large(node, why)
     text = raw.replace("_", "").strip()
     if not _INT_TEXT.fullmatch(text):
-        raise _not_a(node, "an integer")
+        raise _not_a(node, _("an integer"))
     sign = -1 if text[0] == "-" else 1
     digits = text.lstrip("+-")
     bases = {"0b": 2, "0o": 8, "0x": 16}
@@ -229,11 +253,11 @@ def _construct_decimal(constructor: RoundTripConstructor, node: Any) -> Decimal:
     key = raw.replace("_", "").strip().lower()
     special = _FLOAT_SPECIALS.get(key)
     if special is None and key.lstrip("+-") in ("infinity", "inf", "nan", "snan"):
-        raise _not_a(node, "a number")  # only YAML's own spellings (.inf, .nan) are numbers
+        raise _not_a(node, _("a number"))  # only YAML's own spellings (.inf, .nan) are numbers
     try:
         value = Decimal(special or key)
     except InvalidOperation:
-        raise _not_a(node, "a number") from None
+        raise _not_a(node, _("a number")) from None
     if why := number_limit(raw, value):
         raise _too_large(node, why)
     return value
@@ -244,7 +268,7 @@ def _construct_bool(constructor: RoundTripConstructor, node: Any) -> bool:
     text = str(constructor.construct_scalar(node)).strip().lower()
     value = constructor.bool_values.get(text)
     if not isinstance(value, bool):
-        raise _not_a(node, "true or false")
+        raise _not_a(node, _("true or false"))
     return value
 
 
@@ -318,7 +342,7 @@ class Document:
                 except (KeyError, TypeError):  # pragma: no cover - ruamel always records both
                     return Position(self.file, line, col)
                 return Position(self.file, kl + 1, kc + 1)
-        _, line, col, _ = self._walk(parts)
+        _node, line, col, _key = self._walk(parts)
         return Position(self.file, line, col)
 
     def empty_value(self, path: Sequence[PathPart]) -> bool:
@@ -398,33 +422,38 @@ class Document:
 def _kind(mode: int) -> str:
     """What a file that is not a regular file is, in a few words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return _("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
-    return "not a regular file"  # pragma: no cover - every other kind is listed
+        return _("a block device")
+    return _("not a regular file")  # pragma: no cover - every other kind is listed
 
 
 def _not_regular(name: str, mode: int) -> Issue:
     return Issue(
         "WZ113",
-        f"{name} is {_kind(mode)}, not a regular file",
+        _("{name} is {mode}, not a regular file").format(name=name, mode=_kind(mode)),
         position=Position(name),
-        hint="name a regular .yaml/.json file; devices, pipes and folders are not read",
+        hint=_("name a regular .yaml/.json file; devices, pipes and folders are not read"),
     )
 
 
-def _too_big(name: str, what: str) -> Issue:
+def _too_big(name: str, size: int | None) -> Issue:
+    message = (
+        _("file is larger than the limit of {limit} bytes")
+        if size is None
+        else _("file is {size} bytes, more than the limit of {limit} bytes")
+    )
     return Issue(
         "WZ109",
-        f"file is {what} than the limit of {MAX_FILE_BYTES} bytes",
+        message.format(size=size, limit=MAX_FILE_BYTES),
         position=Position(name),
-        hint="split the document; limits are in wzeval.loader (MAX_FILE_BYTES)",
+        hint=_("split the document; limits are in wzeval.loader (MAX_FILE_BYTES)"),
     )
 
 
@@ -462,7 +491,7 @@ def read_bytes_bounded(
         if not stat.S_ISREG(st.st_mode):
             return None, [_not_regular(name, st.st_mode)]
         if st.st_size > cap:
-            return None, [_too_big(name, f"{st.st_size} bytes, more")]
+            return None, [_too_big(name, st.st_size)]
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
         try:
@@ -483,13 +512,13 @@ def read_bytes_bounded(
         return None, [
             Issue(
                 "WZ110",
-                f"cannot read file: {exc.strerror or exc}",
+                _("cannot read file: {value}").format(value=exc.strerror or exc),
                 position=Position(name),
-                hint="check the path and its permissions",
+                hint=_("check the path and its permissions"),
             )
         ]
     if left <= 0:
-        return None, [_too_big(name, "larger")]
+        return None, [_too_big(name, None)]
     return b"".join(chunks), []
 
 
@@ -509,10 +538,10 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         issues.append(
             Issue(
                 "WZ104",
-                "file starts with a byte-order mark (BOM)",
+                _("file starts with a byte-order mark (BOM)"),
                 position=Position(name, 1, 1),
                 severity=Severity.WARNING,
-                hint="save the file as UTF-8 without BOM",
+                hint=_("save the file as UTF-8 without BOM"),
             )
         )
     try:
@@ -524,9 +553,9 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         issues.append(
             Issue(
                 "WZ103",
-                f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+                _("invalid UTF-8 byte 0x{raw:02x}").format(raw=raw[exc.start]),
                 position=Position(name, line, col),
-                hint="save the file as UTF-8 (GBK/GB18030 files must be converted)",
+                hint=_("save the file as UTF-8 (GBK/GB18030 files must be converted)"),
             )
         )
         return None, issues
@@ -564,18 +593,20 @@ def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
         problem = hint = ""
         col = 1
         if word != "YAML":
-            problem = f"the YAML directive %{word[:40]} is not supported"
+            problem = _("the YAML directive %{word} is not supported").format(word=word[:40])
             if word == "TAG":
-                hint = "remove it; wzeval documents hold plain data without tags"
+                hint = _("remove it; wzeval documents hold plain data without tags")
             else:
-                hint = "remove the line; only %YAML 1.2 (or 1.1) is read"
+                hint = _("remove the line; only %YAML 1.2 (or 1.1) is read")
         elif seen is not None:
-            problem = f"a second %YAML directive (the first is on line {seen})"
-            hint = "keep one %YAML line"
+            problem = _("a second %YAML directive (the first is on line {line})").format(line=seen)
+            hint = _("keep one %YAML line")
         elif arg not in YAML_VERSIONS:
             col = line.find(arg) + 1 if arg else len(line.rstrip()) + 1
-            problem = f"YAML version {arg[:40] or '(none)'!s} is not supported"
-            hint = "write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"
+            problem = _("YAML version {version} is not supported").format(
+                version=arg[:40] or _("(none)")
+            )
+            hint = _("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default")
         else:
             seen, version = number, arg
             continue
@@ -626,9 +657,11 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ109",
-                            f"the document has more than {MAX_NODES} values",
+                            _("the document has more than {max_nodes} values").format(
+                                max_nodes=MAX_NODES
+                            ),
                             position=pos(ev),
-                            hint="split the document; limit MAX_NODES in wzeval.loader",
+                            hint=_("split the document; limit MAX_NODES in wzeval.loader"),
                         )
                     )
                     return issues
@@ -637,9 +670,9 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ106",
-                            f"unsupported YAML tag {tag!s}",
+                            _("unsupported YAML tag {tag!s}").format(tag=tag),
                             position=pos(ev),
-                            hint="remove the tag; wzeval documents hold plain data only",
+                            hint=_("remove the tag; wzeval documents hold plain data only"),
                         )
                     )
                     return issues
@@ -649,16 +682,16 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ108",
-                            f"nesting deeper than {MAX_DEPTH} levels",
+                            _("nesting deeper than {max_depth} levels").format(max_depth=MAX_DEPTH),
                             position=pos(ev),
-                            hint="flatten the document; limit MAX_DEPTH in wzeval.loader",
+                            hint=_("flatten the document; limit MAX_DEPTH in wzeval.loader"),
                         )
                     )
                     return issues
                 stack.append([1, ev.anchor, type(ev).__name__ == "MappingStartEvent", 0])
             elif isinstance(ev, CollectionEndEvent):
                 depth -= 1
-                count, anchor, _, _ = stack.pop()
+                count, anchor, _mapping, _items = stack.pop()
                 if anchor:
                     anchors[anchor] = count
                 add(count)
@@ -677,14 +710,18 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                     word = ev.value
                     if word in _YAML11_TRUE or word in _YAML11_FALSE:
                         truth = "true" if word in _YAML11_TRUE else "false"
-                        what = f"the key {word!r}" if key else repr(word)
+                        what = (
+                            _("the key {word!r} is read as {truth} here (%YAML 1.1)")
+                            if key
+                            else _("{word!r} is read as {truth} here (%YAML 1.1)")
+                        )
                         issues.append(
                             Issue(
                                 "WZ111",
-                                f"{what} is read as {truth} here (%YAML 1.1)",
+                                what.format(word=word, truth=truth),
                                 position=pos(ev),
                                 severity=Severity.WARNING,
-                                hint="write true/false for a yes/no answer, or quote the text",
+                                hint=_("write true/false for a yes/no answer, or quote the text"),
                             )
                         )
                 elif (
@@ -697,11 +734,13 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ111",
-                            f"{ev.value!r} is read as a string here, but as a boolean by "
-                            "YAML 1.1 tools",
+                            _(
+                                "{ev_value!r} is read as a string here, but as a boolean "
+                                "by YAML 1.1 tools"
+                            ).format(ev_value=ev.value),
                             position=pos(ev),
                             severity=Severity.WARNING,
-                            hint="write true/false for a yes/no answer, or quote the text",
+                            hint=_("write true/false for a yes/no answer, or quote the text"),
                         )
                     )
             elif isinstance(ev, AliasEvent):
@@ -710,9 +749,9 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                     issues.append(
                         Issue(
                             "WZ107",
-                            f"more than {MAX_ALIASES} aliases",
+                            _("more than {max_aliases} aliases").format(max_aliases=MAX_ALIASES),
                             position=pos(ev),
-                            hint="write the values out; limit MAX_ALIASES in wzeval.loader",
+                            hint=_("write the values out; limit MAX_ALIASES in wzeval.loader"),
                         )
                     )
                     return issues
@@ -721,9 +760,11 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                 issues.append(
                     Issue(
                         "WZ107",
-                        f"aliases expand the document past {MAX_EXPANDED_NODES} nodes",
+                        _("aliases expand the document past {max_expanded_nodes} nodes").format(
+                            max_expanded_nodes=MAX_EXPANDED_NODES
+                        ),
                         position=pos(ev),
-                        hint="this looks like an alias bomb; write the values out",
+                        hint=_("this looks like an alias bomb; write the values out"),
                     )
                 )
                 return issues
@@ -732,14 +773,16 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
     except ReaderError as exc:  # a character YAML does not allow (control, surrogate)
         issues.append(_reader_issue(exc, text, name))
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
-        issues.append(Issue("WZ101", f"YAML error: {exc}", position=Position(name)))
+        issues.append(
+            Issue("WZ101", _("YAML error: {exc}").format(exc=exc), position=Position(name))
+        )
     except AssertionError as exc:  # ruamel asserts on some directives (a later %YAML 1.3)
         issues.append(
             Issue(
                 "WZ114",
-                f"YAML directive not supported: {_one_line(exc)}",
+                _("YAML directive not supported: {exc}").format(exc=_one_line(exc)),
                 position=pos(last) if last is not None else Position(name, 1, 1),
-                hint="write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default",
+                hint=_("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"),
             )
         )
     except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
@@ -748,9 +791,9 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
         issues.append(
             Issue(
                 "WZ101",
-                f"cannot read the YAML after this place: {_one_line(exc)}",
+                _("cannot read the YAML after this place: {exc}").format(exc=_one_line(exc)),
                 position=pos(last) if last is not None else Position(name, 1, 1),
-                hint="check escapes (\\x, \\u, \\U) and special characters near here",
+                hint=_("check escapes (\\x, \\u, \\U) and special characters near here"),
             )
         )
     return issues
@@ -761,10 +804,12 @@ def _yes_warning(value: str, name: str, line: int, column: int) -> Issue:
     mark): word for word what :func:`_scan` reports (YAML 1.2 documents only)."""
     return Issue(
         "WZ111",
-        f"{value!r} is read as a string here, but as a boolean by YAML 1.1 tools",
+        _("{value!r} is read as a string here, but as a boolean by YAML 1.1 tools").format(
+            value=value
+        ),
         position=Position(name, line + 1, column + 1),
         severity=Severity.WARNING,
-        hint="write true/false for a yes/no answer, or quote the text",
+        hint=_("write true/false for a yes/no answer, or quote the text"),
     )
 
 
@@ -1056,24 +1101,26 @@ def _reader_issue(exc: ReaderError, text: str, name: str) -> Issue:
     what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
     return Issue(
         "WZ101",
-        f"character {what} is not allowed in YAML ({exc.reason})",
+        _("character {what} is not allowed in YAML ({reason})").format(
+            what=what, reason=exc.reason
+        ),
         position=Position(name, line, col),
-        hint="remove the control character; tabs and line breaks are allowed",
+        hint=_("remove the control character; tabs and line breaks are allowed"),
     )
 
 
 def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
     mark = exc.problem_mark or exc.context_mark
     position = Position(name, mark.line + 1, mark.column + 1) if mark else Position(name)
-    problem = exc.problem or exc.context or "invalid YAML"
-    code, hint = "WZ101", "check the indentation and quoting near this place"
+    problem = exc.problem or exc.context or _("invalid YAML")
+    code, hint = "WZ101", _("check the indentation and quoting near this place")
     if "\\t" in problem or "'\\t'" in repr(problem) or "\t" in problem:
-        code, hint = "WZ105", "YAML does not allow tabs for indentation; use spaces"
+        code, hint = "WZ105", _("YAML does not allow tabs for indentation; use spaces")
     if type(exc).__name__ == "DuplicateKeyError":
-        code, hint = "WZ102", "remove or rename one of the keys"
+        code, hint = "WZ102", _("remove or rename one of the keys")
         problem = problem.split(" with value")[0]
     if isinstance(exc, _TooLarge):
-        code, hint = "WZ112", NUMBER_HINT
+        code, hint = "WZ112", number_hint()
     return Issue(code, problem, position=position, hint=hint)
 
 
@@ -1100,9 +1147,15 @@ def _fullwidth_slip(issue: Issue, text: str) -> Issue:
         col, fixed = found
         return Issue(
             "WZ117",
-            f"键后用了全角冒号“：”，YAML 只认半角冒号“:”；应改为：{fixed.strip()}",
+            _(
+                "a full-width colon '：' follows the key, and YAML only "
+                "knows the half-width ':'; write: {strip}"
+            ).format(strip=fixed.strip()),
             position=Position(issue.position.file, n, col),
-            hint="把全角冒号“：”换成半角冒号“:”并在其后留一个空格（切换到英文输入法）",
+            hint=_(
+                "replace the full-width colon '：' with a half-width ':' "
+                "followed by a space (switch to the English input method)"
+            ),
         )
     return issue
 
@@ -1159,10 +1212,10 @@ def _warning_issues(caught: Sequence[warnings.WarningMessage], name: str) -> lis
         issues.append(
             Issue(
                 "WZ116",
-                f"YAML reader warning: {first[:160]}",
+                _("YAML reader warning: {first}").format(first=first[:160]),
                 position=position,
                 severity=Severity.WARNING,
-                hint="give each anchor (&name) its own name; see the message for details",
+                hint=_("give each anchor (&name) its own name; see the message for details"),
             )
         )
     return issues
@@ -1192,9 +1245,11 @@ def load_document(
                 issues=[
                     Issue(
                         "WZ109",
-                        f"document is larger than the limit of {MAX_FILE_BYTES} bytes",
+                        _("document is larger than the limit of {max_file_bytes} bytes").format(
+                            max_file_bytes=MAX_FILE_BYTES
+                        ),
                         position=Position(file),
-                        hint="split the document",
+                        hint=_("split the document"),
                     )
                 ],
             )
@@ -1226,7 +1281,11 @@ def load_document(
         TypeError,
     ) as exc:  # pragma: no cover - the scan and the checked constructors catch these first
         issues.append(
-            Issue("WZ101", f"cannot build the document: {_one_line(exc)}", position=Position(file))
+            Issue(
+                "WZ101",
+                _("cannot build the document: {exc}").format(exc=_one_line(exc)),
+                position=Position(file),
+            )
         )
         return Document(file, None, issues=issues, text=text)
     return Document(file, _plain(root), root=root, issues=issues, text=text)

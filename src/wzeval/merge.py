@@ -161,7 +161,7 @@ def merge_documents(
                 )
             )
             continue
-        _, found = check_findings(doc, compiled(rulebook), partial=True)
+        _checked, found = check_findings(doc, compiled(rulebook), partial=True)
         issues.extend(found)
         usable.append(doc)
     names = {doc.file for doc in docs}

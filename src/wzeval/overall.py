@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo
+from wzeval.i18n import _
 from wzeval.issues import PathPart
 from wzeval.models import Grade, Rulebook
 from wzeval.report import IndicatorResult, exact_total
@@ -96,9 +97,11 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         if uses_scores and cat.id in SCORE_NAMES:
             issue(
                 "WZ202",
-                f"category id {cat.id!r} is the name of a score",
+                _("category id {cat_id!r} is the name of a score").format(cat_id=cat.id),
                 ("categories", i, "id"),
-                f"rename it; {', '.join(SCORE_NAMES)} name the report's scores",
+                _("rename it; {score_names} name the report's scores").format(
+                    score_names=", ".join(SCORE_NAMES)
+                ),
             )
     grade_names = {**_CONSTANTS, **SCORE_NAMES}
     grade_names.update({c.id: TypeInfo(Kind.DECIMAL) for c in rb.categories})
@@ -108,9 +111,11 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         if part.id in SCORE_NAMES or part.id in cat_ids:
             issue(
                 "WZ202",
-                f"part id {part.id!r} is also the name of a score or a category",
+                _("part id {part_id!r} is also the name of a score or a category").format(
+                    part_id=part.id
+                ),
                 ("parts", i, "id"),
-                "rename it: gates and grades read a part's base by its id",
+                _("rename it: gates and grades read a part's base by its id"),
             )
     later = set(SCORE_NAMES) - {"base"} | {c.id for c in rb.categories if c.kind != "base"}
     gates: dict[str, CompiledGate] = {}
@@ -121,11 +126,15 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         if cat.kind not in ("bonus", "penalty"):
             issue(
                 "WZ213",
-                f"category {cat.id!r} is {cat.kind}: only bonus and penalty categories are "
-                "scored on a condition",
+                _(
+                    "category {cat_id!r} is {kind}: only bonus and penalty "
+                    "categories are scored on a condition"
+                ).format(cat_id=cat.id, kind=cat.kind),
                 path,
-                "the base is worked out from the base categories, so it cannot wait for a "
-                "score; remove when:",
+                _(
+                    "the base is worked out from the base categories, so it "
+                    "cannot wait for a score; remove when:"
+                ),
             )
             continue
         # compiled against every score name, so that reading a later one is a cycle, not
@@ -137,11 +146,15 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         if cycle:
             issue(
                 "WZ211",
-                f"the gate of category {cat.id!r} reads {', '.join(cycle)}, worked out only "
-                "after the gated categories are scored",
+                _(
+                    "the gate of category {cat_id!r} reads {cycle}, worked "
+                    "out only after the gated categories are scored"
+                ).format(cat_id=cat.id, cycle=", ".join(cycle)),
                 path,
-                "a gate may read base, the bases of parts and the points of base categories "
-                f"({', '.join([*base_ids, *(p.id for p in rb.parts)])})",
+                _(
+                    "a gate may read base, the bases of parts and the points "
+                    "of base categories ({value})"
+                ).format(value=", ".join([*base_ids, *(p.id for p in rb.parts)])),
             )
             continue
         gates[cat.id] = CompiledGate(cat.id, cat.when, expr)
@@ -152,10 +165,12 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         if always is not None:
             issue(
                 "WZ212",
-                f"grade rule {i + 1} ({g.grade}) can never give its grade: rule {always + 1} "
-                "before it always holds",
+                _(
+                    "grade rule {number} ({grade}) can never give its grade: "
+                    "rule {earlier} before it always holds"
+                ).format(number=i + 1, grade=g.grade, earlier=always + 1),
                 (*path, "when"),
-                "put the rule that always holds last, or delete this one",
+                _("put the rule that always holds last, or delete this one"),
             )
         expr = compile_(g.when, grade_names, (*path, "when"), Kind.BOOL)
         if expr is None:
@@ -165,9 +180,11 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
         elif g.when.strip() in ("false", "False"):
             issue(
                 "WZ212",
-                f"grade rule {i + 1} ({g.grade}) can never give its grade: its condition is false",
+                _(
+                    "grade rule {number} ({grade}) can never give its grade: its condition is false"
+                ).format(number=i + 1, grade=g.grade),
                 (*path, "when"),
-                "write the condition on scores that gives this grade, or delete the rule",
+                _("write the condition on scores that gives this grade, or delete the rule"),
             )
         grades.append(CompiledGrade(g, expr, path))
     has_vetoes = any(c.kind == "veto" for c in rb.categories)

@@ -57,6 +57,7 @@ from wzeval.conditions import Condition, Ranges
 from wzeval.errors import ValidationFailed
 from wzeval.extends import bundled_rulebooks, resolve_extends
 from wzeval.findings import Findings
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.kinds import deduction_outcome, target_id
 from wzeval.lint import LintContext
@@ -655,18 +656,18 @@ def _findings_source(r: _Reader, raw: object, base: Path, path: Path_) -> Mappin
         if allowed is None:
             r.issue(
                 "WZ201",
-                f"findings file {raw!r} may not be read",
+                _("findings file {raw!r} may not be read").format(raw=raw),
                 path,
-                "a .yaml/.yml/.json file inside the project, as for extends:",
+                _("a .yaml/.yml/.json file inside the project, as for extends:"),
             )
             return None
         doc = load_document(allowed)
         if doc.data is None or not isinstance(doc.data, Mapping):
             r.issues.extend(doc.issues)
-            r.issue("WZ201", f"findings file {raw!r} cannot be read", path)
+            r.issue("WZ201", _("findings file {raw!r} cannot be read").format(raw=raw), path)
             return None
         return doc.data
-    r.issue("WZ201", "findings must be a mapping or a path to a findings file", path)
+    r.issue("WZ201", _("findings must be a mapping or a path to a findings file"), path)
     return None
 
 
@@ -689,18 +690,20 @@ def run_tests(
     data = doc.data
     if not isinstance(data, Mapping):
         if data is not None:
-            r.issue("WZ201", "a rule-test document must be a mapping", ())
+            r.issue("WZ201", _("a rule-test document must be a mapping"), ())
         return TestRun(file, None, (), None, tuple(r.issues))
     for k in data:
         if k not in _TOP_KEYS:
             hint = did_you_mean(str(k), _TOP_KEYS)
-            r.issue("WZ201", f"unknown key {k!r}", (k,), hint, key=True)
+            r.issue("WZ201", _("unknown key {k!r}").format(k=k), (k,), hint, key=True)
     if data.get("wzeval") != RULETESTS_FORMAT:
         r.issue(
             "WZ201",
-            f"not a rule-test document (wzeval: {data.get('wzeval')!r})",
+            _("not a rule-test document (wzeval: {value!r})").format(value=data.get("wzeval")),
             ("wzeval",) if "wzeval" in data else (),
-            hint=f"start with 'wzeval: {RULETESTS_FORMAT}'",
+            hint=_("start with 'wzeval: {ruletests_format}'").format(
+                ruletests_format=RULETESTS_FORMAT
+            ),
         )
         return TestRun(file, None, (), None, tuple(r.issues))
     ref = rulebook if rulebook is not None else data.get("rulebook")
@@ -712,7 +715,9 @@ def run_tests(
     if rb_path is None:
         r.issue(
             "WZ110",
-            f"rulebook {ref!r} not found (a path relative to this file, or a bundled id)",
+            _("rulebook {ref!r} not found (a path relative to this file, or a bundled id)").format(
+                ref=ref
+            ),
             ("rulebook",) if "rulebook" in data else (),
         )
         return TestRun(file, None, (), None, tuple(r.issues))
@@ -720,7 +725,11 @@ def run_tests(
     rb, rb_issues = rulebook_from_document(rb_doc)
     if rb is None:
         r.issues.extend(rb_issues)
-        r.issue("WZ110", f"rulebook {str(rb_path)!r} does not load", ("rulebook",))
+        r.issue(
+            "WZ110",
+            _("rulebook {rb_path!r} does not load").format(rb_path=str(rb_path)),
+            ("rulebook",),
+        )
         return TestRun(file, str(rb_path), (), None, tuple(r.issues))
     crb = compiled(rb)
     defaults: Mapping[str, Any] = {}
@@ -729,7 +738,7 @@ def run_tests(
         defaults = got or {}
     cases_raw = data.get("cases")
     if not isinstance(cases_raw, list) or not cases_raw:
-        r.issue("WZ201", "cases must be a non-empty list", ("cases",) if "cases" in data else ())
+        r.issue("WZ201", _("cases must be a non-empty list"), ("cases",) if "cases" in data else ())
         cases_raw = []
     results: list[CaseResult] = []
     covered: set[str] = set()
@@ -759,7 +768,7 @@ def _run_case(
     path: Path_ = ("cases", n)
     position = r.doc.position(path)
     if not isinstance(raw, Mapping):
-        issue = Issue("WZ201", "a case must be a mapping", path=path, position=position)
+        issue = Issue("WZ201", _("a case must be a mapping"), path=path, position=position)
         return CaseResult(f"case {n + 1}", n, position, issues=(issue,)), set()
     name = str(raw.get("name") or f"case {n + 1}")
     issues: list[Issue] = []

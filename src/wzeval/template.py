@@ -26,6 +26,7 @@ from wzeval.checks import CompiledIndicator
 from wzeval.engine import applicability
 from wzeval.errors import ValidationFailed
 from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
+from wzeval.i18n import _
 from wzeval.issues import Issue, did_you_mean
 from wzeval.models import Catalog, Fact, Rulebook
 from wzeval.slips import PLACEHOLDER
@@ -123,9 +124,11 @@ def resolve_department(rulebook: Rulebook, name: str) -> str:
             [
                 Issue(
                     "WZ407",
-                    f"unknown department {name!r}",
+                    _("unknown department {name!r}").format(name=name),
                     hint=did_you_mean(name, names)
-                    or "use a name from the rulebook's departments list: " + "、".join(names),
+                    or _("use a name from the rulebook's departments list: {names}").format(
+                        names="、".join(names)
+                    ),
                 )
             ],
             what="department",

@@ -30,6 +30,7 @@ from types import ModuleType
 from typing import Any
 
 from wzeval.errors import XlsxUnavailable
+from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity
 from wzeval.loader import Document, read_bytes_bounded
 
@@ -238,9 +239,9 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             issues=[
                 Issue(
                     "WZ110",
-                    f"cannot read workbook: {detail}",
+                    _("cannot read workbook: {detail}").format(detail=detail),
                     position=base,
-                    hint="save it as .xlsx (Excel 2007 or later)",
+                    hint=_("save it as .xlsx (Excel 2007 or later)"),
                 )
             ],
         )
@@ -250,9 +251,11 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
         doc.issues.append(
             Issue(
                 "WZ401",
-                "a findings workbook needs the sheets " + "、".join(missing),
+                _("a findings workbook needs the sheets {sheets}").format(
+                    sheets="、".join(missing)
+                ),
                 position=base,
-                hint="start from wzeval template --format xlsx",
+                hint=_("start from wzeval template --format xlsx"),
             )
         )
         return doc
@@ -292,9 +295,11 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
         doc.issues.append(
             Issue(
                 "WZ401",
-                f"the {FACTS_SHEET} sheet has no column " + "、".join(need),
+                _("the {sheet} sheet has no column {columns}").format(
+                    sheet=FACTS_SHEET, columns="、".join(need)
+                ),
                 position=at(FACTS_SHEET, 1, 1),
-                hint="keep the header row of the template",
+                hint=_("keep the header row of the template"),
             )
         )
         return doc
@@ -317,9 +322,9 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
                 doc.issues.append(
                     Issue(
                         "WZ403",
-                        f"a value in row {r} has no indicator or fact id",
+                        _("a value in row {r} has no indicator or fact id").format(r=r),
                         position=at(FACTS_SHEET, r, col_val),
-                        hint="write values only in the rows of the template",
+                        hint=_("write values only in the rows of the template"),
                     )
                 )
             continue
@@ -340,10 +345,12 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             doc.issues.append(
                 Issue(
                     "WZ102",
-                    f"{ind_id}.{fact_id} is given twice (rows {seen} and {r})",
+                    _("{ind_id}.{fact_id} is given twice (rows {seen} and {r})").format(
+                        ind_id=ind_id, fact_id=fact_id, seen=seen, r=r
+                    ),
                     path=fpath,
                     position=at(FACTS_SHEET, r, col_fact),
-                    hint="keep one row per fact",
+                    hint=_("keep one row per fact"),
                 )
             )
             continue
@@ -369,10 +376,12 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
                 doc.issues.append(
                     Issue(
                         "WZ405",
-                        f"evidence and notes of the records fact {ind_id}.{fact_id} are not kept",
+                        _(
+                            "evidence and notes of the records fact {ind_id}.{fact_id} are not kept"
+                        ).format(ind_id=ind_id, fact_id=fact_id),
                         position=at(FACTS_SHEET, r, col_ev or col_val),
                         severity=Severity.WARNING,
-                        hint="put them in the records' own fields, or in the header's notes",
+                        hint=_("put them in the records' own fields, or in the header's notes"),
                     )
                 )
         else:

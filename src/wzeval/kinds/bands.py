@@ -10,6 +10,7 @@ from pydantic import Field
 
 from wzeval.conditions import Interval, Ranges
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -98,7 +99,11 @@ class BandsKind(RuleKind):
         expr = c.expr(rule.count, (*path, "count"), Kind.INT)
         for i, b in enumerate(rule.rows):
             if b.max is not None and b.max < b.min:
-                c.issue("WZ208", f"band {b.min}–{b.max} is empty (max < min)", (*path, "rows", i))
+                c.issue(
+                    "WZ208",
+                    _("band {b_min}–{b_max} is empty (max < min)").format(b_min=b.min, b_max=b.max),
+                    (*path, "rows", i),
+                )
             c.at_most_share(b.credit, (*path, "rows", i, "credit"))
         return None if expr is None else {"count": expr}
 
@@ -178,7 +183,7 @@ class BandsKind(RuleKind):
             b.credit == 0 or band_ranges(b.min, b.max).intersect(domain).is_empty()
             for b in rule.rows
         ):
-            return "no band that gives credit can ever match"
+            return _("no band that gives credit can ever match")
         return None
 
     def always_full(self, rule: Bands, share: Fraction, t: Analysis) -> str | None:
@@ -190,7 +195,7 @@ class BandsKind(RuleKind):
             b.credit == share or band_ranges(b.min, b.max).intersect(domain).is_empty()
             for b in rule.rows
         ):
-            return "every band that can match gives the whole share"
+            return _("every band that can match gives the whole share")
         return None
 
     def describe(self, rule: Bands, share: Fraction, d: Describer) -> list[str]:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -84,11 +85,11 @@ class Check(RuleKind):
 
     def never_earns(self, rule: str, share: Fraction, t: Analysis) -> str | None:
         cond = t.condition(rule)
-        return "its check is never true" if cond is not None and cond.is_empty() else None
+        return _("its check is never true") if cond is not None and cond.is_empty() else None
 
     def always_full(self, rule: str, share: Fraction, t: Analysis) -> str | None:
         cond = t.condition(rule)
-        return "its check is always true" if cond is not None and cond.is_universal() else None
+        return _("its check is always true") if cond is not None and cond.is_universal() else None
 
     def describe(self, rule: str, share: Fraction, d: Describer) -> list[str]:
         return [f"- 条件：{d.code(rule)} 成立得全部占比，否则 0", ""]

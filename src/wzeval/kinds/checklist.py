@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -72,15 +73,16 @@ class Checklist(RuleKind):
         if given and len(given) != len(rule):
             c.issue(
                 "WZ205",
-                "give a credit for every checklist entry or for none",
+                _("give a credit for every checklist entry or for none"),
                 path,
-                hint="without credits the share is split equally",
+                hint=_("without credits the share is split equally"),
             )
         elif given and sum(given, Fraction(0)) != c.item.share:
             c.issue(
                 "WZ205",
-                f"checklist credits add up to {format_amount(sum(given, Fraction(0)))}, "
-                f"not the item's share {format_amount(c.item.share)}",
+                _("checklist credits add up to {given}, not the item's share {share}").format(
+                    given=format_amount(sum(given, Fraction(0))), share=format_amount(c.item.share)
+                ),
                 path,
             )
         out: dict[str, CompiledExpression] = {}
@@ -173,13 +175,13 @@ class Checklist(RuleKind):
     def never_earns(self, rule: list[ChecklistEntry], share: Fraction, t: Analysis) -> str | None:
         conds = [t.condition(e.when) for e in rule]
         if all(c is not None and c.is_empty() for c in conds):
-            return "no checklist entry can ever be true"
+            return _("no checklist entry can ever be true")
         return None
 
     def always_full(self, rule: list[ChecklistEntry], share: Fraction, t: Analysis) -> str | None:
         conds = [t.condition(e.when) for e in rule]
         if all(c is not None and c.is_universal() for c in conds):
-            return "every checklist entry is always true"
+            return _("every checklist entry is always true")
         return None
 
     def describe(self, rule: list[ChecklistEntry], share: Fraction, d: Describer) -> list[str]:

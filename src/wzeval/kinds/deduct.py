@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from wzeval.expressions import CompiledExpression
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -109,7 +110,7 @@ class Deduct(RuleKind):
             cap = d.cap if d.cap is not None else share
             least += min(d.each * n, cap)
         if least >= share:
-            return "its deductions always take the whole share"
+            return _("its deductions always take the whole share")
         return None
 
     def always_full(self, rule: list[Deduction], share: Fraction, t: Analysis) -> str | None:
@@ -117,7 +118,7 @@ class Deduct(RuleKind):
             parts = t.count_range(d.counted).parts
             if parts and (parts[-1].hi is None or parts[-1].hi > 0):
                 return None
-        return "none of its deductions can ever count an occurrence"
+        return _("none of its deductions can ever count an occurrence")
 
     def describe(self, rule: list[Deduction], share: Fraction, d: Describer) -> list[str]:
         return [

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from wzeval.errors import ExpressionError
 from wzeval.expressions import CompiledExpression
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -125,12 +126,12 @@ class GivenKind(RuleKind):
         t.add("given", "given", "a score given", path)
 
     def never_earns(self, rule: Given, share: Fraction, t: Analysis) -> str | None:
-        return "the given score is always 0" if t.constant(rule.value) == 0 else None
+        return _("the given score is always 0") if t.constant(rule.value) == 0 else None
 
     def always_full(self, rule: Given, share: Fraction, t: Analysis) -> str | None:
         value = t.constant(rule.value)
         full = value is not None and value == rule.out_of
-        return "the given score is always full marks" if full else None
+        return _("the given score is always full marks") if full else None
 
     def describe(self, rule: Given, share: Fraction, d: Describer) -> list[str]:
         return [

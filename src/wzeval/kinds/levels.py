@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from wzeval.expressions import CompiledExpression
+from wzeval.i18n import _
 from wzeval.issues import did_you_mean
 from wzeval.kinds.base import (
     Analysis,
@@ -57,7 +58,9 @@ class LevelsKind(RuleKind):
         if fact is None or fact.type != "enum":
             c.issue(
                 "WZ206",
-                f"levels read {rule.fact!r}, which is not an enum fact of {c.indicator_id!r}",
+                _("levels read {fact!r}, which is not an enum fact of {indicator_id!r}").format(
+                    fact=rule.fact, indicator_id=c.indicator_id
+                ),
                 (*path, "fact"),
                 hint=did_you_mean(rule.fact, [f.id for f in c.facts if f.type == "enum"]),
             )
@@ -65,9 +68,11 @@ class LevelsKind(RuleKind):
             if fact.nullable:
                 c.issue(
                     "WZ207",
-                    f"levels read {fact.id!r}, which may be null: a level needs a value",
+                    _("levels read {fact_id!r}, which may be null: a level needs a value").format(
+                        fact_id=fact.id
+                    ),
                     (*path, "fact"),
-                    hint="make the fact non-nullable, or add a lowest option such as 'none'",
+                    hint=_("make the fact non-nullable, or add a lowest option such as 'none'"),
                 )
             opts = fact.options or []
             missing = [o for o in opts if o not in rule.credits]
@@ -75,8 +80,16 @@ class LevelsKind(RuleKind):
             if missing or extra:
                 c.issue(
                     "WZ207",
-                    f"levels of {c.item.id!r} must give a credit for every option of "
-                    f"{fact.id!r} (missing: {missing or '-'}; unknown: {extra or '-'})",
+                    _(
+                        "levels of {item_id!r} must give a credit for every "
+                        "option of {fact_id!r} (missing: {missing}; unknown: "
+                        "{unknown})"
+                    ).format(
+                        item_id=c.item.id,
+                        fact_id=fact.id,
+                        missing=missing or "-",
+                        unknown=extra or "-",
+                    ),
                     (*path, "credits"),
                 )
         for level, credit in rule.credits.items():
@@ -146,11 +159,11 @@ class LevelsKind(RuleKind):
             )
 
     def never_earns(self, rule: Levels, share: Fraction, t: Analysis) -> str | None:
-        return "every level gives 0" if all(c == 0 for c in rule.credits.values()) else None
+        return _("every level gives 0") if all(c == 0 for c in rule.credits.values()) else None
 
     def always_full(self, rule: Levels, share: Fraction, t: Analysis) -> str | None:
         if all(c == share for c in rule.credits.values()):
-            return "every level gives the whole share"
+            return _("every level gives the whole share")
         return None
 
     def describe(self, rule: Levels, share: Fraction, d: Describer) -> list[str]:

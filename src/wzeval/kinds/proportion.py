@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from wzeval.errors import ExpressionError
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -123,11 +124,11 @@ class ProportionKind(RuleKind):
         t.add("full", "proportion-full", "every check passes", path)
 
     def never_earns(self, rule: Proportion, share: Fraction, t: Analysis) -> str | None:
-        return "no check can ever pass" if t.constant(rule.passed) == 0 else None
+        return _("no check can ever pass") if t.constant(rule.passed) == 0 else None
 
     def always_full(self, rule: Proportion, share: Fraction, t: Analysis) -> str | None:
         same = rule.passed.strip() == rule.checked.strip()
-        return "passed and checked are the same expression" if same else None
+        return _("passed and checked are the same expression") if same else None
 
     def describe(self, rule: Proportion, share: Fraction, d: Describer) -> list[str]:
         return [

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from wzeval.conditions import Condition, TooComplex
 from wzeval.expressions import CompiledExpression, Kind
+from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -134,7 +135,7 @@ class Tiers(RuleKind):
         path: Path,
         t: Targets,
     ) -> None:
-        for (i, _, region), tier in zip(regions(rule, t), rule, strict=True):
+        for (i, _when, region), tier in zip(regions(rule, t), rule, strict=True):
             label = f" ({tier.label})" if tier.label else ""
             t.add(
                 f"tier{i + 1}",
@@ -146,11 +147,11 @@ class Tiers(RuleKind):
 
     def never_earns(self, rule: list[Tier], share: Fraction, t: Analysis) -> str | None:
         if all(tier.credit == 0 for tier in rule):
-            return "every tier row gives 0"
+            return _("every tier row gives 0")
         if all(
             rule[i].credit == 0 or (r is not None and r.is_empty()) for i, _, r in regions(rule, t)
         ):
-            return "no tier row that gives credit can ever match"
+            return _("no tier row that gives credit can ever match")
         return None
 
     def always_full(self, rule: list[Tier], share: Fraction, t: Analysis) -> str | None:
@@ -167,7 +168,7 @@ class Tiers(RuleKind):
             and union.is_universal()
             and all(rule[i].credit == share or (r is not None and r.is_empty()) for i, _, r in rows)
         ):
-            return "every tier row that can match gives the whole share"
+            return _("every tier row that can match gives the whole share")
         return None
 
     def describe(self, rule: list[Tier], share: Fraction, d: Describer) -> list[str]:
