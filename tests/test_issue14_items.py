@@ -19,7 +19,8 @@ ROOT = Path(__file__).parent
 
 
 def _run(args: list[str | Path], cwd: Path) -> CliRun:
-    run = run_cli(args, cwd=cwd)
+    # the messages asserted below are the English ones (Chinese is the default)
+    run = run_cli(args, cwd=cwd, env={**os.environ, "WZEVAL_LANG": "en"})
     run.used.assert_within()
     assert "Traceback" not in run.stdout + run.stderr
     return run

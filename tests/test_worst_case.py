@@ -7,6 +7,7 @@ bounds) and one just past it (its issue code at its position, within the bounds)
 
 from __future__ import annotations
 
+import os
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,9 @@ from wzeval.loader import (
 )
 
 needs_c = pytest.mark.skipif(loader._CParser is None, reason="libyaml's C parser not installed")
+
+#: The CLI messages asserted here are the English ones (Chinese is the default).
+ENGLISH = {**os.environ, "WZEVAL_LANG": "en"}
 
 HEADER = (
     "wzeval: findings/1\n"
@@ -86,7 +90,7 @@ def test_one_yes_in_a_large_list_through_the_cli(tmp_path: Path) -> None:
     line 9, column 23 + 2 * 9 980."""
     path = tmp_path / "a.yaml"
     path.write_text(_list_with_one_yes(), encoding="utf-8")
-    run = run_cli(["validate", path])
+    run = run_cli(["validate", path], env=ENGLISH)
     # CPU only: a child forked late in a long pytest run inherits the parent's resident
     # size in ru_maxrss (about 55 MB when run alone: /usr/bin/time -f %M)
     run.used.assert_within(peak_bytes=2**40)
@@ -103,7 +107,7 @@ def test_flow_records_past_the_node_limit_through_the_cli(tmp_path: Path) -> Non
     path = tmp_path / "b.yaml"
     records = "".join("  - {a: 1, b: 2}\n" for _ in range(12_000))
     path.write_text(HEADER.replace("  chuangxin_anli:\n", "") + " x:\n  y:\n" + records)
-    run = run_cli(["validate", path])
+    run = run_cli(["validate", path], env=ENGLISH)
     run.used.assert_within()
     assert run.returncode == 2
     assert f"{path}:2005:9: error WZ109 the document has more than 10000 values" in run.stdout
@@ -150,7 +154,7 @@ def test_slowest_document_within_the_limits_through_the_cli(tmp_path: Path) -> N
     path = tmp_path / "w.yaml"
     text = _filled(RECORDS, MAX_FILE_BYTES, "x: 1\n")
     path.write_text(text)
-    run = run_cli(["validate", path])
+    run = run_cli(["validate", path], env=ENGLISH)
     run.used.assert_within()
     assert run.returncode == 1
     assert f"{path}:{text.count(chr(10))}:1: error WZ102" in run.stdout
