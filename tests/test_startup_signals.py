@@ -9,6 +9,7 @@ out of reach; the tests send their signals from the moment wzeval's own code run
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -27,6 +28,8 @@ LINES = (
     b"wzeval: interrupted; nothing half-written was left\n",
     b"wzeval: terminated (SIGTERM); nothing half-written was left\n",
 )
+#: The lines above are the English ones (Chinese is the default once the catalogue loads).
+ENGLISH = {**os.environ, "WZEVAL_LANG": "en"}
 ENTRIES = {
     "python -m wzeval": ["-m", "wzeval"],
     "console script": [
@@ -55,6 +58,7 @@ def test_a_signal_pending_at_startup_ends_wzeval_quietly(sig: signal.Signals, en
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         preexec_fn=_block_signals,
+        env=ENGLISH,
     )
     proc.send_signal(sig)  # the child has exec'd (Popen waits for that): pending there
     out, err = proc.communicate(timeout=60)
@@ -77,6 +81,7 @@ def _signal_after_handlers(sig: signal.Signals, delay: float) -> tuple[int, byte
         [sys.executable, "-X", "importtime", "-m", "wzeval", "score", str(_findings())],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=ENGLISH,
     )
     assert proc.stderr is not None
     seen: list[bytes] = []
