@@ -114,7 +114,7 @@ def imports(name: str, path: Path, known: Mapping[str, Path]) -> list[Edge]:
         ):
             for value in node.value.values:
                 for text, line in _strings(value):
-                    add(text, line)
+                    add(text.partition(":")[0], line)  # "module:attribute"
         for child in ast.iter_child_nodes(node):  # the statement's own expressions
             if isinstance(child, ast.stmt):
                 continue  # nested statements come from _statements, TYPE_CHECKING left out

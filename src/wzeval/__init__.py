@@ -41,6 +41,38 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         read_findings,
         read_rulebook,
         score,
+        score_document,
+    )
+    from wzeval.appeals import (
+        AppealOutcome,
+        appeal_report,
+        apply_appeals,
+        read_appeals,
+        render_appeal_json,
+        render_appeal_markdown,
+        render_appeal_text,
+        revised_text,
+    )
+    from wzeval.compare import (
+        Comparison,
+        Round,
+        compare_rounds,
+        read_round,
+        render_compare_html,
+        render_compare_json,
+        render_compare_markdown,
+        render_compare_text,
+    )
+    from wzeval.diff import (
+        RulebookDiff,
+        diff_files,
+        diff_json,
+        diff_markdown,
+        diff_text,
+        score_movements,
+    )
+    from wzeval.diff import (
+        diff as diff_rulebooks,
     )
     from wzeval.errors import (
         CalendarError,
@@ -56,9 +88,52 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     )
     from wzeval.findings import Findings
     from wzeval.issues import Issue, Position, Severity
+    from wzeval.lint import (
+        LintConfig,
+        find_lint_config,
+        lint_file,
+        load_lint_config,
+        to_sarif,
+    )
+    from wzeval.lint import (
+        lint as lint_rulebook,
+    )
+    from wzeval.merge import (
+        MergeResult,
+        Provenance,
+        merge_findings,
+    )
     from wzeval.models import Indicator, Rulebook
     from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
     from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
+    from wzeval.roster import (
+        duplicates,
+        unassessed,
+    )
+    from wzeval.ruletest import (
+        TestRun,
+        format_test_run,
+        run_tests,
+    )
+    from wzeval.schema import (
+        appeal_schema,
+        findings_schema,
+        report_schema,
+        rulebook_schema,
+    )
+    from wzeval.tabledoc import (
+        render_rulebook_markdown,
+    )
+    from wzeval.template import (
+        findings_template,
+    )
+    from wzeval.verify import (
+        VerifyResult,
+        format_verify_result,
+    )
+    from wzeval.verify import (
+        verify as verify_rulebook,
+    )
 
 del TYPE_CHECKING
 
@@ -97,17 +172,66 @@ _LAZY = {
     "ItemResult": "wzeval.report",
     "ScoreReport": "wzeval.report",
     "display": "wzeval.report",
+    "score_document": "wzeval.api",
+    "LintConfig": "wzeval.lint",
+    "find_lint_config": "wzeval.lint",
+    "lint_rulebook": "wzeval.lint:lint",
+    "lint_file": "wzeval.lint",
+    "load_lint_config": "wzeval.lint",
+    "to_sarif": "wzeval.lint",
+    "TestRun": "wzeval.ruletest",
+    "format_test_run": "wzeval.ruletest",
+    "run_tests": "wzeval.ruletest",
+    "VerifyResult": "wzeval.verify",
+    "format_verify_result": "wzeval.verify",
+    "verify_rulebook": "wzeval.verify:verify",
+    "RulebookDiff": "wzeval.diff",
+    "diff_rulebooks": "wzeval.diff:diff",
+    "diff_files": "wzeval.diff",
+    "diff_json": "wzeval.diff",
+    "diff_markdown": "wzeval.diff",
+    "diff_text": "wzeval.diff",
+    "score_movements": "wzeval.diff",
+    "findings_template": "wzeval.template",
+    "render_rulebook_markdown": "wzeval.tabledoc",
+    "appeal_schema": "wzeval.schema",
+    "findings_schema": "wzeval.schema",
+    "report_schema": "wzeval.schema",
+    "rulebook_schema": "wzeval.schema",
+    "MergeResult": "wzeval.merge",
+    "Provenance": "wzeval.merge",
+    "merge_findings": "wzeval.merge",
+    "duplicates": "wzeval.roster",
+    "unassessed": "wzeval.roster",
+    "AppealOutcome": "wzeval.appeals",
+    "appeal_report": "wzeval.appeals",
+    "apply_appeals": "wzeval.appeals",
+    "read_appeals": "wzeval.appeals",
+    "render_appeal_json": "wzeval.appeals",
+    "render_appeal_markdown": "wzeval.appeals",
+    "render_appeal_text": "wzeval.appeals",
+    "revised_text": "wzeval.appeals",
+    "Comparison": "wzeval.compare",
+    "Round": "wzeval.compare",
+    "compare_rounds": "wzeval.compare",
+    "read_round": "wzeval.compare",
+    "render_compare_html": "wzeval.compare",
+    "render_compare_json": "wzeval.compare",
+    "render_compare_markdown": "wzeval.compare",
+    "render_compare_text": "wzeval.compare",
 }
 
 
 def __getattr__(name: str) -> object:
     """Import a public name on first use and keep it (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
+    where = _LAZY.get(name)
+    if where is None:
         raise AttributeError(f"module 'wzeval' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    # "module:attribute" where the public name differs from the module's own
+    module, _sep, attribute = where.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
     globals()[name] = value
     return value
 
@@ -117,7 +241,9 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AppealOutcome",
     "CalendarError",
+    "Comparison",
     "ExpressionError",
     "Findings",
     "HypothesisUnavailable",
@@ -126,27 +252,72 @@ __all__ = [
     "Issue",
     "ItemResult",
     "LimitExceeded",
+    "LintConfig",
+    "MergeResult",
     "MissingDependency",
     "OutputExists",
     "OutputRefused",
     "Position",
+    "Provenance",
+    "Round",
     "Rulebook",
+    "RulebookDiff",
     "ScoreReport",
     "Severity",
+    "TestRun",
     "ValidationFailed",
+    "VerifyResult",
     "WzevalError",
     "XlsxUnavailable",
     "__version__",
+    "appeal_report",
+    "appeal_schema",
+    "apply_appeals",
     "bundled_rulebook_path",
+    "compare_rounds",
+    "diff_files",
+    "diff_json",
+    "diff_markdown",
+    "diff_rulebooks",
+    "diff_text",
     "display",
+    "duplicates",
     "evaluate",
+    "find_lint_config",
+    "findings_schema",
+    "findings_template",
+    "format_test_run",
+    "format_verify_result",
+    "lint_file",
+    "lint_rulebook",
     "load_findings",
+    "load_lint_config",
     "load_rulebook",
+    "merge_findings",
     "rank",
+    "read_appeals",
     "read_findings",
+    "read_round",
     "read_rulebook",
+    "render_appeal_json",
+    "render_appeal_markdown",
+    "render_appeal_text",
+    "render_compare_html",
+    "render_compare_json",
+    "render_compare_markdown",
+    "render_compare_text",
     "render_ranking",
     "render_report",
+    "render_rulebook_markdown",
     "render_xlsx",
+    "report_schema",
+    "revised_text",
+    "rulebook_schema",
+    "run_tests",
     "score",
+    "score_document",
+    "score_movements",
+    "to_sarif",
+    "unassessed",
+    "verify_rulebook",
 ]
