@@ -1,9 +1,8 @@
 """The fast path: a proven tree written out as Python source and compiled.
 
-
 simpleeval running the proven tree is the evaluator of record (the reference
 path).  The fast path runs the same tree as a Python function: once the tree has
-passed every check above, _python_source writes it out as Python source built from
+passed every check (:mod:`._sandbox`, :mod:`._checker`), _python_source writes it out as Python source built from
 the whitelisted nodes only -- names read from the environment by key (so nothing in
 the environment can stand in for a helper), calls bound to the whitelisted
 implementations, arithmetic bound to the same exact, bounded helpers the reference
