@@ -2,11 +2,11 @@
 
 simpleeval running the proven tree is the evaluator of record (the reference
 path).  The fast path runs the same tree as a Python function: once the tree has
-passed every check (:mod:`._sandbox`, :mod:`._checker`), _python_source writes it out as Python source built from
-the whitelisted nodes only -- names read from the environment by key (so nothing in
-the environment can stand in for a helper), calls bound to the whitelisted
-implementations, arithmetic bound to the same exact, bounded helpers the reference
-path uses, decimal literals as the same Fraction objects -- and it is compiled
+passed every check (:mod:`._sandbox`, :mod:`._checker`), _python_source writes it
+out as Python source built from the whitelisted nodes only -- names read from the
+environment by key (so nothing in the environment can stand in for a helper), calls
+bound to the whitelisted implementations, arithmetic bound to the same exact, bounded
+helpers the reference path uses, decimal literals as the same Fraction objects -- and it is compiled
 once, as ``lambda _wz_env: ...`` with no builtins.  Python's own
 ``and``/``or``/``not``, chained comparisons, ``in`` and ``a if c else b`` have
 the semantics simpleeval gives them (same order, same short-circuits, same
