@@ -27,7 +27,6 @@ from wzeval.lint import (
     format_text,
     lint,
     lint_file,
-    lint_reference_markdown,
     load_lint_config,
     to_sarif,
 )
@@ -282,7 +281,7 @@ def test_sarif_gives_validator_codes_a_rule_entry() -> None:
 
 def test_lint_codes_reference_lists_every_rule() -> None:
     """docs/lint-codes.md (kept fresh by tests/test_generated.py) has a section per rule."""
-    doc = lint_reference_markdown()
+    doc = (ROOT / "docs" / "lint-codes.md").read_text(encoding="utf-8")
     for code in RULES:
         assert f"## {code}" in doc
 
