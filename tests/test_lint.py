@@ -294,6 +294,24 @@ def test_github_annotations_escape_their_properties() -> None:
     assert format_github([info]).startswith("::notice title=WL013 missing-source::")
 
 
+def test_issue_formats_without_a_registry_title_by_code() -> None:
+    """The shared formats (wzeval.issueformats) serve validate too: without a registry an
+    annotation is titled by its code alone, exactly the one annotation writer's line."""
+    from wzeval import issueformats
+    from wzeval.issues import github_annotation
+
+    issues = [
+        Issue("WZ204", "shares", position=Position("x.yaml", 2, 3)),
+        Issue("WL002", "row", severity=Severity.WARNING),
+    ]
+    assert issueformats.format_github(issues) == "".join(
+        github_annotation(i) + "\n" for i in issues
+    )
+    assert "title=WL002 unreachable-row" in format_github(issues)  # lint's: with the name
+    assert issueformats.format_github([]) == ""
+    assert issueformats.format_issue_lines(issues) == "".join(i.format() + "\n" for i in issues)
+
+
 def test_sarif_describes_every_rule_and_locates_results() -> None:
     """SARIF 2.1.0: driver rules carry name, descriptions and help; results have regions."""
     issues = _sample()
