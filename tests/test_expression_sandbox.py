@@ -26,6 +26,9 @@ from wzeval.expressions import (
     TypeInfo,
     compile_expression,
 )
+from wzeval.expressions._evaluator import thread_evaluator
+from wzeval.expressions._program import Program
+from wzeval.expressions._sourcemap import SourceMap
 
 NAMES = {
     "x": TypeInfo(Kind.LIST, item=Kind.INT),
@@ -237,15 +240,13 @@ def test_evaluator_has_no_dangerous_operators_or_nodes() -> None:
 
     Defence in depth: even a tree that somehow skipped the checks could not use them.
     """
-    evaluator = ex._evaluator()
+    evaluator = thread_evaluator()
     for op in (ast.Pow, ast.Mod, ast.LShift, ast.RShift, ast.BitOr, ast.BitAnd, ast.Invert):
         assert op not in evaluator.operators
     for node in (ast.Attribute, ast.Subscript, ast.JoinedStr, ast.Lambda, ast.ListComp):
         assert node not in evaluator.nodes
     sneaky = ast.parse("().__class__", mode="eval").body
-    program = ex._Program(
-        body=sneaky, where=ex._SourceMap("().__class__", 0), strict=frozenset(), reads=()
-    )
+    program = Program(body=sneaky, where=SourceMap("().__class__", 0), strict=frozenset(), reads=())
     with pytest.raises(simpleeval.FeatureNotAvailable):
         evaluator.run(program, "().__class__", {})
 
@@ -371,6 +372,6 @@ def test_records_helpers_are_linear(source: str, value: object) -> None:
 
 def test_evaluator_functions_are_exactly_the_whitelist() -> None:
     """Only the documented functions are callable, none of simpleeval's defaults."""
-    evaluator = ex._evaluator()
+    evaluator = thread_evaluator()
     assert set(evaluator.functions) == set(ex.FUNCTIONS)
     assert not {"rand", "randint", "int", "float", "str"} & set(evaluator.functions)

@@ -48,6 +48,7 @@ from wzeval.checks import CompiledRulebook
 from wzeval.engine import evaluate_compiled
 from wzeval.errors import ExpressionError, WzevalError
 from wzeval.expressions import Kind, TypeInfo, compile_expression
+from wzeval.expressions._values import plain_types, value_fits
 from wzeval.kinds import rule_kinds
 from wzeval.models import Rulebook
 from wzeval.report import ScoreReport
@@ -366,10 +367,10 @@ _KIND_VALUES: list[object] = [
 def test_values_accepted_by_type_alone_really_fit(kind: Kind, nullable: bool) -> None:
     """The shortcut of a fact's type check never accepts what the full check refuses."""
     info = TypeInfo(kind, nullable=nullable)
-    plain = expressions._plain_types(info)
+    plain = plain_types(info)
     for value in _KIND_VALUES:
         if type(value) in plain:
-            assert expressions._value_fits(value, info), (kind, value)
+            assert value_fits(value, info), (kind, value)
 
 
 def test_reference_switch_defaults_from_the_environment() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,6 @@ from wzeval.lint import (
     format_text,
     lint,
     lint_file,
-    lint_reference_markdown,
     load_lint_config,
     to_sarif,
 )
@@ -155,6 +155,53 @@ def test_lint_accepts_an_in_memory_rulebook() -> None:
     assert issues[0].path[:2] == ("categories", 0)
 
 
+# ----------------------------------------------------------------------------- rows, from the kinds
+
+
+def test_row_checks_report_what_the_kinds_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WL002–WL006 report what each kind's ``lint_rows`` yields, with lint's severity and
+    rule name: lint reads no rows itself, so a kind brings its own row rules."""
+    from wzeval.kinds import RowIssue
+    from wzeval.kinds.tiers import KIND as TIERS
+
+    def lint_rows(
+        self: object, rule: object, path: tuple[str | int, ...], item: str, t: object
+    ) -> Iterator[RowIssue]:
+        yield RowIssue("WL004", (*path, 0), f"{item}: found by the kind", "a hint")
+
+    monkeypatch.setattr(type(TIERS), "lint_rows", lint_rows)
+    rb = wzeval.load_rulebook(FIXTURES / "WL002.yaml")
+    tiered = [
+        it
+        for cat in rb.categories
+        for ind in cat.indicators
+        for it in ind.items
+        if it.rule_kind == "tiers"
+    ]
+    issues = lint(rb, config=LintConfig(severity={"WL004": "error"}))
+    found = [i for i in issues if i.message.endswith("found by the kind")]
+    assert tiered and len(found) == len(tiered)
+    assert all(i.code == "WL004" and i.severity is Severity.ERROR for i in found)
+    assert all(i.extra["rule"] == "band-gap" and i.path[-2:] == ("tiers", 0) for i in found)
+    assert not [i for i in issues if i.code == "WL002" and "tiers" in i.path]
+
+
+def test_lint_imports_no_rule_kind_module() -> None:
+    """The lint package reaches kinds only through wzeval.kinds (the hooks), never a kind's
+    own module and its models."""
+    import ast
+
+    package = ROOT / "src" / "wzeval" / "lint"
+    imported = {
+        node.module
+        for path in sorted(package.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "wzeval.kinds" in imported
+    assert not {m for m in imported if m.startswith("wzeval.kinds.")}
+
+
 # ----------------------------------------------------------------------------- configuration
 
 
@@ -247,6 +294,24 @@ def test_github_annotations_escape_their_properties() -> None:
     assert format_github([info]).startswith("::notice title=WL013 missing-source::")
 
 
+def test_issue_formats_without_a_registry_title_by_code() -> None:
+    """The shared formats (wzeval.issueformats) serve validate too: without a registry an
+    annotation is titled by its code alone, exactly the one annotation writer's line."""
+    from wzeval import issueformats
+    from wzeval.issues import github_annotation
+
+    issues = [
+        Issue("WZ204", "shares", position=Position("x.yaml", 2, 3)),
+        Issue("WL002", "row", severity=Severity.WARNING),
+    ]
+    assert issueformats.format_github(issues) == "".join(
+        github_annotation(i) + "\n" for i in issues
+    )
+    assert "title=WL002 unreachable-row" in format_github(issues)  # lint's: with the name
+    assert issueformats.format_github([]) == ""
+    assert issueformats.format_issue_lines(issues) == "".join(i.format() + "\n" for i in issues)
+
+
 def test_sarif_describes_every_rule_and_locates_results() -> None:
     """SARIF 2.1.0: driver rules carry name, descriptions and help; results have regions."""
     issues = _sample()
@@ -282,7 +347,7 @@ def test_sarif_gives_validator_codes_a_rule_entry() -> None:
 
 def test_lint_codes_reference_lists_every_rule() -> None:
     """docs/lint-codes.md (kept fresh by tests/test_generated.py) has a section per rule."""
-    doc = lint_reference_markdown()
+    doc = (ROOT / "docs" / "lint-codes.md").read_text(encoding="utf-8")
     for code in RULES:
         assert f"## {code}" in doc
 

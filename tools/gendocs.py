@@ -89,10 +89,38 @@ def _issue_codes() -> str:
     return render_markdown()
 
 
-def _lint_codes() -> str:
-    from wzeval.lint import lint_reference_markdown
+def lint_reference() -> str:
+    """The lint codes reference (``docs/lint-codes.md``), from the registry of lint checks."""
+    from wzeval.lint import RULES
 
-    return lint_reference_markdown()
+    lines = [
+        "# wzeval lint codes",
+        "",
+        "<!-- generated from the registry in src/wzeval/lint/ by",
+        "     `python tools/gendocs.py`; do not edit -->",
+        "",
+        "`wzeval lint` judges rulebooks that pass the validator (codes `WZ…`) and",
+        "reports what a reviewer would ask about.  Configure it in `pyproject.toml`:",
+        "",
+        "```toml",
+        "[tool.wzeval.lint]",
+        'disable = ["WL013"]                # codes or names',
+        'severity = { WL001 = "info" }      # error | warning | info',
+        "```",
+        "",
+        "| code | name | default severity | finds |",
+        "|---|---|---|---|",
+    ]
+    for r in RULES.values():
+        lines.append(
+            f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity.value} | {r.summary} |"
+        )
+    for r in RULES.values():
+        lines += ["", f"## {r.code}", "", f"**{r.name}** · default severity: {r.severity.value}"]
+        lines += ["", r.summary]
+        if r.help:
+            lines += ["", r.help]
+    return "\n".join(lines) + "\n"
 
 
 def _schema(kind: str) -> Callable[[], str]:
@@ -127,7 +155,7 @@ def generated() -> dict[str, Callable[[], str]]:
 
     files: dict[str, Callable[[], str]] = {
         "docs/issue-codes.md": _issue_codes,
-        "docs/lint-codes.md": _lint_codes,
+        "docs/lint-codes.md": lint_reference,
         "docs/cli.md": cli_reference,
     }
     for kind, filename in SCHEMA_FILES.items():

@@ -71,8 +71,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "output",
-        "text, Markdown, CSV, JSON, HTML, XLSX, templates, the rulebook's table page",
-        ("html", "render", "renderers", "tabledoc", "template", "xlsx"),
+        "issue formats (text, JSON, GitHub annotations, SARIF), text, Markdown, CSV, JSON, HTML,"
+        " XLSX, templates, the rulebook's table page",
+        ("html", "issueformats", "render", "renderers", "tabledoc", "template", "xlsx"),
     ),
     (
         "analysis",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -22,6 +23,8 @@ from wzeval.kinds.base import (
     FastTaken,
     Outcome,
     Path,
+    RowAnalysis,
+    RowIssue,
     RuleKind,
     Scorer,
     Targets,
@@ -77,6 +80,113 @@ def dead_rows(rule: Bands, t: Analysis) -> set[int]:
             dead.add(i)
         seen = seen.union(rows)
     return dead
+
+
+def _unreachable(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIssue]:
+    """WL002: bands no count can fall in, or whose counts earlier bands all take."""
+    seen = Ranges.of([], True)
+    for i, band in enumerate(rule.rows):
+        band_set = band_ranges(band.min, band.max)
+        where = (*path, "rows", i)
+        live = band_set.intersect(domain)
+        if live.is_empty():
+            yield RowIssue(
+                "WL002",
+                where,
+                _("{item}: band {band} can never match: {count!r} is always {values}").format(
+                    item=item,
+                    band=band_text(band.min, band.max),
+                    count=rule.count,
+                    values=domain.describe(),
+                ),
+                _("fix the band or the fact's min/max, or delete the row"),
+            )
+        elif live.minus(seen).is_empty():
+            yield RowIssue(
+                "WL002",
+                where,
+                _(
+                    "{item}: band {band} is never reached: earlier rows "
+                    "already cover all its counts"
+                ).format(item=item, band=band_text(band.min, band.max)),
+                _("bands must not overlap; fix min/max"),
+            )
+        seen = seen.union(band_set)
+
+
+def _gaps(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIssue]:
+    """WL004: counts the count expression can take that fall in no band."""
+    covered = Ranges.of([], True)
+    for band in rule.rows:
+        covered = covered.union(band_ranges(band.min, band.max))
+    gaps = domain.minus(covered)
+    if not gaps.is_empty():
+        yield RowIssue(
+            "WL004",
+            (*path, "rows"),
+            _("{item}: count {values} of {count!r} falls in no band and earns 0").format(
+                item=item, values=gaps.describe(), count=rule.count
+            ),
+            _(
+                "add rows so every possible count has one (a 0% row says "
+                "'nothing' explicitly), or leave the last row open"
+            ),
+            key=True,
+        )
+
+
+def _overlaps(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIssue]:
+    """WL005: a band sharing some (not all) of its counts with earlier bands."""
+    rows = rule.rows
+    for j, later in enumerate(rows):
+        mine = band_ranges(later.min, later.max).intersect(domain)
+        earlier = Ranges.of([], True)
+        for b in rows[:j]:
+            earlier = earlier.union(band_ranges(b.min, b.max))
+        shared = mine.intersect(earlier)
+        if shared.is_empty() or mine.minus(earlier).is_empty():
+            continue
+        first = next(
+            i
+            for i, b in enumerate(rows[:j])
+            if not band_ranges(b.min, b.max).intersect(mine).is_empty()
+        )
+        yield RowIssue(
+            "WL005",
+            (*path, "rows", j),
+            _(
+                "{item}: band {band} overlaps band {band2} at count "
+                "{values}; the earlier row wins there"
+            ).format(
+                item=item,
+                band=band_text(later.min, later.max),
+                band2=band_text(rows[first].min, rows[first].max),
+                values=shared.describe(),
+            ),
+            _("make each row start one above where the previous one ends"),
+        )
+
+
+def _decreasing(rule: Bands, path: Path, item: str) -> Iterator[RowIssue]:
+    """WL006: a band of larger counts that earns less than a band of smaller ones."""
+    order = sorted(enumerate(rule.rows), key=lambda p: p[1].min)
+    for (_lo_j, lo_b), (j, hi_b) in pairwise(order):
+        if hi_b.credit < lo_b.credit:
+            yield RowIssue(
+                "WL006",
+                (*path, "rows", j, "credit"),
+                _(
+                    "{item}: band {band} earns {credit}, less than the lower "
+                    "band {band2} ({credit2})"
+                ).format(
+                    item=item,
+                    band=band_text(hi_b.min, hi_b.max),
+                    credit=format_amount(hi_b.credit),
+                    band2=band_text(lo_b.min, lo_b.max),
+                    credit2=format_amount(lo_b.credit),
+                ),
+                _("more should never earn less; if fewer is better, use a deduction"),
+            )
 
 
 class BandsKind(RuleKind):
@@ -197,6 +307,13 @@ class BandsKind(RuleKind):
         ):
             return _("every band that can match gives the whole share")
         return None
+
+    def lint_rows(self, rule: Bands, path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+        domain = t.count_range(rule.count)
+        yield from _unreachable(rule, path, item, domain)
+        yield from _gaps(rule, path, item, domain)
+        yield from _overlaps(rule, path, item, domain)
+        yield from _decreasing(rule, path, item)
 
     def describe(self, rule: Bands, share: Fraction, d: Describer) -> list[str]:
         out = [

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol
 
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.issues import PathPart
@@ -41,6 +41,8 @@ __all__ = [
     "NotAssessedYet",
     "Outcome",
     "Path",
+    "RowAnalysis",
+    "RowIssue",
     "RuleKind",
     "Scorer",
     "Targets",
@@ -203,6 +205,38 @@ class Analysis(Protocol):
 
     def constant(self, source: str) -> object:
         """The expression's value when it is the same for every findings (else ``None``)."""
+
+
+class RowAnalysis(Analysis, Protocol):
+    """What a kind's row lint (:meth:`RuleKind.lint_rows`) reads beyond the condition
+    analysis (implemented by :mod:`wzeval.lint`)."""
+
+    @property
+    def facts(self) -> Sequence[Any]:
+        """The facts the indicator declares itself (:class:`wzeval.models.Fact`)."""
+
+    def domain(self, term: str) -> object:
+        """The values a term of the analysed conditions can take (its declared type and
+        range; a :class:`~wzeval.conditions.Ranges` for a number or a date)."""
+
+    def show(self, term: str, values: Ranges) -> str:
+        """Values of a term as people read them (dates as dates)."""
+
+
+class RowIssue(NamedTuple):
+    """A lint finding about a rule's rows, as :meth:`RuleKind.lint_rows` yields it.
+
+    ``code`` is one of the row codes the lint registry documents (WL002 unreachable
+    row, WL003 tier gap, WL004 band gap, WL005 band overlap, WL006 decreasing
+    credit); lint adds the severity and the position.
+    """
+
+    code: str
+    path: Path
+    message: str
+    hint: str | None = None
+    #: place the issue at the key of ``path`` (``rows:``) rather than at its value
+    key: bool = False
 
 
 class Targets(Analysis, Protocol):
@@ -384,6 +418,13 @@ class RuleKind(ABC):
     def always_full(self, rule: Any, share: Fraction, t: Analysis) -> str | None:
         """Why the rule always earns the whole share, if it provably does (for lint)."""
         return None
+
+    def lint_rows(self, rule: Any, path: Path, item: str, t: RowAnalysis) -> Iterable[RowIssue]:
+        """Lint findings about the rule's rows: rows that can never decide, values
+        that fall between rows, credits that go down as more is done (for lint, which
+        reads no kind's rows itself).  ``path`` is the item's path plus the key,
+        ``item`` how messages name the item; findings come in document order."""
+        return ()
 
     # ------------------------------------------------------------------ output
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any, ClassVar
 
 from wzeval.expressions import CompiledExpression
@@ -21,6 +22,8 @@ from wzeval.kinds.base import (
     FastTaken,
     Outcome,
     Path,
+    RowAnalysis,
+    RowIssue,
     RuleKind,
     Scorer,
     Targets,
@@ -165,6 +168,29 @@ class LevelsKind(RuleKind):
         if all(c == share for c in rule.credits.values()):
             return _("every level gives the whole share")
         return None
+
+    def lint_rows(self, rule: Levels, path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+        """WL006: a higher option (the fact lists them lowest first) that earns less."""
+        fact = next((f for f in t.facts if f.id == rule.fact), None)
+        options = (fact.options or []) if fact else []
+        credits = [(o, rule.credits.get(o, _ZERO)) for o in options]
+        for (lo_opt, lo_c), (hi_opt, hi_c) in pairwise(credits):
+            if hi_c < lo_c:
+                yield RowIssue(
+                    "WL006",
+                    (*path, "credits", hi_opt),
+                    _(
+                        "{item}: level {hi_opt!r} earns {hi_c}, less than the "
+                        "lower level {lo_opt!r} ({lo_c})"
+                    ).format(
+                        item=item,
+                        hi_opt=hi_opt,
+                        hi_c=format_amount(hi_c),
+                        lo_opt=lo_opt,
+                        lo_c=format_amount(lo_c),
+                    ),
+                    _("options are listed lowest to highest; credits must not go down"),
+                )
 
     def describe(self, rule: Levels, share: Fraction, d: Describer) -> list[str]:
         fact = next((f for f in d.facts if f.id == rule.fact), None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from wzeval.conditions import Condition, TooComplex
+from wzeval.conditions import Condition, Ranges, TooComplex
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.i18n import _
 from wzeval.kinds.base import (
@@ -20,6 +20,8 @@ from wzeval.kinds.base import (
     FastTaken,
     Outcome,
     Path,
+    RowAnalysis,
+    RowIssue,
     RuleKind,
     Scorer,
     Targets,
@@ -56,6 +58,109 @@ def regions(rows: list[Tier], t: Analysis) -> list[tuple[int, Condition | None, 
                 region = None
         out.append((i, cond, region))
     return out
+
+
+def _row(i: int) -> str:
+    return _("row {n}").format(n=i + 1)
+
+
+def _earlier_cover(cond: Condition, earlier: Sequence[tuple[int, Condition]]) -> list[int]:
+    """The earlier rows (indexes) whose conditions overlap ``cond``."""
+    try:
+        return [j for j, c in earlier if not c.intersect(cond).is_empty()]
+    except TooComplex:
+        return [j for j, _ in earlier]
+
+
+def _union_all(conds: Sequence[Condition]) -> Condition | None:
+    """The union of conditions (``None`` when empty or too complex)."""
+    if not conds:
+        return None
+    union = conds[0]
+    try:
+        for c in conds[1:]:
+            union = union.union(c)
+    except TooComplex:
+        return None
+    return union
+
+
+def _unreachable(rows: list[Tier], path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+    """WL002: rows whose condition is never true, or whose cases earlier rows all take."""
+    known: list[tuple[int, Condition]] = []
+    for i, cond, region in regions(rows, t):
+        where = (*path, i, "when")
+        if cond is None:
+            continue
+        if cond.is_empty():
+            yield RowIssue(
+                "WL002",
+                where,
+                _(
+                    "{item}: tier {row} ({when!r}) can never match: its condition is never true"
+                ).format(item=item, row=_row(i), when=rows[i].when),
+                _("fix the condition or delete the row"),
+            )
+        elif region is not None and region.is_empty():
+            covered = _earlier_cover(cond, known)
+            by = ", ".join(str(j + 1) for j in covered)
+            yield RowIssue(
+                "WL002",
+                where,
+                _("{item}: tier {row} ({when!r}) is never reached: ").format(
+                    item=item, row=_row(i), when=rows[i].when
+                )
+                + (
+                    _("rows {by} already match").format(by=by)
+                    if len(covered) > 1
+                    else _("row {by} already matches").format(by=by)
+                )
+                + _(" every case it matches"),
+                _("order tiers from the most to the least demanding row"),
+            )
+        known.append((i, cond))
+
+
+def _gaps(rows: list[Tier], path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+    """WL003: values between rows that compare one term with constants match no row."""
+    conds = [t.condition(tier.when) for tier in rows]
+    if any(c is None for c in conds) or len(conds) < 2:
+        return
+    live = [c for c in conds if c is not None and not c.is_empty()]
+    terms = {term for c in live for term in c.terms}
+    if len(terms) != 1 or any(not c.terms for c in live):
+        return
+    term = next(iter(terms))
+    union = _union_all(live)
+    if union is None:
+        return
+    covered = union.values_of(term)
+    if not isinstance(covered, Ranges) or not covered.parts:
+        return
+    domain = t.domain(term)
+    assert isinstance(domain, Ranges)
+    gaps = covered.complement().intersect(domain)
+    lo, hi = covered.parts[0], covered.parts[-1]
+    inner = [
+        g
+        for g in gaps.parts
+        if g.lo is not None
+        and g.hi is not None
+        and (lo.hi is not None and g.lo >= lo.hi)
+        and (hi.lo is not None and g.hi <= hi.lo)
+    ]
+    if inner:
+        values = t.show(term, Ranges(tuple(inner), covered.discrete))
+        yield RowIssue(
+            "WL003",
+            path,
+            _(
+                "{item}: {term} = {values} matches no tier row and earns "
+                "0, though values on both sides do"
+            ).format(item=item, term=term, values=values),
+            _("make the rows meet, or add a row with credit 0% to say so"),
+            key=True,
+        )
 
 
 class Tiers(RuleKind):
@@ -170,6 +275,12 @@ class Tiers(RuleKind):
         ):
             return _("every tier row that can match gives the whole share")
         return None
+
+    def lint_rows(
+        self, rule: list[Tier], path: Path, item: str, t: RowAnalysis
+    ) -> Iterator[RowIssue]:
+        yield from _unreachable(rule, path, item, t)
+        yield from _gaps(rule, path, item, t)
 
     def describe(self, rule: list[Tier], share: Fraction, d: Describer) -> list[str]:
         out = ["| 档次 | 条件 | 得分 |", "|---|---|---|"]
