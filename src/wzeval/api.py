@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -50,7 +49,17 @@ _BUNDLED = "2023.yaml"
 
 
 def bundled_rulebook_path() -> Path:
-    """Where the bundled 2023 rulebook is installed."""
+    """Where the bundled 2023 rulebook is installed.
+
+    Beside this module when wzeval is installed as files, as it is almost always:
+    :mod:`importlib.resources` (for other loaders, a zip file say) costs about 10 ms
+    of imports on every ``wzeval validate``, a cache hit's whole budget
+    (docs/performance.md, section 3)."""
+    here = Path(__file__).with_name("data") / _BUNDLED
+    if here.is_file():
+        return here
+    from importlib import resources
+
     return Path(str(resources.files("wzeval").joinpath("data", _BUNDLED)))
 
 

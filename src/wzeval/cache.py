@@ -110,6 +110,19 @@ def _stat_line(path: str) -> str:
     return f"{path} {st.st_size} {st.st_mtime_ns}"
 
 
+def _locate(module: str) -> str | None:
+    """The file a dependency is imported from, found along ``sys.path`` as the path
+    finder looks for a package or a module (``importlib.util.find_spec`` would do, at
+    the price of importing :mod:`importlib.util`, more than the whole lookup)."""
+    parts = module.split(".")
+    for entry in sys.path:
+        base = os.path.join(entry or os.getcwd(), *parts)
+        for candidate in (os.path.join(base, "__init__.py"), base + ".py"):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
 @functools.cache
 def _code_fingerprint() -> str:
     """What stands for the code that validates: wzeval's files, the dependencies', Python.
@@ -118,8 +131,6 @@ def _code_fingerprint() -> str:
     source would cost more than the cache saves, and installing or editing a file
     changes its time.  Computed once per process.
     """
-    import importlib.util
-
     lines = [FORMAT, __version__, sys.version, sys.implementation.cache_tag or ""]
     package = os.path.dirname(os.path.abspath(__file__))
     for folder, dirs, files in os.walk(package):
@@ -127,11 +138,7 @@ def _code_fingerprint() -> str:
         for name in sorted(files):
             lines.append(_stat_line(os.path.join(folder, name)))
     for module in _DEPENDENCIES:
-        try:
-            spec = importlib.util.find_spec(module)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
+        origin = _locate(module)
         if origin is None:
             lines.append(f"{module} missing")
             continue

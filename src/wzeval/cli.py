@@ -195,12 +195,13 @@ def _files(
     where files are needed (``score``), a warning where it only means nothing to check.
     """
     from wzeval.issues import Issue, Position, Severity
-    from wzeval.loader import iter_files
 
     out: dict[Path, tuple[Path, bool]] = {}
     issues: list[Issue] = []
     for raw in paths:
         if Path(raw).is_dir():
+            from wzeval.loader import iter_files  # not before: a cache hit never loads ruamel
+
             outside: list[Path] = []
             found = list(iter_files([raw], outside=outside))
             for link in outside:
