@@ -122,12 +122,13 @@ def test_a_warning_is_kept(rulebooks: list[Path]) -> None:
     assert b"WZ104" in entry.read_bytes()
 
 
-def test_score_is_the_same_with_a_warm_cache(tmp_path: Path) -> None:
+def test_score_and_lint_are_the_same_with_a_warm_cache() -> None:
     rb = str(ROOT / "rulebooks" / "2023.yaml")
     cold = [
         _run("score", str(EXAMPLE), "--rulebook", rb, "--format", fmt)
         for fmt in ("text", "json", "csv")
     ]
+    lint = _run("lint", rb, "--format", "json")
     both = _run("validate", str(EXAMPLE), "--rulebook", rb, "--format", "json")
     _run("validate", rb)
     assert _entries()
@@ -135,6 +136,7 @@ def test_score_is_the_same_with_a_warm_cache(tmp_path: Path) -> None:
         _run("score", str(EXAMPLE), "--rulebook", rb, "--format", fmt)
         for fmt in ("text", "json", "csv")
     ] == cold
+    assert _run("lint", rb, "--format", "json") == lint
     # findings with their rulebook: not answered from the cache, the same answer
     assert _run("validate", str(EXAMPLE), "--rulebook", rb, "--format", "json") == both
     assert _run("validate", rb, str(EXAMPLE)) == _run("validate", rb, str(EXAMPLE), "--no-cache")
