@@ -98,8 +98,9 @@ def cache_dir() -> Path:
     if own:
         return Path(own)
     xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "wzeval"
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "wzeval"
+    return Path(os.path.expanduser("~")) / ".cache" / "wzeval"
 
 
 def _stat_line(path: str) -> str:
@@ -314,6 +315,13 @@ def cached_rulebook_issues(path: Path, *, use: bool = True) -> list[Issue] | Non
     (``--no-cache``) or ``WZEVAL_NO_CACHE=1``: always ``None``."""
     if not use or not enabled():
         return None
+    try:
+        return _lookup(path)
+    except (OSError, ValueError, RuntimeError):  # whatever the folder holds: a miss
+        return None
+
+
+def _lookup(path: Path) -> list[Issue] | None:
     raw = _read_bounded(path, _MAX_BYTES)
     if raw is None:
         return None
@@ -341,6 +349,12 @@ def remember_rulebook(
     Failures (an unwritable folder, a full disk) are silent."""
     if not use or not enabled() or extends:
         return
+    # a cache that cannot be written (or a value JSON cannot hold) never fails a command
+    with contextlib.suppress(OSError, ValueError, TypeError, RuntimeError):
+        _store(path, doc, issues)
+
+
+def _store(path: Path, doc: _Read, issues: Sequence[Issue]) -> None:
     raw = _read_bounded(path, _MAX_BYTES)
     if raw is None:
         return

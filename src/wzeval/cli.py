@@ -1483,7 +1483,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--partial", action="store_true", help=_("accept findings that leave indicators unassessed")
     )
-    p.add_argument("--no-cache", action="store_true", help=_("do not use the validation cache"))
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=_(
+            "neither read nor write the validation cache (as WZEVAL_NO_CACHE=1); it is kept in"
+            " $WZEVAL_CACHE_DIR, else $XDG_CACHE_HOME/wzeval, else ~/.cache/wzeval"
+        ),
+    )
     p.set_defaults(handler=_cmd_validate)
 
     p = _command(
