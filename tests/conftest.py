@@ -58,6 +58,17 @@ def _language_from_the_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _cache_of_the_test(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test has a validation cache of its own (``WZEVAL_CACHE_DIR``, inherited by
+    CLI subprocesses), empty at its start: no test reads what another, or the
+    developer's own ``~/.cache/wzeval``, left there, and none writes into the latter."""
+    monkeypatch.setenv("WZEVAL_CACHE_DIR", str(tmp_path_factory.mktemp("wzeval-cache")))
+    monkeypatch.delenv("WZEVAL_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Messages in English, in-process and in CLI subprocesses (``WZEVAL_LANG=en``): for

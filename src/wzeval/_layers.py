@@ -28,11 +28,12 @@ LAYERS: tuple[Layer, ...] = (
     (
         "base",
         "issues, exceptions, the exit-code rule, dates, the calendar, report paths, atomic files,"
-        " the message catalogue",
+        " the message catalogue, the validation cache",
         (
             "_layers",
             "_perf",
             "_version",
+            "cache",
             "calendar",
             "dates",
             "errors",

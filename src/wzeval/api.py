@@ -12,24 +12,24 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import ValidationError
-
 from wzeval._perf import gc_paused
-from wzeval.checks import CompiledRulebook, check_rulebook
 from wzeval.errors import ValidationFailed
-from wzeval.extends import origin_of, resolve_extends
-from wzeval.findings import Findings, check_findings
 from wzeval.i18n import _
 from wzeval.issues import Issue, PathPart, Position, Severity, in_file_order
-from wzeval.loader import Document, load_document
-from wzeval.models import CHECKED_DOCUMENT, Rulebook
-from wzeval.plain import plain_document
 
-if TYPE_CHECKING:  # imported when evaluating: `wzeval validate` never needs the report models
+# Imported where used, not here: importing this module costs nothing heavy, so a
+# `wzeval validate` answered from the cache (wzeval.cache) never loads pydantic's model
+# machinery, ruamel or the models; and `validate` never needs the report models.
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from wzeval.checks import CompiledRulebook
+    from wzeval.findings import Findings
+    from wzeval.loader import Document
+    from wzeval.models import Rulebook
     from wzeval.report import ScoreReport
 
 __all__ = [
@@ -49,7 +49,17 @@ _BUNDLED = "2023.yaml"
 
 
 def bundled_rulebook_path() -> Path:
-    """Where the bundled 2023 rulebook is installed."""
+    """Where the bundled 2023 rulebook is installed.
+
+    Beside this module when wzeval is installed as files, as it is almost always:
+    :mod:`importlib.resources` (for other loaders, a zip file say) costs about 10 ms
+    of imports on every ``wzeval validate``, a cache hit's whole budget
+    (docs/performance.md, section 3)."""
+    here = Path(__file__).with_name("data") / _BUNDLED
+    if here.is_file():
+        return here
+    from importlib import resources
+
     return Path(str(resources.files("wzeval").joinpath("data", _BUNDLED)))
 
 
@@ -89,6 +99,8 @@ def _expression_position(doc: Document, issue: Issue) -> Position:
         return pos
     # an offset of 0 too: in a quoted expression it is the character after the quote
     offset = int(issue.extra["offset"])
+    from wzeval.extends import origin_of
+
     source, path = origin_of(doc, issue.path)  # the file the expression came from (extends:)
     node: Any = source.root
     for part in path:
@@ -109,6 +121,12 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
     A document that ``extends:`` another rulebook is merged with it first
     (:mod:`wzeval.extends`); issues then point into whichever file each value came from.
     """
+    from pydantic import ValidationError
+
+    from wzeval.checks import check_rulebook
+    from wzeval.extends import resolve_extends
+    from wzeval.models import CHECKED_DOCUMENT, Rulebook
+
     doc = resolve_extends(doc)
     issues = list(doc.issues)
     if doc.data is None:
@@ -176,6 +194,9 @@ def read_rulebook(
     WZ413), then the same checks as a file, with the same issue codes, at
     ``<rulebook>`` and the document path.
     """
+    from wzeval.loader import load_document
+    from wzeval.plain import plain_document
+
     doc: Document
     if path is None or isinstance(path, str | os.PathLike):
         doc = load_document(path if path is not None else bundled_rulebook_path())
@@ -214,6 +235,8 @@ def _load_bundled(path: str, mtime_ns: int, size: int) -> Rulebook:
 
 def compiled(rulebook: Rulebook) -> CompiledRulebook:
     """The compiled form of a rulebook (compiling it now if it was built in memory)."""
+    from wzeval.checks import CompiledRulebook, check_rulebook
+
     crb = rulebook._compiled
     if crb is None:
         crb, issues = check_rulebook(rulebook)
@@ -237,6 +260,8 @@ def read_findings(
     or an in-memory mapping.
     """
     from wzeval.documents import read_document
+    from wzeval.findings import check_findings
+    from wzeval.plain import plain_document
 
     doc: Document
     if isinstance(source, str | os.PathLike):
@@ -286,6 +311,8 @@ def score(
     :func:`load_rulebook` and pass the :class:`Rulebook`: a path is read again on
     every call (the bundled rulebook is kept while its file is unchanged).
     """
+    from wzeval.models import Rulebook
+
     rb = rulebook if isinstance(rulebook, Rulebook) else load_rulebook(rulebook)
     return evaluate(rb, load_findings(findings, rb, partial=partial), partial=partial)
 
@@ -300,6 +327,8 @@ def score_document(
     every issue has a position.  Issues come in file order.  What ``wzeval score``,
     ``validate`` and ``compare`` do with each findings file.
     """
+    from wzeval.findings import check_findings
+
     findings, issues = check_findings(doc, compiled(rulebook), partial=partial)
     if findings is None:
         return None, in_file_order(issues)

@@ -195,12 +195,13 @@ def _files(
     where files are needed (``score``), a warning where it only means nothing to check.
     """
     from wzeval.issues import Issue, Position, Severity
-    from wzeval.loader import iter_files
 
     out: dict[Path, tuple[Path, bool]] = {}
     issues: list[Issue] = []
     for raw in paths:
         if Path(raw).is_dir():
+            from wzeval.loader import iter_files  # not before: a cache hit never loads ruamel
+
             outside: list[Path] = []
             found = list(iter_files([raw], outside=outside))
             for link in outside:
@@ -463,18 +464,27 @@ def _ruletest_issues(path: Path) -> list[Issue]:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wzeval import cache
     from wzeval.api import bundled_rulebook_path, read_rulebook, rulebook_from_document
     from wzeval.issues import Issue, Position
 
     files, problems = _files(args.paths, empty_is_error=False)
     results = [_Checked(str(i.where), None, [i], counted=False) for i in problems]
-    docs: list[tuple[Path, bool, Document]] = [(f, x, _load(f)) for f, x in files]
+    use = not args.no_cache
+    hits = [cache.cached_rulebook_issues(f, use=use) for f, _x in files]  # all hits: no loading
+    done = all(h is not None for h in hits)
+    if done:
+        results += [
+            _Checked(str(f), "rulebook", h or []) for (f, _), h in zip(files, hits, strict=True)
+        ]
+    docs: list[tuple[Path, bool, Document]] = [] if done else [(f, x, _load(f)) for f, x in files]
 
     by_path: dict[Path, tuple[Rulebook | None, list[Issue]]] = {}
     by_id: dict[str, Rulebook] = {}
     for f, _named, doc in docs:
         if _kind(doc.data) == "rulebook":
             rb, issues = rulebook_from_document(doc)
+            cache.remember_rulebook(f, doc, "extends" in doc.data, issues, use=use)
             by_path[f.resolve()] = (rb, issues)
             if rb is not None:
                 by_id.setdefault(rb.id, rb)
@@ -1472,6 +1482,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help=_("warnings fail too (exit 1)"))
     p.add_argument(
         "--partial", action="store_true", help=_("accept findings that leave indicators unassessed")
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=_(
+            "neither read nor write the validation cache (as WZEVAL_NO_CACHE=1); it is kept in"
+            " $WZEVAL_CACHE_DIR, else $XDG_CACHE_HOME/wzeval, else ~/.cache/wzeval"
+        ),
     )
     p.set_defaults(handler=_cmd_validate)
 
