@@ -71,8 +71,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "output",
-        "text, Markdown, CSV, JSON, HTML, XLSX, templates, the rulebook's table page",
-        ("html", "render", "renderers", "tabledoc", "template", "xlsx"),
+        "text, Markdown, CSV, JSON (ranking/1 and the compact ranking/2), HTML, XLSX, templates,"
+        " the rulebook's table page",
+        ("compact", "html", "render", "renderers", "tabledoc", "template", "xlsx"),
     ),
     (
         "analysis",
