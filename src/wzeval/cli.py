@@ -1493,7 +1493,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json", "markdown", "csv", "html", "xlsx", "json-compact"),
         default="text",
-        help=_("html: one self-contained page; xlsx: a workbook (needs -o)"),
+        help=_(
+            "html: one self-contained page; xlsx: a workbook (needs -o); json-compact: "
+            "ranking/2, the rulebook's text once per batch"
+        ),
     )
     _output_options(p)
     p.add_argument(
