@@ -53,7 +53,7 @@ from typing import Any, TypeVar
 
 from _common import RULEBOOK, machine, per_call
 
-from wzeval import loader
+from wzeval import loader, plain
 from wzeval.api import evaluate, load_findings, rulebook_from_document
 from wzeval.loader import load_document
 
@@ -232,7 +232,14 @@ def main(argv: list[str] | None = None) -> int:
         t_compile, (rb, issues) = _best(functools.partial(rulebook_from_document, doc))
         assert rb is not None, [str(i) for i in issues[:3]]
         n = len(rb.indicators)
-        findings = load_findings(replicate_findings(base_findings, k), rb)
+        # the k× findings pass the limits of a findings document too (in memory, they
+        # are held to a file's: wzeval.plain, which keeps its own copies of them)
+        held = (plain.MAX_FILE_BYTES, plain.MAX_NODES)
+        plain.MAX_FILE_BYTES, plain.MAX_NODES = max(held[0], 1 << 30), max(held[1], 10_000_000)
+        try:
+            findings = load_findings(replicate_findings(base_findings, k), rb)
+        finally:
+            plain.MAX_FILE_BYTES, plain.MAX_NODES = held
         t_eval = per_call(
             functools.partial(evaluate, rb, findings),
             min_time=0.3,
