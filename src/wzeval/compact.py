@@ -38,6 +38,7 @@ describes the document.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -63,6 +64,7 @@ from wzeval.report import (
 )
 
 if TYPE_CHECKING:
+    from wzeval.checks import CompiledDeduction, CompiledVeto
     from wzeval.issues import Issue
     from wzeval.models import Department, Rulebook
 
@@ -123,7 +125,8 @@ _NESTED: dict[type[BaseModel], dict[str, tuple[type[BaseModel], str | None]]] = 
     },
     PartResult: {"vetoes": (SiteVeto, None)},
 }
-_LISTS = {"rulebook": False, "grade_rule": False}  # the nested fields holding one object
+_SINGLE = frozenset({"rulebook", "grade_rule"})  # the nested fields holding one object
+_SHEET_LISTS = ("categories", "indicators")  # the report's lists with rulebook entries
 
 _DEFAULTS: dict[type[BaseModel], Json] = {}
 
@@ -167,8 +170,14 @@ def sheet(rulebook: Rulebook) -> Json:
     """The rulebook's part of a ``ranking/2`` document: what every department's results
     share unless they say otherwise (JSON-ready, the same for the same rulebook).
 
-    Kept with the compiled rulebook, so a batch works it out once per process.
-    """
+    A copy, the caller's to change: the one this module reads is kept with the
+    compiled rulebook (:func:`_sheet`)."""
+    return copy.deepcopy(_sheet(rulebook))
+
+
+def _sheet(rulebook: Rulebook) -> Json:
+    """:func:`sheet`, worked out once per compiled rulebook and process (a batch's
+    every department reads it) and never changed afterwards."""
     from wzeval.api import compiled
 
     crb = compiled(rulebook)
@@ -178,12 +187,18 @@ def sheet(rulebook: Rulebook) -> Json:
     rb = crb.rulebook
     pos = crb.positions
 
-    def veto(v: Any) -> Json:
+    def veto(v: CompiledVeto) -> Json:
         x = v.veto
-        return {"id": x.id, "label": x.label, "fired": False, "source": x.source,
-                "ruling": x.ruling, "at": _at(pos, v.path)}  # fmt: skip
+        return {
+            "id": x.id,
+            "label": x.label,
+            "fired": False,  # what most departments' vetoes are: not fired
+            "source": x.source,
+            "ruling": x.ruling,
+            "at": _at(pos, v.path),
+        }
 
-    def deduction(d: Any, default_cap: Fraction | None) -> Json:
+    def deduction(d: CompiledDeduction, default_cap: Fraction | None) -> Json:
         x = d.deduction
         cap = x.cap if x.cap is not None else default_cap
         return {
@@ -247,10 +262,16 @@ def sheet(rulebook: Rulebook) -> Json:
             }
         )
     categories = [
-        {"id": c.id, "name": c.name, "kind": c.kind, "weight": exact_text(Fraction(c.weight)),
-         "applicable_weight": exact_text(Fraction(c.weight)), "gate": c.when}
+        {
+            "id": c.id,
+            "name": c.name,
+            "kind": c.kind,
+            "weight": exact_text(Fraction(c.weight)),
+            "applicable_weight": exact_text(Fraction(c.weight)),  # every indicator applies
+            "gate": c.when,
+        }
         for c in rb.categories
-    ]  # fmt: skip
+    ]
     ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": crb.file}
     out: Json = {
         "report": {"rulebook": ref, "places": rb.arithmetic.places},
@@ -281,7 +302,7 @@ class _Encoder:
                 continue
             if name in nested:
                 sub, key = nested[name]
-                if not _LISTS.get(name, True):  # one object or null
+                if name in _SINGLE:  # one object or null
                     if value is not None and name in base and base[name] is not None:
                         enc = self.obj(sub, value, base[name])
                         if enc:
@@ -347,12 +368,9 @@ def department_part(report: ScoreReport, rulebook: Rulebook) -> Json:
     """``report`` as a ``ranking/2`` department's ``"report"``: its differences from
     the rulebook's part (:func:`sheet`) and from its ranking fields."""
     data = report.model_dump(mode="json")
-    book = sheet(rulebook)
+    book = _sheet(rulebook)
     entry = {**book["report"], **_entry_fields(report), **{k: book[k] for k in _SHEET_LISTS}}
     return _Encoder(report.findings_file).obj(ScoreReport, data, entry)
-
-
-_SHEET_LISTS = ("categories", "indicators")
 
 
 def department_json(report: ScoreReport, rulebook: Rulebook) -> str:
@@ -368,6 +386,9 @@ def _dumps(data: object) -> str:
 
 
 class _Decoder:
+    """Rebuilds one report's JSON data from its part and the rulebook's: the inverse of
+    :class:`_Encoder`, field by field in the result classes' order."""
+
     def __init__(self, findings_file: str | None) -> None:
         self.here = None if findings_file is None else findings_file + ":"
 
@@ -380,7 +401,7 @@ class _Decoder:
                 out[name] = id_
             elif name in nested:
                 sub, key = nested[name]
-                if not _LISTS.get(name, True):
+                if name in _SINGLE:
                     value = enc.get(name, _OMIT)
                     held = base.get(name)
                     if isinstance(held, dict):
@@ -469,7 +490,7 @@ def compact_chunks(
     roster's unassessed units."""
     from wzeval.render import rank
 
-    yield '{"wzeval":"' + FORMAT + '",\n"rulebook":' + _dumps(sheet(rulebook))
+    yield '{"wzeval":"' + FORMAT + '",\n"rulebook":' + _dumps(_sheet(rulebook))
     yield ',\n"departments":['
     for n, (place, r) in enumerate(rank(entries)):
         head = _dumps({"rank": place, **_entry_fields(r)})
