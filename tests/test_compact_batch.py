@@ -168,6 +168,25 @@ def test_the_streamed_document_is_the_rendered_one() -> None:
             ]
 
 
+def test_a_document_read_a_department_at_a_time() -> None:
+    """read_reports: the reports of the written lines, in ranking order — none, one,
+    several — and a document laid out otherwise is refused, not misread."""
+    rb = _bundled()
+    reports = [score(p, rb, partial=True) for p in EXAMPLES]
+    data = reports[0].model_dump(mode="json")
+    data["indicators"][0]["facts"][0]["note"] = "甲\u2028乙\n丙"  # a line separator in a string
+    reports[0] = ScoreReport.model_validate(data)
+    for some in ([], reports[:1], reports):
+        text = render_ranking(some, "json-compact", rulebook=rb)
+        got = list(compact.read_reports(io.StringIO(text)))
+        assert [r.to_json() for r in got] == [r.to_json() for _, r in rank(some)]
+    pretty = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    with pytest.raises(ValueError, match="ranking/2"):
+        list(compact.read_reports(io.StringIO(pretty)))
+    with pytest.raises(ValueError, match="ends too soon"):
+        list(compact.read_reports(io.StringIO(text).readlines()[:5]))
+
+
 def test_one_report_needs_its_rulebook() -> None:
     rb = _bundled()
     report = score(EXAMPLES[0], rb, partial=True)

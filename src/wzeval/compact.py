@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -76,6 +76,7 @@ __all__ = [
     "expand",
     "expand_data",
     "expand_report",
+    "read_reports",
     "render_compact",
     "sheet",
 ]
@@ -469,6 +470,45 @@ def expand(document: Mapping[str, Any], index: int) -> str:
     :meth:`ScoreReport.to_json` wrote for it (what ``wzeval score FILE --format json``
     writes)."""
     return expand_report(document, index).to_json()
+
+
+def read_reports(lines: Iterable[str]) -> Iterator[ScoreReport]:
+    """Each department's report of a ``ranking/2`` document as wzeval writes it (an
+    open file, or its lines split at ``\\n`` only, as a file's iteration splits them —
+    not ``str.splitlines``, which also splits at U+2028 inside a string), in ranking
+    order, one line at a time: a reader's memory holds the rulebook's part and one
+    department, whatever the batch's size.
+
+    The lines are the layout :func:`compact_chunks` writes (the header, the rulebook's
+    part, then one department per line); the same JSON laid out otherwise raises
+    :class:`ValueError` — read it with ``json.loads`` and :func:`expand_report`.
+    """
+    it = iter(lines)
+
+    def line() -> str:
+        text = next(it, None)
+        if text is None:
+            raise ValueError(f"{FORMAT}: the document ends too soon")
+        return text.rstrip("\n")
+
+    if line() != '{"wzeval":"' + FORMAT + '",':
+        raise ValueError(f"not a {FORMAT} document as wzeval writes it")
+    book_line = line()
+    if not (book_line.startswith('"rulebook":') and book_line.endswith(",")):
+        raise ValueError(f"{FORMAT}: no rulebook part on the second line")
+    book = json.loads(book_line[len('"rulebook":') : -1])
+    start = line()
+    if start == '"departments":[],':
+        return
+    if start != '"departments":[':
+        raise ValueError(f"{FORMAT}: no departments on the third line")
+    while True:
+        text = line()
+        last = text.endswith("],")  # the last department closes the list
+        department = json.loads(text[:-2] if last else text.removesuffix(","))
+        yield ScoreReport.model_validate(expand_data(book, department))
+        if last:
+            return
 
 
 # ------------------------------------------------------------------------- writing
