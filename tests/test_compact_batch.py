@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from strategies import cases, findings_for
+from strategies import cases, findings_for, overall_cases
 
 from wzeval import compact
 from wzeval.api import compiled, load_findings, load_rulebook, score
@@ -97,6 +97,10 @@ def test_generated_findings_expand_to_their_reports(mapping: dict[str, Any]) -> 
 def test_generated_rulebooks_expand_to_their_reports(case: tuple[Rulebook, Any]) -> None:
     """Every rule kind, vetoes, deductions, gates: whatever the rulebook's part does not
     foresee is written out, never lost."""
+    _case_expands(case)
+
+
+def _case_expands(case: tuple[Rulebook, Any]) -> None:
     rb, mapping = case
     try:
         report = evaluate_compiled(
@@ -105,6 +109,14 @@ def test_generated_rulebooks_expand_to_their_reports(case: tuple[Rulebook, Any])
     except WzevalError:
         return
     _expands([report], rb)
+
+
+@settings(max_examples=40, deadline=None)
+@given(overall_cases())
+def test_generated_gates_and_grades_expand_to_their_reports(case: tuple[Rulebook, Any]) -> None:
+    """Site vetoes, category gates, parts and grades: the report's single objects
+    (``grade_rule``) and the lists the rulebook's part has no entries for."""
+    _case_expands(case)
 
 
 def test_a_report_the_rulebook_part_does_not_foresee() -> None:
