@@ -6,10 +6,11 @@ a second folder, then runs ``python -m wzeval score FOLDER --allow-duplicates
 folder.  Prints files per second, the peak RSS of the process tree (the largest of
 the command and its workers, from ``os.wait4``), the ratio of the peak at ``--n``
 files to the peak at a tenth of them (goal 1 of issue 15: flat, i.e. about 1), the
-``--jobs 2`` / ``--jobs 1`` speed-up, and whether the outputs of every ``--jobs``
-are byte-identical.
+``--jobs 2`` / ``--jobs 1`` speed-up, whether the outputs of every ``--jobs``
+are byte-identical, and the output's bytes per file (``json-compact``, the ``ranking/2``
+document, against ``json``: goal 6; bench_batch_size.py has the detail).
 
-Run: ``python benchmarks/bench_cli_batch.py [--n 1000] [--formats csv json]``.
+Run: ``python benchmarks/bench_cli_batch.py [--n 1000] [--formats csv json json-compact]``.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _run(folder: Path, fmt: str, jobs: int, out: Path) -> tuple[float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--formats", nargs="+", default=["csv", "json"])
+    ap.add_argument("--formats", nargs="+", default=["csv", "json", "json-compact"])
     ap.add_argument("--jobs", nargs="+", type=int, default=[1, 2])
     args = ap.parse_args()
     print(machine())
@@ -65,8 +66,8 @@ def main() -> None:
         _write(big, args.n)
         _write(small, args.n // 10)
         print(f"{args.n} and {args.n // 10} generated JSON findings")
-        print("| format | jobs | files | files/s | peak RSS | peak / peak at a tenth |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| format | jobs | files | files/s | peak RSS | peak / peak at a tenth | B/file |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for fmt in args.formats:
             speed: dict[int, float] = {}
             outs: list[Path] = []
@@ -79,7 +80,8 @@ def main() -> None:
                 print(
                     f"| {fmt} | {jobs} | {args.n} | {args.n / t_big:.1f} | "
                     f"{rss_big / 2**20:.1f} MiB | {rss_big / rss_small:.2f} "
-                    f"({rss_small / 2**20:.1f} MiB at {args.n // 10}) |"
+                    f"({rss_small / 2**20:.1f} MiB at {args.n // 10}) | "
+                    f"{out.stat().st_size / args.n:,.0f} |"
                 )
             same = all(filecmp.cmp(outs[0], o, shallow=False) for o in outs[1:])
             ratio = speed[2] / speed[1] if 1 in speed and 2 in speed else float("nan")

@@ -22,7 +22,19 @@ and prints each per indicator: time per indicator ~constant means linear growth.
 Times are CPU time of this process (``time.process_time``), best of 3: on a shared
 machine wall time of a single multi-second call mostly measures the neighbours.
 
-Run: ``python benchmarks/bench_scaling.py [--sizes 1 10 100]``.
+The findings-size axis (issue 15, goal 7; ``--findings-sizes``, default 1 16 64 256): the
+same findings of the 1× rulebook with every list and records fact m times as long
+(its elements repeated, so every condition on them keeps its truth and the work per
+element is the same), as a JSON findings file.  For each m it times reading the JSON
+text (``load_document``), checking it (``check_findings``), evaluating it (the
+figures, and the full explanation, ``explained=True``) and writing the report's JSON,
+and prints each stage's cost per list element added (from m to the next size):
+about the same at each step, a ratio of about 1, means the stage is linear in the
+findings' size (1× holds only 26 list elements, so the first step is the widest: the
+steps from 1× to 4× differ by less than the machine's noise).  Best of 7 loops of CPU
+time (``per_call``).
+
+Run: ``python benchmarks/bench_scaling.py [--sizes 1 10 100] [--findings-sizes 1 16 64 256]``.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from __future__ import annotations
 import argparse
 import copy
 import functools
+import itertools
 import json
 import random
 import sys
@@ -40,7 +53,7 @@ from typing import Any, TypeVar
 
 from _common import RULEBOOK, machine, per_call
 
-from wzeval import loader
+from wzeval import loader, plain
 from wzeval.api import evaluate, load_findings, rulebook_from_document
 from wzeval.loader import load_document
 
@@ -81,6 +94,91 @@ def replicate_findings(findings: dict[str, Any], k: int) -> dict[str, Any]:
     return out
 
 
+def lengthen(findings: dict[str, Any], m: int) -> tuple[dict[str, Any], int]:
+    """The findings with every list (and records) value ``m`` times as long, and how many
+    list elements they hold then."""
+    out = copy.deepcopy(findings)
+    elements = 0
+    for facts in out["indicators"].values():
+        for name, fact in facts.items():
+            holder, key = (fact, "value") if isinstance(fact, dict) else (facts, name)
+            value = holder[key]
+            if isinstance(value, list):
+                holder[key] = value * m
+                elements += len(value) * m
+    return out, elements
+
+
+def findings_axis(rb: Any, base_findings: dict[str, Any], sizes: list[int]) -> None:
+    """The findings-size axis: per stage, µs per list element added from one size to
+    the next, and the ratio of consecutive steps (1.00 = linear)."""
+    limits = (loader.MAX_FILE_BYTES, loader.MAX_NODES, loader.MAX_EXPANDED_NODES)
+    # long lists pass a findings file's node limit: raised here, as for the large rulebooks
+    loader.MAX_FILE_BYTES = max(limits[0], 1 << 30)
+    loader.MAX_NODES = loader.MAX_EXPANDED_NODES = max(limits[1], limits[2], 10_000_000)
+    try:
+        rows = [_findings_row(rb, base_findings, m) for m in sizes]
+    finally:
+        loader.MAX_FILE_BYTES, loader.MAX_NODES, loader.MAX_EXPANDED_NODES = limits
+    _print_findings_axis(rows)
+
+
+Row = tuple[int, int, int, tuple[float, ...]]
+
+
+def _findings_row(rb: Any, base_findings: dict[str, Any], m: int) -> Row:
+    """Lists ``m`` times as long: (m, list elements, JSON bytes, CPU s per stage)."""
+    import findings_gen
+
+    from wzeval.api import compiled
+    from wzeval.findings import check_findings
+
+    crb = compiled(rb)
+    data, elements = lengthen(base_findings, m)
+    text = findings_gen.to_json(data)
+
+    def read() -> Any:
+        return load_document(text=text, name="findings.json")
+
+    def clock(fn: Callable[[], object]) -> float:
+        return per_call(fn, min_time=0.2, repeat=7, clock=time.process_time)
+
+    doc = read()
+    findings, issues = check_findings(doc, crb, partial=True)
+    assert findings is not None, [str(i) for i in issues[:3]]
+    report = evaluate(rb, findings, partial=True, explained=True)
+    stages = (
+        clock(read),
+        clock(functools.partial(check_findings, doc, crb, partial=True)),
+        clock(functools.partial(evaluate, rb, findings, partial=True)),
+        clock(functools.partial(evaluate, rb, findings, partial=True, explained=True)),
+        clock(report.to_json),
+    )
+    print(f"  findings {m}×: {elements} list elements done", flush=True)
+    return m, elements, len(text.encode()), stages
+
+
+def _print_findings_axis(rows: list[Row]) -> None:
+    names = ("read", "check", "evaluate", "explained", "to_json")
+    print()
+    print(
+        f"{'findings':>8} {'elements':>8} {'JSON KB':>8} | "
+        + " ".join(f"{n + ' ms':>12}" for n in names)
+    )
+    for m, e, size, st in rows:
+        print(f"{m:>7}× {e:>8} {size / 1024:>8.1f} | " + " ".join(f"{t * 1e3:>12.2f}" for t in st))
+    print("µs per list element added (and against the step before: 1.00 = linear):")
+    prev: tuple[float, ...] | None = None
+    for (m0, e0, _, s0), (m1, e1, _, s1) in itertools.pairwise(rows):
+        per = tuple((b - a) / (e1 - e0) * 1e6 for a, b in zip(s0, s1, strict=True))
+        cells = []
+        for n, v in enumerate(per):
+            ratio = f" ({v / prev[n]:.2f}×)" if prev is not None and prev[n] > 0 else ""
+            cells.append(f"{names[n]} {v:.2f}{ratio}")
+        print(f"  {m0}× → {m1}×: " + ", ".join(cells))
+        prev = per
+
+
 def _yaml_text(data: Any) -> str:
     """The rulebook as a YAML document in flow style (JSON text, which YAML reads)."""
     return json.dumps(_jsonable(data), ensure_ascii=False, indent=1) + "\n"
@@ -109,6 +207,7 @@ def _best(fn: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--findings-sizes", type=int, nargs="+", default=[1, 16, 64, 256])
     args = parser.parse_args(argv)
 
     import findings_gen
@@ -133,7 +232,14 @@ def main(argv: list[str] | None = None) -> int:
         t_compile, (rb, issues) = _best(functools.partial(rulebook_from_document, doc))
         assert rb is not None, [str(i) for i in issues[:3]]
         n = len(rb.indicators)
-        findings = load_findings(replicate_findings(base_findings, k), rb)
+        # the k× findings pass the limits of a findings document too (in memory, they
+        # are held to a file's: wzeval.plain, which keeps its own copies of them)
+        held = (plain.MAX_FILE_BYTES, plain.MAX_NODES)
+        plain.MAX_FILE_BYTES, plain.MAX_NODES = max(held[0], 1 << 30), max(held[1], 10_000_000)
+        try:
+            findings = load_findings(replicate_findings(base_findings, k), rb)
+        finally:
+            plain.MAX_FILE_BYTES, plain.MAX_NODES = held
         t_eval = per_call(
             functools.partial(evaluate, rb, findings),
             min_time=0.3,
@@ -159,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
             f"compile {tc / n / (first[4] / first[1]):.2f}×, "
             f"evaluate {te / n / (first[5] / first[1]):.2f}× (1.00× = linear)"
         )
+    if len(args.findings_sizes) > 1:
+        print()
+        findings_axis(base_rb, base_findings, args.findings_sizes)
     return 0
 
 

@@ -132,6 +132,7 @@ def _schema(kind: str) -> Callable[[], str]:
             "rulebook": schema.rulebook_schema,
             "report": schema.report_schema,
             "appeal": schema.appeal_schema,
+            "ranking2": schema.ranking2_schema,
             "findings": lambda: schema.findings_schema(load_rulebook()),
         }[kind]()
         return schema.schema_text(data)
@@ -151,7 +152,7 @@ def _rulebook_page(name: str) -> Callable[[], str]:
 
 def generated() -> dict[str, Callable[[], str]]:
     """Every generated file (path relative to the repository) and the function that renders it."""
-    from wzeval.schema import SCHEMA_FILES
+    from wzeval.schema import RANKING2_SCHEMA_FILE, SCHEMA_FILES
 
     files: dict[str, Callable[[], str]] = {
         "docs/issue-codes.md": _issue_codes,
@@ -160,6 +161,7 @@ def generated() -> dict[str, Callable[[], str]]:
     }
     for kind, filename in SCHEMA_FILES.items():
         files[f"schemas/{filename}"] = _schema(kind)
+    files[f"schemas/{RANKING2_SCHEMA_FILE}"] = _schema("ranking2")
     for name in RULEBOOK_PAGES:
         files[f"docs/rulebook-{name}.md"] = _rulebook_page(name)
     return files

@@ -72,9 +72,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "output",
-        "issue formats (text, JSON, GitHub annotations, SARIF), text, Markdown, CSV, JSON, HTML,"
-        " XLSX, templates, the rulebook's table page",
-        ("html", "issueformats", "render", "renderers", "tabledoc", "template", "xlsx"),
+        "issue formats (text, JSON, GitHub annotations, SARIF), text, Markdown, CSV, JSON"
+        " (ranking/1 and the compact ranking/2), HTML, XLSX, templates, the rulebook's table page",
+        ("compact", "html", "issueformats", "render", "renderers", "tabledoc", "template", "xlsx"),
     ),
     (
         "analysis",

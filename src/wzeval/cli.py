@@ -317,9 +317,10 @@ _R = TypeVar("_R", bound="Ranked")
 #: What a batch keeps of each report: "report" (HTML, the workbook, one file), "entry"
 #: (text, Markdown, CSV rankings), "json" (the entry and the report's JSON).
 _KEEP_BRIEF = {"text": "entry", "markdown": "entry", "csv": "entry", "json": "json"}
+_KEEP_BRIEF["json-compact"] = "compact"  # the entry and the department's ranking/2 part
 
 
-def _brief(report: ScoreReport, keep: str) -> ScoreReport | _Brief:
+def _brief(report: ScoreReport, keep: str, rulebook: Rulebook) -> ScoreReport | _Brief:
     """What a batch keeping ``keep`` keeps of ``report``."""
     if keep == "report":
         return report
@@ -330,6 +331,10 @@ def _brief(report: ScoreReport, keep: str) -> ScoreReport | _Brief:
     text = None
     if keep == "json":  # as render.ranking_data nests it, before indenting
         text = json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    if keep == "compact":
+        from wzeval.compact import department_json
+
+        text = department_json(report, rulebook)
     return _Brief(RankingEntry.of(report), text)
 
 
@@ -339,7 +344,7 @@ def _score_kept(
     """:func:`_score_file`, keeping what ``keep`` says of the report."""
     # a ranking's entry reads the figures alone: the explanation is never built
     report, issues = _score_file(path, rulebook, partial, keep != "entry")
-    return (None if report is None else _brief(report, keep)), issues
+    return (None if report is None else _brief(report, keep, rulebook)), issues
 
 
 def _score_in_worker(path: Path) -> tuple[ScoreReport | _Brief | None, list[Issue]]:
@@ -740,7 +745,7 @@ def _score_kept_batch(
     progress.clear()
 
     def brief(report: ScoreReport) -> RankingEntry:
-        kept = _brief(report, keep)
+        kept = _brief(report, keep, rulebook)
         assert isinstance(kept, _Brief)
         return entry_of(kept)
 
@@ -767,7 +772,7 @@ def _score_kept_batch(
     elif not reports:
         return code
     else:
-        text = render_report(reports[0], args.format, bom=args.bom)
+        text = render_report(reports[0], args.format, bom=args.bom, rulebook=rulebook)
         if args.format == "html":
             text = _html_provenance(text, files[0][0])
     _emit(text, args.output, args.force, out, err)
@@ -792,7 +797,7 @@ def _render_entries(
 
     code = max((failure_code(i) for i in failed.values()), default=EXIT_OK)
     missing = _roster_missing(rulebook, entries, args)
-    if args.format == "json":
+    if args.format in ("json", "json-compact"):
 
         def report_json(entry: RankingEntry) -> str:
             at, size = spooled[id(entry)]
@@ -800,6 +805,10 @@ def _render_entries(
             return spool.read(size).decode("utf-8")
 
         chunks = render.ranking_json_chunks(entries, report_json, failed, missing)
+        if args.format == "json-compact":
+            from wzeval.compact import compact_chunks
+
+            chunks = compact_chunks(rulebook, entries, report_json, failed, missing)
         _emit(chunks, args.output, args.force, out, err)
         return code
     if args.format == "text":
@@ -1500,9 +1509,12 @@ def build_parser() -> argparse.ArgumentParser:
     _rulebook_option(p)
     p.add_argument(
         "--format",
-        choices=("text", "json", "markdown", "csv", "html", "xlsx"),
+        choices=("text", "json", "markdown", "csv", "html", "xlsx", "json-compact"),
         default="text",
-        help=_("html: one self-contained page; xlsx: a workbook (needs -o)"),
+        help=_(
+            "html: one self-contained page; xlsx: a workbook (needs -o); json-compact: "
+            "ranking/2, the rulebook's text once per batch"
+        ),
     )
     _output_options(p)
     p.add_argument(

@@ -9,9 +9,12 @@ A platform builder gets from ``wzeval`` what the command writes, byte for byte::
     book = wzeval.render_xlsx(reports, rulebook=rb)             # .xlsx bytes
     for place, r in wzeval.rank(reports): ...
 
-Formats: ``text``, ``markdown``, ``json``, ``csv``, ``html`` (all text); the workbook
-is :func:`render_xlsx` (bytes).  Every output is deterministic: the same reports give
-the same text.  Nothing here reads or writes a file.
+Formats: ``text``, ``markdown``, ``json``, ``csv``, ``html``, ``json-compact`` (all
+text); the workbook is :func:`render_xlsx` (bytes).  ``json-compact`` is the
+``ranking/2`` document of :mod:`wzeval.compact` — the rulebook's part once, each
+department's part alone, a fifth of ``json``'s size — and needs ``rulebook=``.
+Every output is deterministic: the same reports give the same text.  Nothing here
+reads or writes a file.
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "Format", "rank", "render_ranking", "render_report", "render_xlsx"]
 
-Format = Literal["text", "markdown", "json", "csv", "html"]
+Format = Literal["text", "markdown", "json", "csv", "html", "json-compact"]
 #: The text formats of :func:`render_report` and :func:`render_ranking`.
-FORMATS: tuple[Format, ...] = ("text", "markdown", "json", "csv", "html")
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json", "csv", "html", "json-compact")
 
 Failed = Mapping[str, Sequence["Issue"]]
 
@@ -40,11 +43,32 @@ def _check(fmt: str) -> None:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def render_report(report: ScoreReport, fmt: Format = "text", *, bom: bool = False) -> str:
+def _compact_rulebook(rulebook: Rulebook | None) -> Rulebook:
+    """The rulebook ``json-compact`` writes once: a department's part is its difference
+    from that rulebook's part, so the rulebook is needed (reports name theirs only)."""
+    if rulebook is None:
+        raise ValueError("format 'json-compact' needs the reports' rulebook: pass rulebook=")
+    return rulebook
+
+
+def render_report(
+    report: ScoreReport,
+    fmt: Format = "text",
+    *,
+    bom: bool = False,
+    rulebook: Rulebook | None = None,
+) -> str:
     """One department's score sheet in ``fmt`` (``bom``: a UTF-8 byte-order mark before
-    CSV, for Excel).  Raises :class:`ValueError` for an unknown format."""
+    CSV, for Excel; ``json-compact``: the ``ranking/2`` document of this one department,
+    for which ``rulebook`` must be the report's).  Raises :class:`ValueError` for an
+    unknown format."""
     _check(fmt)
     from wzeval import render
+
+    if fmt == "json-compact":
+        from wzeval.compact import render_compact
+
+        return render_compact([report], _compact_rulebook(rulebook))
 
     if fmt == "html":
         from wzeval.html import render_html
@@ -87,14 +111,19 @@ def render_ranking(
     ``failed`` maps the files that could not be scored to their issues (listed after
     the ranking; CSV has no place for them).  With ``rulebook``, the units of its
     roster (``departments:``) that no report covers are listed as 未评估; pass
-    ``unassessed`` to name them yourself.  Raises :class:`ValueError` for an unknown
-    format.
+    ``unassessed`` to name them yourself.  ``json-compact`` needs ``rulebook`` (the one
+    the reports were scored with).  Raises :class:`ValueError` for an unknown format.
     """
     _check(fmt)
     from wzeval import render
     from wzeval.roster import with_unassessed
 
     text: str
+    if fmt == "json-compact":
+        from wzeval.compact import render_compact
+
+        book = _compact_rulebook(rulebook)
+        return render_compact(reports, book, failed, _missing(reports, book, unassessed))
     if fmt == "html":
         from wzeval.html import render_html_batch
 

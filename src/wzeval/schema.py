@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) for wzeval's three documents.
+"""JSON Schemas (draft 2020-12) for wzeval's documents.
 
 The rulebook and report schemas come straight from the pydantic models, so they
 cannot drift from what :func:`wzeval.load_rulebook` accepts and what
@@ -13,6 +13,7 @@ are regenerated with ``python tools/gendocs.py`` (users write theirs with
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,11 @@ from wzeval.slips import PLACEHOLDER
 
 __all__ = [
     "DIALECT",
+    "RANKING2_SCHEMA_FILE",
     "SCHEMA_FILES",
     "appeal_schema",
     "findings_schema",
+    "ranking2_schema",
     "report_schema",
     "rulebook_schema",
     "schema_text",
@@ -45,6 +48,10 @@ SCHEMA_FILES = {
     "report": "report.schema.json",
     "appeal": "appeal.schema.json",
 }
+#: The file of :func:`ranking2_schema` in the repository's ``schemas/`` (kept apart from
+#: :data:`SCHEMA_FILES`, which ``wzeval schema --write`` writes: a batch's readers, not
+#: its evaluators, need it).
+RANKING2_SCHEMA_FILE = "ranking2.schema.json"
 
 _DATE_PATTERN = DATE_PATTERN
 _DATETIME_PATTERN = DATETIME_PATTERN
@@ -76,6 +83,89 @@ def appeal_schema() -> dict[str, Any]:
 def report_schema() -> dict[str, Any]:
     """The schema of a JSON score report (``wzeval: report/1``), as written."""
     return {"$schema": DIALECT, **ScoreReport.model_json_schema(mode="serialization")}
+
+
+def ranking2_schema() -> dict[str, Any]:
+    """The schema of the compact batch document (``wzeval: ranking/2``, written by
+    ``wzeval score FOLDER --format json-compact``; :mod:`wzeval.compact`).
+
+    Made from the report's schema, so it follows the report's fields: every result
+    class becomes a *part* — the same properties, none required (a field left out takes
+    its base: the default, or the rulebook part's entry), a fact read's ``"@"`` beside
+    its ``at``.  The document's ``"rulebook"`` holds parts of the report, the categories
+    and the indicators (with their items, vetoes, deductions and facts), each
+    department its ranking fields and its report as a part.
+    """
+    from wzeval.compact import ENTRY_FIELDS, FORMAT
+
+    report = copy.deepcopy(ScoreReport.model_json_schema(mode="serialization"))
+    defs: dict[str, Any] = report.pop("$defs")
+    defs["ScoreReport"] = report
+    for name, part in defs.items():
+        part.pop("required", None)
+        part["title"] = f"{name} (part)"
+    defs["FactRead"]["properties"]["@"] = {
+        "type": "string",
+        "description": "LINE:COL in the department's findings_file: at is FILE:LINE:COL",
+    }
+    props = report["properties"]
+    department = {
+        "type": "object",
+        "properties": {
+            "rank": {"type": "integer", "minimum": 1},
+            **{k: props[k] for k in ENTRY_FIELDS},
+            "report": {"$ref": "#/$defs/ScoreReport"},
+        },
+        "required": ["rank", *ENTRY_FIELDS, "report"],
+        "additionalProperties": False,
+    }
+    named = {"department": {"type": "string"}, "department_id": {"type": "string"}}
+    return {
+        "$schema": DIALECT,
+        "title": "wzeval ranking/2: a batch's ranking, the rulebook's part once",
+        "description": "Expand a department's report with wzeval.compact.expand(document, i) "
+        "(docs/api.md): what the department's report/1 JSON holds, byte for byte.",
+        "type": "object",
+        "properties": {
+            "wzeval": {"const": FORMAT, "description": "format version"},
+            "rulebook": {
+                "type": "object",
+                "description": "the rulebook's part: every department's base",
+                "properties": {
+                    "report": {"$ref": "#/$defs/ScoreReport"},
+                    "categories": {"type": "array", "items": {"$ref": "#/$defs/CategoryResult"}},
+                    "indicators": {"type": "array", "items": {"$ref": "#/$defs/IndicatorResult"}},
+                },
+                "required": ["report", "categories", "indicators"],
+                "additionalProperties": False,
+            },
+            "departments": {"type": "array", "items": department},
+            "failed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string"},
+                        "issues": {"type": "array", "items": {"type": "object"}},
+                    },
+                    "required": ["file", "issues"],
+                    "additionalProperties": False,
+                },
+            },
+            "unassessed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {**named, "status": {"type": "string"}},
+                    "required": ["department", "department_id", "status"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["wzeval", "rulebook", "departments", "failed"],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
 
 
 def _json_number(value: Decimal) -> int | float:
