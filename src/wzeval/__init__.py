@@ -53,6 +53,31 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         render_appeal_text,
         revised_text,
     )
+    from wzeval.compact import (
+        compact_chunks,
+        render_compact,
+    )
+    from wzeval.compact import (
+        department_json as compact_department_json,
+    )
+    from wzeval.compact import (
+        department_part as compact_department,
+    )
+    from wzeval.compact import (
+        expand as expand_compact,
+    )
+    from wzeval.compact import (
+        expand_data as expand_compact_data,
+    )
+    from wzeval.compact import (
+        expand_report as expand_compact_report,
+    )
+    from wzeval.compact import (
+        read_reports as read_compact_reports,
+    )
+    from wzeval.compact import (
+        sheet as compact_sheet,
+    )
     from wzeval.compare import (
         Comparison,
         Round,
@@ -172,6 +197,15 @@ _LAZY = {
     "ItemResult": "wzeval.report",
     "ScoreReport": "wzeval.report",
     "display": "wzeval.report",
+    "expand_compact": "wzeval.compact:expand",
+    "expand_compact_report": "wzeval.compact:expand_report",
+    "expand_compact_data": "wzeval.compact:expand_data",
+    "read_compact_reports": "wzeval.compact:read_reports",
+    "compact_sheet": "wzeval.compact:sheet",
+    "compact_department": "wzeval.compact:department_part",
+    "compact_department_json": "wzeval.compact:department_json",
+    "compact_chunks": "wzeval.compact",
+    "render_compact": "wzeval.compact",
     "score_document": "wzeval.api",
     "LintConfig": "wzeval.lint",
     "find_lint_config": "wzeval.lint",
@@ -274,6 +308,10 @@ __all__ = [
     "appeal_schema",
     "apply_appeals",
     "bundled_rulebook_path",
+    "compact_chunks",
+    "compact_department",
+    "compact_department_json",
+    "compact_sheet",
     "compare_rounds",
     "diff_files",
     "diff_json",
@@ -283,6 +321,9 @@ __all__ = [
     "display",
     "duplicates",
     "evaluate",
+    "expand_compact",
+    "expand_compact_data",
+    "expand_compact_report",
     "find_lint_config",
     "findings_schema",
     "findings_template",
@@ -296,12 +337,14 @@ __all__ = [
     "merge_findings",
     "rank",
     "read_appeals",
+    "read_compact_reports",
     "read_findings",
     "read_round",
     "read_rulebook",
     "render_appeal_json",
     "render_appeal_markdown",
     "render_appeal_text",
+    "render_compact",
     "render_compare_html",
     "render_compare_json",
     "render_compare_markdown",
