@@ -57,7 +57,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "model",
         "the rulebook and report models, the rule kinds, extends:, condition analysis",
-        ("conditions", "extends", "kinds", "modelbase", "models", "report"),
+        ("conditions", "diffmodel", "extends", "kinds", "modelbase", "models", "report"),
     ),
     (
         "checking",
@@ -72,7 +72,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "output",
         "text, Markdown, CSV, JSON, HTML, XLSX, templates, the rulebook's table page",
-        ("html", "render", "renderers", "tabledoc", "template", "xlsx"),
+        ("diffrender", "html", "render", "renderers", "tabledoc", "template", "xlsx"),
     ),
     (
         "analysis",
