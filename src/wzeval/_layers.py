@@ -57,7 +57,17 @@ LAYERS: tuple[Layer, ...] = (
     (
         "model",
         "the rulebook and report models, the rule kinds, extends:, condition analysis",
-        ("conditions", "diffmodel", "extends", "kinds", "modelbase", "models", "report"),
+        (
+            "conditions",
+            "diffmodel",
+            "extends",
+            "extendsmerge",
+            "extendsplan",
+            "kinds",
+            "modelbase",
+            "models",
+            "report",
+        ),
     ),
     (
         "checking",
