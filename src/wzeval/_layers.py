@@ -87,7 +87,17 @@ LAYERS: tuple[Layer, ...] = (
     (
         "analysis",
         "lint, rule tests, verify, diff, rounds compared, findings merged, appeals, schemas",
-        ("appeals", "compare", "diff", "lint", "merge", "ruletest", "schema", "verify"),
+        (
+            "appeals",
+            "compare",
+            "diff",
+            "lint",
+            "merge",
+            "ruletargets",
+            "ruletest",
+            "schema",
+            "verify",
+        ),
     ),
     (
         "facade",
