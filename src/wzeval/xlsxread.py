@@ -434,15 +434,19 @@ class _FactRows:
             return ind_id, fact_id, body
         # a records fact is the bare list in findings; evidence and notes have no place
         if evidence is not None or note is not None:
-            doc.issues.append(
-                Issue(
-                    "WZ405",
-                    _(
-                        "evidence and notes of the records fact {ind_id}.{fact_id} are not kept"
-                    ).format(ind_id=ind_id, fact_id=fact_id),
-                    position=self.at(r, self.ev or self.val),
-                    severity=Severity.WARNING,
-                    hint=_("put them in the records' own fields, or in the header's notes"),
-                )
-            )
+            self.not_kept(r, ind_id, fact_id)
         return ind_id, fact_id, value
+
+    def not_kept(self, r: int, ind_id: str, fact_id: str) -> None:
+        """WZ405: the evidence and notes of a records fact (in row ``r``) are dropped."""
+        self.doc.issues.append(
+            Issue(
+                "WZ405",
+                _("evidence and notes of the records fact {ind_id}.{fact_id} are not kept").format(
+                    ind_id=ind_id, fact_id=fact_id
+                ),
+                position=self.at(r, self.ev or self.val),
+                severity=Severity.WARNING,
+                hint=_("put them in the records' own fields, or in the header's notes"),
+            )
+        )
