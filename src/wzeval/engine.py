@@ -408,26 +408,11 @@ def _missing(
     p: IndicatorPlan, names: list[str], not_assessed: list[NotAssessed], reads: _Reads, build: Build
 ) -> IndicatorResult:
     """An indicator not assessed for want of facts: listed in ``not_assessed``, no points."""
-    ind = p.cind.indicator
     reason = "缺少事实：" + "、".join(names)
-    not_assessed.append(
-        build(
-            NotAssessed,
-            {"indicator": ind.id, "name": ind.name, "missing": names, "reason": reason},
-        )
+    extra = {"missing": names, "reasons": ["未评估：缺少 " + "、".join(names)]}
+    return _not_assessed(
+        p, {"missing": names, "reason": reason}, not_assessed, reads(), extra, build
     )
-    values = {
-        **p.common,
-        "applicable": True,
-        "assessed": False,
-        "vetoed": False,
-        "points": ZERO,
-        "max_points": p.weight,
-        "facts": reads(),
-        "missing": names,
-        "reasons": ["未评估：缺少 " + "、".join(names)],
-    }
-    return build(IndicatorResult, values)
 
 
 def _pending(
@@ -439,17 +424,27 @@ def _pending(
     build: Build,
 ) -> IndicatorResult:
     """An indicator that cannot be assessed yet: not assessed, with the date it can be."""
-    ind = p.cind.indicator
     when = env.run(pend.assessable_from)
     day = when.isoformat() if isinstance(when, date) else str(when)
     what = pend.pending.label or pend.pending.id
     reason = f"尚不能评估：{what}；{day} 起可评估"
-    not_assessed.append(
-        build(
-            NotAssessed,
-            {"indicator": ind.id, "name": ind.name, "reason": reason, "pending": pend.pending.id},
-        )
-    )
+    na = {"reason": reason, "pending": pend.pending.id}
+    extra = {"pending": pend.pending.id, "reasons": [reason]}
+    return _not_assessed(p, na, not_assessed, facts, extra, build)
+
+
+def _not_assessed(
+    p: IndicatorPlan,
+    why: dict[str, Any],
+    not_assessed: list[NotAssessed],
+    facts: list[FactRead],
+    extra: dict[str, Any],
+    build: Build,
+) -> IndicatorResult:
+    """An indicator not assessed (``why``: what :class:`NotAssessed` says besides the
+    indicator), listed in ``not_assessed``: no points, its weight still possible."""
+    ind = p.cind.indicator
+    not_assessed.append(build(NotAssessed, {"indicator": ind.id, "name": ind.name, **why}))
     values = {
         **p.common,
         "applicable": True,
@@ -458,8 +453,7 @@ def _pending(
         "points": ZERO,
         "max_points": p.weight,
         "facts": facts,
-        "pending": pend.pending.id,
-        "reasons": [reason],
+        **extra,
     }
     return build(IndicatorResult, values)
 
