@@ -50,6 +50,7 @@ __all__ = [
     "IndicatorMovement",
     "Movement",
     "RulebookDiff",
+    "by_section",
     "change_counts",
     "diff",
     "section",
@@ -332,6 +333,17 @@ SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
 def section(change: Change) -> str:
     """The section of :data:`SECTIONS` a change is shown in."""
     return next(name for name, entities in SECTIONS if change.entity in entities)
+
+
+def by_section(d: RulebookDiff) -> list[tuple[str, list[Change]]]:
+    """The changes section by section, in the order of :data:`SECTIONS`; a section with
+    no change is left out."""
+    out = []
+    for name, _entities in SECTIONS:
+        group = [c for c in d.changes if section(c) == name]
+        if group:
+            out.append((name, group))
+    return out
 
 
 def change_counts(d: RulebookDiff) -> dict[str, Any]:

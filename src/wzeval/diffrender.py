@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from wzeval.diffmodel import SECTIONS, Change, Movement, RulebookDiff, change_counts, section
+from wzeval.diffmodel import Change, Movement, RulebookDiff, by_section, change_counts
 from wzeval.report import display
 
 __all__ = ["RENDERERS", "diff_json", "diff_markdown", "diff_text"]
@@ -77,10 +77,7 @@ def diff_text(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
         f"{d.old_id} → {d.new_id}: {summary['changes']} change(s), "
         f"{summary['affect_scores']} affect scores"
     ]
-    for name, _title in SECTIONS:
-        group = [c for c in d.changes if section(c) == name]
-        if not group:
-            continue
+    for name, group in by_section(d):
         lines.append("")
         lines.append(f"{name}:")
         for c in group:
@@ -152,10 +149,7 @@ def diff_markdown(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
                 f"| {name} | {row['added']} | {row['removed']} | {row['changed']} "
                 f"| {row['affect_scores']} |"
             )
-        for name, _title in SECTIONS:
-            group = [c for c in d.changes if section(c) == name]
-            if not group:
-                continue
+        for name, group in by_section(d):
             out += [
                 "",
                 f"### {name}",
