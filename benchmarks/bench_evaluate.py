@@ -37,8 +37,9 @@ from _common import EXAMPLES, interleaved, machine, us
 import wzeval
 from wzeval.api import compiled, evaluate, load_findings
 from wzeval.checks import CompiledRulebook
-from wzeval.engine import _fast_plan, _full, evaluate_compiled
+from wzeval.engine import _full, evaluate_compiled
 from wzeval.expressions import FUNCTIONS, CompiledExpression
+from wzeval.fasteval import fast_plan
 from wzeval.findings import Findings
 
 
@@ -92,7 +93,7 @@ def _per_expression(crb: CompiledRulebook) -> CompiledRulebook:
     fast = CompiledExpression.fast
     CompiledExpression.fast = lambda self: self.evaluate  # type: ignore[method-assign]
     try:
-        _fast_plan(copy)
+        fast_plan(copy)
     finally:
         CompiledExpression.fast = fast  # type: ignore[method-assign]
     return copy

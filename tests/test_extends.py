@@ -497,9 +497,9 @@ def test_a_broken_base_reports_its_own_issues(tmp_path: Path) -> None:
 def test_the_merge_plan_is_read_from_the_models() -> None:
     """What merges by id and what field by field, as the models say (typed out here by hand
     from the model classes, never read back from extends)."""
-    from wzeval.extends import _plan
+    from wzeval.extendsplan import rulebook_plan
 
-    plan = _plan()
+    plan = rulebook_plan()
     assert plan.collections == {
         "rulebook": {
             "departments": ("id", "department"),
@@ -536,7 +536,7 @@ def test_a_new_list_field_on_a_model_merges_by_id_with_no_edit_to_extends() -> N
     a nested model field by field, a list of plain values is replaced."""
     from pydantic import Field
 
-    from wzeval.extends import merge_plan
+    from wzeval.extendsplan import merge_plan
     from wzeval.modelbase import StrictModel
 
     class Note(StrictModel):

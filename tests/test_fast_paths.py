@@ -36,7 +36,7 @@ from hypothesis import given, settings
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from strategies import cases, findings_for, overall_cases
 
-from wzeval import engine, expressions, loader
+from wzeval import engine, expressions, fasteval, loader
 from wzeval.api import (
     bundled_rulebook_path,
     compiled,
@@ -564,14 +564,14 @@ def _same_evaluations(crb: CompiledRulebook, findings: Any, partial: bool) -> Sc
     assert fast == full
     assert repr(fast) == repr(full)
     assert not _deferred(fast)
-    plan = engine._fast_plan(crb)
+    plan = fasteval.fast_plan(crb)
     assert plan is not None  # every built-in kind has a fast evaluator
     results = {r.id: r for r in full.indicators}
     checked = 0
     for f in plan:
         result = results.get(f.plan.cind.indicator.id)
         try:
-            points = engine._fast_points(f, findings)
+            points = fasteval.fast_points(f, findings)
         except Exception:
             continue  # left to the full evaluation
         if result is not None and result.scored:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,6 +27,9 @@ from wzeval.issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.loader import Document, dumps_json, load_document
 from wzeval.models import Rulebook
 from wzeval.report import ScoreReport, display, exact_text
+
+if TYPE_CHECKING:
+    from wzeval.findings import Findings
 
 __all__ = [
     "APPEAL_FORMAT",
@@ -173,10 +176,6 @@ def read_appeals(
     paths: Sequence[str | Path], rulebook: Rulebook
 ) -> tuple[list[_Read], list[Issue]]:
     """Read and check appeal documents; every problem is an issue at ``file:line:col``."""
-    from wzeval.api import compiled
-    from wzeval.documents import read_document
-    from wzeval.findings import check_findings
-
     issues: list[Issue] = []
     out: list[_Read] = []
     decided: dict[tuple[str, str, str], Position] = {}
@@ -185,138 +184,187 @@ def read_appeals(
         issues.extend(doc.issues)
         if doc.data is None:
             continue
-        if not isinstance(doc.data, Mapping) or doc.data.get("wzeval") != APPEAL_FORMAT:
-            where: tuple[PathPart, ...] = (
-                ("wzeval",) if isinstance(doc.data, Mapping) and "wzeval" in doc.data else ()
-            )
-            issues.append(
-                Issue(
-                    "WZ425",
-                    MESSAGES["not_appeal"],
-                    where,
-                    doc.position(where),
-                    hint=MESSAGES["not_appeal_hint"],
-                )
-            )
-            continue
-        try:
-            model = AppealDocument.model_validate(doc.data)
-        except ValidationError as exc:
-            issues.extend(_schema_issues(exc, doc))
+        model = _appeal_document(doc, issues)
+        if model is None:
             continue
         target = Path(path).parent / model.findings
-        if not target.is_file():
-            issues.append(
-                Issue(
-                    "WZ426",
-                    MESSAGES["no_findings"].format(path=target),
-                    ("findings",),
-                    doc.position(("findings",)),
-                    hint=MESSAGES["no_findings_hint"],
-                )
-            )
+        read = _appealed_findings(doc, target, rulebook, issues)
+        if read is None:
             continue
-        fdoc = read_document(target)  # YAML, JSON or a findings workbook
-        findings, found = (None, fdoc.issues)
-        if fdoc.data is not None:
-            findings, found = check_findings(fdoc, compiled(rulebook), partial=True)
-        if findings is None or any(i.severity is Severity.ERROR for i in found):
-            issues.extend(found)
-            issues.append(
-                Issue(
-                    "WZ426",
-                    MESSAGES["findings_bad"].format(path=target),
-                    ("findings",),
-                    doc.position(("findings",)),
-                )
-            )
-            continue
-        ok = True
-        dept = _canonical_department(rulebook, model.department)
-        if dept is None:
-            names = [d.name for d in rulebook.departments]
-            issues.append(
-                Issue(
-                    "WZ427",
-                    MESSAGES["unknown_department"].format(got=model.department),
-                    ("department",),
-                    doc.position(("department",)),
-                    hint=did_you_mean(model.department, names),
-                )
-            )
-            ok = False
-        elif dept != findings.department_id:
-            issues.append(
-                Issue(
-                    "WZ427",
-                    MESSAGES["department"].format(got=model.department, want=findings.department),
-                    ("department",),
-                    doc.position(("department",)),
-                    hint=MESSAGES["department_hint"],
-                )
-            )
-            ok = False
-        for n, appeal in enumerate(model.appeals):
-            base: tuple[PathPart, ...] = ("appeals", n)
-            try:
-                indicator = rulebook.indicator(appeal.indicator.strip())
-            except KeyError:
-                ids = [i.id for i in rulebook.indicators]
-                issues.append(
-                    Issue(
-                        "WZ429",
-                        MESSAGES["unknown_indicator"].format(got=appeal.indicator),
-                        (*base, "indicator"),
-                        doc.position((*base, "indicator")),
-                        hint=did_you_mean(appeal.indicator, ids),
-                    )
-                )
-                ok = False
-                continue
-            facts = [f.id for f in indicator.facts]
-            if appeal.fact not in facts:
-                issues.append(
-                    Issue(
-                        "WZ429",
-                        MESSAGES["unknown_fact"].format(indicator=indicator.id, got=appeal.fact),
-                        (*base, "fact"),
-                        doc.position((*base, "fact")),
-                        hint=did_you_mean(appeal.fact, facts),
-                    )
-                )
-                ok = False
-                continue
-            if appeal.decision is None:
-                issues.append(
-                    Issue(
-                        "WZ431",
-                        MESSAGES["pending"].format(id=appeal.id),
-                        base,
-                        doc.position(base),
-                        severity=Severity.WARNING,
-                    )
-                )
-                continue
-            key = (str(target.resolve()), indicator.id, appeal.fact)
-            pos = doc.position((*base, "decision"))
-            if key in decided:
-                issues.append(
-                    Issue(
-                        "WZ430",
-                        MESSAGES["twice"].format(
-                            what=f"{indicator.id}.{appeal.fact}", first=decided[key]
-                        ),
-                        (*base, "decision"),
-                        pos,
-                        hint=MESSAGES["twice_hint"],
-                    )
-                )
-                ok = False
-                continue
-            decided[key] = pos
+        findings, fdoc = read
+        ok = _same_department(doc, model, findings, rulebook, issues)
+        ok = _appeals_known(doc, model, target, rulebook, decided, issues) and ok
         if ok:
             out.append(_Read(doc, model, fdoc))
     return out, sorted(issues, key=lambda i: (i.position or Position(""), i.code))
+
+
+def _appeal_document(doc: Document, issues: list[Issue]) -> AppealDocument | None:
+    """The appeal document's model; ``None`` (and an issue) if it is not one."""
+    if not isinstance(doc.data, Mapping) or doc.data.get("wzeval") != APPEAL_FORMAT:
+        where: tuple[PathPart, ...] = (
+            ("wzeval",) if isinstance(doc.data, Mapping) and "wzeval" in doc.data else ()
+        )
+        issues.append(
+            Issue(
+                "WZ425",
+                MESSAGES["not_appeal"],
+                where,
+                doc.position(where),
+                hint=MESSAGES["not_appeal_hint"],
+            )
+        )
+        return None
+    try:
+        return AppealDocument.model_validate(doc.data)
+    except ValidationError as exc:
+        issues.extend(_schema_issues(exc, doc))
+        return None
+
+
+def _appealed_findings(
+    doc: Document, target: Path, rulebook: Rulebook, issues: list[Issue]
+) -> tuple[Findings, Document] | None:
+    """The findings an appeal document names, read and checked (partially) against the
+    rulebook; ``None`` (and WZ426) when they are missing or have errors."""
+    from wzeval.api import compiled
+    from wzeval.documents import read_document
+    from wzeval.findings import check_findings
+
+    if not target.is_file():
+        issues.append(
+            Issue(
+                "WZ426",
+                MESSAGES["no_findings"].format(path=target),
+                ("findings",),
+                doc.position(("findings",)),
+                hint=MESSAGES["no_findings_hint"],
+            )
+        )
+        return None
+    fdoc = read_document(target)  # YAML, JSON or a findings workbook
+    findings, found = (None, fdoc.issues)
+    if fdoc.data is not None:
+        findings, found = check_findings(fdoc, compiled(rulebook), partial=True)
+    if findings is None or any(i.severity is Severity.ERROR for i in found):
+        issues.extend(found)
+        issues.append(
+            Issue(
+                "WZ426",
+                MESSAGES["findings_bad"].format(path=target),
+                ("findings",),
+                doc.position(("findings",)),
+            )
+        )
+        return None
+    return findings, fdoc
+
+
+def _same_department(
+    doc: Document,
+    model: AppealDocument,
+    findings: Findings,
+    rulebook: Rulebook,
+    issues: list[Issue],
+) -> bool:
+    """Whether the appeal's department is a known one, and the findings' (WZ427)."""
+    dept = _canonical_department(rulebook, model.department)
+    if dept is None:
+        names = [d.name for d in rulebook.departments]
+        issues.append(
+            Issue(
+                "WZ427",
+                MESSAGES["unknown_department"].format(got=model.department),
+                ("department",),
+                doc.position(("department",)),
+                hint=did_you_mean(model.department, names),
+            )
+        )
+        return False
+    if dept != findings.department_id:
+        issues.append(
+            Issue(
+                "WZ427",
+                MESSAGES["department"].format(got=model.department, want=findings.department),
+                ("department",),
+                doc.position(("department",)),
+                hint=MESSAGES["department_hint"],
+            )
+        )
+        return False
+    return True
+
+
+def _appeals_known(
+    doc: Document,
+    model: AppealDocument,
+    target: Path,
+    rulebook: Rulebook,
+    decided: dict[tuple[str, str, str], Position],
+    issues: list[Issue],
+) -> bool:
+    """Whether every appeal names a known indicator and fact and is decided once across
+    all documents (``decided``); one not decided yet is only a warning (WZ431)."""
+    ok = True
+    for n, appeal in enumerate(model.appeals):
+        base: tuple[PathPart, ...] = ("appeals", n)
+        try:
+            indicator = rulebook.indicator(appeal.indicator.strip())
+        except KeyError:
+            ids = [i.id for i in rulebook.indicators]
+            issues.append(
+                Issue(
+                    "WZ429",
+                    MESSAGES["unknown_indicator"].format(got=appeal.indicator),
+                    (*base, "indicator"),
+                    doc.position((*base, "indicator")),
+                    hint=did_you_mean(appeal.indicator, ids),
+                )
+            )
+            ok = False
+            continue
+        facts = [f.id for f in indicator.facts]
+        if appeal.fact not in facts:
+            issues.append(
+                Issue(
+                    "WZ429",
+                    MESSAGES["unknown_fact"].format(indicator=indicator.id, got=appeal.fact),
+                    (*base, "fact"),
+                    doc.position((*base, "fact")),
+                    hint=did_you_mean(appeal.fact, facts),
+                )
+            )
+            ok = False
+            continue
+        if appeal.decision is None:
+            issues.append(
+                Issue(
+                    "WZ431",
+                    MESSAGES["pending"].format(id=appeal.id),
+                    base,
+                    doc.position(base),
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        key = (str(target.resolve()), indicator.id, appeal.fact)
+        pos = doc.position((*base, "decision"))
+        if key in decided:
+            issues.append(
+                Issue(
+                    "WZ430",
+                    MESSAGES["twice"].format(
+                        what=f"{indicator.id}.{appeal.fact}", first=decided[key]
+                    ),
+                    (*base, "decision"),
+                    pos,
+                    hint=MESSAGES["twice_hint"],
+                )
+            )
+            ok = False
+            continue
+        decided[key] = pos
+    return ok
 
 
 def _indicator_key(rulebook: Rulebook, indicators: Mapping[str, Any], ident: str) -> str:

@@ -5,7 +5,8 @@ reported at once: ids unique, weights of children adding up to their parent,
 item shares adding up to 100%, credits within shares, references resolving,
 and every expression parsed once, whitelisted, and typed against the names it
 may read.  What passes is a :class:`CompiledRulebook`: the models plus their
-compiled expressions, ready for :func:`wzeval.engine.evaluate`.
+compiled expressions (:mod:`wzeval.compiled`, whose names this module re-exports),
+ready for :func:`wzeval.engine.evaluate`.
 
 Checks only say *what* is wrong and *where in the document* (a path); the
 caller maps paths to ``file:line:col`` (see :meth:`wzeval.loader.Document.position`).
@@ -13,29 +14,39 @@ caller maps paths to ``file:line:col`` (see :meth:`wzeval.loader.Document.positi
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
+from wzeval.compiled import (
+    CALENDAR_FUNCTIONS,
+    CALENDAR_RE,
+    KIND_OF,
+    RESERVED_NAMES,
+    CompiledDeduction,
+    CompiledIndicator,
+    CompiledItem,
+    CompiledPending,
+    CompiledRulebook,
+    CompiledVeto,
+    Path,
+    fact_type,
+)
 from wzeval.errors import ExpressionError
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo, compile_expression
 from wzeval.i18n import _
-from wzeval.issues import Issue, PathPart, did_you_mean
+from wzeval.issues import Issue, did_you_mean
 from wzeval.models import (
     Deduction,
-    Fact,
     Indicator,
     Item,
-    Pending,
     Rulebook,
     Veto,
     format_amount,
 )
-from wzeval.overall import CompiledOverall, compile_overall
+from wzeval.overall import compile_overall
 
 __all__ = [
     "CALENDAR_FUNCTIONS",
@@ -49,137 +60,6 @@ __all__ = [
     "check_rulebook",
     "fact_type",
 ]
-
-#: Names every expression may read besides the indicator's own facts.
-RESERVED_NAMES: dict[str, TypeInfo] = {
-    "monitoring_date": TypeInfo(Kind.DATE),
-    "department": TypeInfo(Kind.STR),
-    "catalogs": TypeInfo(Kind.LIST, item=Kind.STR),
-    # YAML authors write true/false; Python's True/False work too.
-    "true": TypeInfo(Kind.BOOL),
-    "false": TypeInfo(Kind.BOOL),
-}
-
-#: Functions that consult the PRC working-day calendar (dates they read must be covered).
-CALENDAR_FUNCTIONS = ("working_days_between", "add_working_days", "within_working_days")
-_CALENDAR_RE = re.compile(r"\b(" + "|".join(CALENDAR_FUNCTIONS) + r")\s*\(")
-
-Path = tuple[PathPart, ...]
-
-_KIND_OF: dict[str, Kind] = {
-    "bool": Kind.BOOL,
-    "int": Kind.INT,
-    "decimal": Kind.DECIMAL,
-    "date": Kind.DATE,
-    "datetime": Kind.DATETIME,
-    "str": Kind.STR,
-    "enum": Kind.STR,
-}
-
-
-def fact_type(fact: Fact) -> TypeInfo:
-    """The expression type of a declared fact (an enum reads as its option string)."""
-    if fact.type == "list":
-        assert fact.of is not None
-        return TypeInfo(Kind.LIST, nullable=fact.nullable, item=_KIND_OF[fact.of])
-    if fact.type == "records":
-        assert fact.fields is not None
-        return TypeInfo(
-            Kind.RECORDS,
-            nullable=fact.nullable,
-            fields={k: _KIND_OF[v] for k, v in fact.fields.items()},
-        )
-    return TypeInfo(_KIND_OF[fact.type], nullable=fact.nullable)
-
-
-# --------------------------------------------------------------------------- compiled forms
-
-
-@dataclass(frozen=True)
-class CompiledVeto:
-    """A veto with its compiled condition."""
-
-    veto: Veto
-    when: CompiledExpression
-    path: Path
-
-
-@dataclass(frozen=True)
-class CompiledDeduction:
-    """A per-occurrence deduction with its compiled count."""
-
-    deduction: Deduction
-    count: CompiledExpression
-    path: Path
-
-
-@dataclass(frozen=True)
-class CompiledPending:
-    """A not-yet-assessable state with its compiled condition and date."""
-
-    pending: Pending
-    when: CompiledExpression
-    assessable_from: CompiledExpression
-    path: Path
-
-
-@dataclass(frozen=True)
-class CompiledItem:
-    """An item with every expression of its credit rule compiled.
-
-    ``exprs`` holds the rule's expressions by the names its kind gives them, in rulebook
-    order (``when``; ``tier1``, ``tier2`` …; ``count``; ``passed`` and ``checked``; one
-    per checklist entry or deduction by its id; ``value``); ``deductions`` the compiled
-    per-occurrence deductions of a rule that deducts.
-    """
-
-    item: Item
-    exprs: Mapping[str, CompiledExpression]
-    deductions: tuple[CompiledDeduction, ...]
-    vetoes: tuple[CompiledVeto, ...]
-    path: Path
-
-
-@dataclass(frozen=True)
-class CompiledIndicator:
-    """An indicator ready to evaluate."""
-
-    indicator: Indicator
-    kind: str
-    category_id: str
-    category: str
-    group: str | None
-    path: Path
-    fact_types: dict[str, TypeInfo]
-    derived: tuple[tuple[str, CompiledExpression], ...]
-    applies: CompiledExpression | None
-    items: tuple[CompiledItem, ...]
-    vetoes: tuple[CompiledVeto, ...]
-    deductions: tuple[CompiledDeduction, ...]
-    calendar_facts: frozenset[str] = frozenset()
-    pending: tuple[CompiledPending, ...] = ()
-    #: shared facts of other indicators this one may read: name → the indicator that
-    #: records it
-    shared: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CompiledRulebook:
-    """A rulebook that passed every check, with compiled expressions and lookups."""
-
-    rulebook: Rulebook
-    indicators: tuple[CompiledIndicator, ...]
-    by_id: dict[str, CompiledIndicator]
-    departments: dict[str, str]  # any accepted name (or id) → canonical name
-    department_ids: dict[str, str]  # canonical name → id
-    catalogs_of: dict[str, tuple[str, ...]]  # department id → catalog ids it is listed in
-    overall: CompiledOverall = field(default_factory=lambda: CompiledOverall({}, ()))
-    file: str = "<rulebook>"
-    positions: dict[Path, str] = field(default_factory=dict, compare=False)
-    #: what the engine derives from this rulebook alone, worked out on first use; not an
-    #: init field, so a ``dataclasses.replace`` copy (verify.py) starts with its own
-    cache: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
-
 
 # --------------------------------------------------------------------------- the checker
 
@@ -226,20 +106,9 @@ class _Checker:
     # ------------------------------------------------------------------ top level
 
     def run(self) -> CompiledRulebook | None:
+        """The whole rulebook checked and compiled; ``None`` when it has an error."""
         rb = self.rb
-        self.unique(
-            ((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)),
-            _("department"),
-        )
-        names: dict[str, Path] = {}
-        for i, d in enumerate(rb.departments):
-            for j, n in enumerate([d.name, *d.aliases]):
-                p: Path = (
-                    ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
-                )
-                if n in names:
-                    self.issue("WZ202", _("department name {n!r} is used twice").format(n=n), p)
-                names[n] = p
+        self.check_departments()
         self.unique(
             ((c.id, ("catalogs", i, "id")) for i, c in enumerate(rb.catalogs)), _("catalog")
         )
@@ -254,11 +123,52 @@ class _Checker:
             ),
             _("indicator"),
         )
+        catalogs_of = self.catalogs_of()
+        self.check_weights()
+        self.shared = self.shared_facts()
+        compiled = self.indicators()
+        overall = compile_overall(rb, self.compile, self.issue)
+        if any(i.severity == "error" for i in self.issues):
+            return None
+        departments: dict[str, str] = {}
+        for d in rb.departments:
+            for n in (d.id, d.name, *d.aliases):
+                departments[n] = d.name
+        return CompiledRulebook(
+            rulebook=rb,
+            indicators=tuple(compiled),
+            by_id={c.indicator.id: c for c in compiled},
+            departments=departments,
+            department_ids={d.name: d.id for d in rb.departments},
+            catalogs_of={k: tuple(v) for k, v in catalogs_of.items()},
+            overall=overall,
+        )
+
+    def check_departments(self) -> None:
+        """Department ids unique, and no name or alias given to two departments."""
+        rb = self.rb
+        self.unique(
+            ((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)),
+            _("department"),
+        )
+        names: dict[str, Path] = {}
+        for i, d in enumerate(rb.departments):
+            for j, n in enumerate([d.name, *d.aliases]):
+                p: Path = (
+                    ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
+                )
+                if n in names:
+                    self.issue("WZ202", _("department name {n!r} is used twice").format(n=n), p)
+                names[n] = p
+
+    def catalogs_of(self) -> dict[str, list[str]]:
+        """Each department's catalogs, in rulebook order; unknown indicators and
+        departments, and a department listed twice in one catalog, are reported."""
+        rb = self.rb
         dept_ids = {d.id for d in rb.departments}
         ind_ids = {ind.id for ind in rb.indicators}
         catalogs_of: dict[str, list[str]] = {d.id: [] for d in rb.departments}
-        for i, catalog in enumerate(rb.catalogs):
-            cat_ = catalog
+        for i, cat_ in enumerate(rb.catalogs):
             if cat_.indicator is not None and cat_.indicator not in ind_ids:
                 self.issue(
                     "WZ206",
@@ -292,9 +202,12 @@ class _Checker:
                     )
                 seen.add(entry.department)
                 catalogs_of[entry.department].append(cat_.id)
+        return catalogs_of
 
-        self.check_weights()
-        self.shared = self.shared_facts()
+    def indicators(self) -> list[CompiledIndicator]:
+        """Every indicator compiled, category by category; unknown groups and catalogs
+        are reported."""
+        rb = self.rb
         compiled: list[CompiledIndicator] = []
         catalog_ids = {c.id for c in rb.catalogs}
         for ci, cat in enumerate(rb.categories):
@@ -330,22 +243,7 @@ class _Checker:
                 ci_ = self.indicator(ind, cat.kind, cat.id, cat.name, group_name, path)
                 if ci_ is not None:
                     compiled.append(ci_)
-        overall = compile_overall(rb, self.compile, self.issue)
-        if any(i.severity == "error" for i in self.issues):
-            return None
-        departments: dict[str, str] = {}
-        for d in rb.departments:
-            for n in (d.id, d.name, *d.aliases):
-                departments[n] = d.name
-        return CompiledRulebook(
-            rulebook=rb,
-            indicators=tuple(compiled),
-            by_id={c.indicator.id: c for c in compiled},
-            departments=departments,
-            department_ids={d.name: d.id for d in rb.departments},
-            catalogs_of={k: tuple(v) for k, v in catalogs_of.items()},
-            overall=overall,
-        )
+        return compiled
 
     def shared_facts(self) -> dict[str, tuple[str, TypeInfo]]:
         """The rulebook's shared facts, name → (the indicator recording it, its type); a
@@ -507,7 +405,80 @@ class _Checker:
     def indicator(
         self, ind: Indicator, kind: str, cat_id: str, cat_name: str, group: str | None, path: Path
     ) -> CompiledIndicator | None:
+        """One indicator checked and compiled; ``None`` when it has an error."""
         before = len(self.issues)
+        names, fact_types, shared = self.indicator_names(ind, path)
+        derived: list[tuple[str, CompiledExpression]] = []
+        for i, d in enumerate(ind.derived):
+            kind_ = KIND_OF[d.type]
+            expect: Kind | str = "number" if d.type == "decimal" else kind_
+            c = self.compile(d.expr, names, (*path, "derived", i, "expr"), expect)
+            names[d.id] = TypeInfo(kind_)
+            if c is not None:
+                derived.append((d.id, c))
+        applies = None
+        if ind.applies is not None:
+            applies = self.compile(ind.applies, names, (*path, "applies"), Kind.BOOL)
+        self.unique(
+            ((it.id, (*path, "items", i, "id")) for i, it in enumerate(ind.items)),
+            _("item (in {ind_id})").format(ind_id=ind.id),
+        )
+        self.shape(ind, kind, path)
+        items: list[CompiledItem] = []
+        if kind not in ("penalty", "veto"):
+            for i, it in enumerate(ind.items):
+                ci = self.item(it, names, fact_types, ind, (*path, "items", i))
+                if ci is not None:
+                    items.append(ci)
+        pending = self.pending(ind, names, path)
+        vetoes = self.vetoes(
+            ind.vetoes, names, (*path, "vetoes"), _("veto (in {ind_id})").format(ind_id=ind.id)
+        )
+        deductions = self.deductions(
+            ind.deductions,
+            names,
+            (*path, "deductions"),
+            _("deduction (in {ind_id})").format(ind_id=ind.id),
+            cap_limit=None,
+        )
+        if len(self.issues) > before and any(i.severity == "error" for i in self.issues[before:]):
+            return None
+        # Every expression of the indicator, so a working-day call in a veto or a
+        # deduction marks the dates it reads as well as one in a derived fact or item.
+        all_exprs = [c for _name, c in derived] + ([applies] if applies else [])
+        for it_ in items:
+            all_exprs.extend(it_.exprs.values())
+            all_exprs.extend(v.when for v in it_.vetoes)
+            all_exprs.extend(d.count for d in it_.deductions)
+        all_exprs.extend(v.when for v in vetoes)
+        all_exprs.extend(d.count for d in deductions)
+        all_exprs.extend(e for cp in pending for e in (cp.when, cp.assessable_from))
+        calendar_facts = {
+            n for e in all_exprs if CALENDAR_RE.search(e.source) for n in e.names if n in fact_types
+        }
+        return CompiledIndicator(
+            indicator=ind,
+            kind=kind,
+            category_id=cat_id,
+            category=cat_name,
+            group=group,
+            path=path,
+            fact_types=fact_types,
+            derived=tuple(derived),
+            applies=applies,
+            items=tuple(items),
+            vetoes=tuple(vetoes),
+            deductions=tuple(deductions),
+            calendar_facts=frozenset(calendar_facts),
+            pending=tuple(pending),
+            shared=shared,
+        )
+
+    def indicator_names(
+        self, ind: Indicator, path: Path
+    ) -> tuple[dict[str, TypeInfo], dict[str, TypeInfo], dict[str, str]]:
+        """What an indicator's expressions may read before its derived facts: the
+        reserved names, the facts others share (with their owners) and its own facts."""
         local_ids = [(f.id, (*path, "facts", i, "id")) for i, f in enumerate(ind.facts)]
         local_ids += [(d.id, (*path, "derived", i, "id")) for i, d in enumerate(ind.derived)]
         self.unique(local_ids, _("fact (in {ind_id})").format(ind_id=ind.id))
@@ -522,7 +493,7 @@ class _Checker:
                     ),
                 )
         names: dict[str, TypeInfo] = dict(RESERVED_NAMES)
-        shared = {n: owner for n, (owner, _) in self.shared.items() if owner != ind.id}
+        shared = {n: owner for n, (owner, _info) in self.shared.items() if owner != ind.id}
         names.update({n: self.shared[n][1] for n in shared})
         fact_types: dict[str, TypeInfo] = {}
         for f in ind.facts:
@@ -533,23 +504,11 @@ class _Checker:
                     _("fact {f_id!r} has min > max").format(f_id=f.id),
                     (*path, "facts", ind.facts.index(f), "min"),
                 )
-        derived: list[tuple[str, CompiledExpression]] = []
-        for i, d in enumerate(ind.derived):
-            kind_ = _KIND_OF[d.type]
-            expect: Kind | str = "number" if d.type == "decimal" else kind_
-            c = self.compile(d.expr, names, (*path, "derived", i, "expr"), expect)
-            names[d.id] = TypeInfo(kind_)
-            if c is not None:
-                derived.append((d.id, c))
-        applies = None
-        if ind.applies is not None:
-            applies = self.compile(ind.applies, names, (*path, "applies"), Kind.BOOL)
+        return names, fact_types, shared
 
-        items: list[CompiledItem] = []
-        self.unique(
-            ((it.id, (*path, "items", i, "id")) for i, it in enumerate(ind.items)),
-            _("item (in {ind_id})").format(ind_id=ind.id),
-        )
+    def shape(self, ind: Indicator, kind: str, path: Path) -> None:
+        """What an indicator of this category kind must hold: a penalty deductions only,
+        a veto vetoes only, any other items whose shares add up to 100%."""
         if kind == "penalty":
             if ind.items:
                 self.issue(
@@ -579,29 +538,30 @@ class _Checker:
                         "points, which a veto category does not give"
                     ),
                 )
+        elif not ind.items:
+            self.issue(
+                "WZ204",
+                _("indicator {ind_id!r} has no items").format(ind_id=ind.id),
+                path,
+                hint=_("add items whose shares add up to 100%"),
+            )
         else:
-            if not ind.items:
+            total = sum((it.share for it in ind.items), Fraction(0))
+            if total != 1:
                 self.issue(
                     "WZ204",
-                    _("indicator {ind_id!r} has no items").format(ind_id=ind.id),
-                    path,
-                    hint=_("add items whose shares add up to 100%"),
+                    _("item shares of {ind_name} add up to {total}, not 100%").format(
+                        ind_name=ind.name, total=format_amount(total)
+                    ),
+                    (*path, "items"),
+                    hint=_("each item's share is a part of the indicator's weight"),
                 )
-            else:
-                total = sum((it.share for it in ind.items), Fraction(0))
-                if total != 1:
-                    self.issue(
-                        "WZ204",
-                        _("item shares of {ind_name} add up to {total}, not 100%").format(
-                            ind_name=ind.name, total=format_amount(total)
-                        ),
-                        (*path, "items"),
-                        hint=_("each item's share is a part of the indicator's weight"),
-                    )
-            for i, it in enumerate(ind.items):
-                ci = self.item(it, names, fact_types, ind, (*path, "items", i))
-                if ci is not None:
-                    items.append(ci)
+
+    def pending(
+        self, ind: Indicator, names: dict[str, TypeInfo], path: Path
+    ) -> list[CompiledPending]:
+        """The indicator's pending states, each with its condition and the date from
+        which it can be assessed."""
         pending: list[CompiledPending] = []
         self.unique(
             ((pend.id, (*path, "pending", i, "id")) for i, pend in enumerate(ind.pending)),
@@ -615,52 +575,7 @@ class _Checker:
             )
             if when is not None and until is not None:
                 pending.append(CompiledPending(pend, when, until, ppath))
-        vetoes = self.vetoes(
-            ind.vetoes, names, (*path, "vetoes"), _("veto (in {ind_id})").format(ind_id=ind.id)
-        )
-        deductions = self.deductions(
-            ind.deductions,
-            names,
-            (*path, "deductions"),
-            _("deduction (in {ind_id})").format(ind_id=ind.id),
-            cap_limit=None,
-        )
-        if len(self.issues) > before and any(i.severity == "error" for i in self.issues[before:]):
-            return None
-        # Every expression of the indicator, so a working-day call in a veto or a
-        # deduction marks the dates it reads as well as one in a derived fact or item.
-        all_exprs = [c for _, c in derived] + ([applies] if applies else [])
-        for it_ in items:
-            all_exprs.extend(it_.exprs.values())
-            all_exprs.extend(v.when for v in it_.vetoes)
-            all_exprs.extend(d.count for d in it_.deductions)
-        all_exprs.extend(v.when for v in vetoes)
-        all_exprs.extend(d.count for d in deductions)
-        all_exprs.extend(e for cp in pending for e in (cp.when, cp.assessable_from))
-        calendar_facts = {
-            n
-            for e in all_exprs
-            if _CALENDAR_RE.search(e.source)
-            for n in e.names
-            if n in fact_types
-        }
-        return CompiledIndicator(
-            indicator=ind,
-            kind=kind,
-            category_id=cat_id,
-            category=cat_name,
-            group=group,
-            path=path,
-            fact_types=fact_types,
-            derived=tuple(derived),
-            applies=applies,
-            items=tuple(items),
-            vetoes=tuple(vetoes),
-            deductions=tuple(deductions),
-            calendar_facts=frozenset(calendar_facts),
-            pending=tuple(pending),
-            shared=shared,
-        )
+        return pending
 
     def vetoes(
         self, vetoes: Sequence[Veto], names: dict[str, TypeInfo], path: Path, what: str

@@ -253,28 +253,30 @@ class Choice:
 ValueSet = Ranges | Choice
 
 
-def _vs_intersect(a: ValueSet, b: ValueSet) -> ValueSet:
+def _pairwise(
+    a: ValueSet,
+    b: ValueSet,
+    ranges: Callable[[Ranges, Ranges], Ranges],
+    choices: Callable[[Choice, Choice], Choice],
+) -> ValueSet:
+    """``a`` and ``b`` combined by the operation of their kind; two kinds cannot be."""
     if isinstance(a, Ranges) and isinstance(b, Ranges):
-        return a.intersect(b)
+        return ranges(a, b)
     if isinstance(a, Choice) and isinstance(b, Choice):
-        return a.intersect(b)
+        return choices(a, b)
     raise TooComplex("one term compared as two kinds")
+
+
+def _vs_intersect(a: ValueSet, b: ValueSet) -> ValueSet:
+    return _pairwise(a, b, Ranges.intersect, Choice.intersect)
 
 
 def _vs_union(a: ValueSet, b: ValueSet) -> ValueSet:
-    if isinstance(a, Ranges) and isinstance(b, Ranges):
-        return a.union(b)
-    if isinstance(a, Choice) and isinstance(b, Choice):
-        return a.union(b)
-    raise TooComplex("one term compared as two kinds")
+    return _pairwise(a, b, Ranges.union, Choice.union)
 
 
 def _vs_minus(a: ValueSet, b: ValueSet) -> ValueSet:
-    if isinstance(a, Ranges) and isinstance(b, Ranges):
-        return a.minus(b)
-    if isinstance(a, Choice) and isinstance(b, Choice):
-        return a.minus(b)
-    raise TooComplex("one term compared as two kinds")
+    return _pairwise(a, b, Ranges.minus, Choice.minus)
 
 
 # --------------------------------------------------------------------------- conditions

@@ -19,14 +19,11 @@ they never go beyond the weight.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Any, Protocol, TypeVar, cast
-
-from pydantic import BaseModel
+from typing import Any
 
 from wzeval import expressions
 from wzeval.applicability import (
@@ -36,29 +33,28 @@ from wzeval.applicability import (
     fill_derived,
     shared_records,
 )
-from wzeval.checks import (
-    CompiledDeduction,
-    CompiledIndicator,
-    CompiledItem,
-    CompiledPending,
-    CompiledRulebook,
-    CompiledVeto,
-)
+from wzeval.checks import CompiledPending, CompiledRulebook
 from wzeval.errors import ExpressionError, ValidationFailed, WzevalError
+from wzeval.evalplan import (
+    ZERO,
+    Build,
+    DeductionPlan,
+    IndicatorPlan,
+    ItemPlan,
+    VetoPlan,
+    closed_gates,
+    indicator_plans,
+    report_header,
+    validated,
+)
 from wzeval.expressions import CompiledExpression
+from wzeval.fasteval import fast_figures
 from wzeval.findings import Findings
 from wzeval.i18n import _
 from wzeval.issues import Issue, Position, format_path
-from wzeval.kinds import Missing, NotAssessedYet, RuleKind
-from wzeval.kinds.base import FastPoints, FastTaken, fast_count, shown
-from wzeval.overall import (
-    Bases,
-    bases_of,
-    decide_grade,
-    fired_vetoes,
-    gate_values,
-    grade_values,
-)
+from wzeval.kinds import Missing, NotAssessedYet
+from wzeval.models import Indicator
+from wzeval.overall import Bases, bases_of, decide_grade, fired_vetoes, grade_values
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -68,7 +64,6 @@ from wzeval.report import (
     ItemResult,
     NotAssessed,
     PartResult,
-    RulebookRef,
     ScoreReport,
     SiteVeto,
     VetoResult,
@@ -80,10 +75,6 @@ from wzeval.report import (
 
 __all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
-_ZERO = Fraction(0)
-_ONE = Fraction(1)
-_R = TypeVar("_R", bound=BaseModel)
-
 
 @dataclass
 class _Env(FactEnv):
@@ -94,8 +85,8 @@ class _Env(FactEnv):
     # the item being scored (see _item)
     weight: Fraction = Fraction(0)
     item_id: str = ""
-    item_deductions: tuple[_DeductionPlan, ...] = ()
-    build: _Build | None = None
+    item_deductions: tuple[DeductionPlan, ...] = ()
+    build: Build | None = None
 
     def count(self, expr: CompiledExpression, what: str) -> int:
         return _count(expr, self, what)
@@ -111,165 +102,7 @@ class _Env(FactEnv):
         return option
 
 
-# ----------------------------------------------------------------- the evaluation plan
-#
-# Everything in a result that depends on the rulebook alone — ids, titles, sources,
-# rulings, positions, shares, maximum points, the points and reasons of fixed
-# credits — is worked out once per compiled rulebook (``_plan``) and copied into
-# each report; an evaluation computes only what depends on the findings.
-
-
-class _Build(Protocol):
-    """How results are built: :func:`_validated` (the reference path) or :func:`trusted`."""
-
-    def __call__(self, cls: type[_R], values: dict[str, Any], /) -> _R: ...
-
-
-def _validated(cls: type[_R], values: dict[str, Any], /) -> _R:
-    return cls(**values)
-
-
-@dataclass(frozen=True)
-class _VetoPlan:
-    cv: CompiledVeto
-    static: dict[str, Any]  # id, label, source, ruling, at
-    name: str  # label, else id
-
-
-@dataclass(frozen=True)
-class _DeductionPlan:
-    cd: CompiledDeduction
-    static: dict[str, Any]  # id, label, each, cap, source, ruling, at
-    each: Fraction
-    cap: Fraction | None
-    name: str
-    each_text: str
-    what: str  # how a bad count is named in an error
-
-
-@dataclass(frozen=True)
-class _ItemPlan:
-    ci: CompiledItem
-    kind: RuleKind
-    rule: Any  # the item's rule value
-    share: Fraction
-    static: dict[str, Any]  # id, title, rule, share, max_points, source, ruling, at
-    rule_plan: Any  # what the kind worked out from the rulebook alone
-    deductions: tuple[_DeductionPlan, ...] = ()
-    vetoes: tuple[_VetoPlan, ...] = ()
-
-
-@dataclass(frozen=True)
-class _IndicatorPlan:
-    cind: CompiledIndicator
-    weight: Fraction
-    common: dict[str, Any]  # the IndicatorResult fields every outcome shares
-    items: tuple[_ItemPlan, ...]
-    vetoes: tuple[_VetoPlan, ...]
-    deductions: tuple[_DeductionPlan, ...]
-
-
-def _veto_plan(v: CompiledVeto, at: _Locator) -> _VetoPlan:
-    veto = v.veto
-    static = {
-        "id": veto.id,
-        "label": veto.label,
-        "source": veto.source,
-        "ruling": veto.ruling,
-        "at": at(v.path),
-    }
-    return _VetoPlan(v, static, veto.label or veto.id)
-
-
-def _deduction_plan(
-    d: CompiledDeduction, default_cap: Fraction | None, at: _Locator
-) -> _DeductionPlan:
-    ded = d.deduction
-    cap = ded.cap if ded.cap is not None else default_cap
-    static = {
-        "id": ded.id,
-        "label": ded.label,
-        "each": ded.each,
-        "cap": cap,
-        "source": ded.source,
-        "ruling": ded.ruling,
-        "at": at(d.path),
-    }
-    return _DeductionPlan(
-        d,
-        static,
-        ded.each,
-        cap,
-        ded.label or ded.id,
-        shown(ded.each),
-        f"deduction {ded.id!r}",
-    )
-
-
-def _item_plan(ci: CompiledItem, weight: Fraction, at: _Locator) -> _ItemPlan:
-    it = ci.item
-    share = it.share
-    kind = it.kind
-    static = {
-        "id": it.id,
-        "title": it.title,
-        "rule": kind.key,
-        "share": share,
-        "max_points": share * weight,
-        "source": it.source,
-        "ruling": it.ruling,
-        "at": at(ci.path),
-    }
-    return _ItemPlan(
-        ci,
-        kind,
-        it.rule,
-        share,
-        static,
-        kind.plan(it.rule, share, weight),
-        vetoes=tuple(_veto_plan(v, at) for v in ci.vetoes),
-        deductions=tuple(_deduction_plan(d, share, at) for d in ci.deductions),
-    )
-
-
-def _indicator_plan(cind: CompiledIndicator, at: _Locator) -> _IndicatorPlan:
-    ind = cind.indicator
-    weight = Fraction(ind.weight)
-    common = {
-        "id": ind.id,
-        "name": ind.name,
-        "category": cind.category,
-        "category_id": cind.category_id,
-        "group": cind.group,
-        "kind": cind.kind,
-        "weight": weight,
-        "weight_source": ind.weight_source,
-        "applies_note": ind.applies_note,
-        "at": at(cind.path),
-    }
-    return _IndicatorPlan(
-        cind,
-        weight,
-        common,
-        tuple(_item_plan(ci, weight, at) for ci in cind.items),
-        tuple(_veto_plan(v, at) for v in cind.vetoes),
-        tuple(_deduction_plan(d, None, at) for d in cind.deductions),
-    )
-
-
-def _plan(crb: CompiledRulebook) -> tuple[_IndicatorPlan, ...]:
-    """The rulebook-only parts of every result, worked out on the first evaluation."""
-    plan = crb.cache.get("engine")
-    if plan is None:
-        at = _Locator(crb)
-        plan = crb.cache["engine"] = tuple(_indicator_plan(c, at) for c in crb.indicators)
-    return cast(tuple[_IndicatorPlan, ...], plan)
-
-
-# ----------------------------------------------------------------------- the evaluation
-
-
-def _veto(p: _VetoPlan, env: _Env, build: _Build) -> VetoResult:
+def _veto(p: VetoPlan, env: _Env, build: Build) -> VetoResult:
     fired = bool(env.run(p.cv.when))
     return build(VetoResult, {**p.static, "fired": fired})
 
@@ -283,22 +116,12 @@ def _count(expr: CompiledExpression, env: _Env, what: str) -> int:
     return n
 
 
-class _Locator:
-    """Turns rulebook paths into ``file:line`` strings (when positions are known)."""
-
-    def __init__(self, crb: CompiledRulebook) -> None:
-        self.crb = crb
-
-    def __call__(self, path: tuple[str | int, ...]) -> str | None:
-        return self.crb.positions.get(path) if self.crb.positions else None
-
-
 def _deductions(
-    plans: tuple[_DeductionPlan, ...], env: _Env, weight: Fraction, build: _Build
+    plans: tuple[DeductionPlan, ...], env: _Env, weight: Fraction, build: Build
 ) -> tuple[list[DeductionResult], Fraction]:
     """Per-occurrence deductions, each stopped at its cap; returns results and the sum."""
     out: list[DeductionResult] = []
-    total = _ZERO
+    total = ZERO
     for p in plans:
         n = _count(p.cd.count, env, p.what)
         raw = p.each * n
@@ -316,7 +139,7 @@ def _deductions(
     return out, total
 
 
-def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[ItemResult, bool]:
+def _item(p: ItemPlan, env: _Env, weight: Fraction, build: Build) -> tuple[ItemResult, bool]:
     """An item's result, and whether it earned less than its whole share."""
     env.weight = weight
     env.item_id = p.static["id"]
@@ -331,7 +154,7 @@ def _item(p: _ItemPlan, env: _Env, weight: Fraction, build: _Build) -> tuple[Ite
         if v.fired:
             vetoed = True
             reason = f"本项否决（{v.label or v.id}），得 0"
-            credit, points = _ZERO, _ZERO
+            credit, points = ZERO, ZERO
             break
     if points is None:
         points = credit * weight
@@ -365,17 +188,55 @@ def _json_value(value: object) -> object:
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 
+def _fact_reads(
+    ind: Indicator, facts: Mapping[str, Any], env: _Env, build: Build
+) -> list[FactRead]:
+    """The facts a result shows it read: each recorded fact, then each derived one."""
+    out = []
+    for f in ind.facts:
+        rec = facts.get(f.id)
+        if rec is not None:
+            values = {
+                "id": f.id,
+                "value": _json_value(rec.value),
+                "ask": f.ask,
+                "value_label": (
+                    f.option_labels.get(rec.value)
+                    if f.option_labels and isinstance(rec.value, str)
+                    else None
+                ),
+                "evidence": list(rec.evidence),
+                "note": rec.note,
+                "at": str(rec.position) if rec.position else None,
+            }
+            out.append(build(FactRead, values))
+    base = env.base
+    for d in ind.derived:
+        if d.id in base:
+            values = {
+                "id": d.id,
+                "value": _json_value(base[d.id]),
+                "ask": d.description,
+                "derived": True,
+            }
+            out.append(build(FactRead, values))
+    return out
+
+
+_Reads = Callable[[], list[FactRead]]
+
+
 def _indicator(
-    p: _IndicatorPlan,
+    p: IndicatorPlan,
     findings: Findings,
     not_assessed: list[NotAssessed],
-    build: _Build,
+    build: Build,
     reference: bool | None = None,
 ) -> IndicatorResult:
+    """One indicator's result: not applicable, pending, a penalty, or scored by its items;
+    not assessed (and listed in ``not_assessed``) when a fact it needs is missing."""
     cind = p.cind
-    ind = cind.indicator
-    weight = p.weight
-    facts = findings.facts.get(ind.id, {})
+    facts = findings.facts.get(cind.indicator.id, {})
     env = _Env(
         base_env(
             cind,
@@ -389,201 +250,219 @@ def _indicator(
         reference=reference,
     )
     fill_derived(env)
-    common = p.common
 
-    def fact_reads() -> list[FactRead]:
-        out = []
-        for f in ind.facts:
-            rec = facts.get(f.id)
-            if rec is not None:
-                values = {
-                    "id": f.id,
-                    "value": _json_value(rec.value),
-                    "ask": f.ask,
-                    "value_label": (
-                        f.option_labels.get(rec.value)
-                        if f.option_labels and isinstance(rec.value, str)
-                        else None
-                    ),
-                    "evidence": list(rec.evidence),
-                    "note": rec.note,
-                    "at": str(rec.position) if rec.position else None,
-                }
-                out.append(build(FactRead, values))
-        base = env.base
-        for d in ind.derived:
-            if d.id in base:
-                values = {
-                    "id": d.id,
-                    "value": _json_value(base[d.id]),
-                    "ask": d.description,
-                    "derived": True,
-                }
-                out.append(build(FactRead, values))
-        return out
+    def reads() -> list[FactRead]:  # built last: what the evaluation read
+        return _fact_reads(cind.indicator, facts, env, build)
 
     try:
         if cind.applies is not None and not env.run(cind.applies):
-            values = {
-                **common,
-                "applicable": False,
-                "assessed": True,
-                "vetoed": False,
-                "points": _ZERO,
-                "max_points": _ZERO,
-                "facts": fact_reads(),
-                "reasons": ["不适用（不计入基础分，按比例折算）"],
-            }
-            return build(IndicatorResult, values)
+            return _not_applicable(p, reads, build)
         for pend in cind.pending:
             if env.run(pend.when):
-                return _pending(p, pend, env, not_assessed, fact_reads(), build)
+                return _pending(p, pend, env, not_assessed, reads(), build)
         if cind.kind == "penalty":
-            deds, taken = _deductions(p.deductions, env, weight, build)
-            taken = min(taken, Fraction(1))
-            values = {
-                **common,
-                "applicable": True,
-                "assessed": True,
-                "vetoed": False,
-                "points": -taken * abs(weight),
-                "max_points": weight,
-                "deductions": deds,
-                "facts": fact_reads(),
-                "reasons": [
-                    f"{dp.name}：{d.count} 次 × {dp.each_text}"
-                    for dp, d in zip(p.deductions, deds, strict=True)
-                    if d.count
-                ],
-            }
-            return build(IndicatorResult, values)
-        items: list[ItemResult] = []
-        reasons: list[str] = []
-        item_missing: list[str] = []
-        for ip in p.items:
-            try:
-                result, short = _item(ip, env, weight, build)
-            except Missing as exc:
-                item_missing.extend(n for n in exc.names if n not in item_missing)
-                why = f"缺少事实：{', '.join(exc.names)}"
-                items.append(_unassessed_item(ip, build, why))
-                if ip.share > _ZERO:
-                    reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{why}")
-            except NotAssessedYet as exc:
-                items.append(_unassessed_item(ip, build, str(exc)))
-                if ip.share > _ZERO:
-                    reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{exc}")
-                item = ip.ci.item.id
-                not_assessed.append(
-                    build(
-                        NotAssessed,
-                        {"indicator": ind.id, "name": ind.name, "item": item, "reason": str(exc)},
-                    )
-                )
-            else:
-                items.append(result)
-                if short:
-                    reasons.append(f"{result.title or result.id}：{result.reason}")
-        vetoes: list[VetoResult] = []
-        for v in p.vetoes:
-            try:
-                vetoes.append(_veto(v, env, build))
-            except Missing as exc:
-                item_missing.extend(n for n in exc.names if n not in item_missing)
-        try:
-            deds, taken = _deductions(p.deductions, env, weight, build)
-        except Missing as exc:
-            item_missing.extend(n for n in exc.names if n not in item_missing)
-        if item_missing:
-            raise Missing(item_missing)
-        fired = [v for v in vetoes if v.fired]
-        if fired:
-            points = _ZERO
-            head = "单项否决：" if cind.kind == "veto" else "该指标不得分："
-            reasons = [head + "、".join(v.label or v.id for v in fired)]
-        else:
-            earned = exact_total(i.points for i in items)
-            points = max(_ZERO, earned - taken * weight if taken else earned)
-            reasons += [
-                f"扣分 {dp.name}：{d.count} × {dp.each_text}"
-                for dp, d in zip(p.deductions, deds, strict=True)
-                if d.count
-            ]
-        values = {
-            **common,
-            "applicable": True,
-            "assessed": all(i.assessed for i in items),
-            "vetoed": bool(fired),
-            "points": points,
-            "max_points": weight,
-            "items": items,
-            "vetoes": vetoes,
-            "deductions": deds,
-            "facts": fact_reads(),
-            "reasons": reasons,
-        }
-        return build(IndicatorResult, values)
+            return _penalty(p, env, reads, build)
+        return _scored(p, env, not_assessed, reads, build)
     except Missing as exc:
-        reason = "缺少事实：" + "、".join(exc.names)
-        not_assessed.append(
-            build(
-                NotAssessed,
-                {"indicator": ind.id, "name": ind.name, "missing": exc.names, "reason": reason},
+        return _missing(p, exc.names, not_assessed, reads, build)
+
+
+def _not_applicable(p: IndicatorPlan, reads: _Reads, build: Build) -> IndicatorResult:
+    """An indicator whose ``applies`` is false: it leaves the base, which is rescaled."""
+    values = {
+        **p.common,
+        "applicable": False,
+        "assessed": True,
+        "vetoed": False,
+        "points": ZERO,
+        "max_points": ZERO,
+        "facts": reads(),
+        "reasons": ["不适用（不计入基础分，按比例折算）"],
+    }
+    return build(IndicatorResult, values)
+
+
+def _penalty(p: IndicatorPlan, env: _Env, reads: _Reads, build: Build) -> IndicatorResult:
+    """A penalty indicator: its deductions together, never beyond its weight."""
+    weight = p.weight
+    deds, taken = _deductions(p.deductions, env, weight, build)
+    taken = min(taken, Fraction(1))
+    values = {
+        **p.common,
+        "applicable": True,
+        "assessed": True,
+        "vetoed": False,
+        "points": -taken * abs(weight),
+        "max_points": weight,
+        "deductions": deds,
+        "facts": reads(),
+        "reasons": [
+            f"{dp.name}：{d.count} 次 × {dp.each_text}"
+            for dp, d in zip(p.deductions, deds, strict=True)
+            if d.count
+        ],
+    }
+    return build(IndicatorResult, values)
+
+
+def _note_missing(missing: list[str], exc: Missing) -> None:
+    missing.extend(n for n in exc.names if n not in missing)
+
+
+def _items(
+    p: IndicatorPlan,
+    env: _Env,
+    not_assessed: list[NotAssessed],
+    build: Build,
+    missing: list[str],
+) -> tuple[list[ItemResult], list[str]]:
+    """Every item's result and the reasons of those that earned less than their share.
+
+    An item that misses a fact is shown as not assessed and its facts are added to
+    ``missing`` (the indicator is then not assessed); one not assessable yet is listed
+    in ``not_assessed`` by itself.
+    """
+    ind = p.cind.indicator
+    items: list[ItemResult] = []
+    reasons: list[str] = []
+    for ip in p.items:
+        try:
+            result, short = _item(ip, env, p.weight, build)
+        except Missing as exc:
+            _note_missing(missing, exc)
+            why = f"缺少事实：{', '.join(exc.names)}"
+            items.append(_unassessed_item(ip, build, why))
+            if ip.share > ZERO:
+                reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{why}")
+        except NotAssessedYet as exc:
+            items.append(_unassessed_item(ip, build, str(exc)))
+            if ip.share > ZERO:
+                reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{exc}")
+            item = ip.ci.item.id
+            not_assessed.append(
+                build(
+                    NotAssessed,
+                    {"indicator": ind.id, "name": ind.name, "item": item, "reason": str(exc)},
+                )
             )
-        )
-        values = {
-            **common,
-            "applicable": True,
-            "assessed": False,
-            "vetoed": False,
-            "points": _ZERO,
-            "max_points": weight,
-            "facts": fact_reads(),
-            "missing": exc.names,
-            "reasons": ["未评估：缺少 " + "、".join(exc.names)],
-        }
-        return build(IndicatorResult, values)
+        else:
+            items.append(result)
+            if short:
+                reasons.append(f"{result.title or result.id}：{result.reason}")
+    return items, reasons
+
+
+def _scored(
+    p: IndicatorPlan, env: _Env, not_assessed: list[NotAssessed], reads: _Reads, build: Build
+) -> IndicatorResult:
+    """A base, bonus or veto indicator: its items' points, then its vetoes and deductions.
+
+    Every missing fact of the items, vetoes and deductions is gathered before
+    :class:`Missing` is raised, so that the report names them all at once.
+    """
+    weight = p.weight
+    missing: list[str] = []
+    items, reasons = _items(p, env, not_assessed, build, missing)
+    vetoes: list[VetoResult] = []
+    for v in p.vetoes:
+        try:
+            vetoes.append(_veto(v, env, build))
+        except Missing as exc:
+            _note_missing(missing, exc)
+    try:
+        deds, taken = _deductions(p.deductions, env, weight, build)
+    except Missing as exc:
+        _note_missing(missing, exc)
+    if missing:
+        raise Missing(missing)
+    fired = [v for v in vetoes if v.fired]
+    if fired:
+        points = ZERO
+        head = "单项否决：" if p.cind.kind == "veto" else "该指标不得分："
+        reasons = [head + "、".join(v.label or v.id for v in fired)]
+    else:
+        earned = exact_total(i.points for i in items)
+        points = max(ZERO, earned - taken * weight if taken else earned)
+        reasons += [
+            f"扣分 {dp.name}：{d.count} × {dp.each_text}"
+            for dp, d in zip(p.deductions, deds, strict=True)
+            if d.count
+        ]
+    values = {
+        **p.common,
+        "applicable": True,
+        "assessed": all(i.assessed for i in items),
+        "vetoed": bool(fired),
+        "points": points,
+        "max_points": weight,
+        "items": items,
+        "vetoes": vetoes,
+        "deductions": deds,
+        "facts": reads(),
+        "reasons": reasons,
+    }
+    return build(IndicatorResult, values)
+
+
+def _missing(
+    p: IndicatorPlan, names: list[str], not_assessed: list[NotAssessed], reads: _Reads, build: Build
+) -> IndicatorResult:
+    """An indicator not assessed for want of facts: listed in ``not_assessed``, no points."""
+    reason = "缺少事实：" + "、".join(names)
+    extra = {"missing": names, "reasons": ["未评估：缺少 " + "、".join(names)]}
+    return _not_assessed(
+        p, {"missing": names, "reason": reason}, not_assessed, reads(), extra, build
+    )
 
 
 def _pending(
-    p: _IndicatorPlan,
+    p: IndicatorPlan,
     pend: CompiledPending,
     env: _Env,
     not_assessed: list[NotAssessed],
     facts: list[FactRead],
-    build: _Build,
+    build: Build,
 ) -> IndicatorResult:
     """An indicator that cannot be assessed yet: not assessed, with the date it can be."""
-    ind = p.cind.indicator
     when = env.run(pend.assessable_from)
     day = when.isoformat() if isinstance(when, date) else str(when)
     what = pend.pending.label or pend.pending.id
     reason = f"尚不能评估：{what}；{day} 起可评估"
-    not_assessed.append(
-        build(
-            NotAssessed,
-            {"indicator": ind.id, "name": ind.name, "reason": reason, "pending": pend.pending.id},
-        )
-    )
+    na = {"reason": reason, "pending": pend.pending.id}
+    extra = {"pending": pend.pending.id, "reasons": [reason]}
+    return _not_assessed(p, na, not_assessed, facts, extra, build)
+
+
+def _not_assessed(
+    p: IndicatorPlan,
+    why: dict[str, Any],
+    not_assessed: list[NotAssessed],
+    facts: list[FactRead],
+    extra: dict[str, Any],
+    build: Build,
+) -> IndicatorResult:
+    """An indicator not assessed (``why``: what :class:`NotAssessed` says besides the
+    indicator), listed in ``not_assessed``: no points, its weight still possible."""
+    ind = p.cind.indicator
+    not_assessed.append(build(NotAssessed, {"indicator": ind.id, "name": ind.name, **why}))
     values = {
         **p.common,
         "applicable": True,
         "assessed": False,
         "vetoed": False,
-        "points": _ZERO,
+        "points": ZERO,
         "max_points": p.weight,
         "facts": facts,
-        "pending": pend.pending.id,
-        "reasons": [reason],
+        **extra,
     }
     return build(IndicatorResult, values)
 
 
-def _unassessed_item(p: _ItemPlan, build: _Build, why: str) -> ItemResult:
+def _unassessed_item(p: ItemPlan, build: Build, why: str) -> ItemResult:
     values = {
         **p.static,
-        "credit": _ZERO,
-        "points": _ZERO,
+        "credit": ZERO,
+        "points": ZERO,
         "assessed": False,
         "reason": f"未评估：{why}",
     }
@@ -614,9 +493,9 @@ def evaluate_compiled(
     """
     use_reference = expressions.REFERENCE if reference is None else reference
     if not use_reference and not explained:
-        fast = _fast(crb, findings, partial)
-        if fast is not None:
-            return fast
+        known = fast_figures(crb, findings)
+        if known is not None:
+            return deferred(known, lambda: _full(crb, findings, partial, False, False))
     return _full(crb, findings, partial, use_reference, reference)
 
 
@@ -628,7 +507,7 @@ def _full(
     reference: bool | None,
 ) -> ScoreReport:
     """The evaluation of record: every result built and explained as it is scored."""
-    run = _Scoring(crb, findings, _validated if use_reference else trusted, reference)
+    run = _Scoring(crb, findings, validated if use_reference else trusted, reference)
     results = run.in_order()
     if run.errors:
         raise ValidationFailed(run.errors, what=f"findings {findings.file}")
@@ -665,14 +544,14 @@ class _Scoring:
     the gated categories; then the report with its parts and grade."""
 
     def __init__(
-        self, crb: CompiledRulebook, findings: Findings, build: _Build, reference: bool | None
+        self, crb: CompiledRulebook, findings: Findings, build: Build, reference: bool | None
     ) -> None:
         self.crb = crb
         self.rb = crb.rulebook
         self.findings = findings
         self.build = build
         self.reference = reference
-        self.plans = _plan(crb)
+        self.plans = indicator_plans(crb)
         self.scored: dict[str, IndicatorResult] = {}
         self.errors: list[Issue] = []
         self.not_assessed: list[NotAssessed] = []
@@ -740,18 +619,8 @@ class _Scoring:
 
     def close_gates(self) -> None:
         """Stop the categories whose gate does not hold for the base worked out so far."""
-        rb = self.rb
-        bases = bases_of(list(self.scored.values()), rb)
-        points_now = {
-            c.id: exact_total(r.points for r in self.scored.values() if r.category_id == c.id)
-            for c in rb.categories
-            if c.kind == "base"
-        }
-        values = gate_values(bases.base, {**points_now, **bases.by_part})
-        for cat in rb.categories:
-            gate = self.crb.overall.gates.get(cat.id)
-            if gate is not None and not gate.expr.evaluate(values):
-                self.stopped[cat.id] = f"未评分：条件 {gate.source} 不成立"
+        for category, gate in closed_gates(self.crb, list(self.scored.values())):
+            self.stopped[category] = f"未评分：条件 {gate.source} 不成立"
 
     def categories(self, results: list[IndicatorResult]) -> list[CategoryResult]:
         by_category: dict[str, list[IndicatorResult]] = {c.id: [] for c in self.rb.categories}
@@ -825,22 +694,18 @@ class _Scoring:
                 category_points={c.id: c.points for c in categories},
             )
         )
-        ref = {"id": rb.id, "title": rb.title, "year": rb.year, "file": self.crb.file}
+        header = report_header(
+            self.crb,
+            findings,
+            build,
+            complete=not self.not_assessed,
+            bases=bases,
+            bonus=bonus,
+            penalty=penalty,
+            total=total,
+        )
         values = {
-            "rulebook": build(RulebookRef, ref),
-            "department": findings.department,
-            "department_id": findings.department_id,
-            "monitoring_date": findings.monitoring_date,
-            "assessors": list(findings.assessors),
-            "findings_file": findings.file,
-            "complete": not self.not_assessed,
-            "base_raw": bases.raw,
-            "base_possible": bases.possible,
-            "base": bases.base,
-            "bonus": bonus,
-            "penalty": penalty,
-            "total": total,
-            "places": rb.arithmetic.places,
+            **header,
             "categories": categories,
             "indicators": results,
             "not_assessed": self.not_assessed,
@@ -853,7 +718,7 @@ class _Scoring:
         return build(ScoreReport, values)
 
 
-def _stopped(p: _IndicatorPlan, why: str, build: _Build) -> IndicatorResult:
+def _stopped(p: IndicatorPlan, why: str, build: Build) -> IndicatorResult:
     """An indicator that a site-wide veto or its category's gate kept from being scored:
     no points, not in the base, and its facts not needed."""
     values = {
@@ -862,326 +727,8 @@ def _stopped(p: _IndicatorPlan, why: str, build: _Build) -> IndicatorResult:
         "assessed": True,
         "vetoed": False,
         "scored": False,
-        "points": _ZERO,
-        "max_points": _ZERO,
+        "points": ZERO,
+        "max_points": ZERO,
         "reasons": [why],
     }
     return build(IndicatorResult, values)
-
-
-# ------------------------------------------------------------------ the fast evaluation
-#
-# Most callers read a report's figures, and only some of them its explanation.  The
-# fast evaluation computes the points alone — every rule kind's ``fast`` function, the
-# compiled expressions called directly on names checked once per indicator, the sums
-# in integers — and returns a deferred report (:func:`wzeval.report.deferred`) whose
-# results are built by the full evaluation above the first time they are read.  It
-# handles the usual case only: anything else (a fact missing, an item not assessable
-# yet, a pending state, a fired veto of a veto category, any error) is left to the
-# full evaluation, which then decides the report or the error (docs/performance.md).
-
-_Run = Callable[[Mapping[str, object]], object]
-_Checks = tuple[tuple[str, expressions.TypeInfo, frozenset[type]], ...]
-
-
-class _Unusual(Exception):
-    """These findings are for the full evaluation."""
-
-
-@dataclass(frozen=True)
-class _FastItem:
-    points: FastPoints
-    vetoes: tuple[_Run, ...]
-
-
-@dataclass(frozen=True)
-class _FastIndicator:
-    plan: _IndicatorPlan
-    id: str
-    kind: str
-    category_id: str
-    checks: _Checks  # every name any expression of the indicator reads
-    derived: tuple[tuple[str, _Run, _Checks], ...]
-    applies_checks: _Checks
-    applies: _Run | None
-    pending: tuple[_Run, ...]
-    items: tuple[_FastItem, ...]
-    vetoes: tuple[_Run, ...]
-    taken: FastTaken  # the share the indicator's own deductions take
-    den: int  # a common denominator of the items' whole points
-
-
-def _fast_taken(plans: tuple[_DeductionPlan, ...]) -> FastTaken:
-    # in integers over one denominator: each amount and cap × den
-    den = math.lcm(*(x.denominator for p in plans for x in (p.each, p.cap) if x is not None))
-    rows = tuple(
-        (
-            p.cd.count.fast(),
-            p.each.numerator * (den // p.each.denominator),
-            None if p.cap is None else p.cap.numerator * (den // p.cap.denominator),
-        )
-        for p in plans
-    )
-
-    def taken(env: Mapping[str, object]) -> Fraction:
-        total = 0
-        for count, each, cap in rows:
-            raw = each * fast_count(count, env)
-            total += raw if cap is None or raw <= cap else cap
-        return Fraction(total, den) if total else _ZERO
-
-    return taken
-
-
-def _fast_indicator(p: _IndicatorPlan) -> _FastIndicator | None:
-    cind = p.cind
-    exprs: list[CompiledExpression] = [e for _n, e in cind.derived]
-    if cind.applies is not None:
-        exprs.append(cind.applies)
-    for pend in cind.pending:
-        exprs += (pend.when, pend.assessable_from)
-    exprs += (v.when for v in cind.vetoes)
-    exprs += (d.count for d in cind.deductions)
-    items = []
-    for ip in p.items:
-        ci = ip.ci
-        points = ip.kind.fast(ip.rule, ip.rule_plan, ci.exprs, p.weight, _fast_taken(ip.deductions))
-        if points is None:
-            return None
-        items.append(_FastItem(points, tuple(v.when.fast() for v in ci.vetoes)))
-        exprs += ci.exprs.values()
-        exprs += (v.when for v in ci.vetoes)
-        exprs += (d.count for d in ci.deductions)
-    checks: dict[str, tuple[str, expressions.TypeInfo, frozenset[type]]] = {}
-    for e in exprs:
-        for check in e.checks:
-            checks.setdefault(check[0], check)
-    return _FastIndicator(
-        p,
-        cind.indicator.id,
-        cind.kind,
-        cind.category_id,
-        tuple(checks.values()),
-        tuple((name, e.fast(), e.checks) for name, e in cind.derived),
-        () if cind.applies is None else cind.applies.checks,
-        None if cind.applies is None else cind.applies.fast(),
-        tuple(pend.when.fast() for pend in cind.pending),
-        tuple(items),
-        tuple(v.when.fast() for v in cind.vetoes),
-        _fast_taken(p.deductions),
-        math.lcm(*(ip.static["max_points"].denominator for ip in p.items)),
-    )
-
-
-def _fast_plan(crb: CompiledRulebook) -> tuple[_FastIndicator, ...] | None:
-    """Every indicator's fast evaluation (``None``: a rule kind has none)."""
-    if "fast" not in crb.cache:
-        fast = [_fast_indicator(p) for p in _plan(crb)]
-        crb.cache["fast"] = None if None in fast else tuple(cast(list[_FastIndicator], fast))
-    return cast(tuple[_FastIndicator, ...] | None, crb.cache["fast"])
-
-
-@dataclass(slots=True)
-class _Points:
-    """What the order of scoring reads of an indicator's result (wzeval.overall)."""
-
-    id: str
-    kind: str
-    category_id: str
-    points: Fraction
-    max_points: Fraction
-
-
-def _fast_points(f: _FastIndicator, findings: Findings) -> _Points:
-    """One indicator's points, or :class:`_Unusual` (or any error) for the full path."""
-    p = f.plan
-    cind = p.cind
-    facts = findings.facts.get(f.id, {})
-    env: dict[str, object] = {
-        "monitoring_date": findings.monitoring_date,
-        "department": findings.department,
-        "catalogs": list(findings.catalogs),
-        "true": True,
-        "false": False,
-    }
-    if cind.shared:
-        for k, rec in shared_records(cind, findings.facts).items():
-            env[k] = rec.value
-    for k, rec in facts.items():
-        env[k] = rec.value
-    fits = expressions.fits
-    for name, derive, derive_checks in f.derived:  # as fill_derived: left out when
-        for read, info, plain in derive_checks:  # a fact it reads is missing
-            if read not in env:
-                break
-            value = env[read]
-            if type(value) not in plain and not fits(value, info, plain):
-                raise _Unusual(read)
-        else:
-            env[name] = derive(env)
-    if f.applies is not None:
-        for name, info, plain in f.applies_checks:
-            value = env[name]  # KeyError: a fact missing, for the full path
-            if type(value) not in plain and not fits(value, info, plain):
-                raise _Unusual(name)
-        if not f.applies(env):
-            return _Points(f.id, f.kind, f.category_id, _ZERO, _ZERO)
-    for name, info, plain in f.checks:
-        value = env[name]  # KeyError: a fact missing
-        if type(value) not in plain and not fits(value, info, plain):
-            raise _Unusual(name)
-    for when in f.pending:
-        if when(env):
-            raise _Unusual("pending")
-    weight = p.weight
-    if f.kind == "penalty":
-        taken = f.taken(env)
-        if not taken:
-            return _Points(f.id, f.kind, f.category_id, _ZERO, weight)
-        return _Points(f.id, f.kind, f.category_id, -min(taken, _ONE) * abs(weight), weight)
-    # the items' points in integers over a common denominator, reduced once
-    num, den = 0, f.den
-    for item in f.items:
-        points = item.points(env)
-        vetoed = False
-        for veto in item.vetoes:
-            if veto(env):
-                vetoed = True
-        if vetoed:
-            continue
-        n, d = points.numerator, points.denominator
-        if d == den:
-            num += n
-        elif den % d == 0:
-            num += n * (den // d)
-        else:
-            g = math.gcd(den, d)
-            num = num * (d // g) + n * (den // g)
-            den = den // g * d
-    fired = False
-    for veto in f.vetoes:
-        if veto(env):
-            fired = True
-    taken = f.taken(env)
-    if fired:
-        if f.kind == "veto":
-            raise _Unusual("site veto")
-        points = _ZERO
-    elif taken:
-        points = max(_ZERO, Fraction(num, den) - taken * weight)
-    else:  # max(0, earned)
-        points = Fraction(num, den) if num > 0 else _ZERO
-    return _Points(f.id, f.kind, f.category_id, points, weight)
-
-
-def _fast(crb: CompiledRulebook, findings: Findings, partial: bool) -> ScoreReport | None:
-    """The report of the fast evaluation, deferred; ``None``: for the full evaluation."""
-    plan = _fast_plan(crb)
-    if plan is None:
-        return None
-    try:
-        return _fast_report(crb, plan, findings, partial)
-    except Exception:  # the full evaluation decides: its report, or its error
-        return None
-
-
-def _fast_report(
-    crb: CompiledRulebook, plan: tuple[_FastIndicator, ...], findings: Findings, partial: bool
-) -> ScoreReport:
-    """The order of scoring of :class:`_Scoring`, on points alone."""
-    rb = crb.rulebook
-    scored: dict[str, _Points] = {}
-    # a fired veto of a veto category went to the full path: nothing is stopped by one
-    for f in plan:
-        if f.kind == "veto":
-            scored[f.id] = _fast_points(f, findings)
-    for f in plan:
-        if f.kind == "base":
-            scored[f.id] = _fast_points(f, findings)
-    stopped: dict[str, str] = {}
-    if crb.overall.gates:
-        results = cast(list[IndicatorResult], list(scored.values()))
-        now = bases_of(results, rb)
-        points_now = {
-            c.id: exact_total(r.points for r in results if r.category_id == c.id)
-            for c in rb.categories
-            if c.kind == "base"
-        }
-        values = gate_values(now.base, {**points_now, **now.by_part})
-        for cat in rb.categories:
-            gate = crb.overall.gates.get(cat.id)
-            if gate is not None and not gate.expr.evaluate(values):
-                stopped[cat.id] = "gate"
-    # each category's points (and the base's weights) in integers, reduced once
-    sums: dict[str, list[int]] = {c.id: [0, 1] for c in rb.categories}
-    possible_num, possible_den = 0, 1
-    ordered: list[_Points] = []
-    for f in plan:
-        r = scored.get(f.id)
-        if r is None:
-            if f.category_id not in stopped:
-                if f.kind == "veto" or f.kind == "base":
-                    continue  # not in the report (as in _Scoring.in_order)
-                r = _fast_points(f, findings)
-            else:
-                r = _Points(f.id, f.kind, f.category_id, _ZERO, _ZERO)
-        ordered.append(r)
-        acc = sums[r.category_id]
-        n, d = r.points.numerator, r.points.denominator
-        if n:
-            if d == acc[1]:
-                acc[0] += n
-            else:
-                g = math.gcd(acc[1], d)
-                acc[0] = acc[0] * (d // g) + n * (acc[1] // g)
-                acc[1] = acc[1] // g * d
-        if f.kind == "base":
-            n, d = r.max_points.numerator, r.max_points.denominator
-            if d == possible_den:
-                possible_num += n
-            else:
-                g = math.gcd(possible_den, d)
-                possible_num = possible_num * (d // g) + n * (possible_den // g)
-                possible_den = possible_den // g * d
-    category_points = {c: Fraction(n, d) for c, (n, d) in sums.items()}
-    if rb.parts:
-        bases = bases_of(cast(list[IndicatorResult], ordered), rb)
-    else:
-        raw = exact_total(category_points[c.id] for c in rb.categories if c.kind == "base")
-        possible = Fraction(possible_num, possible_den)
-        bases = Bases(raw, possible, raw * 100 / possible if possible else _ZERO, {}, {})
-    bonus = exact_total(category_points[c.id] for c in rb.categories if c.kind == "bonus")
-    penalty = exact_total(category_points[c.id] for c in rb.categories if c.kind == "penalty")
-    total = bases.base + bonus + penalty
-    decided = decide_grade(
-        crb.overall.grades,
-        grade_values(
-            vetoed=False,
-            bases=bases,
-            bonus=bonus,
-            penalty=penalty,
-            total=total,
-            category_points=category_points,
-        ),
-    )
-    known = {
-        "rulebook": trusted(
-            RulebookRef, {"id": rb.id, "title": rb.title, "year": rb.year, "file": crb.file}
-        ),
-        "department": findings.department,
-        "department_id": findings.department_id,
-        "monitoring_date": findings.monitoring_date,
-        "assessors": list(findings.assessors),
-        "findings_file": findings.file,
-        "complete": True,
-        "base_raw": bases.raw,
-        "base_possible": bases.possible,
-        "base": bases.base,
-        "bonus": bonus,
-        "penalty": penalty,
-        "total": total,
-        "places": rb.arithmetic.places,
-        "vetoed": False,
-        "grade": None if decided is None else decided.grade.grade,
-    }
-    return deferred(known, lambda: _full(crb, findings, partial, False, False))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -142,10 +142,41 @@ def merge_documents(
     the first listed first; a conflict between two files neither of which is listed stays
     an error.
     """
-    from wzeval.api import compiled
-    from wzeval.findings import check_findings, is_findings_document, not_recorded
-
     issues: list[Issue] = []
+    usable = _usable(docs, rulebook, prefer, issues)
+    if any(i.severity is Severity.ERROR for i in issues) or not usable:
+        return MergeResult(None, None, _sorted(issues))
+    _check_same_subject(usable, rulebook, issues)
+    if any(i.severity is Severity.ERROR for i in issues):
+        return MergeResult(None, None, _sorted(issues))
+    choose = _chooser(prefer)
+    monitoring = _monitoring_date(usable, choose, issues)
+    merged = _Facts(rulebook, choose, issues)
+    for doc in usable:
+        merged.add(doc)
+    merged.fill_blanks()
+    provenance = merged.provenance
+    if any(i.severity is Severity.ERROR for i in issues):
+        return MergeResult(None, None, _sorted(issues), provenance)
+    data = _merged_data(usable, monitoring, merged.facts)
+    text = _render(data, provenance, [d.file for d in usable])
+    return MergeResult(data, text, _sorted(issues), provenance)
+
+
+#: Which of two documents wins a conflict (``None``: neither is preferred).
+_Choose = Callable[[Document, Document], Document | None]
+#: Where a merged fact came from: the document, the path in it, the value as written.
+_Held = tuple[Document, tuple[Any, ...], Any]
+
+
+def _usable(
+    docs: Sequence[Document], rulebook: Rulebook, prefer: Sequence[str], issues: list[Issue]
+) -> list[Document]:
+    """The documents that are findings, each checked (partially) against the rulebook;
+    their issues, and a ``prefer`` naming no document, go to ``issues``."""
+    from wzeval.api import compiled
+    from wzeval.findings import check_findings, is_findings_document
+
     usable: list[Document] = []
     for doc in docs:
         issues.extend(doc.issues)
@@ -175,9 +206,11 @@ def merge_documents(
                     hint=MESSAGES["prefer_unknown_hint"],
                 )
             )
-    if any(i.severity is Severity.ERROR for i in issues) or not usable:
-        return MergeResult(None, None, _sorted(issues))
+    return usable
 
+
+def _check_same_subject(usable: list[Document], rulebook: Rulebook, issues: list[Issue]) -> None:
+    """Every document is for the first one's rulebook and department (by roster id)."""
     first = usable[0]
     for doc in usable[1:]:
         for key, code, hint in (
@@ -200,9 +233,10 @@ def merge_documents(
                         hint=MESSAGES[hint],
                     )
                 )
-    if any(i.severity is Severity.ERROR for i in issues):
-        return MergeResult(None, None, _sorted(issues))
 
+
+def _chooser(prefer: Sequence[str]) -> _Choose:
+    """The rule of ``prefer``: of two documents, the one listed first wins."""
     rank = {name: n for n, name in enumerate(prefer)}
 
     def choose(a: Document, b: Document) -> Document | None:
@@ -213,7 +247,11 @@ def merge_documents(
             return a
         return b
 
-    # monitoring_date: one date for the merged file; different dates are a conflict.
+    return choose
+
+
+def _monitoring_date(usable: list[Document], choose: _Choose, issues: list[Issue]) -> Any:
+    """One date for the merged file; different dates are a conflict."""
     dates: list[tuple[Document, Any]] = [
         (d, d.data["monitoring_date"])
         for d in usable
@@ -234,63 +272,94 @@ def merge_documents(
         issues.append(issue)
         if keep is doc:
             owner, monitoring = doc, value
+    return monitoring
 
-    facts: dict[str, dict[str, tuple[Document, tuple[Any, ...], Any]]] = {}
-    provenance: dict[tuple[str, str], list[Provenance]] = {}
-    # facts a file leaves "not recorded yet" (null, 待填写, empty): no value to conflict
-    # with another file's; kept as a blank only where no file records them
-    pending: dict[tuple[str, str], tuple[Document, tuple[Any, ...], Any, Provenance]] = {}
-    declared = {(i.id, f.id): f for i in rulebook.indicators for f in i.facts}
-    for doc in usable:
+
+class _Facts:
+    """The facts of several documents merged, each with where it came from.
+
+    A fact two files record alike is kept once with both as its provenance; recorded
+    differently, it is a conflict that ``prefer`` may settle.  A fact a file leaves
+    "not recorded yet" (null, 待填写, empty) has no value to conflict with another
+    file's: it is kept as a blank only where no file records it (:meth:`fill_blanks`).
+    """
+
+    def __init__(self, rulebook: Rulebook, choose: _Choose, issues: list[Issue]) -> None:
+        from wzeval.findings import not_recorded
+
+        self.not_recorded = not_recorded
+        self.rulebook = rulebook
+        self.choose = choose
+        self.issues = issues
+        self.facts: dict[str, dict[str, _Held]] = {}
+        self.provenance: dict[tuple[str, str], list[Provenance]] = {}
+        self.pending: dict[tuple[str, str], tuple[Document, tuple[Any, ...], Any, Provenance]] = {}
+        self.declared = {(i.id, f.id): f for i in rulebook.indicators for f in i.facts}
+
+    def add(self, doc: Document) -> None:
+        """Every fact of one document."""
         indicators = doc.data.get("indicators") or {}
         if not isinstance(indicators, Mapping):
-            continue
+            return
         for ikey, entries in indicators.items():
-            iid = _indicator_id(rulebook, str(ikey))
+            iid = _indicator_id(self.rulebook, str(ikey))
             if not isinstance(entries, Mapping):
                 continue
-            slot = facts.setdefault(iid, {})
+            slot = self.facts.setdefault(iid, {})
             for fid, raw in entries.items():
-                path = ("indicators", ikey, fid)
-                prov = Provenance(doc.file, doc.position(path), _assessors(doc.data))
-                fact = declared.get((iid, str(fid)))
-                value = _value_of(raw)
-                vpath = (*path, "value") if value is not raw else path
-                if fact is not None and not_recorded(
-                    fact, value, left_empty=value is None and doc.empty_value(vpath)
-                ):
-                    # a nullable fact's blank stays 待填写: a written null would be "none"
-                    blank = PLACEHOLDER if fact.nullable else None
-                    pending.setdefault((iid, str(fid)), (doc, path, blank, prov))
-                    continue
-                if fid not in slot:
-                    slot[fid] = (doc, path, raw)
-                    provenance[(iid, fid)] = [prov]
-                    continue
-                held_doc, held_path, held = slot[fid]
-                if _value_of(held) == _value_of(raw):
-                    provenance[(iid, fid)].append(prov)
-                    continue
-                issue, keep = _conflict(
-                    MESSAGES["fact"].format(indicator=iid, fact=fid),
-                    (held_doc, held_path, _value_of(held)),
-                    (doc, path, _value_of(raw)),
-                    choose(held_doc, doc),
-                )
-                issues.append(issue)
-                if keep is doc:
-                    slot[fid] = (doc, path, raw)
-                    provenance[(iid, fid)] = [prov]
+                self.fact(doc, slot, iid, ikey, fid, raw)
 
-    for (iid, fid), (doc, path, blank, prov) in pending.items():
-        slot = facts.setdefault(iid, {})
+    def fact(
+        self, doc: Document, slot: dict[str, _Held], iid: str, ikey: Any, fid: Any, raw: Any
+    ) -> None:
+        """One fact of one document: a blank set aside, a new value kept, a repeated one
+        credited, a different one a conflict."""
+        path = ("indicators", ikey, fid)
+        prov = Provenance(doc.file, doc.position(path), _assessors(doc.data))
+        fact = self.declared.get((iid, str(fid)))
+        value = _value_of(raw)
+        vpath = (*path, "value") if value is not raw else path
+        if fact is not None and self.not_recorded(
+            fact, value, left_empty=value is None and doc.empty_value(vpath)
+        ):
+            # a nullable fact's blank stays 待填写: a written null would be "none"
+            blank = PLACEHOLDER if fact.nullable else None
+            self.pending.setdefault((iid, str(fid)), (doc, path, blank, prov))
+            return
         if fid not in slot:
-            slot[fid] = (doc, path, blank)
-            provenance[(iid, fid)] = [prov]
+            slot[fid] = (doc, path, raw)
+            self.provenance[(iid, fid)] = [prov]
+            return
+        held_doc, held_path, held = slot[fid]
+        if _value_of(held) == _value_of(raw):
+            self.provenance[(iid, fid)].append(prov)
+            return
+        issue, keep = _conflict(
+            MESSAGES["fact"].format(indicator=iid, fact=fid),
+            (held_doc, held_path, _value_of(held)),
+            (doc, path, _value_of(raw)),
+            self.choose(held_doc, doc),
+        )
+        self.issues.append(issue)
+        if keep is doc:
+            slot[fid] = (doc, path, raw)
+            self.provenance[(iid, fid)] = [prov]
 
-    if any(i.severity is Severity.ERROR for i in issues):
-        return MergeResult(None, None, _sorted(issues), provenance)
+    def fill_blanks(self) -> None:
+        """The facts no file records, as the first file that left them blank has them."""
+        for (iid, fid), (doc, path, blank, prov) in self.pending.items():
+            slot = self.facts.setdefault(iid, {})
+            if fid not in slot:
+                slot[fid] = (doc, path, blank)
+                self.provenance[(iid, fid)] = [prov]
 
+
+def _merged_data(
+    usable: list[Document], monitoring: Any, facts: Mapping[str, Mapping[str, _Held]]
+) -> dict[str, Any]:
+    """The merged findings document: the first file's head, every assessor, every
+    file's notes (each under its name), the merged facts."""
+    first = usable[0]
     assessors: list[str] = []
     for doc in usable:
         for a in _assessors(doc.data):
@@ -313,10 +382,9 @@ def merge_documents(
     if notes:
         data["notes"] = "\n".join(notes)
     data["indicators"] = {
-        iid: {fid: raw for fid, (_, _, raw) in slot.items()} for iid, slot in facts.items()
+        iid: {fid: raw for fid, (_doc, _path, raw) in slot.items()} for iid, slot in facts.items()
     }
-    text = _render(data, provenance, [d.file for d in usable])
-    return MergeResult(data, text, _sorted(issues), provenance)
+    return data
 
 
 def rulebook_department(rulebook: Rulebook, name: Any) -> str | None:

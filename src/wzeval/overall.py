@@ -91,7 +91,23 @@ Report = Callable[[str, str, Path, str | None], None]
 
 def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledOverall:
     """Check and compile the gates and grades of a rulebook, reporting every problem."""
-    base_ids = [c.id for c in rb.categories if c.kind == "base"]
+    grade_names = _score_names(rb, issue)
+    gates = _gates(rb, grade_names, compile_, issue)
+    grades = _grades(rb, grade_names, compile_, issue)
+    has_vetoes = any(c.kind == "veto" for c in rb.categories)
+    stoppable = frozenset(
+        ind.id
+        for c in rb.categories
+        if c.id in gates or (has_vetoes and c.kind != "veto")
+        for ind in c.indicators
+    )
+    return CompiledOverall(gates, tuple(grades), stoppable)
+
+
+def _score_names(rb: Rulebook, issue: Report) -> dict[str, TypeInfo]:
+    """What gates and grades may read: the scores, each category's points and each
+    part's base; a category or part named like a score (or a part like a category) is
+    WZ202."""
     uses_scores = bool(rb.grades) or any(c.when is not None for c in rb.categories)
     for i, cat in enumerate(rb.categories):
         if uses_scores and cat.id in SCORE_NAMES:
@@ -117,6 +133,15 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
                 ("parts", i, "id"),
                 _("rename it: gates and grades read a part's base by its id"),
             )
+    return grade_names
+
+
+def _gates(
+    rb: Rulebook, grade_names: dict[str, TypeInfo], compile_: Compile, issue: Report
+) -> dict[str, CompiledGate]:
+    """Each bonus or penalty category's gate, compiled; a gate on another kind (WZ213)
+    or one that reads a score worked out after it (WZ211) is reported and left out."""
+    base_ids = [c.id for c in rb.categories if c.kind == "base"]
     later = set(SCORE_NAMES) - {"base"} | {c.id for c in rb.categories if c.kind != "base"}
     gates: dict[str, CompiledGate] = {}
     for i, cat in enumerate(rb.categories):
@@ -158,10 +183,18 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
             )
             continue
         gates[cat.id] = CompiledGate(cat.id, cat.when, expr)
+    return gates
+
+
+def _grades(
+    rb: Rulebook, grade_names: dict[str, TypeInfo], compile_: Compile, issue: Report
+) -> list[CompiledGrade]:
+    """The grade rules, compiled in order; a rule that can never give its grade (after
+    one that always holds, or on a false condition) is WZ212."""
     grades: list[CompiledGrade] = []
     always: int | None = None
     for i, g in enumerate(rb.grades):
-        path = ("grades", i)
+        path: Path = ("grades", i)
         if always is not None:
             issue(
                 "WZ212",
@@ -187,14 +220,7 @@ def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledO
                 _("write the condition on scores that gives this grade, or delete the rule"),
             )
         grades.append(CompiledGrade(g, expr, path))
-    has_vetoes = any(c.kind == "veto" for c in rb.categories)
-    stoppable = frozenset(
-        ind.id
-        for c in rb.categories
-        if c.id in gates or (has_vetoes and c.kind != "veto")
-        for ind in c.indicators
-    )
-    return CompiledOverall(gates, tuple(grades), stoppable)
+    return grades
 
 
 _CONSTANT_VALUES: dict[str, object] = {"true": True, "false": False}

@@ -223,6 +223,35 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
     issue (WZ110); a missing sheet or column gives WZ401.  Raises
     :class:`XlsxUnavailable` without openpyxl.
     """
+    opened = _open_workbook(path)
+    if isinstance(opened, XlsxDocument):
+        return opened
+    name = str(path)
+    doc = XlsxDocument(name, None)
+    missing = [s for s in (HEADER_SHEET, FACTS_SHEET) if s not in opened.sheetnames]
+    if missing:
+        doc.issues.append(
+            Issue(
+                "WZ401",
+                _("a findings workbook needs the sheets {sheets}").format(
+                    sheets="、".join(missing)
+                ),
+                position=CellPosition(name),
+                hint=_("start from wzeval template --format xlsx"),
+            )
+        )
+        return doc
+    data = _read_header(doc, opened[HEADER_SHEET])
+    rows = _FactRows.of(doc, opened[FACTS_SHEET])
+    if rows is None:
+        return doc
+    data["indicators"] = rows.read()
+    doc.data = data
+    return doc
+
+
+def _open_workbook(path: str | Path) -> Any:
+    """The workbook at ``path``, or an :class:`XlsxDocument` with no data saying why not."""
     xl = openpyxl_module()
     name = str(path)
     base = CellPosition(name)
@@ -230,7 +259,7 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
     if content is None:
         return XlsxDocument(name, None, issues=[replace(i, position=base) for i in problems])
     try:
-        wb = xl.load_workbook(io.BytesIO(content), data_only=True)
+        return xl.load_workbook(io.BytesIO(content), data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return XlsxDocument(
@@ -245,26 +274,12 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
                 )
             ],
         )
-    doc = XlsxDocument(name, None)
-    missing = [s for s in (HEADER_SHEET, FACTS_SHEET) if s not in wb.sheetnames]
-    if missing:
-        doc.issues.append(
-            Issue(
-                "WZ401",
-                _("a findings workbook needs the sheets {sheets}").format(
-                    sheets="、".join(missing)
-                ),
-                position=base,
-                hint=_("start from wzeval template --format xlsx"),
-            )
-        )
-        return doc
 
-    def at(sheet: str, row: int, col: int) -> CellPosition:
-        return CellPosition(name, row, col, sheet=sheet)
 
+def _read_header(doc: XlsxDocument, head: Any) -> dict[str, Any]:
+    """The header sheet's keys (a key, a description, a value per row), each placed."""
+    name = doc.file
     data: dict[str, Any] = {}
-    head = wb[HEADER_SHEET]
     doc.cells[()] = CellPosition(name, 0, 0, sheet=HEADER_SHEET)
     for row in head.iter_rows(min_row=1):
         key = row[0].value
@@ -272,8 +287,8 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             continue
         key = key.strip()
         cell = row[2]
-        doc.cells[(key,)] = at(HEADER_SHEET, cell.row, cell.column)
-        doc.key_cells[(key,)] = at(HEADER_SHEET, cell.row, 1)
+        doc.cells[(key,)] = CellPosition(name, cell.row, cell.column, sheet=HEADER_SHEET)
+        doc.key_cells[(key,)] = CellPosition(name, cell.row, 1, sheet=HEADER_SHEET)
         value = cell.value
         if _blank(value):
             continue
@@ -283,64 +298,106 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             data[key] = [a.strip() for a in _ASSESSOR_SPLIT.split(str(value)) if a.strip()]
         else:
             data[key] = value.strip() if isinstance(value, str) else value
+    return data
 
-    ws = wb[FACTS_SHEET]
-    header = {
-        str(c.value).strip(): c.column
-        for c in next(ws.iter_rows(min_row=1, max_row=1), ())
-        if not _blank(c.value)
-    }
-    need = [h for h in ("指标ID", "事实ID", "值") if h not in header]
-    if need:
-        doc.issues.append(
-            Issue(
-                "WZ401",
-                _("the {sheet} sheet has no column {columns}").format(
-                    sheet=FACTS_SHEET, columns="、".join(need)
-                ),
-                position=at(FACTS_SHEET, 1, 1),
-                hint=_("keep the header row of the template"),
+
+@dataclass
+class _FactRows:
+    """The facts sheet, one fact a row, read into ``indicators:`` with every value placed
+    on its cell; the columns are found by their header, so their order is free."""
+
+    doc: XlsxDocument
+    ws: Any
+    ind: int
+    fact: int
+    val: int
+    type: int | None
+    ev: int | None
+    note: int | None
+    first_row: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, doc: XlsxDocument, ws: Any) -> _FactRows | None:
+        """The sheet's columns; ``None`` (and WZ401) when one it needs is missing."""
+        header = {
+            str(c.value).strip(): c.column
+            for c in next(ws.iter_rows(min_row=1, max_row=1), ())
+            if not _blank(c.value)
+        }
+        need = [h for h in ("指标ID", "事实ID", "值") if h not in header]
+        if need:
+            doc.issues.append(
+                Issue(
+                    "WZ401",
+                    _("the {sheet} sheet has no column {columns}").format(
+                        sheet=FACTS_SHEET, columns="、".join(need)
+                    ),
+                    position=CellPosition(doc.file, 1, 1, sheet=FACTS_SHEET),
+                    hint=_("keep the header row of the template"),
+                )
             )
+            return None
+        rows = cls(
+            doc,
+            ws,
+            header["指标ID"],
+            header["事实ID"],
+            header["值"],
+            header.get("类型"),
+            header.get("证据"),
+            header.get("备注"),
         )
-        return doc
-    col_ind, col_fact, col_val = header["指标ID"], header["事实ID"], header["值"]
-    col_type, col_ev, col_note = header.get("类型"), header.get("证据"), header.get("备注")
-    doc.cells[("indicators",)] = at(FACTS_SHEET, 1, col_ind)
-    indicators: dict[str, dict[str, Any]] = {}
-    first_row: dict[tuple[str, str], int] = {}
-    for row in ws.iter_rows(min_row=2):
-        cells = {c.column: c for c in row if hasattr(c, "column")}
+        doc.cells[("indicators",)] = rows.at(1, rows.ind)
+        return rows
 
-        def get(col: int | None, cells: dict[int, Any] = cells) -> object:
+    def at(self, row: int, col: int) -> CellPosition:
+        return CellPosition(self.doc.file, row, col, sheet=FACTS_SHEET)
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        """Every recorded fact by indicator; blank rows are placed but left out."""
+        indicators: dict[str, dict[str, Any]] = {}
+        for row in self.ws.iter_rows(min_row=2):
+            cells = {c.column: c for c in row if hasattr(c, "column")}
+            found = self.row(row[0].row, cells)
+            if found is not None:
+                ind_id, fact_id, body = found
+                indicators.setdefault(ind_id, {})[fact_id] = body
+        return indicators
+
+    def row(self, r: int, cells: dict[int, Any]) -> tuple[str, str, object] | None:
+        """One row's indicator, fact and findings body; ``None`` for a row that records
+        nothing (blank, repeated, or a value with no ids, which is WZ403)."""
+        doc = self.doc
+
+        def get(col: int | None) -> object:
             c = cells.get(col) if col is not None else None
             return c.value if c is not None else None
 
-        r = row[0].row
-        ind, fid, raw = get(col_ind), get(col_fact), get(col_val)
+        ind, fid, raw = get(self.ind), get(self.fact), get(self.val)
         if _blank(ind) or _blank(fid):
             if not _blank(raw):
                 doc.issues.append(
                     Issue(
                         "WZ403",
                         _("a value in row {r} has no indicator or fact id").format(r=r),
-                        position=at(FACTS_SHEET, r, col_val),
+                        position=self.at(r, self.val),
                         hint=_("write values only in the rows of the template"),
                     )
                 )
-            continue
+            return None
         ind_id, fact_id = str(ind).strip(), str(fid).strip()
         ipath: tuple[PathPart, ...] = ("indicators", ind_id)
         fpath: tuple[PathPart, ...] = (*ipath, fact_id)
-        doc.cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
-        doc.key_cells.setdefault(ipath, at(FACTS_SHEET, r, col_ind))
+        doc.cells.setdefault(ipath, self.at(r, self.ind))
+        doc.key_cells.setdefault(ipath, self.at(r, self.ind))
         if _blank(raw):
             # not recorded yet: left out of the data, but placed on its own row's cell
             if fpath not in doc.cells:
-                doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
-                doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
+                doc.cells[fpath] = self.at(r, self.val)
+                doc.key_cells[fpath] = self.at(r, self.fact)
                 doc.blanks.add(fpath)
-            continue
-        seen = first_row.get((ind_id, fact_id))
+            return None
+        seen = self.first_row.get((ind_id, fact_id))
         if seen is not None:
             doc.issues.append(
                 Issue(
@@ -349,49 +406,47 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
                         ind_id=ind_id, fact_id=fact_id, seen=seen, r=r
                     ),
                     path=fpath,
-                    position=at(FACTS_SHEET, r, col_fact),
+                    position=self.at(r, self.fact),
                     hint=_("keep one row per fact"),
                 )
             )
-            continue
-        first_row[(ind_id, fact_id)] = r
+            return None
+        self.first_row[(ind_id, fact_id)] = r
         doc.blanks.discard(fpath)
-        kind = str(get(col_type) or "").strip()
+        kind = str(get(self.type) or "").strip()
         value = _convert(kind, raw)
-        doc.cells[fpath] = at(FACTS_SHEET, r, col_val)
-        doc.cells[(*fpath, "value")] = at(FACTS_SHEET, r, col_val)
-        doc.key_cells[fpath] = at(FACTS_SHEET, r, col_fact)
-        evidence = _evidence(get(col_ev))
-        note_raw = get(col_note)
+        doc.cells[fpath] = self.at(r, self.val)
+        doc.cells[(*fpath, "value")] = self.at(r, self.val)
+        doc.key_cells[fpath] = self.at(r, self.fact)
+        evidence = _evidence(get(self.ev))
+        note_raw = get(self.note)
         note = None if _blank(note_raw) else str(note_raw).strip()
-        if col_ev is not None:
-            doc.cells[(*fpath, "evidence")] = at(FACTS_SHEET, r, col_ev)
-        if col_note is not None:
-            doc.cells[(*fpath, "note")] = at(FACTS_SHEET, r, col_note)
-        body: object
-        if kind == "records":
-            # a records fact is the bare list in findings; evidence and notes have no place
-            body = value
-            if evidence is not None or note is not None:
-                doc.issues.append(
-                    Issue(
-                        "WZ405",
-                        _(
-                            "evidence and notes of the records fact {ind_id}.{fact_id} are not kept"
-                        ).format(ind_id=ind_id, fact_id=fact_id),
-                        position=at(FACTS_SHEET, r, col_ev or col_val),
-                        severity=Severity.WARNING,
-                        hint=_("put them in the records' own fields, or in the header's notes"),
-                    )
-                )
-        else:
-            fact_body: dict[str, object] = {"value": value}
+        if self.ev is not None:
+            doc.cells[(*fpath, "evidence")] = self.at(r, self.ev)
+        if self.note is not None:
+            doc.cells[(*fpath, "note")] = self.at(r, self.note)
+        if kind != "records":
+            body: dict[str, object] = {"value": value}
             if evidence is not None:
-                fact_body["evidence"] = evidence
+                body["evidence"] = evidence
             if note is not None:
-                fact_body["note"] = note
-            body = fact_body
-        indicators.setdefault(ind_id, {})[fact_id] = body
-    data["indicators"] = indicators
-    doc.data = data
-    return doc
+                body["note"] = note
+            return ind_id, fact_id, body
+        # a records fact is the bare list in findings; evidence and notes have no place
+        if evidence is not None or note is not None:
+            self.not_kept(r, ind_id, fact_id)
+        return ind_id, fact_id, value
+
+    def not_kept(self, r: int, ind_id: str, fact_id: str) -> None:
+        """WZ405: the evidence and notes of a records fact (in row ``r``) are dropped."""
+        self.doc.issues.append(
+            Issue(
+                "WZ405",
+                _("evidence and notes of the records fact {ind_id}.{fact_id} are not kept").format(
+                    ind_id=ind_id, fact_id=fact_id
+                ),
+                position=self.at(r, self.ev or self.val),
+                severity=Severity.WARNING,
+                hint=_("put them in the records' own fields, or in the header's notes"),
+            )
+        )
