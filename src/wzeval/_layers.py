@@ -47,7 +47,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "reading",
         "documents of every format, by suffix (YAML, JSON, XLSX), and data given in memory",
-        ("documents", "loader", "plain", "xlsxread"),
+        ("documents", "folders", "loader", "plain", "xlsxread"),
     ),
     (
         "expressions",
@@ -66,8 +66,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "scoring",
-        "the engine, the library's functions (load, read, compile, score), the roster",
-        ("api", "engine", "roster"),
+        "the engine, the library's functions (load, read, compile, score), the roster,"
+        " batches of files scored (worker processes)",
+        ("api", "batch", "engine", "roster"),
     ),
     (
         "output",
@@ -76,8 +77,20 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "analysis",
-        "lint, rule tests, verify, diff, rounds compared, findings merged, appeals, schemas",
-        ("appeals", "compare", "diff", "lint", "merge", "ruletest", "schema", "verify"),
+        "lint, rule tests, verify, diff, rounds compared, findings merged, appeals, schemas,"
+        " a batch's ranking, validation of files and folders",
+        (
+            "appeals",
+            "compare",
+            "diff",
+            "lint",
+            "merge",
+            "ranking",
+            "ruletest",
+            "schema",
+            "validation",
+            "verify",
+        ),
     ),
     (
         "facade",
@@ -86,7 +99,7 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "cli",
-        "the command line and its reference page",
+        "the command line: one thin module per command (wzeval.cli.*)",
         ("__main__", "cli"),
     ),
 )
