@@ -11,6 +11,8 @@ The public API is this module; everything else is implementation::
     page = wzeval.render_report(report, "html")       # or text, markdown, json, csv
     table = wzeval.render_ranking(reports, "csv", rulebook=rulebook)
     book = wzeval.render_xlsx(reports)                # .xlsx bytes
+    batch = wzeval.score_folder("findings/", rulebook, jobs="auto")   # as wzeval score DIR
+    checked = wzeval.validate_paths(["findings/"])    # as wzeval validate
 
 Exceptions (all derive from :class:`WzevalError`)::
 
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         read_rulebook,
         score,
     )
+    from wzeval.batch import BatchResult, score_files, score_folder
     from wzeval.errors import (
         CalendarError,
         ExpressionError,
@@ -55,10 +58,12 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         XlsxUnavailable,
     )
     from wzeval.findings import Findings
+    from wzeval.folders import collect_files
     from wzeval.issues import Issue, Position, Severity
     from wzeval.models import Indicator, Rulebook
     from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
-    from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
+    from wzeval.report import IndicatorResult, ItemResult, RankingEntry, ScoreReport, display
+    from wzeval.validation import Validation, validate_paths
 
 del TYPE_CHECKING
 
@@ -73,6 +78,9 @@ _LAZY = {
     "read_findings": "wzeval.api",
     "read_rulebook": "wzeval.api",
     "score": "wzeval.api",
+    "BatchResult": "wzeval.batch",
+    "score_files": "wzeval.batch",
+    "score_folder": "wzeval.batch",
     "CalendarError": "wzeval.errors",
     "ExpressionError": "wzeval.errors",
     "HypothesisUnavailable": "wzeval.errors",
@@ -84,6 +92,7 @@ _LAZY = {
     "WzevalError": "wzeval.errors",
     "XlsxUnavailable": "wzeval.errors",
     "Findings": "wzeval.findings",
+    "collect_files": "wzeval.folders",
     "Issue": "wzeval.issues",
     "Position": "wzeval.issues",
     "Severity": "wzeval.issues",
@@ -95,8 +104,11 @@ _LAZY = {
     "render_xlsx": "wzeval.renderers",
     "IndicatorResult": "wzeval.report",
     "ItemResult": "wzeval.report",
+    "RankingEntry": "wzeval.report",
     "ScoreReport": "wzeval.report",
     "display": "wzeval.report",
+    "Validation": "wzeval.validation",
+    "validate_paths": "wzeval.validation",
 }
 
 
@@ -117,6 +129,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BatchResult",
     "CalendarError",
     "ExpressionError",
     "Findings",
@@ -130,14 +143,17 @@ __all__ = [
     "OutputExists",
     "OutputRefused",
     "Position",
+    "RankingEntry",
     "Rulebook",
     "ScoreReport",
     "Severity",
+    "Validation",
     "ValidationFailed",
     "WzevalError",
     "XlsxUnavailable",
     "__version__",
     "bundled_rulebook_path",
+    "collect_files",
     "display",
     "evaluate",
     "load_findings",
@@ -149,4 +165,7 @@ __all__ = [
     "render_report",
     "render_xlsx",
     "score",
+    "score_files",
+    "score_folder",
+    "validate_paths",
 ]
