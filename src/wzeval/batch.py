@@ -25,7 +25,6 @@ why it is library and not command line:
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -95,6 +94,8 @@ def brief(report: ScoreReport, keep: Keep) -> ScoreReport | Brief:
     """What a batch keeping ``keep`` keeps of ``report``."""
     if keep == "report":
         return report
+    import json  # here: ``wzeval --help`` reads this module's limits, and json costs 1.5 ms
+
     from wzeval.report import RankingEntry
 
     text = None
