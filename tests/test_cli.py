@@ -14,8 +14,8 @@ import pytest
 from test_ruletest import _HEADER as RULE_TESTS_HEADER
 
 import wzeval
-from wzeval import cli
-from wzeval.cli import run
+from wzeval.cli import _validate, run
+from wzeval.cli._common import PROGRESS_MIN_FILES
 from wzeval.exitcodes import exit_code
 from wzeval.issues import Issue, Position, Severity, github_annotation
 from wzeval.paths import shown
@@ -125,7 +125,7 @@ def test_internal_error_is_one_line_exit_3(monkeypatch: pytest.MonkeyPatch) -> N
     def boom(*_: object) -> int:
         raise RuntimeError("kaput\nsecond line")
 
-    monkeypatch.setattr(cli, "_cmd_validate", boom)
+    monkeypatch.setattr(_validate, "command", boom)
     r = wz("validate", FINDINGS)
     assert r.code == 3
     lines = r.err.splitlines()
@@ -536,12 +536,12 @@ class _Tty(io.StringIO):
 
 def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
     """Many files on a terminal show a \\r counter on stderr; not on a pipe."""
-    for n in range(cli.PROGRESS_MIN_FILES):
+    for n in range(PROGRESS_MIN_FILES):
         shutil.copy(FINDINGS, tmp_path / f"{n:02}.yaml")
     out, err = io.StringIO(), _Tty()
     argv = ["score", "--lang", "zh", str(tmp_path), "--rulebook", str(KINDS), "--allow-duplicates"]
     assert run(argv, out, err) == 0
-    assert f"\r评分 {cli.PROGRESS_MIN_FILES}/{cli.PROGRESS_MIN_FILES}" in err.getvalue()
+    assert f"\r评分 {PROGRESS_MIN_FILES}/{PROGRESS_MIN_FILES}" in err.getvalue()
     assert "\r" not in wz("score", tmp_path, "--rulebook", KINDS).err
 
 

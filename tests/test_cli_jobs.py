@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from wzeval.cli import EXIT_INTERRUPTED, EXIT_TERMINATED, PARALLEL_MIN_FILES, _jobs, run
+from wzeval.batch import PARALLEL_MIN_FILES, jobs_for
+from wzeval.cli import run
+from wzeval.exitcodes import EXIT_INTERRUPTED, EXIT_TERMINATED
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
@@ -46,10 +48,10 @@ def test_jobs_give_the_same_output(tmp_path: Path, fmt: str) -> None:
 
 def test_auto_jobs() -> None:
     """auto: one process for a small batch, at least one for a large one."""
-    assert _jobs("auto", PARALLEL_MIN_FILES - 1) == 1
-    assert _jobs("auto", PARALLEL_MIN_FILES) >= 1
-    assert _jobs("3", 2) == 2  # never more workers than files
-    assert _jobs("2", 100) == 2
+    assert jobs_for("auto", PARALLEL_MIN_FILES - 1) == 1
+    assert jobs_for("auto", PARALLEL_MIN_FILES) >= 1
+    assert jobs_for("3", 2) == 2  # never more workers than files
+    assert jobs_for("2", 100) == 2
 
 
 def test_jobs_must_be_positive() -> None:
@@ -192,12 +194,12 @@ def test_an_interrupt_python_cannot_raise_is_sent_again() -> None:
     sends the same signal again, so the command still ends on the interrupted path."""
     code = (
         "import signal, sys, weakref\n"
-        "from wzeval import cli\n"
-        "signal.signal(signal.SIGTERM, cli._on_sigterm)\n"
-        "sys.unraisablehook = cli._redeliver_interrupts\n"
+        "from wzeval.cli import _run as cli\n"
+        "signal.signal(signal.SIGTERM, cli.on_sigterm)\n"
+        "sys.unraisablehook = cli.redeliver_interrupts\n"
         "class T: pass\n"
         "def cb(_):\n"
-        "    raise cli._Terminated\n"
+        "    raise cli.Terminated\n"
         "t = T(); r = weakref.ref(t, cb)\n"
         "try:\n"
         "    del t\n"
@@ -210,5 +212,5 @@ def test_an_interrupt_python_cannot_raise_is_sent_again() -> None:
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
-    assert done.stdout.strip() == "redelivered _Terminated", done.stdout + done.stderr
+    assert done.stdout.strip() == "redelivered Terminated", done.stdout + done.stderr
     assert "Exception ignored" not in done.stderr

@@ -11,6 +11,11 @@ The public API is this module; everything else is implementation::
     page = wzeval.render_report(report, "html")       # or text, markdown, json, csv
     table = wzeval.render_ranking(reports, "csv", rulebook=rulebook)
     book = wzeval.render_xlsx(reports)                # .xlsx bytes
+    batch = wzeval.score_folder("findings/", rulebook, jobs="auto")   # as wzeval score DIR
+    checked = wzeval.validate_paths(["findings/"])    # as wzeval validate
+
+The names of every command (merge, appeal, compare, lint, test, verify, diff,
+template, table, schema) are here too: docs/api.md lists them all.
 
 Exceptions (all derive from :class:`WzevalError`)::
 
@@ -53,6 +58,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         render_appeal_text,
         revised_text,
     )
+    from wzeval.batch import BatchResult, score_files, score_folder
     from wzeval.compact import (
         compact_chunks,
         render_compact,
@@ -112,6 +118,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         XlsxUnavailable,
     )
     from wzeval.findings import Findings
+    from wzeval.folders import collect_files
     from wzeval.issues import Issue, Position, Severity
     from wzeval.lint import (
         LintConfig,
@@ -130,7 +137,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     )
     from wzeval.models import Indicator, Rulebook
     from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
-    from wzeval.report import IndicatorResult, ItemResult, ScoreReport, display
+    from wzeval.report import IndicatorResult, ItemResult, RankingEntry, ScoreReport, display
     from wzeval.roster import (
         duplicates,
         unassessed,
@@ -152,6 +159,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from wzeval.template import (
         findings_template,
     )
+    from wzeval.validation import Validation, validate_paths
     from wzeval.verify import (
         VerifyResult,
         format_verify_result,
@@ -197,6 +205,13 @@ _LAZY = {
     "ItemResult": "wzeval.report",
     "ScoreReport": "wzeval.report",
     "display": "wzeval.report",
+    "BatchResult": "wzeval.batch",
+    "score_files": "wzeval.batch",
+    "score_folder": "wzeval.batch",
+    "collect_files": "wzeval.folders",
+    "Validation": "wzeval.validation",
+    "validate_paths": "wzeval.validation",
+    "RankingEntry": "wzeval.report",
     "expand_compact": "wzeval.compact:expand",
     "expand_compact_report": "wzeval.compact:expand_report",
     "expand_compact_data": "wzeval.compact:expand_data",
@@ -276,6 +291,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AppealOutcome",
+    "BatchResult",
     "CalendarError",
     "Comparison",
     "ExpressionError",
@@ -293,12 +309,14 @@ __all__ = [
     "OutputRefused",
     "Position",
     "Provenance",
+    "RankingEntry",
     "Round",
     "Rulebook",
     "RulebookDiff",
     "ScoreReport",
     "Severity",
     "TestRun",
+    "Validation",
     "ValidationFailed",
     "VerifyResult",
     "WzevalError",
@@ -308,6 +326,7 @@ __all__ = [
     "appeal_schema",
     "apply_appeals",
     "bundled_rulebook_path",
+    "collect_files",
     "compact_chunks",
     "compact_department",
     "compact_department_json",
@@ -359,8 +378,11 @@ __all__ = [
     "run_tests",
     "score",
     "score_document",
+    "score_files",
+    "score_folder",
     "score_movements",
     "to_sarif",
     "unassessed",
+    "validate_paths",
     "verify_rulebook",
 ]

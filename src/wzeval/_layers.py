@@ -48,7 +48,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "reading",
         "documents of every format, by suffix (YAML, JSON, XLSX), and data given in memory",
-        ("documents", "loader", "plain", "xlsxread"),
+        ("documents", "folders", "loader", "plain", "xlsxread"),
     ),
     (
         "expressions",
@@ -77,8 +77,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "scoring",
-        "the engine, the library's functions (load, read, compile, score), the roster",
-        ("api", "engine", "evalplan", "fasteval", "roster"),
+        "the engine, the library's functions (load, read, compile, score), the roster,"
+        " batches of files scored (worker processes)",
+        ("api", "batch", "engine", "evalplan", "fasteval", "roster"),
     ),
     (
         "output",
@@ -99,16 +100,19 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "analysis",
-        "lint, rule tests, verify, diff, rounds compared, findings merged, appeals, schemas",
+        "lint, rule tests, verify, diff, rounds compared, findings merged, appeals, schemas,"
+        " a batch's ranking, validation of files and folders",
         (
             "appeals",
             "compare",
             "diff",
             "lint",
             "merge",
+            "ranking",
             "ruletargets",
             "ruletest",
             "schema",
+            "validation",
             "verify",
         ),
     ),
@@ -119,7 +123,7 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "cli",
-        "the command line and its reference page",
+        "the command line: one thin module per command (wzeval.cli.*)",
         ("__main__", "cli"),
     ),
 )

@@ -64,7 +64,7 @@ from wzeval.report import (
 )
 
 if TYPE_CHECKING:
-    from wzeval.checks import CompiledDeduction, CompiledVeto
+    from wzeval.compiled import CompiledDeduction, CompiledIndicator, CompiledItem, CompiledVeto
     from wzeval.issues import Issue
     from wzeval.models import Department, Rulebook
 
@@ -176,6 +176,86 @@ def sheet(rulebook: Rulebook) -> Json:
     return copy.deepcopy(_sheet(rulebook))
 
 
+def _veto_base(v: CompiledVeto, pos: Mapping[Any, str]) -> Json:
+    """A veto's part of the sheet: its texts, and what most departments' are (not fired)."""
+    x = v.veto
+    return {
+        "id": x.id,
+        "label": x.label,
+        "fired": False,
+        "source": x.source,
+        "ruling": x.ruling,
+        "at": _at(pos, v.path),
+    }
+
+
+def _deduction_base(
+    d: CompiledDeduction, default_cap: Fraction | None, pos: Mapping[Any, str]
+) -> Json:
+    """A deduction's part of the sheet: amounts and texts, and what most departments'
+    are (nothing deducted)."""
+    x = d.deduction
+    cap = x.cap if x.cap is not None else default_cap
+    return {
+        "id": x.id,
+        "label": x.label,
+        "each": exact_text(Fraction(x.each)),
+        "cap": None if cap is None else exact_text(Fraction(cap)),
+        "source": x.source,
+        "ruling": x.ruling,
+        "at": _at(pos, d.path),
+        "count": 0,
+        "amount": "0",
+        "points": "0",
+        "capped": False,
+    }
+
+
+def _item_base(ci: CompiledItem, weight: Fraction, pos: Mapping[Any, str]) -> Json:
+    it = ci.item
+    share = Fraction(it.share)
+    return {
+        "id": it.id,
+        "title": it.title,
+        "rule": it.kind.key,
+        "share": exact_text(share),
+        "max_points": exact_text(share * weight),
+        "source": it.source,
+        "ruling": it.ruling,
+        "at": _at(pos, ci.path),
+        "vetoes": [_veto_base(v, pos) for v in ci.vetoes],
+        "deductions": [_deduction_base(d, share, pos) for d in ci.deductions],
+    }
+
+
+def _indicator_base(cind: CompiledIndicator, pos: Mapping[Any, str]) -> Json:
+    """An indicator's part of the sheet: what a department scoring it in full shows."""
+    ind = cind.indicator
+    weight = Fraction(ind.weight)
+    facts: list[Json] = [{"id": f.id, "ask": f.ask} for f in ind.facts]
+    facts += [{"id": d.id, "ask": d.description, "derived": True} for d in ind.derived]
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "category": cind.category,
+        "category_id": cind.category_id,
+        "group": cind.group,
+        "kind": cind.kind,
+        "weight": exact_text(weight),
+        "weight_source": ind.weight_source,
+        "applicable": True,
+        "assessed": True,
+        "vetoed": False,
+        "max_points": exact_text(weight),
+        "applies_note": ind.applies_note,
+        "at": _at(pos, cind.path),
+        "items": [_item_base(ci, weight, pos) for ci in cind.items],
+        "vetoes": [_veto_base(v, pos) for v in cind.vetoes],
+        "deductions": [_deduction_base(d, None, pos) for d in cind.deductions],
+        "facts": facts,
+    }
+
+
 def _sheet(rulebook: Rulebook) -> Json:
     """:func:`sheet`, worked out once per compiled rulebook and process (a batch's
     every department reads it) and never changed afterwards."""
@@ -186,82 +266,6 @@ def _sheet(rulebook: Rulebook) -> Json:
     if isinstance(cached, dict):
         return cached
     rb = crb.rulebook
-    pos = crb.positions
-
-    def veto(v: CompiledVeto) -> Json:
-        x = v.veto
-        return {
-            "id": x.id,
-            "label": x.label,
-            "fired": False,  # what most departments' vetoes are: not fired
-            "source": x.source,
-            "ruling": x.ruling,
-            "at": _at(pos, v.path),
-        }
-
-    def deduction(d: CompiledDeduction, default_cap: Fraction | None) -> Json:
-        x = d.deduction
-        cap = x.cap if x.cap is not None else default_cap
-        return {
-            "id": x.id,
-            "label": x.label,
-            "each": exact_text(Fraction(x.each)),
-            "cap": None if cap is None else exact_text(Fraction(cap)),
-            "source": x.source,
-            "ruling": x.ruling,
-            "at": _at(pos, d.path),
-            "count": 0,  # what most departments' deductions are: none
-            "amount": "0",
-            "points": "0",
-            "capped": False,
-        }
-
-    indicators = []
-    for cind in crb.indicators:
-        ind = cind.indicator
-        weight = Fraction(ind.weight)
-        items = []
-        for ci in cind.items:
-            it = ci.item
-            share = Fraction(it.share)
-            items.append(
-                {
-                    "id": it.id,
-                    "title": it.title,
-                    "rule": it.kind.key,
-                    "share": exact_text(share),
-                    "max_points": exact_text(share * weight),
-                    "source": it.source,
-                    "ruling": it.ruling,
-                    "at": _at(pos, ci.path),
-                    "vetoes": [veto(v) for v in ci.vetoes],
-                    "deductions": [deduction(d, share) for d in ci.deductions],
-                }
-            )
-        facts: list[Json] = [{"id": f.id, "ask": f.ask} for f in ind.facts]
-        facts += [{"id": d.id, "ask": d.description, "derived": True} for d in ind.derived]
-        indicators.append(
-            {
-                "id": ind.id,
-                "name": ind.name,
-                "category": cind.category,
-                "category_id": cind.category_id,
-                "group": cind.group,
-                "kind": cind.kind,
-                "weight": exact_text(weight),
-                "weight_source": ind.weight_source,
-                "applicable": True,
-                "assessed": True,
-                "vetoed": False,
-                "max_points": exact_text(weight),
-                "applies_note": ind.applies_note,
-                "at": _at(pos, cind.path),
-                "items": items,
-                "vetoes": [veto(v) for v in cind.vetoes],
-                "deductions": [deduction(d, None) for d in cind.deductions],
-                "facts": facts,
-            }
-        )
     categories = [
         {
             "id": c.id,
@@ -277,7 +281,7 @@ def _sheet(rulebook: Rulebook) -> Json:
     out: Json = {
         "report": {"rulebook": ref, "places": rb.arithmetic.places},
         "categories": categories,
-        "indicators": indicators,
+        "indicators": [_indicator_base(cind, crb.positions) for cind in crb.indicators],
     }
     crb.cache["compact.sheet"] = out
     return out

@@ -32,8 +32,10 @@ __all__ = [
     "MESSAGES",
     "MergeResult",
     "Provenance",
+    "explain_file_provenance",
     "explain_provenance",
     "findings_text",
+    "html_with_file_provenance",
     "html_with_provenance",
     "merge_documents",
     "merge_findings",
@@ -577,3 +579,28 @@ def html_with_provenance(page: str, text: str) -> str:
     if at < 0:
         at = page.rfind("</body>")
     return page[:at] + block + page[at:] if at >= 0 else page + block
+
+
+def _merged_text(path: str | Path) -> str | None:
+    """The text of a YAML findings file that may be a merge (``None``: not YAML, or
+    unreadable: then there is no provenance to show, and reading it failed elsewhere)."""
+    if Path(path).suffix.lower() not in (".yaml", ".yml"):
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def html_with_file_provenance(page: str, path: str | Path) -> str:
+    """:func:`html_with_provenance` for the findings file at ``path`` (what ``wzeval
+    score --format html`` writes for one file)."""
+    text = _merged_text(path)
+    return page if text is None else html_with_provenance(page, text)
+
+
+def explain_file_provenance(path: str | Path, indicator_keys: Sequence[str]) -> str:
+    """:func:`explain_provenance` for the findings file at ``path`` (what ``wzeval
+    explain`` adds after the indicator's explanation)."""
+    text = _merged_text(path)
+    return "" if text is None else explain_provenance(text, indicator_keys)

@@ -85,6 +85,34 @@ def report_schema() -> dict[str, Any]:
     return {"$schema": DIALECT, **ScoreReport.model_json_schema(mode="serialization")}
 
 
+def _ranking_lists() -> dict[str, Any]:
+    """A ranking's ``failed`` files (with their issues) and ``unassessed`` roster units."""
+    named = {"department": {"type": "string"}, "department_id": {"type": "string"}}
+    return {
+        "failed": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string"},
+                    "issues": {"type": "array", "items": {"type": "object"}},
+                },
+                "required": ["file", "issues"],
+                "additionalProperties": False,
+            },
+        },
+        "unassessed": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {**named, "status": {"type": "string"}},
+                "required": ["department", "department_id", "status"],
+                "additionalProperties": False,
+            },
+        },
+    }
+
+
 def ranking2_schema() -> dict[str, Any]:
     """The schema of the compact batch document (``wzeval: ranking/2``, written by
     ``wzeval score FOLDER --format json-compact``; :mod:`wzeval.compact`).
@@ -119,11 +147,10 @@ def ranking2_schema() -> dict[str, Any]:
         "required": ["rank", *ENTRY_FIELDS, "report"],
         "additionalProperties": False,
     }
-    named = {"department": {"type": "string"}, "department_id": {"type": "string"}}
     return {
         "$schema": DIALECT,
         "title": "wzeval ranking/2: a batch's ranking, the rulebook's part once",
-        "description": "Expand a department's report with wzeval.compact.expand(document, i) "
+        "description": "Expand a department's report with wzeval.expand_compact(document, i) "
         "(docs/api.md): what the department's report/1 JSON holds, byte for byte.",
         "type": "object",
         "properties": {
@@ -140,27 +167,7 @@ def ranking2_schema() -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "departments": {"type": "array", "items": department},
-            "failed": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "string"},
-                        "issues": {"type": "array", "items": {"type": "object"}},
-                    },
-                    "required": ["file", "issues"],
-                    "additionalProperties": False,
-                },
-            },
-            "unassessed": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {**named, "status": {"type": "string"}},
-                    "required": ["department", "department_id", "status"],
-                    "additionalProperties": False,
-                },
-            },
+            **_ranking_lists(),
         },
         "required": ["wzeval", "rulebook", "departments", "failed"],
         "additionalProperties": False,

@@ -1,0 +1,287 @@
+"""``wzeval score``: its arguments, the progress counter, the issues and the result written.
+
+Scoring a batch (worker processes, what is kept of each report, the collector's
+settings) is :mod:`wzeval.batch`; each department once and the ranking written from
+what was kept is :mod:`wzeval.ranking`; the renderers are :mod:`wzeval.renderers`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from wzeval.batch import MAX_AUTO_JOBS, PARALLEL_MIN_FILES
+from wzeval.cli._common import (
+    Progress,
+    Usage,
+    check_output,
+    emit,
+    load_rulebook,
+    write_issues,
+    wrote,
+)
+from wzeval.cli._options import command as new_command
+from wzeval.cli._options import output_options, rulebook_option
+from wzeval.exitcodes import EXIT_OK, failure_code
+from wzeval.i18n import N_, _
+
+if TYPE_CHECKING:
+    from wzeval.batch import BatchScores
+    from wzeval.issues import Issue
+    from wzeval.models import Department, Rulebook
+    from wzeval.report import Ranked, ScoreReport
+
+EPILOG = N_("""\
+examples:
+  wzeval score dept.yaml                        the score sheet (bundled 2023 rulebook)
+  wzeval score dept.yaml --format markdown -o dept.md
+  wzeval score dept.yaml --format csv --bom -o dept.csv     CSV that Excel opens
+  wzeval score findings/                        a ranking of every department
+  wzeval score a.yaml b.yaml --format json      ranking/1 JSON with each full report
+  wzeval score dept.yaml --partial              score what was assessed, list the rest
+
+One file gives a score sheet; several files or a folder give a ranking (by total,
+then department name).  A file that fails is reported on stderr and the rest are
+still ranked; the exit code is then 1 (2 if a file could not be read).
+""")
+
+
+def _jobs_arg(value: str) -> str:
+    if value == "auto" or (value.isdigit() and int(value) >= 1):
+        return value
+    raise argparse.ArgumentTypeError(
+        _("expected a number >= 1 or 'auto', got {value!r}").format(value=value)
+    )
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = new_command(sub, "score", _("a department's score sheet, or a ranking of several"), EPILOG)
+    p.add_argument("findings", nargs="+", metavar="FINDINGS", help=_("findings files or folders"))
+    rulebook_option(p)
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "csv", "html", "xlsx", "json-compact"),
+        default="text",
+        help=_(
+            "html: one self-contained page; xlsx: a workbook (needs -o); json-compact: "
+            "ranking/2, the rulebook's text once per batch"
+        ),
+    )
+    output_options(p)
+    p.add_argument(
+        "--partial", action="store_true", help=_("score what was assessed and list what was not")
+    )
+    p.add_argument(
+        "--bom", action="store_true", help=_("CSV: start with a UTF-8 byte-order mark (for Excel)")
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        default="auto",
+        metavar="N",
+        type=_jobs_arg,
+        help=_(
+            "worker processes for a batch (default auto: one per "
+            "core, up to {max_auto_jobs}, for {parallel_min_files} "
+            "files or more); the output is the same"
+        ).format(max_auto_jobs=MAX_AUTO_JOBS, parallel_min_files=PARALLEL_MIN_FILES),
+    )
+    p.add_argument(
+        "--merge-duplicates",
+        action="store_true",
+        help=_("merge the files of a department found twice (as wzeval merge) instead of failing"),
+    )
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help=_(
+            "rank every file on its own even when a department has "
+            "several (variants of one department, load tests)"
+        ),
+    )
+    p.set_defaults(handler=command)
+
+
+def import_quietly(*modules: str) -> None:
+    """Import ``modules`` with SIGINT/SIGTERM held back until they are loaded.
+
+    An interruption in the middle of an import can leave an extension module half
+    initialised (pydantic-core then fails with its own traceback instead of the clean
+    exit); delivered afterwards, it takes the ordinary interrupted path.
+    """
+    import importlib
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        for name in modules:
+            importlib.import_module(name)
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import tempfile
+
+    from wzeval.folders import collect_files
+
+    if args.format == "xlsx" and args.output is None:
+        raise Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
+    check_output(args.output, args.force)
+    # Listed first, so an -o naming an input is refused before any costly work.
+    files, problems = collect_files(args.findings, empty_is_error=True)
+    inputs: list[str | Path] = [path for path, _named in files]
+    if args.rulebook is not None:
+        inputs.append(args.rulebook)
+    check_output(args.output, args.force, [*inputs, *args.findings])
+    import_quietly(
+        "wzeval.api",
+        "wzeval.render",
+        "wzeval.html",
+        "wzeval.output",
+        "wzeval.renderers",
+        "wzeval.roster",
+        "wzeval.batch",
+        "wzeval.ranking",
+    )
+    from wzeval.batch import KEEP_BRIEF, BatchScores, batch_memory
+
+    rulebook = load_rulebook(args.rulebook, err)
+    batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
+    failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
+    write_issues(problems, err)
+    keep = KEEP_BRIEF.get(args.format, "report") if batch else "report"
+    with batch_memory() as freeze, tempfile.TemporaryFile() as spool:
+        scores = BatchScores(keep, spool, freeze, failed)
+        _score_files(args, rulebook, [path for path, _named in files], scores, err)
+        if keep != "report":
+            return _write_ranking(args, rulebook, scores, out, err)
+        return _write_reports(
+            args, rulebook, files[0][0] if files else None, batch, scores, out, err
+        )
+
+
+def _score_files(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    paths: list[Path],
+    scores: BatchScores,
+    err: TextIO,
+) -> None:
+    """Score ``paths`` into ``scores``, each file's issues printed as it is scored."""
+    from wzeval.batch import scored
+
+    progress = Progress(err, len(paths), _("scoring"))
+    progress.step(0)
+    stream = scored(
+        paths,
+        rulebook,
+        partial=args.partial,
+        keep=scores.keep,
+        jobs=args.jobs,
+        source=args.rulebook,
+    )
+    for n, (path, (kept, issues)) in enumerate(zip(paths, stream, strict=True), 1):
+        progress.step(n)
+        if issues:
+            progress.clear()
+            write_issues(issues, err)
+        scores.add(path, kept, issues)
+    progress.clear()
+
+
+def _each_once(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    ranked: list[Ranked],
+    scores: BatchScores,
+    err: TextIO,
+    entries: bool,
+) -> tuple[list[Ranked], list[Department]]:
+    """A batch's reports (or entries) with each department once (its issues printed),
+    and the roster's units that have no findings."""
+    from wzeval.batch import roster_missing
+    from wzeval.ranking import deduplicated
+
+    def kept(report: ScoreReport) -> Ranked:
+        return scores.entry(report, rulebook) if entries else report
+
+    ranked, answer = deduplicated(
+        ranked,
+        rulebook,
+        kept=kept,
+        merge=args.merge_duplicates,
+        allow=args.allow_duplicates,
+        partial=args.partial,
+    )
+    write_issues(answer.issues, err)
+    scores.failed.update(answer.failed)
+    return ranked, roster_missing(rulebook, ranked, answer.claimed)
+
+
+def _write_ranking(
+    args: argparse.Namespace, rulebook: Rulebook, scores: BatchScores, out: TextIO, err: TextIO
+) -> int:
+    """A batch's ranking from its entries (text, Markdown, CSV, JSON)."""
+    from wzeval.ranking import render_kept
+    from wzeval.report import RankingEntry
+
+    ranked, missing = _each_once(args, rulebook, list(scores.entries), scores, err, True)
+    code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
+    entries = [e for e in ranked if isinstance(e, RankingEntry)]
+    emit(
+        render_kept(args.format, scores, entries, missing, bom=args.bom, rulebook=rulebook),
+        args.output,
+        args.force,
+        out,
+        err,
+    )
+    return code
+
+
+def _write_reports(
+    args: argparse.Namespace,
+    rulebook: Rulebook,
+    first: Path | None,
+    batch: bool,
+    scores: BatchScores,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """One report's sheet, or a batch's ranking from its reports (HTML, the workbook)."""
+    from wzeval.renderers import render_ranking, render_report
+    from wzeval.report import ScoreReport
+
+    reports: list[ScoreReport] = scores.reports
+    missing: list[Department] = []
+    if batch:
+        ranked, missing = _each_once(args, rulebook, list(reports), scores, err, False)
+        reports = [r for r in ranked if isinstance(r, ScoreReport)]
+    code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
+    if args.format == "xlsx":
+        from wzeval.xlsx import write_xlsx
+
+        if reports:
+            write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
+            wrote(args.output, err)
+        return code
+    if batch:
+        text = render_ranking(
+            reports, args.format, failed=scores.failed, unassessed=missing, bom=args.bom
+        )
+    elif not reports:
+        return code
+    else:
+        text = render_report(reports[0], args.format, bom=args.bom, rulebook=rulebook)
+        if args.format == "html" and first is not None:
+            from wzeval.merge import html_with_file_provenance
+
+            text = html_with_file_provenance(text, first)
+    emit(text, args.output, args.force, out, err)
+    return code
