@@ -77,16 +77,16 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "scoring",
-        "the engine, the library's functions (load, read, compile, score), the roster,"
-        " batches of files scored (worker processes)",
-        ("api", "batch", "engine", "evalplan", "fasteval", "roster"),
+        "the engine, the library's functions (load, read, compile, score), the roster",
+        ("api", "engine", "evalplan", "fasteval", "roster"),
     ),
     (
         "output",
         "issue formats (text, JSON, GitHub annotations, SARIF), text, Markdown, CSV, JSON"
         " (ranking/1 and the compact ranking/2), HTML, XLSX, templates, the rulebook's table page,"
-        " the rulebook diff",
+        " the rulebook diff, batches of files scored keeping what their output needs (workers)",
         (
+            "batch",
             "compact",
             "diffrender",
             "html",
