@@ -203,3 +203,73 @@ def test_two_halves_merge_without_conflicts(rulebook: Rulebook, tmp_path: Path) 
     code, out, err = call("score", merged, "--partial", "--format", "json")
     assert code == 0, err
     assert {n["indicator"] for n in json.loads(out)["not_assessed"]} == {"zaixian_zixun"}
+
+
+def test_explain_without_partial_on_a_half_filled_file(rulebook: Rulebook, tmp_path: Path) -> None:
+    """``explain`` needs only the indicator itself recorded: the other indicators' blanks
+    do not stop it (a note names them); an indicator not fully recorded is one Chinese
+    error naming each fact it lacks with its question, plus a WZ404 on each blank's line."""
+    filled, left = halves(rulebook)
+    path = tmp_path / "day1.yaml"
+    path.write_text(findings_template(rulebook, DEPARTMENT), encoding="utf-8")
+    fill_some(path, rulebook, filled)
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    done = rulebook.indicator(sorted(filled)[0])
+    code, out, err = call("explain", path, done.id)
+    assert code == 0, err
+    assert out.startswith(f"{done.name}（{done.id}）")
+    assert f"注：本文件另有 {len(left)} 个指标尚未记录完整（未评估：" in out
+    assert " error " not in err
+
+    todo = rulebook.indicator(sorted(left)[0])
+    code, out, err = call("explain", path, todo.name)  # by its Chinese name too
+    assert code == 1 and out == ""
+    first, *rest = err.splitlines()
+    assert f"error WZ404 {todo.name}（{todo.id}）尚未记录完整，无从解释；还缺：" in first
+    for fact in todo.facts:
+        assert f"{fact.id}（{fact.ask}）" in first
+    # the blanks are the template's: each on its own line, and only this indicator's
+    assert len(rest) == len(todo.facts)
+    for e in rest:
+        assert f"WZ404 {todo.id}." in e and "尚未填写" in e, e
+        line = int(e.split(": error")[0].rsplit(":", 2)[1])
+        fact_id = e.split("WZ404 ", 1)[1].split(" ", 1)[0].split(".")[1]
+        assert lines[line - 1].strip().startswith(fact_id), e
+
+    # --partial shows it as not assessed instead
+    code, out, err = call("explain", path, todo.id, "--partial")
+    assert code == 0, err
+    assert "未记录的事实：" in out and "（未评估）" in out
+
+
+def test_explain_document_in_the_library(rulebook: Rulebook) -> None:
+    """The library's path: :func:`wzeval.explain.explain_document` on the shipped partial
+    example.  An indicator recorded in full explains from a partial report; one whose
+    spot check was not made yet (协调联动, facts all recorded) is WZ410 with its reason;
+    one absent from the file names its facts, at the indicator's place."""
+    from wzeval.documents import read_document
+    from wzeval.explain import explain_document
+
+    doc = read_document(ROOT / "examples" / "findings" / "weijianwei-partial.yaml")
+    report, issues = explain_document(doc, rulebook, "jigou_zhineng")
+    assert report is not None and not report.complete
+    assert report.indicator("jigou_zhineng").assessed
+    assert [i for i in issues if i.severity.value == "error"] == []
+
+    report, issues = explain_document(doc, rulebook, "xmt_xietiao_liandong")
+    assert report is None
+    assert [i.code for i in issues] == ["WZ410"]
+    assert "协调联动（xmt_xietiao_liandong）尚不能评估" in issues[0].message
+    assert "未做任何抽查" in issues[0].message
+
+    report, issues = explain_document(doc, rulebook, "zhineng_wenda")
+    assert report is None and [i.code for i in issues] == ["WZ404"]
+    asks = {f.id: f.ask for f in rulebook.indicator("zhineng_wenda").facts}
+    assert issues[0].message == (
+        "智能问答（zhineng_wenda）尚未记录完整，无从解释；还缺："
+        + "；".join(f"{k}（{v}）" for k, v in asks.items())
+    )
+
+    report, issues = explain_document(doc, rulebook, "zhineng_wenda", partial=True)
+    assert report is not None and not report.indicator("zhineng_wenda").assessed

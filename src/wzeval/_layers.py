@@ -67,7 +67,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "scoring",
         "the engine, the library's functions (load, read, compile, score), the roster",
-        ("api", "engine", "roster"),
+        ("api", "engine", "explain", "roster"),
     ),
     (
         "output",

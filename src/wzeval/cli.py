@@ -970,7 +970,11 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     rulebook = _load_rulebook(args.rulebook, err)
     indicator = _find_indicator(rulebook, args.indicator)
-    report, issues = _score_file(Path(args.findings), rulebook, args.partial)
+    from wzeval.explain import explain_document
+
+    report, issues = explain_document(
+        _load(Path(args.findings)), rulebook, indicator.id, partial=args.partial
+    )
     _write_issues(issues, err)
     if report is None:
         return failure_code(issues)
@@ -1571,7 +1575,9 @@ def build_parser() -> argparse.ArgumentParser:
     _rulebook_option(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
-        "--partial", action="store_true", help=_("explain even if other indicators are unassessed")
+        "--partial",
+        action="store_true",
+        help=_("explain it even if not fully recorded (as not assessed)"),
     )
     p.set_defaults(handler=_cmd_explain)
 

@@ -65,6 +65,7 @@ __all__ = [
     "check_findings",
     "is_findings_document",
     "not_recorded",
+    "owed_facts",
 ]
 
 FINDINGS_FORMAT = "findings/1"
@@ -138,6 +139,8 @@ class _FindingsChecker:
         # (path, whether to point at its key: an empty value has no place of its own)
         self.unrecorded: dict[tuple[str, str], tuple[tuple[PathPart, ...], bool]] = {}
         self.mdate: date | None = None
+        # the WZ404 of each indicator (not partial): what ``wzeval explain`` names
+        self.owed: dict[str, list[Issue]] = {}
 
     def issue(
         self,
@@ -346,17 +349,20 @@ class _FindingsChecker:
                         hint=_unrecorded_hint(fact),
                         key=at_key,
                     )
-                    continue
-                in_raw = isinstance(raw, Mapping) and ind.id in raw
-                self.issue(
-                    "WZ404",
-                    _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
-                        ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
-                    ),
-                    ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
-                    hint=_("record it, or score with --partial to leave the indicator unassessed"),
-                    key=in_raw,
-                )
+                else:
+                    in_raw = isinstance(raw, Mapping) and ind.id in raw
+                    self.issue(
+                        "WZ404",
+                        _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
+                            ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                        ),
+                        ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
+                        hint=_(
+                            "record it, or score with --partial to leave the indicator unassessed"
+                        ),
+                        key=in_raw,
+                    )
+                self.owed.setdefault(ind.id, []).append(self.issues[-1])
 
     def indicator_facts(
         self, cind: CompiledIndicator, body: object, path: tuple[PathPart, ...]
@@ -930,6 +936,19 @@ def _typename(value: object) -> str:
         datetime: _("a datetime"),
         type(None): _("nothing"),
     }.get(type(value), type(value).__name__)
+
+
+def owed_facts(doc: Document, rulebook: CompiledRulebook, indicator: str) -> list[Issue]:
+    """The WZ404 of one indicator: each fact it still lacks, on the fact's own line when
+    it is written as not recorded yet (null, 待填写, empty), else on the indicator's.
+
+    What a complete scoring would refuse for this indicator alone, so that ``wzeval
+    explain`` on a file filled halfway can name what the indicator still needs without
+    the other indicators' blanks.
+    """
+    checker = _FindingsChecker(doc, rulebook, partial=False)
+    checker.run()
+    return checker.owed.get(indicator, [])
 
 
 def check_findings(

@@ -539,6 +539,13 @@ def render_explain(
     if r.reasons:
         out.append("失分原因：")
         out += [f"  - {reason}" for reason in r.reasons]
+    others = sorted({n.name for n in report.not_assessed if n.indicator != r.id})
+    if others:  # a file filled over days: say why the sheet is not complete yet
+        out += [
+            "",
+            f"注：本文件另有 {len(others)} 个指标尚未记录完整（未评估：{'、'.join(others)}），"
+            "不影响本指标的解释。",
+        ]
     return "\n".join(out) + "\n"
 
 
