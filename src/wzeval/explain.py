@@ -60,8 +60,7 @@ def explain_document(
             path=("indicators", ind.id),
             position=where,
             hint=_(
-                "record these facts, or explain with --partial to see the indicator "
-                "as not assessed"
+                "record these facts, or explain with --partial to see the indicator as not assessed"
             ),
         )
         # the blanks written in the file, each on its own line (an absent fact has none:

@@ -12,7 +12,8 @@ to the runtime forms the expressions use (decimals become
 :class:`fractions.Fraction`, ISO strings from JSON become dates).
 
 Findings are filled over days: :data:`FILLING_RULE` (code: :func:`not_recorded`)
-says what is "not recorded yet" — ``待填写``, ``null``, an empty value or cell —
+says what is "not recorded yet" — ``待填写``, ``null``, an empty value or cell, also
+as an element of a list or a field of a record (the whole fact is then not recorded) —
 and with ``partial=True`` such facts are simply absent (the indicator is listed
 as not assessed); without it each is WZ404 (尚未填写) on its own line or cell.
 The usual slips (``是``, ``80%``, ``2023/11/5``, ``三``, an option's Chinese label,
@@ -138,6 +139,10 @@ class _FindingsChecker:
         # facts written as "not recorded yet" (null, 待填写, empty): where each is
         # (path, whether to point at its key: an empty value has no place of its own)
         self.unrecorded: dict[tuple[str, str], tuple[tuple[PathPart, ...], bool]] = {}
+        # blanks inside a list or a record (an element or a field not recorded yet) of
+        # the fact being converted, then of each such fact: (path, name, at its key)
+        self.holes: list[tuple[tuple[PathPart, ...], str, bool]] = []
+        self.holed: dict[tuple[str, str], list[tuple[tuple[PathPart, ...], str, bool]]] = {}
         self.mdate: date | None = None
         # the WZ404 of each indicator (not partial): what ``wzeval explain`` names
         self.owed: dict[str, list[Issue]] = {}
@@ -335,6 +340,20 @@ class _FindingsChecker:
                 continue
             for fid in missing:
                 fact = next(f for f in ind.facts if f.id == fid)
+                holes = self.holed.get((ind.id, fid), [])
+                for where, name, at_key in holes:  # each blank inside, on its own line
+                    self.issue(
+                        "WZ404",
+                        _("{name} is not filled in yet ({ind_name}: {ask})").format(
+                            name=name, ind_name=ind.name, ask=fact.ask
+                        ),
+                        where,
+                        hint=_unrecorded_hint(fact, inside=True),
+                        key=at_key,
+                    )
+                    self.owed.setdefault(ind.id, []).append(self.issues[-1])
+                if holes:
+                    continue
                 written = self.unrecorded.get((ind.id, fid))
                 blank = ("indicators", ind.id, fid)
                 if written is not None or blank in self.doc.blanks:
@@ -433,8 +452,11 @@ class _FindingsChecker:
             if not_recorded(fact, value, left_empty=empty):
                 self.unrecorded[(cind.indicator.id, fid)] = (vpath, empty)
                 continue
+            self.holes = []
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
-            if ok:
+            if ok and self.holes:  # a blank inside: the fact is not recorded yet as a whole
+                self.holed[(cind.indicator.id, fid)] = self.holes
+            elif ok:
                 out[fid] = FactRecord(conv, evidence, note, self.doc.position(vpath))
             else:
                 self.invalid.add((cind.indicator.id, fid))
@@ -563,6 +585,8 @@ class _FindingsChecker:
             out = []
             ok = True
             for i, v in enumerate(value):
+                if self.hole(v, fact.options, (*path, i), f"{name}[{i}]"):
+                    continue
                 good, conv = self.scalar(
                     fact, fact.of or "str", v, (*path, i), f"{name}[{i}]", calendar
                 )
@@ -578,6 +602,8 @@ class _FindingsChecker:
             ok = True
             for i, rec in enumerate(value):
                 rpath = (*path, i)
+                if self.hole(rec, None, rpath, f"{name}[{i}]"):
+                    continue
                 if not isinstance(rec, Mapping):
                     self.issue(
                         "WZ405",
@@ -610,6 +636,8 @@ class _FindingsChecker:
                         )
                         ok = False
                         continue
+                    if self.hole(rec[fname], None, (*rpath, fname), f"{name}[{i}].{fname}"):
+                        continue
                     sub = Fact(id=fname, type=ftype, ask=fact.ask)
                     good, conv = self.scalar(
                         sub, ftype, rec[fname], (*rpath, fname), f"{name}[{i}].{fname}", calendar
@@ -619,6 +647,18 @@ class _FindingsChecker:
                 records.append(conv_rec)
             return ok, records
         return self.scalar(fact, fact.type, value, path, name, calendar)
+
+    def hole(
+        self, value: object, options: list[str] | None, path: tuple[PathPart, ...], name: str
+    ) -> bool:
+        """Whether an element of a list or a field of a record is not recorded yet (null,
+        待填写, left empty): :data:`FILLING_RULE` holds inside as for a whole value, so the
+        fact is not recorded yet (noted in ``self.holes``, reported where it is)."""
+        if not (value is None or (is_placeholder(value) and PLACEHOLDER not in (options or []))):
+            return False
+        empty = value is None and self.doc.empty_value(path)
+        self.holes.append((path, name, empty))
+        return True
 
     def scalar(
         self,
@@ -882,12 +922,17 @@ _DATE_HINT = N_(
 )
 
 
-def _unrecorded_hint(fact: Fact) -> str:
-    """What to do with a fact not recorded yet: record it, or score what is recorded."""
+def _unrecorded_hint(fact: Fact, *, inside: bool = False) -> str:
+    """What to do with a fact not recorded yet: record it, or score what is recorded.
+
+    ``inside``: the blank is an element of a list or a field of a record, where null is
+    never an answer (a list of none is ``[]``)."""
     hint = _(
         "record what you observed; to score what is recorded first, use --partial (this "
         "indicator is listed as not assessed)"
     )
+    if inside:
+        return _("a blank inside a list or a record is not recorded yet; ") + hint
     if fact.nullable:
         hint = _("if there is none (e.g. no answer), write null; ") + hint
     return hint
