@@ -765,7 +765,7 @@ def render_html(report: ScoreReport, *, generated: str | None = None) -> str:
 def _anchors(ranked: Sequence[tuple[int, ScoreReport]]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
-    for _, r in ranked:
+    for _place, r in ranked:
         base = f"dept-{r.department_id or 'x'}"
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")

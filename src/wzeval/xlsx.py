@@ -46,6 +46,7 @@ from typing import Any
 from wzeval.api import compiled
 from wzeval.errors import OutputExists, WzevalError, XlsxUnavailable
 from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
+from wzeval.i18n import N_, _
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.paths import shown
@@ -81,18 +82,42 @@ __all__ = [
     "xlsx_bytes",
 ]
 
+# The score workbook's labels are English msgids, shown through _() in the language in
+# force (Chinese by default: 排名, 名次, 部门 …); tests translate them the same way.
 #: The first sheet of a score workbook.
-RANKING_SHEET = "排名"
+RANKING_SHEET = N_("Ranking")
 #: Its columns.
-RANKING_HEADER = ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分", "备注")
+RANKING_HEADER = (
+    N_("Rank"),
+    N_("Department"),
+    N_("Base (rescaled)"),
+    N_("Bonus"),
+    N_("Penalty"),
+    N_("Total"),
+    N_("Remarks"),
+)
 #: The columns of a department's sheet (header on row 3, under a title and a line of facts).
-INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "扣分原因")
+INDICATOR_HEADER = (
+    N_("Level-1 indicator"),
+    N_("Level-2 indicator"),
+    N_("Level-3 indicator"),
+    N_("Weight"),
+    N_("Points"),
+    N_("Reasons for lost points"),
+)
 #: Labels (column A) of the totals rows under a department's indicators.
-TOTAL_LABELS = ("基础分（原始）", "基础分（折算）", "加分", "扣分", "总分")
+TOTAL_LABELS = (N_("Base (raw)"), N_("Base (rescaled)"), N_("Bonus"), N_("Penalty"), N_("Total"))
 
 #: the header of a department's detail sheet (one per department, after its score sheet)
-DETAIL_HEADER = ("三级指标", "类别", "细则 / 事实", "结果 / 取值", "证据", "备注 / 位置")
-DETAIL_SUFFIX = "明细"
+DETAIL_HEADER = (
+    N_("Level-3 indicator"),
+    N_("Kind"),
+    N_("Item / fact"),
+    N_("Result / value"),
+    N_("Evidence"),
+    N_("Note / place"),
+)
+DETAIL_SUFFIX = N_(" details")
 
 #: points of row height per wrapped line (11 pt text; LibreOffice's CJK fallback font needs
 #: 16, Excel's 15 would cut the last line), plus a margin, and the characters per unit of width
@@ -277,8 +302,8 @@ def _ranking_sheet(
     s: _Styles,
     unassessed: Sequence[str] = (),
 ) -> None:
-    ws.title = RANKING_SHEET
-    _header_row(ws, 1, RANKING_HEADER, s)
+    ws.title = _(RANKING_SHEET)
+    _header_row(ws, 1, [_(h) for h in RANKING_HEADER], s)
     sheet_of = {id(r): n for r, n in zip(reports, names, strict=True)}
     row = 1
     for place, r in rank(reports):
@@ -302,7 +327,7 @@ def _ranking_sheet(
         for col in range(1, 8):
             ws.cell(row=row, column=col).border = s.border
         ws.cell(row=row, column=2, value=department)
-        ws.cell(row=row, column=7, value=UNASSESSED_NOTE)
+        ws.cell(row=row, column=7, value=_(UNASSESSED_NOTE))
     ws.freeze_panes = "A2"
     if row > 1:
         ws.auto_filter.ref = f"A1:G{row}"
@@ -313,19 +338,21 @@ def _ranking_sheet(
 def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     p = report.places
     rb = report.rulebook
-    ws.cell(row=1, column=1, value=f"{report.department} 评分表").font = s.title
+    ws.cell(
+        row=1, column=1, value=_("{department} score sheet").format(department=report.department)
+    ).font = s.title
     facts = [
-        f"规则：{rb.title}（{rb.id}，{rb.year}）",
-        f"监测时间点：{report.monitoring_date.isoformat()}",
-        "评估人：" + ("、".join(report.assessors) or "—"),
+        _("Rulebook: {title} ({id}, {year})").format(title=rb.title, id=rb.id, year=rb.year),
+        _("Monitoring date: {date}").format(date=report.monitoring_date.isoformat()),
+        _("Assessors: {names}").format(names=_(", ").join(report.assessors) or "—"),
         *verdict_lines(report),
     ]
     if not report.complete:
-        facts.append("部分指标未评估，本表不是完整评分")
+        facts.append(_("some indicators are not assessed: this is not a complete score sheet"))
     ws.cell(row=2, column=1, value="    ".join(facts)).font = s.muted
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(INDICATOR_HEADER))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(INDICATOR_HEADER))
-    _header_row(ws, 3, INDICATOR_HEADER, s)
+    _header_row(ws, 3, [_(h) for h in INDICATOR_HEADER], s)
     row = 3
     for r in report.indicators:
         row += 1
@@ -335,9 +362,9 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
             c.alignment = s.wrap
         _number_cell(ws, row, 4, r.weight, p, s)
         if not r.applicable:
-            c = ws.cell(row=row, column=5, value="不适用")
+            c = ws.cell(row=row, column=5, value=_("not applicable"))
         elif not r.assessed:
-            c = ws.cell(row=row, column=5, value="未评估")
+            c = ws.cell(row=row, column=5, value=_("not assessed"))
         else:
             c = _number_cell(ws, row, 5, r.points, p, s)
         c.border = s.border
@@ -357,15 +384,23 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     )
     totals: list[tuple[str, Fraction | None, Fraction, str]] = [
         (
-            TOTAL_LABELS[0],
+            _(TOTAL_LABELS[0]),
             report.base_possible,
             report.base_raw,
-            f"适用指标权重之和 {display(report.base_possible, p)}（不适用的指标不计）",
+            _(
+                "sum of the applicable indicators' weights {weights} (indicators that do "
+                "not apply are left out)"
+            ).format(weights=display(report.base_possible, p)),
         ),
-        (TOTAL_LABELS[1], Fraction(100), report.base, "原始 × 100 ÷ 适用指标权重之和"),
-        (TOTAL_LABELS[2], bonus_w, report.bonus, ""),
-        (TOTAL_LABELS[3], penalty_w, report.penalty, ""),
-        (TOTAL_LABELS[4], None, report.total, "基础分（折算）+ 加分 + 扣分"),
+        (
+            _(TOTAL_LABELS[1]),
+            Fraction(100),
+            report.base,
+            _("raw × 100 ÷ sum of the applicable indicators' weights"),
+        ),
+        (_(TOTAL_LABELS[2]), bonus_w, report.bonus, ""),
+        (_(TOTAL_LABELS[3]), penalty_w, report.penalty, ""),
+        (_(TOTAL_LABELS[4]), None, report.total, _("base (rescaled) + bonus + penalty")),
     ]
     row += 1
     for label, possible, value, note in totals:
@@ -384,11 +419,14 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
         ws.cell(row=row, column=6, value=note).alignment = s.wrap
     if report.not_assessed:
         row += 2
-        ws.cell(row=row, column=1, value="未评估").font = s.bold
+        ws.cell(row=row, column=1, value=_("Not assessed")).font = s.bold
         for n in report.not_assessed:
             row += 1
-            ws.cell(row=row, column=3, value=n.name + (f"（{n.item}）" if n.item else ""))
-            reason = n.reason + ("；缺少 " + "、".join(n.missing) if n.missing else "")
+            name = _("{name} ({item})").format(name=n.name, item=n.item) if n.item else n.name
+            ws.cell(row=row, column=3, value=name)
+            reason = n.reason + (
+                _("; missing {facts}").format(facts=_(", ").join(n.missing)) if n.missing else ""
+            )
             ws.cell(row=row, column=6, value=reason).alignment = s.wrap
             _fit_row(ws, row, _SHEET_WIDTHS)
     ws.freeze_panes = "A4"
@@ -406,9 +444,11 @@ def _detail_sheet(
     """Every indicator's items, vetoes, deductions and facts (as their questions)."""
     p = report.places
     asks = asks or {}
-    ws.cell(row=1, column=1, value=f"{report.department} 评分明细").font = s.title
+    ws.cell(
+        row=1, column=1, value=_("{department}: the details").format(department=report.department)
+    ).font = s.title
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DETAIL_HEADER))
-    _header_row(ws, 2, DETAIL_HEADER, s)
+    _header_row(ws, 2, [_(h) for h in DETAIL_HEADER], s)
     row = 2
 
     def put(values: Sequence[str], *, bold: bool = False) -> None:
@@ -429,23 +469,27 @@ def _detail_sheet(
         """The rows of an item's or an indicator's fired vetoes and counted deductions."""
         for v in vetoes:
             if v.fired:
-                put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
+                put(("", _("veto"), v.label or v.id, _("fired"), "", v.source or ""))
         for d in deductions:
             if d.count:
-                done = f"{d.count} 次，扣 {display(d.points, p)} 分"
-                put(("", "扣分", d.label or d.id, done, "", d.source or ""))
+                done = _("{count} times, {points} points off").format(
+                    count=d.count, points=display(d.points, p)
+                )
+                put(("", _("deduction"), d.label or d.id, done, "", d.source or ""))
 
     for r in report.indicators:
         if not r.applicable:
-            status = "不适用"
+            status = _("not applicable")
         elif not r.assessed:
-            status = "未评估"
+            status = _("not assessed")
         else:
-            status = f"得 {display(r.points, p)} / {display(r.weight, p)} 分"
+            status = _("{points} / {weight} points").format(
+                points=display(r.points, p), weight=display(r.weight, p)
+            )
         put(
             (
                 r.name,
-                "指标",
+                _("indicator"),
                 r.category + (f" / {r.group}" if r.group else ""),
                 status,
                 "",
@@ -454,18 +498,25 @@ def _detail_sheet(
             bold=True,
         )
         for it in r.items:
-            extra = "；".join(
+            extra = _("; ").join(
                 x
-                for x in (it.source and f"原文：{it.source}", it.ruling and f"裁定：{it.ruling}")
+                for x in (
+                    it.source and _("Source: {text}").format(text=it.source),
+                    it.ruling and _("Ruling: {text}").format(text=it.ruling),
+                )
                 if x
             )
-            result = it.reason if it.assessed else "未评估"
+            result = it.reason if it.assessed else _("not assessed")
             put(
                 (
                     "",
-                    "细则",
+                    _("item"),
                     it.title or it.id,
-                    f"{result}（{display(it.points, p)} / {display(it.max_points, p)} 分）",
+                    _("{result} ({points} / {max} points)").format(
+                        result=result,
+                        points=display(it.points, p),
+                        max=display(it.max_points, p),
+                    ),
                     "",
                     extra,
                 )
@@ -473,11 +524,11 @@ def _detail_sheet(
             fired_and_deducted(it.vetoes, it.deductions)
         fired_and_deducted(r.vetoes, r.deductions)
         for fact in r.facts:
-            note = "；".join(x for x in (fact.note or "", shown(fact.at)) if x)
+            note = _("; ").join(x for x in (fact.note or "", shown(fact.at)) if x)
             put(
                 (
                     "",
-                    "由规则计算" if fact.derived else "事实",
+                    _("derived by the rules") if fact.derived else _("fact"),
                     asks.get(fact.id, fact.id),
                     _shown_value(fact.value),
                     "\n".join(fact.evidence),
@@ -485,7 +536,8 @@ def _detail_sheet(
                 )
             )
         if r.missing:
-            put(("", "未记录", "、".join(asks.get(m, m) for m in r.missing), "", "", ""))
+            missing = _(", ").join(asks.get(m, m) for m in r.missing)
+            put(("", _("not recorded"), missing, "", "", ""))
     if row > 2:
         ws.auto_filter.ref = f"A2:F{row}"
     ws.freeze_panes = "A3"
@@ -495,15 +547,19 @@ def _detail_sheet(
 
 def _shown_value(value: object) -> str:
     if value is True:
-        return "是"
+        return _("yes")
     if value is False:
-        return "否"
+        return _("no")
     if value is None:
-        return "未记录"
+        return _("not recorded")
     if isinstance(value, list):
         return "\n".join(_shown_value(v) for v in value)
-    if isinstance(value, dict):
-        return "，".join(f"{k}：{_shown_value(v)}" for k, v in value.items())
+    if isinstance(value, dict):  # a record: its fields in one line, as a sentence
+        text = ""
+        for k, v in value.items():
+            field = _("{key}: {value}").format(key=k, value=_shown_value(v))
+            text = _("{text}, {field}").format(text=text, field=field) if text else field
+        return text
     return str(value)
 
 
@@ -529,19 +585,20 @@ _ASKS: dict[str, dict[str, str]] = {}
 
 
 #: The 备注 of a roster unit that has no findings in the ranking.
-UNASSESSED_NOTE = "未评估（无评估记录）"
+UNASSESSED_NOTE = N_("not assessed (no findings)")
 
 
 def _score_workbook(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> Any:
     xl = openpyxl_module()
     wb = xl.Workbook()
     s = _Styles(xl)
-    ranked = [r for _, r in rank(reports)]
-    names = sheet_names([r.department for r in ranked], reserved=(RANKING_SHEET,))
+    ranked = [r for _place, r in rank(reports)]
+    ranking, suffix = _(RANKING_SHEET), _(DETAIL_SUFFIX)
+    names = sheet_names([r.department for r in ranked], reserved=(ranking,))
     _ranking_sheet(wb.active, ranked, names, s, unassessed)
     details = sheet_names(
-        [f"{n[: 31 - len(DETAIL_SUFFIX)]}{DETAIL_SUFFIX}" for n in names],
-        reserved=(RANKING_SHEET, *names),
+        [f"{n[: 31 - len(suffix)]}{suffix}" for n in names],
+        reserved=(ranking, *names),
     )
     for r, name, detail in zip(ranked, names, details, strict=True):
         _department_sheet(wb.create_sheet(name), r, s)
