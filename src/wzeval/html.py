@@ -26,12 +26,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from wzeval.i18n import _, language
 from wzeval.issues import Issue
 from wzeval.models import CATEGORY_KIND_NAMES
 from wzeval.paths import shown
@@ -185,13 +187,13 @@ tr.detail td{padding:0 2pt 1pt 8pt}
 .explain table.items,.explain table.facts{table-layout:fixed}
 .explain table.facts th:nth-child(1){width:45%}.explain table.facts th:nth-child(2){width:10%}
 .explain table.facts th:nth-child(3){width:25%}
-.at-f{display:none}.at-l::before{content:"行 "}
+.at-f{display:none}.at-l::before{content:"LINE"}
 .explain table.facts .at{display:inline;margin-left:4pt}
 .explain table.items th:nth-child(1){width:22%}.explain table.items th:nth-child(2),
 .explain table.items th:nth-child(3){width:7%}.explain table.items th:nth-child(4){width:10%}
 .explain td{overflow-wrap:anywhere}
 .reasons h4,.reasons ul,.reasons li{display:inline;margin:0;padding:0}
-.reasons h4::after{content:"："}.reasons li+li::before{content:"；"}
+.reasons h4::after{content:"COLON"}.reasons li+li::before{content:"SEMI"}
 .explain table.facts td:nth-child(n+3){font-size:6.5pt}
 .explain th,.explain td{padding:.3pt 3pt}
 .meta{gap:0 10pt}
@@ -227,11 +229,22 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-_CSP = (
-    "default-src 'none'; "
-    f"style-src {_sha256(_CSS)}; script-src {_sha256(_JS)}; "
-    "img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
-)
+def _css() -> str:
+    """The stylesheet, with the few words it prints (before a line number, between
+    reasons) in the language in force."""
+    words = {"LINE": _("line "), "COLON": _(": "), "SEMI": _("; ")}
+    return re.sub(
+        r'"(LINE|COLON|SEMI)"', lambda m: json.dumps(words[m[1]], ensure_ascii=False), _CSS
+    )
+
+
+def _csp(css: str) -> str:
+    """The page's Content-Security-Policy: only its own stylesheet and script run."""
+    return (
+        "default-src 'none'; "
+        f"style-src {_sha256(css)}; script-src {_sha256(_JS)}; "
+        "img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -259,11 +272,11 @@ def _status(result: IndicatorResult, places: int) -> tuple[str, str]:
     lost = points_lost(result)
     if result.kind == "penalty":
         if lost == 0:
-            return "无扣分", "st-full"
-        return f"扣 {display(lost, places)} 分", "st-lost"
+            return _("no deduction"), "st-full"
+        return _("{points} points off").format(points=display(lost, places)), "st-lost"
     if lost == 0:
-        return "满分", "st-full"
-    return f"失 {display(lost, places)} 分", "st-lost"
+        return _("full points"), "st-full"
+    return _("{points} points lost").format(points=display(lost, places)), "st-lost"
 
 
 def _text_width(text: str) -> float:
@@ -286,13 +299,13 @@ def _value(value: object, top: bool = True) -> str:
     """A recorded value as people read it: 是/否 for a yes/no answer, a list as ``a、b``,
     a record as its values joined by `` · `` (no field ids: they are the rulebook's)."""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("yes") if value else _("no")
     if value is None:
-        return "（空）"
+        return _("(empty)")
     if isinstance(value, list):
         if top and value and all(isinstance(v, dict) for v in value):
             return "\n".join(f"{n}. {_value(v, False)}" for n, v in enumerate(value, 1))
-        return "、".join(_value(v, False) for v in value) if value else "（无）"
+        return _(", ").join(_value(v, False) for v in value) if value else _("(none)")
     if isinstance(value, dict):
         return " · ".join(_value(v, False) for v in value.values())
     return str(value)
@@ -428,14 +441,15 @@ def _category_chart(report: ScoreReport) -> str:
     for c in report.categories:
         bars.append(_category_bar(c, places))
     scale = max((abs(c.applicable_weight) for c in report.categories), default=Fraction(0))
-    return _bar_chart(f"{report.department}：各一级指标得分与可得分", bars, scale, compact=False)
+    title = _("{department}: points and possible points of each level-1 indicator")
+    return _bar_chart(title.format(department=report.department), bars, scale, compact=False)
 
 
 def _category_bar(c: CategoryResult, places: int) -> _Bar:
     tag = _KIND_TAG[c.kind]
-    label = f"{c.name}（{tag}）" if tag else c.name
+    label = _("{name} ({tag})").format(name=c.name, tag=tag) if tag else c.name
     if c.applicable_weight == 0:
-        return _Bar(label, Fraction(0), Fraction(0), "不适用", "#1d4ed8")
+        return _Bar(label, Fraction(0), Fraction(0), _("not applicable"), "#1d4ed8")
     text = f"{display(c.points, places)} / {display(c.applicable_weight, places)}"
     color = {"base": "#1d4ed8", "bonus": "#15803d", "penalty": "#b91c1c"}[c.kind]
     return _Bar(label, c.points, c.applicable_weight, text, color)
@@ -470,11 +484,12 @@ def _veto_items(where: str, vetoes: Sequence[VetoResult]) -> list[str]:
     for v in vetoes:
         if not v.fired:
             continue
-        text = f"{_e(v.label or v.id)}（{_e(where)}）"
+        text = _("{name} ({where})").format(name=_e(v.label or v.id), where=_e(where))
         if v.source:
-            text += f"：{_e(v.source)}"
+            text += _(": {text}").format(text=_e(v.source))
         if v.ruling:
-            text += f' <span class="muted">裁定：{_e(v.ruling)}</span>'
+            ruling = _("Ruling: {text}").format(text=_e(v.ruling))
+            text += f' <span class="muted">{ruling}</span>'
         out.append(f"<li>{text}</li>")
     return out
 
@@ -494,48 +509,55 @@ def _explain(r: IndicatorResult, places: int) -> str:
     """The body of an indicator's ``<details>``: items, vetoes, deductions, facts, reasons."""
     parts: list[str] = []
     if not r.applicable:
-        parts.append("<p>不适用：不计入基础分，基础分按适用权重折算为百分制。</p>")
+        not_applicable = _(
+            "Not applicable: left out of the base, which is rescaled to 100 over the "
+            "applicable weights."
+        )
+        parts.append(f"<p>{not_applicable}</p>")
     if r.applies_note:
-        parts.append(f"<p>适用说明：{_e(r.applies_note)}</p>")
+        parts.append("<p>" + _("Applicability: {note}").format(note=_e(r.applies_note)) + "</p>")
     if r.items:
         rows = []
         for it in r.items:
             extra = ""
             if it.source:
-                extra += f'<span class="src orig">原文：{_e(it.source)}</span>'
+                source = _("Source: {text}").format(text=_e(it.source))
+                extra += f'<span class="src orig">{source}</span>'
             if it.ruling:
-                extra += f'<span class="src">裁定：{_e(it.ruling)}</span>'
+                ruling = _("Ruling: {text}").format(text=_e(it.ruling))
+                extra += f'<span class="src">{ruling}</span>'
             rows.append(
                 [
                     _e(it.title or it.id),
                     _e(share_text(it.share, places)),
-                    _e(share_text(it.credit, places) if it.assessed else "未评估"),
+                    _e(share_text(it.credit, places) if it.assessed else _("not assessed")),
                     _e(f"{display(it.points, places)} / {display(it.max_points, places)}"),
                     _e(it.reason) + extra,
                 ]
             )
-        parts.append('<h4 class="screen">细则</h4>')
+        parts.append('<h4 class="screen">' + _("Items") + "</h4>")
         parts.append(
             _table(
-                ("细则", "占比", "得分比例", "得分", "说明"),
+                (_("Item"), _("Share"), _("Credit"), _("Points"), _("Reason")),
                 rows,
                 num=(1, 2, 3),
                 cls="mid items",
                 raw=True,
             )
         )
-    vetoes = _veto_items("指标", r.vetoes)
-    deds = _deduction_rows("指标", r.deductions, places)
+    vetoes = _veto_items(_("indicator"), r.vetoes)
+    deds = _deduction_rows(_("indicator"), r.deductions, places)
     for it in r.items:
-        vetoes += _veto_items(f"细则 {it.title or it.id}", it.vetoes)
-        deds += _deduction_rows(f"细则 {it.title or it.id}", it.deductions, places)
+        where = _("item {title}").format(title=it.title or it.id)
+        vetoes += _veto_items(where, it.vetoes)
+        deds += _deduction_rows(where, it.deductions, places)
     if vetoes:
-        parts.append("<h4>否决</h4><ul>" + "".join(vetoes) + "</ul>")
+        parts.append("<h4>" + _("Vetoes") + "</h4><ul>" + "".join(vetoes) + "</ul>")
     if deds:
-        parts.append("<h4>扣分</h4>")
+        parts.append("<h4>" + _("Deductions") + "</h4>")
         parts.append(
             _table(
-                ("扣分项", "位置", "次数", "每次", "上限", "扣分"),
+                (_("Deduction"), _("Where"), _("Times"), _("Each"), _("Cap"), _("Points off")),
                 deds,
                 num=(2, 3, 5),
                 cls="mid",
@@ -546,7 +568,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
         fact_rows: list[list[str | None]] = []
         for fact in r.facts:
             name = _e(fact.ask or fact.id) + (
-                '<span class="src">由规则计算</span>' if fact.derived else ""
+                '<span class="src">' + _("derived by the rules") + "</span>" if fact.derived else ""
             )
             note = _e(fact.note or "")
             if fact.at:
@@ -558,29 +580,32 @@ def _explain(r: IndicatorResult, places: int) -> str:
                 fact_rows.append(
                     [name, value.replace("\n", "<br>"), _evidence(fact.evidence), note]
                 )
-        parts.append('<h4 class="screen">读取的事实</h4>')
-        parts.append(
-            _table(("事实", "值", "证据", "备注 / 位置"), fact_rows, cls="mid facts", raw=True)
-        )
+        parts.append('<h4 class="screen">' + _("Facts read") + "</h4>")
+        header = (_("Fact"), _("Value"), _("Evidence"), _("Note / place"))
+        parts.append(_table(header, fact_rows, cls="mid facts", raw=True))
     if r.missing:
-        parts.append(f"<p>未记录的事实：{_e('、'.join(r.missing))}</p>")
+        missing = _("Facts not recorded: {facts}").format(facts=_e(_(", ").join(r.missing)))
+        parts.append(f"<p>{missing}</p>")
     if r.reasons:
         parts.append(
-            '<div class="reasons"><h4>失分原因</h4><ul>'
+            '<div class="reasons"><h4>'
+            + _("Reasons for lost points")
+            + "</h4><ul>"
             + "".join(f"<li>{_e(x)}</li>" for x in r.reasons)
             + "</ul></div>"
         )
     if r.at:
-        parts.append(f'<p class="at screen">规则位置：{_e(shown(r.at))}</p>')
+        at = _("Rule at: {place}").format(place=_e(shown(r.at)))
+        parts.append(f'<p class="at screen">{at}</p>')
     return '<div class="explain">' + "".join(parts) + "</div>"
 
 
 def _summary(r: IndicatorResult) -> str:
     lost = points_lost(r)
     if not r.applicable or not r.reasons or lost == 0:
-        return "评分明细"
-    first = _clip("；".join(r.reasons), 34)
-    return f'评分明细 <span class="lost">· {_e(first)}</span>'
+        return _("Scoring details")
+    first = _clip(_("; ").join(r.reasons), 34)
+    return _("Scoring details") + f' <span class="lost">· {_e(first)}</span>'
 
 
 def _indicator_table(report: ScoreReport, anchor: str) -> str:
@@ -601,7 +626,10 @@ def _indicator_table(report: ScoreReport, anchor: str) -> str:
             cat_end += 1
         cat = cats.get(inds[i].category_id)
         figures = (
-            f"得分 {display(cat.points, places)} / {display(cat.applicable_weight, places)}"
+            _("points {points} / {possible}").format(
+                points=display(cat.points, places),
+                possible=display(cat.applicable_weight, places),
+            )
             if cat is not None
             else ""
         )
@@ -644,9 +672,17 @@ def _indicator_table(report: ScoreReport, anchor: str) -> str:
             j = grp_end
         bodies.append("<tbody>" + "".join(rows) + "</tbody>")
         i = cat_end
-    head = (
-        '<th class="c-cat">一级指标</th><th class="c-grp">二级指标</th><th>三级指标</th>'
-        '<th class="num">权重</th><th class="num">得分</th><th>状态</th>'
+    columns = (
+        ("c-cat", _("Level-1 indicator")),
+        ("c-grp", _("Level-2 indicator")),
+        ("", _("Level-3 indicator")),
+        ("num", _("Weight")),
+        ("num", _("Points")),
+        ("", _("Status")),
+    )
+    head = "".join(
+        f'<th class="{cls}">{_e(text)}</th>' if cls else f"<th>{_e(text)}</th>"
+        for cls, text in columns
     )
     return (
         f'<div class="table-wrap"><table class="wide indicators"><thead><tr>{head}</tr></thead>'
@@ -656,9 +692,11 @@ def _indicator_table(report: ScoreReport, anchor: str) -> str:
 
 def _not_assessed(report: ScoreReport) -> str:
     if not report.not_assessed:
-        return '<p class="muted">无：所有适用的指标都已评估。</p>'
-    rows = [[n.name, n.item or "", "、".join(n.missing), n.reason] for n in report.not_assessed]
-    return _table(("三级指标", "细则", "缺少的事实", "原因"), rows, cls="mid")
+        none = _("None: every applicable indicator is assessed.")
+        return f'<p class="muted">{none}</p>'
+    rows = [[n.name, n.item or "", _(", ").join(n.missing), n.reason] for n in report.not_assessed]
+    header = (_("Level-3 indicator"), _("Item"), _("Missing facts"), _("Why"))
+    return _table(header, rows, cls="mid")
 
 
 def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
@@ -672,18 +710,18 @@ def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
             f'<div class="v">{_e(value)}</div>{s}</div>'
         )
 
-    out = [card("总分", display(report.total, p), "基础分 + 加分 + 扣分", "total")]
+    out = [card(_("Total"), display(report.total, p), _("base + bonus + penalty"), "total")]
     if place is not None:
-        out.append(card("名次", f"{place[0]} / {place[1]}", "按总分排名"))
+        out.append(card(_("Rank"), f"{place[0]} / {place[1]}", _("ranked by total")))
     out += [
         card(
-            "基础分（原始）",
+            _("Base (raw)"),
             display(report.base_raw, p),
-            f"适用权重 {display(report.base_possible, p)}",
+            _("applicable weights {weights}").format(weights=display(report.base_possible, p)),
         ),
-        card("基础分（折算）", display(report.base, p), "折算为百分制"),
-        card("加分", display(report.bonus, p)),
-        card("扣分", display(report.penalty, p)),
+        card(_("Base (rescaled)"), display(report.base, p), _("rescaled to 100")),
+        card(_("Bonus"), display(report.bonus, p)),
+        card(_("Penalty"), display(report.penalty, p)),
     ]
     return '<div class="cards">' + "".join(out) + "</div>"
 
@@ -699,31 +737,38 @@ def _department(
 ) -> str:
     rb = report.rulebook
     meta = [
-        ("监测时间点", report.monitoring_date.isoformat()),
-        ("评估规则", f"{rb.title}（{rb.id}，{rb.year}）"),
-        ("评估人", "、".join(report.assessors) or "—"),
+        (_("Monitoring date"), report.monitoring_date.isoformat()),
+        (_("Rulebook"), _("{title} ({id}, {year})").format(title=rb.title, id=rb.id, year=rb.year)),
+        (_("Assessors"), _(", ").join(report.assessors) or "—"),
     ]
     if report.findings_file:
-        meta.append(("评估记录", shown(report.findings_file)))
+        meta.append((_("Findings"), shown(report.findings_file)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
     warn = "".join(f'<p class="verdict">{_e(line)}</p>' for line in verdict_lines(report))
     if not report.complete:
-        warn += '<p class="warn">部分指标未评估（见“未评估”），本表不是完整评分。</p>'
+        incomplete = _(
+            "Some indicators are not assessed (see Not assessed): this is not a complete "
+            "score sheet."
+        )
+        warn += f'<p class="warn">{incomplete}</p>'
 
     cls = "dept block paged" if paged else "dept block"
-    back_link = '<p class="back"><a href="#ranking">↑ 返回排名</a></p>' if back else ""
+    back_text = _("↑ Back to the ranking")
+    by_category, by_indicator = _("Points by level-1 indicator"), _("Points by indicator")
+    expand, collapse, not_assessed = _("Expand all"), _("Collapse all"), _("Not assessed")
+    back_link = f'<p class="back"><a href="#ranking">{back_text}</a></p>' if back else ""
     return (
         f'<section class="{cls}" id="{_e(anchor)}" aria-labelledby="{_e(anchor)}-h">'
         f'<{heading} id="{_e(anchor)}-h">{_e(report.department)}</{heading}>'
         f'<dl class="meta">{dl}</dl>{warn}'
         f"{_cards(report, place)}"
         # on paper the table's category rows carry the same figures
-        f'<div class="screen"><h3>一级指标得分</h3>{_category_chart(report)}</div>'
-        f"<h3>指标得分</h3>"
-        '<div class="tools" hidden><button type="button" data-open>展开全部</button>'
-        '<button type="button" data-close>收起全部</button></div>'
+        f'<div class="screen"><h3>{by_category}</h3>{_category_chart(report)}</div>'
+        f"<h3>{by_indicator}</h3>"
+        f'<div class="tools" hidden><button type="button" data-open>{expand}</button>'
+        f'<button type="button" data-close>{collapse}</button></div>'
         f"{_indicator_table(report, anchor)}"
-        f"<h3>未评估</h3>{_not_assessed(report)}"
+        f"<h3>{not_assessed}</h3>{_not_assessed(report)}"
         f"{back_link}</section>"
     )
 
@@ -732,14 +777,16 @@ def _department(
 
 
 def _page(title: str, body: str, generated: str | None) -> str:
-    foot = "由 wzeval 生成" + (f" · {_e(generated)}" if generated else "")
+    foot = _("made by wzeval") + (f" · {_e(generated)}" if generated else "")
+    css = _css()
+    lang = "zh-CN" if language() == "zh" else "en"
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(_csp(css))}">\n'
         '<meta name="generator" content="wzeval">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{_e(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>\n"
         f"{body}\n<footer>{foot}</footer>\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
     )
 
@@ -750,7 +797,9 @@ def render_html(report: ScoreReport, *, generated: str | None = None) -> str:
     ``generated`` (e.g. a timestamp) is shown in the footer when given; without it
     the same report always gives the same text.
     """
-    title = f"{report.department} · {report.rulebook.title} 评分表"
+    title = _("{department} · {rulebook} score sheet").format(
+        department=report.department, rulebook=report.rulebook.title
+    )
     body = _department(
         report,
         heading="h1",
@@ -790,7 +839,7 @@ def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
                 depts[key] = depts.get(key, 0) + 1
     ranked = sorted(lost, key=lambda k: (-lost[k], order[k], k))[:top]
     if not ranked:
-        return '<p class="muted">没有失分。</p>'
+        return '<p class="muted">' + _("No points lost.") + "</p>"
     places = reports[0].places
     rows = [
         [
@@ -803,12 +852,20 @@ def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
         ]
         for n, k in enumerate(ranked, 1)
     ]
-    note = (
-        '<p class="muted">累计失分 = 各部门（权重 − 得分）之和，扣分项按所扣分数计；'
-        "不适用、未评估的指标和加分项不计。</p>"
+    note = _(
+        "Points lost = the sum over departments of (weight − points), a penalty "
+        "indicator counted by the points it took; indicators not applicable or not "
+        "assessed and bonus indicators are left out."
     )
-    return note + _table(
-        ("序", "三级指标", "一级指标", "权重", "累计失分", "失分部门"),
+    return f'<p class="muted">{note}</p>' + _table(
+        (
+            _("No."),
+            _("Level-3 indicator"),
+            _("Level-1 indicator"),
+            _("Weight"),
+            _("Points lost"),
+            _("Departments losing points"),
+        ),
         rows,
         num=(0, 3, 4, 5),
         cls="mid",
@@ -818,12 +875,14 @@ def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
 def _failed(failed: Sequence[tuple[str, Sequence[Issue]]]) -> str:
     if not failed:
         return ""
-    parts = [f'<section class="block failed" id="failed"><h2>未能评分的文件（{len(failed)}）</h2>']
+    heading = _("Files that could not be scored ({n})").format(n=len(failed))
+    parts = [f'<section class="block failed" id="failed"><h2>{heading}</h2>']
     for file, issues in failed:
         errors = sum(1 for i in issues if i.severity == "error")
-        parts.append(
-            f'<h3>{_e(file)}</h3><p class="muted">{errors} 个错误，共 {len(issues)} 个问题</p>'
+        count = _("{errors} errors, {issues} issues in all").format(
+            errors=errors, issues=len(issues)
         )
+        parts.append(f'<h3>{_e(file)}</h3><p class="muted">{count}</p>')
         parts.append(
             '<ul class="issues">'
             + "".join(f"<li><code>{_e(i.format())}</code></li>" for i in issues)
@@ -852,19 +911,19 @@ def render_html_batch(
     failures = _normalize_failed(failed)
     ranked = rank(reports)
     anchors = _anchors(ranked)
-    titles = sorted({f"{r.rulebook.title}（{r.rulebook.id}）" for r in reports})
+    titles = sorted(
+        {_("{title} ({id})").format(title=r.rulebook.title, id=r.rulebook.id) for r in reports}
+    )
     dates = sorted({r.monitoring_date.isoformat() for r in reports})
-    heading = title or (f"{'、'.join(titles)} 评分结果" if titles else "评分结果")
-    meta = [
-        (
-            "部门数",
-            f"{len(reports)}" + (f"（另有 {len(failures)} 个文件未能评分）" if failures else ""),
-        )
-    ]
+    results = _("{rulebooks} results").format(rulebooks=_(", ").join(titles))
+    heading = title or (results if titles else _("Results"))
+    failures_note = _(" ({n} more files could not be scored)").format(n=len(failures))
+    meta = [(_("Departments"), f"{len(reports)}" + (failures_note if failures else ""))]
     if dates:
-        meta.append(("监测时间点", dates[0] if len(dates) == 1 else f"{dates[0]} 至 {dates[-1]}"))
+        span = _("{first} to {last}").format(first=dates[0], last=dates[-1])
+        meta.append((_("Monitoring date"), dates[0] if len(dates) == 1 else span))
     if titles:
-        meta.append(("评估规则", "、".join(titles)))
+        meta.append((_("Rulebook"), _(", ").join(titles)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
     parts = [f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>']
 
@@ -887,7 +946,7 @@ def render_html_batch(
             ]
         )
     ranking = _table(
-        ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分"),
+        (_("Rank"), _("Department"), _("Base (rescaled)"), _("Bonus"), _("Penalty"), _("Total")),
         rows,
         num=(0, 2, 3, 4, 5),
         cls="mid",
@@ -905,11 +964,12 @@ def render_html_batch(
         for (place, r), anchor in zip(ranked, anchors, strict=True)
     ]
     scale = max([Fraction(100), *(r.total for r in reports)])
-    chart = _bar_chart("各部门总分", bars, scale, compact=True) if bars else ""
+    chart = _bar_chart(_("Totals by department"), bars, scale, compact=True) if bars else ""
+    heads = (_("Ranking"), _("Total"), _("Indicators where most points were lost"))
     parts.append(
-        f'<section class="block" id="ranking"><h2>排名</h2>{ranking}'
-        f"<h3>总分</h3>{chart}"
-        f"<h3>全市失分最多的指标</h3>{_most_lost(reports) if reports else ''}</section>"
+        f'<section class="block" id="ranking"><h2>{heads[0]}</h2>{ranking}'
+        f"<h3>{heads[1]}</h3>{chart}"
+        f"<h3>{heads[2]}</h3>{_most_lost(reports) if reports else ''}</section>"
     )
     for (place, r), anchor in zip(ranked, anchors, strict=True):
         parts.append(
