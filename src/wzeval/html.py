@@ -37,7 +37,15 @@ from wzeval.i18n import _, language
 from wzeval.issues import Issue
 from wzeval.models import CATEGORY_KIND_NAMES
 from wzeval.paths import shown
-from wzeval.render import cap_text, indicator_status, rank, ranking_note, share_text, verdict_lines
+from wzeval.render import (
+    cap_text,
+    indicator_status,
+    item_title,
+    rank,
+    ranking_note,
+    share_text,
+    verdict_lines,
+)
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -589,7 +597,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
     if r.reasons:
         parts.append(
             '<div class="reasons"><h4>'
-            + _("Reasons for lost points")
+            + _("Why points were lost")
             + "</h4><ul>"
             + "".join(f"<li>{_e(x)}</li>" for x in r.reasons)
             + "</ul></div>"
@@ -694,7 +702,10 @@ def _not_assessed(report: ScoreReport) -> str:
     if not report.not_assessed:
         none = _("None: every applicable indicator is assessed.")
         return f'<p class="muted">{none}</p>'
-    rows = [[n.name, n.item or "", _(", ").join(n.missing), n.reason] for n in report.not_assessed]
+    rows = [
+        [n.name, item_title(report, n), _(", ").join(n.missing), n.reason]
+        for n in report.not_assessed
+    ]
     header = (_("Level-3 indicator"), _("Item"), _("Missing facts"), _("Why"))
     return _table(header, rows, cls="mid")
 

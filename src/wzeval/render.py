@@ -30,6 +30,7 @@ from wzeval.paths import shown
 from wzeval.report import (
     DeductionResult,
     IndicatorResult,
+    NotAssessed,
     Ranked,
     ScoreReport,
     VetoResult,
@@ -52,6 +53,7 @@ __all__ = [
     "display_width",
     "format_table",
     "indicator_status",
+    "item_title",
     "rank",
     "ranking_data",
     "ranking_json_chunks",
@@ -131,6 +133,19 @@ def _md_table(
     lines = ["| " + " | ".join(_md_cell(c) for c in header) + " |", "| " + " | ".join(rule) + " |"]
     lines.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows)
     return "\n".join(lines) + "\n"
+
+
+def item_title(report: ScoreReport, missing: NotAssessed) -> str:
+    """The item of a not-assessed entry by its title, as people read it ("" for a whole
+    indicator): the entry names it by its id, which is the rulebook's, not the reader's."""
+    if not missing.item:
+        return ""
+    for r in report.indicators:
+        if r.id == missing.indicator:
+            for it in r.items:
+                if it.id == missing.item:
+                    return it.title or it.id
+    return missing.item
 
 
 def indicator_status(result: IndicatorResult) -> str:
@@ -310,7 +325,7 @@ def _sections(report: ScoreReport) -> list[_Section]:
 
     missing = _Section("未评估", header=("三级指标", "细则", "缺少", "原因"))
     missing.rows = [
-        [n.name, n.item or "", "、".join(n.missing), n.reason] for n in report.not_assessed
+        [n.name, item_title(report, n), "、".join(n.missing), n.reason] for n in report.not_assessed
     ]
 
     totals = _Section("合计", header=("项目", "分数"), right=frozenset({1}))

@@ -50,7 +50,7 @@ from wzeval.i18n import N_, _
 from wzeval.models import Fact, Rulebook
 from wzeval.output import write_atomic
 from wzeval.paths import shown
-from wzeval.render import rank, ranking_note, verdict_lines
+from wzeval.render import item_title, rank, ranking_note, verdict_lines
 from wzeval.report import DeductionResult, ScoreReport, VetoResult, display
 from wzeval.template import applies_to, describe_fact, resolve_department
 from wzeval.xlsxread import (  # the reader lives below the library (wzeval.documents uses it)
@@ -422,7 +422,8 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
         ws.cell(row=row, column=1, value=_("Not assessed")).font = s.bold
         for n in report.not_assessed:
             row += 1
-            name = _("{name} ({item})").format(name=n.name, item=n.item) if n.item else n.name
+            item = item_title(report, n)
+            name = _("{name} ({item})").format(name=n.name, item=item) if item else n.name
             ws.cell(row=row, column=3, value=name)
             reason = n.reason + (
                 _("; missing {facts}").format(facts=_(", ").join(n.missing)) if n.missing else ""
