@@ -72,7 +72,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "output",
         "text, Markdown, CSV, JSON, HTML, XLSX, templates, the rulebook's table page",
-        ("html", "render", "renderers", "tabledoc", "template", "xlsx"),
+        ("html", "htmlpage", "render", "renderers", "tabledoc", "template", "xlsx"),
     ),
     (
         "analysis",
