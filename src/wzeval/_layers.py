@@ -72,7 +72,17 @@ LAYERS: tuple[Layer, ...] = (
     (
         "output",
         "text, Markdown, CSV, JSON, HTML, XLSX, templates, the rulebook's table page",
-        ("html", "htmlpage", "render", "renderers", "tabledoc", "template", "xlsx"),
+        (
+            "html",
+            "htmlpage",
+            "render",
+            "renderers",
+            "tabledoc",
+            "template",
+            "xlsx",
+            "xlsxsheet",
+            "xlsxtemplate",
+        ),
     ),
     (
         "analysis",
