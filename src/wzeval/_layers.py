@@ -62,7 +62,7 @@ LAYERS: tuple[Layer, ...] = (
     (
         "checking",
         "whole-rulebook checks and compilation, the order of scoring, findings checked",
-        ("applicability", "checks", "findings", "overall"),
+        ("applicability", "checks", "factvalues", "findings", "overall"),
     ),
     (
         "scoring",
