@@ -291,27 +291,6 @@ class ValueChecker:
         2023-11-05, an option's Chinese label) is refused with the value meant named in
         the message (see :mod:`wzeval.slips`).
         """
-
-        def wrong(expected: str, hint: str | None = None) -> tuple[bool, object]:
-            self.issue(
-                "WZ405",
-                _("{name} must be {expected} (got {type} {value})").format(
-                    name=name, expected=expected, type=typename(value), value=shown_value(value)
-                ),
-                path,
-                hint=hint,
-            )
-            return False, None
-
-        def slip(what: str, meant: str, hint: str, code: str = "WZ405") -> tuple[bool, object]:
-            self.issue(
-                code,
-                _("{name}: {what}; write {meant}").format(name=name, what=what, meant=meant),
-                path,
-                hint=hint,
-            )
-            return False, None
-
         shown = (
             shown_value(value).strip("'\"")
             if isinstance(value, str)
@@ -320,207 +299,313 @@ class ValueChecker:
             else shown_value(value)
         )
         if kind == "bool":
-            if isinstance(value, bool):
-                return True, value
-            truth = suggest_bool(value)
-            if truth is None and isinstance(value, int) and value in (0, 1):
-                truth = bool(value)
-            if truth is not None:
-                return slip(
-                    _("'{value}' is not true/false").format(value=shown),
-                    "true" if truth else "false",
-                    _("a yes/no question takes true or false (lower case, no quotes)"),
-                )
-            return wrong(_("true or false"))
+            return self._bool(value, path, name, shown)
         if kind == "str":
-            return (True, value) if isinstance(value, str) else wrong(_("text"))
-        if kind == "enum":
-            opts = fact.options or []
-            if isinstance(value, str) and value in opts:
-                return True, value
-            labels = {label: o for o, label in (fact.option_labels or {}).items()}
-            meant = _option_meant(value, opts, labels)
-            if meant is not None:
-                option, why = meant
-                return slip(
-                    _("'{value}' {why}").format(value=shown, why=why),
-                    option,
-                    _("write the option itself: {options}").format(options=" / ".join(opts)),
-                )
-            return wrong(
-                _("one of {options}").format(options=", ".join(opts)),
-                did_you_mean(str(value), opts)
-                or _("choose one of: {options}").format(options=", ".join(opts)),
+            return (
+                (True, value)
+                if isinstance(value, str)
+                else self._wrong(name, value, path, _("text"))
             )
+        if kind == "enum":
+            return self._enum(fact, value, path, name, shown)
         if kind in ("int", "decimal"):
-            if isinstance(value, float) and kind == "decimal":
-                # In-memory findings from Python callers: read the float as the literal it
-                # prints as (0.7 → 7/10), which is what the caller wrote.
-                value = Decimal(repr(value))
-            if isinstance(value, str):
-                if kind == "int":
-                    whole = suggest_int(value)
-                    if whole is not None:
-                        return slip(
-                            _("'{value}' is text, not a number").format(value=shown),
-                            str(whole),
-                            _("write a count in Arabic digits, without quotes or a unit"),
-                        )
-                else:
-                    number = suggest_decimal(value)
-                    if number is not None and number[1]:
-                        return slip(
-                            _("'{value}' is a percentage").format(value=shown),
-                            number_text(number[0]),
-                            _("write a share as a decimal between 0 and 1: 80% is 0.8, 5% is 0.05"),
-                        )
-                    if number is not None:
-                        return slip(
-                            _("'{value}' is text, not a number").format(value=shown),
-                            number_text(number[0]),
-                            _("write a number in Arabic digits, without quotes or a unit"),
-                        )
-            if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                return wrong(_("a whole number") if kind == "int" else _("a number"))
-            if isinstance(value, Decimal) and not value.is_finite():
-                return wrong(_("a finite number"))
-            if isinstance(value, Decimal) and _too_big(value):
-                # files are held to this by the loader (WZ112); in-memory mappings here,
-                # before Fraction() turns 1e999999999 into a billion-digit integer
-                self.issue(
-                    "WZ406",
-                    _("{name} is {value}, too large or too precise").format(
-                        name=name, value=str(value)[:40]
-                    ),
-                    path,
-                    hint=_(
-                        "at most {max_number_length} digits, between "
-                        "1e-{max_decimal_exponent} and 1e{max_decimal_exponent}"
-                    ).format(
-                        max_number_length=MAX_NUMBER_LENGTH,
-                        max_decimal_exponent=MAX_DECIMAL_EXPONENT,
-                    ),
-                )
-                return False, None
-            if kind == "int" and isinstance(value, Decimal):
-                if value == value.to_integral_value():
-                    return slip(
-                        _("{value} has a decimal point").format(value=shown),
-                        str(int(value)),
-                        _("a count is a whole number, written without a decimal point"),
-                    )
-                return wrong(_("a whole number"), _("counts are whole numbers like 3"))
-            num = Fraction(value)
-            if fact.min is not None and num < Fraction(fact.min):
-                self.issue(
-                    "WZ406",
-                    _("{name} is {value}, below the minimum {fact_min}").format(
-                        name=name, value=value, fact_min=fact.min
-                    ),
-                    path,
-                )
-                return False, None
-            if fact.max is not None and num > Fraction(fact.max):
-                if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
-                    return slip(  # 80 for a share: the percentage without its sign
-                        _("{value} is above the maximum {max}, like a percentage").format(
-                            value=value, max=fact.max
-                        ),
-                        number_text(num / 100),
-                        _("write a share as a decimal between 0 and 1: 80% is 0.8"),
-                        "WZ406",
-                    )
-                self.issue(
-                    "WZ406",
-                    _("{name} is {value}, above the maximum {fact_max}").format(
-                        name=name, value=value, fact_max=fact.max
-                    ),
-                    path,
-                )
-                return False, None
-            return True, (int(value) if kind == "int" else num)
+            return self._number(fact, kind, value, path, name, shown)
         if kind in ("date", "datetime"):
-            conv: date | None
-            is_datetime = isinstance(value, datetime)
-            if isinstance(value, date) and (kind == "datetime") == is_datetime:
-                conv = value
-            elif isinstance(value, str | int) and not isinstance(value, bool):
-                try:
-                    if not isinstance(value, str):
-                        raise ValueError("a number")
-                    conv = parse_datetime(value) if kind == "datetime" else parse_date(value)
-                except ValueError:
-                    suggestion, shaped = suggest_date(value, kind)
-                    if suggestion is not None:
-                        form = "YYYY-MM-DD" + (" HH:MM" if kind == "datetime" else "")
-                        return slip(
-                            _("the date '{value}' is not in {form} form").format(
-                                value=shown, form=form
-                            ),
-                            suggestion,
-                            _(_DATE_HINT),
-                        )
-                    if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
-                        self.issue(
-                            "WZ405",
-                            _("{name}: '{shown}' is not a real {kind}").format(
-                                name=name, shown=shown, kind=kind
-                            ),
-                            path,
-                            hint=_(
-                                "check the year, month and day (February has no 30th), "
-                                "and write YYYY-MM-DD"
-                            ),
-                        )
-                        return False, None
-                    return wrong(
-                        _("a real {kind}").format(kind=kind),
-                        _("write YYYY-MM-DD (and HH:MM for a datetime)"),
+            return self._date(kind, value, path, name, shown, calendar)
+        raise WzevalError(f"unknown fact type {kind!r}")  # pragma: no cover - models forbid it
+
+    def _wrong(
+        self,
+        name: str,
+        value: object,
+        path: tuple[PathPart, ...],
+        expected: str,
+        hint: str | None = None,
+    ) -> tuple[bool, object]:
+        """A value of the wrong type or form: WZ405 naming what was expected and got."""
+        self.issue(
+            "WZ405",
+            _("{name} must be {expected} (got {type} {value})").format(
+                name=name, expected=expected, type=typename(value), value=shown_value(value)
+            ),
+            path,
+            hint=hint,
+        )
+        return False, None
+
+    def _slip(
+        self,
+        name: str,
+        path: tuple[PathPart, ...],
+        what: str,
+        meant: str,
+        hint: str,
+        code: str = "WZ405",
+    ) -> tuple[bool, object]:
+        """A known slip: refused with the value meant named in the message."""
+        self.issue(
+            code,
+            _("{name}: {what}; write {meant}").format(name=name, what=what, meant=meant),
+            path,
+            hint=hint,
+        )
+        return False, None
+
+    def _bool(
+        self, value: object, path: tuple[PathPart, ...], name: str, shown: str
+    ) -> tuple[bool, object]:
+        """A yes/no answer: true or false (是/否, 对/错, 1/0 named as the slip they are)."""
+        if isinstance(value, bool):
+            return True, value
+        truth = suggest_bool(value)
+        if truth is None and isinstance(value, int) and value in (0, 1):
+            truth = bool(value)
+        if truth is not None:
+            return self._slip(
+                name,
+                path,
+                _("'{value}' is not true/false").format(value=shown),
+                "true" if truth else "false",
+                _("a yes/no question takes true or false (lower case, no quotes)"),
+            )
+        return self._wrong(name, value, path, _("true or false"))
+
+    def _enum(
+        self, fact: Fact, value: object, path: tuple[PathPart, ...], name: str, shown: str
+    ) -> tuple[bool, object]:
+        """One of the options (its Chinese label, another case or spaces named as slips)."""
+        opts = fact.options or []
+        if isinstance(value, str) and value in opts:
+            return True, value
+        labels = {label: o for o, label in (fact.option_labels or {}).items()}
+        meant = _option_meant(value, opts, labels)
+        if meant is not None:
+            option, why = meant
+            return self._slip(
+                name,
+                path,
+                _("'{value}' {why}").format(value=shown, why=why),
+                option,
+                _("write the option itself: {options}").format(options=" / ".join(opts)),
+            )
+        return self._wrong(
+            name,
+            value,
+            path,
+            _("one of {options}").format(options=", ".join(opts)),
+            did_you_mean(str(value), opts)
+            or _("choose one of: {options}").format(options=", ".join(opts)),
+        )
+
+    def _number(
+        self,
+        fact: Fact,
+        kind: str,
+        value: object,
+        path: tuple[PathPart, ...],
+        name: str,
+        shown: str,
+    ) -> tuple[bool, object]:
+        """A whole number or a decimal within the fact's range (text, percentages and
+        decimal points in counts named as slips)."""
+        if isinstance(value, float) and kind == "decimal":
+            # In-memory findings from Python callers: read the float as the literal it
+            # prints as (0.7 → 7/10), which is what the caller wrote.
+            value = Decimal(repr(value))
+        if isinstance(value, str):
+            if kind == "int":
+                whole = suggest_int(value)
+                if whole is not None:
+                    return self._slip(
+                        name,
+                        path,
+                        _("'{value}' is text, not a number").format(value=shown),
+                        str(whole),
+                        _("write a count in Arabic digits, without quotes or a unit"),
                     )
-            elif kind == "datetime" and isinstance(value, date):
-                conv = datetime(value.year, value.month, value.day)
             else:
-                return wrong(_("a {kind}").format(kind=kind), _("write YYYY-MM-DD"))
-            if calendar:
-                years = covered_years()
-                if conv.year not in years:
+                number = suggest_decimal(value)
+                if number is not None and number[1]:
+                    return self._slip(
+                        name,
+                        path,
+                        _("'{value}' is a percentage").format(value=shown),
+                        number_text(number[0]),
+                        _("write a share as a decimal between 0 and 1: 80% is 0.8, 5% is 0.05"),
+                    )
+                if number is not None:
+                    return self._slip(
+                        name,
+                        path,
+                        _("'{value}' is text, not a number").format(value=shown),
+                        number_text(number[0]),
+                        _("write a number in Arabic digits, without quotes or a unit"),
+                    )
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return self._wrong(
+                name, value, path, _("a whole number") if kind == "int" else _("a number")
+            )
+        if isinstance(value, Decimal) and not value.is_finite():
+            return self._wrong(name, value, path, _("a finite number"))
+        if isinstance(value, Decimal) and _too_big(value):
+            # files are held to this by the loader (WZ112); in-memory mappings here,
+            # before Fraction() turns 1e999999999 into a billion-digit integer
+            self.issue(
+                "WZ406",
+                _("{name} is {value}, too large or too precise").format(
+                    name=name, value=str(value)[:40]
+                ),
+                path,
+                hint=_(
+                    "at most {max_number_length} digits, between "
+                    "1e-{max_decimal_exponent} and 1e{max_decimal_exponent}"
+                ).format(
+                    max_number_length=MAX_NUMBER_LENGTH,
+                    max_decimal_exponent=MAX_DECIMAL_EXPONENT,
+                ),
+            )
+            return False, None
+        if kind == "int" and isinstance(value, Decimal):
+            if value == value.to_integral_value():
+                return self._slip(
+                    name,
+                    path,
+                    _("{value} has a decimal point").format(value=shown),
+                    str(int(value)),
+                    _("a count is a whole number, written without a decimal point"),
+                )
+            return self._wrong(
+                name, value, path, _("a whole number"), _("counts are whole numbers like 3")
+            )
+        num = Fraction(value)
+        if fact.min is not None and num < Fraction(fact.min):
+            self.issue(
+                "WZ406",
+                _("{name} is {value}, below the minimum {fact_min}").format(
+                    name=name, value=value, fact_min=fact.min
+                ),
+                path,
+            )
+            return False, None
+        if fact.max is not None and num > Fraction(fact.max):
+            if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
+                return self._slip(
+                    name,
+                    path,  # 80 for a share: the percentage without its sign
+                    _("{value} is above the maximum {max}, like a percentage").format(
+                        value=value, max=fact.max
+                    ),
+                    number_text(num / 100),
+                    _("write a share as a decimal between 0 and 1: 80% is 0.8"),
+                    "WZ406",
+                )
+            self.issue(
+                "WZ406",
+                _("{name} is {value}, above the maximum {fact_max}").format(
+                    name=name, value=value, fact_max=fact.max
+                ),
+                path,
+            )
+            return False, None
+        return True, (int(value) if kind == "int" else num)
+
+    def _date(
+        self,
+        kind: str,
+        value: object,
+        path: tuple[PathPart, ...],
+        name: str,
+        shown: str,
+        calendar: bool,
+    ) -> tuple[bool, object]:
+        """A date or datetime (other forms named as slips), in the working-day calendar
+        when ``calendar``; a warning when later than the monitoring date."""
+        conv: date | None
+        is_datetime = isinstance(value, datetime)
+        if isinstance(value, date) and (kind == "datetime") == is_datetime:
+            conv = value
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            try:
+                if not isinstance(value, str):
+                    raise ValueError("a number")
+                conv = parse_datetime(value) if kind == "datetime" else parse_date(value)
+            except ValueError:
+                suggestion, shaped = suggest_date(value, kind)
+                if suggestion is not None:
+                    form = "YYYY-MM-DD" + (" HH:MM" if kind == "datetime" else "")
+                    return self._slip(
+                        name,
+                        path,
+                        _("the date '{value}' is not in {form} form").format(
+                            value=shown, form=form
+                        ),
+                        suggestion,
+                        _(_DATE_HINT),
+                    )
+                if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
                     self.issue(
-                        "WZ411",
-                        _(
-                            "{name} is {isoformat}, outside the working-day calendar "
-                            "({start}–{value})"
-                        ).format(
-                            name=name,
-                            isoformat=conv.isoformat(),
-                            start=years.start,
-                            value=years.stop - 1,
+                        "WZ405",
+                        _("{name}: '{shown}' is not a real {kind}").format(
+                            name=name, shown=shown, kind=kind
                         ),
                         path,
                         hint=_(
-                            "working days are counted on the official calendar; "
-                            "upgrade chinesecalendar or check the year"
+                            "check the year, month and day (February has no 30th), "
+                            "and write YYYY-MM-DD"
                         ),
                     )
                     return False, None
-            day = conv.date() if isinstance(conv, datetime) else conv
-            if self.mdate is not None and day > self.mdate:
+                return self._wrong(
+                    name,
+                    value,
+                    path,
+                    _("a real {kind}").format(kind=kind),
+                    _("write YYYY-MM-DD (and HH:MM for a datetime)"),
+                )
+        elif kind == "datetime" and isinstance(value, date):
+            conv = datetime(value.year, value.month, value.day)
+        else:
+            return self._wrong(
+                name, value, path, _("a {kind}").format(kind=kind), _("write YYYY-MM-DD")
+            )
+        if calendar:
+            years = covered_years()
+            if conv.year not in years:
                 self.issue(
-                    "WZ414",
-                    _("{name}: {value} is later than the monitoring date {isoformat}").format(
+                    "WZ411",
+                    _(
+                        "{name} is {isoformat}, outside the working-day calendar ({start}–{value})"
+                    ).format(
                         name=name,
-                        value=conv.isoformat(sep=" ") if isinstance(conv, datetime) else day,
-                        isoformat=self.mdate.isoformat(),
+                        isoformat=conv.isoformat(),
+                        start=years.start,
+                        value=years.stop - 1,
                     ),
                     path,
                     hint=_(
-                        "check this date and the monitoring date "
-                        "(monitoring_date): what happened after the monitoring "
-                        "date is not part of this assessment"
+                        "working days are counted on the official calendar; "
+                        "upgrade chinesecalendar or check the year"
                     ),
-                    severity=Severity.WARNING,
                 )
-            return True, conv
-        raise WzevalError(f"unknown fact type {kind!r}")  # pragma: no cover - models forbid it
+                return False, None
+        day = conv.date() if isinstance(conv, datetime) else conv
+        if self.mdate is not None and day > self.mdate:
+            self.issue(
+                "WZ414",
+                _("{name}: {value} is later than the monitoring date {isoformat}").format(
+                    name=name,
+                    value=conv.isoformat(sep=" ") if isinstance(conv, datetime) else day,
+                    isoformat=self.mdate.isoformat(),
+                ),
+                path,
+                hint=_(
+                    "check this date and the monitoring date "
+                    "(monitoring_date): what happened after the monitoring "
+                    "date is not part of this assessment"
+                ),
+                severity=Severity.WARNING,
+            )
+        return True, conv
 
 
 def _too_big(value: Decimal) -> bool:
