@@ -477,37 +477,7 @@ class ValueChecker:
             return self._wrong(
                 name, value, path, _("a whole number"), _("counts are whole numbers like 3")
             )
-        num = Fraction(value)
-        if fact.min is not None and num < Fraction(fact.min):
-            self.issue(
-                "WZ406",
-                _("{name} is {value}, below the minimum {fact_min}").format(
-                    name=name, value=value, fact_min=fact.min
-                ),
-                path,
-            )
-            return False, None
-        if fact.max is not None and num > Fraction(fact.max):
-            if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
-                return self._slip(
-                    name,
-                    path,  # 80 for a share: the percentage without its sign
-                    _("{value} is above the maximum {max}, like a percentage").format(
-                        value=value, max=fact.max
-                    ),
-                    number_text(num / 100),
-                    _("write a share as a decimal between 0 and 1: 80% is 0.8"),
-                    "WZ406",
-                )
-            self.issue(
-                "WZ406",
-                _("{name} is {value}, above the maximum {fact_max}").format(
-                    name=name, value=value, fact_max=fact.max
-                ),
-                path,
-            )
-            return False, None
-        return True, (int(value) if kind == "int" else num)
+        return self._in_range(fact, kind, value, path, name)
 
     def _date(
         self,
@@ -568,6 +538,55 @@ class ValueChecker:
             return self._wrong(
                 name, value, path, _("a {kind}").format(kind=kind), _("write YYYY-MM-DD")
             )
+        return self._date_limits(conv, path, name, calendar)
+
+    def _in_range(
+        self,
+        fact: Fact,
+        kind: str,
+        value: int | Decimal,
+        path: tuple[PathPart, ...],
+        name: str,
+    ) -> tuple[bool, object]:
+        """A number within the fact's min and max (80 for a share named as the
+        percentage it is)."""
+        num = Fraction(value)
+        if fact.min is not None and num < Fraction(fact.min):
+            self.issue(
+                "WZ406",
+                _("{name} is {value}, below the minimum {fact_min}").format(
+                    name=name, value=value, fact_min=fact.min
+                ),
+                path,
+            )
+            return False, None
+        if fact.max is not None and num > Fraction(fact.max):
+            if kind == "decimal" and fact.max == 1 and num.denominator == 1 and 1 < num <= 100:
+                return self._slip(
+                    name,
+                    path,  # 80 for a share: the percentage without its sign
+                    _("{value} is above the maximum {max}, like a percentage").format(
+                        value=value, max=fact.max
+                    ),
+                    number_text(num / 100),
+                    _("write a share as a decimal between 0 and 1: 80% is 0.8"),
+                    "WZ406",
+                )
+            self.issue(
+                "WZ406",
+                _("{name} is {value}, above the maximum {fact_max}").format(
+                    name=name, value=value, fact_max=fact.max
+                ),
+                path,
+            )
+            return False, None
+        return True, (int(value) if kind == "int" else num)
+
+    def _date_limits(
+        self, conv: date, path: tuple[PathPart, ...], name: str, calendar: bool
+    ) -> tuple[bool, object]:
+        """A date within the working-day calendar when ``calendar`` reads it; a warning
+        (WZ414) when it is later than the monitoring date."""
         if calendar:
             years = covered_years()
             if conv.year not in years:
