@@ -210,59 +210,64 @@ class ValueChecker:
                 out.append(conv)
             return ok, out
         if fact.type == "records":
-            if not isinstance(value, list):
-                self.issue("WZ405", _("{name} must be a list of records").format(name=name), path)
-                return False, None
-            fields = fact.fields or {}
-            records = []
-            ok = True
-            for i, rec in enumerate(value):
-                rpath = (*path, i)
-                if self.hole(rec, None, rpath, f"{name}[{i}]"):
-                    continue
-                if not isinstance(rec, Mapping):
+            return self._records(fact, value, path, name, calendar)
+        return self.scalar(fact, fact.type, value, path, name, calendar)
+
+    def _records(
+        self, fact: Fact, value: object, path: tuple[PathPart, ...], name: str, calendar: bool
+    ) -> tuple[bool, object]:
+        """A list of records, each a mapping of the fact's fields (an unknown or missing
+        field reported at its place, a blank one noted as not recorded yet)."""
+        if not isinstance(value, list):
+            self.issue("WZ405", _("{name} must be a list of records").format(name=name), path)
+            return False, None
+        fields = fact.fields or {}
+        records = []
+        ok = True
+        for i, rec in enumerate(value):
+            rpath = (*path, i)
+            if self.hole(rec, None, rpath, f"{name}[{i}]"):
+                continue
+            if not isinstance(rec, Mapping):
+                self.issue(
+                    "WZ405",
+                    _("{name}[{i}] must be a mapping of {fields}").format(
+                        name=name, i=i, fields=", ".join(fields)
+                    ),
+                    rpath,
+                )
+                ok = False
+                continue
+            conv_rec: dict[str, object] = {}
+            for k in rec:
+                if k not in fields:
                     self.issue(
-                        "WZ405",
-                        _("{name}[{i}] must be a mapping of {fields}").format(
-                            name=name, i=i, fields=", ".join(fields)
-                        ),
+                        "WZ403",
+                        _("unknown field {k!r} in {name}").format(k=k, name=name),
+                        (*rpath, k),
+                        hint=did_you_mean(str(k), fields),
+                        key=True,
+                    )
+                    ok = False
+            for fname, ftype in fields.items():
+                if fname not in rec:
+                    self.issue(
+                        "WZ404",
+                        _("{name}[{i}] misses field {fname!r}").format(name=name, i=i, fname=fname),
                         rpath,
                     )
                     ok = False
                     continue
-                conv_rec: dict[str, object] = {}
-                for k in rec:
-                    if k not in fields:
-                        self.issue(
-                            "WZ403",
-                            _("unknown field {k!r} in {name}").format(k=k, name=name),
-                            (*rpath, k),
-                            hint=did_you_mean(str(k), fields),
-                            key=True,
-                        )
-                        ok = False
-                for fname, ftype in fields.items():
-                    if fname not in rec:
-                        self.issue(
-                            "WZ404",
-                            _("{name}[{i}] misses field {fname!r}").format(
-                                name=name, i=i, fname=fname
-                            ),
-                            rpath,
-                        )
-                        ok = False
-                        continue
-                    if self.hole(rec[fname], None, (*rpath, fname), f"{name}[{i}].{fname}"):
-                        continue
-                    sub = Fact(id=fname, type=ftype, ask=fact.ask)
-                    good, conv = self.scalar(
-                        sub, ftype, rec[fname], (*rpath, fname), f"{name}[{i}].{fname}", calendar
-                    )
-                    ok = ok and good
-                    conv_rec[fname] = conv
-                records.append(conv_rec)
-            return ok, records
-        return self.scalar(fact, fact.type, value, path, name, calendar)
+                if self.hole(rec[fname], None, (*rpath, fname), f"{name}[{i}].{fname}"):
+                    continue
+                sub = Fact(id=fname, type=ftype, ask=fact.ask)
+                good, conv = self.scalar(
+                    sub, ftype, rec[fname], (*rpath, fname), f"{name}[{i}].{fname}", calendar
+                )
+                ok = ok and good
+                conv_rec[fname] = conv
+            records.append(conv_rec)
+        return ok, records
 
     def hole(
         self, value: object, options: list[str] | None, path: tuple[PathPart, ...], name: str
