@@ -146,6 +146,47 @@ class _FindingsChecker(ValueChecker):
                 hint=_("start with 'wzeval: findings/1'"),
             )
             return None
+        department, department_id = self._header(data)
+        rb = self.crb.rulebook
+        mdate = self.date_value(
+            data.get("monitoring_date"), ("monitoring_date",), "monitoring_date"
+        )
+        self.mdate = mdate
+        assessors_raw = data.get("assessors", [])
+        assessors: tuple[str, ...] = ()
+        if isinstance(assessors_raw, str):
+            assessors = (assessors_raw,)
+        elif isinstance(assessors_raw, list) and all(isinstance(a, str) for a in assessors_raw):
+            assessors = tuple(assessors_raw)
+        else:
+            self.issue("WZ405", _("assessors must be a list of names"), ("assessors",))
+        notes = data.get("notes")
+        facts, indicators = self._indicators(data)
+        catalogs = self.crb.catalogs_of.get(department_id, ())
+        # an unknown department or a missing date hides nothing else: what can be told
+        # without them is reported in the same round
+        self.check_required(facts, department, catalogs, mdate, indicators)
+        if mdate is None or not department:
+            return None
+        if any(i.severity is Severity.ERROR for i in self.issues):
+            return None
+        return Findings(
+            file=self.doc.file,
+            rulebook_id=rb.id,
+            department=department,
+            department_id=department_id,
+            monitoring_date=mdate,
+            assessors=assessors,
+            facts=facts,
+            catalogs=catalogs,
+            notes=notes if isinstance(notes, str) else None,
+            issues=tuple(self.issues),
+            positions=self.positions,
+        )
+
+    def _header(self, data: Mapping[str, Any]) -> tuple[str, str]:
+        """The header checked (keys, format, rulebook, department): the department's
+        name and id, both "" when it is missing or unknown (which hides nothing else)."""
         for k in data:
             if k not in _HEADER_KEYS:
                 self.issue(
@@ -199,19 +240,13 @@ class _FindingsChecker(ValueChecker):
             else:
                 department = canonical
                 department_id = self.crb.department_ids[canonical]
-        mdate = self.date_value(
-            data.get("monitoring_date"), ("monitoring_date",), "monitoring_date"
-        )
-        self.mdate = mdate
-        assessors_raw = data.get("assessors", [])
-        assessors: tuple[str, ...] = ()
-        if isinstance(assessors_raw, str):
-            assessors = (assessors_raw,)
-        elif isinstance(assessors_raw, list) and all(isinstance(a, str) for a in assessors_raw):
-            assessors = tuple(assessors_raw)
-        else:
-            self.issue("WZ405", _("assessors must be a list of names"), ("assessors",))
-        notes = data.get("notes")
+        return department, department_id
+
+    def _indicators(
+        self, data: Mapping[str, Any]
+    ) -> tuple[dict[str, dict[str, FactRecord]], Mapping[str, Any]]:
+        """Each indicator's facts checked and converted, by indicator id (an indicator
+        may be named by its Chinese name), and the indicators mapping as written."""
         indicators = data.get("indicators")
         facts: dict[str, dict[str, FactRecord]] = {}
         if indicators is None:
@@ -244,27 +279,7 @@ class _FindingsChecker(ValueChecker):
                 continue
             facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
             self.positions[cind.indicator.id] = self.doc.position(path, key=True)
-        catalogs = self.crb.catalogs_of.get(department_id, ())
-        # an unknown department or a missing date hides nothing else: what can be told
-        # without them is reported in the same round
-        self.check_required(facts, department, catalogs, mdate, indicators)
-        if mdate is None or not department:
-            return None
-        if any(i.severity is Severity.ERROR for i in self.issues):
-            return None
-        return Findings(
-            file=self.doc.file,
-            rulebook_id=rb.id,
-            department=department,
-            department_id=department_id,
-            monitoring_date=mdate,
-            assessors=assessors,
-            facts=facts,
-            catalogs=catalogs,
-            notes=notes if isinstance(notes, str) else None,
-            issues=tuple(self.issues),
-            positions=self.positions,
-        )
+        return facts, indicators
 
     def check_required(
         self,
