@@ -45,7 +45,7 @@ from wzeval.i18n import N_, _
 from wzeval.output import write_atomic
 from wzeval.paths import shown
 from wzeval.render import item_title, rank, ranking_note, verdict_lines
-from wzeval.report import DeductionResult, ScoreReport, VetoResult, display
+from wzeval.report import DeductionResult, IndicatorResult, ScoreReport, VetoResult, display
 from wzeval.xlsxread import (  # the reader lives below the library (wzeval.documents uses it)
     FACTS_SHEET,
     HEADER_SHEET,
@@ -226,6 +226,28 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     last = row
     if last > 3:
         ws.auto_filter.ref = f"A3:F{last}"
+    row = _totals(ws, report, row, s)
+    if report.not_assessed:
+        row += 2
+        ws.cell(row=row, column=1, value=_("Not assessed")).font = s.bold
+        for n in report.not_assessed:
+            row += 1
+            item = item_title(report, n)
+            name = _("{name} ({item})").format(name=n.name, item=item) if item else n.name
+            ws.cell(row=row, column=3, value=name)
+            reason = n.reason + (
+                _("; missing {facts}").format(facts=_(", ").join(n.missing)) if n.missing else ""
+            )
+            ws.cell(row=row, column=6, value=reason).alignment = s.wrap
+            _fit_row(ws, row, _SHEET_WIDTHS)
+    ws.freeze_panes = "A4"
+    _widths(ws, _SHEET_WIDTHS)
+    _print_setup(ws, "3:3")
+
+
+def _totals(ws: Any, report: ScoreReport, row: int, s: _Styles) -> int:
+    """The totals under a department's indicators, from after ``row``; the last row."""
+    p = report.places
     bonus_w = sum(
         (c.applicable_weight for c in report.categories if c.kind == "bonus"), Fraction(0)
     )
@@ -267,22 +289,7 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
         c.fill = s.total_fill
         c.font = s.bold
         ws.cell(row=row, column=6, value=note).alignment = s.wrap
-    if report.not_assessed:
-        row += 2
-        ws.cell(row=row, column=1, value=_("Not assessed")).font = s.bold
-        for n in report.not_assessed:
-            row += 1
-            item = item_title(report, n)
-            name = _("{name} ({item})").format(name=n.name, item=item) if item else n.name
-            ws.cell(row=row, column=3, value=name)
-            reason = n.reason + (
-                _("; missing {facts}").format(facts=_(", ").join(n.missing)) if n.missing else ""
-            )
-            ws.cell(row=row, column=6, value=reason).alignment = s.wrap
-            _fit_row(ws, row, _SHEET_WIDTHS)
-    ws.freeze_panes = "A4"
-    _widths(ws, _SHEET_WIDTHS)
-    _print_setup(ws, "3:3")
+    return row
 
 
 _SHEET_WIDTHS = (14, 14, 28, 9, 9, 60)
@@ -314,86 +321,76 @@ def _detail_sheet(
                 c.fill = s.total_fill
         _fit_row(ws, row, _DETAIL_WIDTHS)
 
-    def fired_and_deducted(
-        vetoes: Sequence[VetoResult], deductions: Sequence[DeductionResult]
-    ) -> None:
-        """The rows of an item's or an indicator's fired vetoes and counted deductions."""
-        for v in vetoes:
-            if v.fired:
-                put(("", _("veto"), v.label or v.id, _("fired"), "", v.source or ""))
-        for d in deductions:
-            if d.count:
-                done = _("{count} times, {points} points off").format(
-                    count=d.count, points=display(d.points, p)
-                )
-                put(("", _("deduction"), d.label or d.id, done, "", d.source or ""))
-
     for r in report.indicators:
-        if not r.applicable:
-            status = _("not applicable")
-        elif not r.assessed:
-            status = _("not assessed")
-        else:
-            status = _("{points} / {weight} points").format(
-                points=display(r.points, p), weight=display(r.weight, p)
-            )
-        put(
-            (
-                r.name,
-                _("indicator"),
-                r.category + (f" / {r.group}" if r.group else ""),
-                status,
-                "",
-                shown(r.at),
-            ),
-            bold=True,
-        )
-        for it in r.items:
-            extra = _("; ").join(
-                x
-                for x in (
-                    it.source and _("Source: {text}").format(text=it.source),
-                    it.ruling and _("Ruling: {text}").format(text=it.ruling),
-                )
-                if x
-            )
-            result = it.reason if it.assessed else _("not assessed")
-            put(
-                (
-                    "",
-                    _("item"),
-                    it.title or it.id,
-                    _("{result} ({points} / {max} points)").format(
-                        result=result,
-                        points=display(it.points, p),
-                        max=display(it.max_points, p),
-                    ),
-                    "",
-                    extra,
-                )
-            )
-            fired_and_deducted(it.vetoes, it.deductions)
-        fired_and_deducted(r.vetoes, r.deductions)
-        for fact in r.facts:
-            note = _("; ").join(x for x in (fact.note or "", shown(fact.at)) if x)
-            put(
-                (
-                    "",
-                    _("derived by the rules") if fact.derived else _("fact"),
-                    asks.get(fact.id, fact.id),
-                    _shown_value(fact.value),
-                    "\n".join(fact.evidence),
-                    note,
-                )
-            )
-        if r.missing:
-            missing = _(", ").join(asks.get(m, m) for m in r.missing)
-            put(("", _("not recorded"), missing, "", "", ""))
+        for values, bold in _indicator_rows(r, p, asks):
+            put(values, bold=bold)
     if row > 2:
         ws.auto_filter.ref = f"A2:F{row}"
     ws.freeze_panes = "A3"
     _widths(ws, _DETAIL_WIDTHS)
     _print_setup(ws, "2:2")
+
+
+_Row = tuple[tuple[str, ...], bool]  # a detail row's cells, and whether it heads an indicator
+
+
+def _rule_rows(
+    vetoes: Sequence[VetoResult], deductions: Sequence[DeductionResult], p: int
+) -> list[_Row]:
+    """The rows of an item's or an indicator's fired vetoes and counted deductions."""
+    rows: list[_Row] = []
+    for v in vetoes:
+        if v.fired:
+            rows.append((("", _("veto"), v.label or v.id, _("fired"), "", v.source or ""), False))
+    for d in deductions:
+        if d.count:
+            done = _("{count} times, {points} points off").format(
+                count=d.count, points=display(d.points, p)
+            )
+            rows.append((("", _("deduction"), d.label or d.id, done, "", d.source or ""), False))
+    return rows
+
+
+def _indicator_rows(r: IndicatorResult, p: int, asks: dict[str, str]) -> list[_Row]:
+    """An indicator's detail rows: its head, its items with their vetoes and deductions,
+    its own vetoes and deductions, its facts (as their questions), what is missing."""
+    rows: list[_Row] = []
+    if not r.applicable:
+        status = _("not applicable")
+    elif not r.assessed:
+        status = _("not assessed")
+    else:
+        status = _("{points} / {weight} points").format(
+            points=display(r.points, p), weight=display(r.weight, p)
+        )
+    where = r.category + (f" / {r.group}" if r.group else "")
+    rows.append(((r.name, _("indicator"), where, status, "", shown(r.at)), True))
+    for it in r.items:
+        extra = _("; ").join(
+            x
+            for x in (
+                it.source and _("Source: {text}").format(text=it.source),
+                it.ruling and _("Ruling: {text}").format(text=it.ruling),
+            )
+            if x
+        )
+        result = it.reason if it.assessed else _("not assessed")
+        points = _("{result} ({points} / {max} points)").format(
+            result=result, points=display(it.points, p), max=display(it.max_points, p)
+        )
+        rows.append((("", _("item"), it.title or it.id, points, "", extra), False))
+        rows += _rule_rows(it.vetoes, it.deductions, p)
+    rows += _rule_rows(r.vetoes, r.deductions, p)
+    for fact in r.facts:
+        note = _("; ").join(x for x in (fact.note or "", shown(fact.at)) if x)
+        kind = _("derived by the rules") if fact.derived else _("fact")
+        question = asks.get(fact.id, fact.id)
+        value = _shown_value(fact.value)
+        rows.append((("", kind, question, value, "\n".join(fact.evidence), note), False))
+    if r.missing:
+        missing = _(", ").join(asks.get(m, m) for m in r.missing)
+        rows.append((("", _("not recorded"), missing, "", "", ""), False))
+    return rows
 
 
 def _shown_value(value: object) -> str:
