@@ -168,17 +168,14 @@ def _validation(
     return dv, fmt
 
 
-def _template_workbook(rulebook: Rulebook, department: str) -> Any:
-    xl = openpyxl_module()
-    s = _Styles(xl)
+def _header_sheet(
+    head: Any, xl: ModuleType, s: _Styles, rulebook: Rulebook, canonical: str
+) -> None:
+    """The 说明 sheet: the header, one key per row, then how to fill the workbook (the
+    filling rule word for word) and the indicators that do not apply."""
     crb = compiled(rulebook)
-    canonical = resolve_department(rulebook, department)
-    dept_id = crb.department_ids[canonical]
-    catalogs = crb.catalogs_of.get(dept_id, ())
-    wb = xl.Workbook()
-
+    catalogs = crb.catalogs_of.get(crb.department_ids[canonical], ())
     # ---- 说明: the header, one key per row (column A is what the reader looks for)
-    head = wb.active
     head.title = HEADER_SHEET
     head.cell(row=1, column=1, value=f"评估记录：{rulebook.title}（{rulebook.id}）").font = s.title
     _header_row(head, 2, ("键", "项目", "值", "说明"), s)
@@ -247,6 +244,12 @@ def _template_workbook(rulebook: Rulebook, department: str) -> Any:
     _widths(head, (17, 12, 30, 48))
     _print_setup(head, "2:2")
 
+
+def _facts_sheet(wb: Any, xl: ModuleType, s: _Styles, rulebook: Rulebook, canonical: str) -> Any:
+    """The 事实 sheet, one row per fact to record with its validation, and the hidden
+    选项 sheet its option lists read; the 事实 sheet."""
+    crb = compiled(rulebook)
+    catalogs = crb.catalogs_of.get(crb.department_ids[canonical], ())
     # ---- 选项: enum options for list validations (hidden)
     opts = wb.create_sheet(_OPTIONS_SHEET)
     opts.sheet_state = "hidden"
@@ -293,6 +296,17 @@ def _template_workbook(rulebook: Rulebook, department: str) -> Any:
         ws.auto_filter.ref = f"A1:I{row}"
     _widths(ws, (14, 18, 12, 36, 10, 18, 30, 20, 44))
     _print_setup(ws, "1:1")
+    return ws
+
+
+def _template_workbook(rulebook: Rulebook, department: str) -> Any:
+    xl = openpyxl_module()
+    s = _Styles(xl)
+    compiled(rulebook)  # a rulebook that does not compile is refused before the department
+    canonical = resolve_department(rulebook, department)
+    wb = xl.Workbook()
+    _header_sheet(wb.active, xl, s, rulebook, canonical)
+    ws = _facts_sheet(wb, xl, s, rulebook, canonical)
     wb.active = wb.index(ws)
     return wb
 
