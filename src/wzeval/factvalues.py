@@ -418,34 +418,9 @@ class ValueChecker:
             # prints as (0.7 → 7/10), which is what the caller wrote.
             value = Decimal(repr(value))
         if isinstance(value, str):
-            if kind == "int":
-                whole = suggest_int(value)
-                if whole is not None:
-                    return self._slip(
-                        name,
-                        path,
-                        _("'{value}' is text, not a number").format(value=shown),
-                        str(whole),
-                        _("write a count in Arabic digits, without quotes or a unit"),
-                    )
-            else:
-                number = suggest_decimal(value)
-                if number is not None and number[1]:
-                    return self._slip(
-                        name,
-                        path,
-                        _("'{value}' is a percentage").format(value=shown),
-                        number_text(number[0]),
-                        _("write a share as a decimal between 0 and 1: 80% is 0.8, 5% is 0.05"),
-                    )
-                if number is not None:
-                    return self._slip(
-                        name,
-                        path,
-                        _("'{value}' is text, not a number").format(value=shown),
-                        number_text(number[0]),
-                        _("write a number in Arabic digits, without quotes or a unit"),
-                    )
+            slipped = self._number_as_text(kind, value, path, name, shown)
+            if slipped is not None:
+                return slipped
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
             return self._wrong(
                 name, value, path, _("a whole number") if kind == "int" else _("a number")
@@ -544,6 +519,40 @@ class ValueChecker:
                 name, value, path, _("a {kind}").format(kind=kind), _("write YYYY-MM-DD")
             )
         return self._date_limits(conv, path, name, calendar)
+
+    def _number_as_text(
+        self, kind: str, value: str, path: tuple[PathPart, ...], name: str, shown: str
+    ) -> tuple[bool, object] | None:
+        """A number written as text (``"3"``, ``三``, ``80%``): the slip it is, if any."""
+        if kind == "int":
+            whole = suggest_int(value)
+            if whole is not None:
+                return self._slip(
+                    name,
+                    path,
+                    _("'{value}' is text, not a number").format(value=shown),
+                    str(whole),
+                    _("write a count in Arabic digits, without quotes or a unit"),
+                )
+        else:
+            number = suggest_decimal(value)
+            if number is not None and number[1]:
+                return self._slip(
+                    name,
+                    path,
+                    _("'{value}' is a percentage").format(value=shown),
+                    number_text(number[0]),
+                    _("write a share as a decimal between 0 and 1: 80% is 0.8, 5% is 0.05"),
+                )
+            if number is not None:
+                return self._slip(
+                    name,
+                    path,
+                    _("'{value}' is text, not a number").format(value=shown),
+                    number_text(number[0]),
+                    _("write a number in Arabic digits, without quotes or a unit"),
+                )
+        return None
 
     def _in_range(
         self,

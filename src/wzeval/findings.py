@@ -41,7 +41,7 @@ from wzeval.loader import (
     Document,
     load_document,
 )
-from wzeval.models import Fact
+from wzeval.models import Fact, Indicator
 from wzeval.slips import (
     PLACEHOLDER,
     is_placeholder,
@@ -322,49 +322,52 @@ class _FindingsChecker(ValueChecker):
             if not missing or ind.id in self.crb.overall.stoppable:
                 continue
             for fid in missing:
-                fact = next(f for f in ind.facts if f.id == fid)
-                holes = self.holed.get((ind.id, fid), [])
-                for where, name, at_key in holes:  # each blank inside, on its own line
-                    self.issue(
-                        "WZ404",
-                        _("{name} is not filled in yet ({ind_name}: {ask})").format(
-                            name=name, ind_name=ind.name, ask=fact.ask
-                        ),
-                        where,
-                        hint=_unrecorded_hint(fact, inside=True),
-                        key=at_key,
-                    )
-                    self.owed.setdefault(ind.id, []).append(self.issues[-1])
-                if holes:
-                    continue
-                written = self.unrecorded.get((ind.id, fid))
-                blank = ("indicators", ind.id, fid)
-                if written is not None or blank in self.doc.blanks:
-                    # the fact's own line or row: written as null / 待填写, or a blank cell
-                    where, at_key = written or (blank, False)
-                    self.issue(
-                        "WZ404",
-                        _("{ind_id}.{fid} is not filled in yet ({ind_name}: {ask})").format(
-                            ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
-                        ),
-                        where,
-                        hint=_unrecorded_hint(fact),
-                        key=at_key,
-                    )
-                else:
-                    in_raw = isinstance(raw, Mapping) and ind.id in raw
-                    self.issue(
-                        "WZ404",
-                        _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
-                            ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
-                        ),
-                        ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
-                        hint=_(
-                            "record it, or score with --partial to leave the indicator unassessed"
-                        ),
-                        key=in_raw,
-                    )
-                self.owed.setdefault(ind.id, []).append(self.issues[-1])
+                self.report_owed(ind, fid, raw)
+
+    def report_owed(self, ind: Indicator, fid: str, raw: Mapping[str, Any]) -> None:
+        """The WZ404 of one fact an indicator still needs: on each blank inside it, on
+        its own line or cell when written as not recorded yet, else at the indicator."""
+        fact = next(f for f in ind.facts if f.id == fid)
+        holes = self.holed.get((ind.id, fid), [])
+        for where, name, at_key in holes:  # each blank inside, on its own line
+            self.issue(
+                "WZ404",
+                _("{name} is not filled in yet ({ind_name}: {ask})").format(
+                    name=name, ind_name=ind.name, ask=fact.ask
+                ),
+                where,
+                hint=_unrecorded_hint(fact, inside=True),
+                key=at_key,
+            )
+            self.owed.setdefault(ind.id, []).append(self.issues[-1])
+        if holes:
+            return
+        written = self.unrecorded.get((ind.id, fid))
+        blank = ("indicators", ind.id, fid)
+        if written is not None or blank in self.doc.blanks:
+            # the fact's own line or row: written as null / 待填写, or a blank cell
+            where, at_key = written or (blank, False)
+            self.issue(
+                "WZ404",
+                _("{ind_id}.{fid} is not filled in yet ({ind_name}: {ask})").format(
+                    ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                ),
+                where,
+                hint=_unrecorded_hint(fact),
+                key=at_key,
+            )
+        else:
+            in_raw = isinstance(raw, Mapping) and ind.id in raw
+            self.issue(
+                "WZ404",
+                _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
+                    ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
+                ),
+                ("indicators", ind.id) if in_raw else (("indicators",) if raw else ()),
+                hint=_("record it, or score with --partial to leave the indicator unassessed"),
+                key=in_raw,
+            )
+        self.owed.setdefault(ind.id, []).append(self.issues[-1])
 
     def indicator_facts(
         self, cind: CompiledIndicator, body: object, path: tuple[PathPart, ...]
