@@ -203,3 +203,168 @@ def test_two_halves_merge_without_conflicts(rulebook: Rulebook, tmp_path: Path) 
     code, out, err = call("score", merged, "--partial", "--format", "json")
     assert code == 0, err
     assert {n["indicator"] for n in json.loads(out)["not_assessed"]} == {"zaixian_zixun"}
+
+
+def test_explain_without_partial_on_a_half_filled_file(rulebook: Rulebook, tmp_path: Path) -> None:
+    """``explain`` needs only the indicator itself recorded: the other indicators' blanks
+    do not stop it (a note names them); an indicator not fully recorded is one Chinese
+    error naming each fact it lacks with its question, plus a WZ404 on each blank's line."""
+    filled, left = halves(rulebook)
+    path = tmp_path / "day1.yaml"
+    path.write_text(findings_template(rulebook, DEPARTMENT), encoding="utf-8")
+    fill_some(path, rulebook, filled)
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    done = rulebook.indicator(sorted(filled)[0])
+    code, out, err = call("explain", path, done.id)
+    assert code == 0, err
+    assert out.startswith(f"{done.name}（{done.id}）")
+    assert f"注：本文件另有 {len(left)} 个指标尚未记录完整（未评估：" in out
+    assert " error " not in err
+
+    todo = rulebook.indicator(sorted(left)[0])
+    code, out, err = call("explain", path, todo.name)  # by its Chinese name too
+    assert code == 1 and out == ""
+    first, *rest = err.splitlines()
+    assert f"error WZ404 {todo.name}（{todo.id}）尚未记录完整，无从解释；还缺：" in first
+    for fact in todo.facts:
+        assert f"{fact.id}（{fact.ask}）" in first
+    # the blanks are the template's: each on its own line, and only this indicator's
+    assert len(rest) == len(todo.facts)
+    for e in rest:
+        assert f"WZ404 {todo.id}." in e and "尚未填写" in e, e
+        line = int(e.split(": error")[0].rsplit(":", 2)[1])
+        fact_id = e.split("WZ404 ", 1)[1].split(" ", 1)[0].split(".")[1]
+        assert lines[line - 1].strip().startswith(fact_id), e
+
+    # --partial shows it as not assessed instead
+    code, out, err = call("explain", path, todo.id, "--partial")
+    assert code == 0, err
+    assert "未记录的事实：" in out and "（未评估）" in out
+
+
+def test_explain_document_in_the_library(rulebook: Rulebook) -> None:
+    """The library's path: :func:`wzeval.explain.explain_document` on the shipped partial
+    example.  An indicator recorded in full explains from a partial report; one whose
+    spot check was not made yet (协调联动, facts all recorded) is WZ410 with its reason;
+    one absent from the file names its facts, at the indicator's place."""
+    from wzeval.documents import read_document
+    from wzeval.explain import explain_document
+
+    doc = read_document(ROOT / "examples" / "findings" / "weijianwei-partial.yaml")
+    report, issues = explain_document(doc, rulebook, "jigou_zhineng")
+    assert report is not None and not report.complete
+    assert report.indicator("jigou_zhineng").assessed
+    assert [i for i in issues if i.severity.value == "error"] == []
+
+    report, issues = explain_document(doc, rulebook, "xmt_xietiao_liandong")
+    assert report is None
+    assert [i.code for i in issues] == ["WZ410"]
+    assert "协调联动（xmt_xietiao_liandong）尚不能评估" in issues[0].message
+    assert "未做任何抽查" in issues[0].message
+
+    report, issues = explain_document(doc, rulebook, "zhineng_wenda")
+    assert report is None and [i.code for i in issues] == ["WZ404"]
+    asks = {f.id: f.ask for f in rulebook.indicator("zhineng_wenda").facts}
+    assert issues[0].message == (
+        "智能问答（zhineng_wenda）尚未记录完整，无从解释；还缺："
+        + "；".join(f"{k}（{v}）" for k, v in asks.items())
+    )
+
+    report, issues = explain_document(doc, rulebook, "zhineng_wenda", partial=True)
+    assert report is not None and not report.indicator("zhineng_wenda").assessed
+
+
+def _with_holes() -> str:
+    """The shipped 市发改委 findings with blanks inside lists and records, each on a line
+    of its own (the line numbers of the test below are counted from here)."""
+    text = (ROOT / "examples" / "findings" / "fagaiwei-bonus-penalty.yaml").read_text("utf-8")
+    title = "市政府常务会议研究部署防汛救灾工作"
+    first = f"      - {{checked_on: 2023-07-10, title: {title}, reposted: true}}\n"
+    second = "      - {checked_on: 2023-07-25, title: 全市优化营商环境大会召开, reposted: true}\n"
+    assert first in text and second in text
+    text = text.replace(first, f"      - {{checked_on: null, title: {title}, reposted: true}}\n")
+    text = text.replace(
+        second, "      - checked_on: 2023-07-25\n        title:\n        reposted: 待填写\n"
+    )
+    text = text.replace("panel_integration: [0.8, 0.7, 0.9]", "panel_integration: [0.8, null, 0.9]")
+    text = text.replace(
+        "panel_innovation: [0.9, 0.9, 0.6]",
+        "panel_innovation:\n      - 0.9\n      -\n      - 待填写",
+    )
+    return text
+
+
+def test_blanks_inside_lists_and_records_are_not_recorded_yet(
+    rulebook: Rulebook, tmp_path: Path
+) -> None:
+    """null, 待填写 or nothing as an element of a list or a field of a record is "not
+    recorded yet" like a blank value: --partial leaves exactly those indicators 未评估;
+    without it, one WZ404 (尚未填写) per blank, at the element's own line:col."""
+    path = tmp_path / "holes.yaml"
+    text = _with_holes()
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    repost = next(n for n, ln in enumerate(lines, 1) if "{checked_on: null," in ln)
+    panel = lines.index("    panel_integration: [0.8, null, 0.9]") + 1
+
+    code, out, err = call("score", path, "--partial", "--format", "json")
+    assert code == 0, err
+    not_assessed = {n["indicator"]: n["missing"] for n in json.loads(out)["not_assessed"]}
+    assert not_assessed == {
+        "dongtai_yaowen": ["repost_checks"],
+        "chuangxin_anli": ["panel_integration", "panel_innovation"],
+    }
+
+    code, out, err = call("validate", path)
+    assert code == 1
+    found = [
+        (e.split(": error ")[0].split(":", 1)[1], e.split("WZ404 ", 1)[1].split(" ", 1)[0])
+        for e in out.splitlines()
+        if " error " in e
+    ]
+    assert found == [
+        (f"{repost}:22", "dongtai_yaowen.repost_checks[0].checked_on"),
+        (f"{repost + 2}:9", "dongtai_yaowen.repost_checks[1].title"),  # empty: at its key
+        (f"{repost + 3}:19", "dongtai_yaowen.repost_checks[1].reposted"),
+        (f"{panel}:30", "chuangxin_anli.panel_integration[1]"),
+        (f"{panel + 3}:8", "chuangxin_anli.panel_innovation[1]"),  # "-" and nothing after
+        (f"{panel + 4}:9", "chuangxin_anli.panel_innovation[2]"),
+    ], out
+    assert all("尚未填写" in e for e in out.splitlines() if " error " in e)
+
+
+def test_blanks_inside_a_workbook_list(rulebook: Rulebook, tmp_path: Path) -> None:
+    """The workbook writes a list as JSON in its value cell: a null or "待填写" in it is
+    not recorded yet too, reported at that cell."""
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    from wzeval.xlsx import FACTS_SHEET, write_findings_template_xlsx
+
+    filled, _left = halves(rulebook)
+    filled.add("chuangxin_anli")
+    path = tmp_path / "day1.xlsx"
+    write_findings_template_xlsx(rulebook, DEPARTMENT, path)
+    fill_xlsx(path, rulebook, filled)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FACTS_SHEET]
+    rows = {(r[0].value, r[2].value): r[5] for r in ws.iter_rows(min_row=2)}
+    rows[("chuangxin_anli", "panel_integration")].value = "[0.8, null]"
+    rows[("chuangxin_anli", "panel_innovation")].value = '[0.9, "待填写"]'
+    wb.save(path)
+
+    code, out, err = call("score", path, "--partial", "--format", "json")
+    assert code == 0, err
+    missing = {n["indicator"]: n["missing"] for n in json.loads(out)["not_assessed"]}
+    assert missing["chuangxin_anli"] == ["panel_integration", "panel_innovation"]
+
+    code, out, err = call("validate", path)
+    errors = [e for e in out.splitlines() if "chuangxin_anli.panel_in" in e]
+    cells = {k: f"F{v.row}" for k, v in rows.items()}
+    assert [e.split(": error")[0].split("!")[1] for e in errors] == [
+        cells[("chuangxin_anli", "panel_integration")],
+        cells[("chuangxin_anli", "panel_innovation")],
+    ], out
+    assert "chuangxin_anli.panel_integration[1] 尚未填写" in errors[0]
+    assert "chuangxin_anli.panel_innovation[1] 尚未填写" in errors[1]

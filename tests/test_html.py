@@ -513,3 +513,43 @@ def test_expand_all_button_works(chromium: Chromium, tmp_path: Path) -> None:
     )
     assert page.extra["script"] == [False, True]
     assert page.problems == []
+
+
+def test_labels_follow_the_language() -> None:
+    """Section titles, column headers, cards, buttons, the footer and the words the
+    stylesheet prints come from the message catalogue: Chinese by default, English with
+    --lang en (the page's lang too), and the CSP still matches the translated style."""
+    from wzeval.i18n import speaking
+
+    chinese = render_html_batch(batch(), list(FAILED.items()))
+    with speaking("en"):
+        english = render_html_batch(batch(), list(FAILED.items()))
+        single = render_html(report_a())
+    pairs = {
+        '<html lang="zh-CN">': '<html lang="en">',
+        "<h2>排名</h2>": "<h2>Ranking</h2>",
+        "<h3>全市失分最多的指标</h3>": "<h3>Indicators where most points were lost</h3>",
+        '<th class="c-cat">一级指标</th>': '<th class="c-cat">Level-1 indicator</th>',
+        "<th>状态</th>": "<th>Status</th>",
+        "<h3>未评估</h3>": "<h3>Not assessed</h3>",
+        "data-open>展开全部</button>": "data-open>Expand all</button>",
+        "<summary>评分明细": "<summary>Scoring details",
+        '<div class="k">基础分（折算）</div>': '<div class="k">Base (rescaled)</div>',
+        "<dt>监测时间点</dt>": "<dt>Monitoring date</dt>",
+        "未能评分的文件（1）": "Files that could not be scored (1)",
+        "↑ 返回排名": "↑ Back to the ranking",
+        '.at-l::before{content:"行 "}': '.at-l::before{content:"line "}',
+        "<footer>由 wzeval 生成</footer>": "<footer>made by wzeval</footer>",
+    }
+    for zh, en in pairs.items():
+        assert zh in chinese and zh not in english, zh
+        assert en in english and en not in chinese, en
+    assert "甲局" in english  # the data is not translated
+    assert "<title>甲局 · " in single and " score sheet</title>" in single
+    assert "<th>Fact</th><th>Value</th><th>Evidence</th>" in single
+    for page in (english, single):
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+        style = re.search(r"<style>(.*?)</style>", page, re.S)
+        assert csp is not None and style is not None
+        digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp.group(1).replace("&#x27;", "'")

@@ -26,9 +26,6 @@ from wzeval.xlsx import (
     FACTS_HEADER,
     FACTS_SHEET,
     HEADER_SHEET,
-    INDICATOR_HEADER,
-    RANKING_HEADER,
-    RANKING_SHEET,
     CellPosition,
     XlsxUnavailable,
     cell_number,
@@ -47,6 +44,10 @@ KINDS = TESTS / "rulebooks" / "kinds.yaml"
 FINDINGS = TESTS / "findings" / "kinds-a.yaml"
 BUNDLED = TESTS.parent / "src" / "wzeval" / "data" / "2023.yaml"
 EXAMPLES = sorted((TESTS.parent / "examples" / "findings").glob("*.yaml"))
+#: The score workbook's labels in Chinese, the default language (worked from the issue).
+RANKING_SHEET = "排名"
+RANKING_HEADER = ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分", "备注")
+INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "扣分原因")
 
 #: A rulebook with one fact of every type (and an enum option with a comma in it).
 TYPES_RULEBOOK = """\
@@ -769,3 +770,55 @@ def evaluate_or_none(rb: Rulebook, data: dict[str, Any]) -> ScoreReport | None:
         return score(rb, copy.deepcopy(data))
     except WzevalError:
         return None
+
+
+def test_score_workbook_labels_follow_the_language() -> None:
+    """Sheet names, headers, totals and status words come from the message catalogue:
+    Chinese by default, English with --lang en; the data (names, reasons) is untouched."""
+    from wzeval.i18n import speaking
+
+    partial = batch()[2]  # one item not assessed: the 未评估 block too
+    with speaking("en"):
+        wb = load(xlsx_bytes([partial]))
+    name = partial.department
+    assert wb.sheetnames == ["Ranking", name, f"{name} details"]
+    assert rows(wb["Ranking"])[0] == (
+        "Rank",
+        "Department",
+        "Base (rescaled)",
+        "Bonus",
+        "Penalty",
+        "Total",
+        "Remarks",
+    )
+    sheet = rows(wb[name])
+    assert sheet[0][0] == f"{name} score sheet"
+    assert "some indicators are not assessed: this is not a complete score sheet" in sheet[1][0]
+    assert sheet[2] == (
+        "Level-1 indicator",
+        "Level-2 indicator",
+        "Level-3 indicator",
+        "Weight",
+        "Points",
+        "Reasons for lost points",
+    )
+    firsts = [r[0] for r in sheet]
+    for label in ("Base (raw)", "Base (rescaled)", "Bonus", "Penalty", "Total", "Not assessed"):
+        assert label in firsts, label
+    detail = rows(wb[f"{name} details"])
+    assert detail[0][0] == f"{name}: the details"
+    assert detail[1] == (
+        "Level-3 indicator",
+        "Kind",
+        "Item / fact",
+        "Result / value",
+        "Evidence",
+        "Note / place",
+    )
+    kinds = {r[1] for r in detail[2:]}
+    assert {"indicator", "item", "fact"} <= kinds and not {"指标", "细则", "事实"} & kinds
+
+    wb = load(xlsx_bytes([partial]))  # and Chinese again outside the block
+    assert wb.sheetnames == [RANKING_SHEET, name, f"{name}明细"]
+    assert rows(wb[name])[0][0] == f"{name} 评分表"
+    assert {"指标", "细则", "事实"} <= {r[1] for r in rows(wb[f"{name}明细"])[2:]}

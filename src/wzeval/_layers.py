@@ -73,12 +73,12 @@ LAYERS: tuple[Layer, ...] = (
     (
         "checking",
         "whole-rulebook checks and compilation, the order of scoring, findings checked",
-        ("applicability", "checks", "compiled", "findings", "overall"),
+        ("applicability", "checks", "compiled", "factvalues", "findings", "overall"),
     ),
     (
         "scoring",
         "the engine, the library's functions (load, read, compile, score), the roster",
-        ("api", "engine", "evalplan", "fasteval", "roster"),
+        ("api", "engine", "evalplan", "explain", "fasteval", "roster"),
     ),
     (
         "output",
@@ -90,12 +90,15 @@ LAYERS: tuple[Layer, ...] = (
             "compact",
             "diffrender",
             "html",
+            "htmlpage",
             "issueformats",
             "render",
             "renderers",
             "tabledoc",
             "template",
             "xlsx",
+            "xlsxsheet",
+            "xlsxtemplate",
         ),
     ),
     (

@@ -23,19 +23,29 @@ browsers that support ``::details-content``).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
+from wzeval.htmlpage import FONT_STACK
+from wzeval.htmlpage import Bar as _Bar
+from wzeval.htmlpage import bar_chart as _bar_chart
+from wzeval.htmlpage import clip as _clip
+from wzeval.htmlpage import escape as _e
+from wzeval.htmlpage import page as _page
+from wzeval.i18n import _
 from wzeval.issues import Issue
 from wzeval.models import CATEGORY_KIND_NAMES
 from wzeval.paths import shown
-from wzeval.render import cap_text, indicator_status, rank, ranking_note, share_text, verdict_lines
+from wzeval.render import (
+    cap_text,
+    indicator_status,
+    item_title,
+    rank,
+    ranking_note,
+    share_text,
+    verdict_lines,
+)
 from wzeval.report import (
     CategoryResult,
     DeductionResult,
@@ -47,12 +57,6 @@ from wzeval.report import (
 
 __all__ = ["FONT_STACK", "FailedFiles", "points_lost", "render_html", "render_html_batch"]
 
-#: Local fonts only, CJK first: macOS, Linux (Noto / Source Han), Windows, older Linux.
-FONT_STACK = (
-    '"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC",'
-    '"Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
-)
-
 #: Files that could not be scored: ``{file: issues}`` or ``[(file, issues), …]``.
 FailedFiles = Mapping[str, Sequence[Issue]] | Sequence[tuple[str, Sequence[Issue]]]
 
@@ -60,179 +64,6 @@ _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _KIND_TAG = {
     k: "" if k == "base" else v.replace("指标", "项") for k, v in CATEGORY_KIND_NAMES.items()
 }
-
-_CSS = """
-:root{--fg:#1f2933;--muted:#5b6675;--line:#d8dee6;--bg:#f4f6f9;--card:#fff;
---accent:#1d4ed8;--ok:#15803d;--warn:#b45309;--bad:#b91c1c;--track:#e3e8ef;
---head:#eef2f7;--hi:#eef4ff}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font-family:FONTS;
-font-size:15px;line-height:1.6}
-main{max-width:1120px;margin:0 auto;padding:24px 16px 48px}
-h1{font-size:1.6rem;line-height:1.3;margin:0 0 .4rem}
-h2{font-size:1.35rem;line-height:1.3;margin:0 0 .4rem}
-h3{font-size:1.08rem;margin:1.4rem 0 .5rem;padding-left:.5rem;border-left:4px solid var(--accent)}
-h4{font-size:.95rem;margin:.8rem 0 .3rem}
-a{color:var(--accent);overflow-wrap:anywhere}
-.page-head,.block{background:var(--card);border-radius:10px;
-box-shadow:0 1px 3px rgba(15,23,42,.08);padding:20px;margin:0 0 20px}
-.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:.4rem 0 0;
-color:var(--muted)}
-.meta dt{font-weight:600}
-.meta dd{margin:0;overflow-wrap:anywhere}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:10px;
-margin:16px 0 4px}
-.card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;background:#fff}
-.card .k{color:var(--muted);font-size:.85rem}
-.card .v{font-size:1.35rem;font-weight:600;font-variant-numeric:tabular-nums}
-.card .s{color:var(--muted);font-size:.8rem}
-.card.total{background:var(--hi);border-color:#c4d4fb}
-.card.total .v{font-size:1.8rem;color:var(--accent)}
-.warn{color:var(--warn);font-weight:600}
-.verdict{font-weight:700;font-size:1.1em}
-.tag{display:block;font-size:.78rem;white-space:nowrap}
-.table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0 12px;
-border:1px solid var(--line);border-radius:8px;background:#fff}
-table{border-collapse:collapse;width:100%}
-table.wide{min-width:680px}
-table.mid{min-width:520px}
-th,td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
-th{background:var(--head);font-weight:600;white-space:nowrap}
-tbody tr:last-child td{border-bottom:none}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.cat,td.grp{background:#fafbfc;font-weight:600;border-right:1px solid var(--line)}
-tr.ind td{border-bottom:none;padding-bottom:2px}
-tr.ind td.cat,tr.ind td.grp{border-bottom:1px solid var(--line)}
-tr.detail td{padding-top:0}
-tr.cat-row{display:none}
-tr.cat-row th{background:#f7f9fc;white-space:normal}
-.grp-tag{display:none;color:var(--muted);font-size:.8rem;margin-right:.4em}
-.grp-tag::after{content:" ·"}
-.st{white-space:nowrap;font-weight:600}
-.st-full{color:var(--ok)}.st-lost{color:var(--warn)}.st-veto{color:var(--bad)}
-.st-na,.st-none{color:var(--muted);font-weight:400}
-details>summary{cursor:pointer;color:var(--accent);font-size:.88rem;
-list-style-position:outside;margin-left:1rem}
-details>summary .lost{color:var(--muted)}
-.explain{font-size:.9rem;padding:6px 0 8px}
-.explain table{font-size:.85rem;margin:0}
-.explain .table-wrap{margin:4px 0 10px}
-.explain p{margin:.3rem 0}
-.explain ul{margin:.2rem 0 .4rem;padding-left:1.3rem}
-.src{color:var(--muted);font-size:.8rem;display:block}
-.at{color:var(--muted);font-size:.78rem;font-family:ui-monospace,"DejaVu Sans Mono",monospace;
-overflow-wrap:anywhere}
-.explain td .at{display:block}
-.muted{color:var(--muted)}
-svg.chart{display:block;width:100%;max-width:640px;margin:6px 0 10px;overflow:visible}
-svg.chart text{font-family:FONTS}
-.tools{margin:8px 0 0}
-.tools button{font:inherit;font-size:.85rem;padding:3px 10px;margin-right:6px;
-border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--fg);cursor:pointer}
-.back{font-size:.85rem}
-footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:24px}
-code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.85em;
-overflow-wrap:anywhere}
-ul.issues{padding-left:1.2rem}
-ul.issues li{margin:.2rem 0}
-@media (max-width:640px){
-body{font-size:14px}
-main{padding:10px 8px 32px}
-.page-head,.block{padding:12px;border-radius:8px}
-h1{font-size:1.3rem}h2{font-size:1.15rem}
-.cards{grid-template-columns:repeat(2,minmax(0,1fr))}
-.card .v{font-size:1.15rem}.card.total .v{font-size:1.45rem}
-table.indicators,table.mid{min-width:0}
-th,th.num{white-space:normal}
-.explain td:not(.num){overflow-wrap:anywhere}
-.explain th,.explain td{padding:5px 5px}
-table.indicators td.cat,table.indicators td.grp,th.c-cat,th.c-grp{display:none}
-tr.cat-row{display:table-row}
-.grp-tag{display:inline}
-th,td{padding:6px 7px}
-}
-@media print{
-@page{size:A4 portrait;margin:8mm 8mm 9mm}
-html,body{background:#fff;font-size:7.5pt;line-height:1.22}
-main{max-width:none;padding:0}
-h1{font-size:13pt}h2{font-size:12pt}h3{font-size:9.5pt;margin:6pt 0 3pt}
-h4{font-size:8pt;margin:3pt 0 1pt}
-.page-head,.block{box-shadow:none;border-radius:0;padding:0;margin:0 0 6pt}
-section.dept.paged{break-before:page}
-#ranking{break-after:page}
-.tools,.back,details>summary{display:none}
-details::details-content{content-visibility:visible;display:block;height:auto}
-a{color:inherit;text-decoration:none}
-.table-wrap{overflow:visible;border:none;margin:2pt 0 4pt}
-table.wide,table.mid{min-width:0}
-th,td{padding:.6pt 3pt}
-th{white-space:normal}
-table.indicators td.cat,table.indicators td.grp,th.c-cat,th.c-grp{display:none}
-tr.cat-row{display:table-row}
-tr.cat-row th{background:#eef2f7;font-size:9pt}
-.grp-tag{display:inline}
-tr.ind td{font-weight:600;border-top:1px solid #aab4c0;padding-top:2pt}
-tr.detail td{padding:0 2pt 1pt 8pt}
-.explain{font-size:7pt;line-height:1.12;padding:0}
-.explain table{font-size:7pt;table-layout:auto}
-.explain .table-wrap{margin:1pt 0 2pt}
-.explain p{margin:1pt 0}
-.explain ul{margin:0 0 1pt;padding-left:10pt}
-.src{display:inline;font-size:7pt}.src::before{content:" "}.orig,.screen{display:none}
-.at{font-size:6.5pt}
-.explain td .at{display:block}
-.explain table.items,.explain table.facts{table-layout:fixed}
-.explain table.facts th:nth-child(1){width:45%}.explain table.facts th:nth-child(2){width:10%}
-.explain table.facts th:nth-child(3){width:25%}
-.at-f{display:none}.at-l::before{content:"行 "}
-.explain table.facts .at{display:inline;margin-left:4pt}
-.explain table.items th:nth-child(1){width:22%}.explain table.items th:nth-child(2),
-.explain table.items th:nth-child(3){width:7%}.explain table.items th:nth-child(4){width:10%}
-.explain td{overflow-wrap:anywhere}
-.reasons h4,.reasons ul,.reasons li{display:inline;margin:0;padding:0}
-.reasons h4::after{content:"："}.reasons li+li::before{content:"；"}
-.explain table.facts td:nth-child(n+3){font-size:6.5pt}
-.explain th,.explain td{padding:.3pt 3pt}
-.meta{gap:0 10pt}
-.cards{grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:4pt;margin:4pt 0 2pt}
-.card{padding:2pt 6pt}.card .v{font-size:11pt}.card.total .v{font-size:13pt}
-.card .k,.card .s{font-size:7pt}
-svg.chart{max-width:240px;margin:2pt 0}
-tr.ind,.explain tr,svg.chart,.card{break-inside:avoid}
-tr.ind{break-after:avoid}
-h2,h3,h4{break-after:avoid}
-thead{display:table-header-group}
-}
-""".replace("FONTS", FONT_STACK)
-
-_JS = """
-(function(){
-var all=function(open){document.querySelectorAll('details').forEach(function(d){d.open=open;});};
-document.querySelectorAll('.tools').forEach(function(t){
-t.hidden=false;
-t.querySelector('[data-open]').addEventListener('click',function(){all(true);});
-t.querySelector('[data-close]').addEventListener('click',function(){all(false);});
-});
-window.addEventListener('beforeprint',function(){all(true);});
-})();
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-_CSP = (
-    "default-src 'none'; "
-    f"style-src {_sha256(_CSS)}; script-src {_sha256(_JS)}; "
-    "img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
-)
-
 
 # --------------------------------------------------------------------------- small pieces
 
@@ -259,40 +90,24 @@ def _status(result: IndicatorResult, places: int) -> tuple[str, str]:
     lost = points_lost(result)
     if result.kind == "penalty":
         if lost == 0:
-            return "无扣分", "st-full"
-        return f"扣 {display(lost, places)} 分", "st-lost"
+            return _("no deduction"), "st-full"
+        return _("{points} points off").format(points=display(lost, places)), "st-lost"
     if lost == 0:
-        return "满分", "st-full"
-    return f"失 {display(lost, places)} 分", "st-lost"
-
-
-def _text_width(text: str) -> float:
-    """Approximate width in ems: CJK and fullwidth characters 1, others 0.56."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.56 for c in text)
-
-
-def _clip(text: str, ems: float) -> str:
-    if _text_width(text) <= ems:
-        return text
-    out = ""
-    for ch in text:
-        if _text_width(out + ch) > ems - 1:
-            break
-        out += ch
-    return out + "…"
+        return _("full points"), "st-full"
+    return _("{points} points lost").format(points=display(lost, places)), "st-lost"
 
 
 def _value(value: object, top: bool = True) -> str:
     """A recorded value as people read it: 是/否 for a yes/no answer, a list as ``a、b``,
     a record as its values joined by `` · `` (no field ids: they are the rulebook's)."""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("yes") if value else _("no")
     if value is None:
-        return "（空）"
+        return _("(empty)")
     if isinstance(value, list):
         if top and value and all(isinstance(v, dict) for v in value):
             return "\n".join(f"{n}. {_value(v, False)}" for n, v in enumerate(value, 1))
-        return "、".join(_value(v, False) for v in value) if value else "（无）"
+        return _(", ").join(_value(v, False) for v in value) if value else _("(none)")
     if isinstance(value, dict):
         return " · ".join(_value(v, False) for v in value.values())
     return str(value)
@@ -359,83 +174,21 @@ def _normalize_failed(failed: FailedFiles) -> list[tuple[str, Sequence[Issue]]]:
 # --------------------------------------------------------------------------- charts
 
 
-@dataclass(frozen=True)
-class _Bar:
-    label: str
-    value: Fraction
-    track: Fraction
-    text: str
-    color: str
-    link: str | None = None
-
-
-def _pct(x: Fraction) -> str:
-    """A share of the chart width as an SVG percentage, 2 decimals (deterministic text)."""
-    x = min(max(x, Fraction(0)), Fraction(1))
-    return display(x * 100, 2).rstrip("0").rstrip(".") + "%"
-
-
-def _bar_chart(title: str, bars: Sequence[_Bar], scale: Fraction, *, compact: bool) -> str:
-    """Rows of a label line (name left, figure right) above a bar.
-
-    The chart is as wide as its container and the bars are percentages of that
-    width, so the text keeps its size (readable at 375 px) while the bars scale.
-    A bar's grey track is its possible points, its fill what it earned, both
-    relative to ``scale``.
-    """
-    row, size, gap, bar_h = (30, 13, 17, 9) if compact else (46, 15, 24, 14)
-    height = row * len(bars) + 4
-    out = [
-        f'<svg class="chart" width="100%" height="{height}" role="img" '
-        f'aria-label="{_e(title)}"><title>{_e(title)}</title>'
-    ]
-    for n, b in enumerate(bars):
-        y = n * row + 2
-        label = _e(_clip(b.label, 22))
-        if label != _e(b.label):
-            label += f"<title>{_e(b.label)}</title>"
-        text = f'<text x="0" y="{y + size}" font-size="{size}" fill="#1f2933">{label}</text>'
-        if b.link:
-            text = f'<a href="#{_e(b.link)}">{text}</a>'
-        out.append(text)
-        out.append(
-            f'<text x="100%" y="{y + size}" font-size="{size}" fill="#5b6675" '
-            f'text-anchor="end">{_e(b.text)}</text>'
-        )
-        if scale <= 0:
-            continue
-        track = abs(b.track) / scale if b.track else Fraction(1)
-        fill = max(b.value, Fraction(0)) if b.track >= 0 else abs(b.value)
-        if b.track:
-            fill = min(fill, abs(b.track))
-        if track > 0:
-            out.append(
-                f'<rect x="0" y="{y + gap}" width="{_pct(track)}" height="{bar_h}" rx="3" '
-                'fill="#e3e8ef"/>'
-            )
-        if fill > 0:
-            out.append(
-                f'<rect x="0" y="{y + gap}" width="{_pct(fill / scale)}" height="{bar_h}" '
-                f'rx="3" fill="{b.color}"/>'
-            )
-    out.append("</svg>")
-    return "".join(out)
-
-
 def _category_chart(report: ScoreReport) -> str:
     places = report.places
     bars = []
     for c in report.categories:
         bars.append(_category_bar(c, places))
     scale = max((abs(c.applicable_weight) for c in report.categories), default=Fraction(0))
-    return _bar_chart(f"{report.department}：各一级指标得分与可得分", bars, scale, compact=False)
+    title = _("{department}: points and possible points of each level-1 indicator")
+    return _bar_chart(title.format(department=report.department), bars, scale, compact=False)
 
 
 def _category_bar(c: CategoryResult, places: int) -> _Bar:
     tag = _KIND_TAG[c.kind]
-    label = f"{c.name}（{tag}）" if tag else c.name
+    label = _("{name} ({tag})").format(name=c.name, tag=tag) if tag else c.name
     if c.applicable_weight == 0:
-        return _Bar(label, Fraction(0), Fraction(0), "不适用", "#1d4ed8")
+        return _Bar(label, Fraction(0), Fraction(0), _("not applicable"), "#1d4ed8")
     text = f"{display(c.points, places)} / {display(c.applicable_weight, places)}"
     color = {"base": "#1d4ed8", "bonus": "#15803d", "penalty": "#b91c1c"}[c.kind]
     return _Bar(label, c.points, c.applicable_weight, text, color)
@@ -470,11 +223,12 @@ def _veto_items(where: str, vetoes: Sequence[VetoResult]) -> list[str]:
     for v in vetoes:
         if not v.fired:
             continue
-        text = f"{_e(v.label or v.id)}（{_e(where)}）"
+        text = _("{name} ({where})").format(name=_e(v.label or v.id), where=_e(where))
         if v.source:
-            text += f"：{_e(v.source)}"
+            text += _(": {text}").format(text=_e(v.source))
         if v.ruling:
-            text += f' <span class="muted">裁定：{_e(v.ruling)}</span>'
+            ruling = _("Ruling: {text}").format(text=_e(v.ruling))
+            text += f' <span class="muted">{ruling}</span>'
         out.append(f"<li>{text}</li>")
     return out
 
@@ -494,48 +248,55 @@ def _explain(r: IndicatorResult, places: int) -> str:
     """The body of an indicator's ``<details>``: items, vetoes, deductions, facts, reasons."""
     parts: list[str] = []
     if not r.applicable:
-        parts.append("<p>不适用：不计入基础分，基础分按适用权重折算为百分制。</p>")
+        not_applicable = _(
+            "Not applicable: left out of the base, which is rescaled to 100 over the "
+            "applicable weights."
+        )
+        parts.append(f"<p>{not_applicable}</p>")
     if r.applies_note:
-        parts.append(f"<p>适用说明：{_e(r.applies_note)}</p>")
+        parts.append("<p>" + _("Applicability: {note}").format(note=_e(r.applies_note)) + "</p>")
     if r.items:
         rows = []
         for it in r.items:
             extra = ""
             if it.source:
-                extra += f'<span class="src orig">原文：{_e(it.source)}</span>'
+                source = _("Source: {text}").format(text=_e(it.source))
+                extra += f'<span class="src orig">{source}</span>'
             if it.ruling:
-                extra += f'<span class="src">裁定：{_e(it.ruling)}</span>'
+                ruling = _("Ruling: {text}").format(text=_e(it.ruling))
+                extra += f'<span class="src">{ruling}</span>'
             rows.append(
                 [
                     _e(it.title or it.id),
                     _e(share_text(it.share, places)),
-                    _e(share_text(it.credit, places) if it.assessed else "未评估"),
+                    _e(share_text(it.credit, places) if it.assessed else _("not assessed")),
                     _e(f"{display(it.points, places)} / {display(it.max_points, places)}"),
                     _e(it.reason) + extra,
                 ]
             )
-        parts.append('<h4 class="screen">细则</h4>')
+        parts.append('<h4 class="screen">' + _("Items") + "</h4>")
         parts.append(
             _table(
-                ("细则", "占比", "得分比例", "得分", "说明"),
+                (_("Item"), _("Share"), _("Credit"), _("Points"), _("Reason")),
                 rows,
                 num=(1, 2, 3),
                 cls="mid items",
                 raw=True,
             )
         )
-    vetoes = _veto_items("指标", r.vetoes)
-    deds = _deduction_rows("指标", r.deductions, places)
+    vetoes = _veto_items(_("indicator"), r.vetoes)
+    deds = _deduction_rows(_("indicator"), r.deductions, places)
     for it in r.items:
-        vetoes += _veto_items(f"细则 {it.title or it.id}", it.vetoes)
-        deds += _deduction_rows(f"细则 {it.title or it.id}", it.deductions, places)
+        where = _("item {title}").format(title=it.title or it.id)
+        vetoes += _veto_items(where, it.vetoes)
+        deds += _deduction_rows(where, it.deductions, places)
     if vetoes:
-        parts.append("<h4>否决</h4><ul>" + "".join(vetoes) + "</ul>")
+        parts.append("<h4>" + _("Vetoes") + "</h4><ul>" + "".join(vetoes) + "</ul>")
     if deds:
-        parts.append("<h4>扣分</h4>")
+        parts.append("<h4>" + _("Deductions") + "</h4>")
         parts.append(
             _table(
-                ("扣分项", "位置", "次数", "每次", "上限", "扣分"),
+                (_("Deduction"), _("Where"), _("Times"), _("Each"), _("Cap"), _("Points off")),
                 deds,
                 num=(2, 3, 5),
                 cls="mid",
@@ -543,44 +304,52 @@ def _explain(r: IndicatorResult, places: int) -> str:
             )
         )
     if r.facts:
-        fact_rows: list[list[str | None]] = []
-        for fact in r.facts:
-            name = _e(fact.ask or fact.id) + (
-                '<span class="src">由规则计算</span>' if fact.derived else ""
-            )
-            note = _e(fact.note or "")
-            if fact.at:
-                note += _position(shown(fact.at))
-            value = _e(fact.value_label or _value(fact.value))
-            if "\n" in value and not fact.evidence:  # records: one per line, two columns wide
-                fact_rows.append([name, value.replace("\n", "<br>"), None, note])
-            else:
-                fact_rows.append(
-                    [name, value.replace("\n", "<br>"), _evidence(fact.evidence), note]
-                )
-        parts.append('<h4 class="screen">读取的事实</h4>')
-        parts.append(
-            _table(("事实", "值", "证据", "备注 / 位置"), fact_rows, cls="mid facts", raw=True)
-        )
+        parts += _facts_table(r)
     if r.missing:
-        parts.append(f"<p>未记录的事实：{_e('、'.join(r.missing))}</p>")
+        missing = _("Facts not recorded: {facts}").format(facts=_e(_(", ").join(r.missing)))
+        parts.append(f"<p>{missing}</p>")
     if r.reasons:
         parts.append(
-            '<div class="reasons"><h4>失分原因</h4><ul>'
+            '<div class="reasons"><h4>'
+            + _("Why points were lost")
+            + "</h4><ul>"
             + "".join(f"<li>{_e(x)}</li>" for x in r.reasons)
             + "</ul></div>"
         )
     if r.at:
-        parts.append(f'<p class="at screen">规则位置：{_e(shown(r.at))}</p>')
+        at = _("Rule at: {place}").format(place=_e(shown(r.at)))
+        parts.append(f'<p class="at screen">{at}</p>')
     return '<div class="explain">' + "".join(parts) + "</div>"
+
+
+def _facts_table(r: IndicatorResult) -> list[str]:
+    """The facts an indicator read, as their questions, values, evidence and places."""
+    fact_rows: list[list[str | None]] = []
+    for fact in r.facts:
+        name = _e(fact.ask or fact.id) + (
+            '<span class="src">' + _("derived by the rules") + "</span>" if fact.derived else ""
+        )
+        note = _e(fact.note or "")
+        if fact.at:
+            note += _position(shown(fact.at))
+        value = _e(fact.value_label or _value(fact.value))
+        if "\n" in value and not fact.evidence:  # records: one per line, two columns wide
+            fact_rows.append([name, value.replace("\n", "<br>"), None, note])
+        else:
+            fact_rows.append([name, value.replace("\n", "<br>"), _evidence(fact.evidence), note])
+    header = (_("Fact"), _("Value"), _("Evidence"), _("Note / place"))
+    return [
+        '<h4 class="screen">' + _("Facts read") + "</h4>",
+        _table(header, fact_rows, cls="mid facts", raw=True),
+    ]
 
 
 def _summary(r: IndicatorResult) -> str:
     lost = points_lost(r)
     if not r.applicable or not r.reasons or lost == 0:
-        return "评分明细"
-    first = _clip("；".join(r.reasons), 34)
-    return f'评分明细 <span class="lost">· {_e(first)}</span>'
+        return _("Scoring details")
+    first = _clip(_("; ").join(r.reasons), 34)
+    return _("Scoring details") + f' <span class="lost">· {_e(first)}</span>'
 
 
 def _indicator_table(report: ScoreReport, anchor: str) -> str:
@@ -601,7 +370,10 @@ def _indicator_table(report: ScoreReport, anchor: str) -> str:
             cat_end += 1
         cat = cats.get(inds[i].category_id)
         figures = (
-            f"得分 {display(cat.points, places)} / {display(cat.applicable_weight, places)}"
+            _("points {points} / {possible}").format(
+                points=display(cat.points, places),
+                possible=display(cat.applicable_weight, places),
+            )
             if cat is not None
             else ""
         )
@@ -644,9 +416,17 @@ def _indicator_table(report: ScoreReport, anchor: str) -> str:
             j = grp_end
         bodies.append("<tbody>" + "".join(rows) + "</tbody>")
         i = cat_end
-    head = (
-        '<th class="c-cat">一级指标</th><th class="c-grp">二级指标</th><th>三级指标</th>'
-        '<th class="num">权重</th><th class="num">得分</th><th>状态</th>'
+    columns = (
+        ("c-cat", _("Level-1 indicator")),
+        ("c-grp", _("Level-2 indicator")),
+        ("", _("Level-3 indicator")),
+        ("num", _("Weight")),
+        ("num", _("Points")),
+        ("", _("Status")),
+    )
+    head = "".join(
+        f'<th class="{cls}">{_e(text)}</th>' if cls else f"<th>{_e(text)}</th>"
+        for cls, text in columns
     )
     return (
         f'<div class="table-wrap"><table class="wide indicators"><thead><tr>{head}</tr></thead>'
@@ -656,9 +436,14 @@ def _indicator_table(report: ScoreReport, anchor: str) -> str:
 
 def _not_assessed(report: ScoreReport) -> str:
     if not report.not_assessed:
-        return '<p class="muted">无：所有适用的指标都已评估。</p>'
-    rows = [[n.name, n.item or "", "、".join(n.missing), n.reason] for n in report.not_assessed]
-    return _table(("三级指标", "细则", "缺少的事实", "原因"), rows, cls="mid")
+        none = _("None: every applicable indicator is assessed.")
+        return f'<p class="muted">{none}</p>'
+    rows = [
+        [n.name, item_title(report, n), _(", ").join(n.missing), n.reason]
+        for n in report.not_assessed
+    ]
+    header = (_("Level-3 indicator"), _("Item"), _("Missing facts"), _("Why"))
+    return _table(header, rows, cls="mid")
 
 
 def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
@@ -672,18 +457,18 @@ def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
             f'<div class="v">{_e(value)}</div>{s}</div>'
         )
 
-    out = [card("总分", display(report.total, p), "基础分 + 加分 + 扣分", "total")]
+    out = [card(_("Total"), display(report.total, p), _("base + bonus + penalty"), "total")]
     if place is not None:
-        out.append(card("名次", f"{place[0]} / {place[1]}", "按总分排名"))
+        out.append(card(_("Rank"), f"{place[0]} / {place[1]}", _("ranked by total")))
     out += [
         card(
-            "基础分（原始）",
+            _("Base (raw)"),
             display(report.base_raw, p),
-            f"适用权重 {display(report.base_possible, p)}",
+            _("applicable weights {weights}").format(weights=display(report.base_possible, p)),
         ),
-        card("基础分（折算）", display(report.base, p), "折算为百分制"),
-        card("加分", display(report.bonus, p)),
-        card("扣分", display(report.penalty, p)),
+        card(_("Base (rescaled)"), display(report.base, p), _("rescaled to 100")),
+        card(_("Bonus"), display(report.bonus, p)),
+        card(_("Penalty"), display(report.penalty, p)),
     ]
     return '<div class="cards">' + "".join(out) + "</div>"
 
@@ -699,48 +484,39 @@ def _department(
 ) -> str:
     rb = report.rulebook
     meta = [
-        ("监测时间点", report.monitoring_date.isoformat()),
-        ("评估规则", f"{rb.title}（{rb.id}，{rb.year}）"),
-        ("评估人", "、".join(report.assessors) or "—"),
+        (_("Monitoring date"), report.monitoring_date.isoformat()),
+        (_("Rulebook"), _("{title} ({id}, {year})").format(title=rb.title, id=rb.id, year=rb.year)),
+        (_("Assessors"), _(", ").join(report.assessors) or "—"),
     ]
     if report.findings_file:
-        meta.append(("评估记录", shown(report.findings_file)))
+        meta.append((_("Findings"), shown(report.findings_file)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
     warn = "".join(f'<p class="verdict">{_e(line)}</p>' for line in verdict_lines(report))
     if not report.complete:
-        warn += '<p class="warn">部分指标未评估（见“未评估”），本表不是完整评分。</p>'
+        incomplete = _(
+            "Some indicators are not assessed (see Not assessed): this is not a complete "
+            "score sheet."
+        )
+        warn += f'<p class="warn">{incomplete}</p>'
 
     cls = "dept block paged" if paged else "dept block"
-    back_link = '<p class="back"><a href="#ranking">↑ 返回排名</a></p>' if back else ""
+    back_text = _("↑ Back to the ranking")
+    by_category, by_indicator = _("Points by level-1 indicator"), _("Points by indicator")
+    expand, collapse, not_assessed = _("Expand all"), _("Collapse all"), _("Not assessed")
+    back_link = f'<p class="back"><a href="#ranking">{back_text}</a></p>' if back else ""
     return (
         f'<section class="{cls}" id="{_e(anchor)}" aria-labelledby="{_e(anchor)}-h">'
         f'<{heading} id="{_e(anchor)}-h">{_e(report.department)}</{heading}>'
         f'<dl class="meta">{dl}</dl>{warn}'
         f"{_cards(report, place)}"
         # on paper the table's category rows carry the same figures
-        f'<div class="screen"><h3>一级指标得分</h3>{_category_chart(report)}</div>'
-        f"<h3>指标得分</h3>"
-        '<div class="tools" hidden><button type="button" data-open>展开全部</button>'
-        '<button type="button" data-close>收起全部</button></div>'
+        f'<div class="screen"><h3>{by_category}</h3>{_category_chart(report)}</div>'
+        f"<h3>{by_indicator}</h3>"
+        f'<div class="tools" hidden><button type="button" data-open>{expand}</button>'
+        f'<button type="button" data-close>{collapse}</button></div>'
         f"{_indicator_table(report, anchor)}"
-        f"<h3>未评估</h3>{_not_assessed(report)}"
+        f"<h3>{not_assessed}</h3>{_not_assessed(report)}"
         f"{back_link}</section>"
-    )
-
-
-# --------------------------------------------------------------------------- page
-
-
-def _page(title: str, body: str, generated: str | None) -> str:
-    foot = "由 wzeval 生成" + (f" · {_e(generated)}" if generated else "")
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">\n'
-        '<meta name="generator" content="wzeval">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"{body}\n<footer>{foot}</footer>\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
     )
 
 
@@ -750,7 +526,9 @@ def render_html(report: ScoreReport, *, generated: str | None = None) -> str:
     ``generated`` (e.g. a timestamp) is shown in the footer when given; without it
     the same report always gives the same text.
     """
-    title = f"{report.department} · {report.rulebook.title} 评分表"
+    title = _("{department} · {rulebook} score sheet").format(
+        department=report.department, rulebook=report.rulebook.title
+    )
     body = _department(
         report,
         heading="h1",
@@ -765,7 +543,7 @@ def render_html(report: ScoreReport, *, generated: str | None = None) -> str:
 def _anchors(ranked: Sequence[tuple[int, ScoreReport]]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
-    for _, r in ranked:
+    for _place, r in ranked:
         base = f"dept-{r.department_id or 'x'}"
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
@@ -790,7 +568,7 @@ def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
                 depts[key] = depts.get(key, 0) + 1
     ranked = sorted(lost, key=lambda k: (-lost[k], order[k], k))[:top]
     if not ranked:
-        return '<p class="muted">没有失分。</p>'
+        return '<p class="muted">' + _("No points lost.") + "</p>"
     places = reports[0].places
     rows = [
         [
@@ -803,12 +581,20 @@ def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
         ]
         for n, k in enumerate(ranked, 1)
     ]
-    note = (
-        '<p class="muted">累计失分 = 各部门（权重 − 得分）之和，扣分项按所扣分数计；'
-        "不适用、未评估的指标和加分项不计。</p>"
+    note = _(
+        "Points lost = the sum over departments of (weight − points), a penalty "
+        "indicator counted by the points it took; indicators not applicable or not "
+        "assessed and bonus indicators are left out."
     )
-    return note + _table(
-        ("序", "三级指标", "一级指标", "权重", "累计失分", "失分部门"),
+    return f'<p class="muted">{note}</p>' + _table(
+        (
+            _("No."),
+            _("Level-3 indicator"),
+            _("Level-1 indicator"),
+            _("Weight"),
+            _("Points lost"),
+            _("Departments losing points"),
+        ),
         rows,
         num=(0, 3, 4, 5),
         cls="mid",
@@ -818,12 +604,14 @@ def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
 def _failed(failed: Sequence[tuple[str, Sequence[Issue]]]) -> str:
     if not failed:
         return ""
-    parts = [f'<section class="block failed" id="failed"><h2>未能评分的文件（{len(failed)}）</h2>']
+    heading = _("Files that could not be scored ({n})").format(n=len(failed))
+    parts = [f'<section class="block failed" id="failed"><h2>{heading}</h2>']
     for file, issues in failed:
         errors = sum(1 for i in issues if i.severity == "error")
-        parts.append(
-            f'<h3>{_e(file)}</h3><p class="muted">{errors} 个错误，共 {len(issues)} 个问题</p>'
+        count = _("{errors} errors, {issues} issues in all").format(
+            errors=errors, issues=len(issues)
         )
+        parts.append(f'<h3>{_e(file)}</h3><p class="muted">{count}</p>')
         parts.append(
             '<ul class="issues">'
             + "".join(f"<li><code>{_e(i.format())}</code></li>" for i in issues)
@@ -831,6 +619,34 @@ def _failed(failed: Sequence[tuple[str, Sequence[Issue]]]) -> str:
         )
     parts.append("</section>")
     return "".join(parts)
+
+
+def _ranking_table(ranked: Sequence[tuple[int, ScoreReport]], anchors: Sequence[str]) -> str:
+    """The ranking: place, department (a link to its sheet, with its note), figures."""
+    rows = []
+    for (place, r), anchor in zip(ranked, anchors, strict=True):
+        p = r.places
+        name = f'<a href="#{_e(anchor)}">{_e(r.department)}</a>'
+        note = ranking_note(r)
+        if note:
+            name += f'<span class="warn tag">{_e(note)}</span>'
+        rows.append(
+            [
+                _e(str(place)),
+                name,
+                _e(display(r.base, p)),
+                _e(display(r.bonus, p)),
+                _e(display(r.penalty, p)),
+                f"<strong>{_e(display(r.total, p))}</strong>",
+            ]
+        )
+    return _table(
+        (_("Rank"), _("Department"), _("Base (rescaled)"), _("Bonus"), _("Penalty"), _("Total")),
+        rows,
+        num=(0, 2, 3, 4, 5),
+        cls="mid",
+        raw=True,
+    )
 
 
 def render_html_batch(
@@ -852,47 +668,24 @@ def render_html_batch(
     failures = _normalize_failed(failed)
     ranked = rank(reports)
     anchors = _anchors(ranked)
-    titles = sorted({f"{r.rulebook.title}（{r.rulebook.id}）" for r in reports})
+    titles = sorted(
+        {_("{title} ({id})").format(title=r.rulebook.title, id=r.rulebook.id) for r in reports}
+    )
     dates = sorted({r.monitoring_date.isoformat() for r in reports})
-    heading = title or (f"{'、'.join(titles)} 评分结果" if titles else "评分结果")
-    meta = [
-        (
-            "部门数",
-            f"{len(reports)}" + (f"（另有 {len(failures)} 个文件未能评分）" if failures else ""),
-        )
-    ]
+    results = _("{rulebooks} results").format(rulebooks=_(", ").join(titles))
+    heading = title or (results if titles else _("Results"))
+    failures_note = _(" ({n} more files could not be scored)").format(n=len(failures))
+    meta = [(_("Departments"), f"{len(reports)}" + (failures_note if failures else ""))]
     if dates:
-        meta.append(("监测时间点", dates[0] if len(dates) == 1 else f"{dates[0]} 至 {dates[-1]}"))
+        span = _("{first} to {last}").format(first=dates[0], last=dates[-1])
+        meta.append((_("Monitoring date"), dates[0] if len(dates) == 1 else span))
     if titles:
-        meta.append(("评估规则", "、".join(titles)))
+        meta.append((_("Rulebook"), _(", ").join(titles)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
     parts = [f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>']
 
     total = len(ranked)
-    rows = []
-    for (place, r), anchor in zip(ranked, anchors, strict=True):
-        p = r.places
-        name = f'<a href="#{_e(anchor)}">{_e(r.department)}</a>'
-        note = ranking_note(r)
-        if note:
-            name += f'<span class="warn tag">{_e(note)}</span>'
-        rows.append(
-            [
-                _e(str(place)),
-                name,
-                _e(display(r.base, p)),
-                _e(display(r.bonus, p)),
-                _e(display(r.penalty, p)),
-                f"<strong>{_e(display(r.total, p))}</strong>",
-            ]
-        )
-    ranking = _table(
-        ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分"),
-        rows,
-        num=(0, 2, 3, 4, 5),
-        cls="mid",
-        raw=True,
-    )
+    ranking = _ranking_table(ranked, anchors)
     bars = [
         _Bar(
             f"{place}. {r.department}",
@@ -905,11 +698,12 @@ def render_html_batch(
         for (place, r), anchor in zip(ranked, anchors, strict=True)
     ]
     scale = max([Fraction(100), *(r.total for r in reports)])
-    chart = _bar_chart("各部门总分", bars, scale, compact=True) if bars else ""
+    chart = _bar_chart(_("Totals by department"), bars, scale, compact=True) if bars else ""
+    heads = (_("Ranking"), _("Total"), _("Indicators where most points were lost"))
     parts.append(
-        f'<section class="block" id="ranking"><h2>排名</h2>{ranking}'
-        f"<h3>总分</h3>{chart}"
-        f"<h3>全市失分最多的指标</h3>{_most_lost(reports) if reports else ''}</section>"
+        f'<section class="block" id="ranking"><h2>{heads[0]}</h2>{ranking}'
+        f"<h3>{heads[1]}</h3>{chart}"
+        f"<h3>{heads[2]}</h3>{_most_lost(reports) if reports else ''}</section>"
     )
     for (place, r), anchor in zip(ranked, anchors, strict=True):
         parts.append(

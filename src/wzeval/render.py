@@ -30,6 +30,7 @@ from wzeval.paths import shown
 from wzeval.report import (
     DeductionResult,
     IndicatorResult,
+    NotAssessed,
     Ranked,
     ScoreReport,
     VetoResult,
@@ -52,6 +53,7 @@ __all__ = [
     "display_width",
     "format_table",
     "indicator_status",
+    "item_title",
     "rank",
     "ranking_data",
     "ranking_json_chunks",
@@ -131,6 +133,19 @@ def _md_table(
     lines = ["| " + " | ".join(_md_cell(c) for c in header) + " |", "| " + " | ".join(rule) + " |"]
     lines.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows)
     return "\n".join(lines) + "\n"
+
+
+def item_title(report: ScoreReport, missing: NotAssessed) -> str:
+    """The item of a not-assessed entry by its title, as people read it ("" for a whole
+    indicator): the entry names it by its id, which is the rulebook's, not the reader's."""
+    if not missing.item:
+        return ""
+    for r in report.indicators:
+        if r.id == missing.indicator:
+            for it in r.items:
+                if it.id == missing.item:
+                    return it.title or it.id
+    return missing.item
 
 
 def indicator_status(result: IndicatorResult) -> str:
@@ -310,7 +325,7 @@ def _sections(report: ScoreReport) -> list[_Section]:
 
     missing = _Section("未评估", header=("三级指标", "细则", "缺少", "原因"))
     missing.rows = [
-        [n.name, n.item or "", "、".join(n.missing), n.reason] for n in report.not_assessed
+        [n.name, item_title(report, n), "、".join(n.missing), n.reason] for n in report.not_assessed
     ]
 
     totals = _Section("合计", header=("项目", "分数"), right=frozenset({1}))
@@ -452,6 +467,63 @@ def _explain_deductions(deds: Sequence[DeductionResult], indent: str, places: in
     return lines
 
 
+def _explain_items(r: IndicatorResult, places: int) -> list[str]:
+    """:func:`render_explain`'s items: share, rule, credit, reason, source, ruling, place."""
+
+    def fig(value: Fraction) -> str:
+        return display(value, places)
+
+    out: list[str] = []
+    for n, it in enumerate(r.items, 1):
+        rule = f"{it.rule}（{RULE_NAMES.get(it.rule, it.rule)}）"
+        out.append(
+            f"  {n}. {_label(it.id, it.title)}：占 {share_text(it.share, places)}，规则 {rule}"
+        )
+        credit = share_text(it.credit, places) if it.assessed else "未评估"
+        out.append(f"     得分比例 {credit}，得 {fig(it.points)} / {fig(it.max_points)} 分")
+        out.append(f"     说明：{it.reason}")
+        if it.source:
+            out.append(f"     原文：{it.source}")
+        if it.ruling:
+            out.append(f"     裁定：{it.ruling}")
+        if it.at:
+            out.append(f"     位置：{shown(it.at)}")
+        if it.vetoes:
+            out.append("     本项否决：")
+            out += _explain_vetoes(it.vetoes, "       ")
+        if it.deductions:
+            out.append("     本项扣分：")
+            out += _explain_deductions(it.deductions, "       ", places)
+    return out
+
+
+def _explain_facts(r: IndicatorResult, asks: Mapping[str, str]) -> list[str]:
+    """:func:`render_explain`'s facts: those recorded (value, question, evidence, note,
+    ``file:line:col``), then those derived by the rules."""
+    out: list[str] = []
+    recorded = [f for f in r.facts if not f.derived]
+    derived = [f for f in r.facts if f.derived]
+    if recorded:
+        out += ["", "读取的事实（评估记录）："]
+        for fact in recorded:
+            ask = asks.get(fact.id)
+            out.append(
+                f"  {fact.id} = {_value(fact.value)}"
+                + (f" — {ask}" if ask else "")
+                + (f"（{shown(fact.at)}）" if fact.at else "")
+            )
+            if fact.evidence:
+                out.append("    证据：" + "；".join(fact.evidence))
+            if fact.note:
+                out.append(f"    备注：{fact.note}")
+    if derived:
+        out += ["", "派生事实（由规则计算）："]
+        for fact in derived:
+            ask = asks.get(fact.id)
+            out.append(f"  {fact.id} = {_value(fact.value)}" + (f" — {ask}" if ask else ""))
+    return out
+
+
 def render_explain(
     report: ScoreReport, indicator: str, *, asks: Mapping[str, str] | None = None
 ) -> str:
@@ -483,52 +555,14 @@ def render_explain(
         out.append(f"  说明：{r.applies_note}")
     if r.items:
         out += ["", "细则（得分 = 权重 × 得分比例）："]
-        for n, it in enumerate(r.items, 1):
-            rule = f"{it.rule}（{RULE_NAMES.get(it.rule, it.rule)}）"
-            out.append(
-                f"  {n}. {_label(it.id, it.title)}：占 {share_text(it.share, places)}，规则 {rule}"
-            )
-            credit = share_text(it.credit, places) if it.assessed else "未评估"
-            out.append(f"     得分比例 {credit}，得 {fig(it.points)} / {fig(it.max_points)} 分")
-            out.append(f"     说明：{it.reason}")
-            if it.source:
-                out.append(f"     原文：{it.source}")
-            if it.ruling:
-                out.append(f"     裁定：{it.ruling}")
-            if it.at:
-                out.append(f"     位置：{shown(it.at)}")
-            if it.vetoes:
-                out.append("     本项否决：")
-                out += _explain_vetoes(it.vetoes, "       ")
-            if it.deductions:
-                out.append("     本项扣分：")
-                out += _explain_deductions(it.deductions, "       ", places)
+        out += _explain_items(r, places)
     if r.vetoes:
         out += ["", "否决（指标层）："]
         out += _explain_vetoes(r.vetoes, "  ")
     if r.deductions:
         out += ["", "扣分（指标层）："]
         out += _explain_deductions(r.deductions, "  ", places)
-    recorded = [f for f in r.facts if not f.derived]
-    derived = [f for f in r.facts if f.derived]
-    if recorded:
-        out += ["", "读取的事实（评估记录）："]
-        for fact in recorded:
-            ask = asks.get(fact.id)
-            out.append(
-                f"  {fact.id} = {_value(fact.value)}"
-                + (f" — {ask}" if ask else "")
-                + (f"（{shown(fact.at)}）" if fact.at else "")
-            )
-            if fact.evidence:
-                out.append("    证据：" + "；".join(fact.evidence))
-            if fact.note:
-                out.append(f"    备注：{fact.note}")
-    if derived:
-        out += ["", "派生事实（由规则计算）："]
-        for fact in derived:
-            ask = asks.get(fact.id)
-            out.append(f"  {fact.id} = {_value(fact.value)}" + (f" — {ask}" if ask else ""))
+    out += _explain_facts(r, asks)
     if r.missing:
         out += ["", "未记录的事实：" + "、".join(r.missing)]
     status = indicator_status(r)
@@ -539,6 +573,13 @@ def render_explain(
     if r.reasons:
         out.append("失分原因：")
         out += [f"  - {reason}" for reason in r.reasons]
+    others = sorted({n.name for n in report.not_assessed if n.indicator != r.id})
+    if others:  # a file filled over days: say why the sheet is not complete yet
+        out += [
+            "",
+            f"注：本文件另有 {len(others)} 个指标尚未记录完整（未评估：{'、'.join(others)}），"
+            "不影响本指标的解释。",
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -25,41 +25,46 @@ The document's positions are cells: an issue prints as
 ``dept.xlsx:事实!F12`` (see :class:`CellPosition`).
 
 Workbooks are deterministic (same input, same bytes: the zip timestamps and the
-document dates are fixed) and written atomically.
+document dates are fixed) and written atomically.  The score workbooks are built
+here; the template in :mod:`wzeval.xlsxtemplate`, the reader in
+:mod:`wzeval.xlsxread`, what both writers share in :mod:`wzeval.xlsxsheet`; this
+module is the one to import.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import re
-import unicodedata
-import zipfile
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from wzeval.api import compiled
 from wzeval.errors import OutputExists, WzevalError, XlsxUnavailable
-from wzeval.findings import FILLING_RULE, FINDINGS_FORMAT
-from wzeval.models import Fact, Rulebook
+from wzeval.i18n import N_, _
 from wzeval.output import write_atomic
 from wzeval.paths import shown
-from wzeval.render import rank, ranking_note, verdict_lines
-from wzeval.report import DeductionResult, ScoreReport, VetoResult, display
-from wzeval.template import applies_to, describe_fact, resolve_department
+from wzeval.render import item_title, rank, ranking_note, verdict_lines
+from wzeval.report import DeductionResult, IndicatorResult, ScoreReport, VetoResult, display
 from wzeval.xlsxread import (  # the reader lives below the library (wzeval.documents uses it)
     FACTS_SHEET,
-    HEADER_KEYS,
     HEADER_SHEET,
     CellPosition,
     XlsxDocument,
     openpyxl_module,
     read_findings_xlsx,
+)
+from wzeval.xlsxsheet import Styles as _Styles
+from wzeval.xlsxsheet import cell_number, sheet_names
+from wzeval.xlsxsheet import fit_row as _fit_row
+from wzeval.xlsxsheet import header_row as _header_row
+from wzeval.xlsxsheet import print_setup as _print_setup
+from wzeval.xlsxsheet import save as _save
+from wzeval.xlsxsheet import set_widths as _widths
+from wzeval.xlsxtemplate import (
+    FACTS_HEADER,
+    findings_template_xlsx_bytes,
+    write_findings_template_xlsx,
 )
 
 __all__ = [
@@ -81,166 +86,42 @@ __all__ = [
     "xlsx_bytes",
 ]
 
+# The score workbook's labels are English msgids, shown through _() in the language in
+# force (Chinese by default: 排名, 名次, 部门 …); tests translate them the same way.
 #: The first sheet of a score workbook.
-RANKING_SHEET = "排名"
+RANKING_SHEET = N_("Ranking")
 #: Its columns.
-RANKING_HEADER = ("名次", "部门", "基础分（折算）", "加分", "扣分", "总分", "备注")
+RANKING_HEADER = (
+    N_("Rank"),
+    N_("Department"),
+    N_("Base (rescaled)"),
+    N_("Bonus"),
+    N_("Penalty"),
+    N_("Total"),
+    N_("Remarks"),
+)
 #: The columns of a department's sheet (header on row 3, under a title and a line of facts).
-INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "扣分原因")
+INDICATOR_HEADER = (
+    N_("Level-1 indicator"),
+    N_("Level-2 indicator"),
+    N_("Level-3 indicator"),
+    N_("Weight"),
+    N_("Points"),
+    N_("Reasons for lost points"),
+)
 #: Labels (column A) of the totals rows under a department's indicators.
-TOTAL_LABELS = ("基础分（原始）", "基础分（折算）", "加分", "扣分", "总分")
+TOTAL_LABELS = (N_("Base (raw)"), N_("Base (rescaled)"), N_("Bonus"), N_("Penalty"), N_("Total"))
 
 #: the header of a department's detail sheet (one per department, after its score sheet)
-DETAIL_HEADER = ("三级指标", "类别", "细则 / 事实", "结果 / 取值", "证据", "备注 / 位置")
-DETAIL_SUFFIX = "明细"
-
-#: points of row height per wrapped line (11 pt text; LibreOffice's CJK fallback font needs
-#: 16, Excel's 15 would cut the last line), plus a margin, and the characters per unit of width
-_LINE_HEIGHT = 16.0
-_ROW_MARGIN = 4.0
-_WIDE = 2  # a CJK character takes two units of column width
-_OPTIONS_SHEET = "选项"
-#: Columns of the facts sheet; the value to fill is column F.
-FACTS_HEADER = ("指标ID", "指标名称", "事实ID", "问题", "类型", "值", "证据", "备注", "填写说明")
-_HEADER_LABELS = {
-    "wzeval": "格式",
-    "rulebook": "规则",
-    "department": "部门",
-    "monitoring_date": "监测时间点",
-    "assessors": "评估人",
-    "notes": "备注",
-}
-
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-
-_HEAD_FILL = "DCE6F1"
-_INPUT_FILL = "FFF8DC"
-_TOTAL_FILL = "F2F2F2"
-
-
-# --------------------------------------------------------------------------- shared pieces
-
-
-def cell_number(value: Fraction, places: int = 2) -> float:
-    """The number a cell stores for a figure: exactly the value :func:`display` shows.
-
-    ``float(Decimal("78.20"))`` is the double nearest the shown text, so Excel shows
-    (and sums) what the report shows, not a binary approximation of the exact figure.
-    """
-    return float(Decimal(display(value, places)))
-
-
-def sheet_names(names: Sequence[str], *, reserved: Sequence[str] = ()) -> list[str]:
-    """Valid, unique sheet names for ``names``, in order.
-
-    Excel's rules: at most 31 characters, none of ``[ ] : * ? / \\``, not starting or
-    ending with an apostrophe, not ``History``, unique ignoring case.  Duplicates get
-    ``(2)``, ``(3)`` … (shortening the name to fit).
-    """
-    taken = {r.casefold() for r in (*reserved, "History")}
-    out = []
-    for raw in names:
-        base = _INVALID_SHEET_CHARS.sub("_", raw).strip().strip("'").strip() or "部门"
-        base = base[:31]
-        name, n = base, 1
-        while name.casefold() in taken:
-            n += 1
-            suffix = f"({n})"
-            name = base[: 31 - len(suffix)] + suffix
-        taken.add(name.casefold())
-        out.append(name)
-    return out
-
-
-def _fix_timestamps(raw: bytes, when: date) -> bytes:
-    """Make a saved workbook deterministic: fixed zip entry times and document dates."""
-    stamp = f"{when.isoformat()}T00:00:00Z".encode()
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:)",
-                    lambda m: m.group(1) + stamp + m.group(3),
-                    data,
-                )
-            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, data)
-    return out.getvalue()
-
-
-def _save(wb: Any, when: date) -> bytes:
-    wb.properties.creator = "wzeval"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _fix_timestamps(buf.getvalue(), when)
-
-
-class _Styles:
-    """The few styles the workbooks use (built once openpyxl is imported)."""
-
-    def __init__(self, xl: ModuleType) -> None:
-        st = xl.styles
-        thin = st.Side(style="thin", color="A6A6A6")
-        self.border = st.Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.bold = st.Font(bold=True)
-        self.title = st.Font(bold=True, size=14)
-        self.muted = st.Font(color="595959")
-        self.head_fill = st.PatternFill("solid", fgColor=_HEAD_FILL)
-        self.input_fill = st.PatternFill("solid", fgColor=_INPUT_FILL)
-        self.total_fill = st.PatternFill("solid", fgColor=_TOTAL_FILL)
-        self.wrap = st.Alignment(wrap_text=True, vertical="top")
-        self.top = st.Alignment(vertical="top")
-        self.center = st.Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _header_row(ws: Any, row: int, header: Sequence[str], s: _Styles) -> None:
-    for col, text in enumerate(header, 1):
-        c = ws.cell(row=row, column=col, value=text)
-        c.font = s.bold
-        c.fill = s.head_fill
-        c.border = s.border
-        c.alignment = s.center
-
-
-def _print_setup(ws: Any, title_rows: str) -> None:
-    ws.print_title_rows = title_rows
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-
-
-def _text_width(text: str) -> int:
-    return sum(_WIDE if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column of ``width`` (Excel's width units)."""
-    per_line = max(int(width) - 1, 1)
-    return sum(max(-(-_text_width(line) // per_line), 1) for line in text.split("\n"))
-
-
-def _fit_row(ws: Any, row: int, widths: Sequence[float]) -> None:
-    """Set the height of ``row`` so every wrapped cell shows all its text."""
-    most = 1
-    for col, width in enumerate(widths, 1):
-        value = ws.cell(row=row, column=col).value
-        if isinstance(value, str) and value:
-            most = max(most, _lines(value, width))
-    if most > 1:
-        ws.row_dimensions[row].height = most * _LINE_HEIGHT + _ROW_MARGIN
+DETAIL_HEADER = (
+    N_("Level-3 indicator"),
+    N_("Kind"),
+    N_("Item / fact"),
+    N_("Result / value"),
+    N_("Evidence"),
+    N_("Note / place"),
+)
+DETAIL_SUFFIX = N_(" details")
 
 
 def _reasons(r: Any) -> list[str]:
@@ -251,12 +132,6 @@ def _reasons(r: Any) -> list[str]:
         head, sep, rest = reason.partition("：")
         out.append(f"{titles[head]}：{rest}" if sep and head in titles else reason)
     return out
-
-
-def _widths(ws: Any, widths: Sequence[float]) -> None:
-    xl = openpyxl_module()
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[xl.utils.get_column_letter(col)].width = width
 
 
 # --------------------------------------------------------------------------- score workbooks
@@ -277,8 +152,8 @@ def _ranking_sheet(
     s: _Styles,
     unassessed: Sequence[str] = (),
 ) -> None:
-    ws.title = RANKING_SHEET
-    _header_row(ws, 1, RANKING_HEADER, s)
+    ws.title = _(RANKING_SHEET)
+    _header_row(ws, 1, [_(h) for h in RANKING_HEADER], s)
     sheet_of = {id(r): n for r, n in zip(reports, names, strict=True)}
     row = 1
     for place, r in rank(reports):
@@ -302,7 +177,7 @@ def _ranking_sheet(
         for col in range(1, 8):
             ws.cell(row=row, column=col).border = s.border
         ws.cell(row=row, column=2, value=department)
-        ws.cell(row=row, column=7, value=UNASSESSED_NOTE)
+        ws.cell(row=row, column=7, value=_(UNASSESSED_NOTE))
     ws.freeze_panes = "A2"
     if row > 1:
         ws.auto_filter.ref = f"A1:G{row}"
@@ -313,19 +188,21 @@ def _ranking_sheet(
 def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     p = report.places
     rb = report.rulebook
-    ws.cell(row=1, column=1, value=f"{report.department} 评分表").font = s.title
+    ws.cell(
+        row=1, column=1, value=_("{department} score sheet").format(department=report.department)
+    ).font = s.title
     facts = [
-        f"规则：{rb.title}（{rb.id}，{rb.year}）",
-        f"监测时间点：{report.monitoring_date.isoformat()}",
-        "评估人：" + ("、".join(report.assessors) or "—"),
+        _("Rulebook: {title} ({id}, {year})").format(title=rb.title, id=rb.id, year=rb.year),
+        _("Monitoring date: {date}").format(date=report.monitoring_date.isoformat()),
+        _("Assessors: {names}").format(names=_(", ").join(report.assessors) or "—"),
         *verdict_lines(report),
     ]
     if not report.complete:
-        facts.append("部分指标未评估，本表不是完整评分")
+        facts.append(_("some indicators are not assessed: this is not a complete score sheet"))
     ws.cell(row=2, column=1, value="    ".join(facts)).font = s.muted
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(INDICATOR_HEADER))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(INDICATOR_HEADER))
-    _header_row(ws, 3, INDICATOR_HEADER, s)
+    _header_row(ws, 3, [_(h) for h in INDICATOR_HEADER], s)
     row = 3
     for r in report.indicators:
         row += 1
@@ -335,9 +212,9 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
             c.alignment = s.wrap
         _number_cell(ws, row, 4, r.weight, p, s)
         if not r.applicable:
-            c = ws.cell(row=row, column=5, value="不适用")
+            c = ws.cell(row=row, column=5, value=_("not applicable"))
         elif not r.assessed:
-            c = ws.cell(row=row, column=5, value="未评估")
+            c = ws.cell(row=row, column=5, value=_("not assessed"))
         else:
             c = _number_cell(ws, row, 5, r.points, p, s)
         c.border = s.border
@@ -349,6 +226,28 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     last = row
     if last > 3:
         ws.auto_filter.ref = f"A3:F{last}"
+    row = _totals(ws, report, row, s)
+    if report.not_assessed:
+        row += 2
+        ws.cell(row=row, column=1, value=_("Not assessed")).font = s.bold
+        for n in report.not_assessed:
+            row += 1
+            item = item_title(report, n)
+            name = _("{name} ({item})").format(name=n.name, item=item) if item else n.name
+            ws.cell(row=row, column=3, value=name)
+            reason = n.reason + (
+                _("; missing {facts}").format(facts=_(", ").join(n.missing)) if n.missing else ""
+            )
+            ws.cell(row=row, column=6, value=reason).alignment = s.wrap
+            _fit_row(ws, row, _SHEET_WIDTHS)
+    ws.freeze_panes = "A4"
+    _widths(ws, _SHEET_WIDTHS)
+    _print_setup(ws, "3:3")
+
+
+def _totals(ws: Any, report: ScoreReport, row: int, s: _Styles) -> int:
+    """The totals under a department's indicators, from after ``row``; the last row."""
+    p = report.places
     bonus_w = sum(
         (c.applicable_weight for c in report.categories if c.kind == "bonus"), Fraction(0)
     )
@@ -357,15 +256,23 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     )
     totals: list[tuple[str, Fraction | None, Fraction, str]] = [
         (
-            TOTAL_LABELS[0],
+            _(TOTAL_LABELS[0]),
             report.base_possible,
             report.base_raw,
-            f"适用指标权重之和 {display(report.base_possible, p)}（不适用的指标不计）",
+            _(
+                "sum of the applicable indicators' weights {weights} (indicators that do "
+                "not apply are left out)"
+            ).format(weights=display(report.base_possible, p)),
         ),
-        (TOTAL_LABELS[1], Fraction(100), report.base, "原始 × 100 ÷ 适用指标权重之和"),
-        (TOTAL_LABELS[2], bonus_w, report.bonus, ""),
-        (TOTAL_LABELS[3], penalty_w, report.penalty, ""),
-        (TOTAL_LABELS[4], None, report.total, "基础分（折算）+ 加分 + 扣分"),
+        (
+            _(TOTAL_LABELS[1]),
+            Fraction(100),
+            report.base,
+            _("raw × 100 ÷ sum of the applicable indicators' weights"),
+        ),
+        (_(TOTAL_LABELS[2]), bonus_w, report.bonus, ""),
+        (_(TOTAL_LABELS[3]), penalty_w, report.penalty, ""),
+        (_(TOTAL_LABELS[4]), None, report.total, _("base (rescaled) + bonus + penalty")),
     ]
     row += 1
     for label, possible, value, note in totals:
@@ -382,18 +289,7 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
         c.fill = s.total_fill
         c.font = s.bold
         ws.cell(row=row, column=6, value=note).alignment = s.wrap
-    if report.not_assessed:
-        row += 2
-        ws.cell(row=row, column=1, value="未评估").font = s.bold
-        for n in report.not_assessed:
-            row += 1
-            ws.cell(row=row, column=3, value=n.name + (f"（{n.item}）" if n.item else ""))
-            reason = n.reason + ("；缺少 " + "、".join(n.missing) if n.missing else "")
-            ws.cell(row=row, column=6, value=reason).alignment = s.wrap
-            _fit_row(ws, row, _SHEET_WIDTHS)
-    ws.freeze_panes = "A4"
-    _widths(ws, _SHEET_WIDTHS)
-    _print_setup(ws, "3:3")
+    return row
 
 
 _SHEET_WIDTHS = (14, 14, 28, 9, 9, 60)
@@ -406,9 +302,11 @@ def _detail_sheet(
     """Every indicator's items, vetoes, deductions and facts (as their questions)."""
     p = report.places
     asks = asks or {}
-    ws.cell(row=1, column=1, value=f"{report.department} 评分明细").font = s.title
+    ws.cell(
+        row=1, column=1, value=_("{department}: the details").format(department=report.department)
+    ).font = s.title
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DETAIL_HEADER))
-    _header_row(ws, 2, DETAIL_HEADER, s)
+    _header_row(ws, 2, [_(h) for h in DETAIL_HEADER], s)
     row = 2
 
     def put(values: Sequence[str], *, bold: bool = False) -> None:
@@ -423,69 +321,9 @@ def _detail_sheet(
                 c.fill = s.total_fill
         _fit_row(ws, row, _DETAIL_WIDTHS)
 
-    def fired_and_deducted(
-        vetoes: Sequence[VetoResult], deductions: Sequence[DeductionResult]
-    ) -> None:
-        """The rows of an item's or an indicator's fired vetoes and counted deductions."""
-        for v in vetoes:
-            if v.fired:
-                put(("", "否决", v.label or v.id, "已触发", "", v.source or ""))
-        for d in deductions:
-            if d.count:
-                done = f"{d.count} 次，扣 {display(d.points, p)} 分"
-                put(("", "扣分", d.label or d.id, done, "", d.source or ""))
-
     for r in report.indicators:
-        if not r.applicable:
-            status = "不适用"
-        elif not r.assessed:
-            status = "未评估"
-        else:
-            status = f"得 {display(r.points, p)} / {display(r.weight, p)} 分"
-        put(
-            (
-                r.name,
-                "指标",
-                r.category + (f" / {r.group}" if r.group else ""),
-                status,
-                "",
-                shown(r.at),
-            ),
-            bold=True,
-        )
-        for it in r.items:
-            extra = "；".join(
-                x
-                for x in (it.source and f"原文：{it.source}", it.ruling and f"裁定：{it.ruling}")
-                if x
-            )
-            result = it.reason if it.assessed else "未评估"
-            put(
-                (
-                    "",
-                    "细则",
-                    it.title or it.id,
-                    f"{result}（{display(it.points, p)} / {display(it.max_points, p)} 分）",
-                    "",
-                    extra,
-                )
-            )
-            fired_and_deducted(it.vetoes, it.deductions)
-        fired_and_deducted(r.vetoes, r.deductions)
-        for fact in r.facts:
-            note = "；".join(x for x in (fact.note or "", shown(fact.at)) if x)
-            put(
-                (
-                    "",
-                    "由规则计算" if fact.derived else "事实",
-                    asks.get(fact.id, fact.id),
-                    _shown_value(fact.value),
-                    "\n".join(fact.evidence),
-                    note,
-                )
-            )
-        if r.missing:
-            put(("", "未记录", "、".join(asks.get(m, m) for m in r.missing), "", "", ""))
+        for values, bold in _indicator_rows(r, p, asks):
+            put(values, bold=bold)
     if row > 2:
         ws.auto_filter.ref = f"A2:F{row}"
     ws.freeze_panes = "A3"
@@ -493,17 +331,83 @@ def _detail_sheet(
     _print_setup(ws, "2:2")
 
 
+_Row = tuple[tuple[str, ...], bool]  # a detail row's cells, and whether it heads an indicator
+
+
+def _rule_rows(
+    vetoes: Sequence[VetoResult], deductions: Sequence[DeductionResult], p: int
+) -> list[_Row]:
+    """The rows of an item's or an indicator's fired vetoes and counted deductions."""
+    rows: list[_Row] = []
+    for v in vetoes:
+        if v.fired:
+            rows.append((("", _("veto"), v.label or v.id, _("fired"), "", v.source or ""), False))
+    for d in deductions:
+        if d.count:
+            done = _("{count} times, {points} points off").format(
+                count=d.count, points=display(d.points, p)
+            )
+            rows.append((("", _("deduction"), d.label or d.id, done, "", d.source or ""), False))
+    return rows
+
+
+def _indicator_rows(r: IndicatorResult, p: int, asks: dict[str, str]) -> list[_Row]:
+    """An indicator's detail rows: its head, its items with their vetoes and deductions,
+    its own vetoes and deductions, its facts (as their questions), what is missing."""
+    rows: list[_Row] = []
+    if not r.applicable:
+        status = _("not applicable")
+    elif not r.assessed:
+        status = _("not assessed")
+    else:
+        status = _("{points} / {weight} points").format(
+            points=display(r.points, p), weight=display(r.weight, p)
+        )
+    where = r.category + (f" / {r.group}" if r.group else "")
+    rows.append(((r.name, _("indicator"), where, status, "", shown(r.at)), True))
+    for it in r.items:
+        extra = _("; ").join(
+            x
+            for x in (
+                it.source and _("Source: {text}").format(text=it.source),
+                it.ruling and _("Ruling: {text}").format(text=it.ruling),
+            )
+            if x
+        )
+        result = it.reason if it.assessed else _("not assessed")
+        points = _("{result} ({points} / {max} points)").format(
+            result=result, points=display(it.points, p), max=display(it.max_points, p)
+        )
+        rows.append((("", _("item"), it.title or it.id, points, "", extra), False))
+        rows += _rule_rows(it.vetoes, it.deductions, p)
+    rows += _rule_rows(r.vetoes, r.deductions, p)
+    for fact in r.facts:
+        note = _("; ").join(x for x in (fact.note or "", shown(fact.at)) if x)
+        kind = _("derived by the rules") if fact.derived else _("fact")
+        question = asks.get(fact.id, fact.id)
+        value = _shown_value(fact.value)
+        rows.append((("", kind, question, value, "\n".join(fact.evidence), note), False))
+    if r.missing:
+        missing = _(", ").join(asks.get(m, m) for m in r.missing)
+        rows.append((("", _("not recorded"), missing, "", "", ""), False))
+    return rows
+
+
 def _shown_value(value: object) -> str:
     if value is True:
-        return "是"
+        return _("yes")
     if value is False:
-        return "否"
+        return _("no")
     if value is None:
-        return "未记录"
+        return _("not recorded")
     if isinstance(value, list):
         return "\n".join(_shown_value(v) for v in value)
-    if isinstance(value, dict):
-        return "，".join(f"{k}：{_shown_value(v)}" for k, v in value.items())
+    if isinstance(value, dict):  # a record: its fields in one line, as a sentence
+        text = ""
+        for k, v in value.items():
+            field = _("{key}: {value}").format(key=k, value=_shown_value(v))
+            text = _("{text}, {field}").format(text=text, field=field) if text else field
+        return text
     return str(value)
 
 
@@ -529,19 +433,20 @@ _ASKS: dict[str, dict[str, str]] = {}
 
 
 #: The 备注 of a roster unit that has no findings in the ranking.
-UNASSESSED_NOTE = "未评估（无评估记录）"
+UNASSESSED_NOTE = N_("not assessed (no findings)")
 
 
 def _score_workbook(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> Any:
     xl = openpyxl_module()
     wb = xl.Workbook()
     s = _Styles(xl)
-    ranked = [r for _, r in rank(reports)]
-    names = sheet_names([r.department for r in ranked], reserved=(RANKING_SHEET,))
+    ranked = [r for _place, r in rank(reports)]
+    ranking, suffix = _(RANKING_SHEET), _(DETAIL_SUFFIX)
+    names = sheet_names([r.department for r in ranked], reserved=(ranking,))
     _ranking_sheet(wb.active, ranked, names, s, unassessed)
     details = sheet_names(
-        [f"{n[: 31 - len(DETAIL_SUFFIX)]}{DETAIL_SUFFIX}" for n in names],
-        reserved=(RANKING_SHEET, *names),
+        [f"{n[: 31 - len(suffix)]}{suffix}" for n in names],
+        reserved=(ranking, *names),
     )
     for r, name, detail in zip(ranked, names, details, strict=True):
         _department_sheet(wb.create_sheet(name), r, s)
@@ -576,277 +481,3 @@ def write_xlsx(
     if not force and os.path.lexists(path):
         raise OutputExists(f"{path} already exists; nothing was written")
     write_atomic(path, xlsx_bytes(reports, unassessed), force=force)
-
-
-# --------------------------------------------------------------------------- findings template
-
-
-def _type_text(fact: Fact) -> str:
-    if fact.type == "list":
-        return f"list[{fact.of}]"
-    return fact.type
-
-
-def _format_hint(fact: Fact) -> str:
-    """How to write the value in a cell, in Chinese, with an example for lists and records."""
-    hint = describe_fact(fact).replace("；没有时填 null", "")
-    if fact.type == "bool":
-        hint = "TRUE 或 FALSE（下拉选择）"
-    elif fact.type == "list":
-        example = {
-            "bool": "[true, false]",
-            "int": "[1, 2]",
-            "decimal": "[0.8, 0.9]",
-            "date": '["2023-10-07", "2023-10-09"]',
-            "str": '["甲", "乙"]',
-        }[fact.of or "str"]
-        hint += f"。写成 JSON 数组，如 {example}"
-    elif fact.type == "records":
-        samples = {
-            "bool": "true",
-            "int": "1",
-            "decimal": "0.5",
-            "date": '"2023-10-07"',
-            "datetime": '"2023-10-07 09:30"',
-            "str": '"…"',
-        }
-        fields = ", ".join(f'"{k}": {samples[v]}' for k, v in (fact.fields or {}).items())
-        hint += f"。写成 JSON 对象数组，如 [{{{fields}}}]"
-    elif fact.type in ("date", "datetime"):
-        hint += "（Excel 日期）"
-    if fact.nullable:
-        hint += "；没有时填 null"
-    if fact.note:
-        hint += f"。说明：{fact.note}"
-    return hint
-
-
-def _number_text(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
-def _validation(
-    xl: ModuleType, fact: Fact, options_ref: str | None
-) -> tuple[Any | None, str | None]:
-    """(data validation, number format) for a fact's value cell."""
-    dv_cls = xl.worksheet.datavalidation.DataValidation
-    kind = fact.type
-    dv: Any = None
-    fmt: str | None = "@" if kind in ("str", "enum", "list", "records") else None
-    if kind == "bool":
-        dv = dv_cls(type="list", formula1='"TRUE,FALSE"', allow_blank=True)
-        dv.error = "请选择 TRUE 或 FALSE"
-    elif kind in ("int", "decimal"):
-        dv_type = "whole" if kind == "int" else "decimal"
-        lo, hi = fact.min, fact.max
-        if lo is not None and hi is not None:
-            dv = dv_cls(
-                type=dv_type,
-                operator="between",
-                formula1=_number_text(lo),
-                formula2=_number_text(hi),
-                allow_blank=True,
-            )
-            dv.error = f"请填写 {_number_text(lo)} 到 {_number_text(hi)} 之间的" + (
-                "整数" if kind == "int" else "数"
-            )
-        elif lo is not None:
-            dv = dv_cls(
-                type=dv_type,
-                operator="greaterThanOrEqual",
-                formula1=_number_text(lo),
-                allow_blank=True,
-            )
-            dv.error = f"请填写不小于 {_number_text(lo)} 的" + ("整数" if kind == "int" else "数")
-        elif hi is not None:
-            dv = dv_cls(
-                type=dv_type,
-                operator="lessThanOrEqual",
-                formula1=_number_text(hi),
-                allow_blank=True,
-            )
-            dv.error = f"请填写不大于 {_number_text(hi)} 的" + ("整数" if kind == "int" else "数")
-        elif kind == "int":
-            dv = dv_cls(
-                type="whole",
-                operator="between",
-                formula1="-1000000000",
-                formula2="1000000000",
-                allow_blank=True,
-            )
-            dv.error = "请填写整数"
-        fmt = "0" if kind == "int" else "General"
-    elif kind in ("date", "datetime"):
-        dv = dv_cls(
-            type="date",
-            operator="between",
-            formula1="DATE(1990,1,1)",
-            formula2="DATE(2100,12,31)",
-            allow_blank=True,
-        )
-        dv.error = "请填写日期，如 2023-10-07" + (" 09:30" if kind == "datetime" else "")
-        fmt = "yyyy-mm-dd" if kind == "date" else "yyyy-mm-dd hh:mm"
-    elif kind == "enum" and options_ref:
-        dv = dv_cls(type="list", formula1=options_ref, allow_blank=True)
-        dv.error = "请从下拉列表中选择：" + " / ".join(fact.options or [])
-    if dv is not None:
-        if fact.nullable:
-            # "null" (no answer) must stay possible: warn instead of refusing
-            dv.errorStyle = "warning"
-        dv.showErrorMessage = True
-        dv.errorTitle = "取值不符合要求"
-        dv.error = (dv.error or "")[:255]
-        dv.showInputMessage = True
-        dv.promptTitle = fact.id[:32]
-        dv.prompt = fact.ask[:255]
-    return dv, fmt
-
-
-def _template_workbook(rulebook: Rulebook, department: str) -> Any:
-    xl = openpyxl_module()
-    s = _Styles(xl)
-    crb = compiled(rulebook)
-    canonical = resolve_department(rulebook, department)
-    dept_id = crb.department_ids[canonical]
-    catalogs = crb.catalogs_of.get(dept_id, ())
-    wb = xl.Workbook()
-
-    # ---- 说明: the header, one key per row (column A is what the reader looks for)
-    head = wb.active
-    head.title = HEADER_SHEET
-    head.cell(row=1, column=1, value=f"评估记录：{rulebook.title}（{rulebook.id}）").font = s.title
-    _header_row(head, 2, ("键", "项目", "值", "说明"), s)
-    values: dict[str, Any] = {
-        "wzeval": FINDINGS_FORMAT,
-        "rulebook": rulebook.id,
-        "department": canonical,
-        "monitoring_date": None,
-        "assessors": None,
-        "notes": None,
-    }
-    notes = {
-        "wzeval": "不要修改",
-        "rulebook": "不要修改",
-        "department": "不要修改",
-        "monitoring_date": "必填：监测时间点（Excel 日期，如 2023-11-15）",
-        "assessors": "评估人，多人用“、”分隔",
-        "notes": "可选",
-    }
-    for n, key in enumerate(HEADER_KEYS, 3):
-        head.cell(row=n, column=1, value=key).font = s.muted
-        head.cell(row=n, column=2, value=_HEADER_LABELS[key]).font = s.bold
-        c = head.cell(row=n, column=3, value=values[key])
-        head.cell(row=n, column=4, value=notes[key]).font = s.muted
-        for col in range(1, 5):
-            head.cell(row=n, column=col).border = s.border
-        if key in ("monitoring_date", "assessors", "notes"):
-            c.fill = s.input_fill
-        if key == "monitoring_date":
-            c.number_format = "yyyy-mm-dd"
-            dv = xl.worksheet.datavalidation.DataValidation(
-                type="date",
-                operator="between",
-                formula1="DATE(1990,1,1)",
-                formula2="DATE(2100,12,31)",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="取值不符合要求",
-                error="请填写日期，如 2023-11-15",
-            )
-            head.add_data_validation(dv)
-            dv.add(c.coordinate)
-        else:
-            c.number_format = "@"
-    guide = [
-        "填写方法：",
-        f"1. 在“{FACTS_SHEET}”表的“值”列（F 列，浅黄色）逐行填写观察到的值；"
-        "问题见“问题”列，格式见“填写说明”列。",
-        "2. “证据”列填网址或截图文件名（多条换行分隔），“备注”列可选。",
-        "3. " + FILLING_RULE[0],
-        *(f"   {line}" for line in FILLING_RULE[1:]),
-        "4. 不要修改 A、C、E 列（指标ID、事实ID、类型），也不要改动表名。",
-        "5. 检查：wzeval validate 本文件.xlsx    "
-        f"评分：wzeval score 本文件.xlsx（规则 {rulebook.id}）",
-    ]
-    skipped = []
-    for ind in rulebook.indicators:
-        if applies_to(crb.by_id[ind.id], canonical, catalogs) is False:
-            skipped.append(
-                f"{ind.name}（{ind.id}）" + (f"：{ind.applies_note}" if ind.applies_note else "")
-            )
-    if skipped:
-        guide.append(f"不适用于{canonical}、本表未列出的指标：" + "；".join(skipped))
-    for n, line in enumerate(guide, len(HEADER_KEYS) + 4):
-        head.cell(row=n, column=1, value=line)
-    _widths(head, (17, 12, 30, 48))
-    _print_setup(head, "2:2")
-
-    # ---- 选项: enum options for list validations (hidden)
-    opts = wb.create_sheet(_OPTIONS_SHEET)
-    opts.sheet_state = "hidden"
-    opt_col = 0
-
-    # ---- 事实: one row per fact to record
-    ws = wb.create_sheet(FACTS_SHEET)
-    _header_row(ws, 1, FACTS_HEADER, s)
-    row = 1
-    for ind in rulebook.indicators:
-        cind = crb.by_id[ind.id]
-        applies = applies_to(cind, canonical, catalogs)
-        if applies is False:
-            continue
-        for fact in ind.facts:
-            row += 1
-            options_ref = None
-            if fact.type == "enum" and fact.options:
-                opt_col += 1
-                letter = xl.utils.get_column_letter(opt_col)
-                for k, option in enumerate(fact.options, 1):
-                    opts.cell(row=k, column=opt_col, value=option).number_format = "@"
-                options_ref = f"'{_OPTIONS_SHEET}'!${letter}$1:${letter}${len(fact.options)}"
-            hint = _format_hint(fact)
-            if applies is None:
-                hint += f"。是否适用取决于：{ind.applies_note or ind.applies or ''}"
-            texts = (ind.id, ind.name, fact.id, fact.ask, _type_text(fact), None, None, None, hint)
-            for col, text in enumerate(texts, 1):
-                c = ws.cell(row=row, column=col, value=text)
-                c.border = s.border
-                c.alignment = s.wrap
-            value = ws.cell(row=row, column=6)
-            value.fill = s.input_fill
-            for col in (7, 8):
-                ws.cell(row=row, column=col).number_format = "@"
-            dv, fmt = _validation(xl, fact, options_ref)
-            if fmt:
-                value.number_format = fmt
-            if dv is not None:
-                ws.add_data_validation(dv)
-                dv.add(value.coordinate)
-    ws.freeze_panes = "C2"  # header row and the indicator id and name stay in view
-    if row > 1:
-        ws.auto_filter.ref = f"A1:I{row}"
-    _widths(ws, (14, 18, 12, 36, 10, 18, 30, 20, 44))
-    _print_setup(ws, "1:1")
-    wb.active = wb.index(ws)
-    return wb
-
-
-def findings_template_xlsx_bytes(rulebook: Rulebook, department: str) -> bytes:
-    """A blank findings workbook for one department, as bytes (deterministic).
-
-    ``department`` may be a name, alias or id.  Indicators that cannot apply to the
-    department (decided by its catalogs alone) are left out; those whose
-    applicability depends on what is observed are included.  Raises
-    :class:`~wzeval.errors.ValidationFailed` (WZ407) for an unknown department.
-    """
-    return _save(_template_workbook(rulebook, department), date(rulebook.year, 1, 1))
-
-
-def write_findings_template_xlsx(
-    rulebook: Rulebook, department: str, path: str | Path, *, force: bool = False
-) -> None:
-    """Write :func:`findings_template_xlsx_bytes` to ``path`` atomically (never over an
-    existing file unless ``force``)."""
-    if not force and os.path.lexists(path):
-        raise OutputExists(f"{path} already exists; nothing was written")
-    write_atomic(path, findings_template_xlsx_bytes(rulebook, department), force=force)

@@ -33,7 +33,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rulebook_option(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
-        "--partial", action="store_true", help=_("explain even if other indicators are unassessed")
+        "--partial",
+        action="store_true",
+        help=_("explain it even if not fully recorded (as not assessed)"),
     )
     p.set_defaults(handler=command)
 
@@ -54,14 +56,14 @@ def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wzeval import render
-    from wzeval.api import score_document
     from wzeval.documents import read_document
+    from wzeval.explain import explain_document
     from wzeval.merge import explain_file_provenance
 
     rulebook = load_rulebook(args.rulebook, err)
     indicator = _find_indicator(rulebook, args.indicator)
     doc = read_document(Path(args.findings))
-    report, issues = score_document(doc, rulebook, partial=args.partial, explained=True)
+    report, issues = explain_document(doc, rulebook, indicator.id, partial=args.partial)
     write_issues(issues, err)
     if report is None:
         return failure_code(issues)
