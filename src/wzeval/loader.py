@@ -115,8 +115,8 @@ MAX_ALIASES = 200
 #: Most nodes a document may have once every alias is expanded.
 MAX_EXPANDED_NODES = 500_000
 #: Most nodes (scalars, mappings, sequences) written in one document, aliases not
-#: expanded.  The 2023 rulebook has about 5 800; the pure reader costs about 60 µs a
-#: node (scan and build from one reading).
+#: expanded, in any document but a declared rulebook (:data:`MAX_RULEBOOK_NODES`).
+#: The pure reader costs about 60 µs a node (scan and build from one reading).
 MAX_NODES = 10_000
 #: Most nodes written in a rulebook: a document whose first key is ``wzeval`` with a
 #: value starting ``rulebook`` (:func:`declares_rulebook`); 2.5 times the 2023
