@@ -1,19 +1,31 @@
 """Issue 14's numbered items through ``wzeval`` itself, each asserting the exit code,
 the issue code and its position, and the child's CPU time and memory (tests/bounds.py).
 
-Items tested elsewhere with the same assertions: 3 and 4 (signals during the write
-and the batch) in tests/test_cli_jobs.py and tests/test_output.py, the signal window
-at startup in tests/test_startup_signals.py; 6 (the in-memory path) in
-tests/test_in_memory.py; 8 (small but slow files) in tests/test_worst_case.py.
+Items 3 and 4 (signals during the write and the batch) are here too, with the
+child's CPU time (its own and its reaped workers', from :func:`os.wait4`) and its
+peak resident size (``VmHWM``, polled until it exits: an interrupted run ends with
+``os._exit``, so no exit handler can report it); tests/test_cli_jobs.py sweeps the
+moments more finely, tests/test_output.py interrupts the write in-process, and
+tests/test_startup_signals.py covers the window at startup.  Tested elsewhere with
+the same assertions: 6 (the in-memory path) in tests/test_in_memory.py; 8 (small but
+slow files) in tests/test_worst_case.py.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
-from bounds import CliRun, run_cli
+from bounds import MAX_BYTES, MAX_SECONDS, CliRun, run_cli
+
+from wzeval.exitcodes import EXIT_INTERRUPTED, EXIT_TERMINATED
 
 ROOT = Path(__file__).parent
 
@@ -47,6 +59,126 @@ def test_item2_a_special_file_is_wz113_naming_it(tmp_path: Path, special: str) -
     run = _run(["validate", path], tmp_path)
     assert run.returncode == 2
     assert f"{path}: error WZ113 {path} is " in run.stdout
+
+
+_OLD = "old report, kept\n"
+EXAMPLES = sorted((ROOT.parent / "examples" / "findings").glob("*.yaml"))
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the child catches SIGTERM (``SigCgt``): from ``wzeval.__main__``'s first
+    line, so a delay of 0 lands in its early window, later ones in the command."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+
+
+def _peak_rss(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0
+    return next((int(x.split()[1]) * 1024 for x in status.splitlines() if x.startswith("VmHWM")), 0)
+
+
+def _interrupt(tmp_path: Path, sig: int, delay: float, jobs: str) -> tuple[int, str]:
+    """Score a batch of the examples three times over into an HTML report over an old
+    one, send ``sig`` ``delay`` s after wzeval's handlers are up (to the group for SIGINT,
+    as Ctrl-C does), and check the bounds and what is left behind."""
+    folder = tmp_path / "batch"
+    if not folder.exists():
+        folder.mkdir()
+        for i, path in enumerate(EXAMPLES * 3):
+            shutil.copy(path, folder / f"{i:03d}-{path.name}")
+    output = tmp_path / "out.html"
+    output.write_text(_OLD, encoding="utf-8")
+    args = ["score", "batch", "--partial", "--allow-duplicates", "--format", "html"]
+    args += ["-o", "out.html", "--force", "--jobs", jobs]
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wzeval", *args],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, "WZEVAL_LANG": "en"},
+            start_new_session=True,
+        )
+        peak = 0
+        deadline = time.monotonic() + 60
+        while not _catches_sigterm(proc.pid) and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        end = time.monotonic() + delay
+        while time.monotonic() < end:
+            peak = max(peak, _peak_rss(proc.pid))
+            time.sleep(0.005)
+        if proc.poll() is None:
+            os.killpg(proc.pid, sig) if sig == signal.SIGINT else os.kill(proc.pid, sig)
+        while True:
+            peak = max(peak, _peak_rss(proc.pid))
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            assert time.monotonic() < deadline + 60
+            time.sleep(0.005)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    seconds = usage.ru_utime + usage.ru_stime
+    assert seconds <= MAX_SECONDS, f"took {seconds:.2f} s CPU"
+    assert peak <= MAX_BYTES, f"peak {peak / 2**20:.1f} MB"
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    text = output.read_text(encoding="utf-8")
+    if code == 0:  # finished before the signal: the new report, complete
+        assert text.rstrip().endswith("</html>"), text[-200:]
+    else:
+        assert code == (EXIT_INTERRUPTED if sig == signal.SIGINT else EXIT_TERMINATED), stderr
+        assert len(stderr.strip().splitlines()) == 1, stderr
+        assert stderr.startswith("wzeval: "), stderr
+        assert text == _OLD or text.rstrip().endswith("</html>")
+    return code, stderr
+
+
+@pytest.mark.parametrize(
+    ("sig", "delay"),
+    [
+        (signal.SIGTERM, 0.3),
+        pytest.param(signal.SIGTERM, 0.0, marks=pytest.mark.slow),
+        pytest.param(signal.SIGTERM, 0.8, marks=pytest.mark.slow),
+        pytest.param(signal.SIGINT, 0.3, marks=pytest.mark.slow),
+    ],
+    ids=["SIGTERM-0.3", "SIGTERM-0", "SIGTERM-0.8", "SIGINT-0.3"],
+)
+def test_item3_a_signal_during_the_write_leaves_old_or_new_and_no_temp(
+    tmp_path: Path, sig: int, delay: float
+) -> None:
+    """SIGTERM during the write left a 2–12 MB ``.out.html.XXXX.tmp``: now exit 143 (or
+    0 if it finished), one line, no temporary file, the old report or the new one.
+    (0.3 s is well inside the run: about 1 CPU s alone, and 1.5 s on a loaded machine.)"""
+    code, _ = _interrupt(tmp_path, sig, delay, "1")
+    if delay == 0.3:
+        assert code == (EXIT_INTERRUPTED if sig == signal.SIGINT else EXIT_TERMINATED)
+
+
+@pytest.mark.parametrize(
+    ("sig", "delay"),
+    [
+        (signal.SIGINT, 0.3),
+        pytest.param(signal.SIGTERM, 0.3, marks=pytest.mark.slow),
+        pytest.param(signal.SIGINT, 0.0, marks=pytest.mark.slow),
+    ],
+    ids=["SIGINT-0.3", "SIGTERM-0.3", "SIGINT-0"],
+)
+def test_item4_a_signal_during_a_batch_prints_no_worker_traceback(
+    tmp_path: Path, sig: int, delay: float
+) -> None:
+    """Ctrl-C or SIGTERM during a batch printed ``KeyboardInterrupt`` and
+    ``BrokenPipeError`` tracebacks from the workers: now one line (exit 130 / 143)."""
+    _interrupt(tmp_path, sig, delay, "2")
 
 
 def test_item5_force_never_overwrites_an_input(tmp_path: Path) -> None:

@@ -3,18 +3,23 @@
 The commands are read from the README itself (the ``bash`` blocks of the Chinese
 "快速上手" section, whose English twin must list the same commands), run in a copy
 of the repository's examples and rulebooks, and must exit 0 and print Chinese.
+They run in-process (:func:`wzeval.cli.run`, in that copy as the working
+directory): what is tested is what each command says and writes, not the process
+around it (the real entry point has its own tests: tests/test_startup_signals.py,
+the child runs of tests/test_fuzz_cli.py and tests/test_issue14_items.py).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from wzeval.cli import run
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -52,7 +57,9 @@ def test_the_readme_is_chinese_first() -> None:
 
 
 @pytest.mark.parametrize("command", TOUR)
-def test_tour_command_runs_clean(command: str, tmp_path: Path) -> None:
+def test_tour_command_runs_clean(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     # rulebooks/2023.yaml is a relative symlink into the package's data folder
     shutil.copytree(ROOT / "rulebooks", tmp_path / "rulebooks", symlinks=True)
@@ -62,20 +69,18 @@ def test_tour_command_runs_clean(command: str, tmp_path: Path) -> None:
     if ">" in argv:  # `wzeval schema findings > findings.schema.json`
         i = argv.index(">")
         argv, stdout = argv[:i], tmp_path / argv[i + 1]
-    proc = subprocess.run(
-        [sys.executable, "-m", "wzeval", *argv[1:]],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    monkeypatch.chdir(tmp_path)
+    # the README's reader gets the default language, whatever an earlier test chose
+    monkeypatch.delenv("WZEVAL_LANG", raising=False)
+    monkeypatch.setattr("wzeval.i18n._chosen", None)
+    out, err = io.StringIO(), io.StringIO()
+    code = run(argv[1:], out, err)
+    assert code == 0, out.getvalue() + err.getvalue()
     if stdout is not None:
-        stdout.write_text(proc.stdout, encoding="utf-8")
-        assert proc.stdout.strip()
+        stdout.write_text(out.getvalue(), encoding="utf-8")
+        assert out.getvalue().strip()
         return
-    shown = proc.stdout + proc.stderr
+    shown = out.getvalue() + err.getvalue()
     written = [a for a in argv if "." in a and (tmp_path / a).is_file() and a.endswith(".md")]
     if written:
         shown += (tmp_path / written[0]).read_text(encoding="utf-8")

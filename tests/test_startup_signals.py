@@ -47,24 +47,94 @@ def _block_signals() -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
+#: The early lines in Chinese, the default language.
+CHINESE = (
+    "wzeval: 命令开始前被中断；没有写出任何内容\n".encode(),
+    "wzeval: 命令开始前被终止（SIGTERM）；没有写出任何内容\n".encode(),
+)
+#: How the language of the early line is chosen: (WZEVAL_LANG or None, options
+#: before the command, the lines expected).  ``--lang`` wins over the variable.
+LANGUAGE_CASES = {
+    "default Chinese": (None, [], CHINESE),
+    "WZEVAL_LANG=en": ("en", [], LINES[:2]),
+    "WZEVAL_LANG=en_US.UTF-8": ("en_US.UTF-8", [], LINES[:2]),
+    "WZEVAL_LANG unknown": ("fr", [], CHINESE),
+    "--lang en over WZEVAL_LANG=zh": ("zh", ["--lang", "en"], LINES[:2]),
+    "--lang=zh over WZEVAL_LANG=en": ("en", ["--lang=zh"], CHINESE),
+}
+
+
+def _env(lang: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "WZEVAL_LANG"}
+    if lang is not None:
+        env["WZEVAL_LANG"] = lang
+    return env
+
+
+def _pending_at_startup(
+    sig: signal.Signals, entry: str, env: dict[str, str], options: list[str]
+) -> tuple[int, bytes, bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, *ENTRIES[entry], *options, "validate", str(_findings())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_block_signals,
+        env=env,
+    )
+    proc.send_signal(sig)  # the child has exec'd (Popen waits for that): pending there
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
 @pytest.mark.parametrize("entry", sorted(ENTRIES))
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_pending_at_startup_ends_wzeval_quietly(sig: signal.Signals, entry: str) -> None:
     """The signal is sent before wzeval runs a line (the child starts with it blocked,
     so it waits, pending): it is handled at the first line of ``wzeval.__main__``,
     deterministically: the exit code, the one line, nothing on stdout."""
-    proc = subprocess.Popen(
-        [sys.executable, *ENTRIES[entry], "validate", str(_findings())],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=_block_signals,
-        env=ENGLISH,
-    )
-    proc.send_signal(sig)  # the child has exec'd (Popen waits for that): pending there
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == EXIT[sig], err
+    code, out, err = _pending_at_startup(sig, entry, ENGLISH, [])
+    assert code == EXIT[sig], err
     assert err == LINES[0 if sig == signal.SIGINT else 1]
     assert out == b""
+
+
+@pytest.mark.parametrize("case", sorted(LANGUAGE_CASES))
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_the_early_line_speaks_the_chosen_language(sig: signal.Signals, case: str) -> None:
+    """Chinese by default, as every other message; ``WZEVAL_LANG`` and ``--lang`` choose
+    as they do once the catalogue has loaded (issue 14: the early line was English)."""
+    lang, options, lines = LANGUAGE_CASES[case]
+    code, out, err = _pending_at_startup(sig, "python -m wzeval", _env(lang), options)
+    assert (code, out) == (EXIT[sig], b""), err
+    assert err == lines[0 if sig == signal.SIGINT else 1]
+
+
+def test_the_early_table_is_the_catalogue() -> None:
+    """The Chinese of ``wzeval.__main__``'s table is the catalogue's msgstr of its
+    English msgid, and its language choice is :func:`wzeval.i18n.language`'s."""
+    from wzeval import __main__ as early
+    from wzeval.i18n import _, language, set_language, speaking
+
+    assert set(early._EARLY) == {signal.SIGINT, signal.SIGTERM}
+    for _code, english, chinese in early._EARLY.values():
+        with speaking("zh"):
+            assert _(english) == chinese
+        with speaking("en"):
+            assert _(english) == english
+    for value in ("", "en", "EN", "en_US.UTF-8", "en-GB", "zh", "zh_CN.UTF-8", "fr", "e"):
+        old = os.environ.get("WZEVAL_LANG")
+        os.environ["WZEVAL_LANG"] = value
+        try:
+            set_language(None)
+            assert early._language([], os.environ) == language(), value
+        finally:
+            if old is None:
+                del os.environ["WZEVAL_LANG"]
+            else:
+                os.environ["WZEVAL_LANG"] = old
+    assert early._language(["--lang", "en", "--lang", "zh"], {}) == "zh"
+    assert early._language(["--", "--lang", "en"], {}) == "zh"
+    assert early._language(["--lang", "xx"], {"WZEVAL_LANG": "en"}) == "en"
 
 
 #: The imports ``-X importtime`` reports, in order, before wzeval.__main__ has its

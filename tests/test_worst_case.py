@@ -7,13 +7,16 @@ bounds) and one just past it (its issue code at its position, within the bounds)
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from bounds import measure, run_cli
+from bounds import MAX_SECONDS, measure, run_cli
 
 from wzeval import loader
 from wzeval.errors import ExpressionError
@@ -37,8 +40,12 @@ from wzeval.loader import (
     MAX_FILE_BYTES,
     MAX_NODES,
     MAX_NUMBER_LENGTH,
+    MAX_RULEBOOK_NODES,
     load_document,
 )
+from wzeval.plain import plain_document
+
+T = TypeVar("T")
 
 needs_c = pytest.mark.skipif(loader._CParser is None, reason="libyaml's C parser not installed")
 
@@ -184,6 +191,158 @@ def test_node_limit_exactly(reference: str, monkeypatch: pytest.MonkeyPatch) -> 
     bad, used = measure(lambda: load_document(text="- 1\n" * MAX_NODES, name="n"))
     used.assert_within()
     assert _issues(bad) == [("WZ109", f"n:{MAX_NODES}:3")]
+
+
+#: A declared rulebook with one list: the root mapping, ``wzeval`` and its value, ``r``
+#: and its list are 5 nodes, so item k is node 5 + k, on line 2 + k.
+RULEBOOK_HEAD = "wzeval: rulebook/1\nr:\n"
+
+
+def _timed(fn: Callable[[], T]) -> tuple[T, float]:
+    """``fn()`` and the CPU seconds it took, without tracemalloc's three- to five-fold
+    slowdown: for the large documents here, whose memory the slow run measures."""
+    start = time.process_time()
+    result = fn()
+    return result, time.process_time() - start
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["0", pytest.param("1", marks=pytest.mark.slow)],
+    ids=["default", "reference"],
+)
+def test_rulebook_node_limit_exactly(reference: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document whose first key is ``wzeval: rulebook/1`` may have MAX_RULEBOOK_NODES
+    values (read within the CPU bound); one more is WZ109 at that value, naming the
+    rulebook limit (through the pure reader, which reports it)."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", reference)
+    monkeypatch.setenv("WZEVAL_LANG", "en")
+    items = MAX_RULEBOOK_NODES - 5
+    ok, seconds = _timed(lambda: load_document(text=RULEBOOK_HEAD + "- 1\n" * items, name="r"))
+    assert seconds <= MAX_SECONDS
+    assert ok.issues == [] and len(ok.data["r"]) == items
+    past = RULEBOOK_HEAD + "- 1\n" * (items + 1)
+    bad, seconds = _timed(lambda: load_document(text=past, name="r"))
+    assert seconds <= MAX_SECONDS
+    assert _issues(bad) == [("WZ109", f"r:{2 + items + 1}:3")]
+    assert bad.issues[0].message == f"the rulebook has more than {MAX_RULEBOOK_NODES} values"
+    assert "MAX_RULEBOOK_NODES" in (bad.issues[0].hint or "")
+
+
+@pytest.mark.slow
+def test_rulebook_node_limit_memory() -> None:
+    """The two documents above within the memory bound too (tracemalloc)."""
+    items = MAX_RULEBOOK_NODES - 5
+    for extra in (0, 1):
+        text = RULEBOOK_HEAD + "- 1\n" * (items + extra)
+        _, used = measure(lambda text=text: load_document(text=text, name="r"))
+        used.assert_within()
+
+
+@pytest.mark.parametrize(
+    ("head", "nodes_before"),
+    [
+        ("x: 1\nwzeval: rulebook/1\nr:\n", 7),
+        ("wzeval: findings/1\nr:\n", 5),
+        ("wzeval: [rulebook]\nr:\n", 6),
+    ],
+    ids=["not the first key", "findings", "not text"],
+)
+def test_only_a_declared_rulebook_has_the_rulebook_limit(
+    head: str, nodes_before: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anything else keeps MAX_NODES (WZ109 at the value past it, on the last line),
+    and the hint says how a rulebook gets more."""
+    monkeypatch.setenv("WZEVAL_LANG", "en")
+    text = head + "- 1\n" * (MAX_NODES - nodes_before + 1)
+    doc, seconds = _timed(lambda: load_document(text=text, name="f"))
+    assert seconds <= MAX_SECONDS
+    assert [i.code for i in doc.issues] == ["WZ109"]
+    assert str(doc.issues[0].position) == f"f:{text.count(chr(10))}:3"
+    assert doc.issues[0].message == f"the document has more than {MAX_NODES} values"
+    assert f"may have {MAX_RULEBOOK_NODES}" in (doc.issues[0].hint or "")
+
+
+def test_rulebook_node_limit_in_memory() -> None:
+    """A rulebook handed over in memory has the same limit; findings keep MAX_NODES.
+    (In memory the root is 1, each entry's key 1 and its value 1.)"""
+    within = {"wzeval": "rulebook/1", "r": [1] * (MAX_RULEBOOK_NODES - 5)}
+    ok, used = measure(lambda: plain_document(within, "<rulebook>"))
+    used.assert_within()
+    assert ok.issues == [] and ok.data == within
+    past = {"wzeval": "rulebook/1", "r": [1] * (MAX_RULEBOOK_NODES - 4)}
+    bad = plain_document(past, "<rulebook>")
+    assert [(i.code, i.message) for i in bad.issues] == [
+        ("WZ109", f"the document has more than {MAX_RULEBOOK_NODES} values")
+    ]
+    assert bad.issues[0].path == ("r", MAX_RULEBOOK_NODES - 5)
+    assert [i.code for i in plain_document(within, "<findings>").issues] == ["WZ109"]
+
+
+def _replicated_2023(copies: int) -> str:
+    """The 2023 rulebook with every indicator written ``copies`` times (new ids, each
+    copy weighing 1/copies of the original, so weights still add up), as JSON: a real
+    table ``copies`` times as large."""
+    data = load_document(Path(loader.__file__).parent / "data" / "2023.yaml").data
+    assert data is not None
+    for category in data["categories"]:
+        grown = []
+        for indicator in category["indicators"]:
+            for copy in range(copies):
+                twin = json.loads(json.dumps(indicator, default=_exact))
+                if copy:
+                    twin["id"] = f"{indicator['id']}_r{copy}"
+                twin["weight"] = Decimal(str(indicator["weight"])) / copies
+                grown.append(twin)
+        category["indicators"] = grown
+    return json.dumps(data, ensure_ascii=False, indent=1, default=_exact)
+
+
+def _exact(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == int(value) else float(value)
+    return str(value)
+
+
+def _values(value: object) -> int:
+    """Nodes a document of ``value`` has: a mapping 1 and each key 1, a list 1."""
+    if isinstance(value, dict):
+        return 1 + sum(1 + _values(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_values(v) for v in value)
+    return 1
+
+
+@pytest.mark.slow
+def test_twice_the_real_rulebook_through_the_cli(tmp_path: Path) -> None:
+    """The 2023 rulebook at twice its size (more values than MAX_NODES, within
+    MAX_RULEBOOK_NODES) validates without an issue within the bounds."""
+    text = _replicated_2023(2)
+    assert MAX_NODES < _values(json.loads(text)) <= MAX_RULEBOOK_NODES
+    path = tmp_path / "big.json"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(["validate", path], env=ENGLISH)
+    run.used.assert_within()
+    assert (run.returncode, run.stdout.splitlines()[-1]) == (0, "1 file, 0 errors, 0 warnings")
+
+
+@pytest.mark.slow
+def test_slowest_rulebook_within_the_limits_through_the_cli(tmp_path: Path) -> None:
+    """A declared rulebook of MAX_FILE_BYTES with MAX_RULEBOOK_NODES - 2 values in block
+    records (the costliest shape per value), blank lines, and a duplicate key at the
+    end, so the pure reader reads every byte and value: WZ102 at that key, within the
+    bounds (docs/security.md's figure)."""
+    records = (MAX_RULEBOOK_NODES - 5 - 2) // 5
+    body = RULEBOOK_HEAD + "- a: 1\n  b: 2\n" * records
+    tail = "wzeval: again\n"
+    text = body + "\n" * (MAX_FILE_BYTES - len(body.encode()) - len(tail)) + tail
+    assert len(text.encode()) == MAX_FILE_BYTES
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    run = run_cli(["validate", path], env=ENGLISH)
+    run.used.assert_within()
+    assert run.returncode == 1
+    assert f"{path}:{text.count(chr(10))}:1: error WZ102" in run.stdout
 
 
 @pytest.mark.parametrize("reference", ["0", "1"])

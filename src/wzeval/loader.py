@@ -8,6 +8,9 @@ event stream and enforces named limits:
 * :data:`MAX_NODES` -- the nodes written in the document, aliases not expanded
   (WZ109): the pure-Python YAML reader costs about 60 µs a node, so this bounds
   the time of a wide-but-shallow document well inside the byte limit;
+* :data:`MAX_RULEBOOK_NODES` -- the larger node limit of a document whose first
+  key is ``wzeval: rulebook/…`` (a provincial table may be larger than the 2023
+  one; a rulebook is checked once per change, not typed by the hundred);
 * :data:`MAX_DEPTH` -- nesting (WZ108);
 * :data:`MAX_ALIASES` and :data:`MAX_EXPANDED_NODES` -- alias references and the
   nodes they would expand to (a 466-byte "billion laughs" document expands to
@@ -93,7 +96,9 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NODES",
     "MAX_NUMBER_LENGTH",
+    "MAX_RULEBOOK_NODES",
     "Document",
+    "declares_rulebook",
     "load_document",
     "read_bytes_bounded",
     "read_source",
@@ -110,9 +115,16 @@ MAX_ALIASES = 200
 #: Most nodes a document may have once every alias is expanded.
 MAX_EXPANDED_NODES = 500_000
 #: Most nodes (scalars, mappings, sequences) written in one document, aliases not
-#: expanded.  The 2023 rulebook has about 5 800; the pure reader costs about 60 µs a
-#: node (scan and build from one reading).
+#: expanded, in any document but a declared rulebook (:data:`MAX_RULEBOOK_NODES`).
+#: The pure reader costs about 60 µs a node (scan and build from one reading).
 MAX_NODES = 10_000
+#: Most nodes written in a rulebook: a document whose first key is ``wzeval`` with a
+#: value starting ``rulebook`` (:func:`declares_rulebook`); 2.5 times the 2023
+#: rulebook's 6 030.  Not more: the slowest rulebook within this and MAX_FILE_BYTES
+#: (the pure reader, every node and byte) takes about 1.7 CPU s to validate through
+#: the CLI on a loaded 2-core machine (docs/security.md), and the pure reader is
+#: linear, so only a lower limit would buy time.
+MAX_RULEBOOK_NODES = 15_000
 #: Most characters of one number (int or decimal, sign, digits and underscores).
 MAX_NUMBER_LENGTH = 100
 #: Largest decimal exponent, either way: ``1e100`` and ``1e-100`` are read,
@@ -457,6 +469,55 @@ def _too_big(name: str, size: int | None) -> Issue:
     )
 
 
+def declares_rulebook(text: str) -> bool:
+    """Whether the document's first key is ``wzeval`` with a value starting ``rulebook``.
+
+    That is what earns the rulebook node limit (:data:`MAX_RULEBOOK_NODES`).  It is
+    decided from the head of the text alone — the first three nodes of the event
+    stream, read lazily — so that it costs the same for any size, and it is asked only
+    once a document passes :data:`MAX_NODES`.  A findings file that
+    claims to be a rulebook gains nothing: it is then read, checked and refused as
+    a rulebook, within the same measured bounds.
+    """
+    wanted = (MappingStartEvent, ScalarEvent, ScalarEvent)
+    seen: list[Any] = []
+    try:
+        for ev in _pure_events(text):
+            if isinstance(ev, NodeEvent):
+                if not isinstance(ev, wanted[len(seen)]):
+                    return False
+                seen.append(ev)
+                if len(seen) == len(wanted):
+                    break
+    except Exception:  # any trouble in the head: not declared; the scan reports it
+        return False
+    return (
+        len(seen) == 3
+        and seen[1].value == "wzeval"
+        and isinstance(seen[2].value, str)
+        and seen[2].value.startswith("rulebook")
+    )
+
+
+def _node_limit_issue(position: Position, rulebook: bool) -> Issue:
+    if rulebook:
+        return Issue(
+            "WZ109",
+            _("the rulebook has more than {max_nodes} values").format(max_nodes=MAX_RULEBOOK_NODES),
+            position=position,
+            hint=_("split the rulebook with extends:; limit MAX_RULEBOOK_NODES in wzeval.loader"),
+        )
+    return Issue(
+        "WZ109",
+        _("the document has more than {max_nodes} values").format(max_nodes=MAX_NODES),
+        position=position,
+        hint=_(
+            "split the document; limit MAX_NODES in wzeval.loader (a rulebook whose"
+            " first line is 'wzeval: rulebook/1' may have {rulebook_nodes})"
+        ).format(rulebook_nodes=MAX_RULEBOOK_NODES),
+    )
+
+
 def _first_content(text: str) -> tuple[int, int]:
     """Line and column (1-based) of the first character of a document's content:
     blank lines, comments, directives and the ``---`` marker skipped."""
@@ -627,6 +688,7 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
     aliases = 0
     total = 0
     nodes = 0
+    limit = MAX_NODES  # raised to MAX_RULEBOOK_NODES once past it, if a rulebook
     last: Any = None  # the last event read (its position is the place of a crash)
     anchors: dict[str, int] = {}
     # per open collection: [node count so far, anchor name or None, is mapping, children]
@@ -653,18 +715,12 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                 events.append(ev)
             if isinstance(ev, NodeEvent) and not isinstance(ev, AliasEvent):
                 nodes += 1
-                if nodes > MAX_NODES:
-                    issues.append(
-                        Issue(
-                            "WZ109",
-                            _("the document has more than {max_nodes} values").format(
-                                max_nodes=MAX_NODES
-                            ),
-                            position=pos(ev),
-                            hint=_("split the document; limit MAX_NODES in wzeval.loader"),
-                        )
-                    )
-                    return issues
+                if nodes > limit:
+                    if limit == MAX_NODES and declares_rulebook(text):
+                        limit = MAX_RULEBOOK_NODES
+                    else:
+                        issues.append(_node_limit_issue(pos(ev), limit != MAX_NODES))
+                        return issues
                 tag = getattr(ev, "tag", None)
                 if tag is not None and str(tag) not in _STANDARD_TAGS:
                     issues.append(
@@ -701,8 +757,8 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                 key = is_key()
                 add(1)
                 # ruamel marks the folds of a folded (>) scalar with U+0007 in the event
-                text = ev.value.replace("\a", "") if ev.style == ">" else ev.value
-                bad = character_issue(text, pos(ev))
+                value = ev.value.replace("\a", "") if ev.style == ">" else ev.value
+                bad = character_issue(value, pos(ev))
                 if bad is not None:
                     issues.append(bad)
                     return issues
@@ -928,6 +984,7 @@ class _Builder:
         stack = self.stack
         scalar, start, end = self.scalar, self.start, self.end
         nodes = 0
+        limit = MAX_NODES  # as in the scan: MAX_RULEBOOK_NODES for a declared rulebook
         documents = 0
         try:
             get_event = parser.get_event
@@ -969,8 +1026,11 @@ class _Builder:
                     return
                 elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
                     raise _NotFast  # an alias, or anything unexpected
-                if nodes > MAX_NODES:
-                    raise _NotFast  # WZ109
+                if nodes > limit:
+                    if limit == MAX_NODES and declares_rulebook(text):
+                        limit = MAX_RULEBOOK_NODES
+                    else:
+                        raise _NotFast  # WZ109
         finally:
             parser.dispose()
 

@@ -3,7 +3,10 @@
 :func:`plain_document` walks a caller's value iteratively (no recursion), in
 document order, and stops at the first limit passed: the loader's node count
 (WZ109), nesting depth (WZ108), number limits (WZ112) and character rule
-(WZ101), and the size of the text it holds (WZ109, ``MAX_FILE_BYTES``).  Only
+(WZ101), and the size of the text it holds (WZ109, ``MAX_FILE_BYTES``); a
+rulebook (``<rulebook>``, as :func:`wzeval.api.read_rulebook` names one) has the
+rulebook node limit, ``MAX_RULEBOOK_NODES``, as a file declaring
+``wzeval: rulebook/1`` has.  Only
 plain data is taken: mappings with text keys, lists and tuples, text, booleans,
 ints, :class:`~decimal.Decimal`, floats (read as the literal they print as),
 dates and ``None``; anything else is WZ412, and a mapping or sequence that
@@ -25,6 +28,7 @@ from wzeval.loader import (
     MAX_FILE_BYTES,
     MAX_NODES,
     MAX_NUMBER_LENGTH,
+    MAX_RULEBOOK_NODES,
     NUMBER_HINT,
     Document,
     _joined,
@@ -50,23 +54,25 @@ def _kind(value: object) -> str:
 
 
 class _Walk:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, rulebook: bool = False) -> None:
         self.file = file
         self.where = Position(file)
         self.nodes = 0
         self.size = 0
+        self.max_nodes = MAX_RULEBOOK_NODES if rulebook else MAX_NODES
+        self.node_limit = "MAX_RULEBOOK_NODES" if rulebook else "MAX_NODES"
 
     def refuse(self, code: str, message: str, path: tuple[PathPart, ...], hint: str) -> _Refused:
         return _Refused(Issue(code, message, path=path, position=self.where, hint=hint))
 
     def count(self, path: tuple[PathPart, ...]) -> None:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.max_nodes:
             raise self.refuse(
                 "WZ109",
-                f"the document has more than {MAX_NODES} values",
+                f"the document has more than {self.max_nodes} values",
                 path,
-                "split the document; limit MAX_NODES in wzeval.loader",
+                f"split the document; limit {self.node_limit} in wzeval.loader",
             )
 
     def text(self, value: str, path: tuple[PathPart, ...]) -> str:
@@ -223,10 +229,15 @@ class _Walk:
 _END = object()
 
 
-def plain_document(value: object, file: str) -> Document:
-    """A :class:`Document` of a caller's in-memory value, checked as a file's would be."""
+def plain_document(value: object, file: str, *, rulebook: bool | None = None) -> Document:
+    """A :class:`Document` of a caller's in-memory value, checked as a file's would be.
+
+    ``rulebook`` (by default: ``file`` is ``<rulebook>``) gives it the rulebook node limit.
+    """
+    if rulebook is None:
+        rulebook = file == "<rulebook>"
     try:
-        data = _Walk(file).run(value)
+        data = _Walk(file, rulebook).run(value)
     except _Refused as refused:
         return Document(file, None, issues=[refused.issue])
     return Document(file, data)
