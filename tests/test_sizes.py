@@ -28,7 +28,7 @@ _PARALLEL = "being split by a parallel change"
 
 #: Modules over the limit: path under src/wzeval → (lines today, why).
 MODULE_CAPS: dict[str, tuple[int, str]] = {
-    "loader.py": (1332, _PARALLEL),
+    "loader.py": (1394, "to split next (it grew by the rulebook node limit)"),
 }
 
 #: Functions over the limit: "module path::qualified name" → (lines today, why).

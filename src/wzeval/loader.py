@@ -213,7 +213,7 @@ def number_limit(text: str, value: Decimal | None = None) -> str | None:
 #: where it is used, by :func:`number_hint`).
 NUMBER_HINT = (
     f"numbers have at most {MAX_NUMBER_LENGTH} characters and lie between "
-    f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (wzeval.loader limits)"
+    f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT} (limits: docs/security.md)"
 )
 
 
@@ -221,7 +221,7 @@ def number_hint() -> str:
     """:data:`NUMBER_HINT` in the current language."""
     return _(
         "numbers have at most {length} characters and lie between 1e-{exponent} and "
-        "1e{exponent} (wzeval.loader limits)"
+        "1e{exponent} (limits: docs/security.md)"
     ).format(length=MAX_NUMBER_LENGTH, exponent=MAX_DECIMAL_EXPONENT)
 
 
@@ -465,7 +465,7 @@ def _too_big(name: str, size: int | None) -> Issue:
         "WZ109",
         message.format(size=size, limit=MAX_FILE_BYTES),
         position=Position(name),
-        hint=_("split the document; limits are in wzeval.loader (MAX_FILE_BYTES)"),
+        hint=_("split the document; limits are in docs/security.md (MAX_FILE_BYTES)"),
     )
 
 
@@ -505,14 +505,16 @@ def _node_limit_issue(position: Position, rulebook: bool) -> Issue:
             "WZ109",
             _("the rulebook has more than {max_nodes} values").format(max_nodes=MAX_RULEBOOK_NODES),
             position=position,
-            hint=_("split the rulebook with extends:; limit MAX_RULEBOOK_NODES in wzeval.loader"),
+            hint=_(
+                "split the rulebook with extends:; limit MAX_RULEBOOK_NODES in docs/security.md"
+            ),
         )
     return Issue(
         "WZ109",
         _("the document has more than {max_nodes} values").format(max_nodes=MAX_NODES),
         position=position,
         hint=_(
-            "split the document; limit MAX_NODES in wzeval.loader (a rulebook whose"
+            "split the document; limit MAX_NODES in docs/security.md (a rulebook whose"
             " first line is 'wzeval: rulebook/1' may have {rulebook_nodes})"
         ).format(rulebook_nodes=MAX_RULEBOOK_NODES),
     )
@@ -740,7 +742,7 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                             "WZ108",
                             _("nesting deeper than {max_depth} levels").format(max_depth=MAX_DEPTH),
                             position=pos(ev),
-                            hint=_("flatten the document; limit MAX_DEPTH in wzeval.loader"),
+                            hint=_("flatten the document; limit MAX_DEPTH in docs/security.md"),
                         )
                     )
                     return issues
@@ -807,7 +809,7 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
                             "WZ107",
                             _("more than {max_aliases} aliases").format(max_aliases=MAX_ALIASES),
                             position=pos(ev),
-                            hint=_("write the values out; limit MAX_ALIASES in wzeval.loader"),
+                            hint=_("write the values out; limit MAX_ALIASES in docs/security.md"),
                         )
                     )
                     return issues

@@ -72,7 +72,7 @@ class _Walk:
                 "WZ109",
                 f"the document has more than {self.max_nodes} values",
                 path,
-                f"split the document; limit {self.node_limit} in wzeval.loader",
+                f"split the document; limit {self.node_limit} in docs/security.md",
             )
 
     def text(self, value: str, path: tuple[PathPart, ...]) -> str:
@@ -83,7 +83,7 @@ class _Walk:
                 "WZ109",
                 f"the document holds more than {MAX_FILE_BYTES} bytes of text",
                 path,
-                "split the document; limit MAX_FILE_BYTES in wzeval.loader",
+                "split the document; limit MAX_FILE_BYTES in docs/security.md",
             )
         bad = character_issue(plain, self.where, path)
         if bad is not None:
@@ -215,7 +215,7 @@ class _Walk:
                         "WZ108",
                         f"nesting deeper than {MAX_DEPTH} levels",
                         here,
-                        "flatten the document; limit MAX_DEPTH in wzeval.loader",
+                        "flatten the document; limit MAX_DEPTH in docs/security.md",
                     )
                 copy = {} if isinstance(item, Mapping) else []
                 stack.append((sub, copy, here, isinstance(item, Mapping)))
