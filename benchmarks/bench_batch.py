@@ -31,10 +31,10 @@ from typing import Any
 from _common import machine
 
 import wzeval
-from wzeval.api import compiled
-from wzeval.engine import evaluate_compiled
-from wzeval.findings import check_findings
-from wzeval.loader import load_document
+from wzeval.checking._findings import check_findings
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import compiled
+from wzeval.scoring._engine import evaluate_compiled
 
 _STATE: dict[str, Any] = {}
 

@@ -9,7 +9,7 @@ rulebook's part (written once) and the departments' lines alone (what each furth
 department adds); the wall time of the compact run against the JSON run (the same
 scoring, less writing); and whether the ``ranking/2`` outputs of every ``--jobs`` are
 byte-identical.  With ``--check``, every department of the compact document is
-expanded (``wzeval.compact.expand``) and compared with the JSON document's report.
+expanded (``wzeval.output._compact.expand``) and compared with the JSON document's report.
 
 Run: ``python benchmarks/bench_batch_size.py [--n 200] [--jobs 1 2] [--check]``.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 from _common import ROOT, machine
 from bench_cli_batch import _write
 
-from wzeval.compact import expand
+from wzeval.output._compact import expand
 
 
 def _run(folder: Path, fmt: str, jobs: int, out: Path) -> float:

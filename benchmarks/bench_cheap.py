@@ -31,9 +31,9 @@ from pathlib import Path
 from _common import EXAMPLES, machine, per_call
 
 import wzeval
-from wzeval import report as report_module
-from wzeval.api import score_document
-from wzeval.documents import read_document
+import wzeval.model._report as report_module
+from wzeval.reading._documents import read_document
+from wzeval.scoring._api import score_document
 
 
 def _text(value: Fraction) -> str:

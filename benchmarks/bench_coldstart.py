@@ -17,7 +17,7 @@ compiled from source at each start.
 the validation cache off (``WZEVAL_NO_CACHE=1``: what every run cost before the
 cache), a cold miss (an empty cache folder for each run, so the run validates and
 stores its entry) and a warm cache (an entry stored, the run answers from it:
-:mod:`wzeval.cache`).  The cache folders are temporary; the user's own is never
+:mod:`wzeval.core._cache`).  The cache folders are temporary; the user's own is never
 touched.
 
 Run: ``python benchmarks/bench_coldstart.py [--repeat 15]``.
@@ -55,12 +55,12 @@ t1 = time.perf_counter()
 class _M(pydantic.BaseModel):
     x: int
 t1b = time.perf_counter()
-import wzeval.api, wzeval.cli, wzeval.models
+import wzeval.scoring._api, wzeval.cli, wzeval.model._models
 t2 = time.perf_counter()
-from wzeval.loader import load_document
+from wzeval.reading._loader import load_document
 doc = load_document({str(RULEBOOK)!r})
 t3 = time.perf_counter()
-rb, issues = wzeval.api.rulebook_from_document(doc)
+rb, issues = wzeval.scoring._api.rulebook_from_document(doc)
 t4 = time.perf_counter()
 print(t1 - t0, t1b - t1, t2 - t1b, t3 - t2, t4 - t3)
 """

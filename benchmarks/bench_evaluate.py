@@ -35,12 +35,12 @@ from typing import Any
 from _common import EXAMPLES, interleaved, machine, us
 
 import wzeval
-from wzeval.api import compiled, evaluate, load_findings
-from wzeval.checks import CompiledRulebook
-from wzeval.engine import _full, evaluate_compiled
+from wzeval.checking._checks import CompiledRulebook
+from wzeval.checking._findings import Findings
 from wzeval.expressions import FUNCTIONS, CompiledExpression
-from wzeval.fasteval import fast_plan
-from wzeval.findings import Findings
+from wzeval.scoring._api import compiled, evaluate, load_findings
+from wzeval.scoring._engine import _full, evaluate_compiled
+from wzeval.scoring._fasteval import fast_plan
 
 
 def _naive(rulebook: wzeval.Rulebook, findings: Findings) -> Any:

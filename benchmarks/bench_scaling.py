@@ -53,9 +53,10 @@ from typing import Any, TypeVar
 
 from _common import RULEBOOK, machine, per_call
 
-from wzeval import loader, plain
-from wzeval.api import evaluate, load_findings, rulebook_from_document
-from wzeval.loader import load_document
+import wzeval.reading._loader as loader
+import wzeval.reading._plain as plain
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import evaluate, load_findings, rulebook_from_document
 
 T = TypeVar("T")
 
@@ -130,8 +131,8 @@ def _findings_row(rb: Any, base_findings: dict[str, Any], m: int) -> Row:
     """Lists ``m`` times as long: (m, list elements, JSON bytes, CPU s per stage)."""
     import findings_gen
 
-    from wzeval.api import compiled
-    from wzeval.findings import check_findings
+    from wzeval.checking._findings import check_findings
+    from wzeval.scoring._api import compiled
 
     crb = compiled(rb)
     data, elements = lengthen(base_findings, m)
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         assert rb is not None, [str(i) for i in issues[:3]]
         n = len(rb.indicators)
         # the k× findings pass the limits of a findings document too (in memory, they
-        # are held to a file's: wzeval.plain, which keeps its own copies of them)
+        # are held to a file's: wzeval.reading._plain, which keeps its own copies of them)
         held = (plain.MAX_FILE_BYTES, plain.MAX_NODES)
         plain.MAX_FILE_BYTES, plain.MAX_NODES = max(held[0], 1 << 30), max(held[1], 10_000_000)
         try:

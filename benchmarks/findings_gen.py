@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from wzeval.models import Fact, Indicator, Rulebook
+from wzeval.model._models import Fact, Indicator, Rulebook
 
 __all__ = ["generate", "to_json", "to_yaml"]
 

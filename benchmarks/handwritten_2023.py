@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from wzeval.calendar import within_working_days
-from wzeval.findings import FactRecord, Findings
+from wzeval.checking._findings import FactRecord, Findings
+from wzeval.core._calendar import within_working_days
 
 __all__ = ["WEIGHTS", "HandScore", "score"]
 

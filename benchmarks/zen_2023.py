@@ -19,8 +19,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from wzeval.calendar import within_working_days
-from wzeval.findings import Findings
+from wzeval.checking._findings import Findings
+from wzeval.core._calendar import within_working_days
 
 __all__ = ["decision_graph", "flat_facts"]
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
-from wzeval.i18n import speaking
+from wzeval.core._i18n import speaking
 
 settings.register_profile(
     "ci",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from wzeval.loader import load_document
-from wzeval.models import Fact, Rulebook
+from wzeval.model._models import Fact, Rulebook
+from wzeval.reading._loader import load_document
 
 MONITORING_DATE = datetime.date(2023, 11, 15)
 
@@ -95,7 +95,7 @@ def fill_xlsx(path: Path, rulebook: Rulebook, indicators: set[str]) -> None:
 
     import openpyxl
 
-    from wzeval.xlsx import FACTS_SHEET, HEADER_SHEET
+    from wzeval.output._xlsx import FACTS_SHEET, HEADER_SHEET
 
     facts = {(i.id, f.id): f for i in rulebook.indicators for f in i.facts}
     wb = openpyxl.load_workbook(path)

@@ -1,6 +1,6 @@
 """Hypothesis strategies for wzeval: generated rulebooks and generated findings.
 
-:func:`rulebooks` builds a valid :class:`wzeval.models.Rulebook` from plain dicts
+:func:`rulebooks` builds a valid :class:`wzeval.model._models.Rulebook` from plain dicts
 (through ``Rulebook.model_validate``, the way a YAML document is read) and
 compiles it: a generated valid rulebook passing every whole-rulebook check is
 itself a property, so a check that refuses one fails the drawing test loudly.
@@ -26,14 +26,16 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from wzeval.api import compiled
+from wzeval.analysis._verify import (
+    _needs_elements,  # which list facts an expression needs non-empty
+)
 from wzeval.kinds import rule_kinds
 from wzeval.kinds.drawing import COUNT_SPAN
 from wzeval.kinds.drawing import amount as _amount
 from wzeval.kinds.drawing import each as _each
 from wzeval.kinds.drawing import shares as _shares
-from wzeval.models import Fact, Indicator, Rulebook
-from wzeval.verify import _needs_elements  # which list facts an expression needs non-empty
+from wzeval.model._models import Fact, Indicator, Rulebook
+from wzeval.scoring._api import compiled
 
 __all__ = [
     "DEPARTMENTS",
@@ -428,7 +430,7 @@ def _findings(draw: st.DrawFn, rb: Rulebook) -> dict[str, Any]:
 def findings_for(rulebook: Rulebook) -> st.SearchStrategy[dict[str, Any]]:
     """A findings mapping for ``rulebook`` with every declared fact present and valid.
 
-    Load it with ``wzeval.api.load_findings(mapping, rulebook)``.
+    Load it with ``wzeval.scoring._api.load_findings(mapping, rulebook)``.
     """
     return _findings(rulebook)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import wzeval
-from wzeval import errors
+import wzeval.core._errors as errors
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -66,9 +66,9 @@ def test_import_is_lazy() -> None:
 
     code = (
         "import sys, wzeval; "
-        "print(sorted(m for m in ('pydantic', 'ruamel.yaml', 'simpleeval', 'wzeval.models') "
+        "print(sorted(m for m in ('pydantic', 'ruamel.yaml', 'simpleeval', 'wzeval.model._models') "
         "if m in sys.modules)); "
-        "wzeval.ScoreReport; print('wzeval.report' in sys.modules)"
+        "wzeval.ScoreReport; print('wzeval.model._report' in sys.modules)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -82,7 +82,7 @@ def test_bundled_rulebook_is_read_once_while_unchanged(
 ) -> None:
     """``score(findings)`` in a loop does not read and compile the bundled rulebook each
     time; an edit to its file (an editable install) is seen on the next call."""
-    from wzeval import api
+    import wzeval.scoring._api as api
 
     copy = tmp_path / "2023.yaml"
     copy.write_text(api.bundled_rulebook_path().read_text(encoding="utf-8"), encoding="utf-8")

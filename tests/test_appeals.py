@@ -1,4 +1,4 @@
-"""Appeals and their review (wzeval.appeals, wzeval appeal)."""
+"""Appeals and their review (wzeval.analysis._appeals, wzeval appeal)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from test_cli import wz
 
-from wzeval.api import load_rulebook, score
-from wzeval.appeals import appeal_report, read_appeals
+from wzeval.analysis._appeals import appeal_report, read_appeals
+from wzeval.scoring._api import load_rulebook, score
 
 ROOT = Path(__file__).parent.parent
 WEAK = ROOT / "examples" / "findings" / "zhujianju-weak.yaml"

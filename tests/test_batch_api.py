@@ -1,7 +1,8 @@
 """What ``wzeval score FOLDER`` and ``wzeval validate`` do, called from the library.
 
-The command line is argument parsing and printing over :mod:`wzeval.batch`,
-:mod:`wzeval.folders` and :mod:`wzeval.validation`; these tests hold the library to
+The command line is argument parsing and printing over :mod:`wzeval.output._batch`,
+:mod:`wzeval.reading._folders` and :mod:`wzeval.analysis._validation`; these tests hold
+the library to
 the command's answers, so a platform builder gets the same ranking and the same
 issues as the command, byte for byte.
 """

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from wzeval import render
-from wzeval.api import load_rulebook, score
+import wzeval.output._render as render
 from wzeval.cli import run
-from wzeval.renderers import render_ranking
-from wzeval.report import RankingEntry
+from wzeval.model._report import RankingEntry
+from wzeval.output._renderers import render_ranking
+from wzeval.scoring._api import load_rulebook, score
 
 ROOT = Path(__file__).resolve().parent.parent
 RULEBOOK = ROOT / "tests" / "rulebooks" / "kinds.yaml"
@@ -65,8 +65,8 @@ def test_the_streamed_json_ranking_is_the_rendered_one(count: int) -> None:
     with no department at all."""
     import json
 
-    from wzeval.issues import Issue, Position
-    from wzeval.roster import unassessed
+    from wzeval.core._issues import Issue, Position
+    from wzeval.scoring._roster import unassessed
 
     rb = load_rulebook()
     reports = [score(p, rb, partial=True) for p in EXAMPLES][:count]

@@ -1,4 +1,4 @@
-"""The validation cache (:mod:`wzeval.cache`): a hit gives exactly what validating gives,
+"""The validation cache (:mod:`wzeval.core._cache`): a hit gives exactly what validating gives,
 and anything doubtful is a miss.
 
 Each test has a cache folder of its own (``tests/conftest.py`` sets
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import wzeval.api
-from wzeval import cache, cli
+import wzeval.core._cache as cache
+import wzeval.scoring._api
+from wzeval import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p for p in (ROOT / "rulebooks").glob("*.yaml") if ".tests." not in p.name)
@@ -41,7 +42,7 @@ def _refusing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> object:
         raise AssertionError("validated although the cache should have answered")
 
-    monkeypatch.setattr(wzeval.api, "rulebook_from_document", refuse)
+    monkeypatch.setattr(wzeval.scoring._api, "rulebook_from_document", refuse)
 
 
 def _copy(
@@ -152,17 +153,17 @@ def _warm(rb: Path) -> tuple[tuple[int, str, str], Path]:
 def _answer_is_validated(rb: Path, expected: tuple[int, str, str], *extra: str) -> None:
     """The cache is not trusted: validation runs (it is spied on), and says the same."""
     calls: list[object] = []
-    real = wzeval.api.rulebook_from_document
+    real = wzeval.scoring._api.rulebook_from_document
 
     def spy(doc: object) -> object:
         calls.append(doc)
         return real(doc)  # type: ignore[arg-type]
 
-    original, wzeval.api.rulebook_from_document = real, spy  # type: ignore[assignment]
+    original, wzeval.scoring._api.rulebook_from_document = real, spy  # type: ignore[assignment]
     try:
         assert _run("validate", str(rb), "--format", "json", *extra) == expected
     finally:
-        wzeval.api.rulebook_from_document = original
+        wzeval.scoring._api.rulebook_from_document = original
     assert len(calls) == 1
 
 
@@ -225,16 +226,16 @@ def test_a_tampered_entry_is_ignored_and_rebuilt(tmp_path: Path, tamper: str) ->
 
 
 def _answer_is_validated_not(rb: Path, expected: tuple[int, str, str]) -> None:
-    real = wzeval.api.rulebook_from_document
+    real = wzeval.scoring._api.rulebook_from_document
 
     def refuse(doc: object) -> object:
         raise AssertionError("validated although the cache should have answered")
 
-    wzeval.api.rulebook_from_document = refuse  # type: ignore[assignment]
+    wzeval.scoring._api.rulebook_from_document = refuse  # type: ignore[assignment]
     try:
         assert _run("validate", str(rb), "--format", "json") == expected
     finally:
-        wzeval.api.rulebook_from_document = real
+        wzeval.scoring._api.rulebook_from_document = real
 
 
 @pytest.mark.parametrize("key", ["readable by others", "missing", "short", "a link"])
@@ -361,12 +362,12 @@ def test_a_hit_loads_no_models(tmp_path: Path) -> None:
         "import sys\nfrom wzeval.cli import run\n"
         f"code = run(['validate', {rb!r}], sys.stdout, sys.stderr)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'"
-        " or m in ('wzeval.models', 'wzeval.checks')))\n"
+        " or m in ('wzeval.model._models', 'wzeval.checking._checks')))\n"
         "sys.exit(code)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "WZEVAL_LANG": "en"}
     miss = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     hit = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert miss.returncode == hit.returncode == 0, miss.stderr + hit.stderr
-    assert "pydantic" in miss.stdout and "wzeval.models" in miss.stdout
+    assert "pydantic" in miss.stdout and "wzeval.model._models" in miss.stdout
     assert hit.stdout == "1 file, 0 errors, 0 warnings\n[]\n"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wzeval.calendar import (
+from wzeval.core._calendar import (
     add_working_days,
     covered_years,
     date_of,
@@ -18,7 +18,7 @@ from wzeval.calendar import (
     within_working_days,
     working_days_between,
 )
-from wzeval.errors import CalendarError
+from wzeval.core._errors import CalendarError
 
 YEARS = covered_years()
 FIRST = date(YEARS.start, 1, 1)
@@ -242,7 +242,7 @@ def test_within_agrees_with_the_deadline_definition(a: date, span: int, n: int) 
 def test_tables_are_built_once_per_year() -> None:
     """20 000 mixed calls over 200 days build each year's tables once, then read them
     (the speed itself is measured by benchmarks, not asserted here)."""
-    from wzeval import calendar as cal
+    import wzeval.core._calendar as cal
 
     asked = date(2023, 3, 1)
     cal._year.cache_clear()

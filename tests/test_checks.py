@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import wzeval
-from wzeval.issues import Issue
+from wzeval.core._issues import Issue
 
 CORPUS = Path(__file__).parent / "corpus"
 BASE = (CORPUS / "check.yaml").read_text(encoding="utf-8")

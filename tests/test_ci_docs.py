@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wzeval.loader import load_document
+from wzeval.reading._loader import load_document
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "docs" / "new-year.md", ROOT / "docs" / "ci-gating.md"]

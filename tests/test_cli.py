@@ -16,10 +16,10 @@ from test_ruletest import _HEADER as RULE_TESTS_HEADER
 import wzeval
 from wzeval.cli import _validate, run
 from wzeval.cli._common import PROGRESS_MIN_FILES
-from wzeval.exitcodes import exit_code
-from wzeval.issues import Issue, Position, Severity, github_annotation
-from wzeval.paths import shown
-from wzeval.report import ScoreReport, display
+from wzeval.core._exitcodes import exit_code
+from wzeval.core._issues import Issue, Position, Severity, github_annotation
+from wzeval.core._paths import shown
+from wzeval.model._report import ScoreReport, display
 
 # These tests assert the English wording of messages (the default is Chinese: test_i18n.py).
 pytestmark = pytest.mark.usefixtures("english")
@@ -596,7 +596,7 @@ def test_explain_invalid_findings(tmp_path: Path) -> None:
 
 def test_template_to_stdout_loads_back() -> None:
     """The template goes to stdout and is valid YAML naming the department."""
-    from wzeval.loader import load_document
+    from wzeval.reading._loader import load_document
 
     r = wz("template", "--department", "甲市甲局", "--rulebook", KINDS)
     assert r.code == 0

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from wzeval.batch import PARALLEL_MIN_FILES, jobs_for
 from wzeval.cli import run
-from wzeval.exitcodes import EXIT_INTERRUPTED, EXIT_TERMINATED
+from wzeval.core._exitcodes import EXIT_INTERRUPTED, EXIT_TERMINATED
+from wzeval.output._batch import PARALLEL_MIN_FILES, jobs_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wzeval.codes import CODES
+from wzeval.output._issuecodes import CODES
 
 ROOT = Path(__file__).parent.parent
 

@@ -1,6 +1,6 @@
 """The compact batch document (``ranking/2``, ``--format json-compact``) loses nothing.
 
-Every department of a ``ranking/2`` document expands (:func:`wzeval.compact.expand`)
+Every department of a ``ranking/2`` document expands (:func:`wzeval.output._compact.expand`)
 to exactly the JSON report ``wzeval score FILE --format json`` writes for it: for
 every example of both rulebooks, for generated findings of the bundled rulebook and
 for generated rulebooks of every rule kind.  The streamed document is the rendered
@@ -21,18 +21,18 @@ import pytest
 from hypothesis import given, settings
 from strategies import cases, findings_for, overall_cases
 
-from wzeval import compact
-from wzeval.api import compiled, load_findings, load_rulebook, score
+import wzeval.output._compact as compact
+from wzeval.analysis._schema import RANKING2_SCHEMA_FILE, ranking2_schema
 from wzeval.cli import run
-from wzeval.engine import evaluate_compiled
-from wzeval.errors import WzevalError
-from wzeval.issues import Issue, Position
-from wzeval.models import Rulebook
-from wzeval.render import rank
-from wzeval.renderers import render_ranking, render_report
-from wzeval.report import RankingEntry, ScoreReport
-from wzeval.roster import unassessed
-from wzeval.schema import RANKING2_SCHEMA_FILE, ranking2_schema
+from wzeval.core._errors import WzevalError
+from wzeval.core._issues import Issue, Position
+from wzeval.model._models import Rulebook
+from wzeval.model._report import RankingEntry, ScoreReport
+from wzeval.output._render import rank
+from wzeval.output._renderers import render_ranking, render_report
+from wzeval.scoring._api import compiled, load_findings, load_rulebook, score
+from wzeval.scoring._engine import evaluate_compiled
+from wzeval.scoring._roster import unassessed
 
 ROOT = Path(__file__).resolve().parent.parent
 RULEBOOKS = ROOT / "rulebooks"

@@ -1,4 +1,4 @@
-"""Rounds of findings compared (wzeval.compare, wzeval compare)."""
+"""Rounds of findings compared (wzeval.analysis._compare, wzeval compare)."""
 
 from __future__ import annotations
 
@@ -113,11 +113,11 @@ def test_duplicate_in_a_round_and_bad_use(rounds: tuple[Path, Path, Path]) -> No
 
 
 def test_a_round_scores_each_file_as_score_does(tmp_path: Path) -> None:
-    """read_round checks each file with wzeval.api.score_document, as ``wzeval score``
+    """read_round checks each file with wzeval.scoring._api.score_document, as ``wzeval score``
     does: an empty file in a round is WZ401 (it was skipped silently), an engine issue
     is placed in its file, and the other files are still compared."""
-    from wzeval.api import load_rulebook
-    from wzeval.compare import read_round
+    from wzeval.analysis._compare import read_round
+    from wzeval.scoring._api import load_rulebook
 
     rb = load_rulebook(ROOT / "tests" / "rulebooks" / "kinds.yaml")
     shutil.copy(ROOT / "tests" / "findings" / "kinds-a.yaml", tmp_path / "a.yaml")

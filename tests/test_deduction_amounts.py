@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import wzeval
-from wzeval.ruletest import coverage_targets
+from wzeval.analysis._ruletest import coverage_targets
 
 TEXT = """\
 wzeval: rulebook/1
@@ -107,7 +107,7 @@ def test_a_condition_deduction_has_no_phantom_target(tmp_path: Path) -> None:
 
 
 def test_the_table_page_shows_points_and_the_condition(tmp_path: Path) -> None:
-    from wzeval.tabledoc import render_rulebook_markdown
+    from wzeval.output._tabledoc import render_rulebook_markdown
 
     page = render_rulebook_markdown(rulebook(tmp_path))
     assert "`b` 成立时 1 次" in page

@@ -16,8 +16,7 @@ from pydantic import BaseModel
 from strategies import rulebook_dicts, rulebooks
 
 import wzeval
-from wzeval.api import compiled, load_findings, load_rulebook, read_rulebook
-from wzeval.diff import (
+from wzeval.analysis._diff import (
     FIELDS,
     Change,
     diff,
@@ -27,8 +26,9 @@ from wzeval.diff import (
     diff_text,
     score_movements,
 )
-from wzeval.loader import load_document
-from wzeval.models import Rulebook
+from wzeval.model._models import Rulebook
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import compiled, load_findings, load_rulebook, read_rulebook
 
 ROOT = Path(__file__).parent.parent
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
@@ -426,7 +426,7 @@ RULEBOOK_2023 = ROOT / "rulebooks" / "2023.yaml"
 
 def test_worked_example_validates_and_has_no_lint_errors() -> None:
     """rulebooks/examples/2024-draft.yaml loads without issues and lint finds no errors."""
-    from wzeval.lint import lint_file
+    from wzeval.analysis._lint import lint_file
 
     rb, issues = read_rulebook(DRAFT)
     assert rb is not None and issues == []

@@ -383,8 +383,8 @@ def test_a_copy_of_a_compiled_rulebook_has_its_own_plan() -> None:
     ``dataclasses.replace`` copy of it (``wzeval verify`` evaluates such copies)."""
     import dataclasses
 
-    from wzeval.api import compiled
-    from wzeval.engine import evaluate_compiled
+    from wzeval.scoring._api import compiled
+    from wzeval.scoring._engine import evaluate_compiled
 
     rb = wzeval.load_rulebook(CORPUS / "check.yaml")
     crb = compiled(rb)
@@ -408,7 +408,7 @@ def test_a_copy_of_a_compiled_rulebook_has_its_own_plan() -> None:
 @given(st.lists(st.fractions(max_denominator=10**6), max_size=40))
 def test_exact_total_is_the_sum(values: list[F]) -> None:
     """The engine's one-reduction sum equals ``sum`` exactly, whatever the denominators."""
-    from wzeval.report import exact_total as _total
+    from wzeval.model._report import exact_total as _total
 
     got = _total(iter(values))
     assert got == sum(values, F(0))

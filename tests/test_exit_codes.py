@@ -1,4 +1,4 @@
-"""One exit-code rule (wzeval.exitcodes): every command exits the same way on the same
+"""One exit-code rule (wzeval.core._exitcodes): every command exits the same way on the same
 unreadable or unparsable input — 2 when the text could not be had, 1 when it was read
 but is wrong (a YAML syntax error is content)."""
 
@@ -15,16 +15,16 @@ import pytest
 
 import wzeval
 from wzeval.cli import run
-from wzeval.errors import HypothesisUnavailable, MissingDependency, XlsxUnavailable
-from wzeval.exitcodes import (
+from wzeval.core._errors import HypothesisUnavailable, MissingDependency, XlsxUnavailable
+from wzeval.core._exitcodes import (
     EXIT_CODES,
     UNREADABLE_CODES,
     error_exit_code,
     exit_code,
     failure_code,
 )
-from wzeval.issues import Issue, Severity
-from wzeval.loader import MAX_FILE_BYTES
+from wzeval.core._issues import Issue, Severity
+from wzeval.reading._loader import MAX_FILE_BYTES
 
 ROOT = Path(__file__).parent.parent
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
@@ -118,7 +118,7 @@ def test_the_rule() -> None:
 
 def test_unreadable_codes_are_registered() -> None:
     """Every code the rule names has an entry in the issue-code table."""
-    from wzeval.codes import CODES
+    from wzeval.output._issuecodes import CODES
 
     assert set(CODES) >= UNREADABLE_CODES
 
@@ -144,9 +144,9 @@ def _without(monkeypatch: pytest.MonkeyPatch, library: str, *reimport: str) -> N
 def test_verify_without_hypothesis_is_a_coded_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """No bare ImportError: HypothesisUnavailable (WZ921), a hint in Chinese and English
     saying what to install, and exit 2 from the command."""
-    _without(monkeypatch, "hypothesis", "wzeval.verify")
+    _without(monkeypatch, "hypothesis", "wzeval.analysis._verify")
     with pytest.raises(HypothesisUnavailable) as info:
-        importlib.import_module("wzeval.verify")
+        importlib.import_module("wzeval.analysis._verify")
     exc = info.value
     assert isinstance(exc, MissingDependency) and isinstance(exc, ImportError)
     assert exc.code == "WZ921" and "Hypothesis" in str(exc)

@@ -13,7 +13,7 @@ import pytest
 import simpleeval
 
 import wzeval.expressions as ex
-from wzeval.errors import ExpressionError, WzevalError
+from wzeval.core._errors import ExpressionError, WzevalError
 from wzeval.expressions import (
     MAX_AST_NODES,
     MAX_EXPRESSION_LENGTH,

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import wzeval.expressions as expressions_module
-from wzeval.errors import CalendarError, ExpressionError, WzevalError
+from wzeval.core._errors import CalendarError, ExpressionError, WzevalError
 from wzeval.expressions import (
     CODES,
     FUNCTIONS,

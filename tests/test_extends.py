@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import wzeval
-from wzeval.api import read_rulebook, rulebook_from_document
-from wzeval.extends import MAX_EXTENDS_DEPTH, MergedDocument, resolve_extends
-from wzeval.issues import Issue
-from wzeval.loader import load_document
-from wzeval.models import Rulebook
+from wzeval.core._issues import Issue
+from wzeval.model._extends import MAX_EXTENDS_DEPTH, MergedDocument, resolve_extends
+from wzeval.model._models import Rulebook
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import read_rulebook, rulebook_from_document
 
 ROOT = Path(__file__).parent.parent
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
@@ -377,7 +377,7 @@ def test_report_positions_follow_each_part_to_its_file(base: Path, tmp_path: Pat
         "  - {id: extra, name: 新增, category: base, weight: 2, weight_source: assumed,"
         " facts: [{id: ok, type: bool, ask: 好？}], items: [{id: ok, share: 100%, check: ok}]}\n",
     )
-    crb = wzeval.api.compiled(load(child))
+    crb = wzeval.scoring._api.compiled(load(child))
     assert (
         crb.positions[("categories", 0, "indicators", 1)] == f"{base}:{line_of(base, 'id: tiers')}"
     )
@@ -497,7 +497,7 @@ def test_a_broken_base_reports_its_own_issues(tmp_path: Path) -> None:
 def test_the_merge_plan_is_read_from_the_models() -> None:
     """What merges by id and what field by field, as the models say (typed out here by hand
     from the model classes, never read back from extends)."""
-    from wzeval.extendsplan import rulebook_plan
+    from wzeval.model._extendsplan import rulebook_plan
 
     plan = rulebook_plan()
     assert plan.collections == {
@@ -536,8 +536,8 @@ def test_a_new_list_field_on_a_model_merges_by_id_with_no_edit_to_extends() -> N
     a nested model field by field, a list of plain values is replaced."""
     from pydantic import Field
 
-    from wzeval.extendsplan import merge_plan
-    from wzeval.modelbase import StrictModel
+    from wzeval.model._extendsplan import merge_plan
+    from wzeval.model._modelbase import StrictModel
 
     class Note(StrictModel):
         id: str

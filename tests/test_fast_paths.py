@@ -36,22 +36,25 @@ from hypothesis import given, settings
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from strategies import cases, findings_for, overall_cases
 
-from wzeval import engine, expressions, fasteval, loader
-from wzeval.api import (
+import wzeval.reading._loader as loader
+import wzeval.scoring._engine as engine
+import wzeval.scoring._fasteval as fasteval
+from wzeval import expressions
+from wzeval.checking._checks import CompiledRulebook
+from wzeval.core._errors import ExpressionError, WzevalError
+from wzeval.expressions import Kind, TypeInfo, compile_expression
+from wzeval.expressions._values import plain_types, value_fits
+from wzeval.kinds import rule_kinds
+from wzeval.model._models import Rulebook
+from wzeval.model._report import ScoreReport
+from wzeval.scoring._api import (
     bundled_rulebook_path,
     compiled,
     load_findings,
     load_rulebook,
     read_findings,
 )
-from wzeval.checks import CompiledRulebook
-from wzeval.engine import evaluate_compiled
-from wzeval.errors import ExpressionError, WzevalError
-from wzeval.expressions import Kind, TypeInfo, compile_expression
-from wzeval.expressions._values import plain_types, value_fits
-from wzeval.kinds import rule_kinds
-from wzeval.models import Rulebook
-from wzeval.report import ScoreReport
+from wzeval.scoring._engine import evaluate_compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))

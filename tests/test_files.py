@@ -174,7 +174,8 @@ def test_interrupted_batch_leaves_no_half_written_report(
 ) -> None:
     """Ctrl-C while scoring, rendering, writing, syncing or moving: the target is absent (or
     the old file, byte for byte, under --force) and no temporary file is left behind."""
-    from wzeval import output, render
+    import wzeval.output._files as output
+    import wzeval.output._render as render
 
     cli()  # skips while the CLI is not importable
     out_dir = tmp_path / "out"
@@ -189,7 +190,7 @@ def test_interrupted_batch_leaves_no_half_written_report(
     if where == "renderer":
         monkeypatch.setattr(render, "render_ranking_text", interrupt)
     elif where == "scoring":
-        from wzeval import batch as batches
+        import wzeval.output._batch as batches
 
         real = batches.score_kept
         calls: list[Path] = []
@@ -246,7 +247,7 @@ def test_failing_disk_leaves_nothing(
     batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An OSError while writing (a full disk) exits 2 with one line; no file, no temp file."""
-    from wzeval import output
+    import wzeval.output._files as output
 
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")

@@ -1,6 +1,6 @@
 """Filling over days: a template filled halfway scores with --partial, the rest 未评估.
 
-The rule (:data:`wzeval.findings.FILLING_RULE`): ``待填写``, ``null`` and an empty
+The rule (:data:`wzeval.checking._findings.FILLING_RULE`): ``待填写``, ``null`` and an empty
 value or cell mean "not recorded yet"; for a nullable fact a written ``null`` is
 the answer "none".  The same in YAML and in workbooks, stated word for word in the
 template, the 说明 sheet and docs/evaluators.md.
@@ -16,12 +16,12 @@ import pytest
 from filling import fill_some, fill_xlsx
 
 import wzeval
-from wzeval.api import compiled
+from wzeval.checking._findings import FILLING_RULE, check_findings
 from wzeval.cli import run
-from wzeval.findings import FILLING_RULE, check_findings
-from wzeval.loader import load_document
-from wzeval.models import Rulebook
-from wzeval.template import applies_to, findings_template
+from wzeval.model._models import Rulebook
+from wzeval.output._template import applies_to, findings_template
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPARTMENT = "市交通运输局"
@@ -98,7 +98,7 @@ def test_half_filled_xlsx_template_scores_partially(rulebook: Rulebook, tmp_path
     pytest.importorskip("openpyxl")
     import openpyxl
 
-    from wzeval.xlsx import FACTS_SHEET, HEADER_SHEET, write_findings_template_xlsx
+    from wzeval.output._xlsx import FACTS_SHEET, HEADER_SHEET, write_findings_template_xlsx
 
     filled, left = halves(rulebook)
     path = tmp_path / "day1.xlsx"
@@ -173,7 +173,7 @@ def test_one_rule_stated_the_same_everywhere(rulebook: Rulebook) -> None:
     pytest.importorskip("openpyxl")
     import openpyxl
 
-    from wzeval.xlsx import HEADER_SHEET, findings_template_xlsx_bytes
+    from wzeval.output._xlsx import HEADER_SHEET, findings_template_xlsx_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(findings_template_xlsx_bytes(rulebook, DEPARTMENT)))
     cells = [str(c.value) for row in wb[HEADER_SHEET].iter_rows() for c in row if c.value]
@@ -185,7 +185,7 @@ def test_two_halves_merge_without_conflicts(rulebook: Rulebook, tmp_path: Path) 
     """Two evaluators each fill half of the same template and keep the other half blank:
     a blank is no value, so nothing conflicts, and the merge is complete.  A nullable
     fact nobody recorded stays 待填写 in the merged file (a written null would be "none")."""
-    from wzeval.merge import merge_findings
+    from wzeval.analysis._merge import merge_findings
 
     filled, left = halves(rulebook)
     left.discard("zaixian_zixun")  # nobody records 在线咨询
@@ -244,12 +244,12 @@ def test_explain_without_partial_on_a_half_filled_file(rulebook: Rulebook, tmp_p
 
 
 def test_explain_document_in_the_library(rulebook: Rulebook) -> None:
-    """The library's path: :func:`wzeval.explain.explain_document` on the shipped partial
+    """The library's path: :func:`wzeval.scoring._explain.explain_document` on the shipped partial
     example.  An indicator recorded in full explains from a partial report; one whose
     spot check was not made yet (协调联动, facts all recorded) is WZ410 with its reason;
     one absent from the file names its facts, at the indicator's place."""
-    from wzeval.documents import read_document
-    from wzeval.explain import explain_document
+    from wzeval.reading._documents import read_document
+    from wzeval.scoring._explain import explain_document
 
     doc = read_document(ROOT / "examples" / "findings" / "weijianwei-partial.yaml")
     report, issues = explain_document(doc, rulebook, "jigou_zhineng")
@@ -340,7 +340,7 @@ def test_blanks_inside_a_workbook_list(rulebook: Rulebook, tmp_path: Path) -> No
     pytest.importorskip("openpyxl")
     import openpyxl
 
-    from wzeval.xlsx import FACTS_SHEET, write_findings_template_xlsx
+    from wzeval.output._xlsx import FACTS_SHEET, write_findings_template_xlsx
 
     filled, _left = halves(rulebook)
     filled.add("chuangxin_anli")

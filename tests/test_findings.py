@@ -8,7 +8,7 @@ import pytest
 from bounds import measure, run_cli
 
 import wzeval
-from wzeval.issues import Issue
+from wzeval.core._issues import Issue
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -22,7 +22,7 @@ The properties:
 
 * ``load_document``, ``rulebook_from_document``, ``check_findings``,
   ``read_rulebook`` and ``read_findings`` never raise: they return issues;
-* every issue has a registered code (:data:`wzeval.codes.CODES`) and a position in
+* every issue has a registered code (:data:`wzeval.output._issuecodes.CODES`) and a position in
   the input's own file;
 * ``evaluate`` raises nothing but :class:`wzeval.WzevalError`, and a report renders
   in every format;
@@ -60,15 +60,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import wzeval
-from wzeval import render
-from wzeval.api import compiled, read_findings, read_rulebook, rulebook_from_document
-from wzeval.checks import CompiledRulebook
-from wzeval.codes import CODES
-from wzeval.engine import evaluate_compiled
-from wzeval.errors import ValidationFailed, WzevalError
-from wzeval.findings import check_findings
-from wzeval.issues import Issue
-from wzeval.loader import MAX_DEPTH, Document, load_document
+import wzeval.output._render as render
+from wzeval.checking._checks import CompiledRulebook
+from wzeval.checking._findings import check_findings
+from wzeval.core._errors import ValidationFailed, WzevalError
+from wzeval.core._issues import Issue
+from wzeval.output._issuecodes import CODES
+from wzeval.reading._loader import MAX_DEPTH, Document, load_document
+from wzeval.scoring._api import compiled, read_findings, read_rulebook, rulebook_from_document
+from wzeval.scoring._engine import evaluate_compiled
 
 ROOT = Path(__file__).parent.parent
 NAME = "fuzz.yaml"
@@ -861,7 +861,7 @@ def test_cli_validate_and_score_never_crash(
     rulebook, text = case
     with (
         tempfile.TemporaryDirectory() as tmp,
-        mock.patch("wzeval.api.read_rulebook", _read_rulebook_once),
+        mock.patch("wzeval.scoring._api.read_rulebook", _read_rulebook_once),
     ):
         path = Path(tmp) / NAME
         path.write_text(text, encoding="utf-8", errors="surrogatepass")

@@ -22,10 +22,16 @@ import pytest
 from hypothesis import given, settings
 from strategies import findings_for
 
-from wzeval.api import bundled_rulebook_path, evaluate, load_findings, load_rulebook, read_findings
-from wzeval.findings import Findings
-from wzeval.loader import load_document
-from wzeval.models import Rulebook
+from wzeval.checking._findings import Findings
+from wzeval.model._models import Rulebook
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import (
+    bundled_rulebook_path,
+    evaluate,
+    load_findings,
+    load_rulebook,
+    read_findings,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
@@ -82,8 +88,8 @@ def test_hypothesis_findings(mapping: dict[str, Any]) -> None:
 @pytest.mark.parametrize("seed", range(12))
 def test_benchmark_findings(seed: int) -> None:
     """The benchmarks' generated findings, written as YAML and as JSON and read back."""
-    from wzeval.api import compiled
-    from wzeval.findings import check_findings
+    from wzeval.checking._findings import check_findings
+    from wzeval.scoring._api import compiled
 
     mapping = gen.generate(bundled(), random.Random(seed))
     for text in (gen.to_yaml(mapping), gen.to_json(mapping)):

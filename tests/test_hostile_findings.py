@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import wzeval
-from wzeval.calendar import covered_years
-from wzeval.issues import Issue
+from wzeval.core._calendar import covered_years
+from wzeval.core._issues import Issue
 
 RULEBOOK = """\
 wzeval: rulebook/1
@@ -374,8 +374,8 @@ def test_empty_document_is_an_issue(rulebook: wzeval.Rulebook, tmp_path: Path) -
 
 def test_huge_counts_score_and_render(tmp_path: Path) -> None:
     """A 31-digit count of deductions (found by fuzzing) scores, capped, and renders exactly."""
-    from wzeval import render
-    from wzeval.report import display
+    import wzeval.output._render as render
+    from wzeval.model._report import display
 
     root = Path(__file__).parent
     rb = wzeval.load_rulebook(root / "rulebooks" / "kinds.yaml")

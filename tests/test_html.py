@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import findings_for
 
-from wzeval.api import evaluate, load_findings, load_rulebook
-from wzeval.html import FONT_STACK, points_lost, render_html, render_html_batch
-from wzeval.issues import Issue, Position
-from wzeval.loader import load_document
-from wzeval.models import Rulebook
-from wzeval.report import FactRead, ScoreReport, display
+from wzeval.core._issues import Issue, Position
+from wzeval.model._models import Rulebook
+from wzeval.model._report import FactRead, ScoreReport, display
+from wzeval.output._html import FONT_STACK, points_lost, render_html, render_html_batch
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import evaluate, load_findings, load_rulebook
 
 TESTS = Path(__file__).parent
 KINDS = TESTS / "rulebooks" / "kinds.yaml"
@@ -519,7 +519,7 @@ def test_labels_follow_the_language() -> None:
     """Section titles, column headers, cards, buttons, the footer and the words the
     stylesheet prints come from the message catalogue: Chinese by default, English with
     --lang en (the page's lang too), and the CSP still matches the translated style."""
-    from wzeval.i18n import speaking
+    from wzeval.core._i18n import speaking
 
     chinese = render_html_batch(batch(), list(FAILED.items()))
     with speaking("en"):

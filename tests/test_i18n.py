@@ -16,9 +16,9 @@ from types import ModuleType
 import pytest
 from babel.messages.pofile import read_po
 
-from wzeval import i18n
+import wzeval.core._i18n as i18n
 from wzeval.cli import run
-from wzeval.i18n import _, language, set_language, speaking
+from wzeval.core._i18n import _, language, set_language, speaking
 
 ROOT = Path(__file__).parent.parent
 SOURCE = ROOT / "src" / "wzeval"

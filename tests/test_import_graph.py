@@ -3,7 +3,7 @@
 Every module is parsed with :mod:`ast`; every import counts, at module level or inside
 a function (a function-level import is a cycle that merely waits to be called), except
 those under ``if TYPE_CHECKING:``, which never run.  The layers are
-:data:`wzeval._layers.LAYERS` (drawn in docs/design.md).
+:data:`wzeval.core._layers.LAYERS` (drawn in docs/design.md).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from wzeval._layers import LAYERS
+from wzeval.core._layers import LAYERS
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "wzeval"
@@ -200,7 +200,7 @@ def test_every_module_is_in_one_layer() -> None:
     stale = sorted(m for m in full if m not in known)
     assert not stale, f"LAYERS names modules that do not exist: {stale}"
     unplaced = sorted(set(known) - set(layer_of()))
-    assert not unplaced, f"place these modules in wzeval/_layers.py LAYERS: {unplaced}"
+    assert not unplaced, f"place these modules in wzeval/core/_layers.py LAYERS: {unplaced}"
 
 
 def test_no_import_cycle() -> None:

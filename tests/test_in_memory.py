@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import wzeval
-from wzeval.errors import WzevalError
+from wzeval.core._errors import WzevalError
 
 ROOT = Path(__file__).parent
 BASE: dict[str, Any] = {
@@ -281,7 +281,7 @@ def test_findings_shaped_python_values_never_raise(
 
 @pytest.fixture(scope="module")
 def rulebook_data() -> dict[str, Any]:
-    from wzeval.loader import load_document
+    from wzeval.reading._loader import load_document
 
     data = load_document(ROOT / "rulebooks" / "kinds.yaml").data
     assert isinstance(data, dict)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from bounds import MAX_BYTES, MAX_SECONDS, CliRun, run_cli
 
-from wzeval.exitcodes import EXIT_INTERRUPTED, EXIT_TERMINATED
+from wzeval.core._exitcodes import EXIT_INTERRUPTED, EXIT_TERMINATED
 
 ROOT = Path(__file__).parent
 

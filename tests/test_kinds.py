@@ -85,13 +85,13 @@ cases:
 CHILD = """\
 import json, sys
 import wzeval
-from wzeval.diff import diff
+from wzeval.analysis._diff import diff
 from wzeval.kinds import rule_kinds
-from wzeval.models import Item
-from wzeval.render import RULE_NAMES
-from wzeval.ruletest import run_tests
-from wzeval.schema import rulebook_schema
-from wzeval.tabledoc import render_rulebook_markdown
+from wzeval.model._models import Item
+from wzeval.output._render import RULE_NAMES
+from wzeval.analysis._ruletest import run_tests
+from wzeval.analysis._schema import rulebook_schema
+from wzeval.output._tabledoc import render_rulebook_markdown
 
 rb = wzeval.load_rulebook("stars.yaml")
 report = wzeval.score("findings.yaml", rb)
@@ -161,7 +161,7 @@ def _run(plugin_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_builtin_kinds_are_the_registry() -> None:
     """Eight built-in kinds, one module each, in their documented order; the item model
     has one optional key per kind."""
-    from wzeval.models import Item
+    from wzeval.model._models import Item
 
     kinds = rule_kinds()
     assert list(kinds) == [

@@ -14,9 +14,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 import wzeval
-from wzeval.models import Fact
-from wzeval.render import render_explain
-from wzeval.tabledoc import ruling_ids
+from wzeval.model._models import Fact
+from wzeval.output._render import render_explain
+from wzeval.output._tabledoc import ruling_ids
 
 ROOT = Path(__file__).parents[1]
 RB = wzeval.load_rulebook(ROOT / "rulebooks" / "2023.yaml")

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 import wzeval
-from wzeval.issues import Issue, Position, Severity
-from wzeval.lint import (
+from wzeval.analysis._lint import (
     RULES,
     LintConfig,
     exit_code,
@@ -31,6 +30,7 @@ from wzeval.lint import (
     load_lint_config,
     to_sarif,
 )
+from wzeval.core._issues import Issue, Position, Severity
 
 # The fixtures' snapshots and these tests are in English (the default is Chinese:
 # test_i18n.py runs lint in both).
@@ -72,7 +72,7 @@ def test_codes_are_stable_and_documented() -> None:
 
 def test_registering_a_code_twice_fails() -> None:
     """The registry refuses a duplicate code, so codes stay unique."""
-    from wzeval.lint import rule
+    from wzeval.analysis._lint import rule
 
     with pytest.raises(ValueError, match="WL001"):
         rule("WL001", "another-name", Severity.INFO)(lambda ctx: [])
@@ -191,7 +191,7 @@ def test_lint_imports_no_rule_kind_module() -> None:
     own module and its models."""
     import ast
 
-    package = ROOT / "src" / "wzeval" / "lint"
+    package = ROOT / "src" / "wzeval" / "analysis" / "_lint"
     imported = {
         node.module
         for path in sorted(package.glob("*.py"))
@@ -295,10 +295,10 @@ def test_github_annotations_escape_their_properties() -> None:
 
 
 def test_issue_formats_without_a_registry_title_by_code() -> None:
-    """The shared formats (wzeval.issueformats) serve validate too: without a registry an
+    """The shared formats (wzeval.output._issueformats) serve validate too: without a registry an
     annotation is titled by its code alone, exactly the one annotation writer's line."""
-    from wzeval import issueformats
-    from wzeval.issues import github_annotation
+    import wzeval.output._issueformats as issueformats
+    from wzeval.core._issues import github_annotation
 
     issues = [
         Issue("WZ204", "shares", position=Position("x.yaml", 2, 3)),

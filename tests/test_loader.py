@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from wzeval.issues import Severity
-from wzeval.loader import (
+from wzeval.core._issues import Severity
+from wzeval.reading._loader import (
     MAX_ALIASES,
     MAX_DECIMAL_EXPONENT,
     MAX_DEPTH,
@@ -310,7 +310,7 @@ def test_numbers_at_the_limits_load() -> None:
 
 def test_node_limit_is_enforced_where_it_is_passed(monkeypatch: pytest.MonkeyPatch) -> None:
     """One value past MAX_NODES is WZ109 at that value, measured small (limit lowered here)."""
-    monkeypatch.setattr("wzeval.loader.MAX_NODES", 2_000)
+    monkeypatch.setattr("wzeval.reading._loader.MAX_NODES", 2_000)
     ok, _, _ = _measured("".join("- 1\n" for _ in range(1_999)))  # + the list itself
     assert ok.issues == [] and len(ok.data) == 1_999
     doc, elapsed, peak = _measured("".join("- 1\n" for _ in range(2_000)))
@@ -417,7 +417,7 @@ def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
     stale for a file that grows): at most MAX_FILE_BYTES + 1 bytes are read."""
     import os
 
-    from wzeval import loader
+    import wzeval.reading._loader as loader
 
     f = tmp_path / "grows.yaml"
     f.write_bytes(b"a: 1\n" * 10)  # 50 bytes
@@ -528,7 +528,7 @@ def test_top_level_scalar_is_positioned(text: str, where: str) -> None:
 def test_folder_expansion_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
     """A symlink in a folder that leads outside it is skipped (and listed); one that
     stays inside, and a path named directly, are read."""
-    from wzeval.loader import iter_files
+    from wzeval.reading._loader import iter_files
 
     inside, away = tmp_path / "in", tmp_path / "away"
     inside.mkdir()
@@ -550,7 +550,7 @@ def test_folder_link_inside_the_working_directory_is_followed(
     """A folder may link a file of the same project (a repository's rulebooks/ linking
     the packaged rulebook): its target is inside the working directory, so it is read;
     a link leading out of both the folder and the working directory is not."""
-    from wzeval.loader import iter_files
+    from wzeval.reading._loader import iter_files
 
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)

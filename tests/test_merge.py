@@ -1,4 +1,4 @@
-"""Merging evaluators' partial findings of one department (wzeval.merge, wzeval merge)."""
+"""Merging evaluators' partial findings of one department (wzeval.analysis._merge, wzeval merge)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from test_cli import wz
 
-from wzeval.api import load_rulebook
-from wzeval.api import score as score_file
-from wzeval.merge import merge_findings
+from wzeval.analysis._merge import merge_findings
+from wzeval.scoring._api import load_rulebook
+from wzeval.scoring._api import score as score_file
 
 ROOT = Path(__file__).parent.parent
 STRONG = ROOT / "examples" / "findings" / "shengtaihuanjing-strong.yaml"

@@ -10,8 +10,8 @@ from bounds import measure, run_cli
 from pydantic import ValidationError
 
 import wzeval
-from wzeval.issues import Issue
-from wzeval.models import Fact, Item, format_amount, parse_amount
+from wzeval.core._issues import Issue
+from wzeval.model._models import Fact, Item, format_amount, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from wzeval.errors import OutputExists, OutputRefused
-from wzeval.output import check_not_input, check_writable, write_atomic
+from wzeval.core._errors import OutputExists, OutputRefused
+from wzeval.output._files import check_not_input, check_writable, write_atomic
 
 
 def test_writes_text_and_bytes(tmp_path: Path) -> None:

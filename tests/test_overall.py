@@ -1,4 +1,4 @@
-"""Scoring above the indicators (wzeval.overall): site-wide vetoes that stop scoring, a
+"""Scoring above the indicators (wzeval.checking._overall): site-wide vetoes that stop scoring, a
 bonus category gated on the base, and grades — worked by hand on tests/corpus/overall.yaml.
 
 The corpus rulebook: a 单项否决 category (``access``: vetoed when 5% or more of the visits
@@ -20,7 +20,7 @@ from strategies import overall_cases
 
 import wzeval
 from wzeval import ScoreReport
-from wzeval.issues import Issue
+from wzeval.core._issues import Issue
 
 CORPUS = Path(__file__).parent / "corpus"
 RULEBOOK = CORPUS / "overall.yaml"
@@ -168,9 +168,9 @@ def _all_text(report: ScoreReport) -> dict[str, str]:
 
     import openpyxl
 
-    from wzeval.html import render_html
-    from wzeval.render import render_csv, render_markdown, render_ranking_csv, render_text
-    from wzeval.xlsx import xlsx_bytes
+    from wzeval.output._html import render_html
+    from wzeval.output._render import render_csv, render_markdown, render_ranking_csv, render_text
+    from wzeval.output._xlsx import xlsx_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([report])))
     cells = " ".join(

@@ -79,7 +79,7 @@ def test_a_part_veto_stops_only_its_part() -> None:
 
 def test_every_renderer_shows_the_parts() -> None:
     """The sheet names each part's base and weight, and a part's veto."""
-    from wzeval.render import render_text
+    from wzeval.output._render import render_text
 
     text = render_text(score(zombie={"no_posts": True}))
     assert "网站：100.00（占基础分 70%）" in text

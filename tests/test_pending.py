@@ -15,7 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import wzeval
-from wzeval.errors import ValidationFailed
+from wzeval.core._errors import ValidationFailed
 
 EXAMPLE = (
     Path(__file__).resolve().parent.parent / "examples" / "findings" / "jiaotong-deductions.yaml"
@@ -86,7 +86,7 @@ def test_an_answered_question_is_never_pending() -> None:
 
 
 def test_the_table_page_lists_the_pending_state() -> None:
-    from wzeval.tabledoc import render_rulebook_markdown
+    from wzeval.output._tabledoc import render_rulebook_markdown
 
     page = render_rulebook_markdown(wzeval.load_rulebook())
     assert "尚不能评估的情形" in page and "question_open" in page

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from strategies import cases, findings_for
 
-from wzeval.api import bundled_rulebook_path, evaluate, load_findings, load_rulebook
-from wzeval.errors import ValidationFailed, WzevalError
-from wzeval.models import Indicator, Item, Rulebook
-from wzeval.report import ScoreReport
+from wzeval.core._errors import ValidationFailed, WzevalError
+from wzeval.model._models import Indicator, Item, Rulebook
+from wzeval.model._report import ScoreReport
+from wzeval.scoring._api import bundled_rulebook_path, evaluate, load_findings, load_rulebook
 
 Case = tuple[Rulebook, dict[str, Any]]
 

@@ -72,7 +72,7 @@ def test_tour_command_runs_clean(
     monkeypatch.chdir(tmp_path)
     # the README's reader gets the default language, whatever an earlier test chose
     monkeypatch.delenv("WZEVAL_LANG", raising=False)
-    monkeypatch.setattr("wzeval.i18n._chosen", None)
+    monkeypatch.setattr("wzeval.core._i18n._chosen", None)
     out, err = io.StringIO(), io.StringIO()
     code = run(argv[1:], out, err)
     assert code == 0, out.getvalue() + err.getvalue()

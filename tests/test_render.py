@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 import wzeval
-from wzeval.loader import load_document
-from wzeval.paths import shown
-from wzeval.render import (
+from wzeval.core._paths import shown
+from wzeval.model._report import ScoreReport, display
+from wzeval.output._render import (
     display_width,
     format_table,
     indicator_status,
@@ -31,7 +31,7 @@ from wzeval.render import (
     render_text,
     share_text,
 )
-from wzeval.report import ScoreReport, display
+from wzeval.reading._loader import load_document
 
 ROOT = Path(__file__).parent.parent
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"
@@ -274,7 +274,7 @@ def test_reasons_name_items_by_their_title_not_their_id() -> None:
     """The bundled rulebook's items have Chinese titles: no report line a person reads
     names an item by its English id (issue: 'simulated_question：第 2 档…')."""
     import wzeval
-    from wzeval.render import render_csv, render_markdown, render_text
+    from wzeval.output._render import render_csv, render_markdown, render_text
 
     rb = wzeval.load_rulebook()
     items = {it.id for ind in rb.indicators for it in ind.items if it.title}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from wzeval.report import (
+from wzeval.model._report import (
     CategoryResult,
     DeductionResult,
     FactRead,

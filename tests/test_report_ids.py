@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 import wzeval
-from wzeval.models import Rulebook
-from wzeval.report import ScoreReport
+from wzeval.model._models import Rulebook
+from wzeval.model._report import ScoreReport
 
 ROOT = Path(__file__).parents[1]
 FORMATS = ("text", "markdown", "csv", "html", "xlsx")
@@ -66,7 +66,7 @@ def _readable(reports: list[ScoreReport], fmt: str, ranking: bool) -> str:
     if fmt == "xlsx":
         import openpyxl
 
-        from wzeval.xlsx import xlsx_bytes
+        from wzeval.output._xlsx import xlsx_bytes
 
         wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(reports)))
         cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value]

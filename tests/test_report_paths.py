@@ -21,7 +21,7 @@ import pytest
 
 import wzeval
 from wzeval.cli import run
-from wzeval.paths import shown, shown_file
+from wzeval.core._paths import shown, shown_file
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from test_cli import wz
 
-from wzeval.api import load_rulebook
+from wzeval.scoring._api import load_rulebook
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples" / "findings"

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 import wzeval
-from wzeval.ruletest import run_tests
+from wzeval.analysis._ruletest import run_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 RULEBOOKS = ROOT / "rulebooks"

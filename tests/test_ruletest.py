@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wzeval.ruletest import TestRun, format_test_run, run_tests
+from wzeval.analysis._ruletest import TestRun, format_test_run, run_tests
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

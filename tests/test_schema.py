@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import wzeval
-from wzeval.schema import (
+from wzeval.analysis._schema import (
     DIALECT,
     SCHEMA_FILES,
     findings_schema,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import wzeval
-from wzeval.errors import ValidationFailed
+from wzeval.core._errors import ValidationFailed
 
 RULEBOOK = Path(__file__).parent / "corpus" / "shared.yaml"
 TEXT = RULEBOOK.read_text(encoding="utf-8")

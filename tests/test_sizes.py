@@ -28,15 +28,15 @@ _PARALLEL = "being split by a parallel change"
 
 #: Modules over the limit: path under src/wzeval → (lines today, why).
 MODULE_CAPS: dict[str, tuple[int, str]] = {
-    "loader.py": (1394, "to split next (it grew by the rulebook node limit)"),
+    "reading/_loader.py": (1394, "to split next (it grew by the rulebook node limit)"),
 }
 
 #: Functions over the limit: "module path::qualified name" → (lines today, why).
 FUNCTION_CAPS: dict[str, tuple[int, str]] = {
-    "loader.py::_scan": (183, _PARALLEL),
+    "reading/_loader.py::_scan": (183, _PARALLEL),
     # render.py belongs to no split under way and to none of the modules this change
     # shortened; its two long functions are the next to go.
-    "render.py::_sections": (88, "not yet shortened: outside the modules of this change"),
+    "output/_render.py::_sections": (88, "not yet shortened: outside the modules of this change"),
 }
 
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 import wzeval
-from wzeval.api import compiled
-from wzeval.findings import check_findings
-from wzeval.issues import Issue, Severity
-from wzeval.loader import load_document
+from wzeval.checking._findings import check_findings
+from wzeval.core._issues import Issue, Severity
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = load_document(ROOT / "tests" / "corpus" / "slips" / "slips.yaml").data
@@ -90,7 +90,7 @@ def test_slips_in_a_workbook_point_at_their_cell(tmp_path: Path) -> None:
     import openpyxl
     from filling import fill_xlsx
 
-    from wzeval.xlsx import FACTS_SHEET, read_findings_xlsx, write_findings_template_xlsx
+    from wzeval.output._xlsx import FACTS_SHEET, read_findings_xlsx, write_findings_template_xlsx
 
     rb = wzeval.load_rulebook(ROOT / "rulebooks" / "2023.yaml")
     path = tmp_path / "f.xlsx"

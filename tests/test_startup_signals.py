@@ -111,9 +111,9 @@ def test_the_early_line_speaks_the_chosen_language(sig: signal.Signals, case: st
 
 def test_the_early_table_is_the_catalogue() -> None:
     """The Chinese of ``wzeval.__main__``'s table is the catalogue's msgstr of its
-    English msgid, and its language choice is :func:`wzeval.i18n.language`'s."""
+    English msgid, and its language choice is :func:`wzeval.core._i18n.language`'s."""
     from wzeval import __main__ as early
-    from wzeval.i18n import _, language, set_language, speaking
+    from wzeval.core._i18n import _, language, set_language, speaking
 
     assert set(early._EARLY) == {signal.SIGINT, signal.SIGTERM}
     for _code, english, chinese in early._EARLY.values():

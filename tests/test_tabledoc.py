@@ -13,8 +13,8 @@ import pytest
 
 import wzeval
 from wzeval.cli import run as cli_run
-from wzeval.models import format_amount
-from wzeval.tabledoc import render_rulebook_markdown, ruling_ids
+from wzeval.model._models import format_amount
+from wzeval.output._tabledoc import render_rulebook_markdown, ruling_ids
 
 ROOT = Path(__file__).parents[1]
 DOC = ROOT / "docs" / "rulebook-2023.md"

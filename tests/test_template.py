@@ -8,11 +8,9 @@ import pytest
 from filling import fill
 
 import wzeval
-from wzeval.api import compiled, read_findings
-from wzeval.errors import ValidationFailed
-from wzeval.loader import load_document
-from wzeval.models import Fact
-from wzeval.template import (
+from wzeval.core._errors import ValidationFailed
+from wzeval.model._models import Fact
+from wzeval.output._template import (
     PLACEHOLDER,
     applies_to,
     describe_fact,
@@ -20,6 +18,8 @@ from wzeval.template import (
     placeholder,
     resolve_department,
 )
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import compiled, read_findings
 
 ROOT = Path(__file__).parent.parent
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"

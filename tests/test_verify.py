@@ -15,8 +15,8 @@ import pytest
 from ruamel.yaml import YAML
 
 import wzeval
-from wzeval.ruletest import run_tests
-from wzeval.verify import PROPERTIES, Counterexample, format_verify_result, verify
+from wzeval.analysis._ruletest import run_tests
+from wzeval.analysis._verify import PROPERTIES, Counterexample, format_verify_result, verify
 
 HERE = Path(__file__).parent
 BROKEN = HERE / "verify" / "broken.yaml"

@@ -18,8 +18,8 @@ from typing import TypeVar
 import pytest
 from bounds import MAX_SECONDS, measure, run_cli
 
-from wzeval import loader
-from wzeval.errors import ExpressionError
+import wzeval.reading._loader as loader
+from wzeval.core._errors import ExpressionError
 from wzeval.expressions import (
     MAX_AST_NODES,
     MAX_DECIMAL_LITERAL_DIGITS,
@@ -32,7 +32,7 @@ from wzeval.expressions import (
     TypeInfo,
     compile_expression,
 )
-from wzeval.loader import (
+from wzeval.reading._loader import (
     MAX_ALIASES,
     MAX_DECIMAL_EXPONENT,
     MAX_DEPTH,
@@ -43,7 +43,7 @@ from wzeval.loader import (
     MAX_RULEBOOK_NODES,
     load_document,
 )
-from wzeval.plain import plain_document
+from wzeval.reading._plain import plain_document
 
 T = TypeVar("T")
 

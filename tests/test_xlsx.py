@@ -15,14 +15,12 @@ from typing import Any
 
 import pytest
 
-from wzeval.api import compiled, evaluate, load_findings, load_rulebook, rulebook_from_document
-from wzeval.errors import OutputExists, WzevalError
-from wzeval.findings import check_findings
-from wzeval.issues import Position
-from wzeval.loader import load_document
-from wzeval.models import Rulebook
-from wzeval.report import ScoreReport, display
-from wzeval.xlsx import (
+from wzeval.checking._findings import check_findings
+from wzeval.core._errors import OutputExists, WzevalError
+from wzeval.core._issues import Position
+from wzeval.model._models import Rulebook
+from wzeval.model._report import ScoreReport, display
+from wzeval.output._xlsx import (
     FACTS_HEADER,
     FACTS_SHEET,
     HEADER_SHEET,
@@ -35,6 +33,14 @@ from wzeval.xlsx import (
     write_findings_template_xlsx,
     write_xlsx,
     xlsx_bytes,
+)
+from wzeval.reading._loader import load_document
+from wzeval.scoring._api import (
+    compiled,
+    evaluate,
+    load_findings,
+    load_rulebook,
+    rulebook_from_document,
 )
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -507,8 +513,8 @@ def test_the_public_api_reads_spreadsheet_findings(tmp_path: Path) -> None:
 def test_merge_and_compare_read_spreadsheet_findings(tmp_path: Path) -> None:
     """merge_findings and compare.read_round choose the reader by suffix too: two
     workbook halves merge to the whole, and a round of one workbook scores like the YAML."""
-    from wzeval.compare import read_round
-    from wzeval.merge import merge_findings
+    from wzeval.analysis._compare import read_round
+    from wzeval.analysis._merge import merge_findings
 
     data = kinds_data()
     half_a = copy.deepcopy(data)
@@ -532,7 +538,7 @@ def test_merge_and_compare_read_spreadsheet_findings(tmp_path: Path) -> None:
 
 def test_an_appeal_against_spreadsheet_findings(tmp_path: Path) -> None:
     """An appeal's ``findings:`` may name a workbook: read by suffix, scored like the YAML."""
-    from wzeval.appeals import appeal_report, read_appeals
+    from wzeval.analysis._appeals import appeal_report, read_appeals
 
     root = Path(__file__).parent.parent
     weak = root / "examples" / "findings" / "zhujianju-weak.yaml"
@@ -714,7 +720,7 @@ def test_cell_positions_compare_with_plain_positions() -> None:
 def test_bundled_rulebook_templates_read_back(tmp_path: Path) -> None:
     """A 2023 template lists the facts of the indicators that can apply, and once dated it
     reads back as valid partial findings (every indicator unassessed)."""
-    from wzeval.template import applies_to
+    from wzeval.output._template import applies_to
 
     rb = bundled()
     crb = compiled(rb)
@@ -775,7 +781,7 @@ def evaluate_or_none(rb: Rulebook, data: dict[str, Any]) -> ScoreReport | None:
 def test_score_workbook_labels_follow_the_language() -> None:
     """Sheet names, headers, totals and status words come from the message catalogue:
     Chinese by default, English with --lang en; the data (names, reasons) is untouched."""
-    from wzeval.i18n import speaking
+    from wzeval.core._i18n import speaking
 
     partial = batch()[2]  # one item not assessed: the 未评估 block too
     with speaking("en"):

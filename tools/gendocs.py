@@ -53,8 +53,8 @@ def cli_reference() -> str:
     import argparse as ap
 
     from wzeval.cli import build_parser
-    from wzeval.exitcodes import EXIT_CODES
-    from wzeval.i18n import speaking
+    from wzeval.core._exitcodes import EXIT_CODES
+    from wzeval.core._i18n import speaking
 
     with _columns(100), speaking("en"):
         parser = build_parser()
@@ -84,19 +84,19 @@ def cli_reference() -> str:
 
 
 def _issue_codes() -> str:
-    from wzeval.codes import render_markdown
+    from wzeval.output._issuecodes import render_markdown
 
     return render_markdown()
 
 
 def lint_reference() -> str:
     """The lint codes reference (``docs/lint-codes.md``), from the registry of lint checks."""
-    from wzeval.lint import RULES
+    from wzeval.analysis._lint import RULES
 
     lines = [
         "# wzeval lint codes",
         "",
-        "<!-- generated from the registry in src/wzeval/lint/ by",
+        "<!-- generated from the registry in src/wzeval/analysis/_lint/ by",
         "     `python tools/gendocs.py`; do not edit -->",
         "",
         "`wzeval lint` judges rulebooks that pass the validator (codes `WZ…`) and",
@@ -125,8 +125,8 @@ def lint_reference() -> str:
 
 def _schema(kind: str) -> Callable[[], str]:
     def render() -> str:
-        from wzeval import schema
-        from wzeval.api import load_rulebook
+        import wzeval.analysis._schema as schema
+        from wzeval.scoring._api import load_rulebook
 
         data = {
             "rulebook": schema.rulebook_schema,
@@ -142,8 +142,8 @@ def _schema(kind: str) -> Callable[[], str]:
 
 def _rulebook_page(name: str) -> Callable[[], str]:
     def render() -> str:
-        from wzeval.api import load_rulebook
-        from wzeval.tabledoc import render_rulebook_markdown
+        from wzeval.output._tabledoc import render_rulebook_markdown
+        from wzeval.scoring._api import load_rulebook
 
         return render_rulebook_markdown(load_rulebook(RULEBOOKS / f"{name}.yaml"))
 
@@ -152,7 +152,7 @@ def _rulebook_page(name: str) -> Callable[[], str]:
 
 def generated() -> dict[str, Callable[[], str]]:
     """Every generated file (path relative to the repository) and the function that renders it."""
-    from wzeval.schema import RANKING2_SCHEMA_FILE, SCHEMA_FILES
+    from wzeval.analysis._schema import RANKING2_SCHEMA_FILE, SCHEMA_FILES
 
     files: dict[str, Callable[[], str]] = {
         "docs/issue-codes.md": _issue_codes,
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             sys.stdout.write(f"stale: {name}\n")
         return 1 if names else 0
-    from wzeval.output import write_atomic
+    from wzeval.output._files import write_atomic
 
     for name in names:
         write_atomic(ROOT / name, files[name](), force=True)

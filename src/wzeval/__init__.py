@@ -38,17 +38,7 @@ from wzeval._version import __version__  # its own module: readable from below t
 # reads any name TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
-    from wzeval.api import (
-        bundled_rulebook_path,
-        evaluate,
-        load_findings,
-        load_rulebook,
-        read_findings,
-        read_rulebook,
-        score,
-        score_document,
-    )
-    from wzeval.appeals import (
+    from wzeval.analysis._appeals import (
         AppealOutcome,
         appeal_report,
         apply_appeals,
@@ -58,33 +48,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         render_appeal_text,
         revised_text,
     )
-    from wzeval.batch import BatchResult, score_files, score_folder
-    from wzeval.compact import (
-        compact_chunks,
-        render_compact,
-    )
-    from wzeval.compact import (
-        department_json as compact_department_json,
-    )
-    from wzeval.compact import (
-        department_part as compact_department,
-    )
-    from wzeval.compact import (
-        expand as expand_compact,
-    )
-    from wzeval.compact import (
-        expand_data as expand_compact_data,
-    )
-    from wzeval.compact import (
-        expand_report as expand_compact_report,
-    )
-    from wzeval.compact import (
-        read_reports as read_compact_reports,
-    )
-    from wzeval.compact import (
-        sheet as compact_sheet,
-    )
-    from wzeval.compare import (
+    from wzeval.analysis._compare import (
         Comparison,
         Round,
         compare_rounds,
@@ -94,7 +58,7 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         render_compare_markdown,
         render_compare_text,
     )
-    from wzeval.diff import (
+    from wzeval.analysis._diff import (
         RulebookDiff,
         diff_files,
         diff_json,
@@ -102,10 +66,45 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         diff_text,
         score_movements,
     )
-    from wzeval.diff import (
+    from wzeval.analysis._diff import (
         diff as diff_rulebooks,
     )
-    from wzeval.errors import (
+    from wzeval.analysis._lint import (
+        LintConfig,
+        find_lint_config,
+        lint_file,
+        load_lint_config,
+        to_sarif,
+    )
+    from wzeval.analysis._lint import (
+        lint as lint_rulebook,
+    )
+    from wzeval.analysis._merge import (
+        MergeResult,
+        Provenance,
+        merge_findings,
+    )
+    from wzeval.analysis._ruletest import (
+        TestRun,
+        format_test_run,
+        run_tests,
+    )
+    from wzeval.analysis._schema import (
+        appeal_schema,
+        findings_schema,
+        report_schema,
+        rulebook_schema,
+    )
+    from wzeval.analysis._validation import Validation, validate_paths
+    from wzeval.analysis._verify import (
+        VerifyResult,
+        format_verify_result,
+    )
+    from wzeval.analysis._verify import (
+        verify as verify_rulebook,
+    )
+    from wzeval.checking._findings import Findings
+    from wzeval.core._errors import (
         CalendarError,
         ExpressionError,
         HypothesisUnavailable,
@@ -117,55 +116,56 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
         WzevalError,
         XlsxUnavailable,
     )
-    from wzeval.findings import Findings
-    from wzeval.folders import collect_files
-    from wzeval.issues import Issue, Position, Severity
-    from wzeval.lint import (
-        LintConfig,
-        find_lint_config,
-        lint_file,
-        load_lint_config,
-        to_sarif,
+    from wzeval.core._issues import Issue, Position, Severity
+    from wzeval.model._models import Indicator, Rulebook
+    from wzeval.model._report import IndicatorResult, ItemResult, RankingEntry, ScoreReport, display
+    from wzeval.output._batch import BatchResult, score_files, score_folder
+    from wzeval.output._compact import (
+        compact_chunks,
+        render_compact,
     )
-    from wzeval.lint import (
-        lint as lint_rulebook,
+    from wzeval.output._compact import (
+        department_json as compact_department_json,
     )
-    from wzeval.merge import (
-        MergeResult,
-        Provenance,
-        merge_findings,
+    from wzeval.output._compact import (
+        department_part as compact_department,
     )
-    from wzeval.models import Indicator, Rulebook
-    from wzeval.renderers import rank, render_ranking, render_report, render_xlsx
-    from wzeval.report import IndicatorResult, ItemResult, RankingEntry, ScoreReport, display
-    from wzeval.roster import (
-        duplicates,
-        unassessed,
+    from wzeval.output._compact import (
+        expand as expand_compact,
     )
-    from wzeval.ruletest import (
-        TestRun,
-        format_test_run,
-        run_tests,
+    from wzeval.output._compact import (
+        expand_data as expand_compact_data,
     )
-    from wzeval.schema import (
-        appeal_schema,
-        findings_schema,
-        report_schema,
-        rulebook_schema,
+    from wzeval.output._compact import (
+        expand_report as expand_compact_report,
     )
-    from wzeval.tabledoc import (
+    from wzeval.output._compact import (
+        read_reports as read_compact_reports,
+    )
+    from wzeval.output._compact import (
+        sheet as compact_sheet,
+    )
+    from wzeval.output._renderers import rank, render_ranking, render_report, render_xlsx
+    from wzeval.output._tabledoc import (
         render_rulebook_markdown,
     )
-    from wzeval.template import (
+    from wzeval.output._template import (
         findings_template,
     )
-    from wzeval.validation import Validation, validate_paths
-    from wzeval.verify import (
-        VerifyResult,
-        format_verify_result,
+    from wzeval.reading._folders import collect_files
+    from wzeval.scoring._api import (
+        bundled_rulebook_path,
+        evaluate,
+        load_findings,
+        load_rulebook,
+        read_findings,
+        read_rulebook,
+        score,
+        score_document,
     )
-    from wzeval.verify import (
-        verify as verify_rulebook,
+    from wzeval.scoring._roster import (
+        duplicates,
+        unassessed,
     )
 
 del TYPE_CHECKING
@@ -174,100 +174,100 @@ del TYPE_CHECKING
 # ruamel.yaml and the models load when a name is first used, so ``wzeval --help``
 # and ``wzeval --version`` start without them (docs/performance.md).
 _LAZY = {
-    "bundled_rulebook_path": "wzeval.api",
-    "evaluate": "wzeval.api",
-    "load_findings": "wzeval.api",
-    "load_rulebook": "wzeval.api",
-    "read_findings": "wzeval.api",
-    "read_rulebook": "wzeval.api",
-    "score": "wzeval.api",
-    "CalendarError": "wzeval.errors",
-    "ExpressionError": "wzeval.errors",
-    "HypothesisUnavailable": "wzeval.errors",
-    "LimitExceeded": "wzeval.errors",
-    "MissingDependency": "wzeval.errors",
-    "OutputExists": "wzeval.errors",
-    "OutputRefused": "wzeval.errors",
-    "ValidationFailed": "wzeval.errors",
-    "WzevalError": "wzeval.errors",
-    "XlsxUnavailable": "wzeval.errors",
-    "Findings": "wzeval.findings",
-    "Issue": "wzeval.issues",
-    "Position": "wzeval.issues",
-    "Severity": "wzeval.issues",
-    "Indicator": "wzeval.models",
-    "Rulebook": "wzeval.models",
-    "rank": "wzeval.renderers",
-    "render_ranking": "wzeval.renderers",
-    "render_report": "wzeval.renderers",
-    "render_xlsx": "wzeval.renderers",
-    "IndicatorResult": "wzeval.report",
-    "ItemResult": "wzeval.report",
-    "ScoreReport": "wzeval.report",
-    "display": "wzeval.report",
-    "BatchResult": "wzeval.batch",
-    "score_files": "wzeval.batch",
-    "score_folder": "wzeval.batch",
-    "collect_files": "wzeval.folders",
-    "Validation": "wzeval.validation",
-    "validate_paths": "wzeval.validation",
-    "RankingEntry": "wzeval.report",
-    "expand_compact": "wzeval.compact:expand",
-    "expand_compact_report": "wzeval.compact:expand_report",
-    "expand_compact_data": "wzeval.compact:expand_data",
-    "read_compact_reports": "wzeval.compact:read_reports",
-    "compact_sheet": "wzeval.compact:sheet",
-    "compact_department": "wzeval.compact:department_part",
-    "compact_department_json": "wzeval.compact:department_json",
-    "compact_chunks": "wzeval.compact",
-    "render_compact": "wzeval.compact",
-    "score_document": "wzeval.api",
-    "LintConfig": "wzeval.lint",
-    "find_lint_config": "wzeval.lint",
-    "lint_rulebook": "wzeval.lint:lint",
-    "lint_file": "wzeval.lint",
-    "load_lint_config": "wzeval.lint",
-    "to_sarif": "wzeval.lint",
-    "TestRun": "wzeval.ruletest",
-    "format_test_run": "wzeval.ruletest",
-    "run_tests": "wzeval.ruletest",
-    "VerifyResult": "wzeval.verify",
-    "format_verify_result": "wzeval.verify",
-    "verify_rulebook": "wzeval.verify:verify",
-    "RulebookDiff": "wzeval.diff",
-    "diff_rulebooks": "wzeval.diff:diff",
-    "diff_files": "wzeval.diff",
-    "diff_json": "wzeval.diff",
-    "diff_markdown": "wzeval.diff",
-    "diff_text": "wzeval.diff",
-    "score_movements": "wzeval.diff",
-    "findings_template": "wzeval.template",
-    "render_rulebook_markdown": "wzeval.tabledoc",
-    "appeal_schema": "wzeval.schema",
-    "findings_schema": "wzeval.schema",
-    "report_schema": "wzeval.schema",
-    "rulebook_schema": "wzeval.schema",
-    "MergeResult": "wzeval.merge",
-    "Provenance": "wzeval.merge",
-    "merge_findings": "wzeval.merge",
-    "duplicates": "wzeval.roster",
-    "unassessed": "wzeval.roster",
-    "AppealOutcome": "wzeval.appeals",
-    "appeal_report": "wzeval.appeals",
-    "apply_appeals": "wzeval.appeals",
-    "read_appeals": "wzeval.appeals",
-    "render_appeal_json": "wzeval.appeals",
-    "render_appeal_markdown": "wzeval.appeals",
-    "render_appeal_text": "wzeval.appeals",
-    "revised_text": "wzeval.appeals",
-    "Comparison": "wzeval.compare",
-    "Round": "wzeval.compare",
-    "compare_rounds": "wzeval.compare",
-    "read_round": "wzeval.compare",
-    "render_compare_html": "wzeval.compare",
-    "render_compare_json": "wzeval.compare",
-    "render_compare_markdown": "wzeval.compare",
-    "render_compare_text": "wzeval.compare",
+    "bundled_rulebook_path": "wzeval.scoring._api",
+    "evaluate": "wzeval.scoring._api",
+    "load_findings": "wzeval.scoring._api",
+    "load_rulebook": "wzeval.scoring._api",
+    "read_findings": "wzeval.scoring._api",
+    "read_rulebook": "wzeval.scoring._api",
+    "score": "wzeval.scoring._api",
+    "CalendarError": "wzeval.core._errors",
+    "ExpressionError": "wzeval.core._errors",
+    "HypothesisUnavailable": "wzeval.core._errors",
+    "LimitExceeded": "wzeval.core._errors",
+    "MissingDependency": "wzeval.core._errors",
+    "OutputExists": "wzeval.core._errors",
+    "OutputRefused": "wzeval.core._errors",
+    "ValidationFailed": "wzeval.core._errors",
+    "WzevalError": "wzeval.core._errors",
+    "XlsxUnavailable": "wzeval.core._errors",
+    "Findings": "wzeval.checking._findings",
+    "Issue": "wzeval.core._issues",
+    "Position": "wzeval.core._issues",
+    "Severity": "wzeval.core._issues",
+    "Indicator": "wzeval.model._models",
+    "Rulebook": "wzeval.model._models",
+    "rank": "wzeval.output._renderers",
+    "render_ranking": "wzeval.output._renderers",
+    "render_report": "wzeval.output._renderers",
+    "render_xlsx": "wzeval.output._renderers",
+    "IndicatorResult": "wzeval.model._report",
+    "ItemResult": "wzeval.model._report",
+    "ScoreReport": "wzeval.model._report",
+    "display": "wzeval.model._report",
+    "BatchResult": "wzeval.output._batch",
+    "score_files": "wzeval.output._batch",
+    "score_folder": "wzeval.output._batch",
+    "collect_files": "wzeval.reading._folders",
+    "Validation": "wzeval.analysis._validation",
+    "validate_paths": "wzeval.analysis._validation",
+    "RankingEntry": "wzeval.model._report",
+    "expand_compact": "wzeval.output._compact:expand",
+    "expand_compact_report": "wzeval.output._compact:expand_report",
+    "expand_compact_data": "wzeval.output._compact:expand_data",
+    "read_compact_reports": "wzeval.output._compact:read_reports",
+    "compact_sheet": "wzeval.output._compact:sheet",
+    "compact_department": "wzeval.output._compact:department_part",
+    "compact_department_json": "wzeval.output._compact:department_json",
+    "compact_chunks": "wzeval.output._compact",
+    "render_compact": "wzeval.output._compact",
+    "score_document": "wzeval.scoring._api",
+    "LintConfig": "wzeval.analysis._lint",
+    "find_lint_config": "wzeval.analysis._lint",
+    "lint_rulebook": "wzeval.analysis._lint:lint",
+    "lint_file": "wzeval.analysis._lint",
+    "load_lint_config": "wzeval.analysis._lint",
+    "to_sarif": "wzeval.analysis._lint",
+    "TestRun": "wzeval.analysis._ruletest",
+    "format_test_run": "wzeval.analysis._ruletest",
+    "run_tests": "wzeval.analysis._ruletest",
+    "VerifyResult": "wzeval.analysis._verify",
+    "format_verify_result": "wzeval.analysis._verify",
+    "verify_rulebook": "wzeval.analysis._verify:verify",
+    "RulebookDiff": "wzeval.analysis._diff",
+    "diff_rulebooks": "wzeval.analysis._diff:diff",
+    "diff_files": "wzeval.analysis._diff",
+    "diff_json": "wzeval.analysis._diff",
+    "diff_markdown": "wzeval.analysis._diff",
+    "diff_text": "wzeval.analysis._diff",
+    "score_movements": "wzeval.analysis._diff",
+    "findings_template": "wzeval.output._template",
+    "render_rulebook_markdown": "wzeval.output._tabledoc",
+    "appeal_schema": "wzeval.analysis._schema",
+    "findings_schema": "wzeval.analysis._schema",
+    "report_schema": "wzeval.analysis._schema",
+    "rulebook_schema": "wzeval.analysis._schema",
+    "MergeResult": "wzeval.analysis._merge",
+    "Provenance": "wzeval.analysis._merge",
+    "merge_findings": "wzeval.analysis._merge",
+    "duplicates": "wzeval.scoring._roster",
+    "unassessed": "wzeval.scoring._roster",
+    "AppealOutcome": "wzeval.analysis._appeals",
+    "appeal_report": "wzeval.analysis._appeals",
+    "apply_appeals": "wzeval.analysis._appeals",
+    "read_appeals": "wzeval.analysis._appeals",
+    "render_appeal_json": "wzeval.analysis._appeals",
+    "render_appeal_markdown": "wzeval.analysis._appeals",
+    "render_appeal_text": "wzeval.analysis._appeals",
+    "revised_text": "wzeval.analysis._appeals",
+    "Comparison": "wzeval.analysis._compare",
+    "Round": "wzeval.analysis._compare",
+    "compare_rounds": "wzeval.analysis._compare",
+    "read_round": "wzeval.analysis._compare",
+    "render_compare_html": "wzeval.analysis._compare",
+    "render_compare_json": "wzeval.analysis._compare",
+    "render_compare_markdown": "wzeval.analysis._compare",
+    "render_compare_text": "wzeval.analysis._compare",
 }
 
 

@@ -17,7 +17,7 @@ import sys
 
 def N_(message: str) -> str:
     """Marks a message for the catalogue (``scripts/catalogue.py`` extracts ``N_``)
-    without importing :mod:`wzeval.i18n`: gettext and the catalogue load with the CLI,
+    without importing :mod:`wzeval.core._i18n`: gettext and the catalogue load with the CLI,
     after the moment these messages are for."""
     return message
 
@@ -43,7 +43,7 @@ _LINES: dict[int, bytes] = {}
 
 
 def _language(argv: list[str], environ: dict[str, str] | os._Environ[str]) -> str:
-    """``zh`` or ``en`` as :mod:`wzeval.i18n` would choose it, without importing it:
+    """``zh`` or ``en`` as :mod:`wzeval.core._i18n` would choose it, without importing it:
     the last valid ``--lang`` before ``--``, else ``WZEVAL_LANG`` (``zh_CN.UTF-8`` and
     ``en-US`` forms too; anything else is the default), else Chinese."""
     lang = None

@@ -14,7 +14,7 @@ from typing import Any
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds import Compiler, Describer, DrawFacts, Outcome, RuleKind, Scorer, Targets
 from wzeval.kinds.base import Path, shown
-from wzeval.modelbase import Expr
+from wzeval.model._modelbase import Expr
 
 
 class Stars(RuleKind):

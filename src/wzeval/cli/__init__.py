@@ -13,7 +13,7 @@
     wzeval verify RULEBOOK              property checks on generated findings
 
 Exit codes, the same for every command (:data:`EXIT_CODES`; the rule is
-:func:`wzeval.exitcodes.exit_code`):
+:func:`wzeval.core._exitcodes.exit_code`):
 
 - 0 fine (warnings allowed, unless ``--strict``);
 - 1 the content has issues: an invalid rulebook or findings (a YAML syntax error
@@ -25,7 +25,7 @@ Exit codes, the same for every command (:data:`EXIT_CODES`; the rule is
 - 3 internal error: a bug in wzeval.  One line, no traceback (``WZEVAL_TRACEBACK=1``
   prints it).
 
-Issue codes the CLI adds (registered in :mod:`wzeval.codes`): WZ910 a file named on
+Issue codes the CLI adds (registered in :mod:`wzeval.output._issuecodes`): WZ910 a file named on
 the command line is not a rulebook, findings or rule tests, WZ911 findings could not be
 checked because their rulebook did not load, WZ912 a folder holds no
 ``.yaml``/``.yml``/``.json`` file (an error for ``score``, a warning for ``validate``).
@@ -37,7 +37,8 @@ rendering) are imported inside the command functions, so parsing arguments and
 
 The package is one thin module per command (``_score``, ``_validate`` …: its parser
 and its handler, argument checks and printing only; what it computes is the
-library's, e.g. :mod:`wzeval.batch`, :mod:`wzeval.validation`), the shared argparse
+library's, e.g. :mod:`wzeval.output._batch`, :mod:`wzeval.analysis._validation`),
+the shared argparse
 pieces (``_options``), the shared printing (``_common``), the parser (``_parser``)
 and running a command in a process (``_run``).  ``tests/test_cli_structure.py`` keeps
 it so: no class but argparse helpers, exceptions and the progress counter, no
@@ -48,7 +49,7 @@ from __future__ import annotations
 
 from wzeval.cli._parser import build_parser
 from wzeval.cli._run import main, run
-from wzeval.exitcodes import (
+from wzeval.core._exitcodes import (
     EXIT_CODES,
     EXIT_INTERNAL,
     EXIT_ISSUES,

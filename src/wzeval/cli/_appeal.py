@@ -1,4 +1,4 @@
-"""``wzeval appeal``: decided appeals applied (see :mod:`wzeval.appeals`); its arguments,
+"""``wzeval appeal``: decided appeals applied (see :mod:`wzeval.analysis._appeals`); its arguments,
 the preliminary and final points written, and the revised findings."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import TextIO
 from wzeval.cli._common import Usage, check_output, emit, load_rulebook, write_issues, wrote
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options, rulebook_option
-from wzeval.exitcodes import EXIT_ISSUES, EXIT_OK, exit_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_ISSUES, EXIT_OK, exit_code
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 An appeal document names a findings file (relative to itself), the department and
@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Apply decided appeals: preliminary vs final points, and the revised findings."""
-    from wzeval import appeals
+    import wzeval.analysis._appeals as appeals
 
     check_output(args.output, args.force, args.appeals)
     if args.revised is not None:
@@ -65,7 +65,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "json": appeals.render_appeal_json,
     }
     if args.revised is not None:
-        from wzeval.output import write_atomic
+        from wzeval.output._files import write_atomic
 
         decided = [a for r in read for a in r.model.appeals]
         data, comments = appeals.apply_appeals(read[0].findings.data, decided, rulebook)

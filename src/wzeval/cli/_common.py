@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from wzeval.exitcodes import failure_code
-from wzeval.i18n import _
+from wzeval.core._exitcodes import failure_code
+from wzeval.core._i18n import _
 
 if TYPE_CHECKING:
-    from wzeval.issues import Issue
-    from wzeval.models import Rulebook
+    from wzeval.core._issues import Issue
+    from wzeval.model._models import Rulebook
 
 #: A batch of at least this many files shows a progress counter (on a terminal).
 PROGRESS_MIN_FILES = 10
@@ -40,7 +40,7 @@ class Exit(Exception):
 
 
 def in_file_order(issues: Iterable[Issue]) -> list[Issue]:
-    from wzeval.issues import in_file_order as ordered  # imported on use: --help stays cheap
+    from wzeval.core._issues import in_file_order as ordered  # imported on use: --help stays cheap
 
     return ordered(issues)
 
@@ -82,7 +82,7 @@ class Progress:
 def load_rulebook(path: str | None, err: TextIO) -> Rulebook:
     """The rulebook to score against (the bundled one by default); its issues go to stderr
     and stop the command when it cannot be used."""
-    from wzeval.api import bundled_rulebook_path, read_rulebook
+    from wzeval.scoring._api import bundled_rulebook_path, read_rulebook
 
     rb, issues = read_rulebook(path)
     if rb is None:
@@ -106,7 +106,7 @@ def emit(
         for piece in [text] if isinstance(text, str) else text:
             out.write(piece)
         return
-    from wzeval.output import write_atomic
+    from wzeval.output._files import write_atomic
 
     write_atomic(output, text, force=force)
     wrote(output, err)
@@ -121,16 +121,16 @@ def check_output(output: str | None, force: bool, inputs: Iterable[str | Path] =
     """Refuse an existing output before any work is done (the write checks again), and,
     even with ``force``, an output that is one of ``inputs`` or not a regular file."""
     if output is not None:
-        from wzeval.output import check_not_input, check_writable
+        from wzeval.output._files import check_not_input, check_writable
 
         check_writable(output, force=force)
         check_not_input(output, inputs)
 
 
 def usage_from(exc: Exception) -> Usage:
-    """A :class:`~wzeval.errors.ValidationFailed` about something named on the command
+    """A :class:`~wzeval.core._errors.ValidationFailed` about something named on the command
     line (an unknown department) as a usage error: its first issue's words."""
-    from wzeval.errors import ValidationFailed
+    from wzeval.core._errors import ValidationFailed
 
     assert isinstance(exc, ValidationFailed)
     first = exc.issues[0]

@@ -1,4 +1,4 @@
-"""``wzeval compare``: rounds of findings compared (see :mod:`wzeval.compare`); its
+"""``wzeval compare``: rounds of findings compared (see :mod:`wzeval.analysis._compare`); its
 arguments, the issues printed and the comparison written."""
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from wzeval.cli._common import (
 )
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options, rulebook_option
-from wzeval.exitcodes import EXIT_OK, exit_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK, exit_code
+from wzeval.core._i18n import N_, _
 
 if TYPE_CHECKING:
-    from wzeval.issues import Issue
+    from wzeval.core._issues import Issue
 
 EPILOG = N_("""\
 Each ROUND is a folder (or a file) of findings, one per department.  Between
@@ -50,9 +50,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Compare rounds of findings (see :mod:`wzeval.compare`)."""
-    from wzeval import compare
-    from wzeval.folders import collect_files
+    """Compare rounds of findings (see :mod:`wzeval.analysis._compare`)."""
+    import wzeval.analysis._compare as compare
+    from wzeval.reading._folders import collect_files
 
     if len(args.rounds) < 2:
         raise Usage(_("compare needs two or more rounds"), _("wzeval compare OLD/ NEW/"))

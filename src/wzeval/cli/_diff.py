@@ -1,5 +1,5 @@
 """``wzeval diff``: what changed between two rulebooks and how scores move (see
-:mod:`wzeval.diff`); its arguments, the issues printed and the diff written."""
+:mod:`wzeval.analysis._diff`); its arguments, the issues printed and the diff written."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import TextIO
 from wzeval.cli._common import check_output, emit, in_file_order, write_issues
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options
-from wzeval.exitcodes import EXIT_ISSUES, EXIT_OK, failure_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_ISSUES, EXIT_OK, failure_code
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 examples:
@@ -44,8 +44,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval.diff import diff_files
-    from wzeval.folders import collect_files
+    from wzeval.analysis._diff import diff_files
+    from wzeval.reading._folders import collect_files
 
     check_output(args.output, args.force)
     files, problems = collect_files(args.findings or [], empty_is_error=True)

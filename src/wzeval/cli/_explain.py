@@ -1,5 +1,5 @@
 """``wzeval explain``: why one indicator earned what it earned; its arguments and the
-explanation printed (:func:`wzeval.render.render_explain`)."""
+explanation printed (:func:`wzeval.output._render.render_explain`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, TextIO
 from wzeval.cli._common import Usage, load_rulebook, write_issues
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import rulebook_option
-from wzeval.exitcodes import EXIT_OK, failure_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK, failure_code
+from wzeval.core._i18n import N_, _
 
 if TYPE_CHECKING:
-    from wzeval.models import Indicator, Rulebook
+    from wzeval.model._models import Indicator, Rulebook
 
 EPILOG = N_("""\
 examples:
@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
     """The indicator named on the command line, or a usage error that suggests one."""
-    from wzeval.issues import did_you_mean
+    from wzeval.core._issues import did_you_mean
 
     try:
         return rulebook.indicator(ident.strip())
@@ -55,10 +55,10 @@ def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval import render
-    from wzeval.documents import read_document
-    from wzeval.explain import explain_document
-    from wzeval.merge import explain_file_provenance
+    import wzeval.output._render as render
+    from wzeval.analysis._merge import explain_file_provenance
+    from wzeval.reading._documents import read_document
+    from wzeval.scoring._explain import explain_document
 
     rulebook = load_rulebook(args.rulebook, err)
     indicator = _find_indicator(rulebook, args.indicator)

@@ -1,4 +1,4 @@
-"""``wzeval lint``: soundness checks of rulebooks (see :mod:`wzeval.lint`); its arguments
+"""``wzeval lint``: soundness checks of rulebooks (see :mod:`wzeval.analysis._lint`); its arguments
 and the findings printed as text, JSON, GitHub annotations or SARIF."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, TextIO
 
 from wzeval.cli._common import in_file_order
 from wzeval.cli._options import command as new_command
-from wzeval.exitcodes import exit_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import exit_code
+from wzeval.core._i18n import N_, _
 
 if TYPE_CHECKING:
-    from wzeval.issues import Issue
+    from wzeval.core._issues import Issue
 
 EPILOG = N_("""\
 examples:
@@ -39,8 +39,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval import lint
-    from wzeval.folders import collect_files
+    import wzeval.analysis._lint as lint
+    from wzeval.reading._folders import collect_files
 
     files, problems = collect_files(args.rulebooks, empty_is_error=True)
     paths = [f for f, _named in files]
@@ -56,7 +56,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.format == "github":
         out.write(lint.format_github(issues))
     elif args.format == "sarif":
-        from wzeval.loader import dumps_json
+        from wzeval.reading._loader import dumps_json
 
         out.write(dumps_json(lint.to_sarif(issues)))
     else:

@@ -1,5 +1,5 @@
 """``wzeval merge``: evaluators' partial findings of one department joined (see
-:mod:`wzeval.merge`); its arguments, the conflicts printed, the merged file written."""
+:mod:`wzeval.analysis._merge`); its arguments, the conflicts printed, the merged file written."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import TextIO
 from wzeval.cli._common import check_output, emit, load_rulebook, write_issues
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options, rulebook_option
-from wzeval.exitcodes import exit_code, failure_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import exit_code, failure_code
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 Each fact keeps the file and assessors it came from (a comment in the merged
@@ -38,8 +38,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Merge evaluators' partial findings of one department (see :mod:`wzeval.merge`)."""
-    from wzeval.merge import merge_findings
+    """Merge evaluators' partial findings of one department (see :mod:`wzeval.analysis._merge`)."""
+    from wzeval.analysis._merge import merge_findings
 
     check_output(args.output, args.force, args.findings)
     rulebook = load_rulebook(args.rulebook, err)

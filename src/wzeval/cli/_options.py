@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Sequence
 
-from wzeval.exitcodes import EXIT_CODES
-from wzeval.i18n import LANGUAGES, _
+from wzeval.core._exitcodes import EXIT_CODES
+from wzeval.core._i18n import LANGUAGES, _
 
 
 def exit_codes_epilog() -> str:

@@ -23,7 +23,7 @@ from wzeval.cli import (
     _verify,
 )
 from wzeval.cli._options import Formatter, exit_codes_epilog, in_language, lang_option
-from wzeval.i18n import _
+from wzeval.core._i18n import _
 
 #: The commands, in the order of ``wzeval --help`` (and docs/cli.md).
 COMMANDS = (

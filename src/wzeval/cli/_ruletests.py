@@ -1,4 +1,4 @@
-"""``wzeval test``: a rulebook's own test cases (see :mod:`wzeval.ruletest`); its
+"""``wzeval test``: a rulebook's own test cases (see :mod:`wzeval.analysis._ruletest`); its
 arguments and the results printed with coverage."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import argparse
 from typing import TextIO
 
 from wzeval.cli._options import command as new_command
-from wzeval.exitcodes import EXIT_OK, failure_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK, failure_code
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 examples:
@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval.ruletest import format_test_run, run_tests
+    from wzeval.analysis._ruletest import format_test_run, run_tests
 
     code = EXIT_OK
     results = []
@@ -55,7 +55,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:  # the one rule: a test file with a YAML syntax error is content (1)
             code = max(code, failure_code(test_run.issues))
     if args.format == "json":
-        from wzeval.loader import dumps_json
+        from wzeval.reading._loader import dumps_json
 
         out.write(dumps_json([r.to_dict() for r in results]))
     return code

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from wzeval.cli._common import Exit, Usage, write_issues
 from wzeval.cli._options import lang_of
 from wzeval.cli._parser import build_parser
-from wzeval.exitcodes import (
+from wzeval.core._exitcodes import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_ISSUES,
@@ -24,7 +24,7 @@ from wzeval.exitcodes import (
     error_exit_code,
     failure_code,
 )
-from wzeval.i18n import _, speaking
+from wzeval.core._i18n import _, speaking
 
 
 class Terminated(KeyboardInterrupt):
@@ -79,7 +79,7 @@ def _run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except SystemExit as exc:  # argparse: --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
-    from wzeval.errors import MissingDependency, OutputRefused, ValidationFailed, WzevalError
+    from wzeval.core._errors import MissingDependency, OutputRefused, ValidationFailed, WzevalError
 
     try:
         code: int = args.handler(args, stdout, stderr)

@@ -1,4 +1,4 @@
-"""``wzeval schema``: the JSON Schemas (see :mod:`wzeval.schema`); its arguments and the
+"""``wzeval schema``: the JSON Schemas (see :mod:`wzeval.analysis._schema`); its arguments and the
 schemas written."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import TextIO
 from wzeval.cli._common import Usage, check_output, emit, load_rulebook, with_rulebook, wrote
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options, rulebook_option
-from wzeval.exitcodes import EXIT_OK
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 examples:
@@ -39,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval import schema
+    import wzeval.analysis._schema as schema
 
     if args.write is not None:
         if args.kind or args.output:

@@ -1,8 +1,8 @@
 """``wzeval score``: its arguments, the progress counter, the issues and the result written.
 
 Scoring a batch (worker processes, what is kept of each report, the collector's
-settings) is :mod:`wzeval.batch`; each department once and the ranking written from
-what was kept is :mod:`wzeval.ranking`; the renderers are :mod:`wzeval.renderers`.
+settings) is :mod:`wzeval.output._batch`; each department once and the ranking written from
+what was kept is :mod:`wzeval.analysis._ranking`; the renderers are :mod:`wzeval.output._renderers`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from wzeval.batch import MAX_AUTO_JOBS, PARALLEL_MIN_FILES
 from wzeval.cli._common import (
     Progress,
     Usage,
@@ -23,14 +22,15 @@ from wzeval.cli._common import (
 )
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options, rulebook_option
-from wzeval.exitcodes import EXIT_OK, failure_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK, failure_code
+from wzeval.core._i18n import N_, _
+from wzeval.output._batch import MAX_AUTO_JOBS, PARALLEL_MIN_FILES
 
 if TYPE_CHECKING:
-    from wzeval.batch import BatchScores
-    from wzeval.issues import Issue
-    from wzeval.models import Department, Rulebook
-    from wzeval.report import Ranked, ScoreReport
+    from wzeval.core._issues import Issue
+    from wzeval.model._models import Department, Rulebook
+    from wzeval.model._report import Ranked, ScoreReport
+    from wzeval.output._batch import BatchScores
 
 EPILOG = N_("""\
 examples:
@@ -129,7 +129,7 @@ def import_quietly(*modules: str) -> None:
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import tempfile
 
-    from wzeval.folders import collect_files
+    from wzeval.reading._folders import collect_files
 
     if args.format == "xlsx" and args.output is None:
         raise Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
@@ -141,16 +141,16 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         inputs.append(args.rulebook)
     check_output(args.output, args.force, [*inputs, *args.findings])
     import_quietly(
-        "wzeval.api",
-        "wzeval.render",
-        "wzeval.html",
-        "wzeval.output",
-        "wzeval.renderers",
-        "wzeval.roster",
-        "wzeval.batch",
-        "wzeval.ranking",
+        "wzeval.scoring._api",
+        "wzeval.output._render",
+        "wzeval.output._html",
+        "wzeval.output._files",
+        "wzeval.output._renderers",
+        "wzeval.scoring._roster",
+        "wzeval.output._batch",
+        "wzeval.analysis._ranking",
     )
-    from wzeval.batch import KEEP_BRIEF, BatchScores, batch_memory
+    from wzeval.output._batch import KEEP_BRIEF, BatchScores, batch_memory
 
     rulebook = load_rulebook(args.rulebook, err)
     batch = len(args.findings) > 1 or any(Path(p).is_dir() for p in args.findings)
@@ -175,7 +175,7 @@ def _score_files(
     err: TextIO,
 ) -> None:
     """Score ``paths`` into ``scores``, each file's issues printed as it is scored."""
-    from wzeval.batch import scored
+    from wzeval.output._batch import scored
 
     progress = Progress(err, len(paths), _("scoring"))
     progress.step(0)
@@ -206,8 +206,8 @@ def _each_once(
 ) -> tuple[list[Ranked], list[Department]]:
     """A batch's reports (or entries) with each department once (its issues printed),
     and the roster's units that have no findings."""
-    from wzeval.batch import roster_missing
-    from wzeval.ranking import deduplicated
+    from wzeval.analysis._ranking import deduplicated
+    from wzeval.output._batch import roster_missing
 
     def kept(report: ScoreReport) -> Ranked:
         return scores.entry(report, rulebook) if entries else report
@@ -229,8 +229,8 @@ def _write_ranking(
     args: argparse.Namespace, rulebook: Rulebook, scores: BatchScores, out: TextIO, err: TextIO
 ) -> int:
     """A batch's ranking from its entries (text, Markdown, CSV, JSON)."""
-    from wzeval.ranking import render_kept
-    from wzeval.report import RankingEntry
+    from wzeval.analysis._ranking import render_kept
+    from wzeval.model._report import RankingEntry
 
     ranked, missing = _each_once(args, rulebook, list(scores.entries), scores, err, True)
     code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
@@ -255,8 +255,8 @@ def _write_reports(
     err: TextIO,
 ) -> int:
     """One report's sheet, or a batch's ranking from its reports (HTML, the workbook)."""
-    from wzeval.renderers import render_ranking, render_report
-    from wzeval.report import ScoreReport
+    from wzeval.model._report import ScoreReport
+    from wzeval.output._renderers import render_ranking, render_report
 
     reports: list[ScoreReport] = scores.reports
     missing: list[Department] = []
@@ -265,7 +265,7 @@ def _write_reports(
         reports = [r for r in ranked if isinstance(r, ScoreReport)]
     code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
     if args.format == "xlsx":
-        from wzeval.xlsx import write_xlsx
+        from wzeval.output._xlsx import write_xlsx
 
         if reports:
             write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
@@ -280,7 +280,7 @@ def _write_reports(
     else:
         text = render_report(reports[0], args.format, bom=args.bom, rulebook=rulebook)
         if args.format == "html" and first is not None:
-            from wzeval.merge import html_with_file_provenance
+            from wzeval.analysis._merge import html_with_file_provenance
 
             text = html_with_file_provenance(text, first)
     emit(text, args.output, args.force, out, err)

@@ -1,5 +1,5 @@
 """``wzeval table``: a rulebook's whole table as one Markdown page (see
-:mod:`wzeval.tabledoc`); its arguments and the page written."""
+:mod:`wzeval.output._tabledoc`); its arguments and the page written."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import TextIO
 from wzeval.cli._common import check_output, emit, load_rulebook, with_rulebook
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options
-from wzeval.exitcodes import EXIT_OK
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 examples:
@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval.tabledoc import render_rulebook_markdown
+    from wzeval.output._tabledoc import render_rulebook_markdown
 
     check_output(args.output, args.force, with_rulebook((), args.rulebook_path))
     rulebook = load_rulebook(args.rulebook_path, err)

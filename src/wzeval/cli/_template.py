@@ -1,5 +1,5 @@
 """``wzeval template``: a findings skeleton for one department (see
-:mod:`wzeval.template`, and :mod:`wzeval.xlsx` for the workbook); its arguments and
+:mod:`wzeval.output._template`, and :mod:`wzeval.output._xlsx` for the workbook); its arguments and
 the skeleton written."""
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from wzeval.cli._common import (
 )
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import output_options, rulebook_option
-from wzeval.exitcodes import EXIT_OK
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import EXIT_OK
+from wzeval.core._i18n import N_, _
 
 if TYPE_CHECKING:
-    from wzeval.models import Rulebook
+    from wzeval.model._models import Rulebook
 
 EPILOG = N_("""\
 examples:
@@ -68,8 +68,8 @@ def _schema_ref(rulebook: Rulebook, rulebook_arg: str | None, output: str | None
     """Where the template's modeline points: ``schemas/findings.schema.json`` for the
     bundled rulebook (``findings.<id>.schema.json`` for another), relative to the output
     (a path the command line's own arguments and working directory decide)."""
-    from wzeval.api import bundled_rulebook_path
-    from wzeval.schema import SCHEMA_FILES
+    from wzeval.analysis._schema import SCHEMA_FILES
+    from wzeval.scoring._api import bundled_rulebook_path
 
     bundled = rulebook_arg is None or (
         Path(rulebook_arg).resolve() == bundled_rulebook_path().resolve()
@@ -84,15 +84,15 @@ def _schema_ref(rulebook: Rulebook, rulebook_arg: str | None, output: str | None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval.errors import ValidationFailed
-    from wzeval.template import findings_template
+    from wzeval.core._errors import ValidationFailed
+    from wzeval.output._template import findings_template
 
     if args.format == "xlsx" and args.output is None:
         raise Usage(_("--format xlsx writes a workbook: give -o PATH.xlsx"))
     check_output(args.output, args.force, with_rulebook((), args.rulebook))
     rulebook = load_rulebook(args.rulebook, err)
     if args.format == "xlsx":
-        from wzeval.xlsx import write_findings_template_xlsx
+        from wzeval.output._xlsx import write_findings_template_xlsx
 
         try:
             write_findings_template_xlsx(rulebook, args.department, args.output, force=args.force)

@@ -1,6 +1,6 @@
 """``wzeval validate``: its arguments, and the issues printed (text, JSON, GitHub).
 
-What is checked, and against which rulebook, is :func:`wzeval.validation.validate_paths`.
+What is checked, and against which rulebook, is :func:`wzeval.analysis._validation.validate_paths`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import TextIO
 from wzeval.cli._common import write_issues
 from wzeval.cli._options import command as new_command
 from wzeval.cli._options import rulebook_option
-from wzeval.exitcodes import EXIT_OK, exit_code
-from wzeval.i18n import N_, _, ngettext
+from wzeval.core._exitcodes import EXIT_OK, exit_code
+from wzeval.core._i18n import N_, _, ngettext
 
 EPILOG = N_("""\
 examples:
@@ -58,7 +58,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval.validation import validate_paths
+    from wzeval.analysis._validation import validate_paths
 
     checked = validate_paths(
         args.paths, rulebook=args.rulebook, partial=args.partial, cache=not args.no_cache
@@ -66,11 +66,11 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     every = checked.issues
     code = exit_code(every, fail_on="warning" if args.strict else "error")
     if args.format == "json":
-        from wzeval.loader import dumps_json
+        from wzeval.reading._loader import dumps_json
 
         out.write(dumps_json(checked.to_dict(code == EXIT_OK)))
     elif args.format == "github":
-        from wzeval.issues import github_annotation
+        from wzeval.core._issues import github_annotation
 
         for issue in every:
             out.write(github_annotation(issue) + "\n")

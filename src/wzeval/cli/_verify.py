@@ -1,5 +1,5 @@
 """``wzeval verify``: property checks of a rulebook on generated findings (see
-:mod:`wzeval.verify`); its arguments and the result printed."""
+:mod:`wzeval.analysis._verify`); its arguments and the result printed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TextIO
 
 from wzeval.cli._common import Usage, in_file_order, write_issues
 from wzeval.cli._options import command as new_command
-from wzeval.exitcodes import failure_code
-from wzeval.i18n import N_, _
+from wzeval.core._exitcodes import failure_code
+from wzeval.core._i18n import N_, _
 
 EPILOG = N_("""\
 examples:
@@ -36,13 +36,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from wzeval.api import read_rulebook
+    from wzeval.scoring._api import read_rulebook
 
     rulebook, issues = read_rulebook(args.rulebook_path)
     if rulebook is None:
         write_issues(in_file_order(issues), err)
         return failure_code(issues)
-    from wzeval.verify import format_verify_result, verify  # HypothesisUnavailable: exit 2
+    from wzeval.analysis._verify import (  # HypothesisUnavailable: exit 2
+        format_verify_result,
+        verify,
+    )
 
     try:
         result = verify(
@@ -54,7 +57,7 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValueError as exc:  # an unknown --property
         raise Usage(str(exc)) from None
     if args.format == "json":
-        from wzeval.loader import dumps_json
+        from wzeval.reading._loader import dumps_json
 
         out.write(dumps_json(result.to_dict()))
     else:

@@ -54,7 +54,7 @@ import order between them is the order of the proof (lowest first; none imports
 the package itself, so there is no cycle):
 
 * ``_limits`` -- the safety limits (the numbers docs/security.md lists);
-* ``_codes`` -- the WZ3xx codes and what each means (read by :mod:`wzeval.codes`);
+* ``_codes`` -- the WZ3xx codes and what each means (read by :mod:`wzeval.output._issuecodes`);
 * ``_types`` -- kinds, :class:`TypeInfo` and how two types unify;
 * ``_sourcemap`` -- character offsets of nodes, for every error;
 * ``_runtime`` -- what runs: the functions' implementations, bounded exact arithmetic;

@@ -13,6 +13,8 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Literal, NoReturn
 
+from wzeval.core._i18n import _, ngettext
+from wzeval.core._issues import did_you_mean
 from wzeval.expressions._functions import FUNCTIONS, LIST_PARAMS, FunctionSpec
 from wzeval.expressions._sourcemap import SourceMap, fail, position
 from wzeval.expressions._types import (
@@ -31,8 +33,6 @@ from wzeval.expressions._types import (
     unify,
     unify_kind,
 )
-from wzeval.i18n import _, ngettext
-from wzeval.issues import did_you_mean
 
 _ARITHMETIC: dict[type[ast.operator], str] = {
     ast.Add: "+",

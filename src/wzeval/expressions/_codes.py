@@ -1,12 +1,12 @@
 """The WZ3xx issue codes of the expression language and what each means.
 
-Kept apart from the modules that raise them so :mod:`wzeval.codes` can read the
+Kept apart from the modules that raise them so :mod:`wzeval.output._issuecodes` can read the
 table without loading the checker or the evaluator.
 """
 
 from __future__ import annotations
 
-from wzeval.i18n import N_
+from wzeval.core._i18n import N_
 
 CODES: dict[str, str] = {
     "WZ301": N_("the expression is not valid Python expression syntax"),

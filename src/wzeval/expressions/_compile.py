@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from wzeval.errors import ExpressionError, WzevalError
+from wzeval.core._errors import ExpressionError, WzevalError
+from wzeval.core._i18n import _
 from wzeval.expressions._checker import TypeChecker, check_expected
 from wzeval.expressions._codegen import python_of
 from wzeval.expressions._evaluator import thread_evaluator
@@ -22,7 +23,6 @@ from wzeval.expressions._program import Program
 from wzeval.expressions._sandbox import check_structure, parse
 from wzeval.expressions._types import Kind, TypeInfo
 from wzeval.expressions._values import normalise, runtime_type, value_fits
-from wzeval.i18n import _
 
 #: Evaluate with simpleeval only (the environment variable WZEVAL_REFERENCE=1).
 REFERENCE = os.environ.get("WZEVAL_REFERENCE", "") == "1"
@@ -71,8 +71,8 @@ class CompiledExpression:
 
         Values use wzeval's runtime representation: bool, int, Fraction (never
         float), date, datetime, str, list, list of dicts, None where nullable.
-        Raises only :class:`~wzeval.errors.ExpressionError` (WZ32x) or
-        :class:`~wzeval.errors.CalendarError`.  ``reference=True`` evaluates with
+        Raises only :class:`~wzeval.core._errors.ExpressionError` (WZ32x) or
+        :class:`~wzeval.core._errors.CalendarError`.  ``reference=True`` evaluates with
         simpleeval only (default: :data:`REFERENCE`); the result is the same.
         """
         program = self._program

@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 
 import simpleeval
 
-from wzeval.errors import ExpressionError
+from wzeval.core._errors import ExpressionError
+from wzeval.core._i18n import _
 from wzeval.expressions._functions import FUNCTIONS
 from wzeval.expressions._program import Program
 from wzeval.expressions._runtime import RuntimeFailure, add, div, floordiv, mul, sub
 from wzeval.expressions._sourcemap import position
-from wzeval.i18n import _
 
 
 def _contains(item: object, items: Sequence[object]) -> bool:

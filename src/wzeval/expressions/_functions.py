@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NoReturn, Protocol
 
+from wzeval.core._i18n import _
+from wzeval.core._issues import did_you_mean
 from wzeval.expressions._runtime import (
     WHERE_OPS,
     fn_abs,
@@ -51,8 +53,6 @@ from wzeval.expressions._types import (
     TypeInfo,
     number_kind,
 )
-from wzeval.i18n import _
-from wzeval.issues import did_you_mean
 
 
 class ArgumentChecker(Protocol):

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, TypeVar, cast
 
-from wzeval import calendar as wzcal
+import wzeval.core._calendar as wzcal
+from wzeval.core._i18n import _
 from wzeval.expressions._limits import MAX_NUMBER_BITS
-from wzeval.i18n import _
 
 
 class RuntimeFailure(Exception):

@@ -14,7 +14,9 @@ import unicodedata
 import warnings
 from fractions import Fraction
 
-from wzeval.errors import ExpressionError
+from wzeval.core._errors import ExpressionError
+from wzeval.core._i18n import N_, _
+from wzeval.core._issues import did_you_mean
 from wzeval.expressions._functions import FUNCTIONS
 from wzeval.expressions._limits import (
     MAX_AST_NODES,
@@ -26,8 +28,6 @@ from wzeval.expressions._limits import (
     MAX_STRING_LITERAL_LENGTH,
 )
 from wzeval.expressions._sourcemap import SourceMap, fail
-from wzeval.i18n import N_, _
-from wzeval.issues import did_you_mean
 
 
 def _bracket_depth_offset(source: str) -> int | None:

@@ -10,7 +10,7 @@ import ast
 import io
 from typing import NoReturn
 
-from wzeval.errors import ExpressionError
+from wzeval.core._errors import ExpressionError
 
 
 class SourceMap:

@@ -9,9 +9,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from wzeval.conditions import Interval, Ranges
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -31,7 +30,8 @@ from wzeval.kinds.base import (
     fast_count,
     shown,
 )
-from wzeval.modelbase import Amount, Expr, Label, StrictModel, format_amount
+from wzeval.model._conditions import Interval, Ranges
+from wzeval.model._modelbase import Amount, Expr, Label, StrictModel, format_amount
 
 __all__ = ["KIND", "Band", "Bands", "band_ranges", "band_text", "dead_rows"]
 

@@ -20,14 +20,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol
 
+from wzeval.core._issues import PathPart
 from wzeval.expressions import CompiledExpression, Kind
-from wzeval.issues import PathPart
-from wzeval.report import share_text
+from wzeval.model._report import share_text
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn
 
-    from wzeval.conditions import Condition, Ranges
+    from wzeval.model._conditions import Condition, Ranges
 
 __all__ = [
     "Analysis",
@@ -140,15 +140,15 @@ def deduction_outcome(count: int, capped: bool, amount: Fraction, cap: Fraction 
 
 
 class Compiler(Protocol):
-    """Checks and compiles one item's rule (implemented by :mod:`wzeval.checks`)."""
+    """Checks and compiles one item's rule (implemented by :mod:`wzeval.checking._checks`)."""
 
     @property
     def item(self) -> Any:
-        """The item being compiled (a :class:`wzeval.models.Item`)."""
+        """The item being compiled (a :class:`wzeval.model._models.Item`)."""
 
     @property
     def facts(self) -> Sequence[Any]:
-        """The facts of its indicator (:class:`wzeval.models.Fact`)."""
+        """The facts of its indicator (:class:`wzeval.model._models.Fact`)."""
 
     @property
     def indicator_id(self) -> str:
@@ -172,7 +172,7 @@ class Compiler(Protocol):
 
 class Scorer(Protocol):
     """Evaluates one item's expressions against one findings document
-    (implemented by :mod:`wzeval.engine`)."""
+    (implemented by :mod:`wzeval.scoring._engine`)."""
 
     weight: Fraction
     item_id: str
@@ -195,7 +195,7 @@ class Scorer(Protocol):
 
 class Analysis(Protocol):
     """What the condition analysis can tell of one indicator's expressions
-    (implemented by :mod:`wzeval.lint`)."""
+    (implemented by :mod:`wzeval.analysis._lint`)."""
 
     def condition(self, source: str) -> Condition | None:
         """What a condition can be true for (``None``: no claim)."""
@@ -209,15 +209,15 @@ class Analysis(Protocol):
 
 class RowAnalysis(Analysis, Protocol):
     """What a kind's row lint (:meth:`RuleKind.lint_rows`) reads beyond the condition
-    analysis (implemented by :mod:`wzeval.lint`)."""
+    analysis (implemented by :mod:`wzeval.analysis._lint`)."""
 
     @property
     def facts(self) -> Sequence[Any]:
-        """The facts the indicator declares itself (:class:`wzeval.models.Fact`)."""
+        """The facts the indicator declares itself (:class:`wzeval.model._models.Fact`)."""
 
     def domain(self, term: str) -> object:
         """The values a term of the analysed conditions can take (its declared type and
-        range; a :class:`~wzeval.conditions.Ranges` for a number or a date)."""
+        range; a :class:`~wzeval.model._conditions.Ranges` for a number or a date)."""
 
     def show(self, term: str, values: Ranges) -> str:
         """Values of a term as people read them (dates as dates)."""
@@ -240,7 +240,7 @@ class RowIssue(NamedTuple):
 
 
 class Targets(Analysis, Protocol):
-    """Collects one item's coverage targets (implemented by :mod:`wzeval.ruletest`)."""
+    """Collects one item's coverage targets (implemented by :mod:`wzeval.analysis._ruletest`)."""
 
     def add(self, rel: str, kind: str, text: str, path: Path, reachable: bool = True) -> None:
         """A target ``rel`` (see :func:`target_id`) of the given kind and description."""
@@ -254,13 +254,13 @@ class Targets(Analysis, Protocol):
 
 
 class Describer(Protocol):
-    """Writes the table page (implemented by :mod:`wzeval.tabledoc`)."""
+    """Writes the table page (implemented by :mod:`wzeval.output._tabledoc`)."""
 
     weight: Fraction
 
     @property
     def facts(self) -> Sequence[Any]:
-        """The facts of the item's indicator (:class:`wzeval.models.Fact`)."""
+        """The facts of the item's indicator (:class:`wzeval.model._models.Fact`)."""
 
     def code(self, expr: str) -> str:
         """An expression as inline code."""
@@ -279,7 +279,7 @@ class Describer(Protocol):
 
 
 class Differ(Protocol):
-    """Records rulebook changes (implemented by :mod:`wzeval.diff`)."""
+    """Records rulebook changes (implemented by :mod:`wzeval.analysis._diff`)."""
 
     def add(self, kind: str, path: Path, old: Any, new: Any, affects: bool) -> None:
         """One change of ``kind`` (``<entity>.<what>``)."""

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -22,7 +22,7 @@ from wzeval.kinds.base import (
     Targets,
     shown,
 )
-from wzeval.modelbase import Expr
+from wzeval.model._modelbase import Expr
 
 __all__ = ["KIND"]
 

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -27,7 +27,7 @@ from wzeval.kinds.base import (
     Targets,
     shown,
 )
-from wzeval.modelbase import Amount, Expr, Ident, Label, StrictModel, format_amount
+from wzeval.model._modelbase import Amount, Expr, Ident, Label, StrictModel, format_amount
 
 __all__ = ["KIND", "ChecklistEntry"]
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -24,7 +24,7 @@ from wzeval.kinds.base import (
     deduction_outcome,
     shown,
 )
-from wzeval.modelbase import Deduction
+from wzeval.model._modelbase import Deduction
 
 __all__ = ["KIND"]
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from wzeval.modelbase import format_amount
+from wzeval.model._modelbase import format_amount
 
 __all__ = ["COUNT_SPAN", "amount", "each", "parts", "shares"]
 

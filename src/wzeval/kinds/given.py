@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from wzeval.errors import ExpressionError
+from wzeval.core._errors import ExpressionError
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -29,8 +29,8 @@ from wzeval.kinds.base import (
     Unusual,
     shown,
 )
-from wzeval.modelbase import Expr, Number, StrictModel
-from wzeval.report import exact_text
+from wzeval.model._modelbase import Expr, Number, StrictModel
+from wzeval.model._report import exact_text
 
 __all__ = ["KIND", "Given"]
 

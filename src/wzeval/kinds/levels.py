@@ -8,9 +8,9 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any, ClassVar
 
+from wzeval.core._i18n import _
+from wzeval.core._issues import did_you_mean
 from wzeval.expressions import CompiledExpression
-from wzeval.i18n import _
-from wzeval.issues import did_you_mean
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -29,7 +29,7 @@ from wzeval.kinds.base import (
     Targets,
     shown,
 )
-from wzeval.modelbase import Amount, Ident, StrictModel, format_amount
+from wzeval.model._modelbase import Amount, Ident, StrictModel, format_amount
 
 __all__ = ["KIND", "Levels"]
 

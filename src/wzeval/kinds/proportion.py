@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from wzeval.errors import ExpressionError
+from wzeval.core._errors import ExpressionError
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -28,7 +28,7 @@ from wzeval.kinds.base import (
     fast_count,
     shown,
 )
-from wzeval.modelbase import Expr, StrictModel
+from wzeval.model._modelbase import Expr, StrictModel
 
 __all__ = ["KIND", "Proportion"]
 

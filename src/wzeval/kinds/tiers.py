@@ -6,9 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from wzeval.conditions import Condition, Ranges, TooComplex
+from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
-from wzeval.i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -27,7 +26,8 @@ from wzeval.kinds.base import (
     Targets,
     shown,
 )
-from wzeval.modelbase import Amount, Expr, Label, StrictModel, format_amount
+from wzeval.model._conditions import Condition, Ranges, TooComplex
+from wzeval.model._modelbase import Amount, Expr, Label, StrictModel, format_amount
 
 __all__ = ["KIND", "Tier", "regions"]
 

@@ -1,0 +1,1 @@
+"""analysis: implementation (the public API is :mod:`wzeval`)."""

@@ -1,0 +1,1 @@
+"""checking: implementation (the public API is :mod:`wzeval`)."""

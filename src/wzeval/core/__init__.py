@@ -1,0 +1,1 @@
+"""core: implementation (the public API is :mod:`wzeval`)."""

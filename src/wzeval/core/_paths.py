@@ -1,0 +1,54 @@
+"""How reports name files: never a path of the machine they were made on.
+
+Positions (``file:line[:col]``, or ``file:sheet!cell`` for a spreadsheet) carry the
+path a file was loaded from, which for the bundled rulebook is its install path
+(``…/site-packages/wzeval/data/2023.yaml``) and for anything the user named with
+an absolute path is that path.  A shared report must carry neither, so every
+renderer passes each path or position through :func:`shown`:
+
+- the bundled rulebook is named by its own file name (``2023.yaml:490``);
+- a file under the working directory by its path relative to it;
+- any other absolute path by its file name;
+- a relative path the user typed is kept as typed.
+
+JSON keeps the paths as loaded (it is for programs, not for people).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePath
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+#: a path, then optionally ``:line[:col]`` or ``:sheet!cell`` (the sheet may hold ``:``)
+_POSITION = re.compile(r"^(?P<path>.*?\.(?:ya?ml|json|xlsx|csv))(?P<rest>:.*)?$", re.I)
+
+
+def shown_file(path: str | PurePath) -> str:
+    """``path`` as a report shows it (see the module docstring)."""
+    text = str(path)
+    p = Path(text)
+    if not p.is_absolute():
+        return text
+    try:
+        resolved = p.resolve()
+    except OSError:  # pragma: no cover - an unreadable link: fall back to the name
+        return p.name
+    if resolved.parent == _DATA or p.parent == _DATA:
+        return p.name
+    for base in (Path.cwd(), Path.cwd().resolve()):
+        if p.is_relative_to(base):
+            return p.relative_to(base).as_posix()
+    return p.name
+
+
+def shown(position: str | None) -> str:
+    """A ``file[:line[:col]]`` string (or ``file:sheet!cell``) with its path shown."""
+    if not position:
+        return ""
+    m = _POSITION.match(position)
+    if m is None:
+        return shown_file(position) if os.path.isabs(position) else position
+    return shown_file(m["path"]) + (m["rest"] or "")

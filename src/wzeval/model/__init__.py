@@ -1,0 +1,1 @@
+"""model: implementation (the public API is :mod:`wzeval`)."""

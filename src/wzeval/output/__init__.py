@@ -1,0 +1,1 @@
+"""output: implementation (the public API is :mod:`wzeval`)."""

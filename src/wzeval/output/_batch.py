@@ -1,0 +1,367 @@
+"""Many findings files scored against one rulebook: in order, in worker processes if asked,
+keeping of each report only what the batch will render.
+
+``wzeval score FOLDER`` is this module plus printing; a platform builder calls
+:func:`score_folder` (or :func:`score_files`, one file at a time as they are scored)
+and renders the reports with :func:`wzeval.render_ranking`.  What lives here, and
+why it is library and not command line:
+
+- **Worker processes** (``--jobs``, :func:`jobs_for`): a pool that forks where it can
+  (the workers inherit the loaded rulebook) and loads it once per worker elsewhere.
+  The output is the same, byte for byte, as in one process: results come back in
+  the order of the files.  Workers ignore SIGINT and die quietly on SIGTERM; the
+  parent alone handles Ctrl-C and ends them, so an interrupted batch prints one line,
+  not a traceback per worker.  The signals are held back while the pool starts, so
+  none arrives in a half-made worker.
+- **What a batch keeps** (:data:`KEEP_BRIEF`, :class:`Brief`): a ranking in text,
+  Markdown or CSV needs only each report's :class:`~wzeval.model._report.RankingEntry`; JSON
+  needs the report's JSON text too, which :class:`BatchScores` spools to a file.
+  Keeping every report made a batch's memory grow by 0.5-1.7 MB a file.
+- **The collector's settings** (:func:`batch_memory`): a higher generation-0
+  threshold while the batch runs and the kept reports frozen out of the cyclic
+  collector's passes (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from wzeval.core._issues import Issue
+    from wzeval.model._models import Department, Rulebook
+    from wzeval.model._report import Ranked, RankingEntry, ScoreReport
+
+__all__ = [
+    "BATCH_GC_THRESHOLD",
+    "KEEP_BRIEF",
+    "MAX_AUTO_JOBS",
+    "PARALLEL_MIN_FILES",
+    "BatchResult",
+    "BatchScores",
+    "Brief",
+    "Keep",
+    "batch_memory",
+    "jobs_for",
+    "score_files",
+    "score_folder",
+    "scored",
+]
+
+#: ``jobs="auto"`` uses worker processes for a batch of at least this many files:
+#: fewer are scored faster in one process, since the workers start and every report
+#: travels back to this process (measured on 2 cores, generated 2023 findings: 40
+#: files 0.57 s in one process and 0.61 s with two; 64 files even; 100 files 1.20 s
+#: and 0.95 s).
+PARALLEL_MIN_FILES = 100
+#: ... and at most this many workers.
+MAX_AUTO_JOBS = 4
+#: The cyclic collector's generation-0 threshold while a batch is scored (Python's
+#: default is 700): scoring a file allocates many objects and few garbage cycles, and
+#: with 10,000 a file took 0.91-0.93x the CPU time in two runs of
+#: ``benchmarks/bench_cheap.py`` (docs/performance.md).  Restored when the batch ends.
+BATCH_GC_THRESHOLD = 10_000
+
+#: What a batch keeps of each report: "report" (HTML, the workbook, one file), "entry"
+#: (text, Markdown, CSV rankings), "json" (the entry and the report's JSON), "compact"
+#: (the entry and the department's ranking/2 part).
+Keep = Literal["report", "entry", "json", "compact"]
+#: What a ranking in each format keeps (any other format keeps the reports).
+KEEP_BRIEF: dict[str, Keep] = {
+    "text": "entry",
+    "markdown": "entry",
+    "csv": "entry",
+    "json": "json",
+    "json-compact": "compact",
+}
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a batch keeps of a report it renders as a ranking (``text``, ``markdown``,
+    ``csv``, ``json``): its :class:`RankingEntry`, and for ``json`` the report's JSON
+    as the ranking nests it.  Workers send this back, not the report: pickling a
+    report cost 4 ms, its JSON text 0.1 ms (docs/performance.md)."""
+
+    entry: RankingEntry
+    json: str | None
+
+
+#: What scoring one file gives: what was kept of its report (``None``: it failed), and
+#: its issues in file order.
+Scored = tuple["ScoreReport | Brief | None", list["Issue"]]
+
+
+def brief(report: ScoreReport, keep: Keep, rulebook: Rulebook) -> ScoreReport | Brief:
+    """What a batch keeping ``keep`` keeps of ``report``."""
+    if keep == "report":
+        return report
+    import json  # here: ``wzeval --help`` reads this module's limits, and json costs 1.5 ms
+
+    from wzeval.model._report import RankingEntry
+
+    text = None
+    if keep == "json":  # as render.ranking_data nests it, before indenting
+        text = json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    if keep == "compact":
+        from wzeval.output._compact import department_json
+
+        text = department_json(report, rulebook)
+    return Brief(RankingEntry.of(report), text)
+
+
+def score_kept(path: Path, rulebook: Rulebook, partial: bool, keep: Keep) -> Scored:
+    """One file scored (:func:`wzeval.scoring._api.score_document`: every issue placed, in file
+    order), keeping what ``keep`` says of the report."""
+    from wzeval.reading._documents import read_document
+    from wzeval.scoring._api import score_document
+
+    # a ranking's entry reads the figures alone: the explanation is never built
+    doc = read_document(path)
+    report, issues = score_document(doc, rulebook, partial=partial, explained=keep != "entry")
+    return (None if report is None else brief(report, keep, rulebook)), issues
+
+
+# A worker process's rulebook: inherited from the parent where processes fork, else loaded
+# once by _init_worker.
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(source: str | Rulebook | None, partial: bool, keep: Keep) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it and ends the
+    # workers with SIGTERM, which for them just ends the process (no traceback).  The
+    # signals were held back while the pool forked; they are let through from here on.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    if "rulebook" not in _WORKER:
+        from wzeval.model._models import Rulebook
+        from wzeval.scoring._api import load_rulebook
+
+        _WORKER["rulebook"] = source if isinstance(source, Rulebook) else load_rulebook(source)
+    _WORKER["partial"] = partial
+    _WORKER["keep"] = keep
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def _score_in_worker(path: Path) -> Scored:
+    from wzeval.model._models import Rulebook
+
+    rulebook = _WORKER["rulebook"]
+    assert isinstance(rulebook, Rulebook)
+    keep = _WORKER["keep"]
+    assert keep in ("report", "entry", "json", "compact")
+    return score_kept(path, rulebook, bool(_WORKER["partial"]), keep)
+
+
+def jobs_for(value: str | int, files: int) -> int:
+    """How many worker processes: ``auto`` is one per core (at most MAX_AUTO_JOBS) for a
+    batch of PARALLEL_MIN_FILES files or more, else 1; a number is at most one per file."""
+    if value == "auto":
+        if files < PARALLEL_MIN_FILES:
+            return 1
+        return max(1, min(os.cpu_count() or 1, MAX_AUTO_JOBS))
+    return max(1, min(int(value), files or 1))
+
+
+def scored(
+    paths: Sequence[Path],
+    rulebook: Rulebook,
+    *,
+    partial: bool = False,
+    keep: Keep = "report",
+    jobs: str | int = 1,
+    source: str | Rulebook | None = None,
+) -> Iterator[Scored]:
+    """Each file's report (or what ``keep`` keeps of it: :func:`brief`) and issues, in
+    the order of ``paths``; with ``jobs`` above 1 they are scored by worker processes
+    (the output is the same, byte for byte).  ``source`` is what a worker that cannot
+    inherit ``rulebook`` loads it from (its path; ``None``: the bundled rulebook)."""
+    workers = jobs_for(jobs, len(paths))
+    if workers <= 1:
+        for path in paths:
+            yield score_kept(path, rulebook, partial, keep)
+        return
+    import multiprocessing
+    import signal
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if ctx.get_start_method() == "fork":
+        _WORKER["rulebook"] = rulebook  # the workers inherit it
+    held = {signal.SIGINT, signal.SIGTERM}
+    blocking = hasattr(signal, "pthread_sigmask")
+    try:
+        if blocking:  # the pool's threads and workers start with the signals held
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(source, partial, keep))
+        finally:
+            if blocking:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        with pool:
+            chunk = max(1, min(16, len(paths) // (workers * 4)))
+            yield from pool.imap(_score_in_worker, paths, chunksize=chunk)
+    finally:
+        _WORKER.clear()
+
+
+@contextmanager
+def batch_memory() -> Iterator[bool]:
+    """The collector's settings while a batch runs: generation 0 at
+    :data:`BATCH_GC_THRESHOLD`, restored afterwards.  Gives whether the kept reports
+    may be frozen (``gc.freeze``): not when the program froze objects itself (a batch
+    run in-process), since unfreezing them at the end would undo its freeze."""
+    freeze = gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], BATCH_GC_THRESHOLD), *threshold[1:])
+    try:
+        yield freeze
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
+
+
+@dataclass
+class BatchScores:
+    """What a batch has kept so far: the reports (``keep="report"``) or their ranking
+    entries, each report's JSON text in ``spool`` (``keep="json"``), and the files that
+    failed with their issues."""
+
+    keep: Keep
+    spool: IO[bytes]
+    freeze: bool = False
+    failed: dict[str, list[Issue]] = field(default_factory=dict)
+    reports: list[ScoreReport] = field(default_factory=list)
+    entries: list[RankingEntry] = field(default_factory=list)
+    #: each entry's report JSON in the spool: (offset, length in bytes), by id(entry)
+    spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def entry_of(self, kept: Brief) -> RankingEntry:
+        """``kept``'s entry, its JSON (if any) written to the spool."""
+        if kept.json is not None:
+            data = kept.json.encode("utf-8")
+            self.spooled[id(kept.entry)] = (self.spool.tell(), len(data))
+            self.spool.write(data)
+        return kept.entry
+
+    def entry(self, report: ScoreReport, rulebook: Rulebook) -> RankingEntry:
+        """What this batch keeps of a report scored later (a merged department)."""
+        kept = brief(report, self.keep, rulebook)
+        assert isinstance(kept, Brief)
+        return self.entry_of(kept)
+
+    def add(self, path: Path, kept: ScoreReport | Brief | None, issues: list[Issue]) -> None:
+        """Keep one file's result."""
+        if kept is None:
+            self.failed[str(path)] = issues
+        elif isinstance(kept, Brief):
+            # Not frozen: an entry is a few objects, and freezing would also keep any
+            # garbage cycle of the scoring out of the collector's reach until the end
+            # (a 500-file batch then grew by 20 KB a file; tests/test_batch_memory.py).
+            self.entries.append(self.entry_of(kept))
+        else:
+            self.reports.append(kept)
+            # The kept reports are kept until the batch is rendered, and hold no garbage
+            # cycles; left in the collector's generations, every collection passed over
+            # all of them again (600 files: 7.4 s, 4.2 s with this; see
+            # docs/performance.md).  batch_memory unfreezes them when it is done.
+            if self.freeze:
+                gc.freeze()
+
+    def report_json(self, entry: RankingEntry) -> str:
+        """The JSON text of ``entry``'s report, read back from the spool."""
+        at, size = self.spooled[id(entry)]
+        self.spool.seek(at)
+        return self.spool.read(size).decode("utf-8")
+
+
+def roster_missing(
+    rulebook: Rulebook, reports: Sequence[Ranked], claimed: Iterable[str] = ()
+) -> list[Department]:
+    """The roster units with no findings; ``claimed`` (department ids) have findings
+    even though they have no report: their files failed as duplicates."""
+    from wzeval.scoring._roster import unassessed
+
+    taken = set(claimed)
+    return [d for d in unassessed(rulebook, reports) if d.id not in taken]
+
+
+def _rulebook(rulebook: Rulebook | str | Path | None) -> tuple[Rulebook, str | None]:
+    from wzeval.model._models import Rulebook
+    from wzeval.scoring._api import load_rulebook
+
+    if isinstance(rulebook, Rulebook):
+        return rulebook, None
+    return load_rulebook(rulebook), None if rulebook is None else str(rulebook)
+
+
+def score_files(
+    paths: Sequence[str | Path],
+    rulebook: Rulebook | str | Path | None = None,
+    *,
+    partial: bool = False,
+    jobs: str | int = 1,
+) -> Iterator[tuple[Path, ScoreReport | None, list[Issue]]]:
+    """Score findings files one after the other: each file with its report (``None``
+    when it failed) and its issues in file order, in the order of ``paths``, as each is
+    scored.  ``jobs``: worker processes (``"auto"`` as ``wzeval score``: see
+    :func:`jobs_for`); the results are the same.  ``rulebook``: a loaded rulebook, a
+    path, or ``None`` for the bundled one (raises
+    :class:`~wzeval.core._errors.ValidationFailed` if it does not load)."""
+    rb, source = _rulebook(rulebook)
+    files = [Path(p) for p in paths]
+    for path, (kept, issues) in zip(
+        files, scored(files, rb, partial=partial, jobs=jobs, source=source), strict=True
+    ):
+        assert not isinstance(kept, Brief)
+        yield path, kept, issues
+
+
+@dataclass
+class BatchResult:
+    """A folder scored: the reports (in the order of the files), the files that failed
+    with their issues (what :func:`wzeval.render_ranking` lists as failures), and every
+    issue met, in order (the folders' own, then each file's)."""
+
+    reports: list[ScoreReport]
+    failed: dict[str, list[Issue]]
+    issues: list[Issue]
+
+
+def score_folder(
+    paths: str | Path | Sequence[str | Path],
+    rulebook: Rulebook | str | Path | None = None,
+    *,
+    partial: bool = False,
+    jobs: str | int = "auto",
+) -> BatchResult:
+    """Score every findings file of folders (recursively, as ``wzeval score FOLDER``
+    finds them: :func:`wzeval.reading._folders.collect_files`) or of files named.  A file that
+    fails is in ``failed`` and the rest are still scored; an empty folder is an error
+    (WZ912) in ``issues`` and ``failed``.  Render the ranking with
+    ``wzeval.render_ranking(result.reports, fmt, failed=result.failed, rulebook=rb)``."""
+    from wzeval.reading._folders import collect_files
+
+    named = [paths] if isinstance(paths, str | Path) else list(paths)
+    files, problems = collect_files(named, empty_is_error=True)
+    result = BatchResult([], {i.where: [i] for i in problems}, list(problems))
+    with batch_memory():
+        for path, report, issues in score_files(
+            [f for f, _ in files], rulebook, partial=partial, jobs=jobs
+        ):
+            result.issues.extend(issues)
+            if report is None:
+                result.failed[str(path)] = issues
+            else:
+                result.reports.append(report)
+    return result

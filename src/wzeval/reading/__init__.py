@@ -1,0 +1,1 @@
+"""reading: implementation (the public API is :mod:`wzeval`)."""

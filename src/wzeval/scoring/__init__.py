@@ -1,0 +1,1 @@
+"""scoring: implementation (the public API is :mod:`wzeval`)."""
