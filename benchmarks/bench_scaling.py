@@ -53,8 +53,8 @@ from typing import Any, TypeVar
 
 from _common import RULEBOOK, machine, per_call
 
-import wzeval.reading._loader as loader
 import wzeval.reading._plain as plain
+import wzeval.reading._yamlcore as loader  # the reader's limits live here
 from wzeval.reading._loader import load_document
 from wzeval.scoring._api import evaluate, load_findings, rulebook_from_document
 

@@ -24,7 +24,7 @@ from wzeval.core._exitcodes import (
     failure_code,
 )
 from wzeval.core._issues import Issue, Severity
-from wzeval.reading._loader import MAX_FILE_BYTES
+from wzeval.reading._yamlcore import MAX_FILE_BYTES
 
 ROOT = Path(__file__).parent.parent
 KINDS = ROOT / "tests" / "rulebooks" / "kinds.yaml"

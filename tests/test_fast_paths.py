@@ -36,7 +36,9 @@ from hypothesis import given, settings
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from strategies import cases, findings_for, overall_cases
 
+import wzeval.reading._fastyaml as fastyaml
 import wzeval.reading._loader as loader
+import wzeval.reading._yamlcore as yamlcore
 import wzeval.scoring._engine as engine
 import wzeval.scoring._fasteval as fasteval
 from wzeval import expressions
@@ -99,7 +101,7 @@ def _paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
             yield from _paths(v, (*path, i))
 
 
-def _load(path: Path, monkeypatch: pytest.MonkeyPatch, reference: bool) -> loader.Document:
+def _load(path: Path, monkeypatch: pytest.MonkeyPatch, reference: bool) -> yamlcore.Document:
     monkeypatch.setenv("WZEVAL_REFERENCE", "1" if reference else "0")
     return loader.load_document(path)
 
@@ -131,8 +133,8 @@ def test_fast_loader_is_taken_for_the_shipped_documents(
     """The bundled rulebook and the examples are read by the C parser (not by fallback)."""
     monkeypatch.setenv("WZEVAL_REFERENCE", "0")
     text = path.read_text(encoding="utf-8")
-    assert loader.fast_path_enabled()
-    assert loader._load_fast(text, str(path), []) is not None
+    assert fastyaml.fast_path_enabled()
+    assert fastyaml._load_fast(text, str(path), []) is not None
 
 
 @needs_c
@@ -171,7 +173,7 @@ def test_fast_loader_leaves_odd_documents_to_the_reference(
     ("text", "code"),
     [
         ("a: " + "[" * 65 + "]" * 65 + "\n", "WZ108"),  # deeper than MAX_DEPTH
-        ("a: [" + "1, " * loader.MAX_NODES + "1]\n", "WZ109"),  # more than MAX_NODES values
+        ("a: [" + "1, " * yamlcore.MAX_NODES + "1]\n", "WZ109"),  # more than MAX_NODES values
         ('a: "\\ud800"\n', "WZ101"),  # half a surrogate pair
         ("x: !!python/object:os.system {}\n", "WZ106"),
         ("a: &x [1]\nb: *x\n", None),  # aliases: read, but by the reference path
@@ -184,7 +186,7 @@ def test_fast_loader_refuses_what_the_safety_scan_reports(
     """The fast reader enforces the scan's limits itself: whatever the scan would report
     goes to the reference path, which reports it."""
     monkeypatch.setenv("WZEVAL_REFERENCE", "0")
-    assert loader._load_fast(text, "hostile.yaml", []) is None
+    assert fastyaml._load_fast(text, "hostile.yaml", []) is None
     issues = loader.load_document(text=text, name="hostile.yaml").issues
     if code is not None:
         assert code in [i.code for i in issues]
@@ -208,7 +210,7 @@ def test_fast_loader_reports_yaml11_booleans_itself(
     """A YAML 1.1 boolean as a value (WZ111, a warning) no longer sends the document to
     the reference path: the fast path reports the same warnings at the same places."""
     monkeypatch.setenv("WZEVAL_REFERENCE", "0")
-    fast = loader._load_fast(text, "yes.yaml", [])
+    fast = fastyaml._load_fast(text, "yes.yaml", [])
     assert fast is not None
     monkeypatch.setenv("WZEVAL_REFERENCE", "1")
     ref = loader.load_document(text=text, name="yes.yaml")
@@ -220,7 +222,7 @@ def test_fast_loader_reports_yaml11_booleans_itself(
 def test_fast_loader_reads_yaml11_words_as_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     """'on' as a mapping key is no YAML 1.1 trap (the scan warns only for values)."""
     monkeypatch.setenv("WZEVAL_REFERENCE", "0")
-    fast = loader._load_fast("on: push\n", "ci.yml", [])
+    fast = fastyaml._load_fast("on: push\n", "ci.yml", [])
     assert fast is not None and fast.data == {"on": "push"}
 
 
@@ -389,7 +391,7 @@ def test_positions_do_not_depend_on_earlier_lookups(path: Path) -> None:
     for key in (False, True):
         warm = [doc.position(p, key=key) for p in every]
         fresh = [
-            loader.Document(doc.file, doc.data, root=doc.root).position(p, key=key) for p in every
+            yamlcore.Document(doc.file, doc.data, root=doc.root).position(p, key=key) for p in every
         ]
         assert warm == fresh
 
@@ -524,7 +526,7 @@ def test_generated_documents_read_the_same(monkeypatch: pytest.MonkeyPatch) -> N
         ref = loader.load_document(text=text, name="gen.yaml")
         monkeypatch.setenv("WZEVAL_REFERENCE", "0")
         got = loader.load_document(text=text, name="gen.yaml")
-        fast += loader._load_fast(text, "gen.yaml", []) is not None
+        fast += fastyaml._load_fast(text, "gen.yaml", []) is not None
         assert repr(got.data) == repr(ref.data), text
         assert [i.to_dict() for i in got.issues] == [i.to_dict() for i in ref.issues], text
         assert _tree(got.root) == _tree(ref.root), text

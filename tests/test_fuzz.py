@@ -66,7 +66,8 @@ from wzeval.checking._findings import check_findings
 from wzeval.core._errors import ValidationFailed, WzevalError
 from wzeval.core._issues import Issue
 from wzeval.output._issuecodes import CODES
-from wzeval.reading._loader import MAX_DEPTH, Document, load_document
+from wzeval.reading._loader import load_document
+from wzeval.reading._yamlcore import MAX_DEPTH, Document
 from wzeval.scoring._api import compiled, read_findings, read_rulebook, rulebook_from_document
 from wzeval.scoring._engine import evaluate_compiled
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from wzeval.core._issues import Severity
-from wzeval.reading._loader import (
+from wzeval.reading._loader import load_document
+from wzeval.reading._yamlcore import (
     MAX_ALIASES,
     MAX_DECIMAL_EXPONENT,
     MAX_DEPTH,
@@ -19,7 +20,6 @@ from wzeval.reading._loader import (
     MAX_NODES,
     MAX_NUMBER_LENGTH,
     Document,
-    load_document,
 )
 
 
@@ -310,7 +310,7 @@ def test_numbers_at_the_limits_load() -> None:
 
 def test_node_limit_is_enforced_where_it_is_passed(monkeypatch: pytest.MonkeyPatch) -> None:
     """One value past MAX_NODES is WZ109 at that value, measured small (limit lowered here)."""
-    monkeypatch.setattr("wzeval.reading._loader.MAX_NODES", 2_000)
+    monkeypatch.setattr("wzeval.reading._yamlcore.MAX_NODES", 2_000)
     ok, _, _ = _measured("".join("- 1\n" for _ in range(1_999)))  # + the list itself
     assert ok.issues == [] and len(ok.data) == 1_999
     doc, elapsed, peak = _measured("".join("- 1\n" for _ in range(2_000)))
@@ -417,7 +417,7 @@ def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
     stale for a file that grows): at most MAX_FILE_BYTES + 1 bytes are read."""
     import os
 
-    import wzeval.reading._loader as loader
+    import wzeval.reading._yamlcore as limits
 
     f = tmp_path / "grows.yaml"
     f.write_bytes(b"a: 1\n" * 10)  # 50 bytes
@@ -428,8 +428,8 @@ def test_size_is_bounded_while_reading(tmp_path: Path, monkeypatch: pytest.Monke
         st[6] = 0  # st_size
         return os.stat_result(st)
 
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 20)
-    monkeypatch.setattr(loader.os, "stat", stat_says_empty)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 20)
+    monkeypatch.setattr(os, "stat", stat_says_empty)
     (issue,) = load_document(f).issues
     assert issue.code == "WZ109" and "larger than the limit of 20 bytes" in issue.message
     f.write_bytes(b"a: 1\n" * 4)  # 20 bytes: exactly the limit

@@ -18,7 +18,9 @@ from typing import TypeVar
 import pytest
 from bounds import MAX_SECONDS, measure, run_cli
 
-import wzeval.reading._loader as loader
+import wzeval
+import wzeval.reading._fastyaml as fastyaml
+import wzeval.reading._yamlcore as yamlcore
 from wzeval.core._errors import ExpressionError
 from wzeval.expressions import (
     MAX_AST_NODES,
@@ -32,7 +34,9 @@ from wzeval.expressions import (
     TypeInfo,
     compile_expression,
 )
-from wzeval.reading._loader import (
+from wzeval.reading._loader import load_document
+from wzeval.reading._plain import plain_document
+from wzeval.reading._yamlcore import (
     MAX_ALIASES,
     MAX_DECIMAL_EXPONENT,
     MAX_DEPTH,
@@ -41,13 +45,11 @@ from wzeval.reading._loader import (
     MAX_NODES,
     MAX_NUMBER_LENGTH,
     MAX_RULEBOOK_NODES,
-    load_document,
 )
-from wzeval.reading._plain import plain_document
 
 T = TypeVar("T")
 
-needs_c = pytest.mark.skipif(loader._CParser is None, reason="libyaml's C parser not installed")
+needs_c = pytest.mark.skipif(fastyaml._CParser is None, reason="libyaml's C parser not installed")
 
 #: The CLI messages asserted here are the English ones (Chinese is the default).
 ENGLISH = {**os.environ, "WZEVAL_LANG": "en"}
@@ -72,7 +74,7 @@ def _list_with_one_yes(items: int = 49_900) -> str:
     return HEADER + "    flag: yes\n    panel_necessity: [" + ",".join(["0"] * items) + "]\n"
 
 
-def _issues(doc: loader.Document) -> list[tuple[str, str]]:
+def _issues(doc: yamlcore.Document) -> list[tuple[str, str]]:
     return [(i.code, str(i.position)) for i in doc.issues]
 
 
@@ -283,7 +285,7 @@ def _replicated_2023(copies: int) -> str:
     """The 2023 rulebook with every indicator written ``copies`` times (new ids, each
     copy weighing 1/copies of the original, so weights still add up), as JSON: a real
     table ``copies`` times as large."""
-    data = load_document(Path(loader.__file__).parent / "data" / "2023.yaml").data
+    data = load_document(wzeval.bundled_rulebook_path()).data
     assert data is not None
     for category in data["categories"]:
         grown = []
@@ -362,7 +364,7 @@ def test_alias_limit_exactly() -> None:
     """MAX_ALIASES aliases are read; the next one is WZ107 at its ``*``: in
     ``b: [*x, *x, …]`` alias k starts at column 5 + 4 (k - 1)."""
 
-    def doc(k: int) -> loader.Document:
+    def doc(k: int) -> yamlcore.Document:
         return load_document(text="a: &x 1\nb: [" + ", ".join(["*x"] * k) + "]\n", name="al")
 
     ok, used = measure(lambda: doc(MAX_ALIASES))
@@ -379,7 +381,7 @@ def test_expansion_limit_exactly() -> None:
     9 + 3 · 999 + 3 · 1 000 · k in all: 165 aliases (498 006) are read, 166 (501 006)
     pass MAX_EXPANDED_NODES when the root mapping closes, at the end (line 3)."""
 
-    def doc(k: int) -> loader.Document:
+    def doc(k: int) -> yamlcore.Document:
         items = ", ".join(["0"] * 999)
         text = f"a: &x [{items}]\nb: [" + ", ".join(["*x"] * k) + "]\n"
         return load_document(text=text, name="ex")

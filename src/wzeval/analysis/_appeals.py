@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport, display, exact_text
-from wzeval.reading._loader import Document, dumps_json, load_document
+from wzeval.reading._loader import dumps_json, load_document
+from wzeval.reading._yamlcore import Document
 
 if TYPE_CHECKING:
     from wzeval.checking._findings import Findings

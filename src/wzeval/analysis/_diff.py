@@ -55,7 +55,8 @@ from wzeval.model._diffmodel import (
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport
 from wzeval.output._diffrender import RENDERERS, diff_json, diff_markdown, diff_text
-from wzeval.reading._loader import Document, load_document
+from wzeval.reading._loader import load_document
+from wzeval.reading._yamlcore import Document
 from wzeval.scoring._api import compiled, read_rulebook
 from wzeval.scoring._engine import evaluate_compiled
 

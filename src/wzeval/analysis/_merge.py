@@ -26,7 +26,7 @@ from typing import Any
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.core._slips import PLACEHOLDER, is_placeholder
 from wzeval.model._models import Rulebook
-from wzeval.reading._loader import Document
+from wzeval.reading._yamlcore import Document
 
 __all__ = [
     "MESSAGES",

@@ -29,7 +29,7 @@ from wzeval.kinds import deduction_outcome, target_id
 from wzeval.model._conditions import Condition, Ranges
 from wzeval.model._models import Rulebook, format_amount
 from wzeval.model._report import ScoreReport
-from wzeval.reading._loader import Document
+from wzeval.reading._yamlcore import Document
 from wzeval.scoring._api import compiled
 
 __all__ = ["Coverage", "Target", "coverage_targets", "covered_targets"]

@@ -59,7 +59,8 @@ from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mea
 from wzeval.model._extends import bundled_rulebooks, resolve_extends
 from wzeval.model._models import Rulebook, format_amount
 from wzeval.model._report import IndicatorResult, ScoreReport, display, exact_text
-from wzeval.reading._loader import Document, load_document
+from wzeval.reading._loader import load_document
+from wzeval.reading._yamlcore import Document
 from wzeval.scoring._api import compiled, evaluate, read_findings, rulebook_from_document
 
 __all__ = [

@@ -22,7 +22,7 @@ from wzeval.core._i18n import N_, _
 if TYPE_CHECKING:
     from wzeval.core._issues import Issue
     from wzeval.model._models import Rulebook
-    from wzeval.reading._loader import Document
+    from wzeval.reading._yamlcore import Document
 
 __all__ = ["Checked", "Validation", "validate_paths"]
 

@@ -9,7 +9,7 @@ compiled expressions (:mod:`wzeval.checking._compiled`, whose names this module 
 ready for :func:`wzeval.scoring._engine.evaluate`.
 
 Checks only say *what* is wrong and *where in the document* (a path); the
-caller maps paths to ``file:line:col`` (see :meth:`wzeval.reading._loader.Document.position`).
+caller maps paths to ``file:line:col`` (see :meth:`wzeval.reading._yamlcore.Document.position`).
 """
 
 from __future__ import annotations

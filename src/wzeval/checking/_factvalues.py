@@ -37,7 +37,7 @@ from wzeval.core._slips import (
     suggest_int,
 )
 from wzeval.model._models import Fact
-from wzeval.reading._loader import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH, Document
+from wzeval.reading._yamlcore import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH, Document
 
 __all__ = ["Hole", "ValueChecker", "shown_value", "typename"]
 

@@ -42,10 +42,8 @@ from wzeval.core._slips import (
 )
 from wzeval.model._models import Fact, Indicator
 from wzeval.reading._documents import is_findings_document
-from wzeval.reading._loader import (
-    Document,
-    load_document,
-)
+from wzeval.reading._loader import load_document
+from wzeval.reading._yamlcore import Document
 
 __all__ = [
     "FILLING_RULE",

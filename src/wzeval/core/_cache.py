@@ -76,7 +76,7 @@ _BOM = b"\xef\xbb\xbf"
 
 
 class _Read(Protocol):
-    """What :func:`remember_rulebook` reads of a :class:`wzeval.reading._loader.Document` (this
+    """What :func:`remember_rulebook` reads of a :class:`wzeval.reading._yamlcore.Document` (this
     module stays below the loader: a cache hit never imports it)."""
 
     @property

@@ -87,7 +87,8 @@ from pathlib import Path
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._extendsmerge import Merger, Origin, Path_
-from wzeval.reading._loader import Document, load_document
+from wzeval.reading._loader import load_document
+from wzeval.reading._yamlcore import Document
 
 __all__ = [
     "BUNDLED_PREFIX",

@@ -15,7 +15,7 @@ from typing import Any
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, did_you_mean
 from wzeval.model._extendsplan import INDICATOR_KEYS, PLACEMENT, PLAN, RULE_KEYS
-from wzeval.reading._loader import Document
+from wzeval.reading._yamlcore import Document
 
 __all__ = ["Merger", "Origin", "Path_"]
 

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from wzeval.expressions import bidi_control_offset, char_name
-from wzeval.reading._loader import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
+from wzeval.reading._yamlcore import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
 
 __all__ = [
     "AMOUNT_PATTERN",

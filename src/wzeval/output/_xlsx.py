@@ -17,7 +17,7 @@ one department: a 说明 sheet with the header (rulebook, department, monitoring
 date, assessors) and a 事实 sheet with one row per fact to record, each value
 cell guarded by a data validation where Excel has one (TRUE/FALSE lists, whole
 numbers, decimals in range, dates, enum options).  :func:`read_findings_xlsx`
-reads a filled one back into a :class:`~wzeval.reading._loader.Document` holding the
+reads a filled one back into a :class:`~wzeval.reading._yamlcore.Document` holding the
 same data a YAML findings document gives, so
 :func:`wzeval.checking._findings.check_findings` checks it unchanged; empty value cells
 are left out (score with ``partial`` to leave those indicators unassessed).

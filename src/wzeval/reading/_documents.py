@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from wzeval.reading._loader import Document, load_document
+from wzeval.reading._loader import load_document
 from wzeval.reading._xlsxread import read_findings_xlsx
+from wzeval.reading._yamlcore import Document
 
 __all__ = [
     "SPREADSHEET_SUFFIXES",

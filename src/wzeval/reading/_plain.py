@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from wzeval.core._issues import Issue, PathPart, Position
-from wzeval.reading._loader import (
+from wzeval.reading._yamlcore import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,

@@ -2,7 +2,7 @@
 
 :func:`read_findings_xlsx` reads a filled findings workbook (as
 :func:`wzeval.output._xlsx.write_findings_template_xlsx` writes it) into a
-:class:`~wzeval.reading._loader.Document` holding the same data a YAML findings document
+:class:`~wzeval.reading._yamlcore.Document` holding the same data a YAML findings document
 gives, so :func:`wzeval.checking._findings.check_findings` checks it unchanged; empty value
 cells are left out.  The document's positions are cells: an issue prints as
 ``dept.xlsx:事实!F12`` (see :class:`CellPosition`).
@@ -32,7 +32,8 @@ from typing import Any
 from wzeval.core._errors import XlsxUnavailable
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity
-from wzeval.reading._loader import Document, read_bytes_bounded
+from wzeval.reading._source import read_bytes_bounded
+from wzeval.reading._yamlcore import Document
 
 __all__ = [
     "FACTS_SHEET",

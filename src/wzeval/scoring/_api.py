@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from wzeval.checking._findings import Findings
     from wzeval.model._models import Rulebook
     from wzeval.model._report import ScoreReport
-    from wzeval.reading._loader import Document
+    from wzeval.reading._yamlcore import Document
 
 __all__ = [
     "bundled_rulebook_path",

@@ -17,7 +17,7 @@ from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, in_file_order
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport
-from wzeval.reading._loader import Document
+from wzeval.reading._yamlcore import Document
 from wzeval.scoring._api import compiled, score_document
 
 __all__ = ["explain_document"]

@@ -21,7 +21,7 @@ def lint(rulebook: Rulebook, *, config: LintConfig | None = None) -> list[Issue]
     The rulebook is compiled first if it was built in memory (an invalid one
     raises :class:`~wzeval.core._errors.ValidationFailed`).  Issues come in code
     order, then document order; place them with :func:`lint_file` or
-    :meth:`wzeval.reading._loader.Document.position`.
+    :meth:`wzeval.reading._yamlcore.Document.position`.
     """
     cfg = config or LintConfig()
     ctx = LintContext(rulebook, compiled(rulebook))
