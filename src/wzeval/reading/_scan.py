@@ -87,6 +87,198 @@ def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
     return version, []
 
 
+def _tag_issue(tag: Any, position: Position) -> Issue:
+    return Issue(
+        "WZ106",
+        _("unsupported YAML tag {tag!s}").format(tag=tag),
+        position=position,
+        hint=_("remove the tag; wzeval documents hold plain data only"),
+    )
+
+
+def _depth_issue(position: Position) -> Issue:
+    return Issue(
+        "WZ108",
+        _("nesting deeper than {max_depth} levels").format(max_depth=limits.MAX_DEPTH),
+        position=position,
+        hint=_("flatten the document; limit MAX_DEPTH in docs/security.md"),
+    )
+
+
+def _aliases_issue(position: Position) -> Issue:
+    return Issue(
+        "WZ107",
+        _("more than {max_aliases} aliases").format(max_aliases=limits.MAX_ALIASES),
+        position=position,
+        hint=_("write the values out; limit MAX_ALIASES in docs/security.md"),
+    )
+
+
+def _expanded_issue(position: Position) -> Issue:
+    return Issue(
+        "WZ107",
+        _("aliases expand the document past {max_expanded_nodes} nodes").format(
+            max_expanded_nodes=limits.MAX_EXPANDED_NODES
+        ),
+        position=position,
+        hint=_("this looks like an alias bomb; write the values out"),
+    )
+
+
+def _boolean_warning(ev: Any, key: bool, version: str, position: Position) -> Issue | None:
+    """WZ111 for a plain scalar that YAML 1.1 and 1.2 read differently: under
+    ``%YAML 1.1`` a yes/no word is a boolean here; under 1.2 it is text here but a
+    boolean to YAML 1.1 tools (a value only: a key is text to both)."""
+    if ev.tag is not None or ev.style is not None:
+        return None
+    hint = _("write true/false for a yes/no answer, or quote the text")
+    if version == "1.1":
+        word = ev.value
+        if word not in _YAML11_TRUE and word not in _YAML11_FALSE:
+            return None
+        truth = "true" if word in _YAML11_TRUE else "false"
+        what = (
+            _("the key {word!r} is read as {truth} here (%YAML 1.1)")
+            if key
+            else _("{word!r} is read as {truth} here (%YAML 1.1)")
+        )
+        return Issue(
+            "WZ111",
+            what.format(word=word, truth=truth),
+            position=position,
+            severity=Severity.WARNING,
+            hint=hint,
+        )
+    if key or not isinstance(ev.value, str) or ev.value.lower() not in _YAML11_BOOLS:
+        return None
+    return Issue(
+        "WZ111",
+        _("{ev_value!r} is read as a string here, but as a boolean by YAML 1.1 tools").format(
+            ev_value=ev.value
+        ),
+        position=position,
+        severity=Severity.WARNING,
+        hint=hint,
+    )
+
+
+def _crash_issue(exc: Exception, text: str, name: str, at: Position) -> Issue:
+    """What an error of the YAML library while scanning becomes (never a crash)."""
+    if isinstance(exc, MarkedYAMLError):
+        return _yaml_issue(exc, name)
+    if isinstance(exc, ReaderError):  # a character YAML does not allow (control, surrogate)
+        return _reader_issue(exc, text, name)
+    if isinstance(exc, AssertionError):  # ruamel asserts on some directives (a later %YAML 1.3)
+        return Issue(
+            "WZ114",
+            _("YAML directive not supported: {exc}").format(exc=_one_line(exc)),
+            position=at,
+            hint=_("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"),
+        )
+    if isinstance(exc, YAMLError):  # pragma: no cover - ruamel raises marked errors for syntax
+        return Issue("WZ101", _("YAML error: {exc}").format(exc=exc), position=Position(name))
+    # ruamel's scanner has a few unguarded conversions (e.g. the escape "\U00110000"
+    # raises ValueError); none may escape as a crash.
+    return Issue(
+        "WZ101",
+        _("cannot read the YAML after this place: {exc}").format(exc=_one_line(exc)),
+        position=at,
+        hint=_("check escapes (\\x, \\u, \\U) and special characters near here"),
+    )
+
+
+class _Scanner:
+    """The state of one scan: depth, aliases, nodes written and expanded, the anchors'
+    sizes and the open collections.  Each event's method returns the issue that stops
+    the scan, or ``None``; warnings are added to :attr:`issues` on the way."""
+
+    def __init__(self, text: str, name: str, version: str, issues: list[Issue]) -> None:
+        self.text, self.name, self.version, self.issues = text, name, version, issues
+        self.depth = self.aliases = self.total = self.nodes = 0
+        self.limit = limits.MAX_NODES  # raised to MAX_RULEBOOK_NODES past it, for a rulebook
+        self.anchors: dict[str, int] = {}
+        # per open collection: [node count so far, anchor name or None, is mapping, children]
+        self.stack: list[list[Any]] = []
+
+    def pos(self, ev: Any) -> Position:
+        m = ev.start_mark
+        return Position(self.name, m.line + 1, m.column + 1)
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.stack:
+            self.stack[-1][0] += n
+            self.stack[-1][3] += 1
+
+    def is_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1][2] and self.stack[-1][3] % 2 == 0
+
+    def node(self, ev: Any) -> Issue | None:
+        self.nodes += 1
+        if self.nodes > self.limit:
+            if self.limit == limits.MAX_NODES and declares_rulebook(self.text):
+                self.limit = limits.MAX_RULEBOOK_NODES
+            else:
+                return _node_limit_issue(self.pos(ev), self.limit != limits.MAX_NODES)
+        tag = getattr(ev, "tag", None)
+        if tag is not None and str(tag) not in _STANDARD_TAGS:
+            return _tag_issue(tag, self.pos(ev))
+        return None
+
+    def start(self, ev: Any) -> Issue | None:
+        self.depth += 1
+        if self.depth > limits.MAX_DEPTH:
+            return _depth_issue(self.pos(ev))
+        self.stack.append([1, ev.anchor, type(ev).__name__ == "MappingStartEvent", 0])
+        return None
+
+    def end(self) -> None:
+        self.depth -= 1
+        count, anchor, _mapping, _items = self.stack.pop()
+        if anchor:
+            self.anchors[anchor] = count
+        self.add(count)
+
+    def scalar(self, ev: Any) -> Issue | None:
+        if ev.anchor:
+            self.anchors[ev.anchor] = 1
+        key = self.is_key()
+        self.add(1)
+        # ruamel marks the folds of a folded (>) scalar with U+0007 in the event
+        value = ev.value.replace("\a", "") if ev.style == ">" else ev.value
+        bad = character_issue(value, self.pos(ev))
+        if bad is not None:
+            return bad
+        warning = _boolean_warning(ev, key, self.version, self.pos(ev))
+        if warning is not None:
+            self.issues.append(warning)
+        return None
+
+    def alias(self, ev: Any) -> Issue | None:
+        self.aliases += 1
+        if self.aliases > limits.MAX_ALIASES:
+            return _aliases_issue(self.pos(ev))
+        self.add(self.anchors.get(str(ev.anchor), 1))
+        return None
+
+    def event(self, ev: Any) -> Issue | None:
+        """Read one event; the issue that stops the scan, if any."""
+        stop = None
+        if isinstance(ev, NodeEvent) and not isinstance(ev, AliasEvent):
+            stop = self.node(ev)
+        if stop is None and isinstance(ev, CollectionStartEvent):
+            stop = self.start(ev)
+        elif stop is None and isinstance(ev, CollectionEndEvent):
+            self.end()
+        elif stop is None and isinstance(ev, ScalarEvent):
+            stop = self.scalar(ev)
+        elif stop is None and isinstance(ev, AliasEvent):
+            stop = self.alias(ev)
+        if stop is None and self.total > limits.MAX_EXPANDED_NODES:
+            stop = _expanded_issue(self.pos(ev))
+        return stop
+
+
 def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
     """Walk the event stream once, enforcing depth, alias and tag limits before building.
 
@@ -96,178 +288,28 @@ def _scan(text: str, name: str, events: list[Any] | None = None) -> list[Issue]:
     version, issues = _directives(text, name)
     if issues:
         return issues
-    depth = 0
-    aliases = 0
-    total = 0
-    nodes = 0
-    limit = limits.MAX_NODES  # raised to MAX_RULEBOOK_NODES once past it, if a rulebook
+    scanner = _Scanner(text, name, version, issues)
     last: Any = None  # the last event read (its position is the place of a crash)
-    anchors: dict[str, int] = {}
-    # per open collection: [node count so far, anchor name or None, is mapping, children]
-    stack: list[list[Any]] = []
-
-    def add(n: int) -> None:
-        nonlocal total
-        total += n
-        if stack:
-            stack[-1][0] += n
-            stack[-1][3] += 1
-
-    def is_key() -> bool:
-        return bool(stack) and stack[-1][2] and stack[-1][3] % 2 == 0
-
-    def pos(ev: Any) -> Position:
-        m = ev.start_mark
-        return Position(name, m.line + 1, m.column + 1)
-
     try:
         for ev in _pure_events(text):
             last = ev
             if events is not None:
                 events.append(ev)
-            if isinstance(ev, NodeEvent) and not isinstance(ev, AliasEvent):
-                nodes += 1
-                if nodes > limit:
-                    if limit == limits.MAX_NODES and declares_rulebook(text):
-                        limit = limits.MAX_RULEBOOK_NODES
-                    else:
-                        issues.append(_node_limit_issue(pos(ev), limit != limits.MAX_NODES))
-                        return issues
-                tag = getattr(ev, "tag", None)
-                if tag is not None and str(tag) not in _STANDARD_TAGS:
-                    issues.append(
-                        Issue(
-                            "WZ106",
-                            _("unsupported YAML tag {tag!s}").format(tag=tag),
-                            position=pos(ev),
-                            hint=_("remove the tag; wzeval documents hold plain data only"),
-                        )
-                    )
-                    return issues
-            if isinstance(ev, CollectionStartEvent):
-                depth += 1
-                if depth > limits.MAX_DEPTH:
-                    issues.append(
-                        Issue(
-                            "WZ108",
-                            _("nesting deeper than {max_depth} levels").format(
-                                max_depth=limits.MAX_DEPTH
-                            ),
-                            position=pos(ev),
-                            hint=_("flatten the document; limit MAX_DEPTH in docs/security.md"),
-                        )
-                    )
-                    return issues
-                stack.append([1, ev.anchor, type(ev).__name__ == "MappingStartEvent", 0])
-            elif isinstance(ev, CollectionEndEvent):
-                depth -= 1
-                count, anchor, _mapping, _items = stack.pop()
-                if anchor:
-                    anchors[anchor] = count
-                add(count)
-            elif isinstance(ev, ScalarEvent):
-                if ev.anchor:
-                    anchors[ev.anchor] = 1
-                key = is_key()
-                add(1)
-                # ruamel marks the folds of a folded (>) scalar with U+0007 in the event
-                value = ev.value.replace("\a", "") if ev.style == ">" else ev.value
-                bad = character_issue(value, pos(ev))
-                if bad is not None:
-                    issues.append(bad)
-                    return issues
-                if ev.tag is None and ev.style is None and version == "1.1":
-                    word = ev.value
-                    if word in _YAML11_TRUE or word in _YAML11_FALSE:
-                        truth = "true" if word in _YAML11_TRUE else "false"
-                        what = (
-                            _("the key {word!r} is read as {truth} here (%YAML 1.1)")
-                            if key
-                            else _("{word!r} is read as {truth} here (%YAML 1.1)")
-                        )
-                        issues.append(
-                            Issue(
-                                "WZ111",
-                                what.format(word=word, truth=truth),
-                                position=pos(ev),
-                                severity=Severity.WARNING,
-                                hint=_("write true/false for a yes/no answer, or quote the text"),
-                            )
-                        )
-                elif (
-                    not key
-                    and ev.tag is None
-                    and ev.style is None
-                    and isinstance(ev.value, str)
-                    and ev.value.lower() in _YAML11_BOOLS
-                ):
-                    issues.append(
-                        Issue(
-                            "WZ111",
-                            _(
-                                "{ev_value!r} is read as a string here, but as a boolean "
-                                "by YAML 1.1 tools"
-                            ).format(ev_value=ev.value),
-                            position=pos(ev),
-                            severity=Severity.WARNING,
-                            hint=_("write true/false for a yes/no answer, or quote the text"),
-                        )
-                    )
-            elif isinstance(ev, AliasEvent):
-                aliases += 1
-                if aliases > limits.MAX_ALIASES:
-                    issues.append(
-                        Issue(
-                            "WZ107",
-                            _("more than {max_aliases} aliases").format(
-                                max_aliases=limits.MAX_ALIASES
-                            ),
-                            position=pos(ev),
-                            hint=_("write the values out; limit MAX_ALIASES in docs/security.md"),
-                        )
-                    )
-                    return issues
-                add(anchors.get(str(ev.anchor), 1))
-            if total > limits.MAX_EXPANDED_NODES:
-                issues.append(
-                    Issue(
-                        "WZ107",
-                        _("aliases expand the document past {max_expanded_nodes} nodes").format(
-                            max_expanded_nodes=limits.MAX_EXPANDED_NODES
-                        ),
-                        position=pos(ev),
-                        hint=_("this looks like an alias bomb; write the values out"),
-                    )
-                )
+            stop = scanner.event(ev)
+            if stop is not None:
+                issues.append(stop)
                 return issues
-    except MarkedYAMLError as exc:
-        issues.append(_yaml_issue(exc, name))
-    except ReaderError as exc:  # a character YAML does not allow (control, surrogate)
-        issues.append(_reader_issue(exc, text, name))
-    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
-        issues.append(
-            Issue("WZ101", _("YAML error: {exc}").format(exc=exc), position=Position(name))
-        )
-    except AssertionError as exc:  # ruamel asserts on some directives (a later %YAML 1.3)
-        issues.append(
-            Issue(
-                "WZ114",
-                _("YAML directive not supported: {exc}").format(exc=_one_line(exc)),
-                position=pos(last) if last is not None else Position(name, 1, 1),
-                hint=_("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"),
-            )
-        )
-    except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
-        # ruamel's scanner has a few unguarded conversions (e.g. the escape
-        # "\U00110000" raises ValueError); none may escape as a crash.
-        issues.append(
-            Issue(
-                "WZ101",
-                _("cannot read the YAML after this place: {exc}").format(exc=_one_line(exc)),
-                position=pos(last) if last is not None else Position(name, 1, 1),
-                hint=_("check escapes (\\x, \\u, \\U) and special characters near here"),
-            )
-        )
+    except (
+        YAMLError,
+        AssertionError,
+        ValueError,
+        OverflowError,
+        IndexError,
+        KeyError,
+        TypeError,
+    ) as exc:
+        at = scanner.pos(last) if last is not None else Position(name, 1, 1)
+        issues.append(_crash_issue(exc, text, name, at))
     return issues
 
 
