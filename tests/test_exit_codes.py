@@ -118,7 +118,7 @@ def test_the_rule() -> None:
 
 def test_unreadable_codes_are_registered() -> None:
     """Every code the rule names has an entry in the issue-code table."""
-    from wzeval.output._issuecodes import CODES
+    from wzeval.core._codes import CODES
 
     assert set(CODES) >= UNREADABLE_CODES
 

@@ -22,7 +22,7 @@ The properties:
 
 * ``load_document``, ``rulebook_from_document``, ``check_findings``,
   ``read_rulebook`` and ``read_findings`` never raise: they return issues;
-* every issue has a registered code (:data:`wzeval.output._issuecodes.CODES`) and a position in
+* every issue has a registered code (:data:`wzeval.core._codes.CODES`) and a position in
   the input's own file;
 * ``evaluate`` raises nothing but :class:`wzeval.WzevalError`, and a report renders
   in every format;
@@ -63,9 +63,9 @@ import wzeval
 import wzeval.output._render as render
 from wzeval.checking._checks import CompiledRulebook
 from wzeval.checking._findings import check_findings
+from wzeval.core._codes import CODES
 from wzeval.core._errors import ValidationFailed, WzevalError
 from wzeval.core._issues import Issue
-from wzeval.output._issuecodes import CODES
 from wzeval.reading._loader import load_document
 from wzeval.reading._yamlcore import MAX_DEPTH, Document
 from wzeval.scoring._api import compiled, read_findings, read_rulebook, rulebook_from_document

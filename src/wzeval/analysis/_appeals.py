@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from wzeval.core._codes import WZ425, WZ426, WZ427, WZ428, WZ429, WZ430, WZ431
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport, display, exact_text
@@ -163,7 +164,7 @@ def _schema_issues(exc: ValidationError, doc: Document) -> list[Issue]:
         else:
             msg = MESSAGES["schema_other"].format(msg=err["msg"])
             pos = doc.position(loc)
-        out.append(Issue("WZ428", msg, loc, pos, hint=MESSAGES["schema_hint"]))
+        out.append(Issue(WZ428, msg, loc, pos, hint=MESSAGES["schema_hint"]))
     return out
 
 
@@ -208,7 +209,7 @@ def _appeal_document(doc: Document, issues: list[Issue]) -> AppealDocument | Non
         )
         issues.append(
             Issue(
-                "WZ425",
+                WZ425,
                 MESSAGES["not_appeal"],
                 where,
                 doc.position(where),
@@ -235,7 +236,7 @@ def _appealed_findings(
     if not target.is_file():
         issues.append(
             Issue(
-                "WZ426",
+                WZ426,
                 MESSAGES["no_findings"].format(path=target),
                 ("findings",),
                 doc.position(("findings",)),
@@ -251,7 +252,7 @@ def _appealed_findings(
         issues.extend(found)
         issues.append(
             Issue(
-                "WZ426",
+                WZ426,
                 MESSAGES["findings_bad"].format(path=target),
                 ("findings",),
                 doc.position(("findings",)),
@@ -274,7 +275,7 @@ def _same_department(
         names = [d.name for d in rulebook.departments]
         issues.append(
             Issue(
-                "WZ427",
+                WZ427,
                 MESSAGES["unknown_department"].format(got=model.department),
                 ("department",),
                 doc.position(("department",)),
@@ -285,7 +286,7 @@ def _same_department(
     if dept != findings.department_id:
         issues.append(
             Issue(
-                "WZ427",
+                WZ427,
                 MESSAGES["department"].format(got=model.department, want=findings.department),
                 ("department",),
                 doc.position(("department",)),
@@ -315,7 +316,7 @@ def _appeals_known(
             ids = [i.id for i in rulebook.indicators]
             issues.append(
                 Issue(
-                    "WZ429",
+                    WZ429,
                     MESSAGES["unknown_indicator"].format(got=appeal.indicator),
                     (*base, "indicator"),
                     doc.position((*base, "indicator")),
@@ -328,7 +329,7 @@ def _appeals_known(
         if appeal.fact not in facts:
             issues.append(
                 Issue(
-                    "WZ429",
+                    WZ429,
                     MESSAGES["unknown_fact"].format(indicator=indicator.id, got=appeal.fact),
                     (*base, "fact"),
                     doc.position((*base, "fact")),
@@ -340,7 +341,7 @@ def _appeals_known(
         if appeal.decision is None:
             issues.append(
                 Issue(
-                    "WZ431",
+                    WZ431,
                     MESSAGES["pending"].format(id=appeal.id),
                     base,
                     doc.position(base),
@@ -353,7 +354,7 @@ def _appeals_known(
         if key in decided:
             issues.append(
                 Issue(
-                    "WZ430",
+                    WZ430,
                     MESSAGES["twice"].format(
                         what=f"{indicator.id}.{appeal.fact}", first=decided[key]
                     ),

@@ -16,6 +16,7 @@ from fractions import Fraction
 from html import escape
 from pathlib import Path
 
+from wzeval.core._codes import WZ432, WZ433
 from wzeval.core._issues import Issue, Position
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport, display, exact_text
@@ -141,7 +142,7 @@ def read_round(
         if did in reports:
             issues.append(
                 Issue(
-                    "WZ432",
+                    WZ432,
                     MESSAGES["duplicate"].format(
                         department=report.department,
                         round=label,
@@ -157,7 +158,7 @@ def read_round(
         reports[did] = report
         files[did] = path
     if not reports:
-        issues.append(Issue("WZ433", MESSAGES["empty"].format(round=label), (), Position(label)))
+        issues.append(Issue(WZ433, MESSAGES["empty"].format(round=label), (), Position(label)))
     return Round(label, reports), issues
 
 

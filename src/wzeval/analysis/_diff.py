@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from wzeval.checking._findings import check_findings
+from wzeval.core._codes import WZ401, WZ404, WZ410
 from wzeval.core._errors import ValidationFailed
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Severity
@@ -78,7 +79,7 @@ __all__ = [
 # --------------------------------------------------------------------------- score movements
 
 # Findings problems that scoring with partial=True resolves: facts missing, items unassessable.
-_PARTIAL_CODES = frozenset({"WZ404", "WZ410"})
+_PARTIAL_CODES = frozenset({WZ404, WZ410})
 
 
 def _errors(issues: Iterable[Issue]) -> list[Issue]:
@@ -93,7 +94,7 @@ def _findings_document(path: str | Path) -> Document:
     issues = list(doc.issues)
     if doc.data is not None:
         issues.append(
-            Issue("WZ401", _("a findings document must be a mapping"), position=doc.position(()))
+            Issue(WZ401, _("a findings document must be a mapping"), position=doc.position(()))
         )
     raise ValidationFailed(issues, what=f"findings {path}")
 

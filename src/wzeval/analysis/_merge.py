@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from wzeval.core._codes import WZ421, WZ422, WZ423, WZ424
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.core._slips import PLACEHOLDER, is_placeholder
 from wzeval.model._models import Rulebook
@@ -187,7 +188,7 @@ def _usable(
         if not is_findings_document(doc.data):
             issues.append(
                 Issue(
-                    "WZ421",
+                    WZ421,
                     MESSAGES["not_findings"],
                     position=doc.position(()),
                     hint=MESSAGES["not_findings_hint"],
@@ -202,7 +203,7 @@ def _usable(
         if name not in names:
             issues.append(
                 Issue(
-                    "WZ424",
+                    WZ424,
                     MESSAGES["prefer_unknown"].format(name=name),
                     position=Position(name),
                     hint=MESSAGES["prefer_unknown_hint"],
@@ -228,7 +229,7 @@ def _check_same_subject(usable: list[Document], rulebook: Rulebook, issues: list
             if not same:
                 issues.append(
                     Issue(
-                        "WZ421",
+                        WZ421,
                         MESSAGES[code].format(got=got, want=want, first=first.file),
                         (key,),
                         doc.position((key,)),
@@ -412,7 +413,7 @@ def _conflict(
     if chosen is None:
         return (
             Issue(
-                "WZ422",
+                WZ422,
                 MESSAGES["conflict"].format(
                     what=what,
                     first=hdoc.file,
@@ -431,7 +432,7 @@ def _conflict(
     drop_path = npath if chosen is hdoc else hpath
     return (
         Issue(
-            "WZ423",
+            WZ423,
             MESSAGES["resolved"].format(
                 what=what,
                 chosen=chosen.file,

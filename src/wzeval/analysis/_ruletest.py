@@ -53,6 +53,7 @@ from typing import Any
 
 from wzeval.analysis._ruletargets import Coverage, Target, coverage_targets, covered_targets
 from wzeval.checking._checks import CompiledRulebook
+from wzeval.core._codes import WZ110, WZ201, WZ401, WZ402, WZ403
 from wzeval.core._errors import ValidationFailed
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
@@ -81,7 +82,7 @@ _TOP_KEYS = ("wzeval", "rulebook", "defaults", "cases")
 _CASE_KEYS = ("name", "findings", "partial", "expect")
 _FIGURES = ("total", "base", "base_raw", "base_possible", "bonus", "penalty")
 _SETS = ("vetoed", "not_applicable", "not_scored")
-_KEY_CODES = frozenset({"WZ401", "WZ402", "WZ403"})  # findings issues about an unknown key
+_KEY_CODES = frozenset({WZ401, WZ402, WZ403})  # findings issues about an unknown key
 
 Path_ = tuple[PathPart, ...]
 
@@ -387,7 +388,7 @@ def _findings_source(r: _Reader, raw: object, base: Path, path: Path_) -> Mappin
         allowed = _confined(raw, base)
         if allowed is None:
             r.issue(
-                "WZ201",
+                WZ201,
                 _("findings file {raw!r} may not be read").format(raw=raw),
                 path,
                 _("a .yaml/.yml/.json file inside the project, as for extends:"),
@@ -396,10 +397,10 @@ def _findings_source(r: _Reader, raw: object, base: Path, path: Path_) -> Mappin
         doc = load_document(allowed)
         if doc.data is None or not isinstance(doc.data, Mapping):
             r.issues.extend(doc.issues)
-            r.issue("WZ201", _("findings file {raw!r} cannot be read").format(raw=raw), path)
+            r.issue(WZ201, _("findings file {raw!r} cannot be read").format(raw=raw), path)
             return None
         return doc.data
-    r.issue("WZ201", _("findings must be a mapping or a path to a findings file"), path)
+    r.issue(WZ201, _("findings must be a mapping or a path to a findings file"), path)
     return None
 
 
@@ -422,7 +423,7 @@ def run_tests(
     data = doc.data
     if not isinstance(data, Mapping):
         if data is not None:
-            r.issue("WZ201", _("a rule-test document must be a mapping"), ())
+            r.issue(WZ201, _("a rule-test document must be a mapping"), ())
         return TestRun(file, None, (), None, tuple(r.issues))
     if not _is_ruletests(r, data):
         return TestRun(file, None, (), None, tuple(r.issues))
@@ -434,7 +435,7 @@ def run_tests(
     if rb is None:
         r.issues.extend(rb_issues)
         r.issue(
-            "WZ110",
+            WZ110,
             _("rulebook {rb_path!r} does not load").format(rb_path=str(rb_path)),
             ("rulebook",),
         )
@@ -446,7 +447,7 @@ def run_tests(
         defaults = got or {}
     cases_raw = data.get("cases")
     if not isinstance(cases_raw, list) or not cases_raw:
-        r.issue("WZ201", _("cases must be a non-empty list"), ("cases",) if "cases" in data else ())
+        r.issue(WZ201, _("cases must be a non-empty list"), ("cases",) if "cases" in data else ())
         cases_raw = []
     results: list[CaseResult] = []
     covered: set[str] = set()
@@ -469,11 +470,11 @@ def _is_ruletests(r: _Reader, data: Mapping[str, Any]) -> bool:
     for k in data:
         if k not in _TOP_KEYS:
             hint = did_you_mean(str(k), _TOP_KEYS)
-            r.issue("WZ201", _("unknown key {k!r}").format(k=k), (k,), hint, key=True)
+            r.issue(WZ201, _("unknown key {k!r}").format(k=k), (k,), hint, key=True)
     if data.get("wzeval") == RULETESTS_FORMAT:
         return True
     r.issue(
-        "WZ201",
+        WZ201,
         _("not a rule-test document (wzeval: {value!r})").format(value=data.get("wzeval")),
         ("wzeval",) if "wzeval" in data else (),
         hint=_("start with 'wzeval: {ruletests_format}'").format(ruletests_format=RULETESTS_FORMAT),
@@ -491,7 +492,7 @@ def _rulebook_path(
     found = _resolve_rulebook(ref, base) if isinstance(ref, str) else None
     if found is None:
         r.issue(
-            "WZ110",
+            WZ110,
             _("rulebook {ref!r} not found (a path relative to this file, or a bundled id)").format(
                 ref=ref
             ),
@@ -518,14 +519,14 @@ def _run_case(
     path: Path_ = ("cases", n)
     position = r.doc.position(path)
     if not isinstance(raw, Mapping):
-        issue = Issue("WZ201", _("a case must be a mapping"), path=path, position=position)
+        issue = Issue(WZ201, _("a case must be a mapping"), path=path, position=position)
         return CaseResult(f"case {n + 1}", n, position, issues=(issue,)), set()
     name = str(raw.get("name") or f"case {n + 1}")
     issues: list[Issue] = []
 
     def bad(message: str, where: Path_, hint: str | None = None, *, key: bool = False) -> None:
         position = r.doc.position(where, key=key)
-        issues.append(Issue("WZ201", message, path=where, position=position, hint=hint))
+        issues.append(Issue(WZ201, message, path=where, position=position, hint=hint))
 
     partial, expect = _case_keys(raw, path, bad)
     sub = _Reader(r.doc)

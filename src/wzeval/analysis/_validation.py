@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wzeval.core._codes import WZ115, WZ910, WZ911
 from wzeval.core._i18n import N_, _
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def _findings(
     rb = rb or books.default(results)
     if rb is None:
         issue = Issue(
-            "WZ911",
+            WZ911,
             _("cannot check these findings: the rulebook {default_path} did not load").format(
                 default_path=books.default_path
             ),
@@ -162,7 +163,7 @@ def _check(
         if not any(i.severity == "error" for i in issues):  # empty or only comments
             issues.append(
                 Issue(
-                    "WZ115",
+                    WZ115,
                     _("the document is empty: not a rulebook, findings or rule tests"),
                     position=Position(str(f), 1, 1),
                     hint=_(_START_HINT),
@@ -183,7 +184,7 @@ def _check(
             v.results.append(Checked(str(f), kind, read_appeals([f], rb)[1]))
     elif explicit:
         issue = Issue(
-            "WZ910",
+            WZ910,
             _("not a wzeval document: not a rulebook, findings or rule tests"),
             position=doc.position(()),
             hint=_(_START_HINT),

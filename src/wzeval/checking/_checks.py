@@ -35,6 +35,7 @@ from wzeval.checking._compiled import (
     fact_type,
 )
 from wzeval.checking._overall import compile_overall
+from wzeval.core._codes import WZ202, WZ203, WZ204, WZ205, WZ206, WZ208, WZ209, WZ210
 from wzeval.core._errors import ExpressionError
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, did_you_mean
@@ -78,7 +79,7 @@ class _Checker:
         for ident, path in ids:
             if ident in seen:
                 self.issue(
-                    "WZ202",
+                    WZ202,
                     _("duplicate {what} id {ident!r}").format(what=what, ident=ident),
                     path,
                     hint=_("ids must be unique; the first is at {seen}").format(
@@ -158,7 +159,7 @@ class _Checker:
                     ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
                 )
                 if n in names:
-                    self.issue("WZ202", _("department name {n!r} is used twice").format(n=n), p)
+                    self.issue(WZ202, _("department name {n!r} is used twice").format(n=n), p)
                 names[n] = p
 
     def catalogs_of(self) -> dict[str, list[str]]:
@@ -171,7 +172,7 @@ class _Checker:
         for i, cat_ in enumerate(rb.catalogs):
             if cat_.indicator is not None and cat_.indicator not in ind_ids:
                 self.issue(
-                    "WZ206",
+                    WZ206,
                     _("catalog {cat_id!r} names unknown indicator {indicator!r}").format(
                         cat_id=cat_.id, indicator=cat_.indicator
                     ),
@@ -183,7 +184,7 @@ class _Checker:
                 p = ("catalogs", i, "entries", j, "department")
                 if entry.department not in dept_ids:
                     self.issue(
-                        "WZ206",
+                        WZ206,
                         _("catalog {cat_id!r} names unknown department {department!r}").format(
                             cat_id=cat_.id, department=entry.department
                         ),
@@ -194,7 +195,7 @@ class _Checker:
                     continue
                 if entry.department in seen:
                     self.issue(
-                        "WZ202",
+                        WZ202,
                         _("department {department!r} listed twice").format(
                             department=entry.department
                         ),
@@ -220,7 +221,7 @@ class _Checker:
                 path: Path = ("categories", ci, "indicators", ii)
                 if ind.group is not None and ind.group not in group_ids:
                     self.issue(
-                        "WZ206",
+                        WZ206,
                         _("indicator {ind_id!r} names unknown group {group!r}").format(
                             ind_id=ind.id, group=ind.group
                         ),
@@ -232,7 +233,7 @@ class _Checker:
                     )
                 if ind.catalog is not None and ind.catalog not in catalog_ids:
                     self.issue(
-                        "WZ206",
+                        WZ206,
                         _("indicator {ind_id!r} names unknown catalog {catalog!r}").format(
                             ind_id=ind.id, catalog=ind.catalog
                         ),
@@ -259,7 +260,7 @@ class _Checker:
                         continue
                     if f.id in out:
                         self.issue(
-                            "WZ202",
+                            WZ202,
                             _("fact {f_id!r} is shared by {out!r} and {ind_id!r}").format(
                                 f_id=f.id, out=out[f.id][0], ind_id=ind.id
                             ),
@@ -273,7 +274,7 @@ class _Checker:
                     owner = out.get(f.id)
                     if not f.shared and owner is not None and owner[0] != ind.id:
                         self.issue(
-                            "WZ202",
+                            WZ202,
                             _(
                                 "fact {f_id!r} of {ind_id!r} has the name of a fact shared "
                                 "by {owner!r}"
@@ -290,7 +291,7 @@ class _Checker:
             s = sum((ind.weight for ind in cat.indicators), Decimal(0))
             if s != cat.weight:
                 self.issue(
-                    "WZ203",
+                    WZ203,
                     _("indicator weights of {cat_name} add up to {s}, not {weight}").format(
                         cat_name=cat.name, s=s, weight=cat.weight
                     ),
@@ -301,7 +302,7 @@ class _Checker:
                 bad = [ind.id for ind in cat.indicators if ind.weight != 0]
                 if cat.weight != 0 or bad:
                     self.issue(
-                        "WZ210",
+                        WZ210,
                         _(
                             "the veto (单项否决) category {cat_id!r} and its indicators weigh 0"
                         ).format(cat_id=cat.id)
@@ -314,7 +315,7 @@ class _Checker:
                 wp: Path = ("categories", ci, "indicators", ii, "weight")
                 if cat.kind == "penalty" and ind.weight >= 0:
                     self.issue(
-                        "WZ209",
+                        WZ209,
                         _("penalty indicator {ind_id!r} needs a negative weight").format(
                             ind_id=ind.id
                         ),
@@ -323,7 +324,7 @@ class _Checker:
                     )
                 if cat.kind != "penalty" and ind.weight <= 0:
                     self.issue(
-                        "WZ209",
+                        WZ209,
                         _("indicator {ind_id!r} needs a positive weight").format(ind_id=ind.id),
                         wp,
                         hint=_("only penalty categories have negative weights"),
@@ -333,7 +334,7 @@ class _Checker:
             self.check_parts()
         elif totals["base"] != 100 * 1000:
             self.issue(
-                "WZ203",
+                WZ203,
                 _("base categories add up to {value}, not 100").format(
                     value=Decimal(totals["base"]) / 1000
                 ),
@@ -353,7 +354,7 @@ class _Checker:
             if cat.part is None:
                 if cat.kind == "base":
                     self.issue(
-                        "WZ206",
+                        WZ206,
                         _("base category {cat_id!r} names no part").format(cat_id=cat.id),
                         (*path, "id"),
                         hint=_("write part: one of {ids}").format(ids=", ".join(sorted(ids))),
@@ -361,7 +362,7 @@ class _Checker:
                 continue
             if cat.part not in ids:
                 self.issue(
-                    "WZ206",
+                    WZ206,
                     _("category {cat_id!r} names unknown part {part!r}").format(
                         cat_id=cat.id, part=cat.part
                     ),
@@ -370,7 +371,7 @@ class _Checker:
                 )
             elif cat.kind in ("bonus", "penalty"):
                 self.issue(
-                    "WZ206",
+                    WZ206,
                     _("{kind} category {cat_id!r} cannot belong to a part").format(
                         kind=cat.kind, cat_id=cat.id
                     ),
@@ -382,7 +383,7 @@ class _Checker:
         for i, part in enumerate(rb.parts):
             if sums[part.id] != 100 * 1000:
                 self.issue(
-                    "WZ203",
+                    WZ203,
                     _("base categories of part {part_id!r} add up to {value}, not 100").format(
                         part_id=part.id, value=Decimal(sums[part.id]) / 1000
                     ),
@@ -392,7 +393,7 @@ class _Checker:
         total = sum((p.weight for p in rb.parts), Fraction(0))
         if total != 1:
             self.issue(
-                "WZ203",
+                WZ203,
                 _("the parts' weights add up to {total}, not 100%").format(
                     total=format_amount(total)
                 ),
@@ -485,7 +486,7 @@ class _Checker:
         for ident, p in local_ids:
             if ident in RESERVED_NAMES:
                 self.issue(
-                    "WZ202",
+                    WZ202,
                     _("fact id {ident!r} is reserved").format(ident=ident),
                     p,
                     hint=_("rename it; {reserved_names} are always available").format(
@@ -500,7 +501,7 @@ class _Checker:
             names[f.id] = fact_types[f.id] = fact_type(f)
             if f.min is not None and f.max is not None and f.min > f.max:
                 self.issue(
-                    "WZ208",
+                    WZ208,
                     _("fact {f_id!r} has min > max").format(f_id=f.id),
                     (*path, "facts", ind.facts.index(f), "min"),
                 )
@@ -512,14 +513,14 @@ class _Checker:
         if kind == "penalty":
             if ind.items:
                 self.issue(
-                    "WZ204",
+                    WZ204,
                     _("penalty indicator {ind_id!r} cannot have items").format(ind_id=ind.id),
                     (*path, "items"),
                     hint=_("express penalties as deductions"),
                 )
             if not ind.deductions:
                 self.issue(
-                    "WZ204",
+                    WZ204,
                     _("penalty indicator {ind_id!r} has no deductions").format(ind_id=ind.id),
                     path,
                     hint=_("add deductions: [...]"),
@@ -527,7 +528,7 @@ class _Checker:
         elif kind == "veto":
             if ind.items or ind.deductions or not ind.vetoes:
                 self.issue(
-                    "WZ210",
+                    WZ210,
                     _(
                         "indicator {ind_id!r} of a veto (单项否决) category must hold vetoes only"
                     ).format(ind_id=ind.id)
@@ -540,7 +541,7 @@ class _Checker:
                 )
         elif not ind.items:
             self.issue(
-                "WZ204",
+                WZ204,
                 _("indicator {ind_id!r} has no items").format(ind_id=ind.id),
                 path,
                 hint=_("add items whose shares add up to 100%"),
@@ -549,7 +550,7 @@ class _Checker:
             total = sum((it.share for it in ind.items), Fraction(0))
             if total != 1:
                 self.issue(
-                    "WZ204",
+                    WZ204,
                     _("item shares of {ind_name} add up to {total}, not 100%").format(
                         ind_name=ind.name, total=format_amount(total)
                     ),
@@ -601,14 +602,14 @@ class _Checker:
         for i, d in enumerate(deductions):
             if d.each <= 0:
                 self.issue(
-                    "WZ205",
+                    WZ205,
                     _("deduction {d_id!r} deducts nothing per occurrence").format(d_id=d.id),
                     (*path, i, "each"),
                     hint=_("write a positive amount like '5%'"),
                 )
             if cap_limit is not None and d.cap is not None and d.cap > cap_limit:
                 self.issue(
-                    "WZ205",
+                    WZ205,
                     _(
                         "deduction {d_id!r} is capped at {cap}, more than the item's share "
                         "{cap_limit}"
@@ -680,7 +681,7 @@ class _ItemCompiler:
         share = self.item.share
         if credit > share:
             self.checker.issue(
-                "WZ205",
+                WZ205,
                 _("credit {credit} is more than the item's share {share}").format(
                     credit=format_amount(credit), share=format_amount(share)
                 ),

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from wzeval.checking._checks import CompiledIndicator
 from wzeval.core._calendar import covered_years
+from wzeval.core._codes import WZ117, WZ403, WZ404, WZ405, WZ406, WZ411, WZ414
 from wzeval.core._dates import parse_date, parse_datetime
 from wzeval.core._errors import WzevalError
 from wzeval.core._i18n import N_, _
@@ -88,7 +89,7 @@ class ValueChecker:
         where = self.doc.position(path)
         self.issues.append(
             Issue(
-                "WZ117",
+                WZ117,
                 _(
                     "a full-width colon '：' follows the key, and YAML only "
                     "knows the half-width ':'; write: {strip}"
@@ -110,7 +111,7 @@ class ValueChecker:
             return value
         if value is None or is_placeholder(value):
             self.issue(
-                "WZ404",
+                WZ404,
                 _("the monitoring date (monitoring_date) is not filled in yet"),
                 path,  # a workbook places it on its row even when blank
                 key=True,  # an empty value has no place of its own: the key's line
@@ -131,7 +132,7 @@ class ValueChecker:
             suggestion, shaped = suggest_date(value)  # 2023/11/22, 20231122 (a YAML int)
             if suggestion is not None:
                 self.issue(
-                    "WZ405",
+                    WZ405,
                     _(
                         "{what}: the date '{value}' is not in YYYY-MM-DD form; write {suggestion}"
                     ).format(what=what, value=value, suggestion=suggestion),
@@ -140,7 +141,7 @@ class ValueChecker:
                 )
             else:
                 self.issue(
-                    "WZ405",
+                    WZ405,
                     _("{what}: {value} is not a real date").format(
                         what=what, value=shown_value(value)
                     )
@@ -150,7 +151,7 @@ class ValueChecker:
                 )
             return None
         self.issue(
-            "WZ405",
+            WZ405,
             _("{what} must be a date (got {value})").format(what=what, value=typename(value)),
             path,
             hint=_("write YYYY-MM-DD"),
@@ -170,7 +171,7 @@ class ValueChecker:
             if fact.nullable:
                 return True, None
             self.issue(
-                "WZ405",
+                WZ405,
                 _("{name} needs a value ({type})").format(name=name, type=fact.type),
                 path,
                 hint=_("this fact may not be empty"),
@@ -181,7 +182,7 @@ class ValueChecker:
             if isinstance(joined, str) and len(joined) <= 200 and _LIST_SLIP.search(joined):
                 items = [x.strip() for x in _LIST_SLIP.split(joined.strip("[]［］ "))]
                 self.issue(
-                    "WZ405",
+                    WZ405,
                     _(
                         "{name}: the items of the list are separated by "
                         "full-width commas or 、; write [{items}]"
@@ -195,7 +196,7 @@ class ValueChecker:
                 return False, None
             if not isinstance(value, list):
                 self.issue(
-                    "WZ405", _("{name} must be a list of {of}").format(name=name, of=fact.of), path
+                    WZ405, _("{name} must be a list of {of}").format(name=name, of=fact.of), path
                 )
                 return False, None
             out = []
@@ -219,7 +220,7 @@ class ValueChecker:
         """A list of records, each a mapping of the fact's fields (an unknown or missing
         field reported at its place, a blank one noted as not recorded yet)."""
         if not isinstance(value, list):
-            self.issue("WZ405", _("{name} must be a list of records").format(name=name), path)
+            self.issue(WZ405, _("{name} must be a list of records").format(name=name), path)
             return False, None
         fields = fact.fields or {}
         records = []
@@ -230,7 +231,7 @@ class ValueChecker:
                 continue
             if not isinstance(rec, Mapping):
                 self.issue(
-                    "WZ405",
+                    WZ405,
                     _("{name}[{i}] must be a mapping of {fields}").format(
                         name=name, i=i, fields=", ".join(fields)
                     ),
@@ -242,7 +243,7 @@ class ValueChecker:
             for k in rec:
                 if k not in fields:
                     self.issue(
-                        "WZ403",
+                        WZ403,
                         _("unknown field {k!r} in {name}").format(k=k, name=name),
                         (*rpath, k),
                         hint=did_you_mean(str(k), fields),
@@ -252,7 +253,7 @@ class ValueChecker:
             for fname, ftype in fields.items():
                 if fname not in rec:
                     self.issue(
-                        "WZ404",
+                        WZ404,
                         _("{name}[{i}] misses field {fname!r}").format(name=name, i=i, fname=fname),
                         rpath,
                     )
@@ -329,7 +330,7 @@ class ValueChecker:
     ) -> tuple[bool, object]:
         """A value of the wrong type or form: WZ405 naming what was expected and got."""
         self.issue(
-            "WZ405",
+            WZ405,
             _("{name} must be {expected} (got {type} {value})").format(
                 name=name, expected=expected, type=typename(value), value=shown_value(value)
             ),
@@ -345,7 +346,7 @@ class ValueChecker:
         what: str,
         meant: str,
         hint: str,
-        code: str = "WZ405",
+        code: str = WZ405,
     ) -> tuple[bool, object]:
         """A known slip: refused with the value meant named in the message."""
         self.issue(
@@ -431,7 +432,7 @@ class ValueChecker:
             # files are held to this by the loader (WZ112); in-memory mappings here,
             # before Fraction() turns 1e999999999 into a billion-digit integer
             self.issue(
-                "WZ406",
+                WZ406,
                 _("{name} is {value}, too large or too precise").format(
                     name=name, value=str(value)[:40]
                 ),
@@ -494,7 +495,7 @@ class ValueChecker:
                     )
                 if shaped:  # 2023-02-30, 2023/2/30: say what is wrong
                     self.issue(
-                        "WZ405",
+                        WZ405,
                         _("{name}: '{shown}' is not a real {kind}").format(
                             name=name, shown=shown, kind=kind
                         ),
@@ -567,7 +568,7 @@ class ValueChecker:
         num = Fraction(value)
         if fact.min is not None and num < Fraction(fact.min):
             self.issue(
-                "WZ406",
+                WZ406,
                 _("{name} is {value}, below the minimum {fact_min}").format(
                     name=name, value=value, fact_min=fact.min
                 ),
@@ -584,10 +585,10 @@ class ValueChecker:
                     ),
                     number_text(num / 100),
                     _("write a share as a decimal between 0 and 1: 80% is 0.8"),
-                    "WZ406",
+                    WZ406,
                 )
             self.issue(
-                "WZ406",
+                WZ406,
                 _("{name} is {value}, above the maximum {fact_max}").format(
                     name=name, value=value, fact_max=fact.max
                 ),
@@ -605,7 +606,7 @@ class ValueChecker:
             years = covered_years()
             if conv.year not in years:
                 self.issue(
-                    "WZ411",
+                    WZ411,
                     _(
                         "{name} is {isoformat}, outside the working-day calendar ({start}–{value})"
                     ).format(
@@ -624,7 +625,7 @@ class ValueChecker:
         day = conv.date() if isinstance(conv, datetime) else conv
         if self.mdate is not None and day > self.mdate:
             self.issue(
-                "WZ414",
+                WZ414,
                 _("{name}: {value} is later than the monitoring date {isoformat}").format(
                     name=name,
                     value=conv.isoformat(sep=" ") if isinstance(conv, datetime) else day,

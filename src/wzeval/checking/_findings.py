@@ -34,6 +34,7 @@ from wzeval.checking._checks import CompiledIndicator, CompiledRulebook
 from wzeval.checking._factvalues import Hole, ValueChecker
 from wzeval.checking._factvalues import shown_value as _shown
 from wzeval.checking._factvalues import typename as _typename
+from wzeval.core._codes import WZ401, WZ402, WZ403, WZ404, WZ405, WZ407, WZ408
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.core._slips import (
@@ -138,7 +139,7 @@ class _FindingsChecker(ValueChecker):
         data = self.doc.data
         if not isinstance(data, Mapping):
             self.issue(
-                "WZ401",
+                WZ401,
                 _("a findings document must be a mapping"),
                 (),
                 hint=_("start with 'wzeval: findings/1'"),
@@ -157,7 +158,7 @@ class _FindingsChecker(ValueChecker):
         elif isinstance(assessors_raw, list) and all(isinstance(a, str) for a in assessors_raw):
             assessors = tuple(assessors_raw)
         else:
-            self.issue("WZ405", _("assessors must be a list of names"), ("assessors",))
+            self.issue(WZ405, _("assessors must be a list of names"), ("assessors",))
         notes = data.get("notes")
         facts, indicators = self._indicators(data)
         catalogs = self.crb.catalogs_of.get(department_id, ())
@@ -188,7 +189,7 @@ class _FindingsChecker(ValueChecker):
         for k in data:
             if k not in _HEADER_KEYS:
                 self.issue(
-                    "WZ401",
+                    WZ401,
                     _("unknown key {k!r} in the findings header").format(k=k),
                     (k,),
                     hint=did_you_mean(str(k), _HEADER_KEYS),
@@ -197,7 +198,7 @@ class _FindingsChecker(ValueChecker):
         tag = data.get("wzeval")
         if tag is not None and tag != FINDINGS_FORMAT:
             self.issue(
-                "WZ401",
+                WZ401,
                 _("unknown findings format {tag!r}").format(tag=tag),
                 ("wzeval",),
                 hint=_("write wzeval: {findings_format}").format(findings_format=FINDINGS_FORMAT),
@@ -206,7 +207,7 @@ class _FindingsChecker(ValueChecker):
         rid = data.get("rulebook")
         if rid is not None and rid != rb.id and rid not in rb.based_on:
             self.issue(
-                "WZ408",
+                WZ408,
                 _("findings are for rulebook {rid!r}, not {rb_id!r}").format(rid=rid, rb_id=rb.id),
                 ("rulebook",),
                 hint=_("score them with the rulebook they name"),
@@ -215,7 +216,7 @@ class _FindingsChecker(ValueChecker):
         department = department_id = ""
         if not isinstance(dept_raw, str) or not dept_raw.strip():
             self.issue(
-                "WZ407",
+                WZ407,
                 _("the department is missing")
                 if dept_raw is None or isinstance(dept_raw, str)
                 else _("the department must be a name, not {type} {value}").format(
@@ -229,7 +230,7 @@ class _FindingsChecker(ValueChecker):
             if canonical is None:
                 names = [d.name for d in rb.departments]
                 self.issue(
-                    "WZ407",
+                    WZ407,
                     _("unknown department {dept_raw!r}").format(dept_raw=dept_raw),
                     ("department",),
                     hint=did_you_mean(dept_raw, names)
@@ -251,14 +252,14 @@ class _FindingsChecker(ValueChecker):
             indicators = {}
             if not self.partial:
                 self.issue(
-                    "WZ404",
+                    WZ404,
                     _("no indicators recorded"),
                     (),
                     hint=_("add indicators: with the facts of each indicator"),
                 )
         if not isinstance(indicators, Mapping):
             self.issue(
-                "WZ405", _("indicators must be a mapping of indicator id to facts"), ("indicators",)
+                WZ405, _("indicators must be a mapping of indicator id to facts"), ("indicators",)
             )
             indicators = {}
         by_id = self.crb.by_id
@@ -268,7 +269,7 @@ class _FindingsChecker(ValueChecker):
             cind = by_id.get(ind_key) or by_id.get(name_to_id.get(ind_key, ""))
             if cind is None:
                 self.issue(
-                    "WZ402",
+                    WZ402,
                     _("unknown indicator {ind_key!r}").format(ind_key=ind_key),
                     path,
                     hint=did_you_mean(str(ind_key), list(by_id) + list(name_to_id)),
@@ -329,7 +330,7 @@ class _FindingsChecker(ValueChecker):
         holes = self.holed.get((ind.id, fid), [])
         for where, name, at_key in holes:  # each blank inside, on its own line
             self.issue(
-                "WZ404",
+                WZ404,
                 _("{name} is not filled in yet ({ind_name}: {ask})").format(
                     name=name, ind_name=ind.name, ask=fact.ask
                 ),
@@ -346,7 +347,7 @@ class _FindingsChecker(ValueChecker):
             # the fact's own line or row: written as null / 待填写, or a blank cell
             where, at_key = written or (blank, False)
             self.issue(
-                "WZ404",
+                WZ404,
                 _("{ind_id}.{fid} is not filled in yet ({ind_name}: {ask})").format(
                     ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
                 ),
@@ -357,7 +358,7 @@ class _FindingsChecker(ValueChecker):
         else:
             in_raw = isinstance(raw, Mapping) and ind.id in raw
             self.issue(
-                "WZ404",
+                WZ404,
                 _("missing fact {ind_id}.{fid} ({ind_name}: {ask})").format(
                     ind_id=ind.id, fid=fid, ind_name=ind.name, ask=fact.ask
                 ),
@@ -377,7 +378,7 @@ class _FindingsChecker(ValueChecker):
             return out
         if not isinstance(body, Mapping):
             self.issue(
-                "WZ405",
+                WZ405,
                 _("facts of {indicator_id!r} must be a mapping").format(
                     indicator_id=cind.indicator.id
                 ),
@@ -396,7 +397,7 @@ class _FindingsChecker(ValueChecker):
                         "{fact!r} is derived by the rulebook; record the facts it is computed from"
                     ).format(fact=fid)
                 self.issue(
-                    "WZ403",
+                    WZ403,
                     _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
                         fid=fid, indicator_id=cind.indicator.id
                     ),
@@ -413,7 +414,7 @@ class _FindingsChecker(ValueChecker):
                 for k in raw:
                     if k not in _FACT_KEYS:
                         self.issue(
-                            "WZ405",
+                            WZ405,
                             _("unknown key {k!r} in a fact").format(k=k),
                             (*fpath, k),
                             hint=_("a fact is a value or {{value, evidence, note}}"),
@@ -428,7 +429,7 @@ class _FindingsChecker(ValueChecker):
                     evidence = tuple(ev)
                 elif ev is not None:
                     self.issue(
-                        "WZ405", _("evidence must be text or a list of texts"), (*fpath, "evidence")
+                        WZ405, _("evidence must be text or a list of texts"), (*fpath, "evidence")
                     )
                 n = raw.get("note")
                 note = n if isinstance(n, str) else None
@@ -489,7 +490,7 @@ def check_findings(
         if not any(i.severity is Severity.ERROR for i in issues):  # empty, or only null
             issues.append(
                 Issue(
-                    "WZ401",
+                    WZ401,
                     _("the document is empty: findings are a mapping"),
                     position=Position(doc.file, 1, 1),
                     hint=_("start with 'wzeval: findings/1'"),

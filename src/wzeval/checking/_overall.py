@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from wzeval.core._codes import WZ202, WZ211, WZ212, WZ213
 from wzeval.core._i18n import _
 from wzeval.core._issues import PathPart
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo
@@ -112,7 +113,7 @@ def _score_names(rb: Rulebook, issue: Report) -> dict[str, TypeInfo]:
     for i, cat in enumerate(rb.categories):
         if uses_scores and cat.id in SCORE_NAMES:
             issue(
-                "WZ202",
+                WZ202,
                 _("category id {cat_id!r} is the name of a score").format(cat_id=cat.id),
                 ("categories", i, "id"),
                 _("rename it; {score_names} name the report's scores").format(
@@ -126,7 +127,7 @@ def _score_names(rb: Rulebook, issue: Report) -> dict[str, TypeInfo]:
     for i, part in enumerate(rb.parts):
         if part.id in SCORE_NAMES or part.id in cat_ids:
             issue(
-                "WZ202",
+                WZ202,
                 _("part id {part_id!r} is also the name of a score or a category").format(
                     part_id=part.id
                 ),
@@ -150,7 +151,7 @@ def _gates(
         path: Path = ("categories", i, "when")
         if cat.kind not in ("bonus", "penalty"):
             issue(
-                "WZ213",
+                WZ213,
                 _(
                     "category {cat_id!r} is {kind}: only bonus and penalty "
                     "categories are scored on a condition"
@@ -170,7 +171,7 @@ def _gates(
         cycle = sorted(expr.names & later)
         if cycle:
             issue(
-                "WZ211",
+                WZ211,
                 _(
                     "the gate of category {cat_id!r} reads {cycle}, worked "
                     "out only after the gated categories are scored"
@@ -197,7 +198,7 @@ def _grades(
         path: Path = ("grades", i)
         if always is not None:
             issue(
-                "WZ212",
+                WZ212,
                 _(
                     "grade rule {number} ({grade}) can never give its grade: "
                     "rule {earlier} before it always holds"
@@ -212,7 +213,7 @@ def _grades(
             always = i if always is None else always
         elif g.when.strip() in ("false", "False"):
             issue(
-                "WZ212",
+                WZ212,
                 _(
                     "grade rule {number} ({grade}) can never give its grade: its condition is false"
                 ).format(number=i + 1, grade=g.grade),

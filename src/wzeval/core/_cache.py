@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Protocol
 
 from wzeval._version import __version__
+from wzeval.core._codes import WZ104
 from wzeval.core._i18n import language
 from wzeval.core._issues import Issue, PathPart, Position, Severity
 
@@ -363,7 +364,7 @@ def _store(path: Path, doc: _Read, issues: Sequence[Issue]) -> None:
         same = raw[3 if bom else 0 :].decode("utf-8") == doc.text
     except UnicodeDecodeError:
         return
-    if not same or bom != any(i.code == "WZ104" for i in doc.issues):
+    if not same or bom != any(i.code == WZ104 for i in doc.issues):
         return  # a byte-order mark added or taken away since: the warning would differ
     secret = _secret(create=True)
     if secret is None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wzeval.core._codes import WZ000, WZ100, WZ310, WZ901, WZ920, WZ921
 from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue
 
@@ -43,14 +44,14 @@ class WzevalError(Exception):
     """Root of every exception wzeval raises on purpose.  A class-level ``hint`` is an
     English msgid (``N_``); show it with :func:`wzeval.core._i18n._`."""
 
-    code = "WZ000"
+    code = WZ000
     hint: str | None = None
 
 
 class ValidationFailed(WzevalError, ValueError):
     """A rulebook or findings document has issues; ``issues`` holds every one."""
 
-    code = "WZ100"
+    code = WZ100
 
     def __init__(self, issues: Sequence[Issue], what: str = "document") -> None:
         self.issues: tuple[Issue, ...] = tuple(issues)
@@ -77,7 +78,7 @@ class ExpressionError(WzevalError, ValueError):
 class CalendarError(WzevalError, ValueError):
     """A working-day question about a date the PRC calendar data does not cover."""
 
-    code = "WZ310"
+    code = WZ310
     hint = N_("use dates inside the years the installed chinesecalendar covers")
 
 
@@ -93,7 +94,7 @@ class LimitExceeded(WzevalError, ValueError):
 class OutputExists(WzevalError, FileExistsError):
     """An output file exists and ``force`` was not given; nothing was written."""
 
-    code = "WZ901"
+    code = WZ901
     hint = N_("choose another path or pass --force")
 
 
@@ -117,7 +118,7 @@ class MissingDependency(WzevalError, ImportError):
 class XlsxUnavailable(MissingDependency):
     """openpyxl is missing from the environment (it is a base dependency of wzeval)."""
 
-    code = "WZ920"
+    code = WZ920
     hint = (
         "重新安装 wzeval 即可装上 openpyxl / reinstall wzeval to get openpyxl:"
         " pip install wzeval（在仓库目录中 / in the repository: pip install .）"
@@ -127,7 +128,7 @@ class XlsxUnavailable(MissingDependency):
 class HypothesisUnavailable(MissingDependency):
     """Hypothesis, which ``wzeval verify`` generates findings with, is not installed."""
 
-    code = "WZ921"
+    code = WZ921
     hint = (
         "安装 verify 扩展即可装上 Hypothesis / install the verify extra to get Hypothesis:"
         " pip install 'wzeval[verify]'（或 / or: pip install hypothesis）"

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from wzeval.core._codes import WZ103, WZ109, WZ110, WZ113, WZ912
 from wzeval.core._i18n import N_
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ EXIT_CODES: Mapping[int, str] = {  # in English; the CLI's help shows them with 
 
 #: Issue codes meaning an input could not be read at all: as errors they exit 2, not 1.
 #: Every other reading code (WZ101 syntax, WZ102 duplicate key, …) is content: exit 1.
-UNREADABLE_CODES = frozenset({"WZ103", "WZ109", "WZ110", "WZ113", "WZ912"})
+UNREADABLE_CODES = frozenset({WZ103, WZ109, WZ110, WZ113, WZ912})
 
 _RANK = {"info": 0, "warning": 1, "error": 2}
 

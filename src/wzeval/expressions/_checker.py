@@ -13,6 +13,7 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Literal, NoReturn
 
+from wzeval.core._codes import WZ302, WZ304, WZ307
 from wzeval.core._i18n import _, ngettext
 from wzeval.core._issues import did_you_mean
 from wzeval.expressions._functions import FUNCTIONS, LIST_PARAMS, FunctionSpec
@@ -119,7 +120,7 @@ class TypeChecker:
     def arity(self, call: ast.Call, spec: FunctionSpec, n: int) -> None:
         if len(call.args) != n:
             fail(
-                "WZ307",
+                WZ307,
                 ngettext(
                     "{function}() takes {n} argument, got {given}",
                     "{function}() takes {n} arguments, got {given}",
@@ -134,7 +135,7 @@ class TypeChecker:
         self, call: ast.Call, spec: FunctionSpec, i: int, arg: ast.expr, want: str, got: TypeInfo
     ) -> NoReturn:
         fail(
-            "WZ304",
+            WZ304,
             _("argument {value} of {spec_name}() must be {want}, got {values}").format(
                 value=i + 1, spec_name=spec.name, want=want, values=got.describe()
             ),
@@ -194,7 +195,7 @@ class TypeChecker:
         t = self.check(node, strict=True)
         if t.kind is not kind:
             fail(
-                "WZ304",
+                WZ304,
                 _("{what} needs {kind_value} operands, got {values}").format(
                     what=what, kind_value=kind.value, values=t.describe()
                 ),
@@ -208,7 +209,7 @@ class TypeChecker:
         if value is None:
             if strict:
                 fail(
-                    "WZ304",
+                    WZ304,
                     _("None cannot be used as a value here"),
                     self.where,
                     node,
@@ -233,7 +234,7 @@ class TypeChecker:
             else:
                 hint = did_you_mean(node.id, self.names) or _names_here(self.names)
             fail(
-                "WZ302",
+                WZ302,
                 _("unknown name {node_id!r}").format(node_id=node.id),
                 self.where,
                 node,
@@ -253,7 +254,7 @@ class TypeChecker:
             t = self.check(elt, strict=True)
             if t.kind not in SCALARS:
                 fail(
-                    "WZ304",
+                    WZ304,
                     _("list items must be single values, got {values}").format(values=t.describe()),
                     self.where,
                     elt,
@@ -261,7 +262,7 @@ class TypeChecker:
             unified = unify_kind(item, t.kind)
             if unified is False:
                 fail(
-                    "WZ304",
+                    WZ304,
                     _("list items must all have one type, got {item} and {kind_value}").format(
                         item=item, kind_value=t.kind.value
                     ),
@@ -278,7 +279,7 @@ class TypeChecker:
         if t.kind not in NUMBERS:
             symbol = "-" if isinstance(node.op, ast.USub) else "+"
             fail(
-                "WZ304",
+                WZ304,
                 _("unary {symbol!r} needs a number, got {values}").format(
                     symbol=symbol, values=t.describe()
                 ),
@@ -305,7 +306,7 @@ class TypeChecker:
         else:
             hint = "arithmetic works on int and decimal only"
         fail(
-            "WZ304",
+            WZ304,
             _("{symbol!r} needs numbers, got {values} and {values2}").format(
                 symbol=symbol, values=left.describe(), values2=right.describe()
             ),
@@ -324,7 +325,7 @@ class TypeChecker:
             hint = _incomparable(op, left, right)
             if hint is not None:
                 fail(
-                    "WZ304",
+                    WZ304,
                     _("cannot compare {values} {compare_symbols} {values2}").format(
                         values=left.describe(),
                         compare_symbols=_COMPARE_SYMBOLS[type(op)],
@@ -341,22 +342,22 @@ class TypeChecker:
         """``name is None`` / ``name is not None``: the one place None is read."""
         hint = "write 'x is None' or 'x is not None' with a nullable name x"
         if len(node.ops) != 1:
-            fail("WZ304", _("'is' cannot be chained"), self.where, node, hint=hint)
+            fail(WZ304, _("'is' cannot be chained"), self.where, node, hint=hint)
         right = node.comparators[0]
         if not (isinstance(right, ast.Constant) and right.value is None):
             fail(
-                "WZ304",
+                WZ304,
                 _("'is' only compares with None; use '==' for values"),
                 self.where,
                 right,
                 hint=hint,
             )
         if not isinstance(node.left, ast.Name):
-            fail("WZ304", _("only a name can be tested against None"), self.where, node.left, hint)
+            fail(WZ304, _("only a name can be tested against None"), self.where, node.left, hint)
         t = self.check(node.left, strict=False)
         if not t.nullable:
             fail(
-                "WZ304",
+                WZ304,
                 _("{left_id!r} is {values} and never None").format(
                     left_id=node.left.id, values=t.describe()
                 ),
@@ -383,7 +384,7 @@ class TypeChecker:
         t = unify(body, orelse)
         if t is None:
             fail(
-                "WZ304",
+                WZ304,
                 _("the two branches differ: {values} and {values2}").format(
                     values=body.describe(), values2=orelse.describe()
                 ),
@@ -423,7 +424,7 @@ def check_expected(
     """
     if not _fits(t, expect):
         fail(
-            "WZ304",
+            WZ304,
             _("expected {expect}, got {values}").format(
                 expect=_expected(expect), values=t.describe()
             ),

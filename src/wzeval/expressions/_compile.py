@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from wzeval.core._codes import WZ301, WZ324, WZ325, WZ329
 from wzeval.core._errors import ExpressionError, WzevalError
 from wzeval.core._i18n import _
 from wzeval.expressions._checker import TypeChecker, check_expected
@@ -81,7 +82,7 @@ class CompiledExpression:
                 value = env[name]
             except KeyError:
                 raise ExpressionError(
-                    "WZ324",
+                    WZ324,
                     _("no value for {name!r}").format(name=name),
                     hint=_("the expression reads {names}").format(
                         names=", ".join(sorted(self.names))
@@ -89,7 +90,7 @@ class CompiledExpression:
                 ) from None
             if type(value) not in plain and not value_fits(value, info):
                 raise ExpressionError(
-                    "WZ325",
+                    WZ325,
                     _("{name!r} must be {values}, got {value}").format(
                         name=name, values=info.describe(), value=runtime_type(value)
                     ),
@@ -109,7 +110,7 @@ class CompiledExpression:
             raise
         except Exception as exc:  # the promise: nothing but wzeval errors escape
             raise ExpressionError(
-                "WZ329",
+                WZ329,
                 _("evaluation failed: {name}: {exc}").format(name=type(exc).__name__, exc=exc),
                 hint=_("this is a wzeval bug; please report the expression"),
             ) from exc
@@ -133,7 +134,7 @@ def compile_expression(
     """
     if not isinstance(source, str):
         raise ExpressionError(
-            "WZ301", _("an expression must be text, got {name}").format(name=type(source).__name__)
+            WZ301, _("an expression must be text, got {name}").format(name=type(source).__name__)
         )
     if expect is not None and expect != "number":
         expect = Kind(expect)  # also accepts "bool", "int", ...; ValueError for nonsense

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import simpleeval
 
+from wzeval.core._codes import WZ320, WZ321
 from wzeval.core._errors import ExpressionError
 from wzeval.core._i18n import _
 from wzeval.expressions._functions import FUNCTIONS
@@ -106,7 +107,7 @@ class Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is u
         value = self.names[node.id]
         if value is None and position(node) in self.program.strict:
             raise ExpressionError(
-                "WZ321",
+                WZ321,
                 _("{node_id!r} is None").format(node_id=node.id),
                 offset=self.program.where.of(node),
                 hint=_("guard it: {node_id} is not None and ...").format(node_id=node.id),
@@ -121,7 +122,7 @@ class Evaluator(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval is u
             return super()._eval_binop(node)
         except RuntimeFailure as failure:
             assert self.program is not None
-            if failure.code != "WZ320":  # e.g. WZ326: the operation as a whole
+            if failure.code != WZ320:  # e.g. WZ326: the operation as a whole
                 raise self._located(node, failure) from None
             segment = ast.get_source_segment(self.program.where.text, node.right)
             failure.message += _(": {segment!r} is 0").format(segment=segment)

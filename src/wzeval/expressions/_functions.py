@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NoReturn, Protocol
 
+from wzeval.core._codes import WZ304, WZ306, WZ307
 from wzeval.core._i18n import _
 from wzeval.core._issues import did_you_mean
 from wzeval.expressions._runtime import (
@@ -105,7 +106,7 @@ def _where_rule(c: ArgumentChecker, call: ast.Call, spec: FunctionSpec) -> TypeI
     fields = records.fields or {}
     if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
         fail(
-            "WZ304",
+            WZ304,
             _("the 2nd argument of where() must be a field name in quotes"),
             c.where,
             name_node,
@@ -113,7 +114,7 @@ def _where_rule(c: ArgumentChecker, call: ast.Call, spec: FunctionSpec) -> TypeI
         )
     if name_node.value not in fields:
         fail(
-            "WZ306",
+            WZ306,
             _("unknown field {name_node_value!r}; {values} has {value}").format(
                 name_node_value=name_node.value,
                 values=records.describe(),
@@ -125,7 +126,7 @@ def _where_rule(c: ArgumentChecker, call: ast.Call, spec: FunctionSpec) -> TypeI
         )
     if not (isinstance(op_node, ast.Constant) and op_node.value in WHERE_OPS):
         fail(
-            "WZ304",
+            WZ304,
             _("the 3rd argument of where() is a comparison in quotes: ")
             + ", ".join(f'"{o}"' for o in WHERE_OPS),
             c.where,
@@ -138,7 +139,7 @@ def _where_rule(c: ArgumentChecker, call: ast.Call, spec: FunctionSpec) -> TypeI
     ordered = kind is not Kind.BOOL or op_node.value in ("==", "!=")
     if not same or not ordered:
         fail(
-            "WZ304",
+            WZ304,
             _(
                 "where() compares the {kind_value} field "
                 "{name_node_value!r} with {values} using "
@@ -186,7 +187,7 @@ def _rule_min_max(c: ArgumentChecker, call: ast.Call, spec: FunctionSpec) -> Typ
         return TypeInfo(number_kind(t.item or Kind.INT))
     if not call.args:
         fail(
-            "WZ307",
+            WZ307,
             _("{spec_name}() takes 2 or more numbers or one list of numbers, got none").format(
                 spec_name=spec.name
             ),
@@ -215,7 +216,7 @@ def _records_rule(want: frozenset[Kind] | None, result: Callable[[Kind], TypeInf
         name_node = call.args[1]
         if not (isinstance(name_node, ast.Constant) and isinstance(name_node.value, str)):
             fail(
-                "WZ304",
+                WZ304,
                 _("the 2nd argument of {spec_name}() must be a field name in quotes").format(
                     spec_name=spec.name
                 ),
@@ -227,7 +228,7 @@ def _records_rule(want: frozenset[Kind] | None, result: Callable[[Kind], TypeInf
         name = name_node.value
         if name not in fields:
             fail(
-                "WZ306",
+                WZ306,
                 _("unknown field {name!r}; {values} has {value}").format(
                     name=name,
                     values=records.describe(),
@@ -241,7 +242,7 @@ def _records_rule(want: frozenset[Kind] | None, result: Callable[[Kind], TypeInf
         if want is not None and kind not in want:
             wanted = " or ".join(sorted(k.value for k in want))
             fail(
-                "WZ304",
+                WZ304,
                 _("{spec_name}() needs a {wanted} field, but {name!r} is {kind_value}").format(
                     spec_name=spec.name, wanted=wanted, name=name, kind_value=kind.value
                 ),

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any, TypeVar, cast
 
 import wzeval.core._calendar as wzcal
+from wzeval.core._codes import WZ320, WZ322, WZ323, WZ326
 from wzeval.core._i18n import _
 from wzeval.expressions._limits import MAX_NUMBER_BITS
 
@@ -29,7 +30,7 @@ class RuntimeFailure(Exception):
 
 def _non_negative(fn: str, n: int) -> None:
     if n < 0:
-        raise RuntimeFailure("WZ323", _("{fn}() needs a count >= 0 (got {n})").format(fn=fn, n=n))
+        raise RuntimeFailure(WZ323, _("{fn}() needs a count >= 0 (got {n})").format(fn=fn, n=n))
 
 
 def fn_date(y: int, m: int, d: int) -> date:
@@ -37,7 +38,7 @@ def fn_date(y: int, m: int, d: int) -> date:
         return date(y, m, d)
     except (ValueError, OverflowError) as exc:
         raise RuntimeFailure(
-            "WZ323",
+            WZ323,
             _("date({y}, {m}, {d}) is not a valid date: {exc}").format(y=y, m=m, d=d, exc=exc),
         ) from None
 
@@ -51,7 +52,7 @@ def fn_add_days(d: date, n: int) -> date:
         return wzcal.date_of(d) + timedelta(days=n)
     except OverflowError:
         raise RuntimeFailure(
-            "WZ323", _("add_days({d}, {n}) leaves the range of dates").format(d=d, n=n)
+            WZ323, _("add_days({d}, {n}) leaves the range of dates").format(d=d, n=n)
         ) from None
 
 
@@ -61,7 +62,7 @@ def fn_months_before(d: date, n: int) -> date:
     y, m0 = divmod(d.year * 12 + d.month - 1 - n, 12)
     if y < date.min.year:
         raise RuntimeFailure(
-            "WZ323", _("months_before({d}, {n}) leaves the range of dates").format(d=d, n=n)
+            WZ323, _("months_before({d}, {n}) leaves the range of dates").format(d=d, n=n)
         )
     return date(y, m0 + 1, min(d.day, monthrange(y, m0 + 1)[1]))
 
@@ -103,7 +104,7 @@ def _bounded(value: _Number) -> _Number:
     """``value`` if it fits in MAX_NUMBER_BITS, else a WZ326 failure."""
     if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_NUMBER_BITS:
         raise RuntimeFailure(
-            "WZ326",
+            WZ326,
             _("a number grows past {max_number_bits} bits (about {value} digits)").format(
                 max_number_bits=MAX_NUMBER_BITS, value=MAX_NUMBER_BITS * 30103 // 100000
             ),
@@ -139,7 +140,7 @@ def fn_sum(xs: Sequence[int | Fraction]) -> int | Fraction:
 def _nonempty(fn: str, xs: Sequence[object]) -> None:
     if not xs:
         raise RuntimeFailure(
-            "WZ322",
+            WZ322,
             _("{fn}() of an empty list").format(fn=fn),
             hint=_("guard with len(...) > 0 before"),
         )
@@ -213,11 +214,11 @@ def fn_mean_of(rs: Sequence[Mapping[str, int | Fraction]], name: str) -> Fractio
 
 def div(a: int | Fraction, b: int | Fraction) -> Fraction:
     if b == 0:
-        raise RuntimeFailure("WZ320", _("division by zero"))
+        raise RuntimeFailure(WZ320, _("division by zero"))
     return _bounded(Fraction(a) / b)
 
 
 def floordiv(a: int | Fraction, b: int | Fraction) -> int:
     if b == 0:
-        raise RuntimeFailure("WZ320", _("division by zero"))
+        raise RuntimeFailure(WZ320, _("division by zero"))
     return _bounded(int(a // b))

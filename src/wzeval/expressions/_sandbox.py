@@ -14,6 +14,24 @@ import unicodedata
 import warnings
 from fractions import Fraction
 
+from wzeval.core._codes import (
+    WZ301,
+    WZ303,
+    WZ305,
+    WZ308,
+    WZ309,
+    WZ311,
+    WZ312,
+    WZ313,
+    WZ314,
+    WZ315,
+    WZ316,
+    WZ317,
+    WZ318,
+    WZ319,
+    WZ330,
+    WZ331,
+)
 from wzeval.core._errors import ExpressionError
 from wzeval.core._i18n import N_, _
 from wzeval.core._issues import did_you_mean
@@ -125,7 +143,7 @@ def parse(source: str) -> tuple[ast.Expression, SourceMap]:
     """Limits on the raw text, then ``ast.parse`` once, with every failure a WZ code."""
     if len(source) > MAX_EXPRESSION_LENGTH:
         raise ExpressionError(
-            "WZ305",
+            WZ305,
             _(
                 "the expression is {n_source} characters long, more than "
                 "the limit of {max_expression_length}"
@@ -137,11 +155,11 @@ def parse(source: str) -> tuple[ast.Expression, SourceMap]:
     lead = len(source) - len(text)
     where = SourceMap(source, lead)
     if not text:
-        raise ExpressionError("WZ301", _("the expression is empty"), offset=lead)
+        raise ExpressionError(WZ301, _("the expression is empty"), offset=lead)
     bidi = bidi_control_offset(text)
     if bidi is not None:
         raise ExpressionError(
-            "WZ331",
+            WZ331,
             _(
                 "the bidirectional control {text} may make the "
                 "expression read differently from how it runs"
@@ -154,7 +172,7 @@ def parse(source: str) -> tuple[ast.Expression, SourceMap]:
         ch = text[compat]
         folded = unicodedata.normalize("NFKC", ch)
         raise ExpressionError(
-            "WZ330",
+            WZ330,
             _("{ch} would be read as {folded!r}").format(ch=char_name(ch), folded=folded),
             offset=lead + compat,
             hint=_(
@@ -165,7 +183,7 @@ def parse(source: str) -> tuple[ast.Expression, SourceMap]:
     deep = _bracket_depth_offset(text)
     if deep is not None:
         raise ExpressionError(
-            "WZ305",
+            WZ305,
             _("brackets are nested more than {max_nesting_depth} deep").format(
                 max_nesting_depth=MAX_NESTING_DEPTH
             ),
@@ -182,21 +200,21 @@ def parse(source: str) -> tuple[ast.Expression, SourceMap]:
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
         raise ExpressionError(
-            "WZ301",
+            WZ301,
             _("invalid syntax: {msg}").format(msg=exc.msg),
             offset=where.at_char(line, col),
             hint=_("expressions are one Python-like expression, e.g. a >= 3 and b"),
         ) from None
     except (RecursionError, MemoryError):
         raise ExpressionError(
-            "WZ305",
+            WZ305,
             _("the expression is too complex to parse"),
             offset=lead,
             hint=_("split it into derived facts"),
         ) from None
     except ValueError as exc:  # e.g. null bytes on some Python versions
         raise ExpressionError(
-            "WZ301", _("invalid source: {exc}").format(exc=exc), offset=lead
+            WZ301, _("invalid source: {exc}").format(exc=exc), offset=lead
         ) from None
     return tree, where
 
@@ -204,34 +222,34 @@ def parse(source: str) -> tuple[ast.Expression, SourceMap]:
 # Nodes that are never allowed: code, what, hint.
 _FORBIDDEN: dict[type[ast.AST], tuple[str, str, str]] = {
     ast.Attribute: (
-        "WZ311",
+        WZ311,
         N_("attribute access"),
         N_("use the whitelisted functions, e.g. year(d) instead of d.year"),
     ),
     ast.Subscript: (
-        "WZ312",
+        WZ312,
         N_("subscripts"),
         N_('use len(), min(), max() or values(records, "field") instead of indexing'),
     ),
-    ast.Slice: ("WZ312", N_("slices"), N_("slicing is not supported")),
-    ast.Lambda: ("WZ313", N_("lambda"), N_("expressions cannot define functions")),
+    ast.Slice: (WZ312, N_("slices"), N_("slicing is not supported")),
+    ast.Lambda: (WZ313, N_("lambda"), N_("expressions cannot define functions")),
     ast.ListComp: (
-        "WZ314",
+        WZ314,
         N_("list comprehensions"),
         N_("use count_where, sum_of, mean_of or values on records"),
     ),
-    ast.SetComp: ("WZ314", N_("set comprehensions"), N_("use the records helpers")),
-    ast.DictComp: ("WZ314", N_("dict comprehensions"), N_("use the records helpers")),
-    ast.GeneratorExp: ("WZ314", N_("generator expressions"), N_("use the records helpers")),
-    ast.JoinedStr: ("WZ315", N_("f-strings"), N_("expressions compute values, not text")),
-    ast.FormattedValue: ("WZ315", N_("f-strings"), N_("expressions compute values, not text")),
-    ast.NamedExpr: ("WZ317", N_("assignment (:=)"), N_("declare a derived fact instead")),
-    ast.Starred: ("WZ318", N_("starred unpacking"), N_("pass a list instead of *x")),
-    ast.Dict: ("WZ319", N_("dict literals"), N_("use a list literal [a, b]")),
-    ast.Set: ("WZ319", N_("set literals"), N_("use a list literal [a, b]")),
-    ast.Await: ("WZ309", N_("await"), N_("expressions are plain values")),
-    ast.Yield: ("WZ309", N_("yield"), N_("expressions are plain values")),
-    ast.YieldFrom: ("WZ309", N_("yield from"), N_("expressions are plain values")),
+    ast.SetComp: (WZ314, N_("set comprehensions"), N_("use the records helpers")),
+    ast.DictComp: (WZ314, N_("dict comprehensions"), N_("use the records helpers")),
+    ast.GeneratorExp: (WZ314, N_("generator expressions"), N_("use the records helpers")),
+    ast.JoinedStr: (WZ315, N_("f-strings"), N_("expressions compute values, not text")),
+    ast.FormattedValue: (WZ315, N_("f-strings"), N_("expressions compute values, not text")),
+    ast.NamedExpr: (WZ317, N_("assignment (:=)"), N_("declare a derived fact instead")),
+    ast.Starred: (WZ318, N_("starred unpacking"), N_("pass a list instead of *x")),
+    ast.Dict: (WZ319, N_("dict literals"), N_("use a list literal [a, b]")),
+    ast.Set: (WZ319, N_("set literals"), N_("use a list literal [a, b]")),
+    ast.Await: (WZ309, N_("await"), N_("expressions are plain values")),
+    ast.Yield: (WZ309, N_("yield"), N_("expressions are plain values")),
+    ast.YieldFrom: (WZ309, N_("yield from"), N_("expressions are plain values")),
 }
 
 _OPERATOR_HINTS: dict[type[ast.AST], tuple[str, str]] = {
@@ -265,7 +283,7 @@ def _decimal_literal(node: ast.Constant, text: str, where: SourceMap) -> Fractio
     literal = (ast.get_source_segment(text, node) or "").replace("_", "")
     if "e" in literal.lower():
         fail(
-            "WZ309",
+            WZ309,
             _("scientific notation {literal!r} is not supported").format(literal=literal),
             where,
             node,
@@ -273,7 +291,7 @@ def _decimal_literal(node: ast.Constant, text: str, where: SourceMap) -> Fractio
         )
     if sum(ch.isdigit() for ch in literal) > MAX_DECIMAL_LITERAL_DIGITS:
         fail(
-            "WZ305",
+            WZ305,
             _("the decimal literal has more than {max_decimal_literal_digits} digits").format(
                 max_decimal_literal_digits=MAX_DECIMAL_LITERAL_DIGITS
             ),
@@ -290,7 +308,7 @@ def _check_constant(node: ast.Constant, text: str, where: SourceMap) -> None:
     if isinstance(value, int):
         if abs(value) >= 10**MAX_INT_LITERAL_DIGITS:
             fail(
-                "WZ305",
+                WZ305,
                 _("the int literal has more than {max_int_literal_digits} digits").format(
                     max_int_literal_digits=MAX_INT_LITERAL_DIGITS
                 ),
@@ -304,7 +322,7 @@ def _check_constant(node: ast.Constant, text: str, where: SourceMap) -> None:
     elif isinstance(value, str):
         if len(value) > MAX_STRING_LITERAL_LENGTH:
             fail(
-                "WZ305",
+                WZ305,
                 _(
                     "the string literal has {n_value} characters, more than "
                     "{max_string_literal_length}"
@@ -316,7 +334,7 @@ def _check_constant(node: ast.Constant, text: str, where: SourceMap) -> None:
         what = {bytes: "bytes literals", complex: "complex numbers"}.get(
             type(value), f"{type(value).__name__} literals"
         )
-        fail("WZ309", _("{what} are not supported").format(what=what), where, node)
+        fail(WZ309, _("{what} are not supported").format(what=what), where, node)
 
 
 def check_structure(tree: ast.Expression, text: str, where: SourceMap) -> None:
@@ -333,7 +351,7 @@ def check_structure(tree: ast.Expression, text: str, where: SourceMap) -> None:
         count += 1
         if count > MAX_AST_NODES:
             fail(
-                "WZ305",
+                WZ305,
                 _("the expression has more than {max_ast_nodes} parts").format(
                     max_ast_nodes=MAX_AST_NODES
                 ),
@@ -343,7 +361,7 @@ def check_structure(tree: ast.Expression, text: str, where: SourceMap) -> None:
             )
         if depth > MAX_NESTING_DEPTH:
             fail(
-                "WZ305",
+                WZ305,
                 _("the expression is nested more than {max_nesting_depth} levels deep").format(
                     max_nesting_depth=MAX_NESTING_DEPTH
                 ),
@@ -362,13 +380,13 @@ def check_structure(tree: ast.Expression, text: str, where: SourceMap) -> None:
                 hint=_(hint),
             )
         if not isinstance(node, _ALLOWED_NODES):
-            fail("WZ309", _("{name} is not supported").format(name=kind.__name__), where, node)
+            fail(WZ309, _("{name} is not supported").format(name=kind.__name__), where, node)
         if isinstance(node, ast.Constant):
             _check_constant(node, text, where)
         elif isinstance(node, ast.BinOp | ast.UnaryOp) and type(node.op) in _OPERATOR_HINTS:
             symbol, hint = _OPERATOR_HINTS[type(node.op)]
             fail(
-                "WZ316",
+                WZ316,
                 _("the operator {symbol!r} is not allowed").format(symbol=symbol),
                 where,
                 node,
@@ -376,7 +394,7 @@ def check_structure(tree: ast.Expression, text: str, where: SourceMap) -> None:
             )
         elif isinstance(node, ast.List | ast.Tuple) and len(node.elts) > MAX_LIST_LITERAL_ITEMS:
             fail(
-                "WZ305",
+                WZ305,
                 _("the list literal has {n_elts} items, more than {max_list_literal_items}").format(
                     n_elts=len(node.elts), max_list_literal_items=MAX_LIST_LITERAL_ITEMS
                 ),
@@ -393,7 +411,7 @@ def _check_call_shape(node: ast.Call, where: SourceMap) -> None:
     func = node.func
     if isinstance(func, ast.Attribute):
         fail(
-            "WZ303",
+            WZ303,
             _("method calls are not allowed (.{attr}(...))").format(attr=func.attr),
             where,
             node,
@@ -402,7 +420,7 @@ def _check_call_shape(node: ast.Call, where: SourceMap) -> None:
         )
     if not isinstance(func, ast.Name):
         fail(
-            "WZ303",
+            WZ303,
             _("only whitelisted functions can be called, by plain name"),
             where,
             node,
@@ -410,7 +428,7 @@ def _check_call_shape(node: ast.Call, where: SourceMap) -> None:
         )
     if func.id not in FUNCTIONS:
         fail(
-            "WZ303",
+            WZ303,
             _("unknown function {func_id!r}").format(func_id=func.id),
             where,
             func,
@@ -419,7 +437,7 @@ def _check_call_shape(node: ast.Call, where: SourceMap) -> None:
     if node.keywords:
         kw = node.keywords[0]
         fail(
-            "WZ308",
+            WZ308,
             _("{func_id}() takes no keyword arguments").format(func_id=func.id),
             where,
             kw,

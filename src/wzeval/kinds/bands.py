@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from wzeval.core._codes import WZ208
 from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
@@ -210,7 +211,7 @@ class BandsKind(RuleKind):
         for i, b in enumerate(rule.rows):
             if b.max is not None and b.max < b.min:
                 c.issue(
-                    "WZ208",
+                    WZ208,
                     _("band {b_min}–{b_max} is empty (max < min)").format(b_min=b.min, b_max=b.max),
                     (*path, "rows", i),
                 )

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from wzeval.core._codes import WZ205
 from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
@@ -72,14 +73,14 @@ class Checklist(RuleKind):
         given = [e.credit for e in rule if e.credit is not None]
         if given and len(given) != len(rule):
             c.issue(
-                "WZ205",
+                WZ205,
                 _("give a credit for every checklist entry or for none"),
                 path,
                 hint=_("without credits the share is split equally"),
             )
         elif given and sum(given, Fraction(0)) != c.item.share:
             c.issue(
-                "WZ205",
+                WZ205,
                 _("checklist credits add up to {given}, not the item's share {share}").format(
                     given=format_amount(sum(given, Fraction(0))), share=format_amount(c.item.share)
                 ),

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from wzeval.core._codes import WZ503
 from wzeval.core._errors import ExpressionError
 from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression
@@ -77,11 +78,11 @@ class GivenKind(RuleKind):
         share, out_of = plan
         raw = s.run(exprs["value"])
         if isinstance(raw, bool) or not isinstance(raw, int | Fraction):
-            raise ExpressionError("WZ503", f"item {s.item_id!r}: the given score is not a number")
+            raise ExpressionError(WZ503, f"item {s.item_id!r}: the given score is not a number")
         value = Fraction(raw)
         if not _ZERO <= value <= out_of:
             raise ExpressionError(
-                "WZ503",
+                WZ503,
                 f"item {s.item_id!r}: the given score {exact_text(value)} "
                 f"is outside 0–{rule.out_of}",
                 hint="a given score must lie between 0 and out_of",

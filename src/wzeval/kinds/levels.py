@@ -8,6 +8,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any, ClassVar
 
+from wzeval.core._codes import WZ206, WZ207
 from wzeval.core._i18n import _
 from wzeval.core._issues import did_you_mean
 from wzeval.expressions import CompiledExpression
@@ -60,7 +61,7 @@ class LevelsKind(RuleKind):
         fact = next((f for f in c.facts if f.id == rule.fact), None)
         if fact is None or fact.type != "enum":
             c.issue(
-                "WZ206",
+                WZ206,
                 _("levels read {fact!r}, which is not an enum fact of {indicator_id!r}").format(
                     fact=rule.fact, indicator_id=c.indicator_id
                 ),
@@ -70,7 +71,7 @@ class LevelsKind(RuleKind):
         else:
             if fact.nullable:
                 c.issue(
-                    "WZ207",
+                    WZ207,
                     _("levels read {fact_id!r}, which may be null: a level needs a value").format(
                         fact_id=fact.id
                     ),
@@ -82,7 +83,7 @@ class LevelsKind(RuleKind):
             extra = [k for k in rule.credits if k not in opts]
             if missing or extra:
                 c.issue(
-                    "WZ207",
+                    WZ207,
                     _(
                         "levels of {item_id!r} must give a credit for every "
                         "option of {fact_id!r} (missing: {missing}; unknown: "

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from wzeval.core._codes import WZ502
 from wzeval.core._errors import ExpressionError
 from wzeval.core._i18n import _
 from wzeval.expressions import CompiledExpression, Kind
@@ -79,7 +80,7 @@ class ProportionKind(RuleKind):
             raise NotAssessedYet("未做任何抽查（未评估，不视为得分）")
         if passed > checked:
             raise ExpressionError(
-                "WZ502",
+                WZ502,
                 f"item {item_id!r}: {passed} checks passed but only {checked} were made",
                 hint="passed checks cannot exceed checks made",
             )

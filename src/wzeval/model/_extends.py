@@ -84,6 +84,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from wzeval.core._codes import WZ201, WZ250, WZ251, WZ252, WZ257
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._extendsmerge import Merger, Origin, Path_
@@ -223,21 +224,21 @@ class _Resolver:
             known = bundled_rulebooks()
             if not _BUNDLED_NAME.match(name) or name not in known:
                 hint = did_you_mean(name, known) or f"bundled: {', '.join(known)}"
-                raise _Refused("WZ250", f"no bundled rulebook {name!r}", hint)
+                raise _Refused(WZ250, f"no bundled rulebook {name!r}", hint)
             path = Path(str(resources.files("wzeval").joinpath("data", f"{name}.yaml")))
             return path, str(path)
         rel = Path(ref)
         if "://" in ref or ref.startswith("~") or rel.is_absolute() or rel.drive:
             raise _Refused(
-                "WZ257", f"extends takes a path relative to this file, not {ref!r}", _EXAMPLE
+                WZ257, f"extends takes a path relative to this file, not {ref!r}", _EXAMPLE
             )
         if rel.suffix.lower() not in _SUFFIXES:
             raise _Refused(
-                "WZ257", f"extends names {ref!r}, which is not a .yaml, .yml or .json file"
+                WZ257, f"extends names {ref!r}, which is not a .yaml, .yml or .json file"
             )
         if doc.file.startswith("<"):
             raise _Refused(
-                "WZ257",
+                WZ257,
                 f"a rulebook read from text has no folder to resolve {ref!r} against",
                 "load it from a file, or extend a bundled rulebook (bundled:2023)",
             )
@@ -246,10 +247,10 @@ class _Resolver:
         try:
             real = path.resolve()
         except (OSError, RuntimeError) as exc:  # e.g. a symbolic-link loop
-            raise _Refused("WZ250", f"cannot resolve {shown}: {exc}") from None
+            raise _Refused(WZ250, f"cannot resolve {shown}: {exc}") from None
         if not _within(real, self.roots):
             raise _Refused(
-                "WZ257",
+                WZ257,
                 f"extends may not read {shown}: it lies outside "
                 f"{' and '.join(str(r) for r in self.roots)}",
                 "a rulebook can only read files inside the project it belongs to; "
@@ -261,7 +262,7 @@ class _Resolver:
             except OSError:
                 siblings = []
             raise _Refused(
-                "WZ250",
+                WZ250,
                 f"cannot find the base rulebook {ref!r} (looked for {shown})",
                 did_you_mean(path.name, [n for n in siblings if n.lower().endswith(_SUFFIXES)])
                 or "paths are relative to the folder of the extending file",
@@ -309,19 +310,19 @@ class _Resolver:
         assert isinstance(doc.data, Mapping)
         ref = doc.data.get("extends")
         if not isinstance(ref, str) or not ref.strip():
-            raise _Refused("WZ250", "extends must name a rulebook file", _EXAMPLE)
+            raise _Refused(WZ250, "extends must name a rulebook file", _EXAMPLE)
         path, shown = self.locate(doc, ref.strip())
         real = path.resolve()
         if real in (r for r, _shown in chain):
             names = " → ".join([*(s for _real, s in chain), shown])
             raise _Refused(
-                "WZ251",
+                WZ251,
                 f"rulebooks extend each other in a cycle: {names}",
                 "a rulebook cannot extend itself, directly or through others",
             )
         if depth > MAX_EXTENDS_DEPTH:
             raise _Refused(
-                "WZ252",
+                WZ252,
                 f"the extends chain has more than {MAX_EXTENDS_DEPTH} steps",
                 "extend a rulebook nearer the root of the chain, or merge some",
             )
@@ -330,8 +331,8 @@ class _Resolver:
             return self.resolve(base, (*chain, (real, shown)), depth + 1)
         if base.data is not None and not isinstance(base.data, Mapping):
             base.issues.append(
-                Issue("WZ201", _("a rulebook must be a mapping"), position=base.position(()))
+                Issue(WZ201, _("a rulebook must be a mapping"), position=base.position(()))
             )
         elif base.data is None and not any(i.severity is Severity.ERROR for i in base.issues):
-            raise _Refused("WZ250", f"cannot extend {shown}: it is empty")
+            raise _Refused(WZ250, f"cannot extend {shown}: it is empty")
         return base

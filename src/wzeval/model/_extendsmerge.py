@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wzeval.core._codes import WZ253, WZ254, WZ255, WZ256
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, did_you_mean
 from wzeval.model._extendsplan import INDICATOR_KEYS, PLACEMENT, PLAN, RULE_KEYS
@@ -91,7 +92,7 @@ class Merger:
         own_id = child.get("id")
         if own_id is None or own_id == base.get("id"):
             self.issue(
-                "WZ256",
+                WZ256,
                 _("an extending rulebook needs its own id")
                 + (
                     _(" (it repeats {own_id!r})").format(own_id=own_id)
@@ -136,7 +137,7 @@ class Merger:
             for k in INDICATOR_KEYS:
                 if k in edit:
                     self.issue(
-                        "WZ255",
+                        WZ255,
                         _("a category edit cannot change indicators"),
                         (*epath, k),
                         hint=_(
@@ -196,7 +197,7 @@ class Merger:
         if isinstance(edits, list):
             if adds is not None or removes is not None:
                 self.issue(
-                    "WZ255",
+                    WZ255,
                     _(
                         "{name} is given as a list, which replaces it whole; "
                         "add_{name}/remove_{name} cannot be used beside it"
@@ -230,13 +231,13 @@ class Merger:
         if removes is None:
             return
         if not isinstance(removes, list):
-            self.issue("WZ255", _("remove_{name} must be a list of ids").format(name=name), rpath)
+            self.issue(WZ255, _("remove_{name} must be a list of ids").format(name=name), rpath)
             return
         for j, rid in enumerate(removes):
             idx = _find(entries, key, rid)
             if idx is None:
                 self.issue(
-                    "WZ253",
+                    WZ253,
                     _("cannot remove unknown {member} {rid!r}{owner}").format(
                         member=member, rid=rid, owner=owner
                     ),
@@ -258,7 +259,7 @@ class Merger:
     ) -> None:
         if not isinstance(edits, Mapping):
             self.issue(
-                "WZ255",
+                WZ255,
                 _(
                     "{name} must be a mapping {{id: changes}} (edits by id) or a list (replaces)"
                 ).format(name=name),
@@ -271,7 +272,7 @@ class Merger:
             idx = _find(entries, key, ident)
             if idx is None:
                 self.issue(
-                    "WZ253",
+                    WZ253,
                     _("unknown {member} {ident!r}{owner}").format(
                         member=member, ident=ident, owner=owner
                     ),
@@ -285,7 +286,7 @@ class Merger:
                 continue
             if not isinstance(change, Mapping):
                 self.issue(
-                    "WZ255",
+                    WZ255,
                     _("the edit of {member} {ident!r} must be a mapping of changes").format(
                         member=member, ident=ident
                     ),
@@ -315,7 +316,7 @@ class Merger:
             return
         if not isinstance(adds, list):
             self.issue(
-                "WZ255",
+                WZ255,
                 _("add_{name} must be a list of full {member} entries").format(
                     name=name, member=member
                 ),
@@ -329,7 +330,7 @@ class Merger:
                 continue
             if _find(entries, key, ident) is not None:
                 self.issue(
-                    "WZ254",
+                    WZ254,
                     _("{member} {ident!r} already exists{owner}").format(
                         member=member, ident=ident, owner=owner
                     ),
@@ -347,14 +348,12 @@ class Merger:
 
     def new_member(self, new: object, path: Path_, key: str, member: str) -> str | None:
         if not isinstance(new, Mapping):
-            self.issue(
-                "WZ255", _("an added {member} must be a mapping").format(member=member), path
-            )
+            self.issue(WZ255, _("an added {member} must be a mapping").format(member=member), path)
             return None
         ident = new.get(key)
         if not isinstance(ident, str):
             self.issue(
-                "WZ255", _("an added {member} needs {key}:").format(member=member, key=key), path
+                WZ255, _("an added {member} needs {key}:").format(member=member, key=key), path
             )
             return None
         return ident
@@ -373,14 +372,14 @@ class Merger:
         if not given:
             return False
         if len(given) > 1:
-            self.issue("WZ255", _("give after: or before:, not both"), (*path, "before"), key=True)
+            self.issue(WZ255, _("give after: or before:, not both"), (*path, "before"), key=True)
             return False
         where = given[0]
         anchor = directives[where]
         idx = _find(entries, key, anchor)
         if idx is None:
             self.issue(
-                "WZ253",
+                WZ253,
                 _("{where}: names unknown {member} {anchor!r}").format(
                     where=where, member=member, anchor=anchor
                 ),
@@ -444,15 +443,13 @@ class Merger:
         if removes is None:
             return
         if not isinstance(removes, list):
-            self.issue(
-                "WZ255", _("remove_indicators must be a list of ids"), ("remove_indicators",)
-            )
+            self.issue(WZ255, _("remove_indicators must be a list of ids"), ("remove_indicators",))
             return
         for j, rid in enumerate(removes):
             found = _locate(seqs, rid)
             if found is None:
                 self.issue(
-                    "WZ253",
+                    WZ253,
                     _("cannot remove unknown indicator {rid!r}").format(rid=rid),
                     ("remove_indicators", j),
                     hint=did_you_mean(str(rid), every),
@@ -468,7 +465,7 @@ class Merger:
             return
         if not isinstance(edits, Mapping):
             self.issue(
-                "WZ255",
+                WZ255,
                 _("indicators must be a mapping {{id: changes}}"),
                 ("indicators",),
                 hint=_("add indicators with add_indicators:; replace the tree with categories:"),
@@ -479,7 +476,7 @@ class Merger:
             found = _locate(seqs, ident)
             if found is None:
                 self.issue(
-                    "WZ253",
+                    WZ253,
                     _("unknown indicator {ident!r}").format(ident=ident),
                     path,
                     hint=did_you_mean(str(ident), every)
@@ -489,7 +486,7 @@ class Merger:
                 continue
             if not isinstance(change, Mapping):
                 self.issue(
-                    "WZ255",
+                    WZ255,
                     _("the edit of indicator {ident!r} must be a mapping of changes").format(
                         ident=ident
                     ),
@@ -514,7 +511,7 @@ class Merger:
             return
         if not isinstance(adds, list):
             self.issue(
-                "WZ255", _("add_indicators must be a list of full indicators"), ("add_indicators",)
+                WZ255, _("add_indicators must be a list of full indicators"), ("add_indicators",)
             )
             return
         for j, new in enumerate(adds):
@@ -525,7 +522,7 @@ class Merger:
             assert isinstance(new, Mapping)
             if _locate(seqs, ident) is not None:
                 self.issue(
-                    "WZ254",
+                    WZ254,
                     _("indicator {ident!r} already exists").format(ident=ident),
                     (*path, "id"),
                     hint=_("edit it under indicators:, or remove it first with remove_indicators"),
@@ -535,7 +532,7 @@ class Merger:
             entry = _Entry(data, Origin(self.child, path))
             if "category" not in new and not any(p in new for p in PLACEMENT):
                 self.issue(
-                    "WZ255",
+                    WZ255,
                     _("added indicator {ident!r} needs category: (or after:/before:)").format(
                         ident=ident
                     ),
@@ -556,7 +553,7 @@ class Merger:
         cid = directives.get("category")
         if cid is not None and cid not in seqs:
             self.issue(
-                "WZ253",
+                WZ253,
                 _("category: names unknown category {cid!r}").format(cid=cid),
                 (*path, "category"),
                 hint=did_you_mean(str(cid), list(seqs)),
@@ -569,7 +566,7 @@ class Merger:
             if cid is None:
                 every = [i for seq in seqs.values() for i in self.ids(seq, "id")]
                 self.issue(
-                    "WZ253",
+                    WZ253,
                     _("{given}: names unknown indicator {anchor!r}").format(
                         given=given[0], anchor=anchor
                     ),

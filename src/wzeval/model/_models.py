@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
+from wzeval.core._codes import WZ412
 from wzeval.kinds import RuleKind, rule_kinds
 from wzeval.kinds.bands import Band, Bands
 from wzeval.kinds.checklist import ChecklistEntry
@@ -514,7 +515,7 @@ class Rulebook(StrictModel):
         if not doc.issues:
             return doc.data
         issue = doc.issues[0]
-        if issue.code == "WZ412":  # a model instance, say: pydantic checks its type
+        if issue.code == WZ412:  # a model instance, say: pydantic checks its type
             return data
         where = "/".join(map(str, issue.path)) or "the top"
         raise ValueError(f"{issue.code} at {where}: {issue.message}")

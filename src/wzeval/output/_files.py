@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from wzeval.core._codes import WZ913, WZ914, WZ915
 from wzeval.core._errors import OutputExists, OutputRefused
 
 __all__ = ["check_not_input", "check_writable", "write_atomic"]
@@ -68,7 +69,7 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path] = ()) -> None
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise OutputRefused(
-            "WZ913",
+            WZ913,
             f"{target} is not a regular file (a folder, device or pipe); nothing was written",
             "give -o the path of a report file",
         )
@@ -78,7 +79,7 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path] = ()) -> None
         if _same_file(target, Path(source)):
             also = "" if str(source) == str(target) else f" ({source})"
             raise OutputRefused(
-                "WZ914",
+                WZ914,
                 f"{target} is an input of this run{also}; it was not overwritten",
                 "--force replaces an old report, never an input: choose another -o path",
             )
@@ -94,7 +95,7 @@ def _write_failed(target: Path, exc: OSError) -> OutputRefused:
         hint = "the folder is not writable: choose another -o path"
     else:
         hint = "check the folder of the output; the old file is unchanged"
-    return OutputRefused("WZ915", f"cannot write {target}: {reason}; nothing was written", hint)
+    return OutputRefused(WZ915, f"cannot write {target}: {reason}; nothing was written", hint)
 
 
 def _new_file_mode() -> int:

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from wzeval.checking._checks import CompiledIndicator
 from wzeval.checking._findings import FILLING_RULE, FINDINGS_FORMAT
+from wzeval.core._codes import WZ407
 from wzeval.core._errors import ValidationFailed
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, did_you_mean
@@ -123,7 +124,7 @@ def resolve_department(rulebook: Rulebook, name: str) -> str:
         raise ValidationFailed(
             [
                 Issue(
-                    "WZ407",
+                    WZ407,
                     _("unknown department {name!r}").format(name=name),
                     hint=did_you_mean(name, names)
                     or _("use a name from the rulebook's departments list: {names}").format(

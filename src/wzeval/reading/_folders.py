@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from wzeval.core._codes import WZ113, WZ912
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
 
@@ -23,7 +24,7 @@ __all__ = ["collect_files"]
 
 def _outside_issue(link: Path, raw: str) -> Issue:
     return Issue(
-        "WZ113",
+        WZ113,
         _("{link} links outside the folder {raw} and the working directory; not read").format(
             link=link, raw=raw
         ),
@@ -59,7 +60,7 @@ def collect_files(
         if not found:
             issues.append(
                 Issue(
-                    "WZ912",
+                    WZ912,
                     _("no .yaml, .yml or .json file in this folder"),
                     position=Position(str(raw)),
                     severity=Severity.ERROR if empty_is_error else Severity.WARNING,

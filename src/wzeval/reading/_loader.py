@@ -47,6 +47,7 @@ from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from wzeval.core._codes import WZ101, WZ109, WZ116, WZ117
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.core._slips import fullwidth_colon
@@ -75,7 +76,7 @@ def _fullwidth_slip(issue: Issue, text: str) -> Issue:
     ruamel reports such a line where it notices the mapping is broken, a line or two
     later; any other issue is returned unchanged.
     """
-    if issue.code != "WZ101" or issue.position is None or issue.position.line <= 0:
+    if issue.code != WZ101 or issue.position is None or issue.position.line <= 0:
         return issue
     lines = text.splitlines()
     last = min(issue.position.line, len(lines))
@@ -85,7 +86,7 @@ def _fullwidth_slip(issue: Issue, text: str) -> Issue:
             continue
         col, fixed = found
         return Issue(
-            "WZ117",
+            WZ117,
             _(
                 "a full-width colon '：' follows the key, and YAML only "
                 "knows the half-width ':'; write: {strip}"
@@ -117,7 +118,7 @@ def _warning_issues(caught: Sequence[warnings.WarningMessage], name: str) -> lis
         )
         issues.append(
             Issue(
-                "WZ116",
+                WZ116,
                 _("YAML reader warning: {first}").format(first=first[:160]),
                 position=position,
                 severity=Severity.WARNING,
@@ -150,7 +151,7 @@ def load_document(
                 None,
                 issues=[
                     Issue(
-                        "WZ109",
+                        WZ109,
                         _("document is larger than the limit of {max_file_bytes} bytes").format(
                             max_file_bytes=limits.MAX_FILE_BYTES
                         ),
@@ -188,7 +189,7 @@ def load_document(
     ) as exc:  # pragma: no cover - the scan and the checked constructors catch these first
         issues.append(
             Issue(
-                "WZ101",
+                WZ101,
                 _("cannot build the document: {exc}").format(exc=_one_line(exc)),
                 position=Position(file),
             )

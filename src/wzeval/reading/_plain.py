@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from wzeval.core._codes import WZ108, WZ109, WZ112, WZ412, WZ413
 from wzeval.core._issues import Issue, PathPart, Position
 from wzeval.reading._yamlcore import (
     MAX_DEPTH,
@@ -69,7 +70,7 @@ class _Walk:
         self.nodes += 1
         if self.nodes > self.max_nodes:
             raise self.refuse(
-                "WZ109",
+                WZ109,
                 f"the document has more than {self.max_nodes} values",
                 path,
                 f"split the document; limit {self.node_limit} in docs/security.md",
@@ -80,7 +81,7 @@ class _Walk:
         self.size += len(plain) if plain.isascii() else len(plain.encode("utf-8", "surrogatepass"))
         if self.size > MAX_FILE_BYTES:
             raise self.refuse(
-                "WZ109",
+                WZ109,
                 f"the document holds more than {MAX_FILE_BYTES} bytes of text",
                 path,
                 "split the document; limit MAX_FILE_BYTES in docs/security.md",
@@ -93,7 +94,7 @@ class _Walk:
     def number(self, text: str, value: Decimal | None, path: tuple[PathPart, ...]) -> None:
         why = number_limit(text, value)
         if why:
-            raise self.refuse("WZ112", why, path, NUMBER_HINT)
+            raise self.refuse(WZ112, why, path, NUMBER_HINT)
 
     def scalar(self, value: object, path: tuple[PathPart, ...]) -> Any:
         """A plain copy of a scalar, or a refusal."""
@@ -108,7 +109,7 @@ class _Walk:
             if n.bit_length() > 4 * MAX_NUMBER_LENGTH:  # str() of it may not even exist
                 digits = int(n.bit_length() * 0.30103)
                 raise self.refuse(
-                    "WZ112",
+                    WZ112,
                     f"the number of about {digits} digits is longer than "
                     f"{MAX_NUMBER_LENGTH} characters",
                     path,
@@ -133,7 +134,7 @@ class _Walk:
             except Exception:
                 raise self.unreadable(value, path) from None
         raise self.refuse(
-            "WZ412",
+            WZ412,
             f"a value of type {_kind(value)} is not plain data",
             path,
             "pass mappings, lists, text, numbers, booleans, dates or None",
@@ -141,7 +142,7 @@ class _Walk:
 
     def unreadable(self, value: object, path: tuple[PathPart, ...]) -> _Refused:
         return self.refuse(
-            "WZ413",
+            WZ413,
             f"the {_kind(value)} could not be read: reading it raised an error",
             path,
             "pass plain dicts and lists",
@@ -167,7 +168,7 @@ class _Walk:
         if isinstance(key, str | int | Decimal | float | date) or key is None:
             return str(self.scalar(key, path))  # as the loader turns `1:` into '1'
         raise self.refuse(
-            "WZ412",
+            WZ412,
             f"a key of type {_kind(key)} is not text",
             path,
             "mapping keys are text",
@@ -212,7 +213,7 @@ class _Walk:
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise self.refuse(
-                        "WZ108",
+                        WZ108,
                         f"nesting deeper than {MAX_DEPTH} levels",
                         here,
                         "flatten the document; limit MAX_DEPTH in docs/security.md",

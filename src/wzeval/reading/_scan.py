@@ -18,6 +18,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
+from wzeval.core._codes import WZ101, WZ106, WZ107, WZ108, WZ111, WZ114
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.reading import _yamlcore as limits
@@ -83,13 +84,13 @@ def _directives(text: str, name: str) -> tuple[str, list[Issue]]:
         else:
             seen, version = number, arg
             continue
-        return version, [Issue("WZ114", problem, position=Position(name, number, col), hint=hint)]
+        return version, [Issue(WZ114, problem, position=Position(name, number, col), hint=hint)]
     return version, []
 
 
 def _tag_issue(tag: Any, position: Position) -> Issue:
     return Issue(
-        "WZ106",
+        WZ106,
         _("unsupported YAML tag {tag!s}").format(tag=tag),
         position=position,
         hint=_("remove the tag; wzeval documents hold plain data only"),
@@ -98,7 +99,7 @@ def _tag_issue(tag: Any, position: Position) -> Issue:
 
 def _depth_issue(position: Position) -> Issue:
     return Issue(
-        "WZ108",
+        WZ108,
         _("nesting deeper than {max_depth} levels").format(max_depth=limits.MAX_DEPTH),
         position=position,
         hint=_("flatten the document; limit MAX_DEPTH in docs/security.md"),
@@ -107,7 +108,7 @@ def _depth_issue(position: Position) -> Issue:
 
 def _aliases_issue(position: Position) -> Issue:
     return Issue(
-        "WZ107",
+        WZ107,
         _("more than {max_aliases} aliases").format(max_aliases=limits.MAX_ALIASES),
         position=position,
         hint=_("write the values out; limit MAX_ALIASES in docs/security.md"),
@@ -116,7 +117,7 @@ def _aliases_issue(position: Position) -> Issue:
 
 def _expanded_issue(position: Position) -> Issue:
     return Issue(
-        "WZ107",
+        WZ107,
         _("aliases expand the document past {max_expanded_nodes} nodes").format(
             max_expanded_nodes=limits.MAX_EXPANDED_NODES
         ),
@@ -143,7 +144,7 @@ def _boolean_warning(ev: Any, key: bool, version: str, position: Position) -> Is
             else _("{word!r} is read as {truth} here (%YAML 1.1)")
         )
         return Issue(
-            "WZ111",
+            WZ111,
             what.format(word=word, truth=truth),
             position=position,
             severity=Severity.WARNING,
@@ -152,7 +153,7 @@ def _boolean_warning(ev: Any, key: bool, version: str, position: Position) -> Is
     if key or not isinstance(ev.value, str) or ev.value.lower() not in _YAML11_BOOLS:
         return None
     return Issue(
-        "WZ111",
+        WZ111,
         _("{ev_value!r} is read as a string here, but as a boolean by YAML 1.1 tools").format(
             ev_value=ev.value
         ),
@@ -170,17 +171,17 @@ def _crash_issue(exc: Exception, text: str, name: str, at: Position) -> Issue:
         return _reader_issue(exc, text, name)
     if isinstance(exc, AssertionError):  # ruamel asserts on some directives (a later %YAML 1.3)
         return Issue(
-            "WZ114",
+            WZ114,
             _("YAML directive not supported: {exc}").format(exc=_one_line(exc)),
             position=at,
             hint=_("write %YAML 1.2 (or 1.1), or remove the line; YAML 1.2 is the default"),
         )
     if isinstance(exc, YAMLError):  # pragma: no cover - ruamel raises marked errors for syntax
-        return Issue("WZ101", _("YAML error: {exc}").format(exc=exc), position=Position(name))
+        return Issue(WZ101, _("YAML error: {exc}").format(exc=exc), position=Position(name))
     # ruamel's scanner has a few unguarded conversions (e.g. the escape "\U00110000"
     # raises ValueError); none may escape as a crash.
     return Issue(
-        "WZ101",
+        WZ101,
         _("cannot read the YAML after this place: {exc}").format(exc=_one_line(exc)),
         position=at,
         hint=_("check escapes (\\x, \\u, \\U) and special characters near here"),
@@ -317,7 +318,7 @@ def _yes_warning(value: str, name: str, line: int, column: int) -> Issue:
     """The fast path's WZ111 for a plain ``yes``/``no``/``on``/``off`` value (0-based
     mark): word for word what :func:`_scan` reports (YAML 1.2 documents only)."""
     return Issue(
-        "WZ111",
+        WZ111,
         _("{value!r} is read as a string here, but as a boolean by YAML 1.1 tools").format(
             value=value
         ),

@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+from wzeval.core._codes import WZ103, WZ104, WZ109, WZ110, WZ113
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.reading import _yamlcore as limits
@@ -29,7 +30,7 @@ def _kind(mode: int) -> str:
 
 def _not_regular(name: str, mode: int) -> Issue:
     return Issue(
-        "WZ113",
+        WZ113,
         _("{name} is {mode}, not a regular file").format(name=name, mode=_kind(mode)),
         position=Position(name),
         hint=_("name a regular .yaml/.json file; devices, pipes and folders are not read"),
@@ -43,7 +44,7 @@ def _too_big(name: str, size: int | None) -> Issue:
         else _("file is {size} bytes, more than the limit of {limit} bytes")
     )
     return Issue(
-        "WZ109",
+        WZ109,
         message.format(size=size, limit=limits.MAX_FILE_BYTES),
         position=Position(name),
         hint=_("split the document; limits are in docs/security.md (MAX_FILE_BYTES)"),
@@ -89,7 +90,7 @@ def read_bytes_bounded(
     except OSError as exc:
         return None, [
             Issue(
-                "WZ110",
+                WZ110,
                 _("cannot read file: {value}").format(value=exc.strerror or exc),
                 position=Position(name),
                 hint=_("check the path and its permissions"),
@@ -115,7 +116,7 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         raw = raw[3:]
         issues.append(
             Issue(
-                "WZ104",
+                WZ104,
                 _("file starts with a byte-order mark (BOM)"),
                 position=Position(name, 1, 1),
                 severity=Severity.WARNING,
@@ -130,7 +131,7 @@ def decode(raw: bytes, name: str) -> tuple[str | None, list[Issue]]:
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         issues.append(
             Issue(
-                "WZ103",
+                WZ103,
                 _("invalid UTF-8 byte 0x{raw:02x}").format(raw=raw[exc.start]),
                 position=Position(name, line, col),
                 hint=_("save the file as UTF-8 (GBK/GB18030 files must be converted)"),

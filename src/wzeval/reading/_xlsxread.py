@@ -29,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from wzeval.core._codes import WZ102, WZ110, WZ401, WZ403, WZ405
 from wzeval.core._errors import XlsxUnavailable
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity
@@ -233,7 +234,7 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
     if missing:
         doc.issues.append(
             Issue(
-                "WZ401",
+                WZ401,
                 _("a findings workbook needs the sheets {sheets}").format(
                     sheets="、".join(missing)
                 ),
@@ -268,7 +269,7 @@ def _open_workbook(path: str | Path) -> Any:
             None,
             issues=[
                 Issue(
-                    "WZ110",
+                    WZ110,
                     _("cannot read workbook: {detail}").format(detail=detail),
                     position=base,
                     hint=_("save it as .xlsx (Excel 2007 or later)"),
@@ -329,7 +330,7 @@ class _FactRows:
         if need:
             doc.issues.append(
                 Issue(
-                    "WZ401",
+                    WZ401,
                     _("the {sheet} sheet has no column {columns}").format(
                         sheet=FACTS_SHEET, columns="、".join(need)
                     ),
@@ -379,7 +380,7 @@ class _FactRows:
             if not _blank(raw):
                 doc.issues.append(
                     Issue(
-                        "WZ403",
+                        WZ403,
                         _("a value in row {r} has no indicator or fact id").format(r=r),
                         position=self.at(r, self.val),
                         hint=_("write values only in the rows of the template"),
@@ -402,7 +403,7 @@ class _FactRows:
         if seen is not None:
             doc.issues.append(
                 Issue(
-                    "WZ102",
+                    WZ102,
                     _("{ind_id}.{fact_id} is given twice (rows {seen} and {r})").format(
                         ind_id=ind_id, fact_id=fact_id, seen=seen, r=r
                     ),
@@ -442,7 +443,7 @@ class _FactRows:
         """WZ405: the evidence and notes of a records fact (in row ``r``) are dropped."""
         self.doc.issues.append(
             Issue(
-                "WZ405",
+                WZ405,
                 _("evidence and notes of the records fact {ind_id}.{fact_id} are not kept").format(
                     ind_id=ind_id, fact_id=fact_id
                 ),

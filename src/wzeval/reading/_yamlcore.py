@@ -28,6 +28,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import Reader, ReaderError
 
+from wzeval.core._codes import WZ101, WZ102, WZ105, WZ109, WZ112
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position
 
@@ -97,7 +98,7 @@ def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = 
             if _LONE_SURROGATE.match(text, index) is None:
                 continue  # half of a pair (JSON's way of writing a character past U+FFFF)
             return Issue(
-                "WZ101",
+                WZ101,
                 _("\\u{char:04x} is half of a UTF-16 surrogate pair, not a character").format(
                     char=ord(char)
                 ),
@@ -106,7 +107,7 @@ def character_issue(text: str, position: Position, path: tuple[PathPart, ...] = 
                 hint=_("write the character itself, or \\U and its 8-digit code"),
             )
         return Issue(
-            "WZ101",
+            WZ101,
             _("character U+{char:04X} is not allowed in a document, not even as an escape").format(
                 char=ord(char)
             ),
@@ -391,7 +392,7 @@ def declares_rulebook(text: str) -> bool:
 def _node_limit_issue(position: Position, rulebook: bool) -> Issue:
     if rulebook:
         return Issue(
-            "WZ109",
+            WZ109,
             _("the rulebook has more than {max_nodes} values").format(max_nodes=MAX_RULEBOOK_NODES),
             position=position,
             hint=_(
@@ -399,7 +400,7 @@ def _node_limit_issue(position: Position, rulebook: bool) -> Issue:
             ),
         )
     return Issue(
-        "WZ109",
+        WZ109,
         _("the document has more than {max_nodes} values").format(max_nodes=MAX_NODES),
         position=position,
         hint=_(
@@ -441,7 +442,7 @@ def _reader_issue(exc: ReaderError, text: str, name: str) -> Issue:
     char = exc.character
     what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
     return Issue(
-        "WZ101",
+        WZ101,
         _("character {what} is not allowed in YAML ({reason})").format(
             what=what, reason=exc.reason
         ),
@@ -454,14 +455,14 @@ def _yaml_issue(exc: MarkedYAMLError, name: str) -> Issue:
     mark = exc.problem_mark or exc.context_mark
     position = Position(name, mark.line + 1, mark.column + 1) if mark else Position(name)
     problem = exc.problem or exc.context or _("invalid YAML")
-    code, hint = "WZ101", _("check the indentation and quoting near this place")
+    code, hint = WZ101, _("check the indentation and quoting near this place")
     if "\\t" in problem or "'\\t'" in repr(problem) or "\t" in problem:
-        code, hint = "WZ105", _("YAML does not allow tabs for indentation; use spaces")
+        code, hint = WZ105, _("YAML does not allow tabs for indentation; use spaces")
     if type(exc).__name__ == "DuplicateKeyError":
-        code, hint = "WZ102", _("remove or rename one of the keys")
+        code, hint = WZ102, _("remove or rename one of the keys")
         problem = problem.split(" with value")[0]
     if isinstance(exc, _TooLarge):
-        code, hint = "WZ112", number_hint()
+        code, hint = WZ112, number_hint()
     return Issue(code, problem, position=position, hint=hint)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from wzeval.core._codes import WZ201
 from wzeval.core._errors import ValidationFailed
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, in_file_order
@@ -83,7 +84,7 @@ def _pydantic_issues(exc: ValidationError, doc: Document) -> list[Issue]:
         position = doc.position(loc, key=kind == "extra_forbidden")
         if kind == "missing":
             position = doc.position(loc[:-1])
-        out.append(Issue("WZ201", msg, path=loc, position=position, hint=hint))
+        out.append(Issue(WZ201, msg, path=loc, position=position, hint=hint))
     return out
 
 
@@ -133,7 +134,7 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
         if not any(i.severity is Severity.ERROR for i in issues):  # empty, or only null
             issues.append(
                 Issue(
-                    "WZ201",
+                    WZ201,
                     _("the document is empty: a rulebook is a mapping"),
                     position=Position(doc.file, 1, 1),
                     hint=_("start with 'wzeval: rulebook/1'"),
@@ -143,7 +144,7 @@ def rulebook_from_document(doc: Document) -> tuple[Rulebook | None, list[Issue]]
     if not isinstance(doc.data, Mapping):
         issues.append(
             Issue(
-                "WZ201",
+                WZ201,
                 _("a rulebook must be a mapping"),
                 position=doc.position(()),
                 hint=_("start with 'wzeval: rulebook/1'"),

@@ -36,6 +36,7 @@ from wzeval.checking._applicability import (
 from wzeval.checking._checks import CompiledPending, CompiledRulebook
 from wzeval.checking._findings import Findings
 from wzeval.checking._overall import Bases, bases_of, decide_grade, fired_vetoes, grade_values
+from wzeval.core._codes import WZ410, WZ500, WZ501
 from wzeval.core._errors import ExpressionError, ValidationFailed, WzevalError
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, format_path
@@ -111,7 +112,7 @@ def _count(expr: CompiledExpression, env: _Env, what: str) -> int:
     n = env.run(expr)
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ExpressionError(
-            "WZ501", f"{what} must be a whole number ≥ 0 (got {n!r})", hint="check the facts"
+            WZ501, f"{what} must be a whole number ≥ 0 (got {n!r})", hint="check the facts"
         )
     return n
 
@@ -522,7 +523,7 @@ def _full(
 def _unassessable(n: NotAssessed, findings: Findings) -> Issue:
     """WZ410 for what could not be assessed in a complete (not partial) scoring."""
     return Issue(
-        "WZ410",
+        WZ410,
         _("{indicator} ({name})").format(indicator=n.indicator, name=n.name)
         + (_(" item {item}").format(item=n.item) if n.item else "")
         + _(" cannot be assessed: {reason}").format(reason=n.reason),
@@ -573,7 +574,7 @@ class _Scoring:
             except WzevalError as exc:
                 self.errors.append(
                     Issue(
-                        getattr(exc, "code", "WZ500"),
+                        getattr(exc, "code", WZ500),
                         _("{indicator_id} ({indicator_name}): {exc}").format(
                             indicator_id=cind.indicator.id,
                             indicator_name=cind.indicator.name,

@@ -13,6 +13,7 @@ evaluator is never shown an explanation of a score that is not one.
 from __future__ import annotations
 
 from wzeval.checking._findings import owed_facts
+from wzeval.core._codes import WZ404, WZ410
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, in_file_order
 from wzeval.model._models import Rulebook
@@ -52,7 +53,7 @@ def explain_document(
     where = doc.position(("indicators", ind.id), key=True)
     if facts:
         head = Issue(
-            "WZ404",
+            WZ404,
             _(
                 "{name} ({id}) is not fully recorded yet, so there is nothing to explain; "
                 "it still needs: {facts}"
@@ -69,7 +70,7 @@ def explain_document(
         return None, [head, *in_file_order([*issues, *detail])]
     reasons = _("; ").join(n.reason for n in owed)
     head = Issue(
-        "WZ410",
+        WZ410,
         _("{name} ({id}) cannot be assessed yet, so there is nothing to explain: {reasons}").format(
             name=ind.name, id=ind.id, reasons=reasons
         ),

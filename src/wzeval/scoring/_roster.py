@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import TypeVar
 
+from wzeval.core._codes import WZ420
 from wzeval.core._issues import Issue, Position
 from wzeval.model._models import Department, Rulebook
 from wzeval.model._report import Ranked
@@ -47,7 +48,7 @@ def duplicate_issue(group: Sequence[Ranked]) -> Issue:
     doc = read_document(files[1])
     where = doc.position(("department",)) if doc.data is not None else Position(files[1])
     return Issue(
-        "WZ420",
+        WZ420,
         MESSAGES["duplicate"].format(
             department=group[0].department, n=len(group), files="、".join(files)
         ),
