@@ -5,7 +5,7 @@ epilog.  One definition each, so every command's ``--help`` reads the same."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from wzeval.core._exitcodes import EXIT_CODES
 from wzeval.core._i18n import LANGUAGES, _
@@ -48,22 +48,6 @@ def lang_option(p: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help=_("language of messages and reports: zh (default) or en; else $WZEVAL_LANG"),
     )
-
-
-def lang_of(argv: Sequence[str]) -> str | None:
-    """The language ``--lang`` names in ``argv`` (the last one), if a valid one."""
-    lang = None
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        value = None
-        if arg == "--lang" and i + 1 < len(argv):
-            value = argv[i + 1]
-        elif arg.startswith("--lang="):
-            value = arg.partition("=")[2]
-        if value in LANGUAGES:
-            lang = value
-    return lang
 
 
 def command(

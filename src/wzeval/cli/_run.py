@@ -13,7 +13,6 @@ from contextlib import redirect_stderr, redirect_stdout
 from typing import Any, TextIO
 
 from wzeval.cli._common import Exit, Usage, write_issues
-from wzeval.cli._options import lang_of
 from wzeval.cli._parser import build_parser
 from wzeval.core._exitcodes import (
     EXIT_INTERNAL,
@@ -25,6 +24,7 @@ from wzeval.core._exitcodes import (
     failure_code,
 )
 from wzeval.core._i18n import _, speaking
+from wzeval.core._langarg import lang_of
 
 
 class Terminated(KeyboardInterrupt):

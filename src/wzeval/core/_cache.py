@@ -51,6 +51,7 @@ from typing import Protocol
 
 from wzeval._version import __version__
 from wzeval.core._codes import WZ104
+from wzeval.core._fileio import read_at_most
 from wzeval.core._i18n import language
 from wzeval.core._issues import Issue, PathPart, Position, Severity
 
@@ -214,19 +215,11 @@ def _read_bounded(path: Path | str, limit: int) -> bytes | None:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return None
-            chunks = []
-            left = limit + 1
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
+            raw = read_at_most(fd, limit)
         finally:
             os.close(fd)
     except OSError:
         return None
-    raw = b"".join(chunks)
     return raw if len(raw) <= limit else None
 
 

@@ -29,6 +29,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from wzeval.core._langarg import (
+    DEFAULT_LANGUAGE,
+    ENV_VAR,
+    LANGUAGES,
+    env_language,
+    normalise,
+)
+
 __all__ = [
     "DEFAULT_LANGUAGE",
     "ENV_VAR",
@@ -41,10 +49,6 @@ __all__ = [
     "speaking",
 ]
 
-#: The languages wzeval speaks, by the name ``--lang`` and ``WZEVAL_LANG`` take.
-LANGUAGES: tuple[str, ...] = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
-ENV_VAR = "WZEVAL_LANG"
 
 _LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 #: The gettext locale each language reads.
@@ -55,12 +59,11 @@ _current: tuple[str, gettext.NullTranslations] | None = None
 
 
 def _normalise(name: str) -> str:
-    """``zh``, ``zh_CN``, ``zh-CN``, ``zh_CN.UTF-8`` → ``zh``; ``en``, ``en_US`` → ``en``."""
-    key = name.strip().lower().replace("-", "_").split(".")[0]
-    for lang in LANGUAGES:
-        if key == lang or key.startswith(lang + "_"):
-            return lang
-    raise ValueError(f"unknown language {name!r}; wzeval speaks {', '.join(LANGUAGES)}")
+    """:func:`~wzeval.core._langarg.normalise`, refusing a language wzeval does not speak."""
+    lang = normalise(name)
+    if lang is None:
+        raise ValueError(f"unknown language {name!r}; wzeval speaks {', '.join(LANGUAGES)}")
+    return lang
 
 
 def set_language(name: str | None) -> str:
@@ -85,15 +88,7 @@ def speaking(name: str | None) -> Iterator[str]:
 
 def language() -> str:
     """The language messages are made in now."""
-    if _chosen is not None:
-        return _chosen
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        try:
-            return _normalise(env)
-        except ValueError:
-            return DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+    return _chosen if _chosen is not None else env_language(os.environ)
 
 
 def _translations() -> gettext.NullTranslations:

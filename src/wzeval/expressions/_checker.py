@@ -51,7 +51,8 @@ def _names_here(names: Iterable[str]) -> str:
     return _("names here: {names}").format(names=", ".join(shown[:12])) + more
 
 
-_COMPARE_SYMBOLS: dict[type[ast.cmpop], str] = {
+#: How a comparison is written (messages, and the generated Python of the fast path).
+COMPARE_SYMBOLS: dict[type[ast.AST], str] = {
     ast.Eq: "==",
     ast.NotEq: "!=",
     ast.Lt: "<",
@@ -328,7 +329,7 @@ class TypeChecker:
                     WZ304,
                     _("cannot compare {values} {compare_symbols} {values2}").format(
                         values=left.describe(),
-                        compare_symbols=_COMPARE_SYMBOLS[type(op)],
+                        compare_symbols=COMPARE_SYMBOLS[type(op)],
                         values2=right.describe(),
                     ),
                     self.where,

@@ -28,6 +28,7 @@ import re
 from fractions import Fraction
 from types import CodeType
 
+from wzeval.expressions._checker import COMPARE_SYMBOLS
 from wzeval.expressions._functions import FUNCTIONS
 from wzeval.expressions._runtime import add, div, floordiv, mul, sub
 from wzeval.expressions._sourcemap import position
@@ -41,16 +42,7 @@ _PY_OPS: dict[type[ast.AST], str] = {
     ast.USub: "-",
     ast.UAdd: "+",
     ast.Not: "not ",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-    ast.In: "in",
-    ast.NotIn: "not in",
-    ast.Is: "is",
-    ast.IsNot: "is not",
+    **COMPARE_SYMBOLS,
 }
 
 

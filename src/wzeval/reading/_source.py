@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from wzeval.core._codes import WZ103, WZ104, WZ109, WZ110, WZ113
+from wzeval.core._fileio import read_at_most
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.reading import _yamlcore as limits
@@ -77,14 +78,7 @@ def read_bytes_bounded(
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):  # replaced between the stat and the open
                 return None, [_not_regular(name, st.st_mode)]
-            chunks: list[bytes] = []
-            left = cap + 1
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
+            raw = read_at_most(fd, cap)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -96,9 +90,9 @@ def read_bytes_bounded(
                 hint=_("check the path and its permissions"),
             )
         ]
-    if left <= 0:
+    if len(raw) > cap:
         return None, [_too_big(name, None)]
-    return b"".join(chunks), []
+    return raw, []
 
 
 def read_source(path: str | Path) -> tuple[str | None, list[Issue]]:
