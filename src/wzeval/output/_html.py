@@ -81,9 +81,9 @@ def points_lost(result: IndicatorResult) -> Fraction:
 def _status(result: IndicatorResult, places: int) -> tuple[str, str]:
     """(text, css class) for the 状态 column."""
     special = indicator_status(result)
-    if special == "不适用":
+    if special == _("not applicable"):
         return special, "st-na"
-    if special == "否决":
+    if special == _("vetoed"):
         return special, "st-veto"
     if special:
         return special, "st-none"
