@@ -20,6 +20,7 @@ from wzeval.model._report import (
     display,
     share_text,
 )
+from wzeval.output._questions import named_facts, swap_ids
 from wzeval.output._render import indicator_status, rule_name
 
 __all__ = ["render_explain"]
@@ -98,7 +99,7 @@ def _explain_deductions(deds: Sequence[DeductionResult], indent: str, places: in
     return lines
 
 
-def _explain_items(r: IndicatorResult, places: int) -> list[str]:
+def _explain_items(r: IndicatorResult, places: int, asks: Mapping[str, str]) -> list[str]:
     """:func:`render_explain`'s items: share, rule, credit, reason, source, ruling, place."""
 
     def fig(value: Fraction) -> str:
@@ -122,7 +123,8 @@ def _explain_items(r: IndicatorResult, places: int) -> list[str]:
                 credit=credit, points=fig(it.points), possible=fig(it.max_points)
             )
         )
-        out.append("     " + _("Explanation: {text}").format(text=it.reason))
+        reason = swap_ids(it.reason, r.missing, asks)
+        out.append("     " + _("Explanation: {text}").format(text=reason))
         out += _source_ruling(it.source, it.ruling, "     ")
         if it.at:
             out.append("     " + _("Place: {place}").format(place=shown(it.at)))
@@ -199,7 +201,7 @@ def render_explain(
         out.append("  " + _("Explanation: {text}").format(text=r.applies_note))
     if r.items:
         out += ["", _("Items (points = weight × credit):")]
-        out += _explain_items(r, places)
+        out += _explain_items(r, places, asks)
     if r.vetoes:
         out += ["", _("Vetoes (indicator level):")]
         out += _explain_vetoes(r.vetoes, "  ")
@@ -208,12 +210,13 @@ def render_explain(
         out += _explain_deductions(r.deductions, "  ", places)
     out += _explain_facts(r, asks)
     if r.missing:
-        out += ["", _("Facts not recorded: {facts}").format(facts=_(", ").join(r.missing))]
-    out += ["", *_explain_result(report, r)]
+        facts = named_facts(r.missing, asks)
+        out += ["", _("Facts not recorded: {facts}").format(facts=facts)]
+    out += ["", *_explain_result(report, r, asks)]
     return "\n".join(out) + "\n"
 
 
-def _explain_result(report: ScoreReport, r: IndicatorResult) -> list[str]:
+def _explain_result(report: ScoreReport, r: IndicatorResult, asks: Mapping[str, str]) -> list[str]:
     """:func:`render_explain`'s end: the points, why points were lost, and the other
     indicators of a file not fully recorded yet."""
     places = report.places
@@ -226,7 +229,7 @@ def _explain_result(report: ScoreReport, r: IndicatorResult) -> list[str]:
     ]
     if r.reasons:
         out.append(_("Why points were lost:"))
-        out += [f"  - {reason}" for reason in r.reasons]
+        out += [f"  - {swap_ids(reason, r.missing, asks)}" for reason in r.reasons]
     others = sorted({n.name for n in report.not_assessed if n.indicator != r.id})
     if others:  # a file filled over days: say why the sheet is not complete yet
         note = ngettext(

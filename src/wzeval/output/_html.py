@@ -45,6 +45,7 @@ from wzeval.output._htmlpage import bar_chart as _bar_chart
 from wzeval.output._htmlpage import clip as _clip
 from wzeval.output._htmlpage import escape as _e
 from wzeval.output._htmlpage import page as _page
+from wzeval.output._questions import fact_list
 from wzeval.output._render import (
     cap_text,
     indicator_status,
@@ -306,7 +307,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
     if r.facts:
         parts += _facts_table(r)
     if r.missing:
-        missing = _("Facts not recorded: {facts}").format(facts=_e(_(", ").join(r.missing)))
+        missing = _("Facts not recorded: {facts}").format(facts=_e(fact_list(r.missing)))
         parts.append(f"<p>{missing}</p>")
     if r.reasons:
         parts.append(
@@ -439,8 +440,7 @@ def _not_assessed(report: ScoreReport) -> str:
         none = _("None: every applicable indicator is assessed.")
         return f'<p class="muted">{none}</p>'
     rows = [
-        [n.name, item_title(report, n), _(", ").join(n.missing), n.reason]
-        for n in report.not_assessed
+        [n.name, item_title(report, n), fact_list(n.missing), n.reason] for n in report.not_assessed
     ]
     header = (_("Level-3 indicator"), _("Item"), _("Missing facts"), _("Why"))
     return _table(header, rows, cls="mid")

@@ -39,6 +39,7 @@ from wzeval.model._report import (
     exact_text,
     share_text,
 )
+from wzeval.output._questions import fact_list
 from wzeval.reading._loader import dumps_json
 
 if TYPE_CHECKING:
@@ -436,8 +437,7 @@ def _sections(report: ScoreReport) -> list[_Section]:
     ]
     missing = _Section(_("Not assessed"), header=_header(_MISSING_HEADER))
     missing.rows = [
-        [n.name, item_title(report, n), _(", ").join(n.missing), n.reason]
-        for n in report.not_assessed
+        [n.name, item_title(report, n), fact_list(n.missing), n.reason] for n in report.not_assessed
     ]
     totals = _Section(_("Totals"), header=_header((N_("What"), N_("Score"))), right=frozenset({1}))
     totals.rows = [
