@@ -154,3 +154,25 @@ def test_lang_en_explain_on_the_command_line() -> None:
     assert "适用性：适用" in zh.splitlines()
     assert "Applicability: applicable" in en.splitlines()
     assert [w for w in EXPLAIN_LABELS if w in en] == []
+
+
+def test_missing_facts_are_named_by_their_questions() -> None:
+    """The 未评估 table, the CSV reasons and the HTML name a missing fact by its question
+    (with the rulebook); explain writes 问题（id）; the JSON keeps the ids, unchanged."""
+    rb = wzeval.load_rulebook(RULEBOOK)
+    report = _score(PARTIAL)
+    ask = "是否提供实时智能问答功能？"
+    for fmt in ("text", "markdown", "csv", "html"):
+        out = wzeval.render_report(report, fmt, rulebook=rb)
+        assert ask in out, fmt
+        assert "realtime_qa" not in out, fmt
+    text = wzeval.render_report(report, "text", rulebook=rb)
+    assert "事实尚未记录" in text  # the reason does not repeat the questions beside them
+    json = wzeval.render_report(report, "json", rulebook=rb)
+    assert json == wzeval.render_report(report, "json")
+    assert '"realtime_qa"' in json
+    explain = _cli("explain", PARTIAL, "zhineng_wenda", "--partial")
+    assert f"未记录的事实：{ask}（realtime_qa）；" in explain
+    with speaking("en"):
+        english = _cli("explain", PARTIAL, "zhineng_wenda", "--partial")
+    assert f"Facts not recorded: {ask} (realtime_qa); " in english
