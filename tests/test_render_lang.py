@@ -176,3 +176,18 @@ def test_missing_facts_are_named_by_their_questions() -> None:
     with speaking("en"):
         english = _cli("explain", PARTIAL, "zhineng_wenda", "--partial")
     assert f"Facts not recorded: {ask} (realtime_qa); " in english
+
+
+def test_roster_units_without_findings_in_english() -> None:
+    """A ranking's 未评估 section (roster units with no findings) speaks the user's
+    language; its JSON ``status`` is the same word in every language."""
+    rb = wzeval.load_rulebook(RULEBOOK)
+    reports = [_score(DEDUCTIONS)]
+    zh = wzeval.render_ranking(reports, "text", rulebook=rb)
+    assert "\n未评估（" in zh and "：名单内，没有评估记录\n" in zh
+    json = wzeval.render_ranking(reports, "json", rulebook=rb)
+    with speaking("en"):
+        en = wzeval.render_ranking(reports, "text", rulebook=rb)
+        assert wzeval.render_ranking(reports, "json", rulebook=rb) == json
+    assert "\nNot assessed (" in en and ": on the roster, no findings\n" in en
+    assert "名单内" not in en
