@@ -27,10 +27,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue
 from wzeval.core._paths import shown
-from wzeval.model._models import CATEGORY_KIND_NAMES
 from wzeval.model._report import (
     CategoryResult,
     DeductionResult,
@@ -62,8 +61,12 @@ __all__ = ["FONT_STACK", "FailedFiles", "points_lost", "render_html", "render_ht
 FailedFiles = Mapping[str, Sequence[Issue]] | Sequence[tuple[str, Sequence[Issue]]]
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+#: The tag of a level-1 indicator's bar by its kind (msgids; none for a base one).
 _KIND_TAG = {
-    k: "" if k == "base" else v.replace("指标", "项") for k, v in CATEGORY_KIND_NAMES.items()
+    "base": "",
+    "bonus": N_("bonus items"),
+    "penalty": N_("penalty items"),
+    "veto": N_("one-vote veto"),
 }
 
 # --------------------------------------------------------------------------- small pieces
@@ -186,7 +189,8 @@ def _category_chart(report: ScoreReport) -> str:
 
 
 def _category_bar(c: CategoryResult, places: int) -> _Bar:
-    tag = _KIND_TAG[c.kind]
+    tag = _KIND_TAG.get(c.kind, "")
+    tag = _(tag) if tag else ""
     label = _("{name} ({tag})").format(name=c.name, tag=tag) if tag else c.name
     if c.applicable_weight == 0:
         return _Bar(label, Fraction(0), Fraction(0), _("not applicable"), "#1d4ed8")
