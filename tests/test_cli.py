@@ -17,6 +17,7 @@ import wzeval
 from wzeval.cli import _validate, run
 from wzeval.cli._common import PROGRESS_MIN_FILES
 from wzeval.core._exitcodes import exit_code
+from wzeval.core._i18n import speaking
 from wzeval.core._issues import Issue, Position, Severity, github_annotation
 from wzeval.core._paths import shown
 from wzeval.model._report import ScoreReport, display
@@ -39,6 +40,14 @@ class Result:
         self.code = code
         self.out = out
         self.err = err
+
+
+@pytest.fixture
+def chinese(english: None) -> Iterator[None]:
+    """The users' language, Chinese, for the tests that read a score sheet's Chinese
+    labels (this module otherwise runs in English); after ``english``, so it wins."""
+    with speaking("zh"):
+        yield
 
 
 def wz(*args: str | Path) -> Result:
@@ -340,6 +349,7 @@ def test_validate_catches_evaluation_errors(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- score
 
 
+@pytest.mark.usefixtures("chinese")
 def test_score_sheet_text() -> None:
     """One file gives the department's score sheet with figures rounded for display."""
     r = wz("score", FINDINGS, "--rulebook", KINDS)
@@ -359,6 +369,7 @@ def test_score_json_is_the_report() -> None:
     assert str(report.total) == "398/5"
 
 
+@pytest.mark.usefixtures("chinese")
 def test_score_markdown_and_csv_match_json() -> None:
     """Markdown and CSV show display(points) of every indicator in the JSON report."""
     report = ScoreReport.from_json(
@@ -375,6 +386,7 @@ def test_score_markdown_and_csv_match_json() -> None:
     assert rows[-1].startswith(f"总分,,,,{display(report.total)},")
 
 
+@pytest.mark.usefixtures("chinese")
 def test_score_csv_bom() -> None:
     """--bom starts the CSV with a byte-order mark for Excel."""
     r = wz("score", FINDINGS, "--rulebook", KINDS, "--format", "csv", "--bom")
@@ -387,7 +399,7 @@ def test_score_output_file(tmp_path: Path) -> None:
     r = wz("score", FINDINGS, "--rulebook", KINDS, "--format", "markdown", "-o", target)
     assert r.code == 0
     assert r.out == ""
-    assert target.read_text(encoding="utf-8").startswith("# 甲局 评分表")
+    assert target.read_text(encoding="utf-8").startswith("# 甲局 score sheet")
     assert f"wrote {target}" in r.err
 
 
@@ -441,6 +453,7 @@ def test_score_invalid_findings_exit_1(tmp_path: Path) -> None:
     assert "error WZ404 missing fact bands.n" in r.err
 
 
+@pytest.mark.usefixtures("chinese")
 def test_score_partial(tmp_path: Path) -> None:
     """A missing fact fails without --partial and is listed as not assessed with it."""
     f = write(tmp_path / "f.yaml", findings_text("  bands: {n: 3}\n", ""))
@@ -461,6 +474,7 @@ def test_score_engine_issue_has_a_position(tmp_path: Path) -> None:
     assert re.search(rf"^{re.escape(str(f))}:14:\d+: error WZ502 ", r.err, re.M)
 
 
+@pytest.mark.usefixtures("chinese")
 def test_ranking_order(variants: Path) -> None:
     """A folder gives a ranking by total, descending, then department name."""
     r = wz("score", variants, "--rulebook", KINDS, "--format", "csv", "--allow-duplicates")
@@ -488,6 +502,7 @@ def test_ranking_ties_share_a_rank(tmp_path: Path) -> None:
     assert ranks == [(1, "甲局", "79.6"), (2, "乙局", "3473/45"), (2, "乙局", "3473/45")]
 
 
+@pytest.mark.usefixtures("chinese")
 def test_batch_with_a_broken_file(variants: Path) -> None:
     """A broken file in a batch is reported; the rest are still ranked; exit 1."""
     write(variants / "broken.yaml", "wzeval: findings/1\ndepartment: [\n")
@@ -515,6 +530,7 @@ def test_batch_json(variants: Path) -> None:
     assert any(i["code"] == "WZ407" for i in failed["issues"])
 
 
+@pytest.mark.usefixtures("chinese")
 def test_batch_of_files_named(variants: Path) -> None:
     """Several files named on the command line give a ranking too."""
     r = wz("score", variants / "a.yaml", variants / "b.yaml", "--rulebook", KINDS)
@@ -548,6 +564,7 @@ def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- explain
 
 
+@pytest.mark.usefixtures("chinese")
 @pytest.mark.parametrize("ident", ["checks", "检查"])
 def test_explain(ident: str) -> None:
     """explain shows items, sources, rulebook lines, facts with positions and the result."""
@@ -562,6 +579,7 @@ def test_explain(ident: str) -> None:
     assert "i2：不符合，得 0" in r.out
 
 
+@pytest.mark.usefixtures("chinese")
 def test_explain_derived_and_evidence() -> None:
     """explain lists derived facts and the evidence recorded for a fact."""
     r = wz("explain", FINDINGS, "tiers", "--rulebook", KINDS)
@@ -713,6 +731,7 @@ def test_bundled_is_the_default(tmp_path: Path) -> None:
 
 
 @needs_bundled
+@pytest.mark.usefixtures("chinese")
 def test_bundled_template_fills_and_scores(tmp_path: Path) -> None:
     """A bundled-rulebook template, filled, validates and scores; explain works by name."""
     from filling import fill

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 import wzeval
 from wzeval.model._models import Fact
-from wzeval.output._render import render_explain
+from wzeval.output._explaintext import render_explain
 from wzeval.output._tabledoc import ruling_ids
 
 ROOT = Path(__file__).parents[1]

@@ -15,13 +15,13 @@ import pytest
 import wzeval
 from wzeval.core._paths import shown
 from wzeval.model._report import ScoreReport, display
+from wzeval.output._explaintext import render_explain
 from wzeval.output._render import (
     display_width,
     format_table,
     indicator_status,
     rank,
     render_csv,
-    render_explain,
     render_json,
     render_markdown,
     render_ranking_csv,

@@ -1,13 +1,15 @@
-"""No report a person reads names a rule item by its English id, or carries a machine path.
+"""No report a person reads names a rule item or a fact by its English id, or carries a
+machine path.
 
 Every example (``examples/findings`` against the 2023 rulebook and
 ``examples/national-2019`` against the national ones), every format a person reads —
 text, Markdown, CSV, HTML and XLSX, for one department and for the ranking — and the
 readable part of each: an HTML page's text (not its anchors and classes), a
 workbook's cells and sheet names.  The ids looked for are those of the items,
-vetoes and deductions that have a Chinese title or label (JSON keeps ids, and is
-not read by people).  Scored in-process from another working directory with
-absolute paths, so a path that leaked could not pass for a relative one.
+vetoes and deductions that have a Chinese title or label, and of the facts that have a
+question (a missing fact is named by it; JSON keeps ids, and is not read by people).
+Scored in-process from another working directory with absolute paths, so a path that
+leaked could not pass for a relative one.
 (``tests/test_report_paths.py`` runs the CLI over the 2023 examples.)
 """
 
@@ -62,19 +64,17 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def _readable(reports: list[ScoreReport], fmt: str, ranking: bool) -> str:
+def _readable(reports: list[ScoreReport], fmt: str, ranking: bool, rb: Rulebook) -> str:
     if fmt == "xlsx":
         import openpyxl
 
-        from wzeval.output._xlsx import xlsx_bytes
-
-        wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(reports)))
+        wb = openpyxl.load_workbook(io.BytesIO(wzeval.render_xlsx(reports, rulebook=rb)))
         cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value]
         return "\n".join([*wb.sheetnames, *cells])
     text = (
-        wzeval.render_ranking(reports, fmt)  # type: ignore[arg-type]
+        wzeval.render_ranking(reports, fmt, rulebook=rb)  # type: ignore[arg-type]
         if ranking
-        else wzeval.render_report(reports[0], fmt)  # type: ignore[arg-type]
+        else wzeval.render_report(reports[0], fmt, rulebook=rb)  # type: ignore[arg-type]
     )
     if fmt == "html":
         parser = _Text()
@@ -95,6 +95,16 @@ def _ids(rb: Rulebook) -> set[str]:
                 if getattr(rule, "label", None):
                     out.add(rule.id)
     return out
+
+
+def _fact_ids(rb: Rulebook) -> set[str]:
+    """The ids of the facts that have a question (derived facts: a description), and
+    that cannot be mistaken for a word of a report: snake_case, or longer than a word."""
+    out: set[str] = set()
+    for ind in rb.indicators:
+        out |= {f.id for f in ind.facts if f.ask}
+        out |= {d.id for d in ind.derived if d.description}
+    return {i for i in out if "_" in i or len(i) > 12}
 
 
 def _reports(group: str) -> tuple[Rulebook, list[ScoreReport]]:
@@ -118,6 +128,7 @@ def test_no_english_item_id_nor_machine_path_in_any_report(
     rb, reports = _reports(group)
     ids = _ids(rb)
     assert ids, group  # the rulebook names its items, so there is something to look for
+    ids |= _fact_ids(rb)  # and asks its facts: a missing fact is shown by its question
     word = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![\w-])")
     machine = re.compile(r"(?<![\w.:/])/(?:work|home|tmp|usr|root|opt|var)/[^\s\"'<>]*")
     for fmt in FORMATS:
@@ -125,7 +136,7 @@ def test_no_english_item_id_nor_machine_path_in_any_report(
         if fmt != "xlsx":  # a workbook holds the ranking and every department at once
             cases.append((f"ranking.{fmt}", reports, True))
         for name, rs, ranking in cases:
-            text = _readable(rs, fmt, ranking)
+            text = _readable(rs, fmt, ranking, rb)
             assert sorted(set(word.findall(text))) == [], (group, name)
             leaks = [m for m in (str(ROOT), str(DATA), str(tmp_path), "site-packages") if m in text]
             assert leaks + machine.findall(text) == [], (group, name)

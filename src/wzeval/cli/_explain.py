@@ -1,5 +1,5 @@
 """``wzeval explain``: why one indicator earned what it earned; its arguments and the
-explanation printed (:func:`wzeval.output._render.render_explain`)."""
+explanation printed (:func:`wzeval.output._explaintext.render_explain`)."""
 
 from __future__ import annotations
 
@@ -55,8 +55,8 @@ def _find_indicator(rulebook: Rulebook, ident: str) -> Indicator:
 
 
 def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import wzeval.output._render as render
     from wzeval.analysis._merge import explain_file_provenance
+    from wzeval.output._explaintext import render_explain
     from wzeval.reading._documents import read_document
     from wzeval.scoring._explain import explain_document
 
@@ -72,6 +72,6 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     asks = {f.id: f.ask for f in indicator.facts}
     asks.update({d.id: d.description for d in indicator.derived if d.description})
-    out.write(render.render_explain(report, indicator.id, asks=asks))
+    out.write(render_explain(report, indicator.id, asks=asks))
     out.write(explain_file_provenance(args.findings, [indicator.id, indicator.name]))
     return EXIT_OK

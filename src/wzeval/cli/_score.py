@@ -264,6 +264,11 @@ def _write_reports(
         ranked, missing = _each_once(args, rulebook, list(reports), scores, err, False)
         reports = [r for r in ranked if isinstance(r, ScoreReport)]
     code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
+    if args.format in ("xlsx", "html"):  # read by people: missing facts by their questions
+        from wzeval.output._questions import fact_questions, with_questions
+
+        questions = fact_questions(rulebook)
+        reports = [with_questions(r, questions) for r in reports]
     if args.format == "xlsx":
         from wzeval.output._xlsx import write_xlsx
 

@@ -27,10 +27,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue
 from wzeval.core._paths import shown
-from wzeval.model._models import CATEGORY_KIND_NAMES
 from wzeval.model._report import (
     CategoryResult,
     DeductionResult,
@@ -45,6 +44,7 @@ from wzeval.output._htmlpage import bar_chart as _bar_chart
 from wzeval.output._htmlpage import clip as _clip
 from wzeval.output._htmlpage import escape as _e
 from wzeval.output._htmlpage import page as _page
+from wzeval.output._questions import fact_list
 from wzeval.output._render import (
     cap_text,
     indicator_status,
@@ -61,8 +61,12 @@ __all__ = ["FONT_STACK", "FailedFiles", "points_lost", "render_html", "render_ht
 FailedFiles = Mapping[str, Sequence[Issue]] | Sequence[tuple[str, Sequence[Issue]]]
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+#: The tag of a level-1 indicator's bar by its kind (msgids; none for a base one).
 _KIND_TAG = {
-    k: "" if k == "base" else v.replace("指标", "项") for k, v in CATEGORY_KIND_NAMES.items()
+    "base": "",
+    "bonus": N_("bonus items"),
+    "penalty": N_("penalty items"),
+    "veto": N_("one-vote veto"),
 }
 
 # --------------------------------------------------------------------------- small pieces
@@ -81,9 +85,9 @@ def points_lost(result: IndicatorResult) -> Fraction:
 def _status(result: IndicatorResult, places: int) -> tuple[str, str]:
     """(text, css class) for the 状态 column."""
     special = indicator_status(result)
-    if special == "不适用":
+    if special == _("not applicable"):
         return special, "st-na"
-    if special == "否决":
+    if special == _("vetoed"):
         return special, "st-veto"
     if special:
         return special, "st-none"
@@ -185,7 +189,8 @@ def _category_chart(report: ScoreReport) -> str:
 
 
 def _category_bar(c: CategoryResult, places: int) -> _Bar:
-    tag = _KIND_TAG[c.kind]
+    tag = _KIND_TAG.get(c.kind, "")
+    tag = _(tag) if tag else ""
     label = _("{name} ({tag})").format(name=c.name, tag=tag) if tag else c.name
     if c.applicable_weight == 0:
         return _Bar(label, Fraction(0), Fraction(0), _("not applicable"), "#1d4ed8")
@@ -306,7 +311,7 @@ def _explain(r: IndicatorResult, places: int) -> str:
     if r.facts:
         parts += _facts_table(r)
     if r.missing:
-        missing = _("Facts not recorded: {facts}").format(facts=_e(_(", ").join(r.missing)))
+        missing = _("Facts not recorded: {facts}").format(facts=_e(fact_list(r.missing)))
         parts.append(f"<p>{missing}</p>")
     if r.reasons:
         parts.append(
@@ -439,8 +444,7 @@ def _not_assessed(report: ScoreReport) -> str:
         none = _("None: every applicable indicator is assessed.")
         return f'<p class="muted">{none}</p>'
     rows = [
-        [n.name, item_title(report, n), _(", ").join(n.missing), n.reason]
-        for n in report.not_assessed
+        [n.name, item_title(report, n), fact_list(n.missing), n.reason] for n in report.not_assessed
     ]
     header = (_("Level-3 indicator"), _("Item"), _("Missing facts"), _("Why"))
     return _table(header, rows, cls="mid")

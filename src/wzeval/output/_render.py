@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeVar
 
+from wzeval.core._i18n import N_, _, ngettext
 from wzeval.core._issues import Issue
 from wzeval.core._paths import shown
 from wzeval.kinds import rule_kinds
@@ -32,11 +33,13 @@ from wzeval.model._report import (
     NotAssessed,
     Ranked,
     ScoreReport,
+    SiteVeto,
     VetoResult,
     display,
     exact_text,
     share_text,
 )
+from wzeval.output._questions import fact_list
 from wzeval.reading._loader import dumps_json
 
 if TYPE_CHECKING:
@@ -54,12 +57,12 @@ __all__ = [
     "format_table",
     "indicator_status",
     "item_title",
+    "kind_name",
     "rank",
     "ranking_data",
     "ranking_json_chunks",
     "ranking_note",
     "render_csv",
-    "render_explain",
     "render_json",
     "render_markdown",
     "render_ranking_csv",
@@ -67,20 +70,73 @@ __all__ = [
     "render_ranking_markdown",
     "render_ranking_text",
     "render_text",
+    "rule_name",
     "share_text",
     "verdict_lines",
 ]
 
-#: Chinese names of the credit rules, as the score sheet shows them (from the rule kinds).
+#: Chinese names of the credit rules, as the rule kinds give them (``label``).
 RULE_NAMES: Mapping[str, str] = {key: kind.label for key, kind in rule_kinds().items()}
 #: Chinese names of the category kinds.
 KIND_NAMES: Mapping[str, str] = {k: v.removesuffix("指标") for k, v in CATEGORY_KIND_NAMES.items()}
-_WEIGHT_SOURCES = {"stated": "原表列明", "derived": "由总分推算", "assumed": "原表未列明，假定"}
+#: The built-in rule kinds' names as the catalogue says them (a plug-in kind's name is
+#: its own ``label``, untranslated).
+_RULE_WORDS = {
+    "bands": N_("bands"),
+    "check": N_("yes/no"),
+    "checklist": N_("checklist"),
+    "deduct": N_("deduction"),
+    "given": N_("given"),
+    "levels": N_("levels"),
+    "proportion": N_("proportion"),
+    "tiers": N_("tiers"),
+}
+#: The category kinds' names as the catalogue says them (:data:`KIND_NAMES` in Chinese).
+_KIND_WORDS = {
+    "base": N_("base"),
+    "bonus": N_("bonus"),
+    "penalty": N_("penalty"),
+    "veto": N_("one-vote veto"),
+}
 
-#: The columns of the per-indicator CSV (one row per indicator, then a total row).
-CSV_HEADER = ("一级指标", "二级指标", "三级指标", "权重", "得分", "状态", "扣分原因")
-#: The columns of the ranking CSV.
-RANKING_CSV_HEADER = ("名次", "部门", "基础分", "加分", "扣分", "总分", "备注", "记录文件")
+#: The columns of the per-indicator CSV (one row per indicator, then a total row), as
+#: msgids: shown through ``_()``, in the user's language.
+CSV_HEADER = (
+    N_("Level-1 indicator"),
+    N_("Level-2 indicator"),
+    N_("Level-3 indicator"),
+    N_("Weight"),
+    N_("Points"),
+    N_("Status"),
+    N_("Reasons for lost points"),
+)
+#: The columns of the ranking CSV (msgids, as :data:`CSV_HEADER`).
+RANKING_CSV_HEADER = (
+    N_("Rank"),
+    N_("Department"),
+    N_("Base score"),
+    N_("Bonus"),
+    N_("Penalty"),
+    N_("Total"),
+    N_("Remarks"),
+    N_("Findings file"),
+)
+
+
+def rule_name(rule: str) -> str:
+    """A credit rule's name in the user's language (``check`` → 是否)."""
+    word = _RULE_WORDS.get(rule)
+    return _(word) if word else RULE_NAMES.get(rule, rule)
+
+
+def kind_name(kind: str) -> str:
+    """A category kind's name in the user's language (``bonus`` → 加分)."""
+    word = _KIND_WORDS.get(kind)
+    return _(word) if word else KIND_NAMES.get(kind, kind)
+
+
+def _header(names: Sequence[str]) -> list[str]:
+    return [_(n) for n in names]
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -152,13 +208,13 @@ def indicator_status(result: IndicatorResult) -> str:
     """The status column: 未评分, 不适用, 否决, 未评估, 部分未评估, or empty when scored
     normally."""
     if not result.scored:
-        return "未评分"
+        return _("not scored")
     if not result.applicable:
-        return "不适用"
+        return _("not applicable")
     if result.vetoed:
-        return "否决"
+        return _("vetoed")
     if not result.assessed:
-        return "部分未评估" if any(i.assessed for i in result.items) else "未评估"
+        return _("partly assessed") if any(i.assessed for i in result.items) else _("not assessed")
     return ""
 
 
@@ -169,20 +225,35 @@ def verdict_lines(report: ScoreReport) -> list[str]:
     if report.grade is not None:
         rule = report.grade_rule
         why = rule.label if rule is not None and rule.label else None
-        out.append(f"等级：{report.grade}" + (f"（{why}）" if why else ""))
+        grade = (
+            _("Grade: {grade} ({why})").format(grade=report.grade, why=why)
+            if why
+            else _("Grade: {grade}").format(grade=report.grade)
+        )
+        out.append(grade)
     if report.site_vetoes:
-        names = "、".join(v.label or f"{v.name}：{v.id}" for v in report.site_vetoes)
-        out.append(f"单项否决：{names}；其他指标不再评分，不得分")
+        names = _veto_names(report.site_vetoes)
+        out.append(
+            _(
+                "One-vote veto: {names}; the other indicators are not scored and earn nothing"
+            ).format(names=names)
+        )
     for part in report.parts:
-        line = (
-            f"{part.name}：{display(part.base, report.places)}"
-            f"（占基础分 {share_text(part.weight, report.places)}）"
+        line = _("{part}: {base} ({share} of the base)").format(
+            part=part.name,
+            base=display(part.base, report.places),
+            share=share_text(part.weight, report.places),
         )
         if part.vetoes:
-            names = "、".join(v.label or f"{v.name}：{v.id}" for v in part.vetoes)
-            line += f"；单项否决：{names}，本部分不得分"
+            line += _("; one-vote veto: {names}, this part earns nothing").format(
+                names=_veto_names(part.vetoes)
+            )
         out.append(line)
     return out
+
+
+def _veto_names(vetoes: Iterable[SiteVeto]) -> str:
+    return _(", ").join(v.label or _("{name}: {id}").format(name=v.name, id=v.id) for v in vetoes)
 
 
 def ranking_note(report: Ranked) -> str:
@@ -191,10 +262,10 @@ def ranking_note(report: Ranked) -> str:
     if report.grade is not None:
         notes.append(report.grade)
     if report.vetoed:
-        notes.append("单项否决")
+        notes.append(_("one-vote veto"))
     if not report.complete:
-        notes.append("部分未评估")
-    return "；".join(notes)
+        notes.append(_("partly assessed"))
+    return _("; ").join(notes)
 
 
 def _label(ident: str, label: str | None) -> str:
@@ -214,13 +285,13 @@ class _Section:
     header: Sequence[str] = ()
     rows: list[list[str]] = field(default_factory=list)
     right: frozenset[int] = frozenset()
-    empty: str = "无"
+    empty: str = ""
 
 
 def cap_text(d: DeductionResult, places: int = 2) -> str:
     """A deduction's cap as tables show it: ``无``, ``20%``, or ``20%（已封顶）`` once reached."""
-    cap = "无" if d.cap is None else share_text(d.cap, places)
-    return cap + "（已封顶）" if d.capped else cap
+    cap = _("none") if d.cap is None else share_text(d.cap, places)
+    return _("{cap} (cap reached)").format(cap=cap) if d.capped else cap
 
 
 def _deduction_rows(
@@ -250,59 +321,80 @@ def _veto_rows(name: str, item: str, vetoes: Sequence[VetoResult]) -> list[list[
     return [[name, item, _label(v.id, v.label), v.source or ""] for v in vetoes if v.fired]
 
 
-def _sections(report: ScoreReport) -> list[_Section]:
-    places = report.places
+_CATEGORY_HEADER = (
+    N_("Level-1 indicator"),
+    N_("Type"),
+    N_("Weight"),
+    N_("Applicable weight"),
+    N_("Points"),
+)
+_ITEM_HEADER = (
+    N_("Level-3 indicator"),
+    N_("Item"),
+    N_("Share"),
+    N_("Rule"),
+    N_("Credit"),
+    N_("Points"),
+    N_("Reason"),
+)
+_VETO_HEADER = (N_("Level-3 indicator"), N_("Item"), N_("Veto"), N_("Source"))
+_DEDUCTION_HEADER = (
+    N_("Level-3 indicator"),
+    N_("Item"),
+    N_("Deduction"),
+    N_("Times"),
+    N_("Each"),
+    N_("Cap"),
+    N_("Deducted"),
+    N_("Points off"),
+)
+_MISSING_HEADER = (N_("Level-3 indicator"), N_("Item"), N_("Missing"), N_("Why"))
+
+
+def _head(report: ScoreReport) -> _Section:
+    """The sheet's title and the lines under it: rulebook, date, assessors, total."""
 
     def fig(value: Fraction) -> str:
-        return display(value, places)
+        return display(value, report.places)
 
-    head = _Section(f"{report.department} 评分表")
+    head = _Section(_("{department} score sheet").format(department=report.department))
     rb = report.rulebook
     head.lines.append(
-        f"规则：{rb.title}（{rb.id}，{rb.year}）" + (f" {shown(rb.file)}" if rb.file else "")
+        _("Rulebook: {title} ({id}, {year})").format(title=rb.title, id=rb.id, year=rb.year)
+        + (f" {shown(rb.file)}" if rb.file else "")
     )
-    head.lines.append(f"监测时间点：{report.monitoring_date.isoformat()}")
-    head.lines.append("评估人：" + ("、".join(report.assessors) or "—"))
+    date = report.monitoring_date.isoformat()
+    head.lines.append(_("Monitoring date: {date}").format(date=date))
+    names = _(", ").join(report.assessors) or "—"
+    head.lines.append(_("Assessors: {names}").format(names=names))
     if report.findings_file:
-        head.lines.append(f"评估记录：{shown(report.findings_file)}")
+        head.lines.append(_("Findings: {file}").format(file=shown(report.findings_file)))
     head.lines.append(
-        f"总分：{fig(report.total)}（基础分 {fig(report.base)} + 加分 {fig(report.bonus)}"
-        f" + 扣分 {fig(report.penalty)}）"
+        _("Total: {total} (base {base} + bonus {bonus} + penalty {penalty})").format(
+            total=fig(report.total),
+            base=fig(report.base),
+            bonus=fig(report.bonus),
+            penalty=fig(report.penalty),
+        )
     )
     head.lines.extend(verdict_lines(report))
     if not report.complete:
-        head.lines.append("注意：部分指标未评估，见“未评估”；本表不是完整评分。")
+        head.lines.append(
+            _(
+                "Note: some indicators are not assessed (see “Not assessed”); "
+                "this sheet is not a complete score."
+            )
+        )
+    return head
 
-    cats = _Section(
-        "一级指标",
-        header=("一级指标", "类型", "权重", "适用权重", "得分"),
-        right=frozenset({2, 3, 4}),
-    )
-    cats.rows = [
-        [c.name, KIND_NAMES[c.kind], fig(c.weight), fig(c.applicable_weight), fig(c.points)]
-        for c in report.categories
-    ]
 
-    inds = _Section(
-        "三级指标",
-        header=("一级指标", "二级指标", "三级指标", "权重", "得分", "状态"),
-        right=frozenset({3, 4}),
-    )
-    inds.rows = [
-        [r.category, r.group or "", r.name, fig(r.weight), fig(r.points), indicator_status(r)]
-        for r in report.indicators
-    ]
-
-    items = _Section(
-        "得分细则",
-        header=("三级指标", "细则", "占比", "规则", "得分比例", "得分", "说明"),
-        right=frozenset({2, 4, 5}),
-    )
-    vetoes = _Section("否决", header=("三级指标", "细则", "否决项", "原文"))
+def _details(report: ScoreReport) -> list[_Section]:
+    """The items of every indicator, then the vetoes and deductions that fired."""
+    places = report.places
+    items = _Section(_("Scoring items"), header=_header(_ITEM_HEADER), right=frozenset({2, 4, 5}))
+    vetoes = _Section(_("Vetoes"), header=_header(_VETO_HEADER))
     deds = _Section(
-        "扣分",
-        header=("三级指标", "细则", "扣分项", "次数", "每次", "上限", "扣除", "扣分"),
-        right=frozenset({3, 4, 6, 7}),
+        _("Deductions"), header=_header(_DEDUCTION_HEADER), right=frozenset({3, 4, 6, 7})
     )
     for r in report.indicators:
         vetoes.rows += _veto_rows(r.name, "", r.vetoes)
@@ -314,30 +406,49 @@ def _sections(report: ScoreReport) -> list[_Section]:
                     r.name if n == 0 else "",
                     label,
                     share_text(it.share, places),
-                    RULE_NAMES.get(it.rule, it.rule),
+                    rule_name(it.rule),
                     share_text(it.credit, places) if it.assessed else "—",
-                    fig(it.points),
+                    display(it.points, places),
                     it.reason,
                 ]
             )
             vetoes.rows += _veto_rows(r.name, label, it.vetoes)
             deds.rows += _deduction_rows(r.name, label, it.deductions, places)
+    return [items, vetoes, deds]
 
-    missing = _Section("未评估", header=("三级指标", "细则", "缺少", "原因"))
+
+def _sections(report: ScoreReport) -> list[_Section]:
+    def fig(value: Fraction) -> str:
+        return display(value, report.places)
+
+    cats = _Section(
+        _("Level-1 indicators"), header=_header(_CATEGORY_HEADER), right=frozenset({2, 3, 4})
+    )
+    cats.rows = [
+        [c.name, kind_name(c.kind), fig(c.weight), fig(c.applicable_weight), fig(c.points)]
+        for c in report.categories
+    ]
+    inds = _Section(
+        _("Level-3 indicators"), header=_header(CSV_HEADER[:6]), right=frozenset({3, 4})
+    )
+    inds.rows = [
+        [r.category, r.group or "", r.name, fig(r.weight), fig(r.points), indicator_status(r)]
+        for r in report.indicators
+    ]
+    missing = _Section(_("Not assessed"), header=_header(_MISSING_HEADER))
     missing.rows = [
-        [n.name, item_title(report, n), "、".join(n.missing), n.reason] for n in report.not_assessed
+        [n.name, item_title(report, n), fact_list(n.missing), n.reason] for n in report.not_assessed
     ]
-
-    totals = _Section("合计", header=("项目", "分数"), right=frozenset({1}))
+    totals = _Section(_("Totals"), header=_header((N_("What"), N_("Score"))), right=frozenset({1}))
     totals.rows = [
-        ["基础分（原始）", fig(report.base_raw)],
-        ["适用指标权重", fig(report.base_possible)],
-        ["基础分（折算为百分制）", fig(report.base)],
-        ["加分", fig(report.bonus)],
-        ["扣分", fig(report.penalty)],
-        ["总分", fig(report.total)],
+        [_("Base (raw)"), fig(report.base_raw)],
+        [_("Weight of the applicable indicators"), fig(report.base_possible)],
+        [_("Base (rescaled to 100)"), fig(report.base)],
+        [_("Bonus"), fig(report.bonus)],
+        [_("Penalty"), fig(report.penalty)],
+        [_("Total"), fig(report.total)],
     ]
-    return [head, cats, inds, items, vetoes, deds, missing, totals]
+    return [_head(report), cats, inds, *_details(report), missing, totals]
 
 
 def render_text(report: ScoreReport) -> str:
@@ -352,7 +463,7 @@ def render_text(report: ScoreReport) -> str:
             text += (
                 format_table(sec.header, sec.rows, right=sec.right)
                 if sec.rows
-                else sec.empty + "\n"
+                else (sec.empty or _("none")) + "\n"
             )
         parts.append(text)
     return "\n".join(parts)
@@ -367,7 +478,9 @@ def render_markdown(report: ScoreReport) -> str:
             text += "\n".join(f"- {_md_cell(line)}" for line in sec.lines) + "\n"
         if sec.header:
             text += (
-                _md_table(sec.header, sec.rows, right=sec.right) if sec.rows else sec.empty + "\n"
+                _md_table(sec.header, sec.rows, right=sec.right)
+                if sec.rows
+                else (sec.empty or _("none")) + "\n"
             )
         parts.append(text)
     return "\n".join(parts)
@@ -385,7 +498,7 @@ def render_csv(report: ScoreReport, *, bom: bool = False) -> str:
     total row.  ``bom=True`` starts with a UTF-8 byte-order mark so Excel reads Chinese
     correctly."""
     places = report.places
-    rows: list[Sequence[str]] = [CSV_HEADER]
+    rows: list[Sequence[str]] = [_header(CSV_HEADER)]
     for r in report.indicators:
         rows.append(
             [
@@ -395,20 +508,24 @@ def render_csv(report: ScoreReport, *, bom: bool = False) -> str:
                 display(r.weight, places),
                 display(r.points, places),
                 indicator_status(r),
-                "；".join(r.reasons),
+                _("; ").join(r.reasons),
             ]
         )
     rows.append(
         [
-            "总分",
+            _("Total"),
             "",
             "",
             "",
             display(report.total, places),
-            "" if report.complete else "部分未评估",
-            f"基础分 {display(report.base, places)}（原始 {display(report.base_raw, places)}"
-            f"/{display(report.base_possible, places)}） + 加分 {display(report.bonus, places)}"
-            f" + 扣分 {display(report.penalty, places)}",
+            "" if report.complete else _("partly assessed"),
+            _("base {base} (raw {raw}/{possible}) + bonus {bonus} + penalty {penalty}").format(
+                base=display(report.base, places),
+                raw=display(report.base_raw, places),
+                possible=display(report.base_possible, places),
+                bonus=display(report.bonus, places),
+                penalty=display(report.penalty, places),
+            ),
         ]
     )
     return _csv(rows, bom)
@@ -417,170 +534,6 @@ def render_csv(report: ScoreReport, *, bom: bool = False) -> str:
 def render_json(report: ScoreReport) -> str:
     """The exact report as JSON (``report/1``, see ``schemas/report.schema.json``)."""
     return report.to_json()
-
-
-# --------------------------------------------------------------------------- explain
-
-
-def _value(value: object) -> str:
-    """A recorded value as the evaluator wrote it (``true``, ``2023-10-07``, ``[0.8, 0.6]``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def _explain_vetoes(vetoes: Sequence[VetoResult], indent: str) -> list[str]:
-    lines = []
-    for v in vetoes:
-        state = "已触发" if v.fired else "未触发"
-        lines.append(
-            f"{indent}{_label(v.id, v.label)}：{state}" + (f"（{shown(v.at)}）" if v.at else "")
-        )
-        if v.source:
-            lines.append(f"{indent}  原文：{v.source}")
-        if v.ruling:
-            lines.append(f"{indent}  裁定：{v.ruling}")
-    return lines
-
-
-def _explain_deductions(deds: Sequence[DeductionResult], indent: str, places: int) -> list[str]:
-    lines = []
-    for d in deds:
-        cap = "无上限" if d.cap is None else f"上限 {share_text(d.cap, places)}"
-        if d.capped:
-            cap += "，已封顶"
-        lines.append(
-            f"{indent}{_label(d.id, d.label)}：{d.count} 次 × {share_text(d.each, places)}"
-            f"（{cap}）= {share_text(d.amount, places)}，扣 {display(d.points, places)} 分"
-            + (f"（{shown(d.at)}）" if d.at else "")
-        )
-        if d.source:
-            lines.append(f"{indent}  原文：{d.source}")
-        if d.ruling:
-            lines.append(f"{indent}  裁定：{d.ruling}")
-    return lines
-
-
-def _explain_items(r: IndicatorResult, places: int) -> list[str]:
-    """:func:`render_explain`'s items: share, rule, credit, reason, source, ruling, place."""
-
-    def fig(value: Fraction) -> str:
-        return display(value, places)
-
-    out: list[str] = []
-    for n, it in enumerate(r.items, 1):
-        rule = f"{it.rule}（{RULE_NAMES.get(it.rule, it.rule)}）"
-        out.append(
-            f"  {n}. {_label(it.id, it.title)}：占 {share_text(it.share, places)}，规则 {rule}"
-        )
-        credit = share_text(it.credit, places) if it.assessed else "未评估"
-        out.append(f"     得分比例 {credit}，得 {fig(it.points)} / {fig(it.max_points)} 分")
-        out.append(f"     说明：{it.reason}")
-        if it.source:
-            out.append(f"     原文：{it.source}")
-        if it.ruling:
-            out.append(f"     裁定：{it.ruling}")
-        if it.at:
-            out.append(f"     位置：{shown(it.at)}")
-        if it.vetoes:
-            out.append("     本项否决：")
-            out += _explain_vetoes(it.vetoes, "       ")
-        if it.deductions:
-            out.append("     本项扣分：")
-            out += _explain_deductions(it.deductions, "       ", places)
-    return out
-
-
-def _explain_facts(r: IndicatorResult, asks: Mapping[str, str]) -> list[str]:
-    """:func:`render_explain`'s facts: those recorded (value, question, evidence, note,
-    ``file:line:col``), then those derived by the rules."""
-    out: list[str] = []
-    recorded = [f for f in r.facts if not f.derived]
-    derived = [f for f in r.facts if f.derived]
-    if recorded:
-        out += ["", "读取的事实（评估记录）："]
-        for fact in recorded:
-            ask = asks.get(fact.id)
-            out.append(
-                f"  {fact.id} = {_value(fact.value)}"
-                + (f" — {ask}" if ask else "")
-                + (f"（{shown(fact.at)}）" if fact.at else "")
-            )
-            if fact.evidence:
-                out.append("    证据：" + "；".join(fact.evidence))
-            if fact.note:
-                out.append(f"    备注：{fact.note}")
-    if derived:
-        out += ["", "派生事实（由规则计算）："]
-        for fact in derived:
-            ask = asks.get(fact.id)
-            out.append(f"  {fact.id} = {_value(fact.value)}" + (f" — {ask}" if ask else ""))
-    return out
-
-
-def render_explain(
-    report: ScoreReport, indicator: str, *, asks: Mapping[str, str] | None = None
-) -> str:
-    """Why one indicator (id or Chinese name) earned what it earned, rule by rule.
-
-    Applicability, each item (share, rule, credit, reason, source wording, ruling and
-    rulebook ``file:line``), vetoes, deductions, the facts read with their evidence and
-    ``file:line:col``, derived facts, and the final points.  ``asks`` maps fact ids to
-    the rulebook's questions so each fact is shown with what was asked; the report
-    itself does not carry them.  Raises :class:`KeyError` for an unknown indicator.
-    """
-    r = report.indicator(indicator)
-    places = report.places
-    asks = asks or {}
-
-    def fig(value: Fraction) -> str:
-        return display(value, places)
-
-    where = " / ".join(p for p in (r.category, r.group) if p)
-    out = [
-        f"{r.name}（{r.id}）— {where}",
-        f"部门：{report.department}  监测时间点：{report.monitoring_date.isoformat()}",
-        f"权重：{fig(r.weight)}（{_WEIGHT_SOURCES.get(r.weight_source, r.weight_source)}）"
-        + (f"  规则位置：{shown(r.at)}" if r.at else ""),
-        "",
-        "适用性：" + ("适用" if r.applicable else "不适用（不计入基础分，基础分按比例折算）"),
-    ]
-    if r.applies_note:
-        out.append(f"  说明：{r.applies_note}")
-    if r.items:
-        out += ["", "细则（得分 = 权重 × 得分比例）："]
-        out += _explain_items(r, places)
-    if r.vetoes:
-        out += ["", "否决（指标层）："]
-        out += _explain_vetoes(r.vetoes, "  ")
-    if r.deductions:
-        out += ["", "扣分（指标层）："]
-        out += _explain_deductions(r.deductions, "  ", places)
-    out += _explain_facts(r, asks)
-    if r.missing:
-        out += ["", "未记录的事实：" + "、".join(r.missing)]
-    status = indicator_status(r)
-    out += [
-        "",
-        f"结果：{fig(r.points)} / {fig(r.max_points)} 分" + (f"（{status}）" if status else ""),
-    ]
-    if r.reasons:
-        out.append("失分原因：")
-        out += [f"  - {reason}" for reason in r.reasons]
-    others = sorted({n.name for n in report.not_assessed if n.indicator != r.id})
-    if others:  # a file filled over days: say why the sheet is not complete yet
-        out += [
-            "",
-            f"注：本文件另有 {len(others)} 个指标尚未记录完整（未评估：{'、'.join(others)}），"
-            "不影响本指标的解释。",
-        ]
-    return "\n".join(out) + "\n"
 
 
 # --------------------------------------------------------------------------- rankings
@@ -620,24 +573,31 @@ def _ranking_table(reports: Iterable[Ranked]) -> tuple[Sequence[str], list[list[
     the file column never (it is in the CSV and JSON)."""
     rows = _ranking_rows(reports)
     keep = 7 if any(row[6] for row in rows) else 6
-    return RANKING_CSV_HEADER[:keep], [row[:keep] for row in rows]
+    return _header(RANKING_CSV_HEADER[:keep]), [row[:keep] for row in rows]
 
 
 def _failed_lines(failed: Mapping[str, Sequence[Issue]]) -> list[str]:
     lines = []
     for file, issues in failed.items():
         errors = sum(1 for i in issues if i.severity == "error")
-        lines.append(
-            f"{file}：{errors} 个错误" + (f"，首个：{issues[0].message}" if issues else "")
+        line = ngettext("{file}: {n} error", "{file}: {n} errors", errors).format(
+            file=file, n=errors
         )
+        if issues:
+            line += _(", first: {message}").format(message=issues[0].message)
+        lines.append(line)
     return lines
 
 
 def _ranking_title(reports: Sequence[Ranked]) -> str:
     if not reports:
-        return "排名"
+        return _("Ranking")
     rb = reports[0].rulebook
-    return f"排名：{rb.title}（{rb.id}），{len(reports)} 个部门"
+    return ngettext(
+        "Ranking: {title} ({id}), {n} department",
+        "Ranking: {title} ({id}), {n} departments",
+        len(reports),
+    ).format(title=rb.title, id=rb.id, n=len(reports))
 
 
 def render_ranking_text(
@@ -650,7 +610,8 @@ def render_ranking_text(
     text = f"{title}\n{'=' * display_width(title)}\n"
     text += format_table(header, rows, right={0, 2, 3, 4, 5})
     if failed:
-        text += f"\n未能评分（{len(failed)}）\n" + "\n".join(_failed_lines(failed)) + "\n"
+        heading = _("Could not be scored ({n})").format(n=len(failed))
+        text += f"\n{heading}\n" + "\n".join(_failed_lines(failed)) + "\n"
     return text
 
 
@@ -662,14 +623,15 @@ def render_ranking_markdown(
     text = f"# {_md_cell(_ranking_title(reports))}\n\n"
     text += _md_table(header, rows, right={0, 2, 3, 4, 5})
     if failed:
-        text += f"\n## 未能评分（{len(failed)}）\n\n"
+        heading = _("Could not be scored ({n})").format(n=len(failed))
+        text += f"\n## {heading}\n\n"
         text += "\n".join(f"- {_md_cell(line)}" for line in _failed_lines(failed)) + "\n"
     return text
 
 
 def render_ranking_csv(reports: Sequence[Ranked], *, bom: bool = False) -> str:
     """The ranking as CSV (名次,部门,基础分,加分,扣分,总分,备注,记录文件)."""
-    return _csv([RANKING_CSV_HEADER, *_ranking_rows(reports)], bom)
+    return _csv([_header(RANKING_CSV_HEADER), *_ranking_rows(reports)], bom)
 
 
 def ranking_data(

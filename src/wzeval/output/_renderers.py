@@ -60,10 +60,14 @@ def render_report(
 ) -> str:
     """One department's score sheet in ``fmt`` (``bom``: a UTF-8 byte-order mark before
     CSV, for Excel; ``json-compact``: the ``ranking/2`` document of this one department,
-    for which ``rulebook`` must be the report's).  Raises :class:`ValueError` for an
-    unknown format."""
+    for which ``rulebook`` must be the report's).  With ``rulebook``, the formats people
+    read name each missing fact by its question, not its id (JSON keeps ids).  Raises
+    :class:`ValueError` for an unknown format."""
     _check(fmt)
     import wzeval.output._render as render
+
+    if rulebook is not None and fmt in _READ:
+        report = _readable(report, rulebook)
 
     if fmt == "json-compact":
         from wzeval.output._compact import render_compact
@@ -81,6 +85,16 @@ def render_report(
         "csv": lambda r: render.render_csv(r, bom=bom),
     }
     return single[fmt](report)
+
+
+#: The formats a person reads: missing facts are named by their questions there.
+_READ = ("text", "markdown", "csv", "html")
+
+
+def _readable(report: ScoreReport, rulebook: Rulebook) -> ScoreReport:
+    from wzeval.output._questions import fact_questions, with_questions
+
+    return with_questions(report, fact_questions(rulebook))
 
 
 def _missing(
@@ -110,7 +124,8 @@ def render_ranking(
 
     ``failed`` maps the files that could not be scored to their issues (listed after
     the ranking; CSV has no place for them).  With ``rulebook``, the units of its
-    roster (``departments:``) that no report covers are listed as 未评估; pass
+    roster (``departments:``) that no report covers are listed as 未评估, and the HTML
+    names each missing fact by its question; pass
     ``unassessed`` to name them yourself.  ``json-compact`` needs ``rulebook`` (the one
     the reports were scored with).  Raises :class:`ValueError` for an unknown format.
     """
@@ -127,7 +142,8 @@ def render_ranking(
     if fmt == "html":
         from wzeval.output._html import render_html_batch
 
-        text = render_html_batch(reports, failed or {})
+        shown = [_readable(r, rulebook) for r in reports] if rulebook is not None else reports
+        text = render_html_batch(shown, failed or {})
     elif fmt == "text":
         text = render.render_ranking_text(reports, failed)
     elif fmt == "markdown":
@@ -152,4 +168,5 @@ def render_xlsx(
     from wzeval.output._xlsx import xlsx_bytes
 
     missing = _missing(reports, rulebook, unassessed)
-    return xlsx_bytes(reports, unassessed=[d.name for d in missing])
+    shown = [_readable(r, rulebook) for r in reports] if rulebook is not None else reports
+    return xlsx_bytes(shown, unassessed=[d.name for d in missing])

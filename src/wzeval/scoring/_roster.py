@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from wzeval.core._codes import WZ420
+from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position
 from wzeval.model._models import Department, Rulebook
 from wzeval.model._report import Ranked
@@ -21,13 +22,13 @@ _T = TypeVar("_T", bound=Ranked)
 
 __all__ = ["MESSAGES", "duplicates", "unassessed", "with_unassessed"]
 
-#: Every user-facing text of this module, in one place (for a later message catalogue).
+#: The texts of this module not yet in the catalogue, and ``status``: the JSON's word
+#: for a unit without findings, which stays the same in every language (JSON is read by
+#: programs); the text formats say it through the catalogue.
 MESSAGES: dict[str, str] = {
     "duplicate": "部门 {department} 在本批中评了 {n} 次：{files}",
     "duplicate_hint": "删去多余的文件，或用 --merge-duplicates（wzeval merge）合并它们",
     "status": "未评估",
-    "section": "未评估（{n}）",
-    "line": "{name}：名单内，没有评估记录",
 }
 
 
@@ -69,9 +70,9 @@ def with_unassessed(text: str, fmt: str, missing: Sequence[Department]) -> str:
     roster units that have no findings added as 未评估."""
     if not missing:
         return text
-    status = MESSAGES["status"]
-    section = MESSAGES["section"].format(n=len(missing))
-    lines = [MESSAGES["line"].format(name=d.name) for d in missing]
+    status = _("not assessed")
+    section = _("Not assessed ({n})").format(n=len(missing))
+    lines = [_("{name}: on the roster, no findings").format(name=d.name) for d in missing]
     if fmt == "text":
         return text + f"\n{section}\n" + "\n".join(lines) + "\n"
     if fmt == "markdown":
@@ -81,7 +82,8 @@ def with_unassessed(text: str, fmt: str, missing: Sequence[Department]) -> str:
 
         data = json.loads(text)
         data["unassessed"] = [
-            {"department": d.name, "department_id": d.id, "status": status} for d in missing
+            {"department": d.name, "department_id": d.id, "status": MESSAGES["status"]}
+            for d in missing
         ]
         return dumps_json(data)
     if fmt == "csv":
