@@ -24,9 +24,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wzeval"
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 80
 
-_PARALLEL = "being split by a parallel change"
-
-#: Modules over the limit: path under src/wzeval → (lines today, why).
+#: Modules over the limit: path under src/wzeval → (lines today, why).  None today: an
+#: entry needs its reason, and its size is a cap that may only shrink.
 MODULE_CAPS: dict[str, tuple[int, str]] = {}
 
 #: Functions over the limit: "module path::qualified name" → (lines today, why).
