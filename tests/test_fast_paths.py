@@ -81,7 +81,7 @@ DOCUMENTS = sorted(
     if "__pycache__" not in p.parts and ".hypothesis" not in p.parts
 )
 needs_c = pytest.mark.skipif(
-    getattr(loader, "_CParser", None) is None,
+    getattr(fastyaml, "_CParser", None) is None,
     reason="ruamel.yaml.clib (libyaml's C parser) is not installed",
 )
 
