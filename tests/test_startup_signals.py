@@ -135,6 +135,14 @@ def test_the_early_table_is_the_catalogue() -> None:
     assert early._language(["--lang", "en", "--lang", "zh"], {}) == "zh"
     assert early._language(["--", "--lang", "en"], {}) == "zh"
     assert early._language(["--lang", "xx"], {"WZEVAL_LANG": "en"}) == "en"
+    # the CLI's own reading of the arguments (core/_langarg) agrees with the copy here
+    from wzeval.core._langarg import env_language, lang_of
+
+    argvs = [[], ["--lang", "en"], ["--lang=en"], ["--lang", "zh", "--lang=en"], ["--lang"]]
+    argvs += [["--", "--lang", "en"], ["score", "--lang", "xx"], ["--lang=zh", "x", "--lang", "en"]]
+    for argv in argvs:
+        for env in ({}, {"WZEVAL_LANG": "en_US"}, {"WZEVAL_LANG": "zh-CN"}, {"WZEVAL_LANG": "fr"}):
+            assert early._language(argv, env) == (lang_of(argv) or env_language(env)), (argv, env)
 
 
 #: The imports ``-X importtime`` reports, in order, before wzeval.__main__ has its

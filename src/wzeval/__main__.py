@@ -43,12 +43,26 @@ _LINES: dict[int, bytes] = {}
 
 
 def _language(argv: list[str], environ: dict[str, str] | os._Environ[str]) -> str:
-    """``zh`` or ``en`` as :mod:`wzeval.core._i18n` would choose it, without importing it
-    (gettext): the last valid ``--lang`` before ``--``, else ``WZEVAL_LANG``, else
-    Chinese (:mod:`wzeval.core._langarg`, which imports nothing that takes time)."""
-    from wzeval.core._langarg import env_language, lang_of
-
-    return lang_of(argv) or env_language(environ)
+    """``zh`` or ``en`` as :mod:`wzeval.core._langarg` chooses it (the last valid
+    ``--lang`` before ``--``, else ``WZEVAL_LANG``, else Chinese), written out here
+    because nothing may be imported before the handlers are installed: a signal during
+    that import would be a traceback.  ``tests/test_startup_signals.py`` keeps the two
+    in agreement."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in ("zh", "en"):
+            lang = value
+    if lang is not None:
+        return lang
+    key = environ.get("WZEVAL_LANG", "").strip().lower().replace("-", "_").split(".")[0]
+    return "en" if key == "en" or key.startswith("en_") else "zh"
 
 
 def _early_exit(signum: int, frame: object) -> None:
