@@ -38,7 +38,7 @@ from wzeval.checking._findings import Findings
 from wzeval.checking._overall import Bases, bases_of, decide_grade, fired_vetoes, grade_values
 from wzeval.core._codes import WZ410, WZ500, WZ501
 from wzeval.core._errors import ExpressionError, ValidationFailed, WzevalError
-from wzeval.core._i18n import _
+from wzeval.core._i18n import _, language, speaking
 from wzeval.core._issues import Issue, Position, format_path
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds import Missing, NotAssessedYet
@@ -505,7 +505,14 @@ def evaluate_compiled(
     if not use_reference and not explained:
         known = fast_figures(crb, findings)
         if known is not None:
-            return deferred(known, lambda: _full(crb, findings, partial, False, False))
+            # the explanation's texts are made later, but in the language of now
+            lang = language()
+
+            def build() -> ScoreReport:
+                with speaking(lang):
+                    return _full(crb, findings, partial, False, False)
+
+            return deferred(known, build)
     return _full(crb, findings, partial, use_reference, reference)
 
 
