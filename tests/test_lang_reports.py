@@ -6,11 +6,13 @@ before, word for word."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cli import wz
 
 from wzeval.core._i18n import speaking
 from wzeval.model._report import ScoreReport
@@ -94,3 +96,92 @@ def test_english_reasons_say_it_in_english() -> None:
     assert "met: 50%" in reasons
     assert "not met: 0" in reasons
     assert "no points: 监测时间点前2周内未更新" in reasons
+
+
+# ------------------------------------------------- the evaluators' year: appeal, merge, compare
+
+FINDINGS = ROOT / "examples" / "findings"
+APPEAL = ROOT / "examples" / "appeals" / "zhujianju-appeal.yaml"
+
+
+def _all_data() -> list[str]:
+    """The rulebook's texts, every example's and the appeal's: data in any report."""
+    texts = set(_strings(load_rulebook().model_dump(mode="json")))
+    for path in [*EXAMPLES, APPEAL]:
+        texts |= set(_strings(read_document(path).data))
+        # the findings' YAML comments, which a merge or an appeal keeps
+        texts |= {line.split("#", 1)[1].strip() for line in _lines(path) if "#" in line}
+    return sorted((t for t in texts if _CJK.search(t)), key=len, reverse=True)
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _rounds(tmp_path: Path) -> tuple[Path, Path]:
+    q3, q4 = tmp_path / "Q3", tmp_path / "Q4"
+    shutil.copytree(FINDINGS, q3)
+    shutil.copytree(FINDINGS, q4)
+    edited = q4 / "zhujianju-weak.yaml"
+    text = edited.read_text(encoding="utf-8")
+    old = "    copies_policy_text:\n      value: true"
+    assert old in text
+    edited.write_text(text.replace(old, "    copies_policy_text:\n      value: false"), "utf-8")
+    return q3, q4
+
+
+def _halves(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Two evaluators' halves of one file, and a copy of it that disagrees with the first."""
+    text = (FINDINGS / "shengtaihuanjing-strong.yaml").read_text(encoding="utf-8")
+    head, _unused, body = text.partition("\nindicators:\n")
+    blocks = re.split(r"(?m)^(?=  [a-z_]+:)", body)
+    other = re.sub(r"(?m)^assessors: .*$", "assessors: [王芳]", head)
+    a, b, c = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "c.yaml"
+    a.write_text(head + "\nindicators:\n" + "".join(blocks[0::2]), encoding="utf-8")
+    b.write_text(other + "\nindicators:\n" + "".join(blocks[1::2]), encoding="utf-8")
+    first = "".join(blocks[0::2]).replace("true", "false", 1)
+    c.write_text(other + "\nindicators:\n" + first, encoding="utf-8")
+    return a, b, c
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_english_appeal_report_has_no_chinese_but_data(fmt: str) -> None:
+    data = _all_data()
+    en = wz("--lang", "en", "appeal", APPEAL, "--format", fmt)
+    assert en.code == 0, en.err
+    assert _foreign(en.out, data) == ""
+    zh = wz("appeal", APPEAL, "--format", fmt)
+    assert zh.code == 0 and en.out != zh.out
+    if fmt == "text":
+        assert "申诉复核：市住建局（初评 → 终评）" in zh.out
+        assert "Appeal review: 市住建局 (first score → final score)" in en.out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_english_comparison_has_no_chinese_but_data(tmp_path: Path, fmt: str) -> None:
+    data = _all_data()
+    q3, q4 = _rounds(tmp_path)
+    en = wz("--lang", "en", "compare", q3, q4, "--partial", "--format", fmt)
+    assert en.code == 0, en.err
+    assert _foreign(en.out, data) == ""
+    zh = wz("compare", q3, q4, "--partial", "--format", fmt)
+    if fmt == "text":
+        assert "市住建局：66.62 → 67.45（+0.82）" in zh.out
+        assert "市住建局: 66.62 → 67.45 (+0.82)" in en.out
+
+
+def test_english_merge_has_no_chinese_but_data(tmp_path: Path) -> None:
+    data = _all_data()
+    a, b, c = _halves(tmp_path)
+    out = tmp_path / "merged.yaml"
+    en = wz("--lang", "en", "merge", a, b, "-o", out)
+    assert en.code == 0, en.err
+    merged = out.read_text(encoding="utf-8")
+    assert _foreign(en.out + en.err + merged.replace("王芳", ""), data) == ""
+    assert "merged by wzeval merge from: " in merged
+    conflict = wz("--lang", "en", "merge", a, c, "-o", tmp_path / "no.yaml")
+    assert conflict.code == 1
+    assert "differs between two files" in conflict.err
+    assert _foreign(conflict.err, data) == ""
+    zh = wz("merge", a, c, "-o", tmp_path / "no.yaml")
+    assert "在两个文件中取值不同" in zh.err
