@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wzeval.core._codes import WZ425, WZ426, WZ427, WZ428, WZ429, WZ430, WZ431
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport, display, exact_text
@@ -52,34 +53,44 @@ __all__ = [
 
 APPEAL_FORMAT = "appeal/1"
 
-#: Every user-facing text of this module, in one place (for a later message catalogue).
+#: Every user-facing text of this module, in one place: English msgids, shown with _().
 MESSAGES: dict[str, str] = {
-    "not_appeal": "不是申诉文件（应以 'wzeval: appeal/1' 开头）",
-    "not_appeal_hint": "申诉文件以 'wzeval: appeal/1' 开头，列出 findings、department、appeals",
-    "schema_missing": "缺少必填项 {key!r}",
-    "schema_extra": "未知的键 {key!r}",
-    "schema_other": "取值不对：{msg}",
-    "schema_hint": "见 schemas/appeal.schema.json",
-    "no_findings": "申诉所针对的评估记录文件 {path} 不存在或无法读取",
-    "no_findings_hint": "findings: 写评估记录文件相对于本申诉文件的路径",
-    "findings_bad": "申诉所针对的评估记录文件 {path} 有错误，先改正它",
-    "department": "申诉部门 {got!r} 与评估记录的部门 {want!r} 不同",
-    "department_hint": "写评估记录中的部门名称",
-    "unknown_department": "部门 {got!r} 不在评估细则的名单中",
-    "unknown_indicator": "未知的指标 {got!r}",
-    "unknown_fact": "指标 {indicator} 没有事实 {got!r}",
-    "twice": "{what} 已在 {first} 复核决定过，不能再决定一次",
-    "twice_hint": "一项事实只复核一次；改变决定请修改原申诉条目并说明",
-    "pending": "申诉 {id} 尚未复核，不计入终评",
-    "upheld": "成立",
-    "rejected": "不成立",
-    "reason_line": "申诉 {id}（{fact}）{result}：{reason}（复核人 {reviewer}，{date}）",
-    "title": "申诉复核：{department}（初评 → 终评）",
-    "total": "总分",
-    "no_change": "复核未改变任何指标的得分",
-    "head": "指标|初评|终评|变化|原因",
-    "revised_header": "终评记录：初评记录加上成立的申诉（由 wzeval appeal 生成）",
-    "revised_comment": "申诉 {id} 成立（复核人 {reviewer}，{date}）：原值 {old}",
+    "not_appeal": N_("not an appeal file (it should begin with 'wzeval: appeal/1')"),
+    "not_appeal_hint": N_(
+        "an appeal file begins with 'wzeval: appeal/1' and lists findings, department and appeals"
+    ),
+    "schema_missing": N_("the required key {key!r} is missing"),
+    "schema_extra": N_("unknown key {key!r}"),
+    "schema_other": N_("wrong value: {msg}"),
+    "schema_hint": N_("see schemas/appeal.schema.json"),
+    "no_findings": N_(
+        "the findings file {path} the appeal concerns does not exist or cannot be read"
+    ),
+    "no_findings_hint": N_("findings: give the findings file's path relative to this appeal file"),
+    "findings_bad": N_("the findings file {path} the appeal concerns has errors; correct it first"),
+    "department": N_(
+        "the appeal's department {got!r} differs from the findings' department {want!r}"
+    ),
+    "department_hint": N_("give the department's name as the findings write it"),
+    "unknown_department": N_("department {got!r} is not on the rulebook's roster"),
+    "unknown_indicator": N_("unknown indicator {got!r}"),
+    "unknown_fact": N_("indicator {indicator} has no fact {got!r}"),
+    "twice": N_("{what} was already decided on review at {first}; it cannot be decided again"),
+    "twice_hint": N_(
+        "a fact is reviewed once; to change a decision, edit the original appeal entry and say why"
+    ),
+    "pending": N_("appeal {id} is not reviewed yet and does not count in the final score"),
+    "upheld": N_("upheld"),
+    "rejected": N_("rejected"),
+    "reason_line": N_("appeal {id} ({fact}) {result}: {reason} (reviewer {reviewer}, {date})"),
+    "title": N_("Appeal review: {department} (first score → final score)"),
+    "total": N_("Total"),
+    "no_change": N_("The review changed no indicator's score"),
+    "head": N_("Indicator|First|Final|Change|Reason"),
+    "revised_header": N_(
+        "Final findings: the first findings with the upheld appeals (written by wzeval appeal)"
+    ),
+    "revised_comment": N_("appeal {id} upheld (reviewer {reviewer}, {date}): was {old}"),
 }
 
 
@@ -156,15 +167,15 @@ def _schema_issues(exc: ValidationError, doc: Document) -> list[Issue]:
         loc: tuple[PathPart, ...] = tuple(p for p in err["loc"] if isinstance(p, str | int))
         kind = err["type"]
         if kind == "missing":
-            msg = MESSAGES["schema_missing"].format(key=loc[-1] if loc else "?")
+            msg = _(MESSAGES["schema_missing"]).format(key=loc[-1] if loc else "?")
             pos = doc.position(loc[:-1])
         elif kind == "extra_forbidden":
-            msg = MESSAGES["schema_extra"].format(key=loc[-1] if loc else "?")
+            msg = _(MESSAGES["schema_extra"]).format(key=loc[-1] if loc else "?")
             pos = doc.position(loc, key=True)
         else:
-            msg = MESSAGES["schema_other"].format(msg=err["msg"])
+            msg = _(MESSAGES["schema_other"]).format(msg=err["msg"])
             pos = doc.position(loc)
-        out.append(Issue(WZ428, msg, loc, pos, hint=MESSAGES["schema_hint"]))
+        out.append(Issue(WZ428, msg, loc, pos, hint=_(MESSAGES["schema_hint"])))
     return out
 
 
@@ -210,10 +221,10 @@ def _appeal_document(doc: Document, issues: list[Issue]) -> AppealDocument | Non
         issues.append(
             Issue(
                 WZ425,
-                MESSAGES["not_appeal"],
+                _(MESSAGES["not_appeal"]),
                 where,
                 doc.position(where),
-                hint=MESSAGES["not_appeal_hint"],
+                hint=_(MESSAGES["not_appeal_hint"]),
             )
         )
         return None
@@ -237,10 +248,10 @@ def _appealed_findings(
         issues.append(
             Issue(
                 WZ426,
-                MESSAGES["no_findings"].format(path=target),
+                _(MESSAGES["no_findings"]).format(path=target),
                 ("findings",),
                 doc.position(("findings",)),
-                hint=MESSAGES["no_findings_hint"],
+                hint=_(MESSAGES["no_findings_hint"]),
             )
         )
         return None
@@ -253,7 +264,7 @@ def _appealed_findings(
         issues.append(
             Issue(
                 WZ426,
-                MESSAGES["findings_bad"].format(path=target),
+                _(MESSAGES["findings_bad"]).format(path=target),
                 ("findings",),
                 doc.position(("findings",)),
             )
@@ -276,7 +287,7 @@ def _same_department(
         issues.append(
             Issue(
                 WZ427,
-                MESSAGES["unknown_department"].format(got=model.department),
+                _(MESSAGES["unknown_department"]).format(got=model.department),
                 ("department",),
                 doc.position(("department",)),
                 hint=did_you_mean(model.department, names),
@@ -287,10 +298,10 @@ def _same_department(
         issues.append(
             Issue(
                 WZ427,
-                MESSAGES["department"].format(got=model.department, want=findings.department),
+                _(MESSAGES["department"]).format(got=model.department, want=findings.department),
                 ("department",),
                 doc.position(("department",)),
-                hint=MESSAGES["department_hint"],
+                hint=_(MESSAGES["department_hint"]),
             )
         )
         return False
@@ -317,7 +328,7 @@ def _appeals_known(
             issues.append(
                 Issue(
                     WZ429,
-                    MESSAGES["unknown_indicator"].format(got=appeal.indicator),
+                    _(MESSAGES["unknown_indicator"]).format(got=appeal.indicator),
                     (*base, "indicator"),
                     doc.position((*base, "indicator")),
                     hint=did_you_mean(appeal.indicator, ids),
@@ -330,7 +341,7 @@ def _appeals_known(
             issues.append(
                 Issue(
                     WZ429,
-                    MESSAGES["unknown_fact"].format(indicator=indicator.id, got=appeal.fact),
+                    _(MESSAGES["unknown_fact"]).format(indicator=indicator.id, got=appeal.fact),
                     (*base, "fact"),
                     doc.position((*base, "fact")),
                     hint=did_you_mean(appeal.fact, facts),
@@ -342,7 +353,7 @@ def _appeals_known(
             issues.append(
                 Issue(
                     WZ431,
-                    MESSAGES["pending"].format(id=appeal.id),
+                    _(MESSAGES["pending"]).format(id=appeal.id),
                     base,
                     doc.position(base),
                     severity=Severity.WARNING,
@@ -355,12 +366,12 @@ def _appeals_known(
             issues.append(
                 Issue(
                     WZ430,
-                    MESSAGES["twice"].format(
+                    _(MESSAGES["twice"]).format(
                         what=f"{indicator.id}.{appeal.fact}", first=decided[key]
                     ),
                     (*base, "decision"),
                     pos,
-                    hint=MESSAGES["twice_hint"],
+                    hint=_(MESSAGES["twice_hint"]),
                 )
             )
             ok = False
@@ -411,7 +422,7 @@ def apply_appeals(
         entries[appeal.fact] = new
         from wzeval.analysis._merge import _flow
 
-        comments[(key, appeal.fact)] = MESSAGES["revised_comment"].format(
+        comments[(key, appeal.fact)] = _(MESSAGES["revised_comment"]).format(
             id=appeal.id,
             reviewer=appeal.decision.reviewer,
             date=appeal.decision.date.isoformat(),
@@ -424,7 +435,7 @@ def revised_text(data: Mapping[str, Any], comments: Mapping[tuple[str, str], str
     """The revised findings as YAML, each changed fact with the appeal that changed it."""
     from wzeval.analysis._merge import findings_text
 
-    return findings_text(data, comments, MESSAGES["revised_header"])
+    return findings_text(data, comments, _(MESSAGES["revised_header"]))
 
 
 def appeal_report(read: _Read, rulebook: Rulebook, *, partial: bool = False) -> AppealOutcome:
@@ -433,7 +444,7 @@ def appeal_report(read: _Read, rulebook: Rulebook, *, partial: bool = False) -> 
 
     appeals = read.model.appeals
     preliminary = score(read.findings.data, rulebook, partial=partial)
-    revised, _ = apply_appeals(read.findings.data, appeals, rulebook)
+    revised, _unused = apply_appeals(read.findings.data, appeals, rulebook)
     final = score(revised, rulebook, partial=partial)
     preliminary = preliminary.model_copy(update={"findings_file": read.findings.file})
     reasons: dict[str, list[str]] = {}
@@ -441,10 +452,10 @@ def appeal_report(read: _Read, rulebook: Rulebook, *, partial: bool = False) -> 
         if appeal.decision is None:
             continue
         ind = rulebook.indicator(appeal.indicator.strip())
-        line = MESSAGES["reason_line"].format(
+        line = _(MESSAGES["reason_line"]).format(
             id=appeal.id,
             fact=appeal.fact,
-            result=MESSAGES[appeal.decision.result],
+            result=_(MESSAGES[appeal.decision.result]),
             reason=appeal.decision.reason,
             reviewer=appeal.decision.reviewer,
             date=appeal.decision.date.isoformat(),
@@ -476,17 +487,17 @@ def _rows(outcome: AppealOutcome) -> list[list[str]]:
         delta = c.final - c.preliminary
         rows.append(
             [
-                f"{c.name}（{c.id}）",
+                _("{name} ({id})").format(name=c.name, id=c.id),
                 display(c.preliminary, places),
                 display(c.final, places),
                 ("+" if delta > 0 else "") + display(delta, places),
-                "；".join(c.reasons),
+                _("; ").join(c.reasons),
             ]
         )
     p, f = outcome.preliminary.total, outcome.final.total
     rows.append(
         [
-            MESSAGES["total"],
+            _(MESSAGES["total"]),
             display(p, places),
             display(f, places),
             ("+" if f > p else "") + display(f - p, places),
@@ -501,11 +512,11 @@ def render_appeal_text(outcomes: Sequence[AppealOutcome]) -> str:
 
     parts = []
     for o in outcomes:
-        title = MESSAGES["title"].format(department=o.department)
+        title = _(MESSAGES["title"]).format(department=o.department)
         text = f"{title}\n{'=' * display_width(title)}\n"
-        text += format_table(MESSAGES["head"].split("|"), _rows(o), right={1, 2, 3})
+        text += format_table(_(MESSAGES["head"]).split("|"), _rows(o), right={1, 2, 3})
         if not any(c.final != c.preliminary for c in o.changes):
-            text += MESSAGES["no_change"] + "\n"
+            text += _(MESSAGES["no_change"]) + "\n"
         parts.append(text)
     return "\n".join(parts)
 
@@ -513,8 +524,8 @@ def render_appeal_text(outcomes: Sequence[AppealOutcome]) -> str:
 def render_appeal_markdown(outcomes: Sequence[AppealOutcome]) -> str:
     parts = []
     for o in outcomes:
-        lines = [f"# {MESSAGES['title'].format(department=o.department)}", ""]
-        lines.append("| " + " | ".join(MESSAGES["head"].split("|")) + " |")
+        lines = ["# " + _(MESSAGES["title"]).format(department=o.department), ""]
+        lines.append("| " + " | ".join(_(MESSAGES["head"]).split("|")) + " |")
         lines.append("|---|--:|--:|--:|---|")
         for row in _rows(o):
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")

@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 from wzeval.core._codes import WZ432, WZ433
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, Position
 from wzeval.model._models import Rulebook
 from wzeval.model._report import ScoreReport, display, exact_text
@@ -36,23 +37,27 @@ __all__ = [
     "render_compare_text",
 ]
 
-#: Every user-facing text of this module, in one place (for a later message catalogue).
+#: Every user-facing text of this module, in one place: English msgids, shown with _().
 MESSAGES: dict[str, str] = {
-    "duplicate": "部门 {department} 在轮次 {round} 中有两份记录：{first}、{second}",
-    "duplicate_hint": "每轮每个部门一份记录；先用 wzeval merge 合并",
-    "empty": "轮次 {round} 中没有可评分的评估记录",
-    "title": "轮次比较：{rounds}",
+    "duplicate": N_("department {department} has two findings in round {round}: {first}, {second}"),
+    "duplicate_hint": N_(
+        "one findings file per department in each round; merge them first with wzeval merge"
+    ),
+    "empty": N_("round {round} has no findings that can be scored"),
+    "title": N_("Rounds compared: {rounds}"),
     "step": "{old} → {new}",
-    "dept": "{department}：{old} → {new}（{delta}）",
-    "only_in": "{department}：仅在 {round} 中有记录",
-    "indicator": "  {name}（{id}）：{old} → {new}（{delta}）",
-    "fact": "    {fact}：{old} → {new}（{at}）",
-    "no_fact": "    （记录的事实未变，由派生值或其他指标引起）",
-    "no_change": "各部门得分未变",
-    "trend": "趋势（总分）",
-    "department": "部门",
+    "dept": N_("{department}: {old} → {new} ({delta})"),
+    "only_in": N_("{department}: findings only in {round}"),
+    "indicator": N_("  {name} ({id}): {old} → {new} ({delta})"),
+    "fact": N_("    {fact}: {old} → {new} ({at})"),
+    "no_fact": N_(
+        "    (the recorded facts did not change: a derived value or another indicator did)"
+    ),
+    "no_change": N_("No department's score changed"),
+    "trend": N_("Trend (total)"),
+    "department": N_("Department"),
     "absent": "—",
-    "chart": "各部门总分变化",
+    "chart": N_("Each department's total, round by round"),
 }
 
 
@@ -143,7 +148,7 @@ def read_round(
             issues.append(
                 Issue(
                     WZ432,
-                    MESSAGES["duplicate"].format(
+                    _(MESSAGES["duplicate"]).format(
                         department=report.department,
                         round=label,
                         first=files[did],
@@ -151,14 +156,14 @@ def read_round(
                     ),
                     ("department",),
                     doc.position(("department",)),
-                    hint=MESSAGES["duplicate_hint"],
+                    hint=_(MESSAGES["duplicate_hint"]),
                 )
             )
             continue
         reports[did] = report
         files[did] = path
     if not reports:
-        issues.append(Issue(WZ433, MESSAGES["empty"].format(round=label), (), Position(label)))
+        issues.append(Issue(WZ433, _(MESSAGES["empty"]).format(round=label), (), Position(label)))
     return Round(label, reports), issues
 
 
@@ -236,7 +241,7 @@ def _lines(c: Comparison) -> list[str]:
             if s.old is None or s.new is None:
                 present = new if s.old is None else old
                 lines.append(
-                    MESSAGES["only_in"].format(department=s.department, round=present.label)
+                    _(MESSAGES["only_in"]).format(department=s.department, round=present.label)
                 )
                 moved = True
                 continue
@@ -244,7 +249,7 @@ def _lines(c: Comparison) -> list[str]:
                 continue
             moved = True
             lines.append(
-                MESSAGES["dept"].format(
+                _(MESSAGES["dept"]).format(
                     department=s.department,
                     old=_fig(s.old, p),
                     new=_fig(s.new, p),
@@ -253,7 +258,7 @@ def _lines(c: Comparison) -> list[str]:
             )
             for i in s.indicators:
                 lines.append(
-                    MESSAGES["indicator"].format(
+                    _(MESSAGES["indicator"]).format(
                         name=i.name,
                         id=i.id,
                         old=display(i.old, p),
@@ -263,45 +268,50 @@ def _lines(c: Comparison) -> list[str]:
                 )
                 for f in i.facts:
                     lines.append(
-                        MESSAGES["fact"].format(
+                        _(MESSAGES["fact"]).format(
                             fact=f.id, old=_value(f.old), new=_value(f.new), at=f.at or ""
                         )
                     )
                 if not i.facts:
-                    lines.append(MESSAGES["no_fact"])
+                    lines.append(_(MESSAGES["no_fact"]))
         if not moved:
-            lines.append(MESSAGES["no_change"])
+            lines.append(_(MESSAGES["no_change"]))
     return lines
 
 
 def render_compare_text(c: Comparison) -> str:
     from wzeval.output._render import format_table
 
-    title = MESSAGES["title"].format(rounds=" / ".join(r.label for r in c.rounds))
+    title = _(MESSAGES["title"]).format(rounds=" / ".join(r.label for r in c.rounds))
     text = title + "\n" + "\n".join(_lines(c)) + "\n"
     if len(c.rounds) >= 3:
-        header = [MESSAGES["department"], *(r.label for r in c.rounds)]
+        header = [_(MESSAGES["department"]), *(r.label for r in c.rounds)]
         rows = [[name, *(_fig(t, c.places) for t in totals)] for name, totals in c.trend()]
-        text += f"\n{MESSAGES['trend']}\n" + format_table(
-            header, rows, right=set(range(1, len(header)))
+        text += (
+            "\n"
+            + _(MESSAGES["trend"])
+            + "\n"
+            + format_table(header, rows, right=set(range(1, len(header))))
         )
     return text
 
 
 def render_compare_markdown(c: Comparison) -> str:
-    title = MESSAGES["title"].format(rounds=" / ".join(r.label for r in c.rounds))
+    title = _(MESSAGES["title"]).format(rounds=" / ".join(r.label for r in c.rounds))
     out = [f"# {title}"]
+    # a department's line says its change in brackets; a step's head does not
+    bracket = "（" if "（" in _(MESSAGES["dept"]) else "("
     for line in _lines(c):
         if not line or set(line) == {"-"}:
             continue
-        if "→" in line and not line.startswith(" ") and "（" not in line:
+        if "→" in line and not line.startswith(" ") and bracket not in line:
             out += ["", f"## {line}", ""]
         else:
             depth = (len(line) - len(line.lstrip(" "))) // 2
             out.append("  " * depth + "- " + line.strip())
     if len(c.rounds) >= 3:
-        header = [MESSAGES["department"], *(r.label for r in c.rounds)]
-        out += ["", f"## {MESSAGES['trend']}", ""]
+        header = [_(MESSAGES["department"]), *(r.label for r in c.rounds)]
+        out += ["", "## " + _(MESSAGES["trend"]), ""]
         out.append("| " + " | ".join(header) + " |")
         out.append("|---|" + "--:|" * (len(header) - 1))
         for name, totals in c.trend():
@@ -381,7 +391,7 @@ def render_compare_json(c: Comparison) -> str:
 def _svg(c: Comparison) -> str:
     """A line per department: its total in each round (inline SVG, no script)."""
     trend = c.trend()
-    values = [float(t) for _, ts in trend for t in ts if t is not None]
+    values = [float(t) for _unused, ts in trend for t in ts if t is not None]
     if not values:
         return ""
     lo, hi = min(values), max(values)
@@ -397,7 +407,7 @@ def _svg(c: Comparison) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(MESSAGES["chart"])}">'
+        f'role="img" aria-label="{escape(_(MESSAGES["chart"]))}">'
     ]
     for k, rnd in enumerate(c.rounds):
         parts.append(
@@ -427,10 +437,10 @@ def _svg(c: Comparison) -> str:
 
 def render_compare_html(c: Comparison) -> str:
     """One self-contained page: the chart, the changes and the trend table."""
-    title = MESSAGES["title"].format(rounds=" / ".join(r.label for r in c.rounds))
-    body = [f"<h1>{escape(title)}</h1>", f"<h2>{escape(MESSAGES['chart'])}</h2>", _svg(c)]
+    title = _(MESSAGES["title"]).format(rounds=" / ".join(r.label for r in c.rounds))
+    body = [f"<h1>{escape(title)}</h1>", "<h2>" + escape(_(MESSAGES["chart"])) + "</h2>", _svg(c)]
     body.append("<pre>" + escape("\n".join(_lines(c)).strip("\n")) + "</pre>")
-    header = [MESSAGES["department"], *(r.label for r in c.rounds)]
+    header = [_(MESSAGES["department"]), *(r.label for r in c.rounds)]
     rows = "".join(
         "<tr><th>"
         + escape(name)
@@ -440,7 +450,9 @@ def render_compare_html(c: Comparison) -> str:
         for name, totals in c.trend()
     )
     body.append(
-        f"<h2>{escape(MESSAGES['trend'])}</h2><table><tr>"
+        "<h2>"
+        + escape(_(MESSAGES["trend"]))
+        + "</h2><table><tr>"
         + "".join(f"<th>{escape(h)}</th>" for h in header)
         + f"</tr>{rows}</table>"
     )

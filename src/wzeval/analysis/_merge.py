@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from wzeval.core._codes import WZ421, WZ422, WZ423, WZ424
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.core._slips import PLACEHOLDER, is_placeholder
 from wzeval.model._models import Rulebook
@@ -43,31 +44,38 @@ __all__ = [
     "provenance_comments",
 ]
 
-#: Every user-facing text of this module, in one place (for a later message catalogue).
+#: Every user-facing text of this module, in one place: English msgids, shown with _().
 MESSAGES: dict[str, str] = {
-    "not_findings": "不是评估记录文件（应以 'wzeval: findings/1' 开头）",
-    "not_findings_hint": "只能合并评估记录（findings/1）",
-    "other_rulebook": "评估记录所依据的评估细则 {got!r} 与 {first}（{want!r}）不同",
-    "other_rulebook_hint": "只能合并依据同一评估细则的记录",
-    "other_department": "部门 {got!r} 与 {first} 的部门 {want!r} 不同",
-    "other_department_hint": "只能合并同一部门的记录",
-    "conflict": "{what} 在两个文件中取值不同：{first}（{first_where}）记为 {a}，本文件记为 {b}",
-    "conflict_hint": "核对后改正其中一个文件，或用 --prefer 文件 指明采用哪个文件的取值",
-    "resolved": (
-        "{what} 取值冲突，按 --prefer 采用 {chosen} 的取值 {value}（舍弃 {dropped} 的 {other}）"
+    "not_findings": N_("not a findings file (it should begin with 'wzeval: findings/1')"),
+    "not_findings_hint": N_("only findings (findings/1) can be merged"),
+    "other_rulebook": N_("the findings' rulebook {got!r} differs from that of {first} ({want!r})"),
+    "other_rulebook_hint": N_("only findings on the same rulebook can be merged"),
+    "other_department": N_("department {got!r} differs from {first}'s department {want!r}"),
+    "other_department_hint": N_("only findings of the same department can be merged"),
+    "conflict": N_(
+        "{what} differs between two files: {first} ({first_where}) records {a}, "
+        "this file records {b}"
     ),
-    "prefer_unknown": "--prefer 指定的文件 {name!r} 不在要合并的文件中",
-    "prefer_unknown_hint": "写要合并的某个文件的路径",
-    "monitoring_date": "监测日期",
+    "conflict_hint": N_(
+        "check and correct one of the files, or name the file whose value to take "
+        "with --prefer FILE"
+    ),
+    "resolved": N_(
+        "{what} conflicts; as --prefer says, {chosen}'s value {value} is taken "
+        "({dropped}'s {other} is dropped)"
+    ),
+    "prefer_unknown": N_("the file {name!r} given to --prefer is not among the files to merge"),
+    "prefer_unknown_hint": N_("give the path of one of the files to merge"),
+    "monitoring_date": N_("monitoring date"),
     "fact": "{indicator}.{fact}",
-    "source": "来自 {file}（{assessors}）",
-    "no_assessors": "评估人未填",
-    "notes_from": "〔{file}〕{notes}",
-    "header": "由 wzeval merge 合并自：{files}",
-    "explain_head": "事实来源（合并记录）：",
-    "html_head": "事实来源（合并记录）",
-    "html_columns": "指标|事实|来源",
-    "explain_line": "  {fact}：{source}",
+    "source": N_("from {file} ({assessors})"),
+    "no_assessors": N_("assessors not given"),
+    "notes_from": N_("[{file}] {notes}"),
+    "header": N_("merged by wzeval merge from: {files}"),
+    "explain_head": N_("Where the facts came from (merged findings):"),
+    "html_head": N_("Where the facts came from (merged findings)"),
+    "html_columns": N_("Indicator|Fact|Source"),
+    "explain_line": N_("  {fact}: {source}"),
 }
 
 
@@ -80,8 +88,8 @@ class Provenance:
     assessors: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        who = "、".join(self.assessors) or MESSAGES["no_assessors"]
-        return MESSAGES["source"].format(file=self.file, assessors=who)
+        who = _(", ").join(self.assessors) or _(MESSAGES["no_assessors"])
+        return _(MESSAGES["source"]).format(file=self.file, assessors=who)
 
 
 @dataclass
@@ -189,9 +197,9 @@ def _usable(
             issues.append(
                 Issue(
                     WZ421,
-                    MESSAGES["not_findings"],
+                    _(MESSAGES["not_findings"]),
                     position=doc.position(()),
-                    hint=MESSAGES["not_findings_hint"],
+                    hint=_(MESSAGES["not_findings_hint"]),
                 )
             )
             continue
@@ -204,9 +212,9 @@ def _usable(
             issues.append(
                 Issue(
                     WZ424,
-                    MESSAGES["prefer_unknown"].format(name=name),
+                    _(MESSAGES["prefer_unknown"]).format(name=name),
                     position=Position(name),
-                    hint=MESSAGES["prefer_unknown_hint"],
+                    hint=_(MESSAGES["prefer_unknown_hint"]),
                 )
             )
     return usable
@@ -230,10 +238,10 @@ def _check_same_subject(usable: list[Document], rulebook: Rulebook, issues: list
                 issues.append(
                     Issue(
                         WZ421,
-                        MESSAGES[code].format(got=got, want=want, first=first.file),
+                        _(MESSAGES[code]).format(got=got, want=want, first=first.file),
                         (key,),
                         doc.position((key,)),
-                        hint=MESSAGES[hint],
+                        hint=_(MESSAGES[hint]),
                     )
                 )
 
@@ -267,7 +275,7 @@ def _monitoring_date(usable: list[Document], choose: _Choose, issues: list[Issue
         if value == monitoring or owner is None:
             continue
         issue, keep = _conflict(
-            MESSAGES["monitoring_date"],
+            _(MESSAGES["monitoring_date"]),
             (owner, ("monitoring_date",), monitoring),
             (doc, ("monitoring_date",), value),
             choose(owner, doc),
@@ -369,7 +377,7 @@ def _merged_data(
             if a not in assessors:
                 assessors.append(a)
     notes = [
-        MESSAGES["notes_from"].format(file=d.file, notes=str(d.data["notes"]).strip())
+        _(MESSAGES["notes_from"]).format(file=d.file, notes=str(d.data["notes"]).strip())
         for d in usable
         if d.data.get("notes")
     ]
@@ -414,7 +422,7 @@ def _conflict(
         return (
             Issue(
                 WZ422,
-                MESSAGES["conflict"].format(
+                _(MESSAGES["conflict"]).format(
                     what=what,
                     first=hdoc.file,
                     first_where=hdoc.position(hpath),
@@ -423,7 +431,7 @@ def _conflict(
                 ),
                 tuple(npath),
                 ndoc.position(npath),
-                hint=MESSAGES["conflict_hint"],
+                hint=_(MESSAGES["conflict_hint"]),
                 extra={"first": str(hdoc.position(hpath)), "second": str(ndoc.position(npath))},
             ),
             None,
@@ -433,7 +441,7 @@ def _conflict(
     return (
         Issue(
             WZ423,
-            MESSAGES["resolved"].format(
+            _(MESSAGES["resolved"]).format(
                 what=what,
                 chosen=chosen.file,
                 value=_shown(keep_val),
@@ -493,8 +501,8 @@ def _render(
     provenance: Mapping[tuple[str, str], list[Provenance]],
     files: Sequence[str],
 ) -> str:
-    comments = {key: "；".join(p.describe() for p in provs) for key, provs in provenance.items()}
-    return findings_text(data, comments, MESSAGES["header"].format(files="、".join(files)))
+    comments = {key: _("; ").join(p.describe() for p in provs) for key, provs in provenance.items()}
+    return findings_text(data, comments, _(MESSAGES["header"]).format(files=_(", ").join(files)))
 
 
 def findings_text(
@@ -525,7 +533,7 @@ def findings_text(
     return "\n".join(lines) + "\n"
 
 
-_SOURCE_PREFIX = MESSAGES["source"].split("{")[0]  # "来自 "
+_SOURCE_PREFIX = _(MESSAGES["source"]).split("{")[0]  # "来自 "
 
 
 def provenance_comments(text: str) -> dict[tuple[str, str], str]:
@@ -552,11 +560,11 @@ def explain_provenance(text: str, indicator_keys: Sequence[str]) -> str:
     a file that is not a merge."""
     found = provenance_comments(text)
     lines = [
-        MESSAGES["explain_line"].format(fact=fact, source=source)
+        _(MESSAGES["explain_line"]).format(fact=fact, source=source)
         for (ind, fact), source in found.items()
         if ind in indicator_keys
     ]
-    return "\n" + MESSAGES["explain_head"] + "\n" + "\n".join(lines) + "\n" if lines else ""
+    return "\n" + _(MESSAGES["explain_head"]) + "\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def html_with_provenance(page: str, text: str) -> str:
@@ -567,13 +575,13 @@ def html_with_provenance(page: str, text: str) -> str:
     found = provenance_comments(text)
     if not found:
         return page
-    head = "".join(f"<th>{escape(c)}</th>" for c in MESSAGES["html_columns"].split("|"))
+    head = "".join(f"<th>{escape(c)}</th>" for c in _(MESSAGES["html_columns"]).split("|"))
     rows = "".join(
         f"<tr><td>{escape(ind)}</td><td>{escape(fact)}</td><td>{escape(src)}</td></tr>"
         for (ind, fact), src in found.items()
     )
     block = (
-        f'<section class="provenance"><h2>{escape(MESSAGES["html_head"])}</h2>'
+        f'<section class="provenance"><h2>{escape(_(MESSAGES["html_head"]))}</h2>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>\n"
     )
     at = page.rfind("<footer>")

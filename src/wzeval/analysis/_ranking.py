@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from wzeval.core._i18n import _
+
 if TYPE_CHECKING:
     from wzeval.core._issues import Issue
     from wzeval.model._models import Department, Rulebook
@@ -71,12 +73,12 @@ def deduplicated(
         if not merge:
             issue = duplicate_issue(group)
             answer.issues.append(issue)
-            answer.failed["、".join(files)] = [issue]
+            answer.failed[_(", ").join(files)] = [issue]
             continue
         merged = merge_findings(files, rulebook)
         answer.issues.extend(merged.issues)
         if merged.text is None:
-            answer.failed["、".join(files)] = merged.issues or [duplicate_issue(group)]
+            answer.failed[_(", ").join(files)] = merged.issues or [duplicate_issue(group)]
             continue
         name = "+".join(files)
         doc = load_document(text=merged.text, name=name)

@@ -54,10 +54,10 @@ try:
     from hypothesis.errors import NoSuchExample
 except ImportError as exc:  # hypothesis ships with the verify and test extras
     from wzeval.core._errors import HypothesisUnavailable
+    from wzeval.core._i18n import _
 
     raise HypothesisUnavailable(
-        "wzeval verify 需要 Hypothesis，当前环境中没有安装"
-        " (wzeval verify generates findings with Hypothesis, which is not installed)"
+        _("wzeval verify generates findings with Hypothesis, which is not installed")
     ) from exc
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import SafeRepresenter
@@ -499,7 +499,7 @@ class _Checker:
     def check(self, mapping: dict[str, Any], wanted: set[str] | None = None) -> list[_Violation]:
         """Every violated property on one findings document (``wanted``: only look for these)."""
         self.calls += 1
-        findings, _ = read_findings(mapping, self.rb, partial=True)
+        findings, _unused = read_findings(mapping, self.rb, partial=True)
         if findings is None:
             self.discarded += 1
             return []

@@ -119,9 +119,8 @@ class XlsxUnavailable(MissingDependency):
     """openpyxl is missing from the environment (it is a base dependency of wzeval)."""
 
     code = WZ920
-    hint = (
-        "重新安装 wzeval 即可装上 openpyxl / reinstall wzeval to get openpyxl:"
-        " pip install wzeval（在仓库目录中 / in the repository: pip install .）"
+    hint = N_(
+        "reinstall wzeval to get openpyxl: pip install wzeval (in the repository: pip install .)"
     )
 
 
@@ -129,7 +128,7 @@ class HypothesisUnavailable(MissingDependency):
     """Hypothesis, which ``wzeval verify`` generates findings with, is not installed."""
 
     code = WZ921
-    hint = (
-        "安装 verify 扩展即可装上 Hypothesis / install the verify extra to get Hypothesis:"
-        " pip install 'wzeval[verify]'（或 / or: pip install hypothesis）"
+    hint = N_(
+        "install the verify extra to get Hypothesis: pip install 'wzeval[verify]'"
+        " (or: pip install hypothesis)"
     )

@@ -227,7 +227,7 @@ class BandsKind(RuleKind):
                 band.max,
                 band.credit,
                 band.credit * weight,
-                "以上" if band.max is None else f"–{band.max}",
+                _(" or more") if band.max is None else f"–{band.max}",
                 shown(band.credit),
             )
             for band in rule.rows
@@ -243,9 +243,11 @@ class BandsKind(RuleKind):
         n = s.count(exprs["count"], f"the count of {s.item_id!r}")
         for i, (low, high, credit, points, upper, credit_text) in enumerate(plan):
             if low <= n and (high is None or n <= high):
-                reason = f"次数 {n} 在 {low}{upper} 区间，得 {credit_text}"
+                reason = _("count {n} in the band {low}{upper}: {credit}").format(
+                    n=n, low=low, upper=upper, credit=credit_text
+                )
                 return Outcome(credit, reason, (f"band{i + 1}",), points)
-        return Outcome(_ZERO, f"次数 {n} 不在任何区间，得 0", (), _ZERO)
+        return Outcome(_ZERO, _("count {n} in no band: 0").format(n=n), (), _ZERO)
 
     def fast(
         self,

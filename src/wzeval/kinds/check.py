@@ -44,14 +44,16 @@ class Check(RuleKind):
         return None if expr is None else {"when": expr}
 
     def plan(self, rule: str, share: Fraction, weight: Fraction) -> Outcome:
-        return Outcome(share, f"符合，得 {shown(share)}", ("earned",), share * weight)
+        return Outcome(
+            share, _("met: {credit}").format(credit=shown(share)), ("earned",), share * weight
+        )
 
     def evaluate(
         self, rule: str, plan: Outcome, exprs: Mapping[str, CompiledExpression], s: Scorer
     ) -> Outcome:
         if s.run(exprs["when"]):
             return plan
-        return Outcome(_ZERO, "不符合，得 0", ("not-earned",), _ZERO)
+        return Outcome(_ZERO, _("not met: 0"), ("not-earned",), _ZERO)
 
     def fast(
         self,

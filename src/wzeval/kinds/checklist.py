@@ -122,9 +122,13 @@ class Checklist(RuleKind):
                 lacking.append(label)
                 matched.append(f"{entry}:absent")
         n = len(plan)
-        reason = f"具备 {n - len(lacking)}/{n} 项，得 {shown(credit)}"
         if lacking:
-            reason += "；缺：" + "、".join(lacking)
+            reason = _("{have}/{n} present: {credit}; lacking: {lacking}")
+        else:
+            reason = _("{have}/{n} present: {credit}")
+        reason = reason.format(
+            have=n - len(lacking), n=n, credit=shown(credit), lacking=_(", ").join(lacking)
+        )
         return Outcome(credit, reason, tuple(matched))
 
     def fast(

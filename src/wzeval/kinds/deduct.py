@@ -48,7 +48,9 @@ class Deduct(RuleKind):
         return {f"{d.deduction.id}": d.count for d in compiled}
 
     def plan(self, rule: list[Deduction], share: Fraction, weight: Fraction) -> Outcome:
-        return Outcome(share, f"无扣分，得 {shown(share)}", (), share * weight)
+        return Outcome(
+            share, _("no deductions: {credit}").format(credit=shown(share)), (), share * weight
+        )
 
     def evaluate(
         self,
@@ -66,7 +68,7 @@ class Deduct(RuleKind):
         if not taken:
             return Outcome(share, plan.reason, matched, plan.points, tuple(results))
         credit = share - taken
-        reason = f"扣 {shown(taken)}，得 {shown(credit)}"
+        reason = _("{taken} deducted: {credit}").format(taken=shown(taken), credit=shown(credit))
         return Outcome(credit, reason, matched, None, tuple(results))
 
     def fast(

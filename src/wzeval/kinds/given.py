@@ -88,7 +88,9 @@ class GivenKind(RuleKind):
                 hint="a given score must lie between 0 and out_of",
             )
         credit = share * value / out_of
-        reason = f"评分 {exact_text(value)}/{rule.out_of}，得 {shown(credit)}"
+        reason = _("given {value}/{out_of}: {credit}").format(
+            value=exact_text(value), out_of=rule.out_of, credit=shown(credit)
+        )
         return Outcome(credit, reason, ("given",))
 
     def fast(

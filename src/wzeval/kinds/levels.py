@@ -104,7 +104,7 @@ class LevelsKind(RuleKind):
         return {
             level: Outcome(
                 credit,
-                f"等级「{level}」，得 {shown(credit)}",
+                _("level “{level}”: {credit}").format(level=level, credit=shown(credit)),
                 (f"level={level}",),
                 credit * weight,
             )
@@ -122,10 +122,12 @@ class LevelsKind(RuleKind):
         label = s.option_label(rule.fact, level)
         known = plan.get(level)
         if known is None:
-            return Outcome(_ZERO, f"等级「{label}」，得 {shown(_ZERO)}", (f"level={level}",), _ZERO)
+            reason = _("level “{level}”: {credit}").format(level=label, credit=shown(_ZERO))
+            return Outcome(_ZERO, reason, (f"level={level}",), _ZERO)
         if label == level:
             return known
-        return replace(known, reason=f"等级「{label}」，得 {shown(known.credit)}")
+        reason = _("level “{level}”: {credit}").format(level=label, credit=shown(known.credit))
+        return replace(known, reason=reason)
 
     def fast(
         self,

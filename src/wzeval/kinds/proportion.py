@@ -77,7 +77,7 @@ class ProportionKind(RuleKind):
         passed = s.count(exprs["passed"], f"passed checks of {item_id!r}")
         checked = s.count(exprs["checked"], f"checks made for {item_id!r}")
         if checked == 0:
-            raise NotAssessedYet("未做任何抽查（未评估，不视为得分）")
+            raise NotAssessedYet(_("no checks made (not assessed, not counted as earned)"))
         if passed > checked:
             raise ExpressionError(
                 WZ502,
@@ -85,7 +85,9 @@ class ProportionKind(RuleKind):
                 hint="passed checks cannot exceed checks made",
             )
         credit = plan * Fraction(passed, checked)
-        reason = f"抽查 {passed}/{checked} 合格，得 {shown(credit)}"
+        reason = _("{passed}/{checked} checks passed: {credit}").format(
+            passed=passed, checked=checked, credit=shown(credit)
+        )
         return Outcome(credit, reason, ("full" if passed == checked else "partial",))
 
     def fast(

@@ -190,8 +190,8 @@ class Tiers(RuleKind):
     def plan(self, rule: list[Tier], share: Fraction, weight: Fraction) -> tuple[Outcome, ...]:
         out = []
         for i, tier in enumerate(rule):
-            label = f"（{tier.label}）" if tier.label else ""
-            reason = f"第 {i + 1} 档{label}，得 {shown(tier.credit)}"
+            said = _("tier {n} ({label}): {credit}") if tier.label else _("tier {n}: {credit}")
+            reason = said.format(n=i + 1, label=tier.label, credit=shown(tier.credit))
             out.append(Outcome(tier.credit, reason, (f"tier{i + 1}",), tier.credit * weight))
         return tuple(out)
 
@@ -205,7 +205,7 @@ class Tiers(RuleKind):
         for outcome, expr in zip(plan, exprs.values(), strict=True):
             if s.run(expr):
                 return outcome
-        return Outcome(_ZERO, "未达到任何档次，得 0", (), _ZERO)
+        return Outcome(_ZERO, _("no tier reached: 0"), (), _ZERO)
 
     def fast(
         self,

@@ -25,10 +25,13 @@ if TYPE_CHECKING:
 __all__ = ["fact_list", "fact_questions", "named_facts", "swap_ids", "with_questions"]
 
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 #: How the engine (:func:`wzeval.scoring._engine._missing`) says why an indicator
-#: lacking facts is not assessed, before the ids: beside a column that lists the
+#: lacking facts is not assessed (the same message): beside a column that lists the
 #: questions, the reason need not repeat them.
-_ENGINE_MISSING = "缺少事实："
+def _engine_missing(names: Sequence[str]) -> str:
+    return _("missing facts: {names}").format(names=_(", ").join(names))
 
 
 def fact_questions(rulebook: Rulebook) -> dict[str, str]:
@@ -96,7 +99,7 @@ def with_questions(report: ScoreReport, questions: Mapping[str, str]) -> ScoreRe
             update={
                 "missing": [questions.get(i, i) for i in n.missing],
                 "reason": _("facts not recorded yet")
-                if n.missing and n.reason == _ENGINE_MISSING + "、".join(n.missing)
+                if n.missing and n.reason == _engine_missing(n.missing)
                 else swap_ids(n.reason, n.missing, questions),
             }
         )

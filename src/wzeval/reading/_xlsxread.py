@@ -62,8 +62,7 @@ def openpyxl_module() -> ModuleType:
         return importlib.import_module("openpyxl")
     except ImportError as exc:  # pragma: no cover - the test extra installs it
         raise XlsxUnavailable(
-            "读写 .xlsx 文件需要 openpyxl，当前环境中没有安装"
-            " (reading or writing .xlsx files needs openpyxl, which is not installed)"
+            _("reading or writing .xlsx files needs openpyxl, which is not installed")
         ) from exc
 
 

@@ -38,7 +38,7 @@ from wzeval.checking._findings import Findings
 from wzeval.checking._overall import Bases, bases_of, decide_grade, fired_vetoes, grade_values
 from wzeval.core._codes import WZ410, WZ500, WZ501
 from wzeval.core._errors import ExpressionError, ValidationFailed, WzevalError
-from wzeval.core._i18n import _
+from wzeval.core._i18n import _, language, speaking
 from wzeval.core._issues import Issue, Position, format_path
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds import Missing, NotAssessedYet
@@ -154,7 +154,7 @@ def _item(p: ItemPlan, env: _Env, weight: Fraction, build: Build) -> tuple[ItemR
     for v in vetoes:
         if v.fired:
             vetoed = True
-            reason = f"本项否决（{v.label or v.id}），得 0"
+            reason = _("vetoed by this item's veto ({label}): 0").format(label=v.label or v.id)
             credit, points = ZERO, ZERO
             break
     if points is None:
@@ -278,7 +278,7 @@ def _not_applicable(p: IndicatorPlan, reads: _Reads, build: Build) -> IndicatorR
         "points": ZERO,
         "max_points": ZERO,
         "facts": reads(),
-        "reasons": ["不适用（不计入基础分，按比例折算）"],
+        "reasons": [_("not applicable (left out of the base, which is rescaled)")],
     }
     return build(IndicatorResult, values)
 
@@ -298,7 +298,9 @@ def _penalty(p: IndicatorPlan, env: _Env, reads: _Reads, build: Build) -> Indica
         "deductions": deds,
         "facts": reads(),
         "reasons": [
-            f"{dp.name}：{d.count} 次 × {dp.each_text}"
+            _("{name}: {count} times × {each}").format(
+                name=dp.name, count=d.count, each=dp.each_text
+            )
             for dp, d in zip(p.deductions, deds, strict=True)
             if d.count
         ],
@@ -331,14 +333,16 @@ def _items(
             result, short = _item(ip, env, p.weight, build)
         except Missing as exc:
             _note_missing(missing, exc)
-            why = f"缺少事实：{', '.join(exc.names)}"
+            why = _("missing facts: {names}").format(names=", ".join(exc.names))
             items.append(_unassessed_item(ip, build, why))
             if ip.share > ZERO:
-                reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{why}")
+                title = ip.static["title"] or ip.ci.item.id
+                reasons.append(_("{title}: not assessed: {why}").format(title=title, why=why))
         except NotAssessedYet as exc:
             items.append(_unassessed_item(ip, build, str(exc)))
             if ip.share > ZERO:
-                reasons.append(f"{ip.static['title'] or ip.ci.item.id}：未评估：{exc}")
+                title = ip.static["title"] or ip.ci.item.id
+                reasons.append(_("{title}: not assessed: {why}").format(title=title, why=exc))
             item = ip.ci.item.id
             not_assessed.append(
                 build(
@@ -349,7 +353,8 @@ def _items(
         else:
             items.append(result)
             if short:
-                reasons.append(f"{result.title or result.id}：{result.reason}")
+                title = result.title or result.id
+                reasons.append(_("{title}: {reason}").format(title=title, reason=result.reason))
     return items, reasons
 
 
@@ -379,13 +384,16 @@ def _scored(
     fired = [v for v in vetoes if v.fired]
     if fired:
         points = ZERO
-        head = "单项否决：" if p.cind.kind == "veto" else "该指标不得分："
-        reasons = [head + "、".join(v.label or v.id for v in fired)]
+        labels = _(", ").join(v.label or v.id for v in fired)
+        head = _("vetoed: {labels}") if p.cind.kind == "veto" else _("no points: {labels}")
+        reasons = [head.format(labels=labels)]
     else:
         earned = exact_total(i.points for i in items)
         points = max(ZERO, earned - taken * weight if taken else earned)
         reasons += [
-            f"扣分 {dp.name}：{d.count} × {dp.each_text}"
+            _("deduction {name}: {count} × {each}").format(
+                name=dp.name, count=d.count, each=dp.each_text
+            )
             for dp, d in zip(p.deductions, deds, strict=True)
             if d.count
         ]
@@ -409,8 +417,9 @@ def _missing(
     p: IndicatorPlan, names: list[str], not_assessed: list[NotAssessed], reads: _Reads, build: Build
 ) -> IndicatorResult:
     """An indicator not assessed for want of facts: listed in ``not_assessed``, no points."""
-    reason = "缺少事实：" + "、".join(names)
-    extra = {"missing": names, "reasons": ["未评估：缺少 " + "、".join(names)]}
+    listed = _(", ").join(names)
+    reason = _("missing facts: {names}").format(names=listed)
+    extra = {"missing": names, "reasons": [_("not assessed: missing {names}").format(names=listed)]}
     return _not_assessed(
         p, {"missing": names, "reason": reason}, not_assessed, reads(), extra, build
     )
@@ -428,7 +437,7 @@ def _pending(
     when = env.run(pend.assessable_from)
     day = when.isoformat() if isinstance(when, date) else str(when)
     what = pend.pending.label or pend.pending.id
-    reason = f"尚不能评估：{what}；{day} 起可评估"
+    reason = _("cannot be assessed yet: {what}; assessable from {day}").format(what=what, day=day)
     na = {"reason": reason, "pending": pend.pending.id}
     extra = {"pending": pend.pending.id, "reasons": [reason]}
     return _not_assessed(p, na, not_assessed, facts, extra, build)
@@ -465,7 +474,7 @@ def _unassessed_item(p: ItemPlan, build: Build, why: str) -> ItemResult:
         "credit": ZERO,
         "points": ZERO,
         "assessed": False,
-        "reason": f"未评估：{why}",
+        "reason": _("not assessed: {why}").format(why=why),
     }
     return build(ItemResult, values)
 
@@ -496,7 +505,14 @@ def evaluate_compiled(
     if not use_reference and not explained:
         known = fast_figures(crb, findings)
         if known is not None:
-            return deferred(known, lambda: _full(crb, findings, partial, False, False))
+            # the explanation's texts are made later, but in the language of now
+            lang = language()
+
+            def build() -> ScoreReport:
+                with speaking(lang):
+                    return _full(crb, findings, partial, False, False)
+
+            return deferred(known, build)
     return _full(crb, findings, partial, use_reference, reference)
 
 
@@ -597,13 +613,16 @@ class _Scoring:
         self.site_vetoes = self.vetoes(None)
         self.part_vetoes = {part.id: self.vetoes(part.id) for part in rb.parts}
         if self.site_vetoes:
-            why = "未评分：单项否决（" + "、".join(v.label or v.id for v in self.site_vetoes) + "）"
+            labels = _(", ").join(v.label or v.id for v in self.site_vetoes)
+            why = _("not scored: vetoed ({labels})").format(labels=labels)
             self.stopped = {c.id: why for c in rb.categories if c.kind != "veto"}
         else:
             for part in rb.parts:
                 if self.part_vetoes[part.id]:
-                    names = "、".join(v.label or v.id for v in self.part_vetoes[part.id])
-                    why = f"未评分：{part.name}单项否决（{names}）"
+                    names = _(", ").join(v.label or v.id for v in self.part_vetoes[part.id])
+                    why = _("not scored: {part} vetoed ({labels})").format(
+                        part=part.name, labels=names
+                    )
                     self.stopped.update(
                         {c.id: why for c in rb.categories if c.part == part.id and c.kind != "veto"}
                     )
@@ -621,7 +640,9 @@ class _Scoring:
     def close_gates(self) -> None:
         """Stop the categories whose gate does not hold for the base worked out so far."""
         for category, gate in closed_gates(self.crb, list(self.scored.values())):
-            self.stopped[category] = f"未评分：条件 {gate.source} 不成立"
+            self.stopped[category] = _("not scored: the condition {gate} does not hold").format(
+                gate=gate.source
+            )
 
     def categories(self, results: list[IndicatorResult]) -> list[CategoryResult]:
         by_category: dict[str, list[IndicatorResult]] = {c.id: [] for c in self.rb.categories}

@@ -26,6 +26,7 @@ from wzeval.checking._checks import (
 )
 from wzeval.checking._findings import Findings
 from wzeval.checking._overall import Bases, CompiledGate, bases_of, gate_values
+from wzeval.core._i18n import language
 from wzeval.kinds import RuleKind
 from wzeval.kinds.base import shown
 from wzeval.model._report import IndicatorResult, RulebookRef, exact_total
@@ -194,11 +195,14 @@ def _indicator_plan(cind: CompiledIndicator, at: Locator) -> IndicatorPlan:
 
 
 def indicator_plans(crb: CompiledRulebook) -> tuple[IndicatorPlan, ...]:
-    """The rulebook-only parts of every result, worked out on the first evaluation."""
-    plan = crb.cache.get("engine")
+    """The rulebook-only parts of every result, worked out on the first evaluation in
+    each language (their reasons are texts: a rulebook cached in the process may be
+    scored in Chinese, then in English)."""
+    key = "engine:" + language()
+    plan = crb.cache.get(key)
     if plan is None:
         at = Locator(crb)
-        plan = crb.cache["engine"] = tuple(_indicator_plan(c, at) for c in crb.indicators)
+        plan = crb.cache[key] = tuple(_indicator_plan(c, at) for c in crb.indicators)
     return cast(tuple[IndicatorPlan, ...], plan)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from wzeval.core._codes import WZ420
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, Position
 from wzeval.model._models import Department, Rulebook
 from wzeval.model._report import Ranked
@@ -26,8 +26,10 @@ __all__ = ["MESSAGES", "duplicates", "unassessed", "with_unassessed"]
 #: for a unit without findings, which stays the same in every language (JSON is read by
 #: programs); the text formats say it through the catalogue.
 MESSAGES: dict[str, str] = {
-    "duplicate": "部门 {department} 在本批中评了 {n} 次：{files}",
-    "duplicate_hint": "删去多余的文件，或用 --merge-duplicates（wzeval merge）合并它们",
+    "duplicate": N_("department {department} was scored {n} times in this batch: {files}"),
+    "duplicate_hint": N_(
+        "delete the extra files, or merge them with --merge-duplicates (wzeval merge)"
+    ),
     "status": "未评估",
 }
 
@@ -50,12 +52,12 @@ def duplicate_issue(group: Sequence[Ranked]) -> Issue:
     where = doc.position(("department",)) if doc.data is not None else Position(files[1])
     return Issue(
         WZ420,
-        MESSAGES["duplicate"].format(
+        _(MESSAGES["duplicate"]).format(
             department=group[0].department, n=len(group), files="、".join(files)
         ),
         ("department",),
         where,
-        hint=MESSAGES["duplicate_hint"],
+        hint=_(MESSAGES["duplicate_hint"]),
     )
 
 
