@@ -13,7 +13,7 @@ from typing import Any
 
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds import Compiler, Describer, DrawFacts, Outcome, RuleKind, Scorer, Targets
-from wzeval.kinds.base import Path, shown
+from wzeval.kinds.base import DocPath, shown
 from wzeval.model._modelbase import Expr
 
 
@@ -26,7 +26,7 @@ class Stars(RuleKind):
     order = 90
 
     def compile(
-        self, rule: str, path: Path, c: Compiler
+        self, rule: str, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         expr = c.expr(rule, path, Kind.INT)
         return None if expr is None else {"rating": expr}
@@ -46,7 +46,7 @@ class Stars(RuleKind):
         rule: str,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         for n in range(6):

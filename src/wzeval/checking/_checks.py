@@ -31,7 +31,7 @@ from wzeval.checking._compiled import (
     CompiledPending,
     CompiledRulebook,
     CompiledVeto,
-    Path,
+    DocPath,
     fact_type,
 )
 from wzeval.checking._overall import compile_overall
@@ -71,11 +71,11 @@ class _Checker:
         self.issues: list[Issue] = []
         self.shared: dict[str, tuple[str, TypeInfo]] = {}
 
-    def issue(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
+    def issue(self, code: str, message: str, path: DocPath, hint: str | None = None) -> None:
         self.issues.append(Issue(code, message, path=path, hint=hint))
 
-    def unique(self, ids: Iterable[tuple[str, Path]], what: str) -> None:
-        seen: dict[str, Path] = {}
+    def unique(self, ids: Iterable[tuple[str, DocPath]], what: str) -> None:
+        seen: dict[str, DocPath] = {}
         for ident, path in ids:
             if ident in seen:
                 self.issue(
@@ -93,7 +93,7 @@ class _Checker:
         self,
         source: str,
         names: dict[str, TypeInfo],
-        path: Path,
+        path: DocPath,
         expect: Kind | str | None,
     ) -> CompiledExpression | None:
         try:
@@ -152,10 +152,10 @@ class _Checker:
             ((d.id, ("departments", i, "id")) for i, d in enumerate(rb.departments)),
             _("department"),
         )
-        names: dict[str, Path] = {}
+        names: dict[str, DocPath] = {}
         for i, d in enumerate(rb.departments):
             for j, n in enumerate([d.name, *d.aliases]):
-                p: Path = (
+                p: DocPath = (
                     ("departments", i, "name") if j == 0 else ("departments", i, "aliases", j - 1)
                 )
                 if n in names:
@@ -218,7 +218,7 @@ class _Checker:
                 _("group"),
             )
             for ii, ind in enumerate(cat.indicators):
-                path: Path = ("categories", ci, "indicators", ii)
+                path: DocPath = ("categories", ci, "indicators", ii)
                 if ind.group is not None and ind.group not in group_ids:
                     self.issue(
                         WZ206,
@@ -254,7 +254,7 @@ class _Checker:
         for ci, cat in enumerate(self.rb.categories):
             for ii, ind in enumerate(cat.indicators):
                 for fi, f in enumerate(ind.facts):
-                    path: Path = ("categories", ci, "indicators", ii, "facts", fi, "id")
+                    path: DocPath = ("categories", ci, "indicators", ii, "facts", fi, "id")
                     if not f.shared:
                         local.setdefault(f.id, ind.id)
                         continue
@@ -287,7 +287,7 @@ class _Checker:
     def check_weights(self) -> None:
         totals: Counter[str] = Counter()
         for ci, cat in enumerate(self.rb.categories):
-            path: Path = ("categories", ci, "weight")
+            path: DocPath = ("categories", ci, "weight")
             s = sum((ind.weight for ind in cat.indicators), Decimal(0))
             if s != cat.weight:
                 self.issue(
@@ -312,7 +312,7 @@ class _Checker:
                     )
                 continue
             for ii, ind in enumerate(cat.indicators):
-                wp: Path = ("categories", ci, "indicators", ii, "weight")
+                wp: DocPath = ("categories", ci, "indicators", ii, "weight")
                 if cat.kind == "penalty" and ind.weight >= 0:
                     self.issue(
                         WZ209,
@@ -350,7 +350,7 @@ class _Checker:
         ids = {p.id for p in rb.parts}
         sums: Counter[str] = Counter()
         for ci, cat in enumerate(rb.categories):
-            path: Path = ("categories", ci)
+            path: DocPath = ("categories", ci)
             if cat.part is None:
                 if cat.kind == "base":
                     self.issue(
@@ -404,7 +404,13 @@ class _Checker:
     # ------------------------------------------------------------------ one indicator
 
     def indicator(
-        self, ind: Indicator, kind: str, cat_id: str, cat_name: str, group: str | None, path: Path
+        self,
+        ind: Indicator,
+        kind: str,
+        cat_id: str,
+        cat_name: str,
+        group: str | None,
+        path: DocPath,
     ) -> CompiledIndicator | None:
         """One indicator checked and compiled; ``None`` when it has an error."""
         before = len(self.issues)
@@ -476,7 +482,7 @@ class _Checker:
         )
 
     def indicator_names(
-        self, ind: Indicator, path: Path
+        self, ind: Indicator, path: DocPath
     ) -> tuple[dict[str, TypeInfo], dict[str, TypeInfo], dict[str, str]]:
         """What an indicator's expressions may read before its derived facts: the
         reserved names, the facts others share (with their owners) and its own facts."""
@@ -507,7 +513,7 @@ class _Checker:
                 )
         return names, fact_types, shared
 
-    def shape(self, ind: Indicator, kind: str, path: Path) -> None:
+    def shape(self, ind: Indicator, kind: str, path: DocPath) -> None:
         """What an indicator of this category kind must hold: a penalty deductions only,
         a veto vetoes only, any other items whose shares add up to 100%."""
         if kind == "penalty":
@@ -559,7 +565,7 @@ class _Checker:
                 )
 
     def pending(
-        self, ind: Indicator, names: dict[str, TypeInfo], path: Path
+        self, ind: Indicator, names: dict[str, TypeInfo], path: DocPath
     ) -> list[CompiledPending]:
         """The indicator's pending states, each with its condition and the date from
         which it can be assessed."""
@@ -569,7 +575,7 @@ class _Checker:
             _("pending state (in {ind_id})").format(ind_id=ind.id),
         )
         for i, pend in enumerate(ind.pending):
-            ppath: Path = (*path, "pending", i)
+            ppath: DocPath = (*path, "pending", i)
             when = self.compile(pend.when, names, (*ppath, "when"), Kind.BOOL)
             until = self.compile(
                 pend.assessable_from, names, (*ppath, "assessable_from"), Kind.DATE
@@ -579,7 +585,7 @@ class _Checker:
         return pending
 
     def vetoes(
-        self, vetoes: Sequence[Veto], names: dict[str, TypeInfo], path: Path, what: str
+        self, vetoes: Sequence[Veto], names: dict[str, TypeInfo], path: DocPath, what: str
     ) -> list[CompiledVeto]:
         self.unique(((v.id, (*path, i, "id")) for i, v in enumerate(vetoes)), what)
         out = []
@@ -593,7 +599,7 @@ class _Checker:
         self,
         deductions: Sequence[Deduction],
         names: dict[str, TypeInfo],
-        path: Path,
+        path: DocPath,
         what: str,
         cap_limit: Fraction | None,
     ) -> list[CompiledDeduction]:
@@ -634,7 +640,7 @@ class _Checker:
         names: dict[str, TypeInfo],
         facts: dict[str, TypeInfo],
         ind: Indicator,
-        path: Path,
+        path: DocPath,
     ) -> CompiledItem | None:
         kind = it.kind
         c = _ItemCompiler(self, it, ind, names)
@@ -668,16 +674,16 @@ class _ItemCompiler:
         self.names = names
         self.compiled_deductions: tuple[CompiledDeduction, ...] = ()
 
-    def expr(self, source: str, path: Path, want: Kind | str) -> CompiledExpression | None:
+    def expr(self, source: str, path: DocPath, want: Kind | str) -> CompiledExpression | None:
         return self.checker.compile(source, self.names, path, want)
 
-    def issue(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
+    def issue(self, code: str, message: str, path: DocPath, hint: str | None = None) -> None:
         self.checker.issue(code, message, path, hint)
 
-    def unique(self, ids: Iterable[tuple[str, Path]], what: str) -> None:
+    def unique(self, ids: Iterable[tuple[str, DocPath]], what: str) -> None:
         self.checker.unique(ids, what)
 
-    def at_most_share(self, credit: Fraction, path: Path) -> None:
+    def at_most_share(self, credit: Fraction, path: DocPath) -> None:
         share = self.item.share
         if credit > share:
             self.checker.issue(
@@ -690,7 +696,7 @@ class _ItemCompiler:
             )
 
     def deductions(
-        self, deductions: Sequence[Deduction], path: Path
+        self, deductions: Sequence[Deduction], path: DocPath
     ) -> tuple[CompiledDeduction, ...] | None:
         it = self.item
         out = self.checker.deductions(
@@ -702,7 +708,7 @@ class _ItemCompiler:
         return self.compiled_deductions
 
 
-def _fmt(path: Path) -> str:
+def _fmt(path: DocPath) -> str:
     from wzeval.core._issues import format_path
 
     return format_path(path)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wzeval.checking._overall import CompiledOverall
-from wzeval.core._issues import PathPart
+from wzeval.core._issues import DocPath
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo
 from wzeval.model._models import (
     Deduction,
@@ -37,7 +37,7 @@ __all__ = [
     "CompiledPending",
     "CompiledRulebook",
     "CompiledVeto",
-    "Path",
+    "DocPath",
     "fact_type",
 ]
 
@@ -55,7 +55,6 @@ RESERVED_NAMES: dict[str, TypeInfo] = {
 CALENDAR_FUNCTIONS = ("working_days_between", "add_working_days", "within_working_days")
 CALENDAR_RE = re.compile(r"\b(" + "|".join(CALENDAR_FUNCTIONS) + r")\s*\(")
 
-Path = tuple[PathPart, ...]
 
 KIND_OF: dict[str, Kind] = {
     "bool": Kind.BOOL,
@@ -92,7 +91,7 @@ class CompiledVeto:
 
     veto: Veto
     when: CompiledExpression
-    path: Path
+    path: DocPath
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class CompiledDeduction:
 
     deduction: Deduction
     count: CompiledExpression
-    path: Path
+    path: DocPath
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ class CompiledPending:
     pending: Pending
     when: CompiledExpression
     assessable_from: CompiledExpression
-    path: Path
+    path: DocPath
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ class CompiledItem:
     exprs: Mapping[str, CompiledExpression]
     deductions: tuple[CompiledDeduction, ...]
     vetoes: tuple[CompiledVeto, ...]
-    path: Path
+    path: DocPath
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ class CompiledIndicator:
     category_id: str
     category: str
     group: str | None
-    path: Path
+    path: DocPath
     fact_types: dict[str, TypeInfo]
     derived: tuple[tuple[str, CompiledExpression], ...]
     applies: CompiledExpression | None
@@ -166,7 +165,7 @@ class CompiledRulebook:
     catalogs_of: dict[str, tuple[str, ...]]  # department id → catalog ids it is listed in
     overall: CompiledOverall = field(default_factory=lambda: CompiledOverall({}, ()))
     file: str = "<rulebook>"
-    positions: dict[Path, str] = field(default_factory=dict, compare=False)
+    positions: dict[DocPath, str] = field(default_factory=dict, compare=False)
     #: what the engine derives from this rulebook alone, worked out on first use; not an
     #: init field, so a ``dataclasses.replace`` copy (verify.py) starts with its own
     cache: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)

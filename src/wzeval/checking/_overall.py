@@ -25,7 +25,7 @@ from typing import Any
 
 from wzeval.core._codes import WZ202, WZ211, WZ212, WZ213
 from wzeval.core._i18n import _
-from wzeval.core._issues import PathPart
+from wzeval.core._issues import DocPath
 from wzeval.expressions import CompiledExpression, Kind, TypeInfo
 from wzeval.model._models import Grade, Rulebook
 from wzeval.model._report import IndicatorResult, exact_total
@@ -45,7 +45,6 @@ __all__ = [
     "rescaled_base",
 ]
 
-Path = tuple[PathPart, ...]
 #: The scores a grade may read besides each category's points (by category id).
 SCORE_NAMES: dict[str, TypeInfo] = {
     "vetoed": TypeInfo(Kind.BOOL),
@@ -72,7 +71,7 @@ class CompiledGrade:
 
     grade: Grade
     expr: CompiledExpression
-    path: Path
+    path: DocPath
 
 
 @dataclass(frozen=True)
@@ -86,8 +85,8 @@ class CompiledOverall:
     stoppable: frozenset[str] = frozenset()
 
 
-Compile = Callable[[str, dict[str, TypeInfo], Path, Kind], CompiledExpression | None]
-Report = Callable[[str, str, Path, str | None], None]
+Compile = Callable[[str, dict[str, TypeInfo], DocPath, Kind], CompiledExpression | None]
+Report = Callable[[str, str, DocPath, str | None], None]
 
 
 def compile_overall(rb: Rulebook, compile_: Compile, issue: Report) -> CompiledOverall:
@@ -148,7 +147,7 @@ def _gates(
     for i, cat in enumerate(rb.categories):
         if cat.when is None:
             continue
-        path: Path = ("categories", i, "when")
+        path: DocPath = ("categories", i, "when")
         if cat.kind not in ("bonus", "penalty"):
             issue(
                 WZ213,
@@ -195,7 +194,7 @@ def _grades(
     grades: list[CompiledGrade] = []
     always: int | None = None
     for i, g in enumerate(rb.grades):
-        path: Path = ("grades", i)
+        path: DocPath = ("grades", i)
         if always is not None:
             issue(
                 WZ212,

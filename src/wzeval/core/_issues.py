@@ -50,6 +50,8 @@ class Position:
 
 
 PathPart = str | int
+#: Where a value sits in a document: its keys and indexes from the root (not a file path).
+DocPath = tuple[PathPart, ...]
 
 
 def format_path(path: Sequence[PathPart]) -> str:

@@ -18,11 +18,11 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DiffFields,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RowAnalysis,
     RowIssue,
     RuleKind,
@@ -83,7 +83,7 @@ def dead_rows(rule: Bands, t: Analysis) -> set[int]:
     return dead
 
 
-def _unreachable(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIssue]:
+def _unreachable(rule: Bands, path: DocPath, item: str, domain: Ranges) -> Iterator[RowIssue]:
     """WL002: bands no count can fall in, or whose counts earlier bands all take."""
     seen = Ranges.of([], True)
     for i, band in enumerate(rule.rows):
@@ -115,7 +115,7 @@ def _unreachable(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator
         seen = seen.union(band_set)
 
 
-def _gaps(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIssue]:
+def _gaps(rule: Bands, path: DocPath, item: str, domain: Ranges) -> Iterator[RowIssue]:
     """WL004: counts the count expression can take that fall in no band."""
     covered = Ranges.of([], True)
     for band in rule.rows:
@@ -136,7 +136,7 @@ def _gaps(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIss
         )
 
 
-def _overlaps(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[RowIssue]:
+def _overlaps(rule: Bands, path: DocPath, item: str, domain: Ranges) -> Iterator[RowIssue]:
     """WL005: a band sharing some (not all) of its counts with earlier bands."""
     rows = rule.rows
     for j, later in enumerate(rows):
@@ -168,7 +168,7 @@ def _overlaps(rule: Bands, path: Path, item: str, domain: Ranges) -> Iterator[Ro
         )
 
 
-def _decreasing(rule: Bands, path: Path, item: str) -> Iterator[RowIssue]:
+def _decreasing(rule: Bands, path: DocPath, item: str) -> Iterator[RowIssue]:
     """WL006: a band of larger counts that earns less than a band of smaller ones."""
     order = sorted(enumerate(rule.rows), key=lambda p: p[1].min)
     for (_lo_j, lo_b), (j, hi_b) in pairwise(order):
@@ -205,7 +205,7 @@ class BandsKind(RuleKind):
     diff_members: ClassVar[Mapping[str, bool]] = {"band": True}
 
     def compile(
-        self, rule: Bands, path: Path, c: Compiler
+        self, rule: Bands, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         expr = c.expr(rule.count, (*path, "count"), Kind.INT)
         for i, b in enumerate(rule.rows):
@@ -277,7 +277,7 @@ class BandsKind(RuleKind):
         rule: Bands,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         dead = dead_rows(rule, t)
@@ -311,7 +311,9 @@ class BandsKind(RuleKind):
             return _("every band that can match gives the whole share")
         return None
 
-    def lint_rows(self, rule: Bands, path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+    def lint_rows(
+        self, rule: Bands, path: DocPath, item: str, t: RowAnalysis
+    ) -> Iterator[RowIssue]:
         domain = t.count_range(rule.count)
         yield from _unreachable(rule, path, item, domain)
         yield from _gaps(rule, path, item, domain)
@@ -335,7 +337,7 @@ class BandsKind(RuleKind):
             out.append(f"| {span} | {d.cell(band.label)} | {d.share(band.credit)} |")
         return [*out, ""]
 
-    def diff(self, old: Bands, new: Bands, path: Path, d: Differ) -> None:
+    def diff(self, old: Bands, new: Bands, path: DocPath, d: Differ) -> None:
         d.fields("bands", path, old, new)
         d.rows("band", path, old.rows, new.rows)
 

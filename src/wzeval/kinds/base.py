@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol
 
-from wzeval.core._issues import PathPart
+from wzeval.core._issues import DocPath
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.model._report import share_text
 
@@ -35,12 +35,12 @@ __all__ = [
     "Describer",
     "DiffFields",
     "Differ",
+    "DocPath",
     "DrawFacts",
     "FastPoints",
     "Missing",
     "NotAssessedYet",
     "Outcome",
-    "Path",
     "RowAnalysis",
     "RowIssue",
     "RuleKind",
@@ -52,8 +52,6 @@ __all__ = [
     "shown",
     "target_id",
 ]
-
-Path = tuple[PathPart, ...]
 
 
 class Missing(Exception):
@@ -154,19 +152,19 @@ class Compiler(Protocol):
     def indicator_id(self) -> str:
         """The id of its indicator."""
 
-    def expr(self, source: str, path: Path, want: Kind | str) -> CompiledExpression | None:
+    def expr(self, source: str, path: DocPath, want: Kind | str) -> CompiledExpression | None:
         """Compile an expression of the rule expecting ``want``; ``None`` after an issue."""
 
-    def issue(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
+    def issue(self, code: str, message: str, path: DocPath, hint: str | None = None) -> None:
         """Report a problem of the rule at a rulebook path."""
 
-    def unique(self, ids: Iterable[tuple[str, Path]], what: str) -> None:
+    def unique(self, ids: Iterable[tuple[str, DocPath]], what: str) -> None:
         """Report ids that repeat."""
 
-    def at_most_share(self, credit: Fraction, path: Path) -> None:
+    def at_most_share(self, credit: Fraction, path: DocPath) -> None:
         """Report a credit larger than the item's share."""
 
-    def deductions(self, deductions: Sequence[Any], path: Path) -> tuple[Any, ...] | None:
+    def deductions(self, deductions: Sequence[Any], path: DocPath) -> tuple[Any, ...] | None:
         """Check and compile per-occurrence deductions capped at the item's share."""
 
 
@@ -232,7 +230,7 @@ class RowIssue(NamedTuple):
     """
 
     code: str
-    path: Path
+    path: DocPath
     message: str
     hint: str | None = None
     #: place the issue at the key of ``path`` (``rows:``) rather than at its value
@@ -242,10 +240,10 @@ class RowIssue(NamedTuple):
 class Targets(Analysis, Protocol):
     """Collects one item's coverage targets (implemented by :mod:`wzeval.analysis._ruletest`)."""
 
-    def add(self, rel: str, kind: str, text: str, path: Path, reachable: bool = True) -> None:
+    def add(self, rel: str, kind: str, text: str, path: DocPath, reachable: bool = True) -> None:
         """A target ``rel`` (see :func:`target_id`) of the given kind and description."""
 
-    def outcome(self, rel: str, source: str, path: Path, names: tuple[str, str, str]) -> None:
+    def outcome(self, rel: str, source: str, path: DocPath, names: tuple[str, str, str]) -> None:
         """Two targets for a condition: it holds (``names[0]``) and fails (``names[1]``);
         ``rel`` names a part of the item (``""``: the item itself)."""
 
@@ -281,16 +279,16 @@ class Describer(Protocol):
 class Differ(Protocol):
     """Records rulebook changes (implemented by :mod:`wzeval.analysis._diff`)."""
 
-    def add(self, kind: str, path: Path, old: Any, new: Any, affects: bool) -> None:
+    def add(self, kind: str, path: DocPath, old: Any, new: Any, affects: bool) -> None:
         """One change of ``kind`` (``<entity>.<what>``)."""
 
-    def fields(self, entity: str, path: Path, old: Any, new: Any) -> None:
+    def fields(self, entity: str, path: DocPath, old: Any, new: Any) -> None:
         """Field by field, by the models' tables of fields."""
 
-    def rows(self, entity: str, path: Path, old: Sequence[Any], new: Sequence[Any]) -> None:
+    def rows(self, entity: str, path: DocPath, old: Sequence[Any], new: Sequence[Any]) -> None:
         """Ordered rows, compared by position."""
 
-    def keyed(self, entity: str, path: Path, old: Sequence[Any], new: Sequence[Any]) -> None:
+    def keyed(self, entity: str, path: DocPath, old: Sequence[Any], new: Sequence[Any]) -> None:
         """Members keyed by ``id``, compared field by field."""
 
 
@@ -350,7 +348,7 @@ class RuleKind(ABC):
 
     @abstractmethod
     def compile(
-        self, rule: Any, path: Path, c: Compiler
+        self, rule: Any, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         """Check the rule at ``path`` (the item's path plus the key) and compile its
         expressions by name; ``None`` when an expression failed (issues reported)."""
@@ -405,7 +403,7 @@ class RuleKind(ABC):
         rule: Any,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         """Declare the rule's coverage targets; each is reached when an evaluation's
@@ -419,7 +417,7 @@ class RuleKind(ABC):
         """Why the rule always earns the whole share, if it provably does (for lint)."""
         return None
 
-    def lint_rows(self, rule: Any, path: Path, item: str, t: RowAnalysis) -> Iterable[RowIssue]:
+    def lint_rows(self, rule: Any, path: DocPath, item: str, t: RowAnalysis) -> Iterable[RowIssue]:
         """Lint findings about the rule's rows: rows that can never decide, values
         that fall between rows, credits that go down as more is done (for lint, which
         reads no kind's rows itself).  ``path`` is the item's path plus the key,
@@ -432,7 +430,7 @@ class RuleKind(ABC):
     def describe(self, rule: Any, share: Fraction, d: Describer) -> list[str]:
         """The rule on the rulebook's table page, as Markdown lines."""
 
-    def diff(self, old: Any, new: Any, path: Path, d: Differ) -> None:
+    def diff(self, old: Any, new: Any, path: DocPath, d: Differ) -> None:
         """Changes between two versions of the rule (``path`` ends in the key)."""
         if old != new:
             d.add(f"item.{self.key}", path[:-1], old, new, True)

@@ -12,11 +12,11 @@ from wzeval.kinds.base import (
     Analysis,
     Compiler,
     Describer,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RuleKind,
     Scorer,
     Targets,
@@ -38,7 +38,7 @@ class Check(RuleKind):
     order = 10
 
     def compile(
-        self, rule: str, path: Path, c: Compiler
+        self, rule: str, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         expr = c.expr(rule, path, Kind.BOOL)
         return None if expr is None else {"when": expr}
@@ -80,7 +80,7 @@ class Check(RuleKind):
         rule: str,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         t.outcome("", rule, path, ("earned", "not-earned", "check"))

@@ -18,11 +18,11 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DiffFields,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RuleKind,
     Scorer,
     Targets,
@@ -64,7 +64,7 @@ class Checklist(RuleKind):
     diff_members: ClassVar[Mapping[str, bool]] = {"checklist_entry": True}
 
     def compile(
-        self, rule: list[ChecklistEntry], path: Path, c: Compiler
+        self, rule: list[ChecklistEntry], path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         c.unique(
             ((e.id, (*path, i, "id")) for i, e in enumerate(rule)),
@@ -164,7 +164,7 @@ class Checklist(RuleKind):
         rule: list[ChecklistEntry],
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         for i, e in enumerate(rule):
@@ -199,7 +199,7 @@ class Checklist(RuleKind):
         return [*out, ""]
 
     def diff(
-        self, old: list[ChecklistEntry], new: list[ChecklistEntry], path: Path, d: Differ
+        self, old: list[ChecklistEntry], new: list[ChecklistEntry], path: DocPath, d: Differ
     ) -> None:
         d.keyed("checklist_entry", path, old, new)
 

@@ -13,11 +13,11 @@ from wzeval.kinds.base import (
     Compiler,
     Describer,
     Differ,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RuleKind,
     Scorer,
     Targets,
@@ -40,7 +40,7 @@ class Deduct(RuleKind):
     member = "deduction"
 
     def compile(
-        self, rule: list[Deduction], path: Path, c: Compiler
+        self, rule: list[Deduction], path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         compiled = c.deductions(rule, path)
         if compiled is None:
@@ -99,7 +99,7 @@ class Deduct(RuleKind):
         rule: list[Deduction],
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         t.deductions(rule, share)
@@ -129,7 +129,7 @@ class Deduct(RuleKind):
             *d.deductions(rule, f"本项占比 {d.share(share)}"),
         ]
 
-    def diff(self, old: list[Deduction], new: list[Deduction], path: Path, d: Differ) -> None:
+    def diff(self, old: list[Deduction], new: list[Deduction], path: DocPath, d: Differ) -> None:
         d.keyed("deduction", path, old, new)
 
     def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> list[dict[str, Any]]:

@@ -19,11 +19,11 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DiffFields,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RuleKind,
     Scorer,
     Targets,
@@ -60,7 +60,7 @@ class GivenKind(RuleKind):
     diff_fields: ClassVar[DiffFields] = {Given: {"value": True, "out_of": True}}
 
     def compile(
-        self, rule: Given, path: Path, c: Compiler
+        self, rule: Given, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         expr = c.expr(rule.value, (*path, "value"), "number")
         return None if expr is None else {"value": expr}
@@ -123,7 +123,7 @@ class GivenKind(RuleKind):
         rule: Given,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         t.add("given", "given", "a score given", path)
@@ -143,7 +143,7 @@ class GivenKind(RuleKind):
             "",
         ]
 
-    def diff(self, old: Given, new: Given, path: Path, d: Differ) -> None:
+    def diff(self, old: Given, new: Given, path: DocPath, d: Differ) -> None:
         d.fields("given", path, old, new)
 
     def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> dict[str, Any]:

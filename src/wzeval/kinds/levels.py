@@ -18,11 +18,11 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DiffFields,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RowAnalysis,
     RowIssue,
     RuleKind,
@@ -56,7 +56,7 @@ class LevelsKind(RuleKind):
     diff_members: ClassVar[Mapping[str, bool]] = {"level": True}
 
     def compile(
-        self, rule: Levels, path: Path, c: Compiler
+        self, rule: Levels, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         fact = next((f for f in c.facts if f.id == rule.fact), None)
         if fact is None or fact.type != "enum":
@@ -153,7 +153,7 @@ class LevelsKind(RuleKind):
         rule: Levels,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         for level, credit in rule.credits.items():
@@ -172,7 +172,9 @@ class LevelsKind(RuleKind):
             return _("every level gives the whole share")
         return None
 
-    def lint_rows(self, rule: Levels, path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+    def lint_rows(
+        self, rule: Levels, path: DocPath, item: str, t: RowAnalysis
+    ) -> Iterator[RowIssue]:
         """WL006: a higher option (the fact lists them lowest first) that earns less."""
         fact = next((f for f in t.facts if f.id == rule.fact), None)
         options = (fact.options or []) if fact else []
@@ -213,11 +215,11 @@ class LevelsKind(RuleKind):
         ]
         return [*out, ""]
 
-    def diff(self, old: Levels, new: Levels, path: Path, d: Differ) -> None:
+    def diff(self, old: Levels, new: Levels, path: DocPath, d: Differ) -> None:
         d.fields("levels", path, old, new)
         a, b = old.credits, new.credits
         for option in [*a, *(o for o in b if o not in a)]:
-            p: Path = (*path, option)
+            p: DocPath = (*path, option)
             if option not in b:
                 d.add("level.removed", p, a[option], None, True)
             elif option not in a:

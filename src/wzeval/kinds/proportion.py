@@ -16,12 +16,12 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DiffFields,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     NotAssessedYet,
     Outcome,
-    Path,
     RuleKind,
     Scorer,
     Targets,
@@ -55,7 +55,7 @@ class ProportionKind(RuleKind):
     diff_fields: ClassVar[DiffFields] = {Proportion: {"passed": True, "checked": True}}
 
     def compile(
-        self, rule: Proportion, path: Path, c: Compiler
+        self, rule: Proportion, path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         passed = c.expr(rule.passed, (*path, "passed"), Kind.INT)
         checked = c.expr(rule.checked, (*path, "checked"), Kind.INT)
@@ -119,7 +119,7 @@ class ProportionKind(RuleKind):
         rule: Proportion,
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         same = rule.passed.strip() == rule.checked.strip()
@@ -141,7 +141,7 @@ class ProportionKind(RuleKind):
             "",
         ]
 
-    def diff(self, old: Proportion, new: Proportion, path: Path, d: Differ) -> None:
+    def diff(self, old: Proportion, new: Proportion, path: DocPath, d: Differ) -> None:
         d.fields("proportion", path, old, new)
 
     def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> dict[str, Any]:

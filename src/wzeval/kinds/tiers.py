@@ -14,11 +14,11 @@ from wzeval.kinds.base import (
     Describer,
     Differ,
     DiffFields,
+    DocPath,
     DrawFacts,
     FastPoints,
     FastTaken,
     Outcome,
-    Path,
     RowAnalysis,
     RowIssue,
     RuleKind,
@@ -85,7 +85,7 @@ def _union_all(conds: Sequence[Condition]) -> Condition | None:
     return union
 
 
-def _unreachable(rows: list[Tier], path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+def _unreachable(rows: list[Tier], path: DocPath, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
     """WL002: rows whose condition is never true, or whose cases earlier rows all take."""
     known: list[tuple[int, Condition]] = []
     for i, cond, region in regions(rows, t):
@@ -121,7 +121,7 @@ def _unreachable(rows: list[Tier], path: Path, item: str, t: RowAnalysis) -> Ite
         known.append((i, cond))
 
 
-def _gaps(rows: list[Tier], path: Path, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
+def _gaps(rows: list[Tier], path: DocPath, item: str, t: RowAnalysis) -> Iterator[RowIssue]:
     """WL003: values between rows that compare one term with constants match no row."""
     conds = [t.condition(tier.when) for tier in rows]
     if any(c is None for c in conds) or len(conds) < 2:
@@ -174,7 +174,7 @@ class Tiers(RuleKind):
     diff_members: ClassVar[Mapping[str, bool]] = {"tier": True}
 
     def compile(
-        self, rule: list[Tier], path: Path, c: Compiler
+        self, rule: list[Tier], path: DocPath, c: Compiler
     ) -> Mapping[str, CompiledExpression] | None:
         out: dict[str, CompiledExpression] = {}
         ok = True
@@ -237,7 +237,7 @@ class Tiers(RuleKind):
         rule: list[Tier],
         share: Fraction,
         exprs: Mapping[str, CompiledExpression],
-        path: Path,
+        path: DocPath,
         t: Targets,
     ) -> None:
         for (i, _when, region), tier in zip(regions(rule, t), rule, strict=True):
@@ -277,7 +277,7 @@ class Tiers(RuleKind):
         return None
 
     def lint_rows(
-        self, rule: list[Tier], path: Path, item: str, t: RowAnalysis
+        self, rule: list[Tier], path: DocPath, item: str, t: RowAnalysis
     ) -> Iterator[RowIssue]:
         yield from _unreachable(rule, path, item, t)
         yield from _gaps(rule, path, item, t)
@@ -290,7 +290,7 @@ class Tiers(RuleKind):
         out.append("| 其余情况 | — | 0 |")
         return ["自上而下取第一个条件成立的档次：", "", *out, ""]
 
-    def diff(self, old: list[Tier], new: list[Tier], path: Path, d: Differ) -> None:
+    def diff(self, old: list[Tier], new: list[Tier], path: DocPath, d: Differ) -> None:
         d.rows("tier", path, old, new)
 
     def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> list[dict[str, Any]]:

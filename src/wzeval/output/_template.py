@@ -19,7 +19,6 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 from wzeval.checking._checks import CompiledIndicator
 from wzeval.checking._findings import FILLING_RULE, FINDINGS_FORMAT
@@ -27,7 +26,7 @@ from wzeval.core._codes import WZ407
 from wzeval.core._errors import ValidationFailed
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, did_you_mean
-from wzeval.core._slips import PLACEHOLDER
+from wzeval.core._slips import PLACEHOLDER, number_text
 from wzeval.model._models import Catalog, Fact, Rulebook
 from wzeval.scoring._api import compiled
 from wzeval.scoring._engine import applicability
@@ -66,10 +65,6 @@ def _yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 def describe_fact(fact: Fact) -> str:
     """What a fact's value looks like, in Chinese: type, options, range, unit, nullability."""
     if fact.type == "enum":
@@ -85,11 +80,11 @@ def describe_fact(fact: Fact) -> str:
     else:
         text = _TYPE_TEXT[fact.type]
     if fact.min is not None and fact.max is not None:
-        text += f"，范围 {_number(fact.min)}–{_number(fact.max)}"
+        text += f"，范围 {number_text(fact.min)}–{number_text(fact.max)}"
     elif fact.min is not None:
-        text += f"，不小于 {_number(fact.min)}"
+        text += f"，不小于 {number_text(fact.min)}"
     elif fact.max is not None:
-        text += f"，不大于 {_number(fact.max)}"
+        text += f"，不大于 {number_text(fact.max)}"
     if fact.unit:
         text += f"，单位：{fact.unit}"
     if fact.nullable:
@@ -208,7 +203,7 @@ def findings_template(
     ]
     body: list[str] = []
     for cat in rulebook.categories:
-        body += ["", f"  # ==== 一级指标：{cat.name}（权重 {_number(cat.weight)}）===="]
+        body += ["", f"  # ==== 一级指标：{cat.name}（权重 {number_text(cat.weight)}）===="]
         group = None
         for ind in cat.indicators:
             cind = crb.by_id[ind.id]
@@ -224,7 +219,7 @@ def findings_template(
             body.append("")
             if ind.description:
                 body += _comment(f"指标说明：{ind.description}", "  ")
-            heading = f"{ind.name}（权重 {_number(ind.weight)}）"
+            heading = f"{ind.name}（权重 {number_text(ind.weight)}）"
             if not ind.facts:
                 body.append(f"  {_yaml_str(ind.id)}: {{}}  # {heading}，无需记录事实")
                 continue
