@@ -634,26 +634,31 @@ def render_ranking_csv(reports: Sequence[Ranked], *, bom: bool = False) -> str:
     return _csv([_header(RANKING_CSV_HEADER), *_ranking_rows(reports)], bom)
 
 
+def entry_fields(place: int, r: Ranked) -> dict[str, object]:
+    """A department's ranking fields (``ranking/1``), before its report: one home for the
+    ranking held in memory and the one streamed."""
+    return {
+        "rank": place,
+        "department": r.department,
+        "department_id": r.department_id,
+        "findings_file": r.findings_file,
+        "complete": r.complete,
+        "grade": r.grade,
+        "vetoed": r.vetoed,
+        "base": exact_text(r.base),
+        "bonus": exact_text(r.bonus),
+        "penalty": exact_text(r.penalty),
+        "total": exact_text(r.total),
+    }
+
+
 def ranking_data(
     reports: Sequence[ScoreReport], failed: Mapping[str, Sequence[Issue]] | None = None
 ) -> dict[str, object]:
     """The ranking as JSON-ready data (``ranking/1``): each department with its rank, its
     exact figures and its full report, then every failed file with its issues."""
     departments = [
-        {
-            "rank": place,
-            "department": r.department,
-            "department_id": r.department_id,
-            "findings_file": r.findings_file,
-            "complete": r.complete,
-            "grade": r.grade,
-            "vetoed": r.vetoed,
-            "base": exact_text(r.base),
-            "bonus": exact_text(r.bonus),
-            "penalty": exact_text(r.penalty),
-            "total": exact_text(r.total),
-            "report": r.model_dump(mode="json"),
-        }
+        {**entry_fields(place, r), "report": r.model_dump(mode="json")}
         for place, r in rank(reports)
     ]
     return {
@@ -690,21 +695,7 @@ def ranking_json_chunks(
     after each newline."""
     yield '{\n  "wzeval": "ranking/1",\n  "departments": ['
     for n, (place, r) in enumerate(rank(entries)):
-        head = _dumps(
-            {
-                "rank": place,
-                "department": r.department,
-                "department_id": r.department_id,
-                "findings_file": r.findings_file,
-                "complete": r.complete,
-                "grade": r.grade,
-                "vetoed": r.vetoed,
-                "base": exact_text(r.base),
-                "bonus": exact_text(r.bonus),
-                "penalty": exact_text(r.penalty),
-                "total": exact_text(r.total),
-            }
-        )
+        head = _dumps(entry_fields(place, r))
         body = head[:-2] + ',\n  "report": ' + report_json(r).replace("\n", "\n  ") + "\n}"
         yield ("\n    " if n == 0 else ",\n    ") + body.replace("\n", "\n    ")
     yield "\n  ]," if entries else "],"
