@@ -55,7 +55,8 @@ def test_without_partial_the_evaluator_is_told_when() -> None:
     with pytest.raises(ValidationFailed) as exc:
         wzeval.evaluate(rb, found)
     (issue,) = exc.value.issues
-    assert issue.code == "WZ410" and "2023-12-02 起可评估" in issue.message
+    # English wording around the rulebook's own (Chinese) label of the pending state
+    assert issue.code == "WZ410" and "assessable from 2023-12-02" in issue.message
     assert issue.hint is not None and "--partial" in issue.hint and "date" in issue.hint
 
 
