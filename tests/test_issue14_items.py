@@ -65,6 +65,12 @@ _OLD = "old report, kept\n"
 EXAMPLES = sorted((ROOT.parent / "examples" / "findings").glob("*.yaml"))
 
 
+def _running(pid: int) -> bool:
+    """Whether the child is still running, without reaping it (``WNOWAIT``): ``os.wait4``
+    reaps it afterwards and gives its CPU time (``Popen.poll`` would reap it first)."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+
+
 def _catches_sigterm(pid: int) -> bool:
     """Whether the child catches SIGTERM (``SigCgt``): from ``wzeval.__main__``'s first
     line, so a delay of 0 lands in its early window, later ones in the command."""
@@ -108,14 +114,14 @@ def _interrupt(tmp_path: Path, sig: int, delay: float, jobs: str) -> tuple[int, 
         )
         peak = 0
         deadline = time.monotonic() + 60
-        while not _catches_sigterm(proc.pid) and proc.poll() is None:
+        while not _catches_sigterm(proc.pid) and _running(proc.pid):
             assert time.monotonic() < deadline
             time.sleep(0.002)
         end = time.monotonic() + delay
         while time.monotonic() < end:
             peak = max(peak, _peak_rss(proc.pid))
             time.sleep(0.005)
-        if proc.poll() is None:
+        if _running(proc.pid):
             os.killpg(proc.pid, sig) if sig == signal.SIGINT else os.kill(proc.pid, sig)
         while True:
             peak = max(peak, _peak_rss(proc.pid))
