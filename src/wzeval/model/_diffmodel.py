@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 
 from wzeval.core._issues import PathPart
+from wzeval.core._slips import number_text
 from wzeval.kinds import rule_kinds
 from wzeval.model._models import (
     Arithmetic,
@@ -226,7 +227,7 @@ def _json(value: Any) -> Any:
     if isinstance(value, Fraction):
         return format_amount(value)
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return number_text(value)
     if isinstance(value, Mapping):
         return {str(k): _json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

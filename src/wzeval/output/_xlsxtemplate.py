@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from wzeval.checking._findings import FILLING_RULE, FINDINGS_FORMAT
 from wzeval.core._errors import OutputExists
+from wzeval.core._slips import number_text
 from wzeval.model._models import Fact, Rulebook
 from wzeval.output._files import write_atomic
 from wzeval.output._template import applies_to, describe_fact, resolve_department
@@ -87,10 +87,6 @@ def _format_hint(fact: Fact) -> str:
     return hint
 
 
-def _number_text(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 def _validation(
     xl: ModuleType, fact: Fact, options_ref: str | None
 ) -> tuple[Any | None, str | None]:
@@ -109,29 +105,29 @@ def _validation(
             dv = dv_cls(
                 type=dv_type,
                 operator="between",
-                formula1=_number_text(lo),
-                formula2=_number_text(hi),
+                formula1=number_text(lo),
+                formula2=number_text(hi),
                 allow_blank=True,
             )
-            dv.error = f"请填写 {_number_text(lo)} 到 {_number_text(hi)} 之间的" + (
+            dv.error = f"请填写 {number_text(lo)} 到 {number_text(hi)} 之间的" + (
                 "整数" if kind == "int" else "数"
             )
         elif lo is not None:
             dv = dv_cls(
                 type=dv_type,
                 operator="greaterThanOrEqual",
-                formula1=_number_text(lo),
+                formula1=number_text(lo),
                 allow_blank=True,
             )
-            dv.error = f"请填写不小于 {_number_text(lo)} 的" + ("整数" if kind == "int" else "数")
+            dv.error = f"请填写不小于 {number_text(lo)} 的" + ("整数" if kind == "int" else "数")
         elif hi is not None:
             dv = dv_cls(
                 type=dv_type,
                 operator="lessThanOrEqual",
-                formula1=_number_text(hi),
+                formula1=number_text(hi),
                 allow_blank=True,
             )
-            dv.error = f"请填写不大于 {_number_text(hi)} 的" + ("整数" if kind == "int" else "数")
+            dv.error = f"请填写不大于 {number_text(hi)} 的" + ("整数" if kind == "int" else "数")
         elif kind == "int":
             dv = dv_cls(
                 type="whole",
