@@ -5,7 +5,7 @@
 the way a programmer would code the table without a rule engine: one branch per
 indicator, every expression inlined, no explanations.  It is the baseline
 ``benchmarks/bench_evaluate.py`` compares :func:`wzeval.evaluate` with, and
-``tests/test_handwritten_baseline.py`` proves it gives the same points per
+``tests/scoring/test_handwritten_baseline.py`` proves it gives the same points per
 indicator as the engine on every example and on generated findings.
 
 An indicator whose facts are not all recorded scores 0 and stays in the base

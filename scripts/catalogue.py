@@ -12,7 +12,7 @@
    and the standard library's :mod:`gettext` reads.
 
 Needs Babel (``pip install -e '.[test]'``); wzeval itself does not.
-``tests/test_i18n.py`` uses the same functions to check that the committed files
+``tests/core/test_i18n.py`` uses the same functions to check that the committed files
 are what this script makes.
 """
 

@@ -1,7 +1,7 @@
 """Shared pytest configuration for wzeval's tests.
 
-Hypothesis profiles, for every Hypothesis test in the suite (``tests/test_properties.py``
-and the others that draw from ``tests/strategies.py``); a test's own ``@settings`` still
+Hypothesis profiles, for every Hypothesis test in the suite (``tests/scoring/test_properties.py``
+and the others that draw from ``tests/support/strategies.py``); a test's own ``@settings`` still
 overrides them:
 
 ``ci`` (the default)
@@ -16,7 +16,7 @@ overrides them:
     A random, much longer search (``max_examples=2000``) for hunting bugs, with
     the usual example database so a failure found once is replayed next time::
 
-        HYPOTHESIS_PROFILE=long PYTHONPATH=src /work/venv/bin/pytest -q tests/test_properties.py
+        HYPOTHESIS_PROFILE=long PYTHONPATH=src /work/venv/bin/pytest -q tests/scoring/test_properties.py
 
 Select a profile with the ``HYPOTHESIS_PROFILE`` environment variable; unset
 means ``ci``.

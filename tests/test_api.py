@@ -7,6 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 import wzeval
 import wzeval.core._errors as errors
@@ -100,7 +101,7 @@ def test_bundled_rulebook_is_read_once_while_unchanged(
     assert wzeval.load_rulebook(copy) is not wzeval.load_rulebook(copy)
 
 
-_ROOT = Path(__file__).parent.parent
+_ROOT = ROOT
 _EXAMPLES = sorted(str(p) for p in (_ROOT / "examples" / "findings").glob("*.yaml"))
 _needs_bundled = pytest.mark.skipif(
     not wzeval.bundled_rulebook_path().exists(), reason="bundled 2023 rulebook missing"

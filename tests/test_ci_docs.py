@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from wzeval.reading._loader import load_document
 
-ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "docs" / "new-year.md", ROOT / "docs" / "ci-gating.md"]
 
 

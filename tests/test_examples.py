@@ -14,14 +14,14 @@ weights of the applicable base indicators.  total = base + bonus + penalty.
 from __future__ import annotations
 
 from fractions import Fraction as F
-from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 import wzeval
 from wzeval import ScoreReport
 
-EXAMPLES = Path(__file__).parents[1] / "examples" / "findings"
+EXAMPLES = ROOT / "examples" / "findings"
 RB = wzeval.load_rulebook()
 
 

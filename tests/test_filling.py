@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-from filling import fill_some, fill_xlsx
+from support.filling import fill_some, fill_xlsx
+from support.paths import ROOT
 
 import wzeval
 from wzeval.checking._findings import FILLING_RULE, check_findings
@@ -23,7 +24,6 @@ from wzeval.output._template import applies_to, findings_template
 from wzeval.reading._loader import load_document
 from wzeval.scoring._api import compiled
 
-ROOT = Path(__file__).resolve().parents[1]
 DEPARTMENT = "市交通运输局"
 
 

@@ -58,6 +58,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from support.paths import ROOT
 
 import wzeval
 import wzeval.output._render as render
@@ -71,7 +72,6 @@ from wzeval.reading._yamlcore import MAX_DEPTH, Document
 from wzeval.scoring._api import compiled, read_findings, read_rulebook, rulebook_from_document
 from wzeval.scoring._engine import evaluate_compiled
 
-ROOT = Path(__file__).parent.parent
 NAME = "fuzz.yaml"
 
 RULEBOOK_2023 = ROOT / "rulebooks" / "2023.yaml"

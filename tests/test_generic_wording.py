@@ -15,8 +15,9 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "wzeval"
+SRC = ROOT / "src" / "wzeval"
 #: A ruling id of the 2023 table, or the table's authority, by name.
 TABLE_WORDS = re.compile(r"\bR(?:10|[1-9])\b|咸宁|xianning", re.IGNORECASE)
 #: The one module whose job is to parse ruling ids out of a rulebook's texts.

@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 import wzeval
 import wzeval.kinds
 
-ROOT = Path(__file__).resolve().parents[1]
 API_DOC = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 #: pages for people (design.md describes the implementation itself, so it may name it)
 USER_DOCS = sorted(

@@ -5,8 +5,8 @@ The commands are read from the README itself (the ``bash`` blocks of the Chinese
 of the repository's examples and rulebooks, and must exit 0 and print Chinese.
 They run in-process (:func:`wzeval.cli.run`, in that copy as the working
 directory): what is tested is what each command says and writes, not the process
-around it (the real entry point has its own tests: tests/test_startup_signals.py,
-the child runs of tests/test_fuzz_cli.py and tests/test_issue14_items.py).
+around it (the real entry point has its own tests: tests/cli/test_startup_signals.py,
+the child runs of tests/cli/test_fuzz_cli.py and tests/cli/test_issue14_items.py).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from wzeval.cli import run
 
-ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -2,7 +2,7 @@
 
 The scores of every indicator (full marks and part, each veto, tier boundary, level,
 band and cap, applicability by appendix) are rule tests in the project's own format,
-``rulebooks/2023.tests.yaml``, run by tests/test_ruletest.py and by ``wzeval test`` in
+``rulebooks/2023.tests.yaml``, run by tests/analysis/test_ruletest.py and by ``wzeval test`` in
 CI, each figure worked by hand in its comment.  This file keeps what a rule test
 cannot say:
 
@@ -23,16 +23,15 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 from fractions import Fraction as F
-from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
+from support.paths import ROOT
 
 import wzeval
 from wzeval import IndicatorResult, ScoreReport
 
-ROOT = Path(__file__).parents[1]
 RB = wzeval.load_rulebook()
 
 #: The rule tests' defaults: every fact of every indicator at its best value.
@@ -209,7 +208,7 @@ def test_loads_with_no_issue() -> None:
     assert [i.format() for i in issues] == []
     assert rb.id == "xianning-2023" and rb.year == 2023
     # rulebooks/2023.yaml (what authors edit) is the file the package ships
-    edited = Path(__file__).parents[1] / "rulebooks" / "2023.yaml"
+    edited = ROOT / "rulebooks" / "2023.yaml"
     assert edited.read_bytes() == wzeval.bundled_rulebook_path().read_bytes()
 
 

@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.paths import ROOT
 
 import wzeval
 from wzeval.analysis._ruletest import run_tests
 
-ROOT = Path(__file__).resolve().parent.parent
 RULEBOOKS = ROOT / "rulebooks"
 WEBSITE = RULEBOOKS / "national-2019.yaml"
 MEDIA = RULEBOOKS / "national-2019-media.yaml"

@@ -19,7 +19,9 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wzeval"
+from support.paths import ROOT
+
+PACKAGE = ROOT / "src" / "wzeval"
 
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 80

@@ -24,7 +24,7 @@ def N_(message: str) -> str:
 
 #: What a signal means before the command starts: the exit code and the message, in
 #: English (the msgid) and in Chinese (the catalogue's msgstr, kept equal to it by
-#: ``tests/test_startup_signals.py``).  A table, not gettext: nothing is loaded yet.
+#: ``tests/cli/test_startup_signals.py``).  A table, not gettext: nothing is loaded yet.
 _EARLY: dict[int, tuple[int, str, str]] = {
     signal.SIGINT: (
         130,
@@ -46,7 +46,7 @@ def _language(argv: list[str], environ: dict[str, str] | os._Environ[str]) -> st
     """``zh`` or ``en`` as :mod:`wzeval.core._langarg` chooses it (the last valid
     ``--lang`` before ``--``, else ``WZEVAL_LANG``, else Chinese), written out here
     because nothing may be imported before the handlers are installed: a signal during
-    that import would be a traceback.  ``tests/test_startup_signals.py`` keeps the two
+    that import would be a traceback.  ``tests/cli/test_startup_signals.py`` keeps the two
     in agreement."""
     lang = None
     for i, arg in enumerate(argv):

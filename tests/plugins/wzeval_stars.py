@@ -1,7 +1,7 @@
 """A toy rule kind, shipped the way a plugin would be: ``stars`` — credit by a rating
 of 0 to 5 stars, a fifth of the item's share per star.
 
-tests/test_kinds.py installs it through the ``wzeval.rule_kinds`` entry point in a
+tests/kinds/test_kinds.py installs it through the ``wzeval.rule_kinds`` entry point in a
 fresh interpreter; nothing in ``src/`` names it.
 """
 

@@ -9,7 +9,7 @@ this module does what comes after, above scoring because it merges findings
   scored; with ``allow`` every file is ranked on its own.
 - :func:`render_kept`: the ranking from the batch's entries, byte for byte what
   :func:`wzeval.output._renderers.render_ranking` writes from the reports
-  (tests/test_cli_jobs.py), JSON streamed piece by piece from the spool.
+  (tests/cli/test_cli_jobs.py), JSON streamed piece by piece from the spool.
 
 The command line prints what these return; nothing here writes to a stream.
 """

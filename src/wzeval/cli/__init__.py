@@ -40,7 +40,7 @@ and its handler, argument checks and printing only; what it computes is the
 library's, e.g. :mod:`wzeval.output._batch`, :mod:`wzeval.analysis._validation`),
 the shared argparse
 pieces (``_options``), the shared printing (``_common``), the parser (``_parser``)
-and running a command in a process (``_run``).  ``tests/test_cli_structure.py`` keeps
+and running a command in a process (``_run``).  ``tests/cli/test_cli_structure.py`` keeps
 it so: no class but argparse helpers, exceptions and the progress counter, no
 function over 80 lines, no module over 400.
 """

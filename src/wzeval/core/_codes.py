@@ -4,7 +4,7 @@ Codes are short and stable: tools and CI configurations rely on them, so a code 
 never reused for another meaning.  Each is defined once, here, as a constant
 (``WZ404``) that the modules raising it import: a code that is not registered cannot
 be written (a ``NameError`` and a mypy error, not an undocumented code), and
-``tests/test_codes.py`` fails on a code written as a string literal anywhere else.
+``tests/core/test_codes.py`` fails on a code written as a string literal anywhere else.
 The meanings and fixes are English msgids of the message catalogue (Chinese by
 default, :mod:`wzeval.core._i18n`); ``docs/issue-codes.md`` shows both languages
 (``python tools/gendocs.py``).

@@ -8,7 +8,7 @@ Messages are written in the source in English and wrapped in :func:`_`
 English msgids are the gettext convention, so Babel's tools extract and update
 them; the Chinese translations live in
 ``src/wzeval/locale/zh_CN/LC_MESSAGES/wzeval.po``, compiled to the ``wzeval.mo``
-beside it (committed, kept fresh by ``tests/test_i18n.py``; ``scripts/catalogue.py``
+beside it (committed, kept fresh by ``tests/core/test_i18n.py``; ``scripts/catalogue.py``
 extracts, updates and compiles).  At run time only the standard library's
 :mod:`gettext` reads the ``.mo``; Babel is a development tool.
 

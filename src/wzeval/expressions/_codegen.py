@@ -17,7 +17,7 @@ Whenever the fast path raises anything at all, the expression is evaluated again
 on the reference path, which then either raises the error of record (with its
 code, message and offset) or returns the value of record; expressions are pure,
 so running one twice changes nothing.  WZEVAL_REFERENCE=1 (or ``reference=True``)
-uses the reference path only.  tests/test_fast_paths.py checks that both paths
+uses the reference path only.  tests/scoring/test_fast_paths.py checks that both paths
 give byte-identical reports on every example and on generated findings.
 """
 

@@ -71,7 +71,7 @@ def merge_plan(
     field by field; any other field is replaced whole.  ``skip`` leaves out fields
     merged another way (a category's indicators, an item's rule keys), though the
     models under them are still read.  A new list field on a model is merged by id
-    with no edit here (tests/test_extends.py).
+    with no edit here (tests/model/test_extends.py).
     """
     plan = MergePlan({}, {}, {})
     seen: set[type[BaseModel]] = set()

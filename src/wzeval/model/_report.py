@@ -169,7 +169,7 @@ def trusted(cls: type[_R], values: dict[str, Any]) -> _R:
     Validating 400-odd result objects was the largest single cost of an evaluation
     (docs/performance.md); the engine's values have the fields' types by construction
     (mypy checks the engine, and the engine's reference path — ``reference=True`` —
-    builds every result through pydantic validation; tests/test_fast_paths.py proves
+    builds every result through pydantic validation; tests/scoring/test_fast_paths.py proves
     the two give equal objects and byte-identical JSON).  ``values`` must use field
     names only; fields left out take their defaults, as with ``cls(**values)``.
     """

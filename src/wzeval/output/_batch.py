@@ -267,7 +267,7 @@ class BatchScores:
         elif isinstance(kept, Brief):
             # Not frozen: an entry is a few objects, and freezing would also keep any
             # garbage cycle of the scoring out of the collector's reach until the end
-            # (a 500-file batch then grew by 20 KB a file; tests/test_batch_memory.py).
+            # (a 500-file batch then grew by 20 KB a file; tests/scoring/test_batch_memory.py).
             self.entries.append(self.entry_of(kept))
         else:
             self.reports.append(kept)

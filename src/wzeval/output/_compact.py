@@ -9,7 +9,7 @@ for each department only what differs from it (:func:`department_part`): points,
 credits, reasons, the branches matched, vetoes fired, the facts recorded with their
 evidence and notes, what was not assessed.  Nothing is lost: :func:`expand` rebuilds a
 department's report, byte for byte what :meth:`ScoreReport.to_json` wrote
-(tests/test_compact_batch.py proves it on every example and on generated findings).
+(tests/output/test_compact_batch.py proves it on every example and on generated findings).
 
 How a department's part is written, so a reader in any language can expand it:
 

@@ -61,7 +61,7 @@ from wzeval.reading._yamlcore import (
 # leaves to ruamel (empty values, explicit tags, anchors, aliases, merge keys,
 # complex keys, duplicate keys, several documents, directives); anything else is
 # read again by the reference path, so every other issue is the reference path's own.
-# WZEVAL_REFERENCE=1 turns the fast path off.  tests/test_fast_paths.py checks that
+# WZEVAL_REFERENCE=1 turns the fast path off.  tests/scoring/test_fast_paths.py checks that
 # both paths give the same data, tree, positions and issues on every YAML and JSON
 # file in the repository and on generated documents.
 

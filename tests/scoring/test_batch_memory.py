@@ -1,0 +1,99 @@
+"""A batch keeps the few figures a ranking needs, not its reports (issue 15, goal 1).
+
+Not timed: what is measured is memory (``tracemalloc``'s peak), which does not depend
+on the machine's load.  Scoring ten times the files must not take ten times the memory.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from support.paths import ROOT
+
+import wzeval.output._render as render
+from wzeval.cli import run
+from wzeval.model._report import RankingEntry
+from wzeval.output._renderers import render_ranking
+from wzeval.scoring._api import load_rulebook, score
+
+RULEBOOK = ROOT / "tests" / "rulebooks" / "kinds.yaml"
+FINDINGS = ROOT / "tests" / "findings" / "kinds-a.yaml"
+EXAMPLES = sorted((ROOT / "examples" / "findings").glob("*.yaml"))
+
+
+def _peak(folder: Path, n: int, fmt: str, tmp: Path) -> int:
+    folder.mkdir()
+    for i in range(n):
+        shutil.copy(FINDINGS, folder / f"{i:04d}.yaml")
+    target = tmp / f"{folder.name}.{fmt}"
+    args = ["score", str(folder), "--rulebook", str(RULEBOOK), "--allow-duplicates"]
+    args += ["--format", fmt, "--jobs", "1", "-o", str(target)]
+    tracemalloc.start()
+    try:
+        code = run(args, io.StringIO(), io.StringIO())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 0
+    assert target.stat().st_size > 0
+    return peak
+
+
+@pytest.mark.slow  # ~30 s each under tracemalloc on 2 shared cores
+@pytest.mark.parametrize("fmt", ["json", "csv", "json-compact"])
+def test_a_batch_does_not_keep_its_reports(tmp_path: Path, fmt: str) -> None:
+    """From 50 to 500 files the peak grows by a few kilobytes a file: what is kept of a
+    report is its ranking entry (and for JSON its text, for json-compact its ranking/2
+    line, in a temporary file).  Keeping the reports, as before, grew it by 90 KB (CSV)
+    to 370 KB (JSON) a file, 8-10 times the peak of 50 files, with this small rulebook
+    (reports of ~22 KB as JSON)."""
+    _peak(tmp_path / "warm", 5, fmt, tmp_path)  # imports, the rulebook's caches
+    small = _peak(tmp_path / "small", 50, fmt, tmp_path)
+    large = _peak(tmp_path / "large", 500, fmt, tmp_path)
+    assert (large - small) / 450 < 8_000, (small, large)
+    assert large < 3 * small, (small, large)
+
+
+@pytest.mark.parametrize("count", [0, 1, 6])
+def test_the_streamed_json_ranking_is_the_rendered_one(count: int) -> None:
+    """render.ranking_json_chunks, from entries and each report's JSON, writes what
+    render_ranking(reports, "json") writes: with failures and unassessed units, and
+    with no department at all."""
+    import json
+
+    from wzeval.core._issues import Issue, Position
+    from wzeval.scoring._roster import unassessed
+
+    rb = load_rulebook()
+    reports = [score(p, rb, partial=True) for p in EXAMPLES][:count]
+    failed = {"bad.yaml": [Issue("WZ001", "坏了", (), Position("bad.yaml", 1, 1))]}
+    missing = unassessed(rb, reports)
+    assert missing
+    entries = [RankingEntry.of(r) for r in reports]
+    texts = {
+        id(e): json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        for e, r in zip(entries, reports, strict=True)
+    }
+    for fail in ({}, failed):
+        for gone in ([], missing):
+            want = render_ranking(reports, "json", failed=fail, unassessed=gone)
+            chunks = render.ranking_json_chunks(entries, lambda e: texts[id(e)], fail, gone)
+            assert "".join(chunks) == want
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "csv"])
+def test_entries_rank_as_their_reports(fmt: str) -> None:
+    rb = load_rulebook()
+    reports = [score(p, rb, partial=True) for p in EXAMPLES]
+    entries = [RankingEntry.of(r) for r in reports]
+    by_entries = {
+        "text": render.render_ranking_text,
+        "markdown": render.render_ranking_markdown,
+    }.get(fmt)
+    want = render_ranking(reports, fmt)  # type: ignore[arg-type]
+    got = by_entries(entries) if by_entries else render.render_ranking_csv(entries)
+    assert got == want
