@@ -1,7 +1,8 @@
 """Deterministic generated findings for benchmarks: complete, valid, any rulebook.
 
 :func:`generate` draws one findings mapping (plain data, as a YAML or JSON file
-holds it) for a rulebook from a seeded :class:`random.Random`: every declared fact
+holds it) for a rulebook from a seeded :class:`random.Random` with the package's
+findings generator (:func:`wzeval.analysis._generate.findings`): every declared fact
 present and valid (types, options, min/max, list elements, record fields), spot
 checks with at least one check, dates in the monitoring year.  :func:`to_yaml` and
 :func:`to_json` write it out; the YAML looks like the hand-written examples (block
@@ -12,77 +13,21 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from wzeval.model._models import Fact, Indicator, Rulebook
+from wzeval.analysis._generate import RandomChooser, findings
+from wzeval.model._models import Rulebook
 
 __all__ = ["generate", "to_json", "to_yaml"]
 
-YEAR = 2023
-_TEXT = "甲乙丙丁网站栏目abc"
-
-
-def _day(rng: random.Random) -> date:
-    return date(YEAR, 1, 1) + timedelta(days=rng.randrange(365))
-
-
-def _scalar(rng: random.Random, fact: Fact, kind: str) -> Any:
-    if kind == "bool":
-        return rng.random() < 0.8  # mostly good websites, some failures
-    if kind == "enum":
-        return rng.choice(fact.options or [""])
-    if kind == "int":
-        lo = int(fact.min) if fact.min is not None else 0
-        hi = int(fact.max) if fact.max is not None else lo + 6
-        return rng.randint(lo, hi) if rng.random() < 0.5 else lo
-    if kind == "decimal":
-        low = fact.min if fact.min is not None else Decimal(0)
-        high = fact.max if fact.max is not None else low + 100
-        return low + (high - low) * rng.randint(0, 100) / 100
-    if kind == "date":
-        return _day(rng)
-    if kind == "datetime":
-        return datetime.combine(_day(rng), datetime.min.time()).replace(hour=rng.randrange(24))
-    return "".join(rng.choice(_TEXT) for _ in range(rng.randint(1, 8)))
-
-
-def _value(rng: random.Random, ind: Indicator, fact: Fact) -> Any:
-    if fact.nullable and rng.random() < 0.1:
-        return None
-    if fact.type == "list":
-        kind = fact.of or "str"
-        return [_scalar(rng, fact, kind) for _ in range(rng.randint(1, 5))]
-    if fact.type == "records":
-        fields = fact.fields or {}
-        return [
-            {name: _scalar(rng, Fact(id=name, type=k, ask="?"), k) for name, k in fields.items()}
-            for _ in range(rng.randint(1, 8))
-        ]
-    return _scalar(rng, fact, fact.type)
-
 
 def generate(rulebook: Rulebook, rng: random.Random) -> dict[str, Any]:
-    """One complete findings mapping for ``rulebook``."""
-    department = rng.choice(rulebook.departments)
-    indicators: dict[str, Any] = {}
-    for ind in rulebook.indicators:
-        facts: dict[str, Any] = {}
-        for fact in ind.facts:
-            value = _value(rng, ind, fact)
-            if fact.type != "records" and rng.random() < 0.1:
-                value = {"value": value, "evidence": [f"https://example.gov.cn/{ind.id}"]}
-            facts[fact.id] = value
-        indicators[ind.id] = facts
-    return {
-        "wzeval": "findings/1",
-        "rulebook": rulebook.id,
-        "department": department.name,
-        "monitoring_date": date(YEAR, 11, 15),
-        "assessors": ["张三", "李四"],
-        "indicators": indicators,
-    }
+    """One complete findings mapping for ``rulebook``: the package's one generator
+    (:mod:`wzeval.analysis._generate`, as ``verify`` and the property tests use it), its
+    choices from ``rng`` (most checks pass, as in a year's real findings)."""
+    return findings(rulebook, RandomChooser(rng))
 
 
 def _plain(value: Any) -> Any:

@@ -18,30 +18,24 @@ draws a findings *mapping* with every fact present and valid.
 from __future__ import annotations
 
 import itertools
-import math
-from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
 
-from wzeval.analysis._verify import (
-    _needs_elements,  # which list facts an expression needs non-empty
-)
+from wzeval.analysis._generate import findings_strategy
 from wzeval.kinds import rule_kinds
-from wzeval.kinds.drawing import COUNT_SPAN
 from wzeval.kinds.drawing import amount as _amount
 from wzeval.kinds.drawing import each as _each
 from wzeval.kinds.drawing import shares as _shares
-from wzeval.model._models import Fact, Indicator, Rulebook
+from wzeval.model._models import Rulebook
 from wzeval.scoring._api import compiled
 
 __all__ = [
     "DEPARTMENTS",
     "MONITORING_YEAR",
     "cases",
-    "fact_values",
     "findings_for",
     "overall_cases",
     "overall_rulebook_dicts",
@@ -313,126 +307,12 @@ def rulebooks() -> st.SearchStrategy[Rulebook]:
 # ----------------------------------------------------------------------------- findings
 
 
-def _numbers(fact: Fact, kind: str) -> st.SearchStrategy[Any]:
-    """Whole numbers (counts, 0..COUNT_SPAN above the minimum) or exact decimals in range."""
-    low = fact.min if fact.min is not None else Decimal(0)
-    if kind == "int":
-        lo = math.ceil(low)  # the smallest whole number allowed
-        hi = lo + COUNT_SPAN
-        if fact.max is not None:
-            hi = min(hi, math.floor(fact.max))
-        return st.integers(lo, max(lo, hi))
-    high = fact.max if fact.max is not None else low + 100
-    # 0%, 1%, … 100% of the way from min to max: exact decimals, both ends included.
-    return st.integers(0, 100).map(lambda k: low + (high - low) * k / 100)
-
-
-def _scalar(fact: Fact, kind: str) -> st.SearchStrategy[Any]:
-    if kind == "bool":
-        return st.booleans()
-    if kind == "enum":
-        return st.sampled_from(fact.options or [])
-    if kind in ("int", "decimal"):
-        return _numbers(fact, kind)
-    if kind == "date":
-        return st.dates(date(MONITORING_YEAR, 1, 1), date(MONITORING_YEAR, 12, 31))
-    if kind == "datetime":
-        return st.builds(
-            datetime.combine,
-            st.dates(date(MONITORING_YEAR, 1, 1), date(MONITORING_YEAR, 12, 31)),
-            st.times(time(0, 0), time(23, 59)).map(lambda t: t.replace(second=0, microsecond=0)),
-        )
-    assert kind == "str"
-    return st.text(alphabet="甲乙丙abc 123", max_size=8)
-
-
-def fact_values(ind: Indicator, fact: Fact) -> st.SearchStrategy[Any]:
-    """Valid values of one declared fact (nullable facts are sometimes null)."""
-    strategy: st.SearchStrategy[Any]
-    if fact.type == "list":
-        assert fact.of is not None
-        # mean() of an empty list is an error, so numeric lists (panel scores) get ≥ 1
-        # element, as does any list an expression takes mean/min/max of.
-        at_least = 1 if fact.of in ("int", "decimal") or _needs_elements(ind, fact.id) else 0
-        strategy = st.lists(_scalar(fact, fact.of), min_size=at_least, max_size=5)
-    elif fact.type == "records":
-        fields = fact.fields or {}
-        record = st.fixed_dictionaries(
-            {
-                name: _scalar(Fact(id=name, type=kind, ask=fact.ask), kind)
-                for name, kind in fields.items()
-            }
-        )
-        at_least = 1 if _needs_elements(ind, fact.id) else 0
-        strategy = st.lists(record, min_size=at_least, max_size=3)
-    else:
-        strategy = _scalar(fact, fact.type)
-    if fact.nullable:
-        strategy = st.none() | strategy
-    return strategy
-
-
-def _name(expr: str, facts: dict[str, Fact]) -> str | None:
-    """The fact an expression is, when it is a bare int fact name."""
-    name = expr.strip()
-    fact = facts.get(name)
-    return name if fact is not None and fact.type == "int" and not fact.nullable else None
-
-
-@st.composite
-def _indicator_facts(draw: st.DrawFn, ind: Indicator) -> dict[str, Any]:
-    decl = {f.id: f for f in ind.facts}
-    values: dict[str, Any] = {}
-    # Spot checks: when passed/checked are bare facts, make checks ≥ 1 and passed ≤ checked
-    # (0 checks is "not assessed" and passed > checked is an error, both by design).
-    for it in ind.items:
-        if it.proportion is None:
-            continue
-        passed = _name(it.proportion.passed, decl)
-        checked = _name(it.proportion.checked, decl)
-        if passed and checked and passed != checked and not {passed, checked} & values.keys():
-            fc, fp = decl[checked], decl[passed]
-            lo = max(1, math.ceil(fc.min or 0))
-            hi = lo + COUNT_SPAN if fc.max is None else math.floor(fc.max)
-            n = draw(st.integers(lo, max(lo, hi)))
-            top = n if fp.max is None else min(n, math.floor(fp.max))
-            values[checked] = n
-            values[passed] = draw(st.integers(min(math.ceil(fp.min or 0), top), top))
-    for fact in ind.facts:
-        if fact.id in values:
-            continue
-        values[fact.id] = draw(fact_values(ind, fact))
-    out: dict[str, Any] = {}
-    for fact in ind.facts:  # declaration order, some with evidence
-        value = values[fact.id]
-        if fact.type != "records" and draw(st.integers(0, 7)) == 7:
-            value = {"value": value, "evidence": f"https://example.gov.cn/{ind.id}/{fact.id}"}
-        out[fact.id] = value
-    return out
-
-
-@st.composite
-def _findings(draw: st.DrawFn, rb: Rulebook) -> dict[str, Any]:
-    names = [n for d in rb.departments for n in (d.id, d.name, *d.aliases)]
-    mapping: dict[str, Any] = {
-        "wzeval": "findings/1",
-        "rulebook": rb.id,
-        "department": draw(st.sampled_from(names)),
-        "monitoring_date": draw(
-            st.dates(date(MONITORING_YEAR, 1, 1), date(MONITORING_YEAR, 12, 31))
-        ),
-        "assessors": ["张三"],
-        "indicators": {ind.id: draw(_indicator_facts(ind)) for ind in rb.indicators},
-    }
-    return mapping
-
-
 def findings_for(rulebook: Rulebook) -> st.SearchStrategy[dict[str, Any]]:
-    """A findings mapping for ``rulebook`` with every declared fact present and valid.
-
-    Load it with ``wzeval.scoring._api.load_findings(mapping, rulebook)``.
+    """A findings mapping for ``rulebook`` with every declared fact present and valid:
+    the package's one generator (:mod:`wzeval.analysis._generate`), as ``verify`` and the
+    benchmarks use it.  Load it with ``wzeval.scoring._api.load_findings(mapping, rulebook)``.
     """
-    return _findings(rulebook)
+    return findings_strategy(rulebook)
 
 
 def _with_findings(rb: Rulebook) -> st.SearchStrategy[tuple[Rulebook, dict[str, Any]]]:

@@ -1,11 +1,11 @@
 """Property checks of any rulebook: generate findings, evaluate, look for broken promises.
 
 :func:`verify` draws findings documents from the rulebook's own fact
-declarations with Hypothesis — booleans, whole numbers within ``min``/``max``
-(at most :data:`COUNT_SPAN` above the minimum), exact decimals within their
-range, enum options, dates in the rulebook's year (one the working-day calendar
-covers), lists and records, ``null`` now and then for nullable facts — and
-checks on each:
+declarations with Hypothesis, through the one findings generator
+(:mod:`wzeval.analysis._generate`: booleans, whole numbers within ``min``/``max``,
+exact decimals within their range, enum options, dates in the rulebook's year,
+lists and records, ``null`` now and then for nullable facts, spot checks from 0) —
+and checks on each:
 
 ``evaluates``
     findings that pass every check evaluate without a runtime error;
@@ -38,11 +38,8 @@ property only that indicator's facts, as a ``partial`` case.
 from __future__ import annotations
 
 import io
-import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
 from decimal import Decimal
 from fractions import Fraction
 from random import Random
@@ -50,7 +47,6 @@ from typing import Any
 
 try:
     from hypothesis import HealthCheck, find, settings
-    from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample
 except ImportError as exc:  # hypothesis ships with the verify and test extras
     from wzeval.core._errors import HypothesisUnavailable
@@ -62,28 +58,23 @@ except ImportError as exc:  # hypothesis ships with the verify and test extras
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import SafeRepresenter
 
+from wzeval.analysis._generate import bare_fact, findings_strategy
 from wzeval.checking._checks import CompiledIndicator, CompiledRulebook
 from wzeval.checking._findings import FactRecord, Findings
 from wzeval.checking._overall import CompiledOverall
-from wzeval.core._calendar import covered_years
 from wzeval.core._errors import ValidationFailed, WzevalError
-from wzeval.model._models import Fact, Indicator, Rulebook
+from wzeval.model._models import Fact, Rulebook
 from wzeval.model._report import IndicatorResult, ScoreReport, exact_text
 from wzeval.scoring._api import compiled, read_findings
 from wzeval.scoring._engine import evaluate_compiled
 
 __all__ = [
-    "COUNT_SPAN",
     "PROPERTIES",
     "Counterexample",
     "VerifyResult",
-    "findings_strategy",
     "format_verify_result",
     "verify",
 ]
-
-#: Whole-number facts are drawn from ``min`` … ``min + COUNT_SPAN`` (and ≤ ``max``).
-COUNT_SPAN = 20
 
 _MONOTONE = (
     "more-deductions-never-help",
@@ -277,123 +268,6 @@ def _dump(data: object) -> str:
 # --------------------------------------------------------------------------- findings
 
 
-def _year(rb: Rulebook) -> int:
-    years = covered_years()
-    if rb.year in years:
-        return rb.year
-    return min(years, key=lambda y: abs(y - rb.year))
-
-
-def _expressions(ind: Indicator) -> list[str]:
-    out = [d.expr for d in ind.derived]
-    out += [v.when for v in ind.vetoes] + [d.count or d.when or "" for d in ind.deductions]
-    if ind.applies:
-        out.append(ind.applies)
-    for it in ind.items:
-        out += [v.when for v in it.vetoes] + it.kind.sources(it.rule)
-    return out
-
-
-def _needs_elements(ind: Indicator, fid: str) -> bool:
-    """Whether an expression takes mean/min/max of this list or records fact (empty → error)."""
-    pattern = re.compile(r"\b(mean|mean_of|min|max)\(\s*" + re.escape(fid) + r"\b")
-    return any(pattern.search(src) for src in _expressions(ind))
-
-
-def _numbers(fact: Fact, kind: str) -> st.SearchStrategy[Any]:
-    low = fact.min if fact.min is not None else Decimal(0)
-    if kind == "int":
-        lo = math.ceil(low)
-        hi = lo + COUNT_SPAN if fact.max is None else min(lo + COUNT_SPAN, math.floor(fact.max))
-        return st.integers(lo, max(lo, hi))
-    high = fact.max if fact.max is not None else low + 100
-    return st.integers(0, 100).map(lambda k: low + (high - low) * k / 100)
-
-
-def _scalar(fact: Fact, kind: str, year: int) -> st.SearchStrategy[Any]:
-    if kind == "bool":
-        return st.booleans()
-    if kind == "enum":
-        return st.sampled_from(fact.options or [])
-    if kind in ("int", "decimal"):
-        return _numbers(fact, kind)
-    days = st.dates(date(year, 1, 1), date(year, 12, 31))
-    if kind == "date":
-        return days
-    if kind == "datetime":
-        return st.builds(datetime.combine, days, st.sampled_from([time(9, 0), time(17, 30)]))
-    return st.text(alphabet="甲乙丙abc 123", max_size=6)
-
-
-def _fact_values(ind: Indicator, fact: Fact, year: int) -> st.SearchStrategy[Any]:
-    strategy: st.SearchStrategy[Any]
-    if fact.type == "list":
-        assert fact.of is not None
-        at_least = 1 if fact.of in ("int", "decimal") or _needs_elements(ind, fact.id) else 0
-        strategy = st.lists(_scalar(fact, fact.of, year), min_size=at_least, max_size=4)
-    elif fact.type == "records":
-        record = st.fixed_dictionaries(
-            {
-                name: _scalar(Fact(id=name, type=kind, ask=fact.ask), kind, year)
-                for name, kind in (fact.fields or {}).items()
-            }
-        )
-        strategy = st.lists(record, min_size=1 if _needs_elements(ind, fact.id) else 0, max_size=3)
-    else:
-        strategy = _scalar(fact, fact.type, year)
-    return st.none() | strategy if fact.nullable else strategy
-
-
-def _bare(expr: str, facts: Mapping[str, Fact], kind: str) -> str | None:
-    """The fact an expression is, when it is a bare non-nullable fact name of ``kind``."""
-    name = expr.strip()
-    fact = facts.get(name)
-    return name if fact is not None and fact.type == kind and not fact.nullable else None
-
-
-@st.composite
-def _indicator_facts(draw: st.DrawFn, ind: Indicator, year: int) -> dict[str, Any]:
-    decl = {f.id: f for f in ind.facts}
-    values: dict[str, Any] = {}
-    for it in ind.items:  # spot checks: passed ≤ checked when both are bare facts
-        if it.rule_kind != "proportion":
-            continue
-        passed = _bare(it.rule.passed, decl, "int")
-        checked = _bare(it.rule.checked, decl, "int")
-        if passed and checked and passed != checked and not {passed, checked} & values.keys():
-            fc, fp = decl[checked], decl[passed]
-            lo = max(0, math.ceil(fc.min or 0))
-            hi = lo + COUNT_SPAN if fc.max is None else math.floor(fc.max)
-            n = draw(st.integers(lo, max(lo, hi)))
-            values[checked] = n
-            p_lo = math.ceil(fp.min or 0)
-            p_hi = n if fp.max is None else min(n, math.floor(fp.max))
-            values[passed] = draw(st.integers(p_lo, max(p_lo, p_hi)))
-    for fact in ind.facts:
-        if fact.id not in values:
-            values[fact.id] = draw(_fact_values(ind, fact, year))
-    return {f.id: values[f.id] for f in ind.facts}
-
-
-@st.composite
-def _findings(draw: st.DrawFn, rb: Rulebook) -> dict[str, Any]:
-    year = _year(rb)
-    return {
-        "wzeval": "findings/1",
-        "rulebook": rb.id,
-        "department": draw(st.sampled_from([d.name for d in rb.departments])),
-        "monitoring_date": draw(st.dates(date(year, 1, 1), date(year, 12, 31))),
-        "indicators": {ind.id: draw(_indicator_facts(ind, year)) for ind in rb.indicators},
-    }
-
-
-def findings_strategy(rulebook: Rulebook) -> st.SearchStrategy[dict[str, Any]]:
-    """Findings mappings for ``rulebook`` with every declared fact present and valid."""
-    if not rulebook.departments:
-        raise ValueError("the rulebook declares no departments, so no findings can name one")
-    return _findings(rulebook)
-
-
 # --------------------------------------------------------------------------- properties
 
 
@@ -429,7 +303,7 @@ def _knobs(crb: CompiledRulebook) -> list[_Knob]:
             found.append(
                 (
                     "more-deductions-never-help",
-                    _bare(d.deduction.count or "", decl, "int"),
+                    bare_fact(d.deduction.count or "", decl, "int"),
                     None,
                     True,
                 )
@@ -437,13 +311,13 @@ def _knobs(crb: CompiledRulebook) -> list[_Knob]:
         for ci in cind.items:
             it, kind, rule = ci.item, ci.item.rule_kind, ci.item.rule
             if kind == "levels":
-                fid = _bare(rule.fact, decl, "enum")
+                fid = bare_fact(rule.fact, decl, "enum")
                 found.append(("higher-level-never-hurts", fid, it.id, False))
             if kind == "bands":
-                fid = _bare(rule.count, decl, "int")
+                fid = bare_fact(rule.count, decl, "int")
                 found.append(("larger-count-never-hurts", fid, it.id, False))
             if kind == "check":
-                fid = _bare(rule, decl, "bool")
+                fid = bare_fact(rule, decl, "bool")
                 found.append(("passing-check-never-hurts", fid, it.id, False))
         for prop, fact, item, raises in dict.fromkeys(found):
             if fact is not None:
@@ -649,7 +523,7 @@ def verify(
             f"unknown properties: {', '.join(unknown)} (known: {', '.join(PROPERTIES)})"
         )
     checker = _Checker(rulebook)
-    strategy = findings_strategy(rulebook)
+    strategy = findings_strategy(rulebook, checks_from=0)
     config = settings(
         max_examples=max_examples,
         derandomize=False,

@@ -67,8 +67,9 @@ LAYERS: tuple[Layer, ...] = (
     ),
     (
         "analysis",
-        "lint, rule tests, verify, diff, rounds compared, findings merged, appeals, schemas,"
-        " a batch's ranking, validation of files and folders",
+        "lint, rule tests, findings generated from a rulebook's declarations, verify, diff,"
+        " rounds compared, findings merged, appeals, schemas, a batch's ranking, validation of"
+        " files and folders",
         ("analysis",),
     ),
     (

@@ -77,7 +77,12 @@ The modules are private: other layers import only the names below, from
 from __future__ import annotations
 
 from wzeval.expressions._codes import CODES
-from wzeval.expressions._compile import REFERENCE, CompiledExpression, compile_expression
+from wzeval.expressions._compile import (
+    REFERENCE,
+    CompiledExpression,
+    compile_expression,
+    needs_elements,
+)
 from wzeval.expressions._functions import FUNCTIONS, FunctionSpec
 from wzeval.expressions._limits import (
     MAX_AST_NODES,
@@ -114,4 +119,5 @@ __all__ = [
     "char_name",
     "compile_expression",
     "fits",
+    "needs_elements",
 ]

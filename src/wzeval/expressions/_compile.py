@@ -9,6 +9,7 @@ runs the fast path or the evaluator of record (:mod:`._evaluator`).
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from wzeval.core._i18n import _
 from wzeval.expressions._checker import TypeChecker, check_expected
 from wzeval.expressions._codegen import python_of
 from wzeval.expressions._evaluator import thread_evaluator
+from wzeval.expressions._functions import FUNCTIONS
 from wzeval.expressions._program import Program
 from wzeval.expressions._sandbox import check_structure, parse
 from wzeval.expressions._types import Kind, TypeInfo
@@ -157,3 +159,27 @@ def compile_expression(
     return CompiledExpression(
         source=source, type=t, names=frozenset(checker.reads), _program=program
     )
+
+
+def needs_elements(source: str) -> frozenset[str]:
+    """The names ``source`` passes straight to a function whose list must not be empty
+    (``mean(xs)``, ``min(xs)``, ``mean_of(rs, "f")``: :attr:`FunctionSpec.needs_elements`),
+    read from the parsed tree.  Whoever generates findings gives those facts an element,
+    since an empty one is an evaluation error by design.  Text that does not parse names
+    nothing (loading the rulebook reports it)."""
+    try:
+        tree, _where = parse(source)
+    except ExpressionError:
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+        ):
+            spec = FUNCTIONS.get(node.func.id)
+            if spec is not None and spec.needs_elements:
+                found.add(node.args[0].id)
+    return frozenset(found)

@@ -93,6 +93,10 @@ class FunctionSpec:
     doc: str
     impl: Callable[..., object] = field(repr=False)
     rule: _TypeRule = field(repr=False)
+    #: Whether a list (or records) named as the first argument must hold an element:
+    #: the mean, least or greatest of nothing has no value.  Generated findings give
+    #: such facts at least one (:func:`wzeval.expressions.needs_elements`).
+    needs_elements: bool = False
 
 
 def _where_rule(c: ArgumentChecker, call: ast.Call, spec: FunctionSpec) -> TypeInfo:
@@ -353,6 +357,7 @@ _SPECS = [
         "The exact arithmetic mean (an empty list fails with WZ322).",
         fn_mean,
         _fixed(["list of numbers"], T_DECIMAL),
+        needs_elements=True,
     ),
     FunctionSpec(
         "min",
@@ -360,6 +365,7 @@ _SPECS = [
         "The smallest of 2 or more numbers or of one non-empty list.",
         fn_min,
         _rule_min_max,
+        needs_elements=True,
     ),
     FunctionSpec(
         "max",
@@ -367,6 +373,7 @@ _SPECS = [
         "The largest of 2 or more numbers or of one non-empty list.",
         fn_max,
         _rule_min_max,
+        needs_elements=True,
     ),
     FunctionSpec(
         "abs",
@@ -417,6 +424,7 @@ _SPECS = [
         "The exact mean of a numeric field (no records fails with WZ322).",
         fn_mean_of,
         _records_rule(NUMBERS, lambda _: T_DECIMAL),
+        needs_elements=True,
     ),
     FunctionSpec(
         "values",

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from wzeval.model._conditions import Condition, Ranges
 
 __all__ = [
+    "COUNT_SPAN",
     "Analysis",
     "Compiler",
     "Describer",
@@ -52,6 +53,11 @@ __all__ = [
     "shown",
     "target_id",
 ]
+
+#: Counts in generated findings stay small: 0..COUNT_SPAN above a fact's minimum (the
+#: findings generator, :mod:`wzeval.analysis._generate`); a kind drawing generated rules
+#: (:mod:`wzeval.kinds.drawing`) puts its cuts within it, so both ends get exercised.
+COUNT_SPAN = 12
 
 
 class Missing(Exception):

@@ -10,12 +10,10 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+from wzeval.kinds.base import COUNT_SPAN
 from wzeval.model._modelbase import format_amount
 
 __all__ = ["COUNT_SPAN", "amount", "each", "parts", "shares"]
-
-#: Counts in generated findings stay small: 0..COUNT_SPAN above a fact's minimum.
-COUNT_SPAN = 12
 
 
 def amount(value: Fraction) -> str:
