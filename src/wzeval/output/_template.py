@@ -144,7 +144,7 @@ def resolve_department(rulebook: Rulebook, name: str) -> str:
                     _("unknown department {name!r}").format(name=name),
                     hint=did_you_mean(name, names)
                     or _("use a name from the rulebook's departments list: {names}").format(
-                        names="、".join(names)
+                        names=_(", ").join(names)
                     ),
                 )
             ],
@@ -270,7 +270,7 @@ def _indicator_lines(
     for fact in ind.facts:
         body += _fact_lines(fact)
     if ind.derived:
-        names = "、".join(d.id for d in ind.derived)
+        names = _(", ").join(d.id for d in ind.derived)
         body.append(
             "    # " + _("Worked out by the rules, not to fill in: {names}").format(names=names)
         )

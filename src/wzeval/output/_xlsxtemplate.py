@@ -388,5 +388,5 @@ def write_findings_template_xlsx(
     """Write :func:`findings_template_xlsx_bytes` to ``path`` atomically (never over an
     existing file unless ``force``)."""
     if not force and os.path.lexists(path):
-        raise OutputExists(f"{path} already exists; nothing was written")
+        raise OutputExists(_("{path} already exists; nothing was written").format(path=path))
     write_atomic(path, findings_template_xlsx_bytes(rulebook, department), force=force)

@@ -317,7 +317,7 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
             Issue(
                 WZ401,
                 _("a findings workbook needs the sheets {sheets}").format(
-                    sheets="、".join(missing)
+                    sheets=_(", ").join(missing)
                 ),
                 position=CellPosition(name),
                 hint=_("start from wzeval template --format xlsx"),
@@ -417,7 +417,7 @@ class _FactRows:
                 Issue(
                     WZ401,
                     _("the {sheet} sheet has no column {columns}").format(
-                        sheet=sheet, columns="、".join(need)
+                        sheet=sheet, columns=_(", ").join(need)
                     ),
                     position=CellPosition(doc.file, 1, 1, sheet=sheet),
                     hint=_("keep the header row of the template"),
