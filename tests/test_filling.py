@@ -17,8 +17,9 @@ from support.filling import fill_some, fill_xlsx
 from support.paths import ROOT
 
 import wzeval
-from wzeval.checking._findings import FILLING_RULE, check_findings
+from wzeval.checking._findings import check_findings, filling_rule
 from wzeval.cli import run
+from wzeval.core._i18n import speaking
 from wzeval.model._models import Rulebook
 from wzeval.output._template import applies_to, findings_template
 from wzeval.reading._loader import load_document
@@ -162,10 +163,15 @@ def test_one_rule_stated_the_same_everywhere(rulebook: Rulebook) -> None:
     """The template's header, the workbook's 说明 sheet and docs/evaluators.md state the
     rule word for word; no nullable fact's question says 留空 (leave empty) for "none"."""
     template = findings_template(rulebook, DEPARTMENT)
-    for line in FILLING_RULE:
+    for line in filling_rule():
         assert f"# {line}\n" in template
     docs = (ROOT / "docs" / "evaluators.md").read_text(encoding="utf-8")
-    assert "> " + "".join(FILLING_RULE) in docs
+    assert "> " + "".join(filling_rule()) in docs
+    with speaking("en"):
+        assert "> " + " ".join(filling_rule()) in docs
+        english = findings_template(rulebook, DEPARTMENT)
+        for line in filling_rule():
+            assert f"# {line}\n" in english
     for ind in rulebook.indicators:
         for fact in ind.facts:
             if fact.nullable:
@@ -177,8 +183,13 @@ def test_one_rule_stated_the_same_everywhere(rulebook: Rulebook) -> None:
 
     wb = openpyxl.load_workbook(io.BytesIO(findings_template_xlsx_bytes(rulebook, DEPARTMENT)))
     cells = [str(c.value) for row in wb[HEADER_SHEET].iter_rows() for c in row if c.value]
-    for line in FILLING_RULE:
+    for line in filling_rule():
         assert any(c.strip().endswith(line) for c in cells), line
+    with speaking("en"):
+        wb = openpyxl.load_workbook(io.BytesIO(findings_template_xlsx_bytes(rulebook, DEPARTMENT)))
+        cells = [str(c.value) for row in wb["About"].iter_rows() for c in row if c.value]
+        for line in filling_rule():
+            assert any(c.strip().endswith(line) for c in cells), line
 
 
 def test_two_halves_merge_without_conflicts(rulebook: Rulebook, tmp_path: Path) -> None:

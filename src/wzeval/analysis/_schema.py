@@ -9,6 +9,13 @@ editor (yaml-language-server, VS Code) completes fact names, shows the questions
 and flags a typo while the evaluator types.  The checked-in files in ``schemas/``
 are regenerated with ``python tools/gendocs.py`` (users write theirs with
 ``wzeval schema --write FOLDER``); a test keeps them fresh.
+
+The findings schema's descriptions are Chinese in every language, not catalogue
+messages: they are mostly the rulebook's own questions (``ask``), which are
+Chinese whatever ``--lang`` says; the schema is one committed file per rulebook
+that the templates of both languages point at; and a schema that followed
+``--lang``/``WZEVAL_LANG`` would make ``schemas/`` depend on the shell of whoever
+regenerates it.  Editors show them only as hover text; no message is made here.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from wzeval.checking._factvalues import Hole, ValueChecker
 from wzeval.checking._factvalues import shown_value as _shown
 from wzeval.checking._factvalues import typename as _typename
 from wzeval.core._codes import WZ401, WZ402, WZ403, WZ404, WZ405, WZ407, WZ408
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.core._slips import (
     PLACEHOLDER,
@@ -52,6 +52,7 @@ __all__ = [
     "FactRecord",
     "Findings",
     "check_findings",
+    "filling_rule",
     "is_findings_document",
     "not_recorded",
     "owed_facts",
@@ -71,13 +72,28 @@ _FACT_KEYS = ("value", "evidence", "note")
 
 #: The one rule for what is not recorded yet, word for word in the YAML template's
 #: header, the workbook's 说明 sheet and docs/evaluators.md (tests keep them equal);
-#: :func:`not_recorded` is its code.
+#: :func:`not_recorded` is its code.  Catalogue messages: :func:`filling_rule` gives
+#: them in the language in force (the Chinese is what the docs quote).
 FILLING_RULE = (
-    "未记录的值（以后再填）：保留“待填写”或 null，或者留空，都算未记录；",
-    "用 wzeval score --partial 可先对已填部分评分，未填的指标列为未评估。",
-    "例外：标有“没有时填 null”的事实（如未答复、未发布），写出 null 就是答案“没有”；",
-    "这类事实以后再填，请保留“待填写”或留空。",
+    N_(
+        "A value not recorded yet (to fill in later): keeping “待填写” or null, or leaving "
+        "it empty, all mean not recorded;"
+    ),
+    N_(
+        "wzeval score --partial scores what is filled in so far and lists the unfilled "
+        "indicators as not assessed."
+    ),
+    N_(
+        "Exception: for a fact marked “null if there is none” (never answered, never "
+        "published), a null written out is the answer “none”;"
+    ),
+    N_("to fill such a fact in later, keep “待填写” or leave it empty."),
 )
+
+
+def filling_rule() -> tuple[str, ...]:
+    """:data:`FILLING_RULE` in the language in force, one line a sentence part."""
+    return tuple(_(line) for line in FILLING_RULE)
 
 
 @dataclass(frozen=True)

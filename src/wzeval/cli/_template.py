@@ -30,11 +30,14 @@ EPILOG = N_("""\
 examples:
   wzeval template --department 市教育局 -o findings/edu.yaml
   wzeval template --department edu --rulebook my.yaml --schema ../my.findings.schema.json
+  wzeval template --department 市教育局 --lang en --format xlsx -o edu-en.xlsx
 
 Every blank is a placeholder that validation rejects until it is filled.  The first
 line points editors (yaml-language-server) at the findings schema: for a rulebook
 other than the bundled one, make it with
   wzeval schema findings --rulebook my.yaml -o schemas/findings.<id>.schema.json
+With --lang en the template's texts are English; its ids, null and 待填写 are not,
+and a filled template reads back the same in either language.
 """)
 
 

@@ -21,7 +21,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -31,26 +31,103 @@ from typing import Any
 
 from wzeval.core._codes import WZ102, WZ110, WZ401, WZ403, WZ405
 from wzeval.core._errors import XlsxUnavailable
-from wzeval.core._i18n import _
+from wzeval.core._i18n import _, language
 from wzeval.core._issues import Issue, PathPart, Position, Severity
 from wzeval.reading._source import read_bytes_bounded
 from wzeval.reading._yamlcore import Document
 
 __all__ = [
+    "FACTS_HEADER",
     "FACTS_SHEET",
     "HEADER_KEYS",
     "HEADER_SHEET",
+    "WORKBOOK_NAMES",
     "CellPosition",
     "XlsxDocument",
+    "facts_header",
     "openpyxl_module",
     "read_findings_xlsx",
+    "workbook_names",
 ]
 
-#: Sheets of a findings workbook.
-HEADER_SHEET = "说明"
-FACTS_SHEET = "事实"
+#: The names of a findings workbook's sheets and of its facts sheet's columns, in each
+#: language a template is written in: the template writes them in the language of the
+#: run (:func:`workbook_names`) and :func:`read_findings_xlsx` accepts them in any of
+#: them, whatever language it runs in, so a workbook made with ``--lang en`` and filled
+#: by one evaluator scores the same for another who reads Chinese.  They are a fixed
+#: table here, not catalogue messages (the template's other texts are): they are part
+#: of the file format, and a translation reworded in the catalogue would make the
+#: workbooks already filled unreadable.  A name is added here, never changed.
+WORKBOOK_NAMES: dict[str, dict[str, str]] = {
+    "zh": {
+        "header": "说明",
+        "facts": "事实",
+        "options": "选项",
+        "indicator": "指标ID",
+        "indicator_name": "指标名称",
+        "fact": "事实ID",
+        "ask": "问题",
+        "type": "类型",
+        "value": "值",
+        "evidence": "证据",
+        "note": "备注",
+        "how": "填写说明",
+    },
+    "en": {
+        "header": "About",
+        "facts": "Facts",
+        "options": "Options",
+        "indicator": "Indicator ID",
+        "indicator_name": "Indicator",
+        "fact": "Fact ID",
+        "ask": "Question",
+        "type": "Type",
+        "value": "Value",
+        "evidence": "Evidence",
+        "note": "Note",
+        "how": "How to fill in",
+    },
+}
+#: The columns of the facts sheet, in order; the value to fill is column F.
+_COLUMNS = (
+    "indicator",
+    "indicator_name",
+    "fact",
+    "ask",
+    "type",
+    "value",
+    "evidence",
+    "note",
+    "how",
+)
+#: The sheets and columns in Chinese, the default language (what earlier versions wrote).
+HEADER_SHEET = WORKBOOK_NAMES["zh"]["header"]
+FACTS_SHEET = WORKBOOK_NAMES["zh"]["facts"]
+FACTS_HEADER = tuple(WORKBOOK_NAMES["zh"][c] for c in _COLUMNS)
 #: The keys of the header sheet (column A), in order.
 HEADER_KEYS = ("wzeval", "rulebook", "department", "monitoring_date", "assessors", "notes")
+
+
+def workbook_names(lang: str | None = None) -> dict[str, str]:
+    """The sheet and column names in ``lang`` (default: the language in force)."""
+    return WORKBOOK_NAMES[lang or language()]
+
+
+def facts_header(lang: str | None = None) -> tuple[str, ...]:
+    """The facts sheet's header row in ``lang`` (default: the language in force)."""
+    names = workbook_names(lang)
+    return tuple(names[c] for c in _COLUMNS)
+
+
+def _names_of(role: str) -> tuple[str, ...]:
+    """A sheet's or column's names in every language, the default language's first."""
+    return tuple(dict.fromkeys(names[role] for names in WORKBOOK_NAMES.values()))
+
+
+def _found(role: str, present: Collection[str]) -> str | None:
+    """The name, in whichever language, under which a workbook has a sheet or column."""
+    return next((n for n in _names_of(role) if n in present), None)
+
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 _ASSESSOR_SPLIT = re.compile(r"[、,，;；\n]+")
@@ -229,21 +306,26 @@ def read_findings_xlsx(path: str | Path) -> XlsxDocument:
         return opened
     name = str(path)
     doc = XlsxDocument(name, None)
-    missing = [s for s in (HEADER_SHEET, FACTS_SHEET) if s not in opened.sheetnames]
-    if missing:
+    head_sheet = _found("header", opened.sheetnames)
+    facts_sheet = _found("facts", opened.sheetnames)
+    if head_sheet is None or facts_sheet is None:
+        names = workbook_names()
+        missing = [
+            names[r] for r, s in (("header", head_sheet), ("facts", facts_sheet)) if s is None
+        ]
         doc.issues.append(
             Issue(
                 WZ401,
                 _("a findings workbook needs the sheets {sheets}").format(
-                    sheets="、".join(missing)
+                    sheets=_(", ").join(missing)
                 ),
                 position=CellPosition(name),
                 hint=_("start from wzeval template --format xlsx"),
             )
         )
         return doc
-    data = _read_header(doc, opened[HEADER_SHEET])
-    rows = _FactRows.of(doc, opened[FACTS_SHEET])
+    data = _read_header(doc, opened[head_sheet])
+    rows = _FactRows.of(doc, opened[facts_sheet])
     if rows is None:
         return doc
     data["indicators"] = rows.read()
@@ -279,17 +361,17 @@ def _open_workbook(path: str | Path) -> Any:
 
 def _read_header(doc: XlsxDocument, head: Any) -> dict[str, Any]:
     """The header sheet's keys (a key, a description, a value per row), each placed."""
-    name = doc.file
+    name, sheet = doc.file, head.title
     data: dict[str, Any] = {}
-    doc.cells[()] = CellPosition(name, 0, 0, sheet=HEADER_SHEET)
+    doc.cells[()] = CellPosition(name, 0, 0, sheet=sheet)
     for row in head.iter_rows(min_row=1):
         key = row[0].value
         if not isinstance(key, str) or key.strip() not in HEADER_KEYS or len(row) < 3:
             continue
         key = key.strip()
         cell = row[2]
-        doc.cells[(key,)] = CellPosition(name, cell.row, cell.column, sheet=HEADER_SHEET)
-        doc.key_cells[(key,)] = CellPosition(name, cell.row, 1, sheet=HEADER_SHEET)
+        doc.cells[(key,)] = CellPosition(name, cell.row, cell.column, sheet=sheet)
+        doc.key_cells[(key,)] = CellPosition(name, cell.row, 1, sheet=sheet)
         value = cell.value
         if _blank(value):
             continue
@@ -305,10 +387,12 @@ def _read_header(doc: XlsxDocument, head: Any) -> dict[str, Any]:
 @dataclass
 class _FactRows:
     """The facts sheet, one fact a row, read into ``indicators:`` with every value placed
-    on its cell; the columns are found by their header, so their order is free."""
+    on its cell; the columns are found by their header (in any language of
+    :data:`WORKBOOK_NAMES`), so their order is free."""
 
     doc: XlsxDocument
     ws: Any
+    sheet: str
     ind: int
     fact: int
     val: int
@@ -325,34 +409,35 @@ class _FactRows:
             for c in next(ws.iter_rows(min_row=1, max_row=1), ())
             if not _blank(c.value)
         }
-        need = [h for h in ("指标ID", "事实ID", "值") if h not in header]
+        col = {role: _found(role, header) for role in ("indicator", "fact", "value")}
+        need = [workbook_names()[role] for role, found in col.items() if found is None]
+        sheet = ws.title
         if need:
             doc.issues.append(
                 Issue(
                     WZ401,
                     _("the {sheet} sheet has no column {columns}").format(
-                        sheet=FACTS_SHEET, columns="、".join(need)
+                        sheet=sheet, columns=_(", ").join(need)
                     ),
-                    position=CellPosition(doc.file, 1, 1, sheet=FACTS_SHEET),
+                    position=CellPosition(doc.file, 1, 1, sheet=sheet),
                     hint=_("keep the header row of the template"),
                 )
             )
             return None
+
+        def column(role: str) -> int | None:
+            found = _found(role, header)
+            return None if found is None else header[found]
+
+        ind, fact, val = (header[str(col[r])] for r in ("indicator", "fact", "value"))
         rows = cls(
-            doc,
-            ws,
-            header["指标ID"],
-            header["事实ID"],
-            header["值"],
-            header.get("类型"),
-            header.get("证据"),
-            header.get("备注"),
+            doc, ws, sheet, ind, fact, val, column("type"), column("evidence"), column("note")
         )
         doc.cells[("indicators",)] = rows.at(1, rows.ind)
         return rows
 
     def at(self, row: int, col: int) -> CellPosition:
-        return CellPosition(self.doc.file, row, col, sheet=FACTS_SHEET)
+        return CellPosition(self.doc.file, row, col, sheet=self.sheet)
 
     def read(self) -> dict[str, dict[str, Any]]:
         """Every recorded fact by indicator; blank rows are placed but left out."""
