@@ -160,6 +160,26 @@ def test_refusals_are_english_when_asked(name: str) -> None:
     assert (issue.code, issue.path, issue.message, issue.hint) == (code, path, message, hint)
 
 
+class _Unwalkable(Mapping[str, Any]):
+    """A mapping whose items view is had, but raises once walked."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("no")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("no")
+
+    def __len__(self) -> int:
+        return 1
+
+
+def test_a_collection_that_raises_while_walked_is_named_itself() -> None:
+    """WZ413 names the collection that raised (not the outer dict) at its own path."""
+    issue = _refusal({"a": [1, {"b": _Unwalkable()}]}, "<findings>")
+    assert (issue.code, issue.path) == ("WZ413", ("a", 1, "b"))
+    assert issue.message == "无法读取 _Unwalkable：读取时出错"
+
+
 def test_the_language_is_the_one_in_force_when_the_data_is_read() -> None:
     """The same value read twice, once per language: only the words change."""
     value = {"a": [frozenset()]}

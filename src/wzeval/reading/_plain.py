@@ -188,17 +188,17 @@ class _Walk:
         if it is None:
             return self.scalar(value, ())
         root: Any = {} if isinstance(value, Mapping) else []
-        # open collections: (iterator, copy, path, is mapping)
-        stack: list[tuple[Iterator[Any], Any, tuple[PathPart, ...], bool]] = [
-            (it, root, (), isinstance(value, Mapping))
+        # open collections: (the caller's collection, its iterator, copy, path, is mapping)
+        stack: list[tuple[object, Iterator[Any], Any, tuple[PathPart, ...], bool]] = [
+            (value, it, root, (), isinstance(value, Mapping))
         ]
         while stack:
-            it, out, path, is_map = stack[-1]
+            source, it, out, path, is_map = stack[-1]
             entry: Any
             try:
                 entry = next(it, _END)
-            except Exception:
-                raise self.unreadable(value, path) from None
+            except Exception:  # the refusal names the collection being read, not the root
+                raise self.unreadable(source, path) from None
             if entry is _END:
                 stack.pop()
                 continue
@@ -207,7 +207,7 @@ class _Walk:
                 try:
                     raw_key, item = entry
                 except Exception:
-                    raise self.unreadable(value, path) from None
+                    raise self.unreadable(source, path) from None
                 self.count(path)
                 key = self.key(raw_key, path)
                 here: tuple[PathPart, ...] = (*path, key)
@@ -227,7 +227,7 @@ class _Walk:
                         _("flatten the document; limit MAX_DEPTH in docs/security.md"),
                     )
                 copy = {} if isinstance(item, Mapping) else []
-                stack.append((sub, copy, here, isinstance(item, Mapping)))
+                stack.append((item, sub, copy, here, isinstance(item, Mapping)))
             if is_map:
                 out[key] = copy
             else:
