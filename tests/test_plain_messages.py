@@ -5,6 +5,7 @@ default and English with ``speaking("en")``, with the same code and path either 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -39,6 +40,12 @@ def _nested(levels: int) -> list[Any]:
         inner = inner[0]
     return root
 
+
+_NUMBER_HINT_ZH = "数最多 100 个字符，介于 1e-100 和 1e100 之间（docs/security.md 的限制）"
+_NUMBER_HINT_EN = (
+    "numbers have at most 100 characters and lie between 1e-100 and 1e100"
+    " (limits: docs/security.md)"
+)
 
 #: name → (value, file, code, path, (Chinese message, Chinese hint), (English …)).
 #: 10 000 list items are 10 001 values with the root; 175 texts of 1000 "字" are
@@ -83,14 +90,34 @@ CASES: dict[str, tuple[object, str, str, tuple[Any, ...], tuple[str, str], tuple
         "<findings>",
         "WZ112",
         ("n",),
+        ("约 5000 位的数超过 100 个字符", _NUMBER_HINT_ZH),
+        ("the number of about 5000 digits is longer than 100 characters", _NUMBER_HINT_EN),
+    ),
+    "long number written out": (  # 10**120 has 399 bits: written out, 121 digits
+        {"n": 10**120},
+        "<findings>",
+        "WZ112",
+        ("n",),
+        ("数 '1" + "0" * 39 + "' 超过 100 个字符", _NUMBER_HINT_ZH),
+        ("the number '1" + "0" * 39 + "' is longer than 100 characters", _NUMBER_HINT_EN),
+    ),
+    "number too large": (
+        {"d": Decimal("1e999999999")},
+        "<findings>",
+        "WZ112",
+        ("d",),
+        ("数 '1E+999999999' 不在 1e-100 和 1e100 之间", _NUMBER_HINT_ZH),
+        ("the number '1E+999999999' is not between 1e-100 and 1e100", _NUMBER_HINT_EN),
+    ),
+    "control character": (
+        {"s": "a\x00b"},
+        "<findings>",
+        "WZ101",
+        ("s",),
+        ("文档中不允许字符 U+0000，转义写法也不行", "删去控制字符；制表符和换行可以保留"),
         (
-            "约 5000 位的数超过 100 个字符",
-            "数最多 100 个字符，介于 1e-100 和 1e100 之间（docs/security.md 的限制）",
-        ),
-        (
-            "the number of about 5000 digits is longer than 100 characters",
-            "numbers have at most 100 characters and lie between 1e-100 and 1e100"
-            " (limits: docs/security.md)",
+            "character U+0000 is not allowed in a document, not even as an escape",
+            "remove the control character; tabs and line breaks are allowed",
         ),
     ),
     "not plain data": (
