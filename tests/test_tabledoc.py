@@ -207,7 +207,7 @@ def english(rb: wzeval.Rulebook = RB) -> str:
 def test_chinese_is_the_default() -> None:
     """With no language chosen the page is the Chinese one (the one in docs/)."""
     assert render_rulebook_markdown(RB) == PAGE
-    assert PAGE == DOC.read_text(encoding="utf-8")
+    assert DOC.read_text(encoding="utf-8") == PAGE
 
 
 def test_english_page_has_english_labels() -> None:
@@ -216,7 +216,8 @@ def test_english_page_has_english_labels() -> None:
     page = english()
     for line in [
         "## Weights at a glance",
-        "| Level-1 indicator | Level-2 indicator | Level-3 indicator | id | Weight | Weight source |",
+        "| Level-1 indicator | Level-2 indicator | Level-3 indicator | id | Weight"
+        " | Weight source |",
         "|---|---|---|---|---:|---|",
         "- Arithmetic: exact; shown with 2 decimal places (half_up)",
         "## Weights not stated in the source",
@@ -230,6 +231,9 @@ def test_english_page_has_english_labels() -> None:
     ]:
         assert f"\n{line}\n" in page, line
     assert page.count("| 1/9 (= ≈0.22 points) |") == 9
+    # 50% of the 2 points of 政务服务事项 is one point: singular in English
+    assert "| `inaccurate_items` | 50% (= 1 point) | at most the weight |" in page
+    assert "| `inaccurate_items` | 50%（= 1 分） | 不超过权重 |" in PAGE
     assert page.count("| 3/70 (= ≈0.13 points) (equal shares) |") == 7
     # the 7 assumed weights, each in the summary, the listing and at its indicator
     assert page.count("⚠ assumed") == PAGE.count("⚠ 假定 assumed") == 3 * 7

@@ -140,9 +140,10 @@ def _points(value: Fraction) -> str:
 
 def _share(amount: Fraction, weight: Fraction) -> str:
     """``50%（= 1.5 分）``: a share of the weight and the points it is worth."""
-    return _("{share} (= {points} points)").format(
-        share=format_amount(amount), points=_points(amount * abs(weight))
-    )
+    points = _points(amount * abs(weight))
+    one = 1 if points.lstrip("-") == "1" else 2  # "1 point", else "points" (also "0.5 points")
+    said = ngettext("{share} (= {points} point)", "{share} (= {points} points)", one)
+    return said.format(share=format_amount(amount), points=points)
 
 
 def ruling_ids(text: str | None) -> list[str]:
