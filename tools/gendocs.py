@@ -141,11 +141,16 @@ def _schema(kind: str) -> Callable[[], str]:
 
 
 def _rulebook_page(name: str) -> Callable[[], str]:
+    """The rulebook's table page in Chinese, whatever ``WZEVAL_LANG`` says: the pages
+    in docs/ are read by evaluators (``wzeval --lang en table`` gives the English one)."""
+
     def render() -> str:
+        from wzeval.core._i18n import speaking
         from wzeval.output._tabledoc import render_rulebook_markdown
         from wzeval.scoring._api import load_rulebook
 
-        return render_rulebook_markdown(load_rulebook(RULEBOOKS / f"{name}.yaml"))
+        with speaking("zh"):
+            return render_rulebook_markdown(load_rulebook(RULEBOOKS / f"{name}.yaml"))
 
     return render
 

@@ -1,7 +1,8 @@
 """A rulebook's whole table as one Markdown page (``wzeval table``; docs/rulebook-*.md).
 
 The checked-in pages are kept fresh by tests/test_generated.py
-(``python tools/gendocs.py``).
+(``python tools/gendocs.py``).  The page is Chinese by default; ``--lang en`` gives
+the same page with English labels (the rulebook's own words stay as written).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from support.paths import ROOT
 
 import wzeval
 from wzeval.cli import run as cli_run
+from wzeval.core._i18n import speaking
 from wzeval.model._models import format_amount
 from wzeval.output._tabledoc import render_rulebook_markdown, ruling_ids
 
 DOC = ROOT / "docs" / "rulebook-2023.md"
 RB = wzeval.load_rulebook()
-PAGE = render_rulebook_markdown(RB)
+with speaking("zh"):  # made at import, before the language fixture: choose it here
+    PAGE = render_rulebook_markdown(RB)
 CORPUS = [
     *sorted((ROOT / "tests" / "corpus").glob("*.yaml")),
     ROOT / "tests" / "rulebooks" / "kinds.yaml",
@@ -191,3 +194,102 @@ def test_cli_invalid_and_unreadable_rulebooks(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "missing.yaml"))
     assert code == 2 and "WZ110" in err
     assert run("--no-such-option")[0] == 2
+
+
+# ----------------------------------------------------------------------------- English
+
+
+def english(rb: wzeval.Rulebook = RB) -> str:
+    with speaking("en"):
+        return render_rulebook_markdown(rb)
+
+
+def test_chinese_is_the_default() -> None:
+    """With no language chosen the page is the Chinese one (the one in docs/)."""
+    assert render_rulebook_markdown(RB) == PAGE
+    assert DOC.read_text(encoding="utf-8") == PAGE
+
+
+def test_english_page_has_english_labels() -> None:
+    """The same rows as the Chinese page, its labels in English (worked from the
+    Chinese rows of test_spot_content_of_the_2023_page)."""
+    page = english()
+    for line in [
+        "## Weights at a glance",
+        "| Level-1 indicator | Level-2 indicator | Level-3 indicator | id | Weight"
+        " | Weight source |",
+        "|---|---|---|---|---:|---|",
+        "- Arithmetic: exact; shown with 2 decimal places (half_up)",
+        "## Weights not stated in the source",
+        "- Applies when: `in_interview_plan`",
+        "**Deductions** (per occurrence, in all at most the weight, -4 points):",
+        "| 1–4 | 1-4次 | 20% (= 0.6 points) |",
+        "| 5 or more | 5次及以上 | 40% (= 1.2 points) |",
+        "## Appendices (catalogs)",
+        "## List of departments",
+        "## Index of rulings",
+    ]:
+        assert f"\n{line}\n" in page, line
+    assert page.count("| 1/9 (= ≈0.22 points) |") == 9
+    # 50% of the 2 points of 政务服务事项 is one point: singular in English
+    assert "| `inaccurate_items` | 50% (= 1 point) | at most the weight |" in page
+    assert "| `inaccurate_items` | 50%（= 1 分） | 不超过权重 |" in PAGE
+    assert page.count("| 3/70 (= ≈0.13 points) (equal shares) |") == 7
+    # the 7 assumed weights, each in the summary, the listing and at its indicator
+    assert page.count("⚠ assumed") == PAGE.count("⚠ 假定 assumed") == 3 * 7
+    assert (
+        "- Departments it applies to ([重大建设项目批准和实施领域](#catalog-appendix1),"
+        " 10 in all): 市发改委, 市教育局, " in page
+    )
+    assert "- **Ruling R4**: [动态要闻](#ind-dongtai_yaowen) item `reposts`; " in page
+
+
+def test_english_page_keeps_the_rulebooks_words_and_drops_the_chinese_labels() -> None:
+    """Line for line the Chinese page's structure: the same anchors, headings of
+    indicators and rule expressions; none of the page's own Chinese labels is left."""
+    page = english()
+    assert len(page.splitlines()) == len(PAGE.splitlines())
+    assert [ln for ln in page.splitlines() if ln.startswith(("<a id=", "#### "))] == [
+        ln for ln in PAGE.splitlines() if ln.startswith(("<a id=", "#### "))
+    ]
+    for label in ("权重一览", "评分项", "占比：", "规则：", "（= ", "【裁定", "个三级指标"):
+        assert label in PAGE and label not in page, label
+
+
+def test_english_rule_kinds() -> None:
+    """Each built-in kind's title and table in English (tests/rulebooks/kinds.yaml)."""
+    page = english(wzeval.load_rulebook(ROOT / "tests" / "rulebooks" / "kinds.yaml"))
+    for line in [
+        "- Rule: check (yes or no)",
+        "- Condition: when `a` holds, the whole share; else 0",
+        "- Rule: tiers (the first that holds)",
+        "The first tier from the top whose condition holds:",
+        "| Tier | Condition | Points |",
+        "| Otherwise | — | 0 |",
+        "| Level | Points |",
+        "| Count | Note | Points |",
+        "| 5 or more |  | 40% (= 4 points) |",
+        "Each element present earns its part:",
+        "| Element | Name | Condition | Points |",
+        "- Rule: levels (by a fact's level)",
+        "- Rule: bands (by count)",
+        "- Rule: proportion (passed ÷ checked)",
+        "- Rule: checklist (one part per element)",
+        "- Rule: deduct (per occurrence)",
+        "- Rule: given (a score from outside)",
+        "- When nothing is checked the item is not assessed (it does not earn full marks)",
+    ]:
+        assert f"\n{line}\n" in page, line
+
+
+def test_cli_lang_en_prints_the_english_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``wzeval --lang en table`` and ``WZEVAL_LANG=en wzeval table`` print the English
+    page; ``--lang zh`` the Chinese one whatever the environment says."""
+    out, err = io.StringIO(), io.StringIO()
+    assert cli_run(["--lang", "en", "table"], out, err) == 0
+    assert out.getvalue() == english() != PAGE
+    monkeypatch.setenv("WZEVAL_LANG", "en")
+    assert run() == (0, english(), "")
+    out = io.StringIO()
+    assert cli_run(["--lang", "zh", "table"], out, err) == 0
+    assert out.getvalue() == PAGE

@@ -265,9 +265,10 @@ def test_only_a_declared_rulebook_has_the_rulebook_limit(
     assert f"may have {MAX_RULEBOOK_NODES}" in (doc.issues[0].hint or "")
 
 
-def test_rulebook_node_limit_in_memory() -> None:
+def test_rulebook_node_limit_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     """A rulebook handed over in memory has the same limit; findings keep MAX_NODES.
     (In memory the root is 1, each entry's key 1 and its value 1.)"""
+    monkeypatch.setenv("WZEVAL_LANG", "en")
     within = {"wzeval": "rulebook/1", "r": [1] * (MAX_RULEBOOK_NODES - 5)}
     ok, used = measure(lambda: plain_document(within, "<rulebook>"))
     used.assert_within()

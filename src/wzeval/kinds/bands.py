@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from wzeval.core._codes import WZ208
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
     Analysis,
@@ -195,7 +195,7 @@ class BandsKind(RuleKind):
     annotation = Bands
     description = "credit by the band a count falls in; counts in no band earn 0"
     label = "区间"
-    title = "次数区间 bands"
+    title = N_("bands (by count)")
     order = 40
     merge = "fields"
     diff_fields: ClassVar[DiffFields] = {
@@ -322,14 +322,14 @@ class BandsKind(RuleKind):
 
     def describe(self, rule: Bands, share: Fraction, d: Describer) -> list[str]:
         out = [
-            f"按次数 {d.code(rule.count)} 所在区间给分：",
+            _("Points by the band the count {count} falls in:").format(count=d.code(rule.count)),
             "",
-            "| 次数 | 说明 | 得分 |",
+            "| " + " | ".join((_("Count"), _("Note"), _("Points"))) + " |",
             "|---|---|---|",
         ]
         for band in rule.rows:
             if band.max is None:
-                span = f"{band.min} 及以上"
+                span = _("{min} or more").format(min=band.min)
             elif band.max == band.min:
                 span = str(band.min)
             else:

@@ -336,7 +336,9 @@ class RuleKind(ABC):
     description: ClassVar[str]
     #: short Chinese name in reports (是否、档次 …)
     label: ClassVar[str]
-    #: name on the rulebook's table page (是否判断 check …)
+    #: name on the rulebook's table page, shown through the catalogue: a built-in kind's
+    #: is an English msgid (``N_("check (yes or no)")`` → 是否判断 check); a plug-in's
+    #: own words (``"星级 stars"``) are shown as written
     title: ClassVar[str]
     #: place in listings, error messages and the schema (built-in kinds 10, 20 …)
     order: ClassVar[int] = 1000

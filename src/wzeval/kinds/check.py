@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
     Analysis,
@@ -34,7 +34,7 @@ class Check(RuleKind):
     annotation = Expr
     description = "yes/no: the whole share when true"
     label = "是否"
-    title = "是否判断 check"
+    title = N_("check (yes or no)")
     order = 10
 
     def compile(
@@ -94,7 +94,8 @@ class Check(RuleKind):
         return _("its check is always true") if cond is not None and cond.is_universal() else None
 
     def describe(self, rule: str, share: Fraction, d: Describer) -> list[str]:
-        return [f"- 条件：{d.code(rule)} 成立得全部占比，否则 0", ""]
+        said = _("Condition: when {condition} holds, the whole share; else 0")
+        return ["- " + said.format(condition=d.code(rule)), ""]
 
     def draw(self, draw: Any, share: Fraction, facts: DrawFacts) -> str:
         return facts.flag()

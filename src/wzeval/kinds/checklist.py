@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from wzeval.core._codes import WZ205
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
     Analysis,
@@ -54,7 +54,7 @@ class Checklist(RuleKind):
     annotation = list[ChecklistEntry]
     description = "elements of the item; each present one earns its credit (equal by default)"
     label = "清单"
-    title = "清单 checklist"
+    title = N_("checklist (one part per element)")
     order = 60
     merge = "by_id"
     member = "checklist entry"
@@ -190,9 +190,10 @@ class Checklist(RuleKind):
         return None
 
     def describe(self, rule: list[ChecklistEntry], share: Fraction, d: Describer) -> list[str]:
-        out = ["具备一项得一项：", "", "| 要素 | 名称 | 条件 | 得分 |", "|---|---|---|---|"]
+        head = " | ".join((_("Element"), _("Name"), _("Condition"), _("Points")))
+        out = [_("Each element present earns its part:"), "", f"| {head} |", "|---|---|---|---|"]
         for e, credit in zip(rule, _credits(rule, share), strict=True):
-            even = "" if e.credit is not None else "（均分）"
+            even = "" if e.credit is not None else _(" (equal shares)")
             out.append(
                 f"| `{e.id}` | {d.cell(e.label)} | {d.code(e.when)} | {d.share(credit)}{even} |"
             )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds.base import (
     Analysis,
@@ -34,7 +34,7 @@ class Deduct(RuleKind):
     annotation = list[Deduction]
     description = "start from the share and deduct per occurrence, down to 0"
     label = "扣分"
-    title = "扣分 deduct"
+    title = N_("deduct (per occurrence)")
     order = 70
     merge = "by_id"
     member = "deduction"
@@ -124,9 +124,12 @@ class Deduct(RuleKind):
 
     def describe(self, rule: list[Deduction], share: Fraction, d: Describer) -> list[str]:
         return [
-            "从本项占比起按次扣分，每项扣到其上限为止，本项不低于 0：",
+            _(
+                "Deducted per occurrence from this item's share, each deduction up to its"
+                " cap, the item never below 0:"
+            ),
             "",
-            *d.deductions(rule, f"本项占比 {d.share(share)}"),
+            *d.deductions(rule, _("this item's share, {share}").format(share=d.share(share))),
         ]
 
     def diff(self, old: list[Deduction], new: list[Deduction], path: DocPath, d: Differ) -> None:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from wzeval.core._codes import WZ503
 from wzeval.core._errors import ExpressionError
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds.base import (
     Analysis,
@@ -54,7 +54,7 @@ class GivenKind(RuleKind):
     annotation = Given
     description = "share × value / out_of, for a score given from outside"
     label = "给分"
-    title = "外部评分 given"
+    title = N_("given (a score from outside)")
     order = 80
     merge = "fields"
     diff_fields: ClassVar[DiffFields] = {Given: {"value": True, "out_of": True}}
@@ -138,8 +138,10 @@ class GivenKind(RuleKind):
 
     def describe(self, rule: Given, share: Fraction, d: Describer) -> list[str]:
         return [
-            f"- 得分 = 占比 × {d.code(rule.value)} ÷ {d.number(rule.out_of)}"
-            "（外部给出的分数，照录）",
+            "- "
+            + _(
+                "Points = share × {value} ÷ {out_of} (a score given from outside, taken as it is)"
+            ).format(value=d.code(rule.value), out_of=d.number(rule.out_of)),
             "",
         ]
 

@@ -9,7 +9,7 @@ from itertools import pairwise
 from typing import Any, ClassVar
 
 from wzeval.core._codes import WZ206, WZ207
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import did_you_mean
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds.base import (
@@ -49,7 +49,7 @@ class LevelsKind(RuleKind):
     annotation = Levels
     description = "credit by the level of an enum fact; unlisted levels earn 0"
     label = "等级"
-    title = "等级 levels"
+    title = N_("levels (by a fact's level)")
     order = 30
     merge = "fields"
     diff_fields: ClassVar[DiffFields] = {Levels: {"fact": True, "credits": None}}
@@ -203,14 +203,22 @@ class LevelsKind(RuleKind):
         levels = list(rule.credits.items())
         levels.sort(key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
         out = [
-            f"按事实 `{rule.fact}` 的等级给分（未列出的等级得 0）：",
+            _("Points by the level of the fact `{fact}` (a level not listed earns 0):").format(
+                fact=rule.fact
+            ),
             "",
-            "| 等级 | 得分 |",
+            "| " + _("Level") + " | " + _("Points") + " |",
             "|---|---|",
         ]
         labels = (fact.option_labels or {}) if fact is not None else {}
         out += [
-            f"| `{lv}`" + (f"（{labels[lv]}）" if lv in labels else "") + f" | {d.share(c)} |"
+            "| "
+            + (
+                _("{text} ({note})").format(text=f"`{lv}`", note=labels[lv])
+                if lv in labels
+                else f"`{lv}`"
+            )
+            + f" | {d.share(c)} |"
             for lv, c in levels
         ]
         return [*out, ""]

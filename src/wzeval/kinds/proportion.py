@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from wzeval.core._codes import WZ502
 from wzeval.core._errors import ExpressionError
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
     Analysis,
@@ -49,7 +49,7 @@ class ProportionKind(RuleKind):
     annotation = Proportion
     description = "share × passed / checked; no checks made means not assessed"
     label = "比例"
-    title = "比例 proportion"
+    title = N_("proportion (passed ÷ checked)")
     order = 50
     merge = "fields"
     diff_fields: ClassVar[DiffFields] = {Proportion: {"passed": True, "checked": True}}
@@ -135,9 +135,12 @@ class ProportionKind(RuleKind):
 
     def describe(self, rule: Proportion, share: Fraction, d: Describer) -> list[str]:
         return [
-            f"- 得分 = 占比 × 通过数 ÷ 检查数；通过数 {d.code(rule.passed)}，"
-            f"检查数 {d.code(rule.checked)}",
-            "- 检查数为 0 时本项未评估（不是满分）",
+            "- "
+            + _("Points = share × passed ÷ checked; passed {passed}, checked {checked}").format(
+                passed=d.code(rule.passed), checked=d.code(rule.checked)
+            ),
+            "- "
+            + _("When nothing is checked the item is not assessed (it does not earn full marks)"),
             "",
         ]
 

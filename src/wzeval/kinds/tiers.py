@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.expressions import CompiledExpression, Kind
 from wzeval.kinds.base import (
     Analysis,
@@ -168,7 +168,7 @@ class Tiers(RuleKind):
     annotation = list[Tier]
     description = "ordered rows: the first whose condition holds gives its credit"
     label = "档次"
-    title = "分档 tiers"
+    title = N_("tiers (the first that holds)")
     order = 20
     diff_fields: ClassVar[DiffFields] = {Tier: {"when": True, "credit": True, "label": False}}
     diff_members: ClassVar[Mapping[str, bool]] = {"tier": True}
@@ -283,12 +283,13 @@ class Tiers(RuleKind):
         yield from _gaps(rule, path, item, t)
 
     def describe(self, rule: list[Tier], share: Fraction, d: Describer) -> list[str]:
-        out = ["| 档次 | 条件 | 得分 |", "|---|---|---|"]
+        head = " | ".join((_("Tier"), _("Condition"), _("Points")))
+        out = [f"| {head} |", "|---|---|---|"]
         for n, tier in enumerate(rule, 1):
             label = f"{n}. {tier.label}" if tier.label else str(n)
             out.append(f"| {d.cell(label)} | {d.code(tier.when)} | {d.share(tier.credit)} |")
-        out.append("| 其余情况 | — | 0 |")
-        return ["自上而下取第一个条件成立的档次：", "", *out, ""]
+        out.append("| " + _("Otherwise") + " | — | 0 |")
+        return [_("The first tier from the top whose condition holds:"), "", *out, ""]
 
     def diff(self, old: list[Tier], new: list[Tier], path: DocPath, d: Differ) -> None:
         d.rows("tier", path, old, new)

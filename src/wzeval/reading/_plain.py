@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from wzeval.core._codes import WZ108, WZ109, WZ112, WZ412, WZ413
+from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, PathPart, Position
 from wzeval.reading._yamlcore import (
     MAX_DEPTH,
@@ -30,11 +31,11 @@ from wzeval.reading._yamlcore import (
     MAX_NODES,
     MAX_NUMBER_LENGTH,
     MAX_RULEBOOK_NODES,
-    NUMBER_HINT,
     Document,
     _joined,
     _plain,
     character_issue,
+    number_hint,
     number_limit,
 )
 
@@ -71,9 +72,11 @@ class _Walk:
         if self.nodes > self.max_nodes:
             raise self.refuse(
                 WZ109,
-                f"the document has more than {self.max_nodes} values",
+                _("the document has more than {max_nodes} values").format(max_nodes=self.max_nodes),
                 path,
-                f"split the document; limit {self.node_limit} in docs/security.md",
+                _("split the document; limit {limit} in docs/security.md").format(
+                    limit=self.node_limit
+                ),
             )
 
     def text(self, value: str, path: tuple[PathPart, ...]) -> str:
@@ -82,9 +85,13 @@ class _Walk:
         if self.size > MAX_FILE_BYTES:
             raise self.refuse(
                 WZ109,
-                f"the document holds more than {MAX_FILE_BYTES} bytes of text",
+                _("the document holds more than {max_bytes} bytes of text").format(
+                    max_bytes=MAX_FILE_BYTES
+                ),
                 path,
-                "split the document; limit MAX_FILE_BYTES in docs/security.md",
+                _("split the document; limit {limit} in docs/security.md").format(
+                    limit="MAX_FILE_BYTES"
+                ),
             )
         bad = character_issue(plain, self.where, path)
         if bad is not None:
@@ -94,7 +101,7 @@ class _Walk:
     def number(self, text: str, value: Decimal | None, path: tuple[PathPart, ...]) -> None:
         why = number_limit(text, value)
         if why:
-            raise self.refuse(WZ112, why, path, NUMBER_HINT)
+            raise self.refuse(WZ112, why, path, number_hint())
 
     def scalar(self, value: object, path: tuple[PathPart, ...]) -> Any:
         """A plain copy of a scalar, or a refusal."""
@@ -110,10 +117,11 @@ class _Walk:
                 digits = int(n.bit_length() * 0.30103)
                 raise self.refuse(
                     WZ112,
-                    f"the number of about {digits} digits is longer than "
-                    f"{MAX_NUMBER_LENGTH} characters",
+                    _(
+                        "the number of about {digits} digits is longer than {limit} characters"
+                    ).format(digits=digits, limit=MAX_NUMBER_LENGTH),
                     path,
-                    NUMBER_HINT,
+                    number_hint(),
                 )
             self.number(str(n), None, path)
             return n
@@ -135,17 +143,17 @@ class _Walk:
                 raise self.unreadable(value, path) from None
         raise self.refuse(
             WZ412,
-            f"a value of type {_kind(value)} is not plain data",
+            _("a value of type {type} is not plain data").format(type=_kind(value)),
             path,
-            "pass mappings, lists, text, numbers, booleans, dates or None",
+            _("pass mappings, lists, text, numbers, booleans, dates or None"),
         )
 
     def unreadable(self, value: object, path: tuple[PathPart, ...]) -> _Refused:
         return self.refuse(
             WZ413,
-            f"the {_kind(value)} could not be read: reading it raised an error",
+            _("the {type} could not be read: reading it raised an error").format(type=_kind(value)),
             path,
-            "pass plain dicts and lists",
+            _("pass plain dicts and lists"),
         )
 
     def items(self, value: object, path: tuple[PathPart, ...]) -> Iterator[Any] | None:
@@ -169,9 +177,9 @@ class _Walk:
             return str(self.scalar(key, path))  # as the loader turns `1:` into '1'
         raise self.refuse(
             WZ412,
-            f"a key of type {_kind(key)} is not text",
+            _("a key of type {type} is not text").format(type=_kind(key)),
             path,
-            "mapping keys are text",
+            _("mapping keys are text"),
         )
 
     def run(self, value: object) -> Any:
@@ -180,17 +188,17 @@ class _Walk:
         if it is None:
             return self.scalar(value, ())
         root: Any = {} if isinstance(value, Mapping) else []
-        # open collections: (iterator, copy, path, is mapping)
-        stack: list[tuple[Iterator[Any], Any, tuple[PathPart, ...], bool]] = [
-            (it, root, (), isinstance(value, Mapping))
+        # open collections: (the caller's collection, its iterator, copy, path, is mapping)
+        stack: list[tuple[object, Iterator[Any], Any, tuple[PathPart, ...], bool]] = [
+            (value, it, root, (), isinstance(value, Mapping))
         ]
         while stack:
-            it, out, path, is_map = stack[-1]
+            source, it, out, path, is_map = stack[-1]
             entry: Any
             try:
                 entry = next(it, _END)
-            except Exception:
-                raise self.unreadable(value, path) from None
+            except Exception:  # the refusal names the collection being read, not the root
+                raise self.unreadable(source, path) from None
             if entry is _END:
                 stack.pop()
                 continue
@@ -199,7 +207,7 @@ class _Walk:
                 try:
                     raw_key, item = entry
                 except Exception:
-                    raise self.unreadable(value, path) from None
+                    raise self.unreadable(source, path) from None
                 self.count(path)
                 key = self.key(raw_key, path)
                 here: tuple[PathPart, ...] = (*path, key)
@@ -214,12 +222,12 @@ class _Walk:
                 if len(stack) >= MAX_DEPTH:
                     raise self.refuse(
                         WZ108,
-                        f"nesting deeper than {MAX_DEPTH} levels",
+                        _("nesting deeper than {max_depth} levels").format(max_depth=MAX_DEPTH),
                         here,
-                        "flatten the document; limit MAX_DEPTH in docs/security.md",
+                        _("flatten the document; limit MAX_DEPTH in docs/security.md"),
                     )
                 copy = {} if isinstance(item, Mapping) else []
-                stack.append((sub, copy, here, isinstance(item, Mapping)))
+                stack.append((item, sub, copy, here, isinstance(item, Mapping)))
             if is_map:
                 out[key] = copy
             else:
