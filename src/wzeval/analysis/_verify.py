@@ -674,6 +674,24 @@ def _with_fact(mapping: dict[str, Any], ind: str, fid: str, value: object) -> di
 # --------------------------------------------------------------------------- the search
 
 
+def _notes(checker: _Checker) -> tuple[str, ...]:
+    """What the report should say about the search itself."""
+    notes: list[str] = []
+    if not checker.knobs:
+        notes.append(
+            _("no monotone rule reads a bare fact; the monotonicity properties were vacuous")
+        )
+    if checker.discarded:
+        notes.append(
+            ngettext(
+                "{n} generated document did not pass the findings checks",
+                "{n} generated documents did not pass the findings checks",
+                checker.discarded,
+            ).format(n=checker.discarded)
+        )
+    return tuple(notes)
+
+
 def verify(
     rulebook: Rulebook,
     *,
@@ -740,19 +758,6 @@ def verify(
             break
     order = {p: i for i, p in enumerate(PROPERTIES)}
     failures.sort(key=lambda f: order[f.property])
-    notes: list[str] = []
-    if not checker.knobs:
-        notes.append(
-            _("no monotone rule reads a bare fact; the monotonicity properties were vacuous")
-        )
-    if checker.discarded:
-        notes.append(
-            ngettext(
-                "{n} generated document did not pass the findings checks",
-                "{n} generated documents did not pass the findings checks",
-                checker.discarded,
-            ).format(n=checker.discarded)
-        )
     return VerifyResult(
         rulebook=rulebook.file,
         max_examples=max_examples,
@@ -761,5 +766,5 @@ def verify(
         failures=tuple(failures),
         examples=examples,
         discarded=checker.discarded,
-        notes=tuple(notes),
+        notes=_notes(checker),
     )
