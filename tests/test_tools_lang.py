@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,68 @@ def test_diff_in_english_when_asked_and_json_the_same() -> None:
     chinese = _cli("diff", KINDS, KINDS_2024, "--format", "json")
     assert _cli("--lang", "en", "diff", KINDS, KINDS_2024, "--format", "json") == chinese
     assert json.loads(chinese)["summary"]["changes"] == 19
+
+
+def test_the_ci_workflow_recognises_an_unchanged_rulebook() -> None:
+    """docs/ci-gating.md's workflow leaves out of the comment a rulebook whose diff says it
+    has no changes: its grep pattern matches what ``wzeval diff --format markdown`` prints
+    for an unchanged rulebook (in the default language, which the step uses), and not what
+    it prints for a changed one."""
+    page = (ROOT / "docs" / "ci-gating.md").read_text(encoding="utf-8")
+    (pattern,) = re.findall(r'grep -q "(\^[^"]*\$)" <<<"\$out"', page)
+    unchanged = _cli("diff", KINDS, KINDS, "--format", "markdown")
+    changed = _cli("diff", KINDS, KINDS_2024, "--format", "markdown")
+    assert re.search(pattern, unchanged, flags=re.M)
+    assert not re.search(pattern, changed, flags=re.M)
+
+
+# ----------------------------------------------------------------------------- the docs
+
+DOCS = ("new-year.md", "ci-gating.md", "another-authority.md", "rule-tests.md")
+_TOOLS = ("test", "verify", "diff")
+
+
+def _shown_runs() -> list[tuple[str, str, list[str]]]:
+    """Every ``$ wzeval test|verify|diff …`` of the authors' pages with the output shown
+    under it (lines up to the next ``$``; a line ``…`` stands for lines left out)."""
+    out = []
+    for name in DOCS:
+        page = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        for block in re.findall(r"```console\n(.*?)```", page, flags=re.S):
+            for run_text in re.split(r"^(?=\$ )", block, flags=re.M):
+                command, _nl, shown = run_text.partition("\n")
+                words = shlex.split(command.removeprefix("$ "))
+                tool = [w for w in words[1:] if not w.startswith("-") and w != "en"][:1]
+                if words[:1] == ["wzeval"] and tool and tool[0] in _TOOLS:
+                    out.append((name, command, shown.splitlines()))
+    return out
+
+
+_RUNS = _shown_runs()
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "shown"), _RUNS, ids=[f"{n}-{i}" for i, (n, _c, _s) in enumerate(_RUNS)]
+)
+def test_the_pages_show_what_the_commands_print(name: str, command: str, shown: list[str]) -> None:
+    """The output shown under each run of test, verify and diff on the authors' pages is
+    what the command prints now (in its language, default Chinese), line for line, in
+    order; ``…`` skips lines."""
+    words = shlex.split(command.removeprefix("$ "))[1:]
+    out, err = io.StringIO(), io.StringIO()
+    run(words, out, err)
+    printed = out.getvalue().splitlines()
+    at = 0
+    for line in shown:
+        if line == "…":
+            continue
+        assert line in printed[at:], f"{name}: {command!r} no longer prints {line!r}"
+        at = printed.index(line, at) + 1
+
+
+def test_the_pages_show_runs_of_each_tool() -> None:
+    """The check above has something to check: the pages show all three tools' output."""
+    tools = {
+        next(w for w in shlex.split(c.removeprefix("$ "))[1:] if w in _TOOLS) for _n, c, _s in _RUNS
+    }
+    assert tools == set(_TOOLS)
