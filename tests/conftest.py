@@ -16,7 +16,7 @@ overrides them:
     A random, much longer search (``max_examples=2000``) for hunting bugs, with
     the usual example database so a failure found once is replayed next time::
 
-        HYPOTHESIS_PROFILE=long PYTHONPATH=src /work/venv/bin/pytest -q tests/scoring/test_properties.py
+        HYPOTHESIS_PROFILE=long .venv/bin/pytest -q tests/scoring/test_properties.py
 
 Select a profile with the ``HYPOTHESIS_PROFILE`` environment variable; unset
 means ``ci``.

@@ -27,6 +27,7 @@ from wzeval.analysis._diff import (
     diff_text,
     score_movements,
 )
+from wzeval.core._i18n import speaking
 from wzeval.model._models import Rulebook
 from wzeval.reading._loader import load_document
 from wzeval.scoring._api import compiled, load_findings, load_rulebook, read_rulebook
@@ -75,7 +76,9 @@ def test_a_rulebook_does_not_differ_from_itself(path: Path | None) -> None:
     d = diff(rb, rb)
     assert d.changes == () and not d and not d.affects_scores
     assert diff(rb, load_rulebook(path)).changes == ()  # a fresh load means the same
-    assert "No changes." in diff_markdown(d)
+    assert "\n没有改动。\n" in diff_markdown(d)
+    with speaking("en"):
+        assert "\nNo changes.\n" in diff_markdown(d)
 
 
 @given(rulebooks())
@@ -279,6 +282,7 @@ def test_an_extending_rulebook_diffs_as_its_edits() -> None:
 # ----------------------------------------------------------------------------- renderers
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_renderings_carry_every_change() -> None:
     """Text, Markdown and JSON each show every change; JSON round-trips the records."""
     d = diff(load_rulebook(KINDS), load_rulebook(KINDS_2024))
@@ -302,6 +306,31 @@ def test_renderings_carry_every_change() -> None:
         for c in data["changes"]
     ] == list(d.changes)
     assert data["summary"]["affect_scores"] == 12
+
+
+def test_renderings_speak_chinese_by_default() -> None:
+    """Text and Markdown in Chinese by default: counts, section names, columns and the score
+    mark; change kinds, ids and values stay as they are, and the JSON is the same JSON."""
+    d = diff(load_rulebook(KINDS), load_rulebook(KINDS_2024))
+    lines = diff_text(d).splitlines()
+    assert lines[0] == "kinds → kinds-2024：共 19 处改动，其中 12 处影响得分"
+    assert "指标：" in lines and "  ~ 检查（checks）  indicator.weight：10 → 8  [影响得分]" in lines
+    assert (
+        "  - 扣分（deduct） › deductions › bad  deduction.removed：count bad, each 50%  [影响得分]"
+        in lines
+    )
+    md = diff_markdown(d).splitlines()
+    assert md[:3] == [
+        "## 规则集对比：`kinds` → `kinds-2024`",
+        "",
+        "**共 19 处改动，其中 12 处影响得分。**",
+    ]
+    assert "| 部分 | 新增 | 删除 | 修改 | 影响得分 |" in md and "| 指标 | 1 | 0 | 2 | 2 |" in md
+    assert "### 指标" in md and "| 位置 | 改动 | 原值 | 新值 | 影响得分 |" in md
+    assert "| 检查（checks） | `indicator.weight` | 10 | 8 | 是 |" in md
+    chinese = diff_json(d)
+    with speaking("en"):
+        assert diff_json(d) == chinese
 
 
 # ----------------------------------------------------------------------------- movements
@@ -374,6 +403,7 @@ def test_facts_unknown_to_the_new_rulebook_are_left_out_and_listed() -> None:
     ]
 
 
+@pytest.mark.usefixtures("english")  # asserts the English wording
 def test_rendered_movements_say_when_scoring_was_partial() -> None:
     """The Markdown movement table shows totals and names what was not assessed."""
     old, new = load_rulebook(KINDS), load_rulebook(KINDS_2024)
@@ -387,13 +417,28 @@ def test_rendered_movements_say_when_scoring_was_partial() -> None:
     assert json.loads(diff_json(diff(old, new), movements))["movements"][0]["delta"] == "-9.3"
 
 
+def test_rendered_movements_in_chinese() -> None:
+    """The movements in Chinese by default, in the text and the Markdown."""
+    old, new = load_rulebook(KINDS), load_rulebook(KINDS_2024)
+    movements = score_movements(old, new, [FINDINGS])
+    text = diff_text(diff(old, new), movements).splitlines()
+    start = text.index("得分变化：")
+    assert text[start + 1] == (
+        f"  甲局（{FINDINGS}）：79.60 → 70.30（-9.30） — 按新规则集部分计分；"
+        "因缺少事实未评估：accessible"
+    )
+    md = diff_markdown(diff(old, new), movements)
+    assert "\n### 得分变化\n\n| 部门 | 评估记录 | 原总分 | 新总分 | 改动 | 得分变化的指标 |\n" in md
+    assert "| 甲局 | `" in md and "| 79.60 | 70.30 | -9.30 |" in md
+
+
 # ----------------------------------------------------------------------------- diff_files
 
 
 def test_diff_files_renders_and_flags_score_changes() -> None:
     """diff_files returns the rendering and whether anything can move scores."""
     text, moved, issues = diff_files(KINDS, KINDS_2024, fmt="markdown", findings=[FINDINGS])
-    assert text is not None and text.startswith("## Rulebook diff: `kinds` → `kinds-2024`")
+    assert text is not None and text.startswith("## 规则集对比：`kinds` → `kinds-2024`")
     assert moved and issues == []
     text, moved, issues = diff_files(KINDS, KINDS)
     assert text is not None and not moved

@@ -11,6 +11,7 @@ from support.paths import TESTS
 from support.ruletests import RULE_TESTS_HEADER
 
 from wzeval.analysis._ruletest import TestRun, format_test_run, run_tests
+from wzeval.core._i18n import speaking
 
 HERE = TESTS
 ROOT = HERE.parent
@@ -68,16 +69,14 @@ def test_every_corpus_rulebook_has_rule_tests() -> None:
 
 def test_untested_item_is_reported_uncovered_at_its_line(tmp_path: Path) -> None:
     """A case set that never fails 'noise_free' reports exactly its 'not earned' target."""
-    run = _run(
-        tmp_path,
-        """  - name: all good
+    cases = """  - name: all good
     findings: {}
     expect: {subject: 10}
   - name: standard fails, fake fires, filler fails
     findings: {indicators: {subject: {standard: false, fake: true}, filler: {ok: false}}}
     expect: {subject: 0, total: 0}
-""",
-    )
+"""
+    run = _run(tmp_path, cases)
     assert run.passed
     assert run.coverage is not None
     assert [t.id for t in run.coverage.uncovered] == ["subject.noise_free:not-earned"]
@@ -86,7 +85,10 @@ def test_untested_item_is_reported_uncovered_at_its_line(tmp_path: Path) -> None
     assert run.coverage.percent == Fraction(700, 8)
     assert run.ok(min_coverage=87.5) and not run.ok(min_coverage=90)
     text = format_test_run(run)
-    assert f"not covered: {target.where}: 机构职能 subject.noise_free: not-earned" in text
+    assert f"    未覆盖：{target.where}：机构职能 subject.noise_free：未得分\n" in text
+    with speaking("en"):  # a description is made in the language of the run
+        text = format_test_run(_run(tmp_path, cases))
+    assert f"    not covered: {target.where}: 机构职能 subject.noise_free: not-earned\n" in text
 
 
 def test_tier_rows_are_covered_by_the_row_that_matched(tmp_path: Path) -> None:
@@ -120,32 +122,71 @@ def test_unreachable_targets_are_listed_apart(tmp_path: Path) -> None:
     assert run.coverage is not None
     assert [t.id for t in run.coverage.unreachable] == ["subject.rest:not-earned"]
     assert "subject.rest:not-earned" not in {t.id for t in run.coverage.targets}
-    assert "unreachable (see wzeval lint)" in format_test_run(run)
+    assert "    不可达（见 wzeval lint）：" in format_test_run(run)
+    with speaking("en"):
+        text = format_test_run(run_tests(CORPUS / "ruletests" / "tiers.tests.yaml"))
+    assert "    unreachable (see wzeval lint): " in text
 
 
 # ----------------------------------------------------------------------------- failures
 
 
-def test_failing_case_shows_expected_actual_and_the_trace(tmp_path: Path) -> None:
-    """A wrong figure fails with expected vs actual and the indicator's items and vetoes."""
-    run = _run(
-        tmp_path,
-        """  - name: wrong on purpose
+_WRONG = """  - name: wrong on purpose
     findings: {indicators: {subject: {noise_free: false}}}
     expect: {subject: "7.5", total: 95, vetoed: [subject]}
-""",
-    )
+"""
+
+
+def test_failing_case_shows_expected_actual_and_the_trace(tmp_path: Path) -> None:
+    """A wrong figure fails with expected vs actual and the indicator's items and vetoes:
+    the whole report, in Chinese by default.  subject earns 5 of 10 (standard's 50%, not
+    noise_free's), so 7.5 is wrong; the total 5 + 90 = 95 is right; no veto fired.  The one
+    case reaches 4 of the 8 targets (standard earned, noise_free not earned, fake not fired,
+    ok earned)."""
+    run = _run(tmp_path, _WRONG)
     (case,) = run.cases
     assert not case.passed and not run.passed
+    doc = tmp_path / "check.tests.yaml"
+
+    def at(needle: str) -> str:
+        return f"{CHECK}:{_line(CHECK, needle)}"
+
+    assert format_test_run(run).splitlines() == [
+        f"{doc}（规则集 {CHECK}）",
+        f"  未通过 wrong on purpose [{doc}:10:5]",
+        "       subject：期望 7.5，实际 5",
+        "       vetoed：期望 [subject]，实际 []",
+        "         机构职能（subject）：得 5，满分 10",
+        "           评分项 standard（check，份额 50%）：符合，得 50% → 5",
+        "           评分项 noise_free（check，份额 50%）：不符合，得 0 → 0",
+        "           否决项 fake：未触发",
+        "           事实：standard=True, noise_free=False, fake=False",
+        "  共 1 个用例：0 个通过，1 个未通过",
+        "  覆盖率：50.0%（4/8 个目标）",
+        f"    未覆盖：{at('{id: standard, share')}：机构职能 subject.standard：未得分",
+        f"    未覆盖：{at('{id: noise_free, share')}：机构职能 subject.noise_free：得分",
+        f"    未覆盖：{at('{id: fake, when')}：机构职能 subject.fake：已触发",
+        f"    未覆盖：{at('{id: ok, share')}：其他 filler.ok：未得分",
+    ]
+
+
+@pytest.mark.usefixtures("english")  # asserts the English wording
+def test_failing_case_in_english(tmp_path: Path) -> None:
+    """The same report with English asked for: labels, counts and the trace's own words."""
+    run = _run(tmp_path, _WRONG)
+    (case,) = run.cases
     assert [m.format() for m in case.mismatches] == [
         "subject: expected 7.5, got 5",
         "vetoed: expected [subject], got []",
     ]
-    trace = case.traces["subject"]
-    assert "item noise_free (check, share 50%): 不符合，得 0 → 0" in trace
-    assert "veto fake: not fired" in trace
+    trace = case.traces["subject"].splitlines()
+    assert trace[0] == "机构职能 (subject): 5 of 10"
+    assert trace[2].startswith("  item noise_free (check, share 50%): ")
+    assert trace[3] == "  veto fake: not fired"
+    assert trace[4] == "  facts: standard=True, noise_free=False, fake=False"
     text = format_test_run(run)
-    assert "FAIL wrong on purpose" in text and "subject: expected 7.5, got 5" in text
+    assert "\n  FAIL wrong on purpose [" in text
+    assert "\n  1 case: 0 passed, 1 failed\n  coverage: 50.0% (4/8 targets)\n" in text
 
 
 def test_exact_figures_in_any_written_form(tmp_path: Path) -> None:
@@ -204,7 +245,7 @@ def test_fired_names_exactly_the_vetoes_that_fired(tmp_path: Path) -> None:
     )
     fake, none, clean = run.cases
     assert fake.passed and clean.passed
-    assert [m.format() for m in none.mismatches] == ["fired: expected [subject.fake], got []"]
+    assert [m.format() for m in none.mismatches] == ["fired：期望 [subject.fake]，实际 []"]
 
 
 def test_fired_refuses_an_unknown_veto_with_a_suggestion(tmp_path: Path) -> None:
@@ -227,7 +268,7 @@ def test_base_possible_is_an_expected_figure(tmp_path: Path) -> None:
     )
     right, wrong = run.cases
     assert right.passed
-    assert [m.format() for m in wrong.mismatches] == ["base_possible: expected 90, got 100"]
+    assert [m.format() for m in wrong.mismatches] == ["base_possible：期望 90，实际 100"]
 
 
 def test_rulebook_may_be_named_by_its_bundled_id(tmp_path: Path) -> None:

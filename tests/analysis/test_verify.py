@@ -18,6 +18,7 @@ from support.paths import TESTS
 import wzeval
 from wzeval.analysis._ruletest import run_tests
 from wzeval.analysis._verify import PROPERTIES, Counterexample, format_verify_result, verify
+from wzeval.core._i18n import speaking
 
 HERE = TESTS
 BROKEN = HERE / "verify" / "broken.yaml"
@@ -166,13 +167,45 @@ def test_unknown_property_is_refused() -> None:
 def test_report_marks_failed_properties_and_prints_cases(
     broken: tuple[wzeval.Rulebook, dict[str, Counterexample]],
 ) -> None:
-    """The text report lists each property as ok or FAIL and prints each counterexample."""
+    """The text report, in Chinese by default, lists each property as holding (成立) or not
+    (不成立) and prints each counterexample.  The smallest break of higher-level-never-hurts
+    in broken.yaml: 本级名单 earns 100% of 20 = 20, the next level 高级查询 60% of 20 = 12."""
     rb, _ = broken
     result = verify(rb, max_examples=30, properties=["veto-zeroes", "higher-level-never-hurts"])
-    text = format_verify_result(result)
-    assert "  ok   veto-zeroes" in text
-    assert "  FAIL higher-level-never-hurts" in text
-    assert "- name: 'verify higher-level-never-hurts:" in text
+    lines = format_verify_result(result).splitlines()
+    assert lines[:7] == [
+        f"verify {rb.file}：{result.examples} 份评估记录（max_examples=30，seed=0）",
+        "  成立  veto-zeroes：否决项触发的指标得 0 分",
+        "  不成立 higher-level-never-hurts："
+        "枚举事实的等级升高，不会降低按等级计分的评分项或其指标的得分",
+        "",
+        "性质 higher-level-never-hurts 不成立："
+        "levels.form: 本级名单 → 高级查询 — 查询服务（levels）从 20 变为 12",
+        "# wzeval verify: 性质 'higher-level-never-hurts' 不成立："
+        "levels.form: 本级名单 → 高级查询 — 查询服务（levels）从 20 变为 12",
+        "# expect: 记的是规则集目前给出的分数；请先修正规则集，再写入评估表本意的分数。",
+    ]
+    assert "- name: 'verify higher-level-never-hurts：levels.form: 本级名单 → 高级查询" in lines[7]
+
+
+def test_report_in_english(broken: tuple[wzeval.Rulebook, dict[str, Counterexample]]) -> None:
+    """With English asked for, the same report in English (made in English: the messages of
+    a counterexample are written when it is found)."""
+    rb, _ = broken
+    with speaking("en"):
+        result = verify(rb, max_examples=30, properties=["veto-zeroes", "higher-level-never-hurts"])
+        text = format_verify_result(result)
+    assert (
+        f"verify {rb.file}: {result.examples} findings documents (max_examples=30, seed=0)\n"
+        in text
+    )
+    assert "  ok   veto-zeroes: an indicator whose veto fired earns 0\n" in text
+    assert "  FAIL higher-level-never-hurts: a higher enum level never lowers" in text
+    assert (
+        "property higher-level-never-hurts fails: "
+        "levels.form: 本级名单 → 高级查询 — 查询服务 (levels) goes from 20 to 12\n"
+    ) in text
+    assert "- name: 'verify higher-level-never-hurts: levels.form: 本级名单 → 高级查询" in text
 
 
 def test_exit_code_and_json_summary(

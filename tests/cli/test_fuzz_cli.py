@@ -11,8 +11,8 @@ What is fed in, as the findings file or as the rulebook of each command:
 
 The oracle for every run: exit code 0, 1 or 2 (never 3, the internal error); no
 traceback; every issue line starts with the file it is about (``file:line:col:`` or
-``file:``); within :mod:`bounds` (tests/support/bounds.py) (CPU time, memory); and the input files are
-byte-identical afterwards.  Most runs are in-process (:func:`wzeval.cli.run`), a
+``file:``); within :mod:`bounds` (tests/support/bounds.py: CPU time, memory); and the
+input files byte-identical afterwards.  Most runs are in-process (:func:`wzeval.cli.run`), a
 small share through a real ``python -m wzeval`` child (:func:`bounds.run_cli`).
 
 Runs:

@@ -96,7 +96,7 @@ def _findings_document(path: str | Path) -> Document:
         issues.append(
             Issue(WZ401, _("a findings document must be a mapping"), position=doc.position(()))
         )
-    raise ValidationFailed(issues, what=f"findings {path}")
+    raise ValidationFailed(issues, what=_("findings {path}").format(path=path))
 
 
 def _score_under(rulebook: Rulebook, doc: Document) -> tuple[ScoreReport, bool, list[str]]:
@@ -138,7 +138,8 @@ def _score_under(rulebook: Rulebook, doc: Document) -> tuple[ScoreReport, bool, 
             except ValidationFailed as exc:
                 errors = _errors(exc.issues)
         if partial or not errors or any(e.code not in _PARTIAL_CODES for e in errors):
-            raise ValidationFailed(errors or issues, what=f"findings {path} under {rulebook.id}")
+            what = _("findings {path} under {rulebook}").format(path=path, rulebook=rulebook.id)
+            raise ValidationFailed(errors or issues, what=what)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from wzeval.core._calendar import covered_years
+from wzeval.core._i18n import _
 from wzeval.expressions import needs_elements
 from wzeval.kinds.base import COUNT_SPAN
 from wzeval.model._models import Fact, Indicator, Rulebook
@@ -214,7 +215,7 @@ def findings(rulebook: Rulebook, chooser: Chooser, *, checks_from: int = 1) -> d
     assessed, which ``verify`` wants to search as well).
     """
     if not rulebook.departments:
-        raise ValueError("the rulebook declares no departments, so no findings can name one")
+        raise ValueError(_("the rulebook declares no departments, so no findings can name one"))
     year = monitoring_year(rulebook)
     names = [n for d in rulebook.departments for n in (d.name, d.id, *d.aliases)]
     return {
@@ -260,7 +261,7 @@ def findings_strategy(
     from hypothesis import strategies as st
 
     if not rulebook.departments:
-        raise ValueError("the rulebook declares no departments, so no findings can name one")
+        raise ValueError(_("the rulebook declares no departments, so no findings can name one"))
 
     @st.composite
     def draw_findings(draw: st.DrawFn) -> dict[str, Any]:

@@ -24,8 +24,10 @@ from wzeval.checking._checks import (
     CompiledRulebook,
 )
 from wzeval.checking._findings import Findings
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import PathPart
 from wzeval.kinds import deduction_outcome, target_id
+from wzeval.kinds.bands import band_text
 from wzeval.model._conditions import Condition, Ranges
 from wzeval.model._models import Rulebook, format_amount
 from wzeval.model._report import ScoreReport
@@ -35,6 +37,66 @@ from wzeval.scoring._api import compiled
 __all__ = ["Coverage", "Target", "coverage_targets", "covered_targets"]
 
 Path_ = tuple[PathPart, ...]
+
+#: How an outcome named by a rule kind or by this module reads in a target's description
+#: (the name itself stays in the target's id and kind); a name not listed reads as it is.
+_OUTCOMES = {
+    "earned": N_("earned"),
+    "not-earned": N_("not-earned"),
+    "fired": N_("fired"),
+    "not-fired": N_("not-fired"),
+    "applies": N_("applies"),
+    "not-applicable": N_("not-applicable"),
+    "pending": N_("pending"),
+    "assessable": N_("assessable"),
+}
+
+
+def _outcome_text(name: str) -> str:
+    return _(_OUTCOMES[name]) if name in _OUTCOMES else name
+
+
+#: The fixed descriptions the built-in rule kinds give their targets.
+_KIND_TEXTS = {
+    "some checks fail": N_("some checks fail"),
+    "every check passes": N_("every check passes"),
+    "a score given": N_("a score given"),
+}
+
+
+def _item_text(rule: Any, rule_kind: str, rel: str, kind: str, text: str) -> str:
+    """A target's description as a built-in rule kind declares it, in the user's language.
+
+    The kinds write their descriptions in English; the targets of rows, levels, bands and
+    entries are described again here from the rule itself.  A target of any other kind
+    (a plug-in's) reads as its kind wrote it.
+    """
+    try:
+        if rule_kind == "tiers" and kind == "tier":
+            i = int(rel.removeprefix("tier")) - 1
+            label = _(" ({label})").format(label=rule[i].label) if rule[i].label else ""
+            return _("tier row {n}{label} → {credit}").format(
+                n=i + 1, label=label, credit=format_amount(rule[i].credit)
+            )
+        if rule_kind == "levels" and kind == "level":
+            level = rel.split("=", 1)[1]
+            credit = format_amount(rule.credits[level])
+            return _("level {level} → {credit}").format(level=level, credit=credit)
+        if rule_kind == "checklist" and kind in ("entry-present", "entry-absent"):
+            eid = rel.rsplit(":", 1)[0]
+            entry = next(e for e in rule if e.id == eid)
+            said = (
+                _("entry {what} present") if kind == "entry-present" else _("entry {what} absent")
+            )
+            return said.format(what=entry.label or entry.id)
+        if rule_kind == "bands" and kind == "band":
+            row = rule.rows[int(rel.removeprefix("band")) - 1]
+            return _("band {band} → {credit}").format(
+                band=band_text(row.min, row.max), credit=format_amount(row.credit)
+            )
+    except (AttributeError, IndexError, KeyError, StopIteration, TypeError, ValueError):
+        return text
+    return _(_KIND_TEXTS[text]) if text in _KIND_TEXTS else text
 
 
 @dataclass(frozen=True)
@@ -104,8 +166,9 @@ class _Targets:
         """Two targets for a condition: it holds (``names[0]``) and it fails (``names[1]``);
         ``names[2]`` prefixes their kinds."""
         yes, no, kind = names
-        self.add(f"{tid}:{yes}", f"{kind}-{yes}", yes, path, self.can_hold(source))
-        self.add(f"{tid}:{no}", f"{kind}-{no}", no, path, self.can_fail(source))
+        holds, fails = _outcome_text(yes), _outcome_text(no)
+        self.add(f"{tid}:{yes}", f"{kind}-{yes}", holds, path, self.can_hold(source))
+        self.add(f"{tid}:{no}", f"{kind}-{no}", fails, path, self.can_fail(source))
 
     def deductions(
         self, prefix: str, deds: Sequence[CompiledDeduction], share: Fraction | None
@@ -117,12 +180,13 @@ class _Targets:
             least = counts[0].lo if counts and counts[0].lo is not None else Fraction(0)
             most = counts[-1].hi if counts else Fraction(0)
             cap = ded.cap if ded.cap is not None else share
-            self.add(f"{did}:none", "deduction-none", f"deduction {ded.id}: 0", d.path, least == 0)
+            none = _("deduction {id}: 0").format(id=ded.id)
+            self.add(f"{did}:none", "deduction-none", none, d.path, least == 0)
             if cap is None or ded.each < cap:
                 self.add(
                     f"{did}:some",
                     "deduction-some",
-                    f"deduction {ded.id}: counted, below the cap",
+                    _("deduction {id}: counted, below the cap").format(id=ded.id),
                     d.path,
                     most is None or most >= 1,
                 )
@@ -130,7 +194,7 @@ class _Targets:
                 self.add(
                     f"{did}:capped",
                     "deduction-capped",
-                    f"deduction {ded.id}: capped at {format_amount(cap)}",
+                    _("deduction {id}: capped at {cap}").format(id=ded.id, cap=format_amount(cap)),
                     d.path,
                     most is None or ded.each * most >= cap,
                 )
@@ -169,14 +233,14 @@ class _Targets:
             self.add(
                 f"{ind.id}:limit",
                 "penalty-limit",
-                f"deductions reach the limit {ind.weight}",
+                _("deductions reach the limit {weight}").format(weight=ind.weight),
                 cind.path,
             )
         elif cind.deductions:
             self.add(
                 f"{ind.id}:floor",
                 "deducted-to-zero",
-                "indicator deductions take it down to 0",
+                _("indicator deductions take it down to 0"),
                 (*cind.path, "deductions"),
             )
         return self.out
@@ -192,6 +256,8 @@ class _ItemTargets:
         self.iid = iid
 
     def add(self, rel: str, kind: str, text: str, path: Path_, reachable: bool = True) -> None:
+        item = self.ci.item
+        text = _item_text(item.rule, item.rule_kind, rel, kind, text)
         self.targets.add(target_id(self.iid, rel), kind, text, path, reachable)
 
     def outcome(self, rel: str, source: str, path: Path_, names: tuple[str, str, str]) -> None:
@@ -230,7 +296,10 @@ def coverage_targets(
                 pos = doc.position(path)
                 where = f"{pos.file}:{pos.line}" if pos.line else pos.file
             label = tid.split(":", 1)[0]
-            target = Target(tid, kind, f"{cind.indicator.name} {label}: {text}", path, where)
+            said = _("{indicator} {target}: {text}").format(
+                indicator=cind.indicator.name, target=label, text=text
+            )
+            target = Target(tid, kind, said, path, where)
             (reachable if ok else unreachable).append(target)
     for tid, kind, text, path in _overall_targets(rulebook):
         where = crb.file
@@ -247,10 +316,13 @@ def _overall_targets(rb: Rulebook) -> list[tuple[str, str, str, Path_]]:
     for i, cat in enumerate(rb.categories):
         if cat.when is not None:
             p: Path_ = ("categories", i, "when")
-            out.append((f"{cat.id}:scored", "gate-open", f"{cat.name}: {cat.when} holds", p))
-            out.append((f"{cat.id}:not-scored", "gate-closed", f"{cat.name}: {cat.when} fails", p))
+            opened = _("{name}: {when} holds").format(name=cat.name, when=cat.when)
+            closed = _("{name}: {when} fails").format(name=cat.name, when=cat.when)
+            out.append((f"{cat.id}:scored", "gate-open", opened, p))
+            out.append((f"{cat.id}:not-scored", "gate-closed", closed, p))
     for i, g in enumerate(rb.grades):
-        out.append((f"grade{i + 1}", "grade", f"grade rule {i + 1} → {g.grade}", ("grades", i)))
+        text = _("grade rule {n} → {grade}").format(n=i + 1, grade=g.grade)
+        out.append((f"grade{i + 1}", "grade", text, ("grades", i)))
     return out
 
 

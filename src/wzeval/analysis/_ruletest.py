@@ -55,7 +55,7 @@ from wzeval.analysis._ruletargets import Coverage, Target, coverage_targets, cov
 from wzeval.checking._checks import CompiledRulebook
 from wzeval.core._codes import WZ110, WZ201, WZ401, WZ402, WZ403
 from wzeval.core._errors import ValidationFailed
-from wzeval.core._i18n import _
+from wzeval.core._i18n import _, ngettext
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._extends import bundled_rulebooks, resolve_extends
 from wzeval.model._models import Rulebook, format_amount
@@ -99,7 +99,9 @@ class Mismatch:
     actual: str
 
     def format(self) -> str:
-        return f"{self.key}: expected {self.expected}, got {self.actual}"
+        return _("{key}: expected {expected}, got {actual}").format(
+            key=self.key, expected=self.expected, actual=self.actual
+        )
 
 
 @dataclass(frozen=True)
@@ -209,33 +211,49 @@ class TestRun:
 
 def indicator_trace(res: IndicatorResult) -> str:
     """An indicator's score explained: items with reasons, vetoes, deductions, facts read."""
-    head = f"{res.name} ({res.id}): {exact_text(res.points)} of {exact_text(res.weight)}"
+    head = _("{name} ({id}): {points} of {weight}").format(
+        name=res.name, id=res.id, points=exact_text(res.points), weight=exact_text(res.weight)
+    )
     if not res.applicable:
-        return head + " — not applicable"
-    lines = [head + (" — vetoed" if res.vetoed else "")]
+        return head + _(" — not applicable")
+    lines = [head + (_(" — vetoed") if res.vetoed else "")]
     for i in res.items:
         lines.append(
-            f"  item {i.id} ({i.rule}, share {format_amount(i.share)}): {i.reason}"
-            f" → {exact_text(i.points)}"
+            "  "
+            + _("item {id} ({rule}, share {share}): {reason} → {points}").format(
+                id=i.id,
+                rule=i.rule,
+                share=format_amount(i.share),
+                reason=i.reason,
+                points=exact_text(i.points),
+            )
         )
-        lines += [f"    item veto {v.id}: {'FIRED' if v.fired else 'not fired'}" for v in i.vetoes]
+        lines += ["    " + _veto_line(_("item veto {id}: {state}"), v) for v in i.vetoes]
         lines += [f"    {_deduction_line(d)}" for d in i.deductions]
-    lines += [f"  veto {v.id}: {'FIRED' if v.fired else 'not fired'}" for v in res.vetoes]
+    lines += ["  " + _veto_line(_("veto {id}: {state}"), v) for v in res.vetoes]
     lines += [f"  {_deduction_line(d)}" for d in res.deductions]
     if res.missing:
-        lines.append("  missing: " + ", ".join(res.missing))
+        lines.append("  " + _("missing: {names}").format(names=", ".join(res.missing)))
     if res.facts:
         shown = ", ".join(f"{f.id}={_short(f.value)}" for f in res.facts)
-        lines.append(f"  facts: {shown}")
+        lines.append("  " + _("facts: {facts}").format(facts=shown))
     return "\n".join(lines)
 
 
+def _veto_line(template: str, v: Any) -> str:
+    return template.format(id=v.id, state=_("FIRED") if v.fired else _("not fired"))
+
+
 def _deduction_line(d: Any) -> str:
-    cap = f", cap {format_amount(d.cap)}" if d.cap is not None else ""
-    capped = " (capped)" if d.capped else ""
-    return (
-        f"deduction {d.id}: {d.count} × {format_amount(d.each)}{cap} = "
-        f"{format_amount(d.amount)}{capped} → −{exact_text(d.points)}"
+    cap = _(", cap {cap}").format(cap=format_amount(d.cap)) if d.cap is not None else ""
+    return _("deduction {id}: {count} × {each}{cap} = {amount}{capped} → −{points}").format(
+        id=d.id,
+        count=d.count,
+        each=format_amount(d.each),
+        cap=cap,
+        amount=format_amount(d.amount),
+        capped=_(" (capped)") if d.capped else "",
+        points=exact_text(d.points),
     )
 
 
@@ -246,29 +264,52 @@ def _short(value: object) -> str:
 
 def format_test_run(run: TestRun, *, verbose: bool = False) -> str:
     """The run for people: failures with their traces, a summary, then coverage."""
-    lines = [f"{run.file}" + (f" (rulebook {run.rulebook})" if run.rulebook else "")]
+    head = _("{file} (rulebook {rulebook})") if run.rulebook else "{file}"
+    lines = [head.format(file=run.file, rulebook=run.rulebook)]
     lines += [f"  {i.format()}" for i in run.issues]
     for c in run.cases:
         where = f" [{c.position}]" if c.position else ""
         if c.passed:
             if verbose:
-                lines.append(f"  PASS {c.name}")
+                lines.append("  " + _("PASS {name}").format(name=c.name))
             continue
-        lines.append(f"  FAIL {c.name}{where}")
+        lines.append("  " + _("FAIL {name}").format(name=c.name) + where)
         lines += [f"       {i.format()}" for i in c.issues if i.severity is Severity.ERROR]
         lines += [f"       {m.format()}" for m in c.mismatches]
         for trace in c.traces.values():
             lines += [f"         {t}" for t in trace.splitlines()]
     failed = sum(1 for c in run.cases if not c.passed)
-    lines.append(f"  {len(run.cases)} cases: {len(run.cases) - failed} passed, {failed} failed")
+    n = len(run.cases)
+    lines.append(
+        "  "
+        + ngettext(
+            "{n} case: {passed} passed, {failed} failed",
+            "{n} cases: {passed} passed, {failed} failed",
+            n,
+        ).format(n=n, passed=n - failed, failed=failed)
+    )
     cov = run.coverage
     if cov is not None:
-        hit = len(cov.targets) - len(cov.uncovered)
-        lines.append(f"  coverage: {display(cov.percent, 1)}% ({hit}/{len(cov.targets)} targets)")
+        hit, total = len(cov.targets) - len(cov.uncovered), len(cov.targets)
+        lines.append(
+            "  "
+            + ngettext(
+                "coverage: {percent}% ({hit}/{total} target)",
+                "coverage: {percent}% ({hit}/{total} targets)",
+                total,
+            ).format(percent=display(cov.percent, 1), hit=hit, total=total)
+        )
         for t in cov.uncovered:
-            lines.append(f"    not covered: {t.where}: {t.description}")
+            lines.append(
+                "    " + _("not covered: {where}: {what}").format(where=t.where, what=t.description)
+            )
         for t in cov.unreachable:
-            lines.append(f"    unreachable (see wzeval lint): {t.where}: {t.description}")
+            lines.append(
+                "    "
+                + _("unreachable (see wzeval lint): {where}: {what}").format(
+                    where=t.where, what=t.description
+                )
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -520,8 +561,8 @@ def _run_case(
     position = r.doc.position(path)
     if not isinstance(raw, Mapping):
         issue = Issue(WZ201, _("a case must be a mapping"), path=path, position=position)
-        return CaseResult(f"case {n + 1}", n, position, issues=(issue,)), set()
-    name = str(raw.get("name") or f"case {n + 1}")
+        return CaseResult(_case_name(n), n, position, issues=(issue,)), set()
+    name = str(raw.get("name") or _case_name(n))
     issues: list[Issue] = []
 
     def bad(message: str, where: Path_, hint: str | None = None, *, key: bool = False) -> None:
@@ -550,20 +591,25 @@ def _run_case(
     )
 
 
+def _case_name(n: int) -> str:
+    """The name of an unnamed case: its number in the document."""
+    return _("case {n}").format(n=n + 1)
+
+
 def _case_keys(raw: Mapping[str, Any], path: Path_, bad: _Bad) -> tuple[bool, Mapping[str, Any]]:
     """A case's ``partial`` and ``expect`` (false and empty where malformed, reported)."""
     for k in raw:
         if k not in _CASE_KEYS:
             hint = did_you_mean(str(k), _CASE_KEYS)
-            bad(f"unknown key {k!r} in a case", (*path, k), hint, key=True)
+            bad(_("unknown key {k!r} in a case").format(k=k), (*path, k), hint, key=True)
     partial = raw.get("partial", False)
     if not isinstance(partial, bool):
-        bad("partial must be true or false", (*path, "partial"))
+        bad(_("partial must be true or false"), (*path, "partial"))
         partial = False
     expect = raw.get("expect")
     if not isinstance(expect, Mapping) or not expect:
         bad(
-            "expect must be a mapping of indicator id (or total, base …) to points",
+            _("expect must be a mapping of indicator id (or total, base …) to points"),
             (*path, "expect"),
         )
         expect = {}
@@ -608,7 +654,10 @@ def _compare(
         kpath: Path_ = (*path, "expect", key)
         if key == "grade":
             if not isinstance(want, str):
-                bad(f"the expected grade is a text such as 合格 (got {want!r})", kpath)
+                bad(
+                    _("the expected grade is a text such as 合格 (got {want!r})").format(want=want),
+                    kpath,
+                )
             elif report.grade != want:
                 mismatches.append(Mismatch("grade", want, str(report.grade)))
             continue
@@ -620,7 +669,12 @@ def _compare(
             continue
         figure = _figure(want)
         if figure is None:
-            bad(f'expected points for {key!r} must be exact: 1.5, "3/2" or 2 (got {want!r})', kpath)
+            bad(
+                _(
+                    'expected points for {key!r} must be exact: 1.5, "3/2" or 2 (got {want!r})'
+                ).format(key=key, want=want),
+                kpath,
+            )
             continue
         if key in _FIGURES:
             got = getattr(report, key)
@@ -634,7 +688,8 @@ def _compare(
             res = report.indicator(str(key))
         except KeyError:
             ids = [i.id for i in report.indicators]
-            bad(f"unknown indicator {key!r} in expect", kpath, did_you_mean(str(key), ids))
+            message = _("unknown indicator {key!r} in expect").format(key=key)
+            bad(message, kpath, did_you_mean(str(key), ids))
             continue
         if res.points != figure:
             mismatches.append(Mismatch(res.id, exact_text(figure), exact_text(res.points)))
@@ -646,7 +701,7 @@ def _compare_set(
     key: str, want: object, report: ScoreReport, bad: _Bad, path: Path_
 ) -> list[Mismatch]:
     if not isinstance(want, list) or not all(isinstance(w, str) for w in want):
-        bad(f"{key} must be a list of indicator ids", path)
+        bad(_("{key} must be a list of indicator ids").format(key=key), path)
         return []
     ids = {i.id for i in report.indicators}
     names = {i.name: i.id for i in report.indicators}
@@ -657,7 +712,8 @@ def _compare_set(
         elif w in names:
             wanted.add(names[w])
         else:
-            bad(f"unknown indicator {w!r} in {key}", path, did_you_mean(w, ids))
+            message = _("unknown indicator {w!r} in {key}").format(w=w, key=key)
+            bad(message, path, did_you_mean(w, ids))
             return []
     if key == "vetoed":
         actual = {i.id for i in report.indicators if i.vetoed}
@@ -680,11 +736,12 @@ def _compare_fired(
     """
     declared = sorted(f"{ind.id}.{v.id}" for ind in rb.indicators for v in ind.vetoes)
     if not isinstance(want, list) or not all(isinstance(w, str) for w in want):
-        bad("fired must be a list of vetoes named indicator.veto, e.g. [ind.veto]", path)
+        bad(_("fired must be a list of vetoes named indicator.veto, e.g. [ind.veto]"), path)
         return []
     for w in want:
         if w not in declared:
-            bad(f"unknown veto {w!r} in fired", path, did_you_mean(w, declared))
+            message = _("unknown veto {w!r} in fired").format(w=w)
+            bad(message, path, did_you_mean(w, declared))
             return []
     actual = {f"{i.id}.{v.id}" for i in report.indicators for v in i.vetoes if v.fired}
     if actual == set(want):

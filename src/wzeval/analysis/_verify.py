@@ -63,6 +63,7 @@ from wzeval.checking._checks import CompiledIndicator, CompiledRulebook
 from wzeval.checking._findings import FactRecord, Findings
 from wzeval.checking._overall import CompiledOverall
 from wzeval.core._errors import ValidationFailed, WzevalError
+from wzeval.core._i18n import N_, _, ngettext
 from wzeval.model._models import Fact, Rulebook
 from wzeval.model._report import IndicatorResult, ScoreReport, exact_text
 from wzeval.scoring._api import compiled, read_findings
@@ -83,18 +84,23 @@ _MONOTONE = (
     "passing-check-never-hurts",
 )
 
-#: The properties :func:`verify` checks, with what each promises.
+#: The properties :func:`verify` checks, with what each promises (an English msgid:
+#: shown translated, ``_(PROPERTIES[name])``).
 PROPERTIES: dict[str, str] = {
-    "evaluates": "findings that pass every check evaluate without a runtime error",
-    "indicator-bounds": "every indicator lies in [0, weight] (a penalty in [weight, 0])",
-    "total-bounds": "base in [0, 100], bonus and penalty within their weights, "
-    "total = base + bonus + penalty",
-    "veto-zeroes": "an indicator whose veto fired earns 0",
-    "more-deductions-never-help": "one more occurrence counted never raises the indicator",
-    "higher-level-never-hurts": "a higher enum level never lowers a levels item or its indicator",
-    "larger-count-never-hurts": "a larger bands count never lowers the item or its indicator",
-    "passing-check-never-hurts": "a check's fact turning true never lowers the item or its "
-    "indicator",
+    "evaluates": N_("findings that pass every check evaluate without a runtime error"),
+    "indicator-bounds": N_("every indicator lies in [0, weight] (a penalty in [weight, 0])"),
+    "total-bounds": N_(
+        "base in [0, 100], bonus and penalty within their weights, total = base + bonus + penalty"
+    ),
+    "veto-zeroes": N_("an indicator whose veto fired earns 0"),
+    "more-deductions-never-help": N_("one more occurrence counted never raises the indicator"),
+    "higher-level-never-hurts": N_(
+        "a higher enum level never lowers a levels item or its indicator"
+    ),
+    "larger-count-never-hurts": N_("a larger bands count never lowers the item or its indicator"),
+    "passing-check-never-hurts": N_(
+        "a check's fact turning true never lowers the item or its indicator"
+    ),
 }
 
 
@@ -133,7 +139,9 @@ class Counterexample:
             expect[self.indicator] = exact_text(self.before)
         cases.append(
             {
-                "name": f"verify {self.property}: {self.message}",
+                "name": _("verify {property}: {message}").format(
+                    property=self.property, message=self.message
+                ),
                 "partial": partial,
                 "findings": first,
                 "expect": expect or {"total": "?"},
@@ -142,17 +150,22 @@ class Counterexample:
         if self.changed is not None and self.indicator is not None and self.after is not None:
             cases.append(
                 {
-                    "name": f"verify {self.property}, after the change: {self.change}",
+                    "name": _("verify {property}, after the change: {change}").format(
+                        property=self.property, change=self.change
+                    ),
                     "partial": partial,
                     "findings": self._doc(self.changed),
                     "expect": {self.indicator: exact_text(self.after)},
                 }
             )
-        header = (
-            f"# wzeval verify: property {self.property!r} fails: {self.message}\n"
-            "# expect: holds what the rulebook gives today; fix the rulebook, then write\n"
-            "# the figure the table intends.\n"
+        header = "# wzeval verify: " + _("property {property!r} fails: {message}").format(
+            property=self.property, message=self.message
         )
+        header += "\n# " + _(
+            "expect: holds what the rulebook gives today; fix the rulebook, then write "
+            "the figure the table intends."
+        )
+        header += "\n"
         return header + _dump(cases)
 
     def _doc(self, mapping: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +214,7 @@ class VerifyResult:
             "properties": [
                 {
                     "name": p,
-                    "promise": PROPERTIES[p],
+                    "promise": _(PROPERTIES[p]),
                     "ok": p not in failed,
                     "message": failed[p].message if p in failed else None,
                     "cases_yaml": failed[p].to_yaml() if p in failed else None,
@@ -214,17 +227,27 @@ class VerifyResult:
 def format_verify_result(result: VerifyResult) -> str:
     """The result for people: each failed property with its counterexample as YAML."""
     lines = [
-        f"verify {result.rulebook}: {result.examples} findings documents "
-        f"(max_examples={result.max_examples}, seed={result.seed})"
+        ngettext(
+            "verify {rulebook}: {n} findings document (max_examples={max}, seed={seed})",
+            "verify {rulebook}: {n} findings documents (max_examples={max}, seed={seed})",
+            result.examples,
+        ).format(
+            rulebook=result.rulebook, n=result.examples, max=result.max_examples, seed=result.seed
+        )
     ]
-    lines += [f"  note: {n}" for n in result.notes]
+    lines += ["  " + _("note: {note}").format(note=n) for n in result.notes]
     failed = {f.property for f in result.failures}
+    marks = {True: _("FAIL"), False: _("ok")}
+    width = max(len(m) for m in marks.values())
     for prop in result.properties:
-        mark = "FAIL" if prop in failed else "ok  "
-        lines.append(f"  {mark} {prop}: {PROPERTIES[prop]}")
+        mark = marks[prop in failed].ljust(width)
+        said = _("{mark} {property}: {promise}")
+        lines.append("  " + said.format(mark=mark, property=prop, promise=_(PROPERTIES[prop])))
     for f in result.failures:
         lines.append("")
-        lines.append(f"property {f.property} fails: {f.message}")
+        lines.append(
+            _("property {property} fails: {message}").format(property=f.property, message=f.message)
+        )
         lines.append(f.to_yaml().rstrip("\n"))
     return "\n".join(lines) + "\n"
 
@@ -383,7 +406,8 @@ class _Checker:
             first = exc.issues[0] if exc.issues else None
             text = first.message if first is not None else str(exc)
             code = f"{first.code} " if first is not None else ""
-            return [_Violation("evaluates", f"evaluation fails: {code}{text}")]
+            message = _("evaluation fails: {code}{text}").format(code=code, text=text)
+            return [_Violation("evaluates", message)]
         out = self.bounds(report)
         if wanted is None or wanted & set(_MONOTONE):
             out += self.monotone(mapping, findings, report)
@@ -399,8 +423,13 @@ class _Checker:
                 out.append(
                     _Violation(
                         "indicator-bounds",
-                        f"{r.name} ({r.id}) gives {exact_text(r.points)}, outside "
-                        f"[{exact_text(lo)}, {exact_text(hi)}]",
+                        _("{name} ({id}) gives {points}, outside [{lo}, {hi}]").format(
+                            name=r.name,
+                            id=r.id,
+                            points=exact_text(r.points),
+                            lo=exact_text(lo),
+                            hi=exact_text(hi),
+                        ),
                         r.id,
                         before=r.points,
                     )
@@ -409,27 +438,34 @@ class _Checker:
                 out.append(
                     _Violation(
                         "veto-zeroes",
-                        f"{r.name} ({r.id}) was vetoed but gives {exact_text(r.points)}",
+                        _("{name} ({id}) was vetoed but gives {points}").format(
+                            name=r.name, id=r.id, points=exact_text(r.points)
+                        ),
                         r.id,
                         before=r.points,
                     )
                 )
         problems = []
         if not 0 <= report.base <= 100:
-            problems.append(f"base {exact_text(report.base)} is outside [0, 100]")
+            problems.append(
+                _("base {base} is outside [0, 100]").format(base=exact_text(report.base))
+            )
         if not 0 <= report.bonus <= self.bonus_max:
             problems.append(
-                f"bonus {exact_text(report.bonus)} is outside [0, {exact_text(self.bonus_max)}]"
+                _("bonus {bonus} is outside [0, {most}]").format(
+                    bonus=exact_text(report.bonus), most=exact_text(self.bonus_max)
+                )
             )
         if not self.penalty_min <= report.penalty <= 0:
             problems.append(
-                f"penalty {exact_text(report.penalty)} is outside "
-                f"[{exact_text(self.penalty_min)}, 0]"
+                _("penalty {penalty} is outside [{least}, 0]").format(
+                    penalty=exact_text(report.penalty), least=exact_text(self.penalty_min)
+                )
             )
         if report.total != report.base + report.bonus + report.penalty:
-            problems.append("total is not base + bonus + penalty")
+            problems.append(_("total is not base + bonus + penalty"))
         if problems:
-            out.append(_Violation("total-bounds", "; ".join(problems)))
+            out.append(_Violation("total-bounds", _("; ").join(problems)))
         return out
 
     def monotone(
@@ -454,16 +490,25 @@ class _Checker:
             if after is None:
                 continue
             broken = after.points > res.points if knob.raises else after.points < res.points
-            what = f"{res.name} ({res.id}) goes from {exact_text(res.points)} to "
-            what += exact_text(after.points)
+            what = _("{name} ({id}) goes from {before} to {after}").format(
+                name=res.name,
+                id=res.id,
+                before=exact_text(res.points),
+                after=exact_text(after.points),
+            )
             if not broken and knob.item is not None:
                 b = next((i for i in res.items if i.id == knob.item), None)
                 a = next((i for i in after.items if i.id == knob.item), None)
                 if b is not None and a is not None and b.assessed and a.credit < b.credit:
                     broken = True
-                    what = (
-                        f"item {knob.item} of {res.name} ({res.id}) goes from "
-                        f"{_pct(b.credit)} to {_pct(a.credit)} of the weight"
+                    what = _(
+                        "item {item} of {name} ({id}) goes from {before} to {after} of the weight"
+                    ).format(
+                        item=knob.item,
+                        name=res.name,
+                        id=res.id,
+                        before=_pct(b.credit),
+                        after=_pct(a.credit),
                     )
             if broken:
                 change = f"{knob.indicator}.{knob.fact}: {_show(old)} → {_show(new)}"
@@ -503,6 +548,24 @@ def _with_fact(mapping: dict[str, Any], ind: str, fid: str, value: object) -> di
 # --------------------------------------------------------------------------- the search
 
 
+def _notes(checker: _Checker) -> tuple[str, ...]:
+    """What the report should say about the search itself."""
+    notes: list[str] = []
+    if not checker.knobs:
+        notes.append(
+            _("no monotone rule reads a bare fact; the monotonicity properties were vacuous")
+        )
+    if checker.discarded:
+        notes.append(
+            ngettext(
+                "{n} generated document did not pass the findings checks",
+                "{n} generated documents did not pass the findings checks",
+                checker.discarded,
+            ).format(n=checker.discarded)
+        )
+    return tuple(notes)
+
+
 def verify(
     rulebook: Rulebook,
     *,
@@ -520,7 +583,9 @@ def verify(
     unknown = [p for p in props if p not in PROPERTIES]
     if unknown:
         raise ValueError(
-            f"unknown properties: {', '.join(unknown)} (known: {', '.join(PROPERTIES)})"
+            _("unknown properties: {unknown} (known: {known})").format(
+                unknown=", ".join(unknown), known=", ".join(PROPERTIES)
+            )
         )
     checker = _Checker(rulebook)
     strategy = findings_strategy(rulebook, checks_from=0)
@@ -567,11 +632,6 @@ def verify(
             break
     order = {p: i for i, p in enumerate(PROPERTIES)}
     failures.sort(key=lambda f: order[f.property])
-    notes: list[str] = []
-    if not checker.knobs:
-        notes.append("no monotone rule reads a bare fact; the monotonicity properties were vacuous")
-    if checker.discarded:
-        notes.append(f"{checker.discarded} generated documents did not pass the findings checks")
     return VerifyResult(
         rulebook=rulebook.file,
         max_examples=max_examples,
@@ -580,5 +640,5 @@ def verify(
         failures=tuple(failures),
         examples=examples,
         discarded=checker.discarded,
-        notes=tuple(notes),
+        notes=_notes(checker),
     )

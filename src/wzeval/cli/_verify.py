@@ -28,8 +28,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         sub, "verify", _("property checks of any rulebook on generated findings"), EPILOG
     )
     p.add_argument("rulebook_path", metavar="RULEBOOK", help=_("a rulebook file"))
-    p.add_argument("--max-examples", type=int, default=200, metavar="N")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--max-examples",
+        type=int,
+        default=200,
+        metavar="N",
+        help=_("findings documents to try for each search (default 200)"),
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help=_("the same seed gives the same run (default 0)")
+    )
     p.add_argument("--property", nargs="+", metavar="NAME", help=_("check only these properties"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=command)

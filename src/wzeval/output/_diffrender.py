@@ -4,7 +4,9 @@
 sections) for a pull-request comment, :func:`diff_json` deterministic JSON
 (``wzeval: diff/1``); each takes the score movements too, when findings were given.
 They read only the change model of :mod:`wzeval.model._diffmodel`, so they sit in the output
-layer with the other renderers.
+layer with the other renderers.  Text and Markdown speak the user's language (labels,
+headings, section names, notes); change kinds, ids and paths stay as they are, and the JSON
+is the same in every language.
 """
 
 from __future__ import annotations
@@ -12,14 +14,45 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
-from wzeval.model._diffmodel import Change, Movement, RulebookDiff, by_section, change_counts
+from wzeval.core._i18n import N_, _
+from wzeval.model._diffmodel import (
+    Change,
+    IndicatorMovement,
+    Movement,
+    RulebookDiff,
+    by_section,
+    change_counts,
+)
 from wzeval.model._report import display
 
 __all__ = ["RENDERERS", "diff_json", "diff_markdown", "diff_text"]
 
 # --------------------------------------------------------------------------- renderers
+
+#: The sections of :data:`wzeval.model._diffmodel.SECTIONS` as people read them (the
+#: English names are the JSON's keys).
+_SECTION_TITLES = {
+    "Rulebook": N_("Rulebook"),
+    "Categories and groups": N_("Categories and groups"),
+    "Indicators": N_("Indicators"),
+    "Facts": N_("Facts"),
+    "Items and rules": N_("Items and rules"),
+    "Vetoes and deductions": N_("Vetoes and deductions"),
+    "Departments and catalogs": N_("Departments and catalogs"),
+}
+
+
+def _section(name: str) -> str:
+    return _(_SECTION_TITLES[name]) if name in _SECTION_TITLES else name
+
+
+def _shown(i: IndicatorMovement, side: Literal["old", "new"]) -> str:
+    """:meth:`IndicatorMovement.shown` in the user's language."""
+    text = i.shown(side)
+    return _("not assessed") if text == "not assessed" else text
+
 
 _BRIEF_KEYS = ("name", "title", "weight", "share", "type", "when", "count", "each", "cap", "credit")
 
@@ -60,9 +93,9 @@ def _label(d: RulebookDiff, change: Change) -> str:
     """``动态要闻 (dongtai_yaowen) › items › reply`` for people."""
     parts = [str(p) for p in change.path]
     if len(parts) >= 2 and f"{parts[0]}.{parts[1]}" in d.names:
-        head = f"{d.names[parts[0] + '.' + parts[1]]} ({parts[1]})"
+        head = _("{name} ({id})").format(name=d.names[parts[0] + "." + parts[1]], id=parts[1])
         return " › ".join([head, *parts[2:]])
-    return " › ".join(parts) or "rulebook"
+    return " › ".join(parts) or _("rulebook")
 
 
 def _sign(value: Fraction) -> str:
@@ -74,35 +107,56 @@ def diff_text(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
     """The diff for a terminal: one line per change, ``+`` added, ``-`` removed, ``~`` changed."""
     summary = change_counts(d)
     lines = [
-        f"{d.old_id} → {d.new_id}: {summary['changes']} change(s), "
-        f"{summary['affect_scores']} affect scores"
+        _("{old} → {new}: {changes} change(s), {affect} affect scores").format(
+            old=d.old_id,
+            new=d.new_id,
+            changes=summary["changes"],
+            affect=summary["affect_scores"],
+        )
     ]
     for name, group in by_section(d):
         lines.append("")
-        lines.append(f"{name}:")
+        lines.append(_("{section}:").format(section=_section(name)))
         for c in group:
             mark = {"added": "+", "removed": "-"}.get(c.what, "~")
-            score = "  [score]" if c.affects_scores else ""
+            score = "  " + _("[score]") if c.affects_scores else ""
             if c.what in ("added", "removed"):
                 value = c.new if c.what == "added" else c.old
                 detail = _short(value)
             else:
                 old, new = _pair(c.old, c.new)
                 detail = f"{old} → {new}"
-            lines.append(f"  {mark} {_label(d, c)}  {c.kind}: {detail}{score}")
+            said = _("{where}  {kind}: {detail}").format(
+                where=_label(d, c), kind=c.kind, detail=detail
+            )
+            lines.append(f"  {mark} {said}{score}")
     if movements:
         lines.append("")
-        lines.append("Score movements:")
+        lines.append(_("Score movements:"))
         for m in movements:
             note = _partial_note(m)
+            moved = _("{name} ({id}): {old} → {new} ({delta})")
             lines.append(
-                f"  {m.department} ({m.findings}): {display(m.old_total)} → "
-                f"{display(m.new_total)} ({_sign(m.delta)}){note}"
+                "  "
+                + moved.format(
+                    name=m.department,
+                    id=m.findings,
+                    old=display(m.old_total),
+                    new=display(m.new_total),
+                    delta=_sign(m.delta),
+                )
+                + note
             )
             for i in m.indicators:
                 lines.append(
-                    f"      {i.name} ({i.id}): {i.shown('old')} → {i.shown('new')} "
-                    f"({_sign(i.delta)})"
+                    "      "
+                    + moved.format(
+                        name=i.name,
+                        id=i.id,
+                        old=_shown(i, "old"),
+                        new=_shown(i, "new"),
+                        delta=_sign(i.delta),
+                    )
                 )
     return "\n".join(lines) + "\n"
 
@@ -110,71 +164,83 @@ def diff_text(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
 def _partial_note(m: Movement) -> str:
     notes = []
     if m.new_partial:
-        notes.append(
-            "scored partially under the new rulebook"
-            + (
-                f"; not assessed for lack of facts: {', '.join(m.not_assessed)}"
-                if m.not_assessed
-                else ""
+        if m.not_assessed:
+            notes.append(
+                _(
+                    "scored partially under the new rulebook; not assessed for lack of facts: "
+                    "{names}"
+                ).format(names=", ".join(m.not_assessed))
             )
-        )
+        else:
+            notes.append(_("scored partially under the new rulebook"))
     if m.old_partial:
-        notes.append("scored partially under the old rulebook")
+        notes.append(_("scored partially under the old rulebook"))
     if m.dropped:
-        notes.append(f"left out (unknown to the new rulebook): {', '.join(m.dropped)}")
-    return f" — {'; '.join(notes)}" if notes else ""
+        notes.append(
+            _("left out (unknown to the new rulebook): {names}").format(names=", ".join(m.dropped))
+        )
+    return " — " + _("; ").join(notes) if notes else ""
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+_SUMMARY_COLUMNS = (N_("part"), N_("added"), N_("removed"), N_("changed"), N_("can move scores"))
+_CHANGE_COLUMNS = (N_("where"), N_("change"), N_("old"), N_("new"), N_("scores"))
+_MOVEMENT_COLUMNS = (
+    N_("department"),
+    N_("findings"),
+    N_("old total"),
+    N_("new total"),
+    N_("change"),
+    N_("indicators that moved"),
+)
+
+
+def _row(columns: Sequence[str]) -> str:
+    """A Markdown table's header row, its columns in the user's language."""
+    return "| " + " | ".join(_(c) for c in columns) + " |"
+
+
 def diff_markdown(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
     """The diff for a pull-request comment: a summary table, then one section per part."""
     summary = change_counts(d)
-    out = [f"## Rulebook diff: `{d.old_id}` → `{d.new_id}`", ""]
+    title = _("Rulebook diff: {old} → {new}").format(old=f"`{d.old_id}`", new=f"`{d.new_id}`")
+    out = [f"## {title}", ""]
     if not d.changes:
-        out.append("No changes.")
+        out.append(_("No changes."))
     else:
-        out.append(
-            f"**{summary['changes']} change(s), {summary['affect_scores']} can move scores.**"
+        counts = _("{changes} change(s), {affect} can move scores.").format(
+            changes=summary["changes"], affect=summary["affect_scores"]
         )
-        out += [
-            "",
-            "| part | added | removed | changed | can move scores |",
-            "|---|---:|---:|---:|---:|",
-        ]
+        out += [f"**{counts}**", "", _row(_SUMMARY_COLUMNS), "|---|---:|---:|---:|---:|"]
         for name, row in summary["sections"].items():
             out.append(
-                f"| {name} | {row['added']} | {row['removed']} | {row['changed']} "
+                f"| {_section(name)} | {row['added']} | {row['removed']} | {row['changed']} "
                 f"| {row['affect_scores']} |"
             )
         for name, group in by_section(d):
-            out += [
-                "",
-                f"### {name}",
-                "",
-                "| where | change | old | new | scores |",
-                "|---|---|---|---|:-:|",
-            ]
+            out += ["", f"### {_section(name)}", "", _row(_CHANGE_COLUMNS), "|---|---|---|---|:-:|"]
             for c in group:
                 old, new = _pair(c.old, c.new)
+                scores = _("yes") if c.affects_scores else ""
                 out.append(
                     f"| {_cell(_label(d, c))} | `{c.kind}` | {_cell(old)} "
-                    f"| {_cell(new)} | {'yes' if c.affects_scores else ''} |"
+                    f"| {_cell(new)} | {scores} |"
                 )
     if movements:
         out += [
             "",
-            "### Score movements",
+            "### " + _("Score movements"),
             "",
-            "| department | findings | old total | new total | change | indicators that moved |",
+            _row(_MOVEMENT_COLUMNS),
             "|---|---|---:|---:|---:|---|",
         ]
         for m in movements:
             moved = (
-                "; ".join(
-                    f"{i.name} {_sign(i.delta) if i.new_assessed else 'not assessed'}"
+                _("; ").join(
+                    f"{i.name} {_sign(i.delta) if i.new_assessed else _('not assessed')}"
                     for i in m.indicators
                 )
                 or "–"
