@@ -193,10 +193,13 @@ class _Builder:
         return found
 
     def scalar(self, ev: Any) -> None:
-        value = ev.value
-        style = ev.style
         if ev.tag is not None:  # explicit tags: ruamel reads some (!!str) its own way
             raise _NotFast
+        node, plain = self.resolve(ev.value, ev.style, ev.start_mark, ev.end_mark)
+        self.add(node, plain, ev.start_mark, collection=False)
+
+    def resolve(self, value: str, style: str | None, start: Any, end: Any) -> tuple[Any, Any]:
+        """An untagged scalar's tree node and plain value (raises :class:`_NotFast`)."""
         tag = _STR
         if style is None:  # plain: ruamel's implicit resolution, YAML 1.2
             if not value:  # an empty value: libyaml places it elsewhere than ruamel
@@ -220,11 +223,11 @@ class _Builder:
             if ctag is None:
                 ctag = self.tags[tag] = Tag(suffix=tag)
             scalar.ctag, scalar.value, scalar.style = ctag, value, style
-            scalar.start_mark, scalar.end_mark = ev.start_mark, ev.end_mark
+            scalar.start_mark, scalar.end_mark = start, end
             scalar.comment = scalar.anchor = None
             node = self.constructors[tag](self.constructor, scalar)
             plain = _plain(node)
-        self.add(node, plain, ev.start_mark, collection=False)
+        return node, plain
 
     def add(self, node: Any, plain: Any, mark: Any, *, collection: bool) -> None:
         if not self.stack:
