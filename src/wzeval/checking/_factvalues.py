@@ -166,6 +166,8 @@ class ValueChecker:
         cind: CompiledIndicator,
         calendar: bool,
     ) -> tuple[bool, object]:
+        if (value is True or value is False) and fact.type == "bool":
+            return True, value  # the usual answer, taken as scalar() → _bool() takes it
         name = f"{cind.indicator.id}.{fact.id}"
         if value is None:
             if fact.nullable:

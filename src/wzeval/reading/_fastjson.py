@@ -48,6 +48,7 @@ _STEP = re.compile(
 )
 #: Characters where YAML and JSON part: tabs and carriage returns (YAML's own rules for
 #: them), what libyaml counts as a line break and JSON does not, a byte-order mark.
+_NEWLINE = re.compile("\n")
 _ODD = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 #: The escapes YAML's double-quoted strings read as JSON does, and that give printable
 #: text: a text with any other backslash is left to the YAML reader.
@@ -143,15 +144,15 @@ class JsonDocument(Document):
         self._tree = value
 
     def _at(self, offset: int) -> Position:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        line = bisect_right(self._newlines, offset)
-        col = offset - self._newlines[line - 1] if line else offset + 1
-        return Position(self.file, line + 1, col)
+        newlines = self._newlines
+        if newlines is None:
+            newlines = self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
+        line = bisect_right(newlines, offset)
+        return Position(self.file, line + 1, offset - newlines[line - 1] if line else offset + 1)
 
     def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
         """As :meth:`Document.position`, from the marks (every container is a flow one)."""
-        marks = self._marks
+        marks: Any = self._marks
         if marks is None or self.blanks:
             return super().position(path, key=key)
         offset = self._offset
