@@ -14,13 +14,18 @@ Writes ``--n`` generated JSON findings (``findings_gen.py``), then, in ``--round
 interleaved rounds (the machine is shared: a burst of load falls on every variant of a
 round alike), times the limit pipeline in 1 and 2 processes (a forked pool, started
 inside the timing) and ``python -m wzeval score DIR --format F --jobs J -o OUT`` in a
-subprocess for each format and worker count.  Prints, per variant, the median files
-per second (wall) and CPU milliseconds per file (the process and its workers), then
-the goal's ratios from the medians: limit / wzeval at ``--jobs 2`` (goal: ≤ 3 for JSON
-findings) and ``--jobs 2`` / ``--jobs 1`` (goal: ≥ 1.8), with the load average before
-and after, since another program using a core caps any speed-up.
+subprocess for each format and worker count (``--yaml``: also the same findings as
+YAML, CSV; ``--before SRC``: also another tree's wzeval, CSV).  The CLI runs with
+compiled bytecode kept (``PYTHONPYCACHEPREFIX``), as an installed package has it.
+Prints, per variant, the median files per second (wall) and CPU milliseconds per file
+(the process and its workers), then the goal's ratios from the medians: the limit
+(its faster run) / wzeval at ``--jobs 2`` (goal: ≤ 3 for JSON findings, ≤ 5 for
+YAML), ``--jobs 2`` / ``--jobs 1`` (goal: ≥ 1.8), and CPU per file against the
+limit's, with the load average before and after: another program using a core caps
+any speed-up, and CPU time is what the load does not move.
 
-Run: ``python benchmarks/bench_limit.py [--n 1000] [--rounds 3] [--formats csv json json-compact]``.
+Run: ``python benchmarks/bench_limit.py [--n 1000] [--rounds 3] [--formats csv json
+json-compact] [--yaml] [--before SRC]``.
 """
 
 from __future__ import annotations
@@ -198,9 +203,13 @@ def _run_cli(
     path = src or str(ROOT / "src")
     env = dict(os.environ, PYTHONPATH=path, PYTHONPYCACHEPREFIX=_STATE["pycache"])
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled once, as an installed package is
+    out.unlink(missing_ok=True)
     t, c = time.perf_counter(), _cpu(True)
     subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - t, _cpu(True) - c
+    wall, cpu = time.perf_counter() - t, _cpu(True) - c
+    if not out.exists():  # the run failed: its time would mean nothing
+        raise SystemExit(f"no output from {' '.join(cmd)}")
+    return wall, cpu
 
 
 def _agrees(paths: list[str]) -> bool:
@@ -221,16 +230,18 @@ def _agrees(paths: list[str]) -> bool:
     return True
 
 
-def _write(folder: Path, n: int) -> list[str]:
+def _write(folder: Path, n: int, suffix: str = ".json") -> list[str]:
+    """``n`` generated findings as JSON (or, ``suffix=".yaml"``, the same ones as YAML)."""
     import findings_gen
 
     rb = wzeval.load_rulebook()
     rng = random.Random(15)
+    write = findings_gen.to_json if suffix == ".json" else findings_gen.to_yaml
     folder.mkdir()
     paths = []
     for i in range(n):
-        p = folder / f"f{i:05d}.json"
-        p.write_text(findings_gen.to_json(findings_gen.generate(rb, rng)), encoding="utf-8")
+        p = folder / f"f{i:05d}{suffix}"
+        p.write_text(write(findings_gen.generate(rb, rng)), encoding="utf-8")
         paths.append(str(p))
     return paths
 
@@ -246,6 +257,11 @@ def main() -> None:
         help="also run the wzeval of another tree's src/ (e.g. an older commit's, "
         "from git archive), CSV only, for a before/after in the same run",
     )
+    ap.add_argument(
+        "--yaml",
+        action="store_true",
+        help="also score the same findings written as YAML (CSV; goal: within 5× of the limit)",
+    )
     args = ap.parse_args()
     print(machine())
     _init()
@@ -260,6 +276,9 @@ def main() -> None:
         )
         variants: list[tuple[str, str, int]] = [("limit", "", 1), ("limit", "", 2)]
         variants += [("wzeval", f, j) for f in args.formats for j in (1, 2)]
+        if args.yaml:
+            _write(Path(tmp) / "yaml", args.n, ".yaml")
+            variants += [("yaml", "csv", 1), ("yaml", "csv", 2)]
         if args.before:
             variants += [("before", "csv", 1), ("before", "csv", 2)]
         walls: dict[tuple[str, str, int], list[float]] = {v: [] for v in variants}
@@ -274,7 +293,8 @@ def main() -> None:
                     wall, cpu = time.perf_counter() - t, _cpu(False) - c
                 else:
                     src = args.before if what == "before" else None
-                    wall, cpu = _run_cli(folder, fmt, jobs, out, src)
+                    where = Path(tmp) / "yaml" if what == "yaml" else folder
+                    wall, cpu = _run_cli(where, fmt, jobs, out, src)
                 walls[v].append(wall)
                 cpus[v].append(cpu)
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
@@ -285,8 +305,8 @@ def main() -> None:
             what, fmt, jobs = v
             speed[v] = args.n / median(walls[v])
             label = "limit" if what == "limit" else f"wzeval score --format {fmt}"
-            if what == "before":
-                label = f"before: wzeval score --format {fmt}"
+            if what != "wzeval" and what != "limit":
+                label = f"{what}: wzeval score --format {fmt}"
             runs = ", ".join(f"{args.n / w:.0f}" for w in walls[v])
             print(
                 f"| {label} | {jobs} | {speed[v]:,.1f} | "
@@ -296,12 +316,14 @@ def main() -> None:
         print(f"limit: 2 processes / 1: {lim2 / lim1:.2f}×")
         best = max(lim1, lim2)  # the limit: its faster run (two processes on an idle machine)
         cpu_limit = median(cpus[("limit", "", 1)])
-        kinds = [("wzeval", f) for f in args.formats] + ([("before", "csv")] if args.before else [])
+        kinds = [("wzeval", f) for f in args.formats]
+        kinds += [(w, "csv") for w, on in (("yaml", args.yaml), ("before", args.before)) if on]
         for what, fmt in kinds:
             w1, w2 = speed[(what, fmt, 1)], speed[(what, fmt, 2)]
             c1, c2 = median(cpus[(what, fmt, 1)]), median(cpus[(what, fmt, 2)])
             print(
-                f"{what} {fmt}: limit / wzeval at --jobs 2 {best / w2:.2f}× (goal ≤ 3), "
+                f"{what} {fmt}: limit / wzeval at --jobs 2 {best / w2:.2f}× "
+                f"(goal ≤ {5 if what == 'yaml' else 3}), "
                 f"at --jobs 1 {lim1 / w1:.2f}×; --jobs 2 / --jobs 1 {w2 / w1:.2f}× (goal ≥ 1.8); "
                 f"CPU per file / the limit's {c1 / cpu_limit:.2f}× (--jobs 1), "
                 f"{c2 / cpu_limit:.2f}× (--jobs 2)"
