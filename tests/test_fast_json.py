@@ -28,6 +28,7 @@ from test_fast_paths import _paths, _tree, bundled, needs_c
 import wzeval.reading._fastjson as fastjson
 import wzeval.reading._loader as loader
 from wzeval.reading._fastjson import JsonDocument
+from wzeval.reading._marked import MarkedDocument
 from wzeval.scoring._api import compiled, load_findings
 from wzeval.scoring._engine import evaluate_compiled
 
@@ -216,3 +217,56 @@ def test_generated_findings_in_json_score_the_same(
             results.append(([i.to_dict() for i in issues], report))
     assert results[0] == results[1]
     assert load_findings(mapping, rb, partial=True) is not None
+
+
+@needs_c
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_yaml_marks_give_the_trees_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """YAML read by the libyaml fast path keeps marks, not the tree: 600 generated
+    documents (block and flow, empty values, comments, keys that are numbers or dates)
+    give the reference path's positions and empty values before the tree is built, and
+    the tree when it is read.  About a quarter of them are read by the libyaml fast path
+    at all (the rest hold what the reference path reads), and of those with no key that
+    is a number, a boolean, null or a date, every one keeps marks."""
+    from test_fast_paths import _SCALARS, _block
+
+    r = random.Random(2026)
+    marked = 0
+    for _ in range(600):
+        text = (_block(r, 0, 0) or r.choice(_SCALARS)) + "\n"
+        monkeypatch.setenv("WZEVAL_REFERENCE", "1")
+        ref = loader.load_document(text=text, name="gen.yaml")
+        monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+        got = loader.load_document(text=text, name="gen.yaml")
+        marked += isinstance(got, MarkedDocument)
+        assert repr(got.data) == repr(ref.data), text
+        assert [i.to_dict() for i in got.issues] == [i.to_dict() for i in ref.issues], text
+        if ref.data is not None:
+            for p in [*_paths(ref.data), ("nope",), ("a", "nope"), (0,), (0, "a")]:
+                assert got.position(p) == ref.position(p), (text, p)
+                assert got.position(p, key=True) == ref.position(p, key=True), (text, p)
+                assert got.empty_value(p) == ref.empty_value(p), (text, p)
+        assert _tree(got.root) == _tree(ref.root), text
+    assert marked > 50
+
+
+@needs_c
+def test_findings_examples_are_read_with_marks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled rulebook and the findings examples take the marks path (no fallback),
+    and an empty value is told from a written null there as in the tree."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    root = Path(__file__).resolve().parent.parent
+    for path in [
+        root / "rulebooks" / "2023.yaml",
+        *sorted((root / "examples" / "findings").glob("*.yaml")),
+    ]:
+        assert isinstance(loader.load_document(path), MarkedDocument), path
+    doc = loader.load_document(text="a: 1\nb: null\nc: ~ # none\n", name="e.yaml")
+    assert isinstance(doc, MarkedDocument)
+    assert [doc.empty_value((k,)) for k in "abc"] == [False, False, False]
+    assert str(doc.position(("b",))) == "e.yaml:2:4"  # worked by hand: the null
+    assert str(doc.position(("c",), key=True)) == "e.yaml:3:1"
+    # a value left empty is the reference path's (libyaml places it elsewhere)
+    doc = loader.load_document(text="a:\nb: null\n", name="e.yaml")
+    assert not isinstance(doc, MarkedDocument)
+    assert [doc.empty_value((k,)) for k in "ab"] == [True, False]

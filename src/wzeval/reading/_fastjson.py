@@ -33,7 +33,8 @@ from typing import Any
 from wzeval.core._issues import Issue, PathPart, Position
 from wzeval.reading import _yamlcore as limits
 from wzeval.reading._fastyaml import _Builder, _NotFast, fast_path_enabled
-from wzeval.reading._yamlcore import _NON_PRINTABLE, Document
+from wzeval.reading._marked import MarkedDocument
+from wzeval.reading._yamlcore import _NON_PRINTABLE
 
 __all__ = ["JsonDocument", "load_json_fast"]
 
@@ -107,41 +108,10 @@ def _marks(text: str, start: int) -> tuple[Marks, int]:
     return root, nodes
 
 
-class JsonDocument(Document):
-    """A document read by the JSON fast path: positions from the scan's marks, the
-    round-trip tree built (by the YAML reader) the first time it is read."""
+class JsonDocument(MarkedDocument):
+    """A document read by the JSON fast path: its marks are offsets in the text."""
 
-    def __init__(
-        self,
-        file: str,
-        data: Any,
-        root: Any = None,
-        issues: list[Issue] | None = None,
-        text: str = "",
-        blanks: set[tuple[PathPart, ...]] | None = None,
-        *,
-        marks: Marks | None = None,
-        offset: int = 0,
-    ) -> None:
-        self._tree = root
-        super().__init__(file, data, root, [] if issues is None else issues, text, set())
-        if blanks:
-            self.blanks = blanks
-        self._marks = marks
-        self._offset = offset
-        self._newlines: list[int] | None = None
-
-    @property
-    def root(self) -> Any:
-        if self._tree is None and self._marks is not None:
-            from wzeval.reading._loader import load_yaml
-
-            self._tree = load_yaml(self.text, self.file).root
-        return self._tree
-
-    @root.setter
-    def root(self, value: Any) -> None:
-        self._tree = value
+    _newlines: list[int] | None = None
 
     def _at(self, offset: int) -> Position:
         newlines = self._newlines
@@ -149,29 +119,6 @@ class JsonDocument(Document):
             newlines = self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
         line = bisect_right(newlines, offset)
         return Position(self.file, line + 1, offset - newlines[line - 1] if line else offset + 1)
-
-    def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
-        """As :meth:`Document.position`, from the marks (every container is a flow one)."""
-        marks: Any = self._marks
-        if marks is None or self.blanks:
-            return super().position(path, key=key)
-        offset = self._offset
-        last = len(path) - 1
-        for i, part in enumerate(path):
-            if type(marks) is dict:
-                entry = marks.get(part) if isinstance(part, str) else None
-                if entry is None:
-                    break
-                if key and i == last:
-                    return self._at(entry[0])
-                offset, marks = entry[1], entry[2]
-            elif type(marks) is list:
-                if not (isinstance(part, int) and 0 <= part < len(marks)):
-                    break
-                offset, marks = marks[part]
-            else:
-                break
-        return self._at(offset)
 
     def empty_value(self, path: Sequence[PathPart]) -> bool:
         """JSON has no empty values: a ``null`` is always written out."""
@@ -205,7 +152,7 @@ def load_json_fast(text: str, file: str, issues: list[Issue]) -> JsonDocument | 
         return None
     except Exception:  # any trouble in a number's constructor: the YAML reader decides
         return None
-    return JsonDocument(file, data, issues=list(issues), text=text, marks=marks, offset=start)
+    return JsonDocument(file, data, issues=list(issues), text=text, marks=marks, at=start)
 
 
 def _refuse(value: str) -> Any:

@@ -169,12 +169,14 @@ def load_document(
     return load_yaml(text, file, issues)
 
 
-def load_yaml(text: str, file: str, issues: list[Issue] | None = None) -> Document:
+def load_yaml(
+    text: str, file: str, issues: list[Issue] | None = None, *, tree: bool = False
+) -> Document:
     """``text`` read as YAML (the libyaml fast path, else the reference path): the
-    document of :func:`load_document` but for the JSON fast path, whose documents build
-    their round-trip tree with it."""
+    document of :func:`load_document` but for the JSON fast path.  ``tree``: with its
+    round-trip tree built at once (what a marked document builds its tree with)."""
     issues = [] if issues is None else issues
-    fast = _load_fast(text, file, issues)
+    fast = _load_fast(text, file, issues, tree=tree)
     if fast is not None:
         return fast
     events: list[Any] = []
