@@ -315,7 +315,7 @@ def main() -> None:
         lim1, lim2 = speed[("limit", "", 1)], speed[("limit", "", 2)]
         print(f"limit: 2 processes / 1: {lim2 / lim1:.2f}×")
         best = max(lim1, lim2)  # the limit: its faster run (two processes on an idle machine)
-        cpu_limit = median(cpus[("limit", "", 1)])
+        cpu_limit = {j: median(cpus[("limit", "", j)]) for j in (1, 2)}
         kinds = [("wzeval", f) for f in args.formats]
         kinds += [(w, "csv") for w, on in (("yaml", args.yaml), ("before", args.before)) if on]
         for what, fmt in kinds:
@@ -325,8 +325,8 @@ def main() -> None:
                 f"{what} {fmt}: limit / wzeval at --jobs 2 {best / w2:.2f}× "
                 f"(goal ≤ {5 if what == 'yaml' else 3}), "
                 f"at --jobs 1 {lim1 / w1:.2f}×; --jobs 2 / --jobs 1 {w2 / w1:.2f}× (goal ≥ 1.8); "
-                f"CPU per file / the limit's {c1 / cpu_limit:.2f}× (--jobs 1), "
-                f"{c2 / cpu_limit:.2f}× (--jobs 2)"
+                f"CPU per file / the limit's {c1 / cpu_limit[1]:.2f}× (--jobs 1), "
+                f"{c2 / cpu_limit[2]:.2f}× (--jobs 2, against its 2 processes)"
             )
 
 
