@@ -270,3 +270,23 @@ def test_findings_examples_are_read_with_marks(monkeypatch: pytest.MonkeyPatch) 
     doc = loader.load_document(text="a:\nb: null\n", name="e.yaml")
     assert not isinstance(doc, MarkedDocument)
     assert [doc.empty_value((k,)) for k in "ab"] == [True, False]
+
+
+@needs_c
+def test_marked_documents_pickle_and_build_their_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A marked document (JSON or YAML) pickles, tree not built yet, and builds the same
+    tree afterwards."""
+    import pickle
+
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    for text, name in (('{"a": [1, {"b": "c"}]}\n', "p.json"), ("a:\n  - 1\n  - b: c\n", "p.yaml")):
+        doc = loader.load_document(text=text, name=name)
+        assert isinstance(doc, MarkedDocument)
+        copy = pickle.loads(pickle.dumps(doc))
+        assert copy.data == doc.data == {"a": [1, {"b": "c"}]}
+        assert copy.position(("a", 1, "b")) == doc.position(("a", 1, "b"))
+        assert (
+            _tree(copy.root)
+            == _tree(doc.root)
+            == _tree(loader.load_yaml(text, name, tree=True).root)
+        )

@@ -27,12 +27,12 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from wzeval.core._issues import Issue, PathPart, Position
 from wzeval.reading import _yamlcore as limits
-from wzeval.reading._fastyaml import _Builder, _NotFast, fast_path_enabled
+from wzeval.reading._fastyaml import _Builder, _NotFast, fast_path_enabled, fast_tree
 from wzeval.reading._marked import MarkedDocument
 from wzeval.reading._yamlcore import _NON_PRINTABLE
 
@@ -127,8 +127,12 @@ class JsonDocument(MarkedDocument):
         return False
 
 
-def load_json_fast(text: str, file: str, issues: list[Issue]) -> JsonDocument | None:
-    """``text`` read as a JSON object, or ``None`` to read it as YAML."""
+def load_json_fast(
+    text: str, file: str, issues: list[Issue], build: Callable[[str, str], Any] = fast_tree
+) -> JsonDocument | None:
+    """``text`` read as a JSON object, or ``None`` to read it as YAML; ``build`` makes
+    its round-trip tree when it is read (:func:`wzeval.reading._loader.load_yaml`'s, by
+    :func:`~wzeval.reading._loader.load_document`)."""
     start = len(text) - len(text.lstrip(" \n"))
     if text[start : start + 1] != "{" or not fast_path_enabled():
         return None
@@ -152,7 +156,9 @@ def load_json_fast(text: str, file: str, issues: list[Issue]) -> JsonDocument | 
         return None
     except Exception:  # any trouble in a number's constructor: the YAML reader decides
         return None
-    return JsonDocument(file, data, issues=list(issues), text=text, marks=marks, at=start)
+    return JsonDocument(
+        file, data, issues=list(issues), text=text, marks=marks, at=start, build=build
+    )
 
 
 def _refuse(value: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -332,7 +333,20 @@ def fast_path_enabled() -> bool:
     return _CParser is not None and os.environ.get("WZEVAL_REFERENCE", "") != "1"
 
 
-def _load_fast(text: str, file: str, issues: list[Issue], *, tree: bool = False) -> Document | None:
+def fast_tree(text: str, file: str) -> Any:
+    """The round-trip tree of a text this path reads (a marked document's ``build``)."""
+    doc = _load_fast(text, file, [], tree=True)
+    return None if doc is None else doc.root
+
+
+def _load_fast(
+    text: str,
+    file: str,
+    issues: list[Issue],
+    *,
+    tree: bool = False,
+    build: Callable[[str, str], Any] = fast_tree,
+) -> Document | None:
     """The document read by the C parser, or ``None`` to read it with the reference path.
     Its positions come from marks (:class:`YamlDocument`, the tree built when read), or,
     with ``tree`` or for a document only the tree describes, from the round-trip tree."""
@@ -356,6 +370,12 @@ def _load_fast(text: str, file: str, issues: list[Issue], *, tree: bool = False)
         if builder.root is None:  # an empty document: the tree's own answers
             return Document(file, None, issues=found, text=text)
         return YamlDocument(
-            file, builder.data, issues=found, text=text, marks=builder.root, at=builder.root_mark
+            file,
+            builder.data,
+            issues=found,
+            text=text,
+            marks=builder.root,
+            at=builder.root_mark,
+            build=build,
         )
     return Document(file, builder.data, root=builder.root, issues=found, text=text)

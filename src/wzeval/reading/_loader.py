@@ -163,10 +163,16 @@ def load_document(
             )
         if text.startswith("\ufeff"):
             text = text[1:]
-    fast = load_json_fast(text, file, issues)
+    fast = load_json_fast(text, file, issues, _tree)
     if fast is not None:
         return fast
     return load_yaml(text, file, issues)
+
+
+def _tree(text: str, file: str) -> Any:
+    """The round-trip tree of ``text`` as the YAML readers build it (a marked
+    document's, when it is first read)."""
+    return load_yaml(text, file, tree=True).root
 
 
 def load_yaml(
@@ -176,7 +182,7 @@ def load_yaml(
     document of :func:`load_document` but for the JSON fast path.  ``tree``: with its
     round-trip tree built at once (what a marked document builds its tree with)."""
     issues = [] if issues is None else issues
-    fast = _load_fast(text, file, issues, tree=tree)
+    fast = _load_fast(text, file, issues, tree=tree, build=_tree)
     if fast is not None:
         return fast
     events: list[Any] = []

@@ -9,14 +9,14 @@ sequence ``[[item mark, child marks], ...]`` (``child marks`` ``None`` for a sca
 the very marks the tree would hold, taken from the same parser events.
 :class:`MarkedDocument` answers :meth:`~Document.position` and
 :meth:`~Document.empty_value` from them exactly as the tree walk does, and builds the
-tree itself (by the YAML reader, as before) the first time ``root`` is read.
+tree itself (by the YAML reader, as before: ``build``) the first time ``root`` is read.
 tests/test_fast_paths.py and tests/test_fast_json.py prove positions, tree and data
 the same as the reference path's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from wzeval.core._issues import Issue, PathPart, Position
@@ -40,8 +40,10 @@ class MarkedDocument(Document):
         *,
         marks: Any = None,
         at: Any = None,
+        build: Callable[[str, str], Any] | None = None,
     ) -> None:
         self._tree = root
+        self._build = build
         super().__init__(file, data, root, [] if issues is None else issues, text, set())
         if blanks:
             self.blanks = blanks
@@ -50,10 +52,10 @@ class MarkedDocument(Document):
 
     @property
     def root(self) -> Any:
-        if self._tree is None and self._marks is not None:
-            from wzeval.reading._loader import load_yaml
-
-            self._tree = load_yaml(self.text, self.file, tree=True).root
+        """The round-trip tree, built by ``build`` (the YAML reader, given by the reader
+        that made this document: a module-level function, so documents still pickle)."""
+        if self._tree is None and self._build is not None:
+            self._tree = self._build(self.text, self.file)
         return self._tree
 
     @root.setter
