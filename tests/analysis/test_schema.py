@@ -122,10 +122,12 @@ def test_records_fact(tmp_path: Path) -> None:
 
 
 def test_write_schemas(tmp_path: Path) -> None:
-    """write_schemas writes the three files, deterministic and newline-terminated."""
+    """write_schemas writes every schema (ranking/2's too), deterministic and
+    newline-terminated."""
     rb = wzeval.load_rulebook(KINDS)
     paths = write_schemas(tmp_path / "out", rb)
     assert sorted(p.name for p in paths) == sorted(SCHEMA_FILES.values())
+    assert "ranking2.schema.json" in {p.name for p in paths}
     first = {p.name: p.read_bytes() for p in paths}
     write_schemas(tmp_path / "out", rb)
     assert {p.name: p.read_bytes() for p in paths} == first

@@ -674,16 +674,20 @@ def test_schema_findings_for_a_rulebook() -> None:
 
 
 def test_schema_write(tmp_path: Path) -> None:
-    """schema --write writes the four files."""
+    """schema --write writes the five files, the ranking/2 one as the repository has it."""
     r = wz("schema", "--write", tmp_path / "s", "--rulebook", KINDS)
     assert r.code == 0
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
     assert names == [
         "appeal.schema.json",
         "findings.schema.json",
+        "ranking2.schema.json",
         "report.schema.json",
         "rulebook.schema.json",
     ]
+    written = (tmp_path / "s" / "ranking2.schema.json").read_bytes()
+    assert written == (ROOT / "schemas" / "ranking2.schema.json").read_bytes()
+    assert b'"const": "ranking/2"' in written
 
 
 def test_schema_usage_errors(tmp_path: Path) -> None:

@@ -54,11 +54,10 @@ SCHEMA_FILES = {
     "findings": "findings.schema.json",
     "report": "report.schema.json",
     "appeal": "appeal.schema.json",
+    "ranking2": "ranking2.schema.json",
 }
-#: The file of :func:`ranking2_schema` in the repository's ``schemas/`` (kept apart from
-#: :data:`SCHEMA_FILES`, which ``wzeval schema --write`` writes: a batch's readers, not
-#: its evaluators, need it).
-RANKING2_SCHEMA_FILE = "ranking2.schema.json"
+#: The file of :func:`ranking2_schema` (a batch's readers need it, not its evaluators).
+RANKING2_SCHEMA_FILE = SCHEMA_FILES["ranking2"]
 
 _DATE_PATTERN = DATE_PATTERN
 _DATETIME_PATTERN = DATETIME_PATTERN
@@ -318,8 +317,8 @@ def schema_text(schema: dict[str, Any]) -> str:
 
 def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[Path]:
     """Write ``rulebook.schema.json``, ``findings.schema.json`` (for ``rulebook``, by
-    default the bundled one), ``report.schema.json`` and ``appeal.schema.json`` into
-    ``folder``; return the paths.
+    default the bundled one), ``report.schema.json``, ``appeal.schema.json`` and
+    ``ranking2.schema.json`` into ``folder``; return the paths.
 
     These files are generated, so they are replaced (atomically) without asking.  The
     rulebook is loaded first: if it cannot be, :class:`~wzeval.core._errors.ValidationFailed`
@@ -331,6 +330,7 @@ def write_schemas(folder: str | Path, rulebook: Rulebook | None = None) -> list[
         "findings": schema_text(findings_schema(rb)),
         "report": schema_text(report_schema()),
         "appeal": schema_text(appeal_schema()),
+        "ranking2": schema_text(ranking2_schema()),
     }
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -32,6 +33,7 @@ except ImportError:  # pragma: no cover - ruamel.yaml without its C extension
 from wzeval.core._issues import Issue
 from wzeval.core._perf import gc_paused
 from wzeval.reading import _yamlcore as limits
+from wzeval.reading._marked import YamlDocument
 from wzeval.reading._scan import _yes_warning
 from wzeval.reading._yamlcore import (
     _NON_PRINTABLE,
@@ -193,10 +195,13 @@ class _Builder:
         return found
 
     def scalar(self, ev: Any) -> None:
-        value = ev.value
-        style = ev.style
         if ev.tag is not None:  # explicit tags: ruamel reads some (!!str) its own way
             raise _NotFast
+        node, plain = self.resolve(ev.value, ev.style, ev.start_mark, ev.end_mark)
+        self.add(node, plain, ev.start_mark, collection=False)
+
+    def resolve(self, value: str, style: str | None, start: Any, end: Any) -> tuple[Any, Any]:
+        """An untagged scalar's tree node and plain value (raises :class:`_NotFast`)."""
         tag = _STR
         if style is None:  # plain: ruamel's implicit resolution, YAML 1.2
             if not value:  # an empty value: libyaml places it elsewhere than ruamel
@@ -220,11 +225,11 @@ class _Builder:
             if ctag is None:
                 ctag = self.tags[tag] = Tag(suffix=tag)
             scalar.ctag, scalar.value, scalar.style = ctag, value, style
-            scalar.start_mark, scalar.end_mark = ev.start_mark, ev.end_mark
+            scalar.start_mark, scalar.end_mark = start, end
             scalar.comment = scalar.anchor = None
             node = self.constructors[tag](self.constructor, scalar)
             plain = _plain(node)
-        self.add(node, plain, ev.start_mark, collection=False)
+        return node, plain
 
     def add(self, node: Any, plain: Any, mark: Any, *, collection: bool) -> None:
         if not self.stack:
@@ -255,24 +260,122 @@ class _Builder:
 _NO_KEY = object()
 
 
+class _NeedTree(Exception):
+    """The document holds what only the tree shows (a key that is not a string, a
+    scalar at the root): it is read again by :class:`_Builder`."""
+
+
+class _MarksBuilder(_Builder):
+    """Builds the plain data and, instead of the round-trip tree, its marks (see
+    :mod:`wzeval.reading._marked`): the same events, the same checks, the marks the tree
+    would record — a collection's value mark is its start mark, as in the tree."""
+
+    root_mark: tuple[int, int] | None = None
+
+    def start(self, ev: Any, is_map: bool) -> None:
+        if ev.tag is not None:
+            raise _NotFast
+        self.stack.append(
+            [
+                {} if is_map else [],
+                {} if is_map else [],
+                is_map,
+                _NO_KEY,
+                None,
+                None,
+                None,
+                ev.start_mark,
+            ]
+        )
+
+    def end(self) -> None:
+        marks, plain, _, pending, _, _, _, mark = self.stack.pop()
+        if pending is not _NO_KEY:  # pragma: no cover - the parser pairs keys
+            raise _NotFast
+        self.add(marks, plain, mark, collection=True)
+
+    def add(self, node: Any, plain: Any, mark: Any, *, collection: bool) -> None:
+        if not self.stack:
+            if not collection:
+                raise _NeedTree  # a scalar root keeps no mark of its own in the tree
+            self.root, self.data = node, plain
+            self.root_mark = (mark.line, mark.column)
+            return
+        top = self.stack[-1]
+        child = node if collection else None
+        if not top[2]:  # a sequence item
+            top[0].append([(mark.line, mark.column), child])
+            top[1].append(plain)
+            return
+        if top[3] is _NO_KEY:  # a mapping key
+            if collection:
+                raise _NotFast  # complex keys: ruamel's business
+            if not isinstance(node, str):
+                raise _NeedTree  # the tree's key (1, true, a date) is not the data's
+            top[3], top[4], top[5] = node, mark, node
+            return
+        marks, key, key_mark = top[0], top[3], top[4]
+        if key in marks:
+            raise _NotFast  # a duplicate key: ruamel reports it
+        marks[key] = [
+            (key_mark.line, key_mark.column),
+            (mark.line, mark.column),
+            child,
+            plain is None,
+        ]
+        top[1][top[5]] = plain
+        top[3] = _NO_KEY
+
+
 def fast_path_enabled() -> bool:
     """Whether documents are read with libyaml first (C extension installed and
     ``WZEVAL_REFERENCE`` not set to 1)."""
     return _CParser is not None and os.environ.get("WZEVAL_REFERENCE", "") != "1"
 
 
-def _load_fast(text: str, file: str, issues: list[Issue]) -> Document | None:
-    """The document read by the C parser, or ``None`` to read it with the reference path."""
+def fast_tree(text: str, file: str) -> Any:
+    """The round-trip tree of a text this path reads (a marked document's ``build``)."""
+    doc = _load_fast(text, file, [], tree=True)
+    return None if doc is None else doc.root
+
+
+def _load_fast(
+    text: str,
+    file: str,
+    issues: list[Issue],
+    *,
+    tree: bool = False,
+    build: Callable[[str, str], Any] = fast_tree,
+) -> Document | None:
+    """The document read by the C parser, or ``None`` to read it with the reference path.
+    Its positions come from marks (:class:`YamlDocument`, the tree built when read), or,
+    with ``tree`` or for a document only the tree describes, from the round-trip tree."""
     if not fast_path_enabled() or "%" in text[:1] or "\n%" in text:
         return None  # directives (%YAML 1.1, %TAG) are the reference path's business
-    builder = _Builder()
+    builder: _Builder = _Builder() if tree else _MarksBuilder()
     try:
         with gc_paused():  # else a 9 MB document takes 1.8x longer per node than 0.1 MB
-            builder.read(text)
+            try:
+                builder.read(text)
+            except _NeedTree:
+                builder = _Builder()
+                builder.read(text)
     except Exception:  # any trouble at all: the reference path decides what to report
         return None
     if builder.stack:  # pragma: no cover - a complete stream closes every collection
         return None
     found = list(issues)
     found.extend(_yes_warning(value, file, mark.line, mark.column) for value, mark in builder.yes)
+    if isinstance(builder, _MarksBuilder):
+        if builder.root is None:  # an empty document: the tree's own answers
+            return Document(file, None, issues=found, text=text)
+        return YamlDocument(
+            file,
+            builder.data,
+            issues=found,
+            text=text,
+            marks=builder.root,
+            at=builder.root_mark,
+            build=build,
+        )
     return Document(file, builder.data, root=builder.root, issues=found, text=text)

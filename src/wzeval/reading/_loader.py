@@ -52,8 +52,9 @@ from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
 from wzeval.core._slips import fullwidth_colon
 
-__all__ = ["DOCUMENT_SUFFIXES", "dumps_json", "iter_files", "load_document"]
+__all__ = ["DOCUMENT_SUFFIXES", "dumps_json", "iter_files", "load_document", "load_yaml"]
 from wzeval.reading import _yamlcore as limits
+from wzeval.reading._fastjson import load_json_fast
 from wzeval.reading._fastyaml import _load_fast
 from wzeval.reading._scan import _build, _directives, _scan
 from wzeval.reading._source import read_source
@@ -162,7 +163,26 @@ def load_document(
             )
         if text.startswith("\ufeff"):
             text = text[1:]
-    fast = _load_fast(text, file, issues)
+    fast = load_json_fast(text, file, issues, _tree)
+    if fast is not None:
+        return fast
+    return load_yaml(text, file, issues)
+
+
+def _tree(text: str, file: str) -> Any:
+    """The round-trip tree of ``text`` as the YAML readers build it (a marked
+    document's, when it is first read)."""
+    return load_yaml(text, file, tree=True).root
+
+
+def load_yaml(
+    text: str, file: str, issues: list[Issue] | None = None, *, tree: bool = False
+) -> Document:
+    """``text`` read as YAML (the libyaml fast path, else the reference path): the
+    document of :func:`load_document` but for the JSON fast path.  ``tree``: with its
+    round-trip tree built at once (what a marked document builds its tree with)."""
+    issues = [] if issues is None else issues
+    fast = _load_fast(text, file, issues, tree=tree, build=_tree)
     if fast is not None:
         return fast
     events: list[Any] = []
