@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import pickle
 import random
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -33,7 +31,22 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from support.documents import (
+    SCALARS as _SCALARS,
+)
+from support.documents import (
+    bundled,
+    needs_c,
+)
+from support.documents import (
+    paths as _paths,
+)
+from support.documents import (
+    random_block as _block,
+)
+from support.documents import (
+    tree_of as _tree,
+)
 from support.paths import ROOT
 from support.strategies import cases, findings_for, overall_cases
 
@@ -80,25 +93,6 @@ DOCUMENTS = sorted(
     for p in (ROOT / folder).rglob(pattern)
     if "__pycache__" not in p.parts and ".hypothesis" not in p.parts
 )
-needs_c = pytest.mark.skipif(
-    getattr(fastyaml, "_CParser", None) is None,
-    reason="ruamel.yaml.clib (libyaml's C parser) is not installed",
-)
-
-
-@functools.cache
-def bundled() -> Rulebook:
-    return load_rulebook(bundled_rulebook_path())
-
-
-def _paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield path
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from _paths(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _paths(v, (*path, i))
 
 
 def _load(path: Path, monkeypatch: pytest.MonkeyPatch, reference: bool) -> yamlcore.Document:
@@ -397,119 +391,6 @@ def test_positions_do_not_depend_on_earlier_lookups(path: Path) -> None:
 
 
 # ---------------------------------------------------------- generated YAML documents
-
-_SCALARS = (
-    "1",
-    "-2",
-    "0x1F",
-    "0o17",
-    "017",
-    "1_000",
-    "1.5",
-    "-.5",
-    ".inf",
-    "-.Inf",
-    ".nan",
-    "1e3",
-    "1.2e-3",
-    "true",
-    "false",
-    "True",
-    "FALSE",
-    "yes",
-    "no",
-    "on",
-    "null",
-    "~",
-    "Null",
-    "2023-11-15",
-    "10:30",
-    "abc",
-    "市教育局",
-    "http://x.cn/a",
-    "a#b",
-    "1.0",
-    "+1",
-    "0",
-    "-0",
-    "0.10",
-    "12345678901234567890",
-    "3/4",
-    "50%",
-    "é",
-    "-",
-    "?x",
-    "",
-    "2023-11-15 10:00",
-    "2023-11-15T10:00:00+08:00",
-    "2023-02-30",
-    "a b",
-    "'q'",
-    '"dq"',
-    '"esc\\n\\t"',
-    "'it''s'",
-    "!!str 5",
-    "!!int '7'",
-    "[]",
-    "{}",
-)
-_KEYS = ["a", "b", "id", "1", "true", "null", '"q"', "'s'", "2023-01-01", "市", "a b", "1.5", "~"]
-
-
-def _block(r: random.Random, depth: int, indent: int) -> str | None:
-    """A random block of YAML (None: write a scalar instead)."""
-    pad = " " * indent
-    kind = r.random()
-    if depth > 3 or kind < 0.3:
-        return None
-    out = []
-    if kind < 0.65:
-        for key in r.sample(_KEYS, r.randint(1, 4)):
-            child = _block(r, depth + 1, indent + 2)
-            if child is not None:
-                out.append(f"{pad}{key}:\n{child}")
-                continue
-            v = r.random()
-            if v < 0.1:
-                out.append(f"{pad}{key}: |\n{pad}  line one\n{pad}  line two")
-            elif v < 0.15:
-                out.append(f"{pad}{key}: >\n{pad}  folded\n{pad}  text")
-            elif v < 0.25:
-                items = ", ".join(r.choice(_SCALARS) for _ in range(r.randint(0, 3)))
-                out.append(f"{pad}{key}: [{items}]")
-            elif v < 0.3:
-                out.append(f"{pad}{key}: {{x: {r.choice(_SCALARS)}, y: {r.choice(_SCALARS)}}}")
-            elif v < 0.35:
-                out.append(f"{pad}{key}:  # a comment")
-            else:
-                out.append(f"{pad}{key}: {r.choice(_SCALARS)}")
-    else:
-        for _ in range(r.randint(1, 3)):
-            child = _block(r, depth + 1, indent + 2)
-            out.append(f"{pad}- {r.choice(_SCALARS)}" if child is None else f"{pad}-\n{child}")
-    return "\n".join(out)
-
-
-def _tree(node: Any) -> Any:
-    """The round-trip tree as plain tuples: types, marks, flow styles, keys and values."""
-    if isinstance(node, CommentedMap):
-        return (
-            "map",
-            (node.lc.line, node.lc.col),
-            node.fa.flow_style(),
-            [
-                (type(k).__name__, repr(k), node.lc.key(k), node.lc.value(k), _tree(v))
-                for k, v in node.items()
-            ],
-        )
-    if isinstance(node, CommentedSeq):
-        return (
-            "seq",
-            (node.lc.line, node.lc.col),
-            node.fa.flow_style(),
-            [(node.lc.item(i), _tree(v)) for i, v in enumerate(node)],
-        )
-    return (type(node).__name__, repr(node))
 
 
 @needs_c

@@ -22,8 +22,11 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import findings_for
-from test_fast_paths import _paths, _tree, bundled, needs_c
+from support.documents import bundled, needs_c
+from support.documents import paths as _paths
+from support.documents import tree_of as _tree
+from support.paths import ROOT
+from support.strategies import findings_for
 
 import wzeval.reading._fastjson as fastjson
 import wzeval.reading._loader as loader
@@ -228,7 +231,8 @@ def test_yaml_marks_give_the_trees_answers(monkeypatch: pytest.MonkeyPatch) -> N
     the tree when it is read.  About a quarter of them are read by the libyaml fast path
     at all (the rest hold what the reference path reads), and of those with no key that
     is a number, a boolean, null or a date, every one keeps marks."""
-    from test_fast_paths import _SCALARS, _block
+    from support.documents import SCALARS as _SCALARS
+    from support.documents import random_block as _block
 
     r = random.Random(2026)
     marked = 0
@@ -255,7 +259,7 @@ def test_findings_examples_are_read_with_marks(monkeypatch: pytest.MonkeyPatch) 
     """The bundled rulebook and the findings examples take the marks path (no fallback),
     and an empty value is told from a written null there as in the tree."""
     monkeypatch.setenv("WZEVAL_REFERENCE", "0")
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     for path in [
         root / "rulebooks" / "2023.yaml",
         *sorted((root / "examples" / "findings").glob("*.yaml")),
