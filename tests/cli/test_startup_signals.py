@@ -191,3 +191,26 @@ def test_a_signal_at_any_moment_of_startup_ends_wzeval_quietly(sig: signal.Signa
         if code == EXIT[sig]:
             assert err.splitlines(keepends=True)[-1] in LINES
     assert codes.count(EXIT[sig]) >= 9, codes
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "line"),
+    [
+        ("Terminated()", 143, "wzeval: terminated (SIGTERM) before the command started"),
+        ("KeyboardInterrupt()", 130, "wzeval: interrupted before the command started"),
+    ],
+)
+def test_the_cli_says_which_signal_came_before_the_command(exc: str, code: int, line: str) -> None:
+    """A signal between the CLI's handlers and the command (``run`` raising at once) is
+    named as what it was: SIGTERM is not reported as an interruption from the keyboard."""
+    script = (
+        "import sys; import wzeval.cli._run as r\n"
+        f"def run(*a): raise {'r.' if exc.startswith('T') else ''}{exc}\n"
+        "r.run = run; sys.argv = ['wzeval', 'validate']; r.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=ENGLISH, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == code
+    assert done.stderr.startswith(line), done.stderr
+    assert "Traceback" not in done.stderr

@@ -159,9 +159,12 @@ def main() -> None:
         sys.stdout.flush()
     except KeyboardInterrupt as exc:  # arrived before run() could catch it
         code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-        sys.stderr.write(
-            "wzeval: " + _("interrupted before the command started; nothing was written") + "\n"
+        line = (
+            _("terminated (SIGTERM) before the command started; nothing was written")
+            if isinstance(exc, Terminated)
+            else _("interrupted before the command started; nothing was written")
         )
+        sys.stderr.write("wzeval: " + line + "\n")
     except BrokenPipeError:
         # Python's recipe: point stdout at devnull so the interpreter's final flush is quiet
         devnull = os.open(os.devnull, os.O_WRONLY)

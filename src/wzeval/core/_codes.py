@@ -191,11 +191,14 @@ _TABLE: list[tuple[str, str, str]] = [
         N_("too many aliases / alias bomb"),
         N_("write values out instead of using many aliases"),
     ),
-    (WZ108, N_("nesting too deep"), N_("flatten the document (limit: loader.MAX_DEPTH)")),
+    (WZ108, N_("nesting too deep"), N_("flatten the document (limit MAX_DEPTH in docs/security.md)")),
     (
         WZ109,
         N_("file too large (bytes or values)"),
-        N_("split the document (limits: loader.MAX_FILE_BYTES, loader.MAX_NODES)"),
+        N_(
+            "split the document (limits MAX_FILE_BYTES, MAX_NODES and, for a rulebook,"
+            " MAX_RULEBOOK_NODES in docs/security.md)"
+        ),
     ),
     (WZ110, N_("file cannot be read"), N_("check the path and permissions")),
     (
@@ -207,8 +210,8 @@ _TABLE: list[tuple[str, str, str]] = [
         WZ112,
         N_("number too long or too large"),
         N_(
-            "at most loader.MAX_NUMBER_LENGTH characters, between 1e-100 and 1e100"
-            " (loader.MAX_DECIMAL_EXPONENT)"
+            "at most MAX_NUMBER_LENGTH characters, between 1e-100 and 1e100"
+            " (MAX_DECIMAL_EXPONENT; docs/security.md)"
         ),
     ),
     (
