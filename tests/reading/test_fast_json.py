@@ -7,7 +7,7 @@ Chinese, emoji and escapes, numbers of every JSON shape, compact and indented), 
 ones it must leave to the YAML reader, and on generated findings scored end to end, the
 data (types included), every position (value and key), the tree and the issues are
 those of the reference path (``WZEVAL_REFERENCE=1``, ruamel's pure-Python reader).
-tests/test_fast_paths.py checks every JSON file of the repository the same way.
+tests/scoring/test_fast_paths.py checks every JSON file of the repository the same way.
 """
 
 from __future__ import annotations

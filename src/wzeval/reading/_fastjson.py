@@ -18,7 +18,7 @@ duplicate key, within :data:`MAX_NODES` and :data:`MAX_DEPTH`, and whose numbers
 YAML fast path resolves and constructs without trouble (:meth:`_Builder.resolve`: the
 same exact decimals, checked ints, limits); numbers are resolved by that very code.
 ``WZEVAL_REFERENCE=1`` turns this path off with the other fast paths;
-tests/test_fast_paths.py proves the data, positions, tree and issues the same as the
+tests/scoring/test_fast_paths.py proves the data, positions, tree and issues the same as the
 reference path's on every JSON file of the repository and on generated documents.
 """
 

@@ -10,7 +10,7 @@ the very marks the tree would hold, taken from the same parser events.
 :class:`MarkedDocument` answers :meth:`~Document.position` and
 :meth:`~Document.empty_value` from them exactly as the tree walk does, and builds the
 tree itself (by the YAML reader, as before: ``build``) the first time ``root`` is read.
-tests/test_fast_paths.py and tests/test_fast_json.py prove positions, tree and data
+tests/scoring/test_fast_paths.py and tests/reading/test_fast_json.py prove positions, tree and data
 the same as the reference path's.
 """
 
