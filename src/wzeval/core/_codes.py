@@ -191,7 +191,11 @@ _TABLE: list[tuple[str, str, str]] = [
         N_("too many aliases / alias bomb"),
         N_("write values out instead of using many aliases"),
     ),
-    (WZ108, N_("nesting too deep"), N_("flatten the document (limit MAX_DEPTH in docs/security.md)")),
+    (
+        WZ108,
+        N_("nesting too deep"),
+        N_("flatten the document (limit MAX_DEPTH in docs/security.md)"),
+    ),
     (
         WZ109,
         N_("file too large (bytes or values)"),
