@@ -125,9 +125,10 @@ def test_verify_report_in_english_when_asked() -> None:
 
 def test_diff_in_chinese_by_default() -> None:
     """kinds → kinds-2024 (19 changes, 12 can move scores): the summary, a section heading
-    and a changed weight, in the text and the Markdown."""
+    and a changed weight, in the text and the Markdown.  The rulebook's own section is
+    规则集, the diff's word for it (its heading and its lines say so), not a report's 评估规则."""
     text = _cli("diff", KINDS, KINDS_2024).splitlines()
-    assert text[:3] == ["kinds → kinds-2024：共 19 处改动，其中 12 处影响得分", "", "评估规则："]
+    assert text[:3] == ["kinds → kinds-2024：共 19 处改动，其中 12 处影响得分", "", "规则集："]
     assert "  ~ 检查（checks）  indicator.weight：10 → 8  [影响得分]" in text
     md = _cli("diff", KINDS, KINDS_2024, "--format", "markdown").splitlines()
     assert md[0] == "## 规则集对比：`kinds` → `kinds-2024`"
