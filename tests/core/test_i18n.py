@@ -168,9 +168,9 @@ def test_default_is_chinese_and_the_environment_and_the_call_switch(
         monkeypatch.setenv("WZEVAL_LANG", "fr")
         assert set_language(None) == "zh"  # an unknown language in the environment: the default
     # the refusal is in the language in force (Chinese here), naming what wzeval speaks
-    with pytest.raises(ValueError, match="^未知的语言 'fr'；wzeval 支持 zh, en$"):
+    with pytest.raises(ValueError, match=r"^未知的语言 'fr'；wzeval 支持 zh, en$"):
         set_language("fr")
-    with speaking("en"), pytest.raises(ValueError, match="^unknown language 'fr'; wzeval speaks"):
+    with speaking("en"), pytest.raises(ValueError, match=r"^unknown language 'fr'; wzeval speaks"):
         set_language("fr")
 
 
