@@ -57,12 +57,20 @@ def _catalog(locale: str | None = None) -> Catalog:
     )
 
 
+def _source_folder(dirpath: str) -> bool:
+    """Every folder of the package but caches: Babel's default filter also skips the
+    private sub-packages (``analysis/_lint``), whose messages then went untranslated."""
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract() -> Catalog:
     """The template: every wrapped text of the package's source."""
     template = _catalog()
     found = extract_from_dir(
         str(SOURCE),
         method_map=[("**.py", "python")],
+        directory_filter=_source_folder,
         keywords=KEYWORDS,
         comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,
