@@ -3,7 +3,7 @@
     python scripts/catalogue.py            # all three, then list what lacks a translation
     python scripts/catalogue.py --check    # exit 1 if the .pot, .po or .mo is stale
 
-1. *extract*: every ``_()``, ``N_()`` and ``ngettext()`` text of ``src/wzeval`` into
+1. *extract*: every ``_()``, ``N_()``, ``ngettext()`` and ``pgettext()`` text of ``src/wzeval`` into
    ``src/wzeval/locale/wzeval.pot`` (sorted, file names without line numbers, so
    that moving code does not change the template);
 2. *update*: ``src/wzeval/locale/zh_CN/LC_MESSAGES/wzeval.po`` gains the new
@@ -36,7 +36,7 @@ POT = LOCALE / "wzeval.pot"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "wzeval.po"
 MO = PO.with_suffix(".mo")
 
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 #: A fixed date in the headers: the files are generated, and must not change with the clock.
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _HEADER = "wzeval's messages.\nThe source says them in English; this file in Chinese."
@@ -57,12 +57,20 @@ def _catalog(locale: str | None = None) -> Catalog:
     )
 
 
+def _source_folder(dirpath: str) -> bool:
+    """Every folder of the package but caches: Babel's default filter also skips the
+    private sub-packages (``analysis/_lint``), whose messages then went untranslated."""
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract() -> Catalog:
     """The template: every wrapped text of the package's source."""
     template = _catalog()
     found = extract_from_dir(
         str(SOURCE),
         method_map=[("**.py", "python")],
+        directory_filter=_source_folder,
         keywords=KEYWORDS,
         comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,

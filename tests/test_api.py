@@ -133,7 +133,7 @@ def test_renderers_are_the_library_and_give_the_cli_bytes(fmt: str) -> None:
     assert "未评估" in batch  # the bundled roster has units the examples do not cover
     if fmt == "csv":
         assert wzeval.render_report(one, "csv", bom=True).startswith("\ufeff")
-    with pytest.raises(ValueError, match="unknown format"):
+    with pytest.raises(ValueError, match=r"^未知的格式 'pdf'；可选 "):  # Chinese by default
         wzeval.render_report(one, "pdf")  # type: ignore[arg-type]
 
 

@@ -125,9 +125,10 @@ def test_verify_report_in_english_when_asked() -> None:
 
 def test_diff_in_chinese_by_default() -> None:
     """kinds → kinds-2024 (19 changes, 12 can move scores): the summary, a section heading
-    and a changed weight, in the text and the Markdown."""
+    and a changed weight, in the text and the Markdown.  The rulebook's own section is
+    规则集, the diff's word for it (its heading and its lines say so), not a report's 评估规则."""
     text = _cli("diff", KINDS, KINDS_2024).splitlines()
-    assert text[:3] == ["kinds → kinds-2024：共 19 处改动，其中 12 处影响得分", "", "评估规则："]
+    assert text[:3] == ["kinds → kinds-2024：共 19 处改动，其中 12 处影响得分", "", "规则集："]
     assert "  ~ 检查（checks）  indicator.weight：10 → 8  [影响得分]" in text
     md = _cli("diff", KINDS, KINDS_2024, "--format", "markdown").splitlines()
     assert md[0] == "## 规则集对比：`kinds` → `kinds-2024`"
@@ -165,12 +166,12 @@ def test_the_ci_workflow_recognises_an_unchanged_rulebook() -> None:
 # ----------------------------------------------------------------------------- the docs
 
 DOCS = ("new-year.md", "ci-gating.md", "another-authority.md", "rule-tests.md")
-_TOOLS = ("test", "verify", "diff")
+_TOOLS = ("test", "verify", "diff", "validate", "lint")
 
 
 def _shown_runs() -> list[tuple[str, str, list[str]]]:
-    """Every ``$ wzeval test|verify|diff …`` of the authors' pages with the output shown
-    under it (lines up to the next ``$``; a line ``…`` stands for lines left out)."""
+    """Every ``$ wzeval test|verify|diff|validate|lint …`` of the authors' pages with the
+    output shown under it (lines up to the next ``$``; a line ``…`` stands for lines left out)."""
     out = []
     for name in DOCS:
         page = (ROOT / "docs" / name).read_text(encoding="utf-8")
@@ -191,9 +192,9 @@ _RUNS = _shown_runs()
     ("name", "command", "shown"), _RUNS, ids=[f"{n}-{i}" for i, (n, _c, _s) in enumerate(_RUNS)]
 )
 def test_the_pages_show_what_the_commands_print(name: str, command: str, shown: list[str]) -> None:
-    """The output shown under each run of test, verify and diff on the authors' pages is
-    what the command prints now (in its language, default Chinese), line for line, in
-    order; ``…`` skips lines."""
+    """The output shown under each run of test, verify, diff, validate and lint on the
+    authors' pages is what the command prints now (in its language, default Chinese),
+    line for line, in order; ``…`` skips lines."""
     words = shlex.split(command.removeprefix("$ "))[1:]
     out, err = io.StringIO(), io.StringIO()
     run(words, out, err)

@@ -19,6 +19,7 @@ from wzeval.core._calendar import (
     working_days_between,
 )
 from wzeval.core._errors import CalendarError
+from wzeval.core._i18n import speaking
 
 YEARS = covered_years()
 FIRST = date(YEARS.start, 1, 1)
@@ -116,11 +117,14 @@ def test_working_days_between_counts_a_whole_year() -> None:
 
 
 def test_negative_n_is_a_value_error() -> None:
-    """A negative working-day count is refused, not treated as counting backwards."""
-    with pytest.raises(ValueError, match="n must be >= 0"):
+    """A negative working-day count is refused, not treated as counting backwards (in
+    Chinese by default, in English when asked)."""
+    with pytest.raises(ValueError, match=r"^n 须 >= 0（实际为 -1）$"):
         add_working_days(date(2023, 9, 28), -1)
-    with pytest.raises(ValueError, match="n must be >= 0"):
+    with pytest.raises(ValueError, match="n 须 >= 0"):
         within_working_days(date(2023, 9, 28), date(2023, 9, 28), -1)
+    with speaking("en"), pytest.raises(ValueError, match=r"^n must be >= 0 \(got -2\)$"):
+        add_working_days(date(2023, 9, 28), -2)
 
 
 # ----------------------------------------------------------------- R3 boundary
@@ -188,7 +192,9 @@ def test_dates_outside_covered_years_raise_calendar_error(outside: date) -> None
 
 def test_stepping_past_the_last_covered_year_raises() -> None:
     """add_working_days never guesses days beyond the data."""
-    with pytest.raises(CalendarError, match="beyond the working-day calendar"):
+    with pytest.raises(CalendarError, match="之后第 1 个工作日超出工作日历范围"):
+        add_working_days(LAST, 1)
+    with speaking("en"), pytest.raises(CalendarError, match="beyond the working-day calendar"):
         add_working_days(LAST, 1)
     with pytest.raises(CalendarError):
         add_working_days(date(2023, 1, 1), 10**9)

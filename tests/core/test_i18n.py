@@ -167,7 +167,10 @@ def test_default_is_chinese_and_the_environment_and_the_call_switch(
         assert _("did you mean {name!r}?") == "是不是 {name!r}？"
         monkeypatch.setenv("WZEVAL_LANG", "fr")
         assert set_language(None) == "zh"  # an unknown language in the environment: the default
-    with pytest.raises(ValueError, match="unknown language"):
+    # the refusal is in the language in force (Chinese here), naming what wzeval speaks
+    with pytest.raises(ValueError, match=r"^未知的语言 'fr'；wzeval 支持 zh, en$"):
+        set_language("fr")
+    with speaking("en"), pytest.raises(ValueError, match=r"^unknown language 'fr'; wzeval speaks"):
         set_language("fr")
 
 

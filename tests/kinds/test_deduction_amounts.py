@@ -122,6 +122,7 @@ def test_the_table_page_shows_points_and_the_condition(tmp_path: Path) -> None:
         ("{id: stale, when: b,", "{id: stale, count: n, when: b,", "either count: (how many)"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_bad_amounts_are_refused_with_the_fix(
     tmp_path: Path, old: str, new: str, says: str
 ) -> None:

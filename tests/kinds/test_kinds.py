@@ -238,4 +238,4 @@ def test_a_bad_plugin_is_refused_by_name(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert "'oops'" in done.stdout and "not a RuleKind" in done.stdout
+    assert "'oops'" in done.stdout and "不是 RuleKind" in done.stdout

@@ -88,6 +88,7 @@ def test_every_fact_read_carries_its_question() -> None:
         ({"a": "甲", "b": "甲"}, "option labels must be distinct"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_option_labels_must_fit_the_options(labels: dict[str, str], error: str) -> None:
     """A label for an option the fact lacks, or one label for two options, is refused."""
     with pytest.raises(ValidationError, match=error):

@@ -11,6 +11,7 @@ from support.bounds import measure, run_cli
 from support.paths import TESTS
 
 import wzeval
+from wzeval.core._i18n import speaking
 from wzeval.core._issues import Issue
 from wzeval.model._models import Fact, Item, format_amount, parse_amount
 
@@ -39,11 +40,11 @@ def test_format_amount_round_trips() -> None:
 
 def test_item_needs_exactly_one_rule() -> None:
     """An item with two credit rules (or none) is a schema error naming the rules."""
-    with pytest.raises(ValidationError, match="exactly one credit rule"):
+    with pytest.raises(ValidationError, match="有且只有一种计分规则"):
         Item.model_validate(
             {"id": "a", "share": "50%", "check": "x", "given": {"value": "y", "out_of": 1}}
         )
-    with pytest.raises(ValidationError, match="exactly one credit rule"):
+    with speaking("en"), pytest.raises(ValidationError, match="exactly one credit rule"):
         Item.model_validate({"id": "a", "share": "50%"})
 
 
@@ -117,7 +118,7 @@ def test_bidi_controls_in_rulebook_texts_are_refused(code_point: int, tmp_path: 
     used.assert_within()
     (issue,) = issues
     assert issue.code == "WZ201"
-    assert f"U+{code_point:04X}" in issue.message and "character 3" in issue.message
+    assert f"U+{code_point:04X}" in issue.message and "文本的第 3 个字符" in issue.message
     assert issue.position is not None
     assert (issue.position.line, issue.position.col) == _line_col(text, bad)
 

@@ -195,7 +195,7 @@ def test_a_document_read_a_department_at_a_time() -> None:
     pretty = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
     with pytest.raises(ValueError, match="ranking/2"):
         list(compact.read_reports(io.StringIO(pretty)))
-    with pytest.raises(ValueError, match="ends too soon"):
+    with pytest.raises(ValueError, match="ranking/2：文档提前结束"):
         list(compact.read_reports(io.StringIO(text).readlines()[:5]))
 
 

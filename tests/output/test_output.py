@@ -24,6 +24,7 @@ def test_writes_text_and_bytes(tmp_path: Path) -> None:
     assert (tmp_path / "c.csv").read_bytes() == b"\xef\xbb\xbfx"
 
 
+@pytest.mark.usefixtures("english")
 def test_refuses_existing_file(tmp_path: Path) -> None:
     """Without force an existing file is kept and OutputExists says nothing was written."""
     target = tmp_path / "mine.txt"
@@ -87,6 +88,7 @@ def test_interrupted_write_leaves_old_file_and_no_temp(
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
+@pytest.mark.usefixtures("english")
 def test_refuses_what_is_not_a_regular_file_even_with_force(tmp_path: Path, kind: str) -> None:
     """--force replaces an old report, not a folder, a pipe or a device node (WZ913)."""
     if kind == "folder":
@@ -104,6 +106,7 @@ def test_refuses_what_is_not_a_regular_file_even_with_force(tmp_path: Path, kind
     assert not stat.S_ISREG(target.stat().st_mode)
 
 
+@pytest.mark.usefixtures("english")
 def test_refuses_an_input_even_through_a_symlink(tmp_path: Path) -> None:
     """An output that is, after symlinks, an input of the run is refused (WZ914)."""
     findings = tmp_path / "findings.yaml"
@@ -120,6 +123,7 @@ def test_refuses_an_input_even_through_a_symlink(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("err", "hint"), [(errno.ENOSPC, "free some space"), (errno.EACCES, "not writable")]
 )
+@pytest.mark.usefixtures("english")
 def test_failed_write_names_the_target_not_the_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int, hint: str
 ) -> None:

@@ -367,6 +367,7 @@ def test_rulebook_memory_and_file_give_the_same_codes(
     ],
     ids=["huge-int", "surrogate", "deep", "wide"],
 )
+@pytest.mark.usefixtures("english")
 def test_rulebook_model_validate_meets_the_file_limits(
     rulebook_data: dict[str, Any], value: object, code: str
 ) -> None:

@@ -204,7 +204,7 @@ def _step(old: Round, new: Round) -> list[DepartmentStep]:
 def compare_rounds(rounds: Sequence[Round]) -> Comparison:
     """Compare consecutive rounds (at least two)."""
     if len(rounds) < 2:
-        raise ValueError("compare needs at least two rounds")
+        raise ValueError(_("compare needs at least two rounds"))
     places = next((r.places for rnd in rounds for r in rnd.reports.values()), 2)
     steps = [_step(rounds[n], rounds[n + 1]) for n in range(len(rounds) - 1)]
     return Comparison(list(rounds), steps, places)

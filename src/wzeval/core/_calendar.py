@@ -23,6 +23,7 @@ import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
 from wzeval.core._errors import CalendarError
+from wzeval.core._i18n import _
 
 __all__ = [
     "add_working_days",
@@ -55,13 +56,17 @@ def covered_years() -> range:
 
 def _range_text() -> str:
     years = covered_years()
-    version = getattr(chinese_calendar, "__version__", "unknown version")
-    return f"chinesecalendar {version} covers {years.start}-{years.stop - 1}"
+    version = getattr(chinese_calendar, "__version__", None) or _("(unknown version)")
+    return _("chinesecalendar {version} covers {first}-{last}").format(
+        version=version, first=years.start, last=years.stop - 1
+    )
 
 
 def _outside(d: date) -> CalendarError:
     return CalendarError(
-        f"date {d.isoformat()} is outside the working-day calendar ({_range_text()})"
+        _("date {date} is outside the working-day calendar ({covered})").format(
+            date=d.isoformat(), covered=_range_text()
+        )
     )
 
 
@@ -156,7 +161,7 @@ def add_working_days(d: date, n: int) -> date:
     the answer lies outside :func:`covered_years`.
     """
     if n < 0:
-        raise ValueError(f"n must be >= 0 (got {n})")
+        raise ValueError(_("n must be >= 0 (got {n})").format(n=n))
     d = date_of(d)
     table = _table(d)
     if n == 0:
@@ -170,8 +175,9 @@ def add_working_days(d: date, n: int) -> date:
         year += 1
         if year not in covered_years():
             raise CalendarError(
-                f"{n} working days after {d.isoformat()} is beyond the "
-                f"working-day calendar ({_range_text()})"
+                _(
+                    "{n} working days after {date} is beyond the working-day calendar ({covered})"
+                ).format(n=n, date=d.isoformat(), covered=_range_text())
             )
         table = _year(year)
     return date.fromordinal(table.ordinals[wanted - 1])
@@ -187,7 +193,7 @@ def within_working_days(asked: date | datetime, answered: date | datetime, n: in
     right after the deadline (no further working day in between) is still late.
     """
     if n < 0:
-        raise ValueError(f"n must be >= 0 (got {n})")
+        raise ValueError(_("n must be >= 0 (got {n})").format(n=n))
     asked_day, answered_day = date_of(asked), date_of(answered)
     # Days in (asked, answered] hold k working days.  Fewer than n: the n-th has
     # not come yet.  Exactly n: answered is the n-th working day itself, or a

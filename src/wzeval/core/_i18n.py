@@ -18,7 +18,8 @@ is translated when it is made, so set the language before loading or checking.
 Codes (``WZ…``, ``WL…``) and JSON keys are never translated.
 
 :func:`N_` marks a text for extraction without translating it (tables built at
-import time); translate it where it is shown, with :func:`_`.
+import time); translate it where it is shown, with :func:`_`.  :func:`pgettext` gives
+a text a context, for the rare English word two places translate differently.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "_",
     "language",
     "ngettext",
+    "pgettext",
     "set_language",
     "speaking",
 ]
@@ -62,7 +64,11 @@ def _normalise(name: str) -> str:
     """:func:`~wzeval.core._langarg.normalise`, refusing a language wzeval does not speak."""
     lang = normalise(name)
     if lang is None:
-        raise ValueError(f"unknown language {name!r}; wzeval speaks {', '.join(LANGUAGES)}")
+        raise ValueError(
+            _("unknown language {name!r}; wzeval speaks {languages}").format(
+                name=name, languages=", ".join(LANGUAGES)
+            )
+        )
     return lang
 
 
@@ -109,6 +115,12 @@ def _translations() -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` (an English msgid) in the current language."""
     return _translations().gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` as read in ``context``: for an English word two places say alike
+    but Chinese says differently (the ``.po`` holds it under ``msgctxt``)."""
+    return _translations().pgettext(context, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

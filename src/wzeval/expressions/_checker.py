@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Literal, NoReturn
 
 from wzeval.core._codes import WZ302, WZ304, WZ307
-from wzeval.core._i18n import _, ngettext
+from wzeval.core._i18n import N_, _, ngettext
 from wzeval.core._issues import did_you_mean
 from wzeval.expressions._functions import FUNCTIONS, LIST_PARAMS, FunctionSpec
 from wzeval.expressions._sourcemap import SourceMap, fail, position
@@ -75,15 +75,15 @@ def _incomparable(op: ast.cmpop, left: TypeInfo, right: TypeInfo) -> str | None:
             and unify_kind(left.kind, right.item) is not False
         ):
             return None
-        return "'in' tests membership in a list of the same kind, e.g. x in [1, 2]"
+        return _("'in' tests membership in a list of the same kind, e.g. x in [1, 2]")
     if left.kind in NUMBERS and right.kind in NUMBERS:
         return None
     equality = isinstance(op, ast.Eq | ast.NotEq)
     if left.kind is right.kind and (left.kind in ORDERED or (equality and left.kind is Kind.BOOL)):
         return None
     if left.kind is Kind.BOOL and right.kind is Kind.BOOL:
-        return "true and false are not ordered; use == or !="
-    return "compare numbers with numbers, dates with dates, text with text"
+        return _("true and false are not ordered; use == or !=")
+    return _("compare numbers with numbers, dates with dates, text with text")
 
 
 def _none_test(test: ast.expr) -> tuple[str, bool] | None:
@@ -301,11 +301,11 @@ class TypeChecker:
             return TypeInfo(number_kind(left.kind, right.kind))
         kinds = {left.kind, right.kind}
         if symbol == "*" and kinds & {Kind.STR, Kind.LIST}:
-            hint = "repeating text or lists is not allowed"
+            hint = _("repeating text or lists is not allowed")
         elif kinds & DATE_LIKE:
-            hint = "use add_days(d, n), days_between(a, b) or working_days_between(a, b)"
+            hint = _("use add_days(d, n), days_between(a, b) or working_days_between(a, b)")
         else:
-            hint = "arithmetic works on int and decimal only"
+            hint = _("arithmetic works on int and decimal only")
         fail(
             WZ304,
             _("{symbol!r} needs numbers, got {values} and {values2}").format(
@@ -341,7 +341,7 @@ class TypeChecker:
 
     def _is_none(self, node: ast.Compare) -> TypeInfo:
         """``name is None`` / ``name is not None``: the one place None is read."""
-        hint = "write 'x is None' or 'x is not None' with a nullable name x"
+        hint = _("write 'x is None' or 'x is not None' with a nullable name x")
         if len(node.ops) != 1:
             fail(WZ304, _("'is' cannot be chained"), self.where, node, hint=hint)
         right = node.comparators[0]
@@ -409,10 +409,10 @@ def _fits(t: TypeInfo, expect: Kind | Literal["number"]) -> bool:
 
 
 _EXPECT_HINTS: dict[str, str] = {
-    "bool": "a condition must be true or false, e.g. n >= 3",
-    "int": "a count must be a whole number; use // or len(), count(), count_where()",
-    "number": "a number is an int or a decimal",
-    "decimal": "a number is an int or a decimal",
+    "bool": N_("a condition must be true or false, e.g. n >= 3"),
+    "int": N_("a count must be a whole number; use // or len(), count(), count_where()"),
+    "number": N_("a number is an int or a decimal"),
+    "decimal": N_("a number is an int or a decimal"),
 }
 
 
@@ -431,6 +431,6 @@ def check_expected(
             ),
             where,
             node,
-            hint=_EXPECT_HINTS.get(str(expect)),
+            hint=_(_EXPECT_HINTS[str(expect)]) if str(expect) in _EXPECT_HINTS else None,
         )
     return T_DECIMAL if expect is Kind.DECIMAL else t

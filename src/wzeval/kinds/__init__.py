@@ -17,6 +17,7 @@ import importlib
 import pkgutil
 from importlib.metadata import entry_points
 
+from wzeval.core._i18n import _
 from wzeval.kinds.base import (
     Analysis,
     Compiler,
@@ -77,14 +78,16 @@ def rule_kinds() -> dict[str, RuleKind]:
         kind = ep.load()
         if not isinstance(kind, RuleKind):
             raise TypeError(
-                f"entry point {ep.name!r} of {ENTRY_POINT_GROUP} is not a RuleKind: {kind!r}"
+                _("entry point {name!r} of {group} is not a RuleKind: {kind!r}").format(
+                    name=ep.name, group=ENTRY_POINT_GROUP, kind=kind
+                )
             )
         found.append(kind)
     found.sort(key=lambda k: (k.order, k.key))
     out: dict[str, RuleKind] = {}
     for kind in found:
         if kind.key in out:
-            raise TypeError(f"two rule kinds use the item key {kind.key!r}")
+            raise TypeError(_("two rule kinds use the item key {key!r}").format(key=kind.key))
         out[kind.key] = kind
     return out
 

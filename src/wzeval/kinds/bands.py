@@ -240,7 +240,7 @@ class BandsKind(RuleKind):
         exprs: Mapping[str, CompiledExpression],
         s: Scorer,
     ) -> Outcome:
-        n = s.count(exprs["count"], f"the count of {s.item_id!r}")
+        n = s.count(exprs["count"], _("the count of {item!r}").format(item=s.item_id))
         for i, (low, high, credit, points, upper, credit_text) in enumerate(plan):
             if low <= n and (high is None or n <= high):
                 reason = _("count {n} in the band {low}{upper}: {credit}").format(

@@ -78,14 +78,17 @@ class GivenKind(RuleKind):
         share, out_of = plan
         raw = s.run(exprs["value"])
         if isinstance(raw, bool) or not isinstance(raw, int | Fraction):
-            raise ExpressionError(WZ503, f"item {s.item_id!r}: the given score is not a number")
+            raise ExpressionError(
+                WZ503, _("item {item!r}: the given score is not a number").format(item=s.item_id)
+            )
         value = Fraction(raw)
         if not _ZERO <= value <= out_of:
             raise ExpressionError(
                 WZ503,
-                f"item {s.item_id!r}: the given score {exact_text(value)} "
-                f"is outside 0–{rule.out_of}",
-                hint="a given score must lie between 0 and out_of",
+                _("item {item!r}: the given score {value} is outside 0–{out_of}").format(
+                    item=s.item_id, value=exact_text(value), out_of=rule.out_of
+                ),
+                hint=_("a given score must lie between 0 and out_of"),
             )
         credit = share * value / out_of
         reason = _("given {value}/{out_of}: {credit}").format(

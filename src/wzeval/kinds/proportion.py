@@ -74,15 +74,17 @@ class ProportionKind(RuleKind):
         s: Scorer,
     ) -> Outcome:
         item_id = s.item_id
-        passed = s.count(exprs["passed"], f"passed checks of {item_id!r}")
-        checked = s.count(exprs["checked"], f"checks made for {item_id!r}")
+        passed = s.count(exprs["passed"], _("passed checks of {item!r}").format(item=item_id))
+        checked = s.count(exprs["checked"], _("checks made for {item!r}").format(item=item_id))
         if checked == 0:
             raise NotAssessedYet(_("no checks made (not assessed, not counted as earned)"))
         if passed > checked:
             raise ExpressionError(
                 WZ502,
-                f"item {item_id!r}: {passed} checks passed but only {checked} were made",
-                hint="passed checks cannot exceed checks made",
+                _("item {item!r}: {passed} checks passed but only {checked} were made").format(
+                    item=item_id, passed=passed, checked=checked
+                ),
+                hint=_("passed checks cannot exceed checks made"),
             )
         credit = plan * Fraction(passed, checked)
         reason = _("{passed}/{checked} checks passed: {credit}").format(

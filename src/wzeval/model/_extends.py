@@ -85,7 +85,7 @@ from importlib import resources
 from pathlib import Path
 
 from wzeval.core._codes import WZ201, WZ250, WZ251, WZ252, WZ257
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
 from wzeval.model._extendsmerge import Merger, Origin, Path_
 from wzeval.reading._loader import load_document
@@ -206,7 +206,7 @@ class _Refused(Exception):
         self.code, self.message, self.hint = code, message, hint
 
 
-_EXAMPLE = "write e.g. extends: ../2023.yaml, or extends: bundled:2023"
+_EXAMPLE = N_("write e.g. extends: ../2023.yaml, or extends: bundled:2023")
 
 
 class _Resolver:
@@ -223,38 +223,52 @@ class _Resolver:
             name = ref[len(BUNDLED_PREFIX) :].strip()
             known = bundled_rulebooks()
             if not _BUNDLED_NAME.match(name) or name not in known:
-                hint = did_you_mean(name, known) or f"bundled: {', '.join(known)}"
-                raise _Refused(WZ250, f"no bundled rulebook {name!r}", hint)
+                hint = did_you_mean(name, known) or _("bundled: {names}").format(
+                    names=", ".join(known)
+                )
+                raise _Refused(WZ250, _("no bundled rulebook {name!r}").format(name=name), hint)
             path = Path(str(resources.files("wzeval").joinpath("data", f"{name}.yaml")))
             return path, str(path)
         rel = Path(ref)
         if "://" in ref or ref.startswith("~") or rel.is_absolute() or rel.drive:
             raise _Refused(
-                WZ257, f"extends takes a path relative to this file, not {ref!r}", _EXAMPLE
+                WZ257,
+                _("extends takes a path relative to this file, not {ref!r}").format(ref=ref),
+                _(_EXAMPLE),
             )
         if rel.suffix.lower() not in _SUFFIXES:
             raise _Refused(
-                WZ257, f"extends names {ref!r}, which is not a .yaml, .yml or .json file"
+                WZ257,
+                _("extends names {ref!r}, which is not a .yaml, .yml or .json file").format(
+                    ref=ref
+                ),
             )
         if doc.file.startswith("<"):
             raise _Refused(
                 WZ257,
-                f"a rulebook read from text has no folder to resolve {ref!r} against",
-                "load it from a file, or extend a bundled rulebook (bundled:2023)",
+                _("a rulebook read from text has no folder to resolve {ref!r} against").format(
+                    ref=ref
+                ),
+                _("load it from a file, or extend a bundled rulebook (bundled:2023)"),
             )
         shown = os.path.normpath(Path(doc.file).parent / rel)
         path = Path(shown)
         try:
             real = path.resolve()
         except (OSError, RuntimeError) as exc:  # e.g. a symbolic-link loop
-            raise _Refused(WZ250, f"cannot resolve {shown}: {exc}") from None
+            raise _Refused(
+                WZ250, _("cannot resolve {path}: {reason}").format(path=shown, reason=exc)
+            ) from None
         if not _within(real, self.roots):
             raise _Refused(
                 WZ257,
-                f"extends may not read {shown}: it lies outside "
-                f"{' and '.join(str(r) for r in self.roots)}",
-                "a rulebook can only read files inside the project it belongs to; "
-                "run wzeval from the project folder",
+                _("extends may not read {path}: it lies outside {roots}").format(
+                    path=shown, roots=_(" and ").join(str(r) for r in self.roots)
+                ),
+                _(
+                    "a rulebook can only read files inside the project it belongs to; "
+                    "run wzeval from the project folder"
+                ),
             )
         if not path.is_file():
             try:
@@ -263,9 +277,11 @@ class _Resolver:
                 siblings = []
             raise _Refused(
                 WZ250,
-                f"cannot find the base rulebook {ref!r} (looked for {shown})",
+                _("cannot find the base rulebook {ref!r} (looked for {path})").format(
+                    ref=ref, path=shown
+                ),
                 did_you_mean(path.name, [n for n in siblings if n.lower().endswith(_SUFFIXES)])
-                or "paths are relative to the folder of the extending file",
+                or _("paths are relative to the folder of the extending file"),
             )
         return path, shown
 
@@ -310,21 +326,21 @@ class _Resolver:
         assert isinstance(doc.data, Mapping)
         ref = doc.data.get("extends")
         if not isinstance(ref, str) or not ref.strip():
-            raise _Refused(WZ250, "extends must name a rulebook file", _EXAMPLE)
+            raise _Refused(WZ250, _("extends must name a rulebook file"), _(_EXAMPLE))
         path, shown = self.locate(doc, ref.strip())
         real = path.resolve()
         if real in (r for r, _shown in chain):
             names = " → ".join([*(s for _real, s in chain), shown])
             raise _Refused(
                 WZ251,
-                f"rulebooks extend each other in a cycle: {names}",
-                "a rulebook cannot extend itself, directly or through others",
+                _("rulebooks extend each other in a cycle: {names}").format(names=names),
+                _("a rulebook cannot extend itself, directly or through others"),
             )
         if depth > MAX_EXTENDS_DEPTH:
             raise _Refused(
                 WZ252,
-                f"the extends chain has more than {MAX_EXTENDS_DEPTH} steps",
-                "extend a rulebook nearer the root of the chain, or merge some",
+                _("the extends chain has more than {n} steps").format(n=MAX_EXTENDS_DEPTH),
+                _("extend a rulebook nearer the root of the chain, or merge some"),
             )
         base = load_document(path, name=shown)
         if isinstance(base.data, Mapping) and "extends" in base.data:
@@ -334,5 +350,5 @@ class _Resolver:
                 Issue(WZ201, _("a rulebook must be a mapping"), position=base.position(()))
             )
         elif base.data is None and not any(i.severity is Severity.ERROR for i in base.issues):
-            raise _Refused(WZ250, f"cannot extend {shown}: it is empty")
+            raise _Refused(WZ250, _("cannot extend {path}: it is empty").format(path=shown))
         return base

@@ -13,10 +13,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wzeval.core._codes import WZ253, WZ254, WZ255, WZ256
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, PathPart, did_you_mean
 from wzeval.model._extendsplan import INDICATOR_KEYS, PLACEMENT, PLAN, RULE_KEYS
 from wzeval.reading._yamlcore import Document
+
+#: How messages name a member of each merged list (the labels of
+#: :data:`~wzeval.model._extendsplan.PLAN`), translated where they are shown.
+_MEMBER_WORDS = {
+    "catalog": N_("catalog"),
+    "catalog entry": N_("catalog entry"),
+    "category": N_("category"),
+    "checklist entry": N_("checklist entry"),
+    "deduction": N_("deduction"),
+    "department": N_("department"),
+    "derived fact": N_("derived fact"),
+    "fact": N_("fact"),
+    "group": N_("group"),
+    "indicator": N_("indicator"),
+    "item": N_("item"),
+    "part": N_("part"),
+    "pending state": N_("pending state"),
+    "rulebook": N_("rulebook"),
+    "veto": N_("veto"),
+}
+
+
+def _word(member: str) -> str:
+    """A member label in the user's language (a plug-in's own label reads as it is)."""
+    return _(_MEMBER_WORDS[member]) if member in _MEMBER_WORDS else member
+
 
 __all__ = ["Merger", "Origin", "Path_"]
 
@@ -173,7 +199,9 @@ class Merger:
     @staticmethod
     def name(kind: str, data: Mapping[str, Any]) -> str:
         ident = data.get("id")
-        return f" in {kind} {ident!r}" if isinstance(ident, str) else ""
+        if not isinstance(ident, str):
+            return ""
+        return _(" in {kind} {ident!r}").format(kind=_word(kind.replace("_", " ")), ident=ident)
 
     # ------------------------------------------------------------------ id'd lists
 
@@ -239,7 +267,7 @@ class Merger:
                 self.issue(
                     WZ253,
                     _("cannot remove unknown {member} {rid!r}{owner}").format(
-                        member=member, rid=rid, owner=owner
+                        member=_word(member), rid=rid, owner=owner
                     ),
                     (*rpath, j),
                     hint=did_you_mean(str(rid), self.ids(entries, key)),
@@ -274,12 +302,12 @@ class Merger:
                 self.issue(
                     WZ253,
                     _("unknown {member} {ident!r}{owner}").format(
-                        member=member, ident=ident, owner=owner
+                        member=_word(member), ident=ident, owner=owner
                     ),
                     path,
                     hint=did_you_mean(str(ident), self.ids(entries, key))
                     or _("to add a {member}, list it under add_{name}").format(
-                        member=member, name=name
+                        member=_word(member), name=name
                     ),
                     key=True,
                 )
@@ -288,7 +316,7 @@ class Merger:
                 self.issue(
                     WZ255,
                     _("the edit of {member} {ident!r} must be a mapping of changes").format(
-                        member=member, ident=ident
+                        member=_word(member), ident=ident
                     ),
                     path,
                     hint=_("to remove it, list it under remove_{name}").format(name=name),
@@ -318,7 +346,7 @@ class Merger:
             self.issue(
                 WZ255,
                 _("add_{name} must be a list of full {member} entries").format(
-                    name=name, member=member
+                    name=name, member=_word(member)
                 ),
                 apath,
             )
@@ -332,7 +360,7 @@ class Merger:
                 self.issue(
                     WZ254,
                     _("{member} {ident!r} already exists{owner}").format(
-                        member=member, ident=ident, owner=owner
+                        member=_word(member), ident=ident, owner=owner
                     ),
                     (*path, key),
                     hint=_("edit it under {name}:, or remove it first with remove_{name}").format(
@@ -348,12 +376,16 @@ class Merger:
 
     def new_member(self, new: object, path: Path_, key: str, member: str) -> str | None:
         if not isinstance(new, Mapping):
-            self.issue(WZ255, _("an added {member} must be a mapping").format(member=member), path)
+            self.issue(
+                WZ255, _("an added {member} must be a mapping").format(member=_word(member)), path
+            )
             return None
         ident = new.get(key)
         if not isinstance(ident, str):
             self.issue(
-                WZ255, _("an added {member} needs {key}:").format(member=member, key=key), path
+                WZ255,
+                _("an added {member} needs {key}:").format(member=_word(member), key=key),
+                path,
             )
             return None
         return ident
@@ -381,7 +413,7 @@ class Merger:
             self.issue(
                 WZ253,
                 _("{where}: names unknown {member} {anchor!r}").format(
-                    where=where, member=member, anchor=anchor
+                    where=where, member=_word(member), anchor=anchor
                 ),
                 (*path, where),
                 hint=did_you_mean(str(anchor), self.ids(entries, key)),
@@ -575,7 +607,14 @@ class Merger:
                 )
                 return False
         assert isinstance(cid, str)
-        if self.place(seqs[cid], entry, directives, path, "id", f"indicator (in category {cid!r})"):
+        if self.place(
+            seqs[cid],
+            entry,
+            directives,
+            path,
+            "id",
+            _("indicator (in category {cid!r})").format(cid=cid),
+        ):
             return True
         if given:
             return False

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from wzeval.core._i18n import _
 from wzeval.expressions import bidi_control_offset, char_name
 from wzeval.reading._yamlcore import MAX_DECIMAL_EXPONENT, MAX_NUMBER_LENGTH
 
@@ -72,7 +73,7 @@ def parse_amount(value: object) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, str) and len(value) > MAX_NUMBER_LENGTH:
-        raise ValueError(f"an amount has at most {MAX_NUMBER_LENGTH} characters")
+        raise ValueError(_("an amount has at most {n} characters").format(n=MAX_NUMBER_LENGTH))
     if isinstance(value, str) and _AMOUNT_RE.match(value):
         text = value.strip()
         if text.endswith("%"):
@@ -81,8 +82,10 @@ def parse_amount(value: object) -> Fraction:
     if isinstance(value, str) and (m := _POINTS_RE.match(value)):
         return Points(Decimal(m.group(1)))
     raise ValueError(
-        "an amount must be a percentage like '50%', a fraction like '1/9' or, for a "
-        f"deduction, points like '5分' (got {value!r})"
+        _(
+            "an amount must be a percentage like '50%', a fraction like '1/9' or, for a "
+            "deduction, points like '5分' (got {value!r})"
+        ).format(value=value)
     )
 
 
@@ -109,8 +112,10 @@ def _share(value: object) -> Fraction:
     amount = parse_amount(value)
     if isinstance(amount, Points):
         raise ValueError(
-            f"only a deduction's each and cap may be points (got {value!r}); write a share of "
-            "the weight such as '50%'"
+            _(
+                "only a deduction's each and cap may be points (got {value!r}); write a share of "
+                "the weight such as '50%'"
+            ).format(value=value)
         )
     return amount
 
@@ -151,8 +156,9 @@ def _bounded_number(value: Decimal) -> Decimal:
         or len(value.as_tuple().digits) > MAX_NUMBER_LENGTH
     ):
         raise ValueError(
-            f"a number here has at most {MAX_NUMBER_LENGTH} digits and lies between "
-            f"1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT}"
+            _("a number here has at most {n} digits and lies between 1e-{exp} and 1e{exp}").format(
+                n=MAX_NUMBER_LENGTH, exp=MAX_DECIMAL_EXPONENT
+            )
         )
     return value
 
@@ -177,8 +183,10 @@ def _no_bidi_controls(value: str) -> str:
     at = bidi_control_offset(value)
     if at is not None:
         raise ValueError(
-            f"the bidirectional control {char_name(value[at])} (character {at + 1} of "
-            "the text) may make it read differently from what it says; remove it"
+            _(
+                "the bidirectional control {name} (character {n} of the text) may make it "
+                "read differently from what it says; remove it"
+            ).format(name=char_name(value[at]), n=at + 1)
         )
     return value
 
@@ -228,7 +236,7 @@ class Deduction(Sourced):
     @model_validator(mode="after")
     def _one_count(self) -> Deduction:
         if (self.count is None) == (self.when is None):
-            raise ValueError("a deduction needs either count: (how many) or when: (a condition)")
+            raise ValueError(_("a deduction needs either count: (how many) or when: (a condition)"))
         return self
 
     @property

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
 from wzeval.core._codes import WZ412
+from wzeval.core._i18n import _
 from wzeval.kinds import RuleKind, rule_kinds
 from wzeval.kinds.bands import Band, Bands
 from wzeval.kinds.checklist import ChecklistEntry
@@ -130,34 +131,36 @@ class Fact(StrictModel):
     @model_validator(mode="after")
     def _shape(self) -> Fact:
         if self.type == "enum" and not self.options:
-            raise ValueError("an enum fact needs 'options' (lowest to highest)")
+            raise ValueError(_("an enum fact needs 'options' (lowest to highest)"))
         if self.type != "enum" and self.options is not None:
-            raise ValueError("'options' is only for enum facts")
+            raise ValueError(_("'options' is only for enum facts"))
         if self.type == "list" and self.of is None:
-            raise ValueError("a list fact needs 'of' (its element type)")
+            raise ValueError(_("a list fact needs 'of' (its element type)"))
         if self.type != "list" and self.of is not None:
-            raise ValueError("'of' is only for list facts")
+            raise ValueError(_("'of' is only for list facts"))
         if self.type == "records" and not self.fields:
-            raise ValueError("a records fact needs 'fields'")
+            raise ValueError(_("a records fact needs 'fields'"))
         if self.type != "records" and self.fields is not None:
-            raise ValueError("'fields' is only for records facts")
+            raise ValueError(_("'fields' is only for records facts"))
         if (self.min is not None or self.max is not None) and self.type not in (
             "int",
             "decimal",
             "list",
         ):
-            raise ValueError("'min'/'max' are only for int, decimal and list facts")
+            raise ValueError(_("'min'/'max' are only for int, decimal and list facts"))
         if self.options is not None and len(set(self.options)) != len(self.options):
-            raise ValueError("enum options must be distinct")
+            raise ValueError(_("enum options must be distinct"))
         if self.option_labels is not None:
             unknown = [o for o in self.option_labels if o not in (self.options or [])]
             if unknown:
                 raise ValueError(
-                    "option_labels name options the fact does not have: " + ", ".join(unknown)
+                    _("option_labels name options the fact does not have: {options}").format(
+                        options=", ".join(unknown)
+                    )
                 )
             labels = list(self.option_labels.values())
             if len(set(labels)) != len(labels):
-                raise ValueError("option labels must be distinct")
+                raise ValueError(_("option labels must be distinct"))
         return self
 
     def option_label(self, option: str) -> str:
@@ -216,7 +219,9 @@ class Item(Sourced):
         if len(present) != 1:
             got = ", ".join(present) if present else "none"
             raise ValueError(
-                f"an item needs exactly one credit rule of {', '.join(kinds)} (got {got})"
+                _("an item needs exactly one credit rule of {kinds} (got {got})").format(
+                    kinds=", ".join(kinds), got=got
+                )
             )
         return self
 
@@ -312,9 +317,13 @@ class Indicator(Sourced):
                 if isinstance(value, Points):
                     if value > weight:
                         raise ValueError(
-                            f"deduction {d.id!r} has {name} {format_amount(value)}, more than "
-                            f"the indicator's {weight} points: a deduction stops at the "
-                            "indicator's points"
+                            _(
+                                "deduction {ident!r} has {name} {amount}, more than the "
+                                "indicator's {weight} points: a deduction stops at the "
+                                "indicator's points"
+                            ).format(
+                                ident=d.id, name=name, amount=format_amount(value), weight=weight
+                            )
                         )
                     update[name] = Fraction(value) / weight
             return d.model_copy(update=update) if update else d
@@ -517,8 +526,12 @@ class Rulebook(StrictModel):
         issue = doc.issues[0]
         if issue.code == WZ412:  # a model instance, say: pydantic checks its type
             return data
-        where = "/".join(map(str, issue.path)) or "the top"
-        raise ValueError(f"{issue.code} at {where}: {issue.message}")
+        where = "/".join(map(str, issue.path)) or _("the top")
+        raise ValueError(
+            _("{code} at {where}: {message}").format(
+                code=issue.code, where=where, message=issue.message
+            )
+        )
 
     def model_post_init(self, context: object, /) -> None:
         """Tell each indicator its category, so ``Rulebook.indicators`` is self-describing."""

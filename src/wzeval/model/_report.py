@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar, ca
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticUndefined
 
+from wzeval.core._i18n import _
 from wzeval.model._modelbase import format_amount
 
 __all__ = [
@@ -98,7 +99,9 @@ def _parse_score(value: object) -> Fraction:
         return Fraction(value)
     if isinstance(value, str):
         return Fraction(value.strip())
-    raise ValueError(f"a score must be an exact number as text (got {value!r})")
+    raise ValueError(
+        _("a score must be an exact number as text (got {value!r})").format(value=value)
+    )
 
 
 def display(value: Fraction, places: int = 2) -> str:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from wzeval.core._i18n import _
 from wzeval.model._report import (
     CategoryResult,
     DeductionResult,
@@ -430,14 +431,16 @@ class _Decoder:
             elif name in base:
                 out[name] = base[name]
             else:
-                raise ValueError(f"ranking/2: {cls.__name__}.{name} is missing")
+                raise ValueError(
+                    _("ranking/2: {field} is missing").format(field=f"{cls.__name__}.{name}")
+                )
         return out
 
     def list(self, cls: type[BaseModel], enc: object, entries: list[Json]) -> list[Json]:
         if enc is _OMIT:
             return [self.obj(cls, {}, e) for e in entries]
         if not isinstance(enc, list):
-            raise ValueError(f"ranking/2: a list of {cls.__name__} expected")
+            raise ValueError(_("ranking/2: a list of {what} expected").format(what=cls.__name__))
         if not entries:
             return [self.obj(cls, v, None) for v in enc]
         index = {e["id"]: n for n, e in enumerate(entries)}
@@ -469,7 +472,7 @@ def expand_report(document: Mapping[str, Any], index: int) -> ScoreReport:
     """The report of the ``index``-th department (counting from 0, in ranking order) of
     a ``ranking/2`` document read with ``json.loads``."""
     if document.get("wzeval") != FORMAT:
-        raise ValueError(f"not a {FORMAT} document")
+        raise ValueError(_("not a {format} document").format(format=FORMAT))
     data = expand_data(document["rulebook"], document["departments"][index])
     return ScoreReport.model_validate(data)
 
@@ -497,20 +500,20 @@ def read_reports(lines: Iterable[str]) -> Iterator[ScoreReport]:
     def line() -> str:
         text = next(it, None)
         if text is None:
-            raise ValueError(f"{FORMAT}: the document ends too soon")
+            raise ValueError(_("{format}: the document ends too soon").format(format=FORMAT))
         return text.rstrip("\n")
 
     if line() != '{"wzeval":"' + FORMAT + '",':
-        raise ValueError(f"not a {FORMAT} document as wzeval writes it")
+        raise ValueError(_("not a {format} document as wzeval writes it").format(format=FORMAT))
     book_line = line()
     if not (book_line.startswith('"rulebook":') and book_line.endswith(",")):
-        raise ValueError(f"{FORMAT}: no rulebook part on the second line")
+        raise ValueError(_("{format}: no rulebook part on the second line").format(format=FORMAT))
     book = json.loads(book_line[len('"rulebook":') : -1])
     start = line()
     if start == '"departments":[],':
         return
     if start != '"departments":[':
-        raise ValueError(f"{FORMAT}: no departments on the third line")
+        raise ValueError(_("{format}: no departments on the third line").format(format=FORMAT))
     while True:
         text = line()
         last = text.endswith("],")  # the last department closes the list

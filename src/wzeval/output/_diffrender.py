@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
 
-from wzeval.core._i18n import N_, _
+from wzeval.core._i18n import N_, _, pgettext
 from wzeval.model._diffmodel import (
     Change,
     IndicatorMovement,
@@ -34,7 +34,6 @@ __all__ = ["RENDERERS", "diff_json", "diff_markdown", "diff_text"]
 #: The sections of :data:`wzeval.model._diffmodel.SECTIONS` as people read them (the
 #: English names are the JSON's keys).
 _SECTION_TITLES = {
-    "Rulebook": N_("Rulebook"),
     "Categories and groups": N_("Categories and groups"),
     "Indicators": N_("Indicators"),
     "Facts": N_("Facts"),
@@ -45,6 +44,8 @@ _SECTION_TITLES = {
 
 
 def _section(name: str) -> str:
+    if name == "Rulebook":  # the diff's own word for it (规则集), not a report's (评估规则)
+        return pgettext("diff section", "Rulebook")
     return _(_SECTION_TITLES[name]) if name in _SECTION_TITLES else name
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from wzeval.core._codes import WZ913, WZ914, WZ915
 from wzeval.core._errors import OutputExists, OutputRefused
+from wzeval.core._i18n import _
 
 __all__ = ["check_not_input", "check_writable", "write_atomic"]
 
@@ -48,7 +49,7 @@ def check_writable(path: str | Path, *, force: bool = False) -> None:
     :func:`write_atomic` checks again when it writes.
     """
     if not force and os.path.lexists(path):
-        raise OutputExists(f"{path} already exists; nothing was written")
+        raise OutputExists(_("{path} already exists; nothing was written").format(path=path))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -70,18 +71,22 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path] = ()) -> None
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise OutputRefused(
             WZ913,
-            f"{target} is not a regular file (a folder, device or pipe); nothing was written",
-            "give -o the path of a report file",
+            _(
+                "{path} is not a regular file (a folder, device or pipe); nothing was written"
+            ).format(path=target),
+            _("give -o the path of a report file"),
         )
     if st is None:
         return
     for source in inputs:
         if _same_file(target, Path(source)):
-            also = "" if str(source) == str(target) else f" ({source})"
+            also = "" if str(source) == str(target) else _(" ({source})").format(source=source)
             raise OutputRefused(
                 WZ914,
-                f"{target} is an input of this run{also}; it was not overwritten",
-                "--force replaces an old report, never an input: choose another -o path",
+                _("{path} is an input of this run{also}; it was not overwritten").format(
+                    path=target, also=also
+                ),
+                _("--force replaces an old report, never an input: choose another -o path"),
             )
 
 
@@ -90,12 +95,16 @@ def _write_failed(target: Path, exc: OSError) -> OutputRefused:
     hidden temporary file."""
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        hint = "free some space on that disk or write elsewhere; the old file is unchanged"
+        hint = _("free some space on that disk or write elsewhere; the old file is unchanged")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = "the folder is not writable: choose another -o path"
+        hint = _("the folder is not writable: choose another -o path")
     else:
-        hint = "check the folder of the output; the old file is unchanged"
-    return OutputRefused(WZ915, f"cannot write {target}: {reason}; nothing was written", hint)
+        hint = _("check the folder of the output; the old file is unchanged")
+    return OutputRefused(
+        WZ915,
+        _("cannot write {path}: {reason}; nothing was written").format(path=target, reason=reason),
+        hint,
+    )
 
 
 def _new_file_mode() -> int:
@@ -157,7 +166,9 @@ def write_atomic(
             try:
                 os.link(tmp, target)  # fails if the target exists: never clobbers
             except FileExistsError:
-                raise OutputExists(f"{target} already exists; nothing was written") from None
+                raise OutputExists(
+                    _("{path} already exists; nothing was written").format(path=target)
+                ) from None
             except OSError:  # no hard links on this file system: check, then move
                 check_writable(target)
                 os.replace(tmp, target)

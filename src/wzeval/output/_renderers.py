@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from wzeval.core._i18n import _
 from wzeval.output._render import rank
 
 if TYPE_CHECKING:
@@ -40,14 +41,18 @@ Failed = Mapping[str, Sequence["Issue"]]
 
 def _check(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        raise ValueError(
+            _("unknown format {format!r}; one of {formats}").format(
+                format=fmt, formats=", ".join(FORMATS)
+            )
+        )
 
 
 def _compact_rulebook(rulebook: Rulebook | None) -> Rulebook:
     """The rulebook ``json-compact`` writes once: a department's part is its difference
     from that rulebook's part, so the rulebook is needed (reports name theirs only)."""
     if rulebook is None:
-        raise ValueError("format 'json-compact' needs the reports' rulebook: pass rulebook=")
+        raise ValueError(_("format 'json-compact' needs the reports' rulebook: pass rulebook="))
     return rulebook
 
 

@@ -479,5 +479,5 @@ def write_xlsx(
     and ``force`` is off, :class:`XlsxUnavailable` without openpyxl.
     """
     if not force and os.path.lexists(path):
-        raise OutputExists(f"{path} already exists; nothing was written")
+        raise OutputExists(_("{path} already exists; nothing was written").format(path=path))
     write_atomic(path, xlsx_bytes(reports, unassessed), force=force)

@@ -112,7 +112,9 @@ def _count(expr: CompiledExpression, env: _Env, what: str) -> int:
     n = env.run(expr)
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ExpressionError(
-            WZ501, f"{what} must be a whole number ≥ 0 (got {n!r})", hint="check the facts"
+            WZ501,
+            _("{what} must be a whole number ≥ 0 (got {value!r})").format(what=what, value=n),
+            hint=_("check the facts"),
         )
     return n
 

@@ -26,7 +26,7 @@ from wzeval.checking._checks import (
 )
 from wzeval.checking._findings import Findings
 from wzeval.checking._overall import Bases, CompiledGate, bases_of, gate_values
-from wzeval.core._i18n import language
+from wzeval.core._i18n import _, language
 from wzeval.kinds import RuleKind
 from wzeval.kinds.base import shown
 from wzeval.model._report import IndicatorResult, RulebookRef, exact_total
@@ -139,7 +139,7 @@ def _deduction_plan(
         cap,
         ded.label or ded.id,
         shown(ded.each),
-        f"deduction {ded.id!r}",
+        _("deduction {ident!r}").format(ident=ded.id),
     )
 
 

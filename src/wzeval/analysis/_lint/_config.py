@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wzeval.analysis._lint._registry import RULES
+from wzeval.core._i18n import _
 from wzeval.core._issues import Severity, did_you_mean
 
 
@@ -39,7 +40,9 @@ class LintConfig:
                 Severity(value)
             except ValueError:
                 raise ValueError(
-                    f"severity of {key} must be error, warning or info (got {value!r})"
+                    _("severity of {key} must be error, warning or info (got {value!r})").format(
+                        key=key, value=value
+                    )
                 ) from None
 
     def enabled(self, code: str) -> bool:
@@ -63,7 +66,7 @@ def _code_of(key: str) -> str:
             return r.code
     known = [*RULES, *(r.name for r in RULES.values())]
     hint = did_you_mean(key, known)
-    raise ValueError(f"unknown lint code {key!r}" + (f"; {hint}" if hint else ""))
+    raise ValueError(_("unknown lint code {key!r}").format(key=key) + (f"; {hint}" if hint else ""))
 
 
 def load_lint_config(pyproject: str | Path) -> LintConfig:
@@ -77,19 +80,20 @@ def load_lint_config(pyproject: str | Path) -> LintConfig:
         data = tomllib.load(fh)
     table = data.get("tool", {}).get("wzeval", {}).get("lint", {})
     if not isinstance(table, dict):
-        raise ValueError("[tool.wzeval.lint] must be a table")
+        raise ValueError(_("[tool.wzeval.lint] must be a table"))
     unknown = set(table) - {"disable", "severity"}
     if unknown:
         raise ValueError(
-            f"unknown key(s) in [tool.wzeval.lint]: {', '.join(sorted(unknown))} "
-            "(known: disable, severity)"
+            _("unknown key(s) in [tool.wzeval.lint]: {keys} (known: disable, severity)").format(
+                keys=", ".join(sorted(unknown))
+            )
         )
     disable = table.get("disable", [])
     severity = table.get("severity", {})
     if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
-        raise ValueError("[tool.wzeval.lint] disable must be a list of codes")
+        raise ValueError(_("[tool.wzeval.lint] disable must be a list of codes"))
     if not isinstance(severity, dict):
-        raise ValueError("[tool.wzeval.lint] severity must be a table of code = severity")
+        raise ValueError(_("[tool.wzeval.lint] severity must be a table of code = severity"))
     return LintConfig(severity=severity, disabled=frozenset(disable))
 
 

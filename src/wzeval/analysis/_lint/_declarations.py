@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from wzeval.analysis._lint._context import LintContext, indicator_name, item_name
 from wzeval.analysis._lint._registry import Hit, Path_, rule
 from wzeval.checking._checks import CompiledIndicator
-from wzeval.core._i18n import _
+from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Severity
 
 #: ``difflib`` ratio above which two different texts count as near-duplicates.
@@ -159,9 +159,9 @@ def _duplicate_wording(ctx: LintContext) -> Iterator[Hit]:
                     (*path, "source"),
                     _("{indicator}: {kind} {ident!r} quotes {value}").format(
                         indicator=indicator_name(cind),
-                        kind=kind,
+                        kind=_(_RULE_WORDS[kind]),
                         ident=ident,
-                        value=how.format(other=f"{kind0} {ident0!r}"),
+                        value=how.format(other=f"{_(_RULE_WORDS[kind0])} {ident0!r}"),
                     ),
                     _("each item encodes its own sub-item; quote its own sentence")
                     if kind == kind0 == "item"
@@ -171,6 +171,10 @@ def _duplicate_wording(ctx: LintContext) -> Iterator[Hit]:
 
 
 _PUNCTUATION = frozenset("，。；：、,.;:!?！？（）()“”\"'‘’「」《》〔〕[]- \t\n")
+
+
+#: The kinds of sourced rule :func:`_wordings` names, as messages say them.
+_RULE_WORDS = {"item": N_("item"), "veto": N_("veto"), "deduction": N_("deduction")}
 
 
 def _duplicate(kind: str, text: str, kind0: str, text0: str) -> str | None:
