@@ -33,6 +33,42 @@ def test_score_html_for_a_folder(tmp_path: Path) -> None:
     assert "<script src=" not in page and "<link " not in page
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_folder_as_html_is_the_library_page(tmp_path: Path, jobs: str) -> None:
+    """The batch page the command writes piece by piece (each department's section made
+    where it was scored, kept in a temporary file) is the page render_ranking makes
+    from the reports, byte for byte: with a department scored twice, a file that
+    failed and the roster's unassessed units."""
+    import shutil
+
+    from wzeval.output._renderers import render_ranking
+    from wzeval.reading._loader import load_document
+    from wzeval.scoring._api import load_rulebook, score_document
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        shutil.copy(path, folder / path.name)
+    shutil.copy(STRONG, folder / "zz-again.yaml")
+    (folder / "zz-broken.yaml").write_text("wzeval: findings/1\nbad: [\n", encoding="utf-8")
+    target = tmp_path / "r.html"
+    args = ["score", folder, "--partial", "--allow-duplicates", "--format", "html"]
+    code, _, err = call(*args, "--jobs", jobs, "-o", target)
+    assert code == 1, err  # the broken file
+    rb = load_rulebook()
+    reports, failed = [], {}
+    for path in sorted(folder.glob("*.yaml")):
+        report, issues = score_document(load_document(path), rb, partial=True)
+        if report is None:
+            failed[str(path)] = issues
+        else:
+            reports.append(report)
+    assert len(failed) == 1 and len(reports) == len(list(EXAMPLES.glob("*.yaml"))) + 1
+    want = render_ranking(reports, "html", failed=failed, rulebook=rb)
+    assert target.read_text(encoding="utf-8") == want
+    assert "未评估" in want or "Not assessed" in want
+
+
 def test_score_xlsx_needs_an_output() -> None:
     """XLSX is a binary workbook: without -o it is a usage error (exit 2)."""
     code, out, err = call("score", STRONG, "--format", "xlsx")

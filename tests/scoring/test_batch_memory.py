@@ -44,7 +44,7 @@ def _peak(folder: Path, n: int, fmt: str, tmp: Path) -> int:
 
 
 @pytest.mark.slow  # ~30 s each under tracemalloc on 2 shared cores
-@pytest.mark.parametrize("fmt", ["json", "csv", "json-compact"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "json-compact", "html"])
 def test_a_batch_does_not_keep_its_reports(tmp_path: Path, fmt: str) -> None:
     """From 50 to 500 files the peak grows by a few kilobytes a file: what is kept of a
     report is its ranking entry (and for JSON its text, for json-compact its ranking/2
@@ -97,3 +97,38 @@ def test_entries_rank_as_their_reports(fmt: str) -> None:
     want = render_ranking(reports, fmt)  # type: ignore[arg-type]
     got = by_entries(entries) if by_entries else render.render_ranking_csv(entries)
     assert got == want
+
+
+@pytest.mark.parametrize("count", [0, 1, 6])
+def test_the_streamed_html_page_is_the_rendered_one(count: int) -> None:
+    """The batch page written from each department's share, kept in the spool (its
+    section with the anchor and place left as slots, the figures the top adds up), is
+    byte for byte the page render_ranking writes from the reports: with a department
+    twice (its second anchor is dept-ID-2), failures, unassessed units, and none."""
+    import tempfile
+
+    from wzeval.analysis._ranking import render_kept
+    from wzeval.core._issues import Issue, Position
+    from wzeval.output._batch import BatchScores, Brief, brief
+    from wzeval.scoring._roster import unassessed
+
+    rb = load_rulebook()
+    reports = [score(p, rb, partial=True) for p in EXAMPLES][:count]
+    reports += reports[:1]  # the same department again
+    failed = {"bad.yaml": [Issue("WZ001", "坏了", (), Position("bad.yaml", 1, 1))]}
+    missing = unassessed(rb, reports)
+    assert missing
+    for fail in ({}, failed):
+        for gone in ([], missing):
+            want = render_ranking(reports, "html", failed=fail, unassessed=gone, rulebook=rb)
+            with tempfile.TemporaryFile() as spool:
+                scores = BatchScores("html", spool, failed=dict(fail))
+                for r in reports:
+                    kept = brief(r, "html", rb)
+                    assert isinstance(kept, Brief) and kept.html is not None
+                    scores.add(Path(r.findings_file or ""), kept, [])
+                chunks = render_kept("html", scores, scores.entries, gone, rulebook=rb)
+                got = "".join(chunks)
+            assert got == want
+            if count > 1:
+                assert 'id="dept-' + reports[0].department_id + '-2"' in got

@@ -101,11 +101,23 @@ def render_kept(
     rulebook: Rulebook | None = None,
 ) -> str | Iterator[str]:
     """The ranking in ``fmt`` (``text``, ``markdown``, ``csv``, ``json``, ``json-compact``,
-    which needs the ``rulebook`` the batch was scored with) from a batch's ``entries``,
-    with the failures of ``scores`` and the roster's ``missing`` units; JSON as pieces of
-    text, each report's read back from the spool one at a time."""
+    which needs the ``rulebook`` the batch was scored with, ``html``) from a batch's
+    ``entries``, with the failures of ``scores`` and the roster's ``missing`` units; JSON
+    and HTML as pieces of text, each report's part read back from the spool one at a
+    time."""
     import wzeval.output._render as render
-    from wzeval.scoring._roster import with_unassessed
+    from wzeval.scoring._roster import unassessed_html, with_unassessed
+
+    if fmt == "html":
+        from wzeval.output._html import html_batch_chunks
+
+        return html_batch_chunks(
+            entries,
+            scores.html_section,
+            scores.html_facts,
+            scores.failed,
+            unassessed=unassessed_html(missing),
+        )
 
     if fmt == "json":
         return render.ranking_json_chunks(entries, scores.report_json, scores.failed, missing)

@@ -228,7 +228,7 @@ def _each_once(
 def _write_ranking(
     args: argparse.Namespace, rulebook: Rulebook, scores: BatchScores, out: TextIO, err: TextIO
 ) -> int:
-    """A batch's ranking from its entries (text, Markdown, CSV, JSON)."""
+    """A batch's ranking from its entries (text, Markdown, CSV, JSON, HTML)."""
     from wzeval.analysis._ranking import render_kept
     from wzeval.model._report import RankingEntry
 
@@ -254,9 +254,9 @@ def _write_reports(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    """One report's sheet, or a batch's ranking from its reports (HTML, the workbook)."""
+    """One report's sheet, or a batch's workbook from its reports."""
     from wzeval.model._report import ScoreReport
-    from wzeval.output._renderers import render_ranking, render_report
+    from wzeval.output._renderers import render_report
 
     reports: list[ScoreReport] = scores.reports
     missing: list[Department] = []
@@ -276,17 +276,13 @@ def _write_reports(
             write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
             wrote(args.output, err)
         return code
-    if batch:
-        text = render_ranking(
-            reports, args.format, failed=scores.failed, unassessed=missing, bom=args.bom
-        )
-    elif not reports:
+    assert not batch, "a batch in any other format keeps what its ranking reads (KEEP_BRIEF)"
+    if not reports:
         return code
-    else:
-        text = render_report(reports[0], args.format, bom=args.bom, rulebook=rulebook)
-        if args.format == "html" and first is not None:
-            from wzeval.analysis._merge import html_with_file_provenance
+    text = render_report(reports[0], args.format, bom=args.bom, rulebook=rulebook)
+    if args.format == "html" and first is not None:
+        from wzeval.analysis._merge import html_with_file_provenance
 
-            text = html_with_file_provenance(text, first)
+        text = html_with_file_provenance(text, first)
     emit(text, args.output, args.force, out, err)
     return code

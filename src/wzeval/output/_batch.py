@@ -15,8 +15,10 @@ why it is library and not command line:
   none arrives in a half-made worker.
 - **What a batch keeps** (:data:`KEEP_BRIEF`, :class:`Brief`): a ranking in text,
   Markdown or CSV needs only each report's :class:`~wzeval.model._report.RankingEntry`; JSON
-  needs the report's JSON text too, which :class:`BatchScores` spools to a file.
-  Keeping every report made a batch's memory grow by 0.5-1.7 MB a file.
+  needs the report's JSON text too, and the HTML page the department's section (made in
+  the worker: :func:`wzeval.output._html.batch_section`), which :class:`BatchScores`
+  spools to a file.  Keeping every report made a batch's memory grow by 0.5-1.7 MB a
+  file.
 - **The collector's settings** (:func:`batch_memory`): a higher generation-0
   threshold while the batch runs and the kept reports frozen out of the cyclic
   collector's passes (docs/performance.md).
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from wzeval.core._issues import Issue
     from wzeval.model._models import Department, Rulebook
     from wzeval.model._report import Ranked, RankingEntry, ScoreReport
+    from wzeval.output._html import SectionFacts
 
 __all__ = [
     "BATCH_GC_THRESHOLD",
@@ -67,10 +71,11 @@ MAX_AUTO_JOBS = 4
 #: ``benchmarks/bench_cheap.py`` (docs/performance.md).  Restored when the batch ends.
 BATCH_GC_THRESHOLD = 10_000
 
-#: What a batch keeps of each report: "report" (HTML, the workbook, one file), "entry"
+#: What a batch keeps of each report: "report" (the workbook, one file), "entry"
 #: (text, Markdown, CSV rankings), "json" (the entry and the report's JSON), "compact"
-#: (the entry and the department's ranking/2 part).
-Keep = Literal["report", "entry", "json", "compact"]
+#: (the entry and the department's ranking/2 part), "html" (the entry and the
+#: department's share of the batch page).
+Keep = Literal["report", "entry", "json", "compact", "html"]
 #: What a ranking in each format keeps (any other format keeps the reports).
 KEEP_BRIEF: dict[str, Keep] = {
     "text": "entry",
@@ -78,18 +83,22 @@ KEEP_BRIEF: dict[str, Keep] = {
     "csv": "entry",
     "json": "json",
     "json-compact": "compact",
+    "html": "html",
 }
 
 
 @dataclass(frozen=True)
 class Brief:
     """What a batch keeps of a report it renders as a ranking (``text``, ``markdown``,
-    ``csv``, ``json``): its :class:`RankingEntry`, and for ``json`` the report's JSON
-    as the ranking nests it.  Workers send this back, not the report: pickling a
-    report cost 4 ms, its JSON text 0.1 ms (docs/performance.md)."""
+    ``csv``, ``json``, ``json-compact``, ``html``): its :class:`RankingEntry`, for
+    ``json`` the report's JSON as the ranking nests it (for ``json-compact`` its
+    ranking/2 part), for ``html`` its section of the page and the figures the page's top
+    adds up.  Workers send this back, not the report: pickling a report cost 4 ms, its
+    JSON text 0.1 ms (docs/performance.md)."""
 
     entry: RankingEntry
     json: str | None
+    html: tuple[tuple[str, ...], SectionFacts] | None = None
 
 
 #: What scoring one file gives: what was kept of its report (``None``: it failed), and
@@ -105,6 +114,12 @@ def brief(report: ScoreReport, keep: Keep, rulebook: Rulebook) -> ScoreReport | 
 
     from wzeval.model._report import RankingEntry
 
+    if keep == "html":  # read by people: missing facts by their questions
+        from wzeval.output._html import batch_facts, batch_section
+        from wzeval.output._questions import fact_questions, with_questions
+
+        shown = with_questions(report, fact_questions(rulebook))
+        return Brief(RankingEntry.of(report), None, (batch_section(shown), batch_facts(shown)))
     text = None
     if keep == "json":  # as render.ranking_data nests it, before indenting
         text = json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
@@ -158,7 +173,7 @@ def _score_in_worker(path: Path) -> Scored:
     rulebook = _WORKER["rulebook"]
     assert isinstance(rulebook, Rulebook)
     keep = _WORKER["keep"]
-    assert keep in ("report", "entry", "json", "compact")
+    assert keep in ("report", "entry", "json", "compact", "html")
     return score_kept(path, rulebook, bool(_WORKER["partial"]), keep)
 
 
@@ -234,8 +249,8 @@ def batch_memory() -> Iterator[bool]:
 @dataclass
 class BatchScores:
     """What a batch has kept so far: the reports (``keep="report"``) or their ranking
-    entries, each report's JSON text in ``spool`` (``keep="json"``), and the files that
-    failed with their issues."""
+    entries, each report's JSON text (``keep="json"``, ``"compact"``) or HTML share
+    (``"html"``) in ``spool``, and the files that failed with their issues."""
 
     keep: Keep
     spool: IO[bytes]
@@ -243,15 +258,31 @@ class BatchScores:
     failed: dict[str, list[Issue]] = field(default_factory=dict)
     reports: list[ScoreReport] = field(default_factory=list)
     entries: list[RankingEntry] = field(default_factory=list)
-    #: each entry's report JSON in the spool: (offset, length in bytes), by id(entry)
+    #: each entry's report JSON (or HTML section) in the spool: (offset, length in
+    #: bytes), by id(entry)
     spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: each entry's :class:`~wzeval.output._html.SectionFacts` in the spool, by id(entry)
+    spooled_facts: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def _put(self, data: bytes) -> tuple[int, int]:
+        self.spool.seek(0, os.SEEK_END)
+        at = self.spool.tell()
+        self.spool.write(data)
+        return at, len(data)
+
+    def _get(self, span: tuple[int, int]) -> bytes:
+        self.spool.seek(span[0])
+        return self.spool.read(span[1])
 
     def entry_of(self, kept: Brief) -> RankingEntry:
-        """``kept``'s entry, its JSON (if any) written to the spool."""
+        """``kept``'s entry, its JSON or HTML share (if any) written to the spool."""
         if kept.json is not None:
-            data = kept.json.encode("utf-8")
-            self.spooled[id(kept.entry)] = (self.spool.tell(), len(data))
-            self.spool.write(data)
+            self.spooled[id(kept.entry)] = self._put(kept.json.encode("utf-8"))
+        if kept.html is not None:
+            # this process's own temporary file, read back by this process alone
+            section, facts = kept.html
+            self.spooled[id(kept.entry)] = self._put(pickle.dumps(section, protocol=5))
+            self.spooled_facts[id(kept.entry)] = self._put(pickle.dumps(facts, protocol=5))
         return kept.entry
 
     def entry(self, report: ScoreReport, rulebook: Rulebook) -> RankingEntry:
@@ -280,9 +311,17 @@ class BatchScores:
 
     def report_json(self, entry: RankingEntry) -> str:
         """The JSON text of ``entry``'s report, read back from the spool."""
-        at, size = self.spooled[id(entry)]
-        self.spool.seek(at)
-        return self.spool.read(size).decode("utf-8")
+        return self._get(self.spooled[id(entry)]).decode("utf-8")
+
+    def html_section(self, entry: RankingEntry) -> tuple[str, ...]:
+        """``entry``'s section of the batch page (its slots unfilled), from the spool."""
+        section: tuple[str, ...] = pickle.loads(self._get(self.spooled[id(entry)]))
+        return section
+
+    def html_facts(self, entry: RankingEntry) -> SectionFacts:
+        """What the top of the batch page reads of ``entry``'s report, from the spool."""
+        facts: SectionFacts = pickle.loads(self._get(self.spooled_facts[id(entry)]))
+        return facts
 
 
 def roster_missing(

@@ -24,8 +24,11 @@ browsers that support ``::details-content``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue
@@ -34,6 +37,7 @@ from wzeval.model._report import (
     CategoryResult,
     DeductionResult,
     IndicatorResult,
+    Ranked,
     ScoreReport,
     VetoResult,
     display,
@@ -44,6 +48,7 @@ from wzeval.output._htmlpage import bar_chart as _bar_chart
 from wzeval.output._htmlpage import clip as _clip
 from wzeval.output._htmlpage import escape as _e
 from wzeval.output._htmlpage import page as _page
+from wzeval.output._htmlpage import page_frame as _page_frame
 from wzeval.output._questions import fact_list
 from wzeval.output._render import (
     cap_text,
@@ -55,7 +60,21 @@ from wzeval.output._render import (
     verdict_lines,
 )
 
-__all__ = ["FONT_STACK", "FailedFiles", "points_lost", "render_html", "render_html_batch"]
+__all__ = [
+    "FONT_STACK",
+    "FailedFiles",
+    "LostFigure",
+    "SectionFacts",
+    "batch_facts",
+    "batch_section",
+    "fill_section",
+    "html_batch_chunks",
+    "points_lost",
+    "render_html",
+    "render_html_batch",
+]
+
+_R = TypeVar("_R", bound=Ranked)
 
 #: Files that could not be scored: ``{file: issues}`` or ``[(file, issues), …]``.
 FailedFiles = Mapping[str, Sequence[Issue]] | Sequence[tuple[str, Sequence[Issue]]]
@@ -450,7 +469,7 @@ def _not_assessed(report: ScoreReport) -> str:
     return _table(header, rows, cls="mid")
 
 
-def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
+def _cards(report: ScoreReport, place: str | None) -> str:
     p = report.places
 
     def card(key: str, value: str, sub: str = "", cls: str = "") -> str:
@@ -463,7 +482,7 @@ def _cards(report: ScoreReport, place: tuple[int, int] | None) -> str:
 
     out = [card(_("Total"), display(report.total, p), _("base + bonus + penalty"), "total")]
     if place is not None:
-        out.append(card(_("Rank"), f"{place[0]} / {place[1]}", _("ranked by total")))
+        out.append(card(_("Rank"), place, _("ranked by total")))
     out += [
         card(
             _("Base (raw)"),
@@ -482,7 +501,7 @@ def _department(
     *,
     heading: str,
     anchor: str,
-    place: tuple[int, int] | None,
+    place: str | None,
     paged: bool,
     back: bool,
 ) -> str:
@@ -544,7 +563,7 @@ def render_html(report: ScoreReport, *, generated: str | None = None) -> str:
     return _page(title, body, generated)
 
 
-def _anchors(ranked: Sequence[tuple[int, ScoreReport]]) -> list[str]:
+def _anchors(ranked: Sequence[tuple[int, Ranked]]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for _place, r in ranked:
@@ -554,34 +573,92 @@ def _anchors(ranked: Sequence[tuple[int, ScoreReport]]) -> list[str]:
     return out
 
 
-def _most_lost(reports: Sequence[ScoreReport], top: int = 10) -> str:
+# ------------------------------------------------------------------ a batch, piece by piece
+#
+# A batch page shows every department's sheet, so it is as large as all the reports
+# together; a batch of a whole province cannot hold it, nor the reports.  So each
+# department's share is made from its report alone (in the worker that scored it) —
+# its section, with the two things only the whole batch knows left as slots, and the
+# figures the page's summary adds up — and the page is written piece by piece from
+# those shares (html_batch_chunks), read back one at a time.  render_html_batch is
+# the same path with the shares made on the spot.
+
+#: One indicator's share of the summary of the points lost: its id, its place among
+#: the report's indicators, its name, its level-1 indicator, its weight, the points lost.
+LostFigure = tuple[str, int, str, str, Fraction, Fraction]
+
+# The slots of a section: words no report can hold, since they are drawn at random
+# when this module is loaded (and letters and digits only, so escaping keeps them).
+_NONCE = secrets.token_hex(16)
+_ANCHOR_SLOT, _PLACE_SLOT = f"wzslot{_NONCE}a", f"wzslot{_NONCE}p"
+_SLOTS = re.compile(f"({_ANCHOR_SLOT}|{_PLACE_SLOT})")
+
+
+@dataclass(frozen=True)
+class SectionFacts:
+    """What the top of a batch page reads of one department: its monitoring date (the
+    page gives the span) and, for each indicator that is not a bonus one, what it lost."""
+
+    monitoring_date: str
+    lost: tuple[LostFigure, ...]
+
+
+def batch_section(report: ScoreReport) -> tuple[str, ...]:
+    """``report``'s section of a batch page, its anchor and its place left as slots: the
+    text between them at even indexes, at odd ones ``"a"`` (the anchor) or ``"p"`` (the
+    place).  :func:`fill_section` fills them."""
+    text = _department(
+        report, heading="h2", anchor=_ANCHOR_SLOT, place=_PLACE_SLOT, paged=True, back=True
+    )
+    pieces = _SLOTS.split(text)
+    return tuple(
+        piece if n % 2 == 0 else ("a" if piece == _ANCHOR_SLOT else "p")
+        for n, piece in enumerate(pieces)
+    )
+
+
+def fill_section(section: Sequence[str], anchor: str, place: str) -> str:
+    """A section made by :func:`batch_section`, with its anchor and place."""
+    slot = {"a": _e(anchor), "p": _e(place)}
+    return "".join(piece if n % 2 == 0 else slot[piece] for n, piece in enumerate(section))
+
+
+def batch_facts(report: ScoreReport) -> SectionFacts:
+    """What the top of a batch page reads of ``report``."""
+    lost = tuple(
+        (ind.id, n, ind.name, ind.category, ind.weight, points_lost(ind))
+        for n, ind in enumerate(report.indicators)
+        if ind.kind != "bonus"
+    )
+    return SectionFacts(report.monitoring_date.isoformat(), lost)
+
+
+def _most_lost(facts: Iterable[SectionFacts], count: int, places: int, top: int = 10) -> str:
+    """The ``top`` indicators by points lost over ``count`` departments; an indicator's
+    name, level-1 indicator, weight and order are the first department's that has it."""
     lost: dict[str, Fraction] = {}
     depts: dict[str, int] = {}
-    info: dict[str, IndicatorResult] = {}
+    info: dict[str, tuple[str, str, Fraction]] = {}
     order: dict[str, int] = {}
-    for r in reports:
-        for n, ind in enumerate(r.indicators):
-            if ind.kind == "bonus":
-                continue
-            key = ind.id
-            info.setdefault(key, ind)
-            order.setdefault(key, n)
-            x = points_lost(ind)
+    for f in facts:
+        for key, n, name, category, weight, x in f.lost:
+            if key not in info:
+                info[key] = (name, category, weight)
+                order[key] = n
             if x > 0:
                 lost[key] = lost.get(key, Fraction(0)) + x
                 depts[key] = depts.get(key, 0) + 1
     ranked = sorted(lost, key=lambda k: (-lost[k], order[k], k))[:top]
     if not ranked:
         return '<p class="muted">' + _("No points lost.") + "</p>"
-    places = reports[0].places
     rows = [
         [
             str(n),
-            info[k].name,
-            info[k].category,
-            display(info[k].weight, places),
+            info[k][0],
+            info[k][1],
+            display(info[k][2], places),
             display(lost[k], places),
-            f"{depts[k]} / {len(reports)}",
+            f"{depts[k]} / {count}",
         ]
         for n, k in enumerate(ranked, 1)
     ]
@@ -625,7 +702,7 @@ def _failed(failed: Sequence[tuple[str, Sequence[Issue]]]) -> str:
     return "".join(parts)
 
 
-def _ranking_table(ranked: Sequence[tuple[int, ScoreReport]], anchors: Sequence[str]) -> str:
+def _ranking_table(ranked: Sequence[tuple[int, Ranked]], anchors: Sequence[str]) -> str:
     """The ranking: place, department (a link to its sheet, with its note), figures."""
     rows = []
     for (place, r), anchor in zip(ranked, anchors, strict=True):
@@ -653,40 +730,51 @@ def _ranking_table(ranked: Sequence[tuple[int, ScoreReport]], anchors: Sequence[
     )
 
 
-def render_html_batch(
-    reports: Sequence[ScoreReport],
+def html_batch_chunks(
+    entries: Sequence[_R],
+    section: Callable[[_R], Sequence[str]],
+    facts: Callable[[_R], SectionFacts],
     failed: FailedFiles = (),
     *,
+    unassessed: str = "",
     title: str | None = None,
     generated: str | None = None,
-) -> str:
-    """Many departments on one self-contained page.
-
-    A ranking (total descending, then name; equal exact totals share a rank, as in
-    :func:`wzeval.output._render.rank`) with links to each department, a chart of the
-    totals, the ten indicators where most points were lost across all departments,
-    then each department's score sheet (a new printed page each), then the files
-    that could not be scored with their issues (``failed``: ``{file: issues}`` or
-    ``[(file, issues), …]``).
-    """
+) -> Iterator[str]:
+    """The batch page of :func:`render_html_batch`, piece by piece, from each department's
+    share: ``section(entry)`` (:func:`batch_section` of its report) and ``facts(entry)``
+    (:func:`batch_facts`), each asked for once, in the order they are written, so they
+    may be read back from a file one at a time; ``entries`` are the reports or their
+    :class:`~wzeval.model._report.RankingEntry`.  ``unassessed``: an HTML section put
+    before the footer (:func:`wzeval.scoring._roster.unassessed_html`)."""
     failures = _normalize_failed(failed)
-    ranked = rank(reports)
+    ranked = rank(entries)
     anchors = _anchors(ranked)
     titles = sorted(
-        {_("{title} ({id})").format(title=r.rulebook.title, id=r.rulebook.id) for r in reports}
+        {_("{title} ({id})").format(title=r.rulebook.title, id=r.rulebook.id) for r in entries}
     )
-    dates = sorted({r.monitoring_date.isoformat() for r in reports})
+    seen: set[str] = set()
+
+    def dated() -> Iterator[SectionFacts]:
+        for e in entries:
+            f = facts(e)
+            seen.add(f.monitoring_date)
+            yield f
+
+    summary = _most_lost(dated(), len(entries), entries[0].places) if entries else ""
+    dates = sorted(seen)
     results = _("{rulebooks} results").format(rulebooks=_(", ").join(titles))
     heading = title or (results if titles else _("Results"))
     failures_note = _(" ({n} more files could not be scored)").format(n=len(failures))
-    meta = [(_("Departments"), f"{len(reports)}" + (failures_note if failures else ""))]
+    meta = [(_("Departments"), f"{len(entries)}" + (failures_note if failures else ""))]
     if dates:
         span = _("{first} to {last}").format(first=dates[0], last=dates[-1])
         meta.append((_("Monitoring date"), dates[0] if len(dates) == 1 else span))
     if titles:
         meta.append((_("Rulebook"), _(", ").join(titles)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
-    parts = [f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>']
+    head, foot = _page_frame(heading, generated)
+    yield head
+    yield f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>'
 
     total = len(ranked)
     ranking = _ranking_table(ranked, anchors)
@@ -701,17 +789,40 @@ def render_html_batch(
         )
         for (place, r), anchor in zip(ranked, anchors, strict=True)
     ]
-    scale = max([Fraction(100), *(r.total for r in reports)])
+    scale = max([Fraction(100), *(r.total for r in entries)])
     chart = _bar_chart(_("Totals by department"), bars, scale, compact=True) if bars else ""
     heads = (_("Ranking"), _("Total"), _("Indicators where most points were lost"))
-    parts.append(
-        f'<section class="block" id="ranking"><h2>{heads[0]}</h2>{ranking}'
+    yield (
+        f'\n<section class="block" id="ranking"><h2>{heads[0]}</h2>{ranking}'
         f"<h3>{heads[1]}</h3>{chart}"
-        f"<h3>{heads[2]}</h3>{_most_lost(reports) if reports else ''}</section>"
+        f"<h3>{heads[2]}</h3>{summary}</section>"
     )
     for (place, r), anchor in zip(ranked, anchors, strict=True):
-        parts.append(
-            _department(r, heading="h2", anchor=anchor, place=(place, total), paged=True, back=True)
-        )
-    parts.append(_failed(failures))
-    return _page(heading, "\n".join(p for p in parts if p), generated)
+        yield "\n" + fill_section(section(r), anchor, f"{place} / {total}")
+    if failures:
+        yield "\n" + _failed(failures)
+    yield "\n" + unassessed
+    yield foot
+
+
+def render_html_batch(
+    reports: Sequence[ScoreReport],
+    failed: FailedFiles = (),
+    *,
+    title: str | None = None,
+    generated: str | None = None,
+) -> str:
+    """Many departments on one self-contained page.
+
+    A ranking (total descending, then name; equal exact totals share a rank, as in
+    :func:`wzeval.output._render.rank`) with links to each department, a chart of the
+    totals, the ten indicators where most points were lost across all departments,
+    then each department's score sheet (a new printed page each), then the files
+    that could not be scored with their issues (``failed``: ``{file: issues}`` or
+    ``[(file, issues), …]``).  A batch too large to hold writes the same page with
+    :func:`html_batch_chunks`.
+    """
+    chunks = html_batch_chunks(
+        reports, batch_section, batch_facts, failed, title=title, generated=generated
+    )
+    return "".join(chunks)

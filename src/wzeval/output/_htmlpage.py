@@ -22,7 +22,7 @@ from fractions import Fraction
 from wzeval.core._i18n import _, language
 from wzeval.model._report import display
 
-__all__ = ["FONT_STACK", "Bar", "bar_chart", "clip", "escape", "page"]
+__all__ = ["FONT_STACK", "Bar", "bar_chart", "clip", "escape", "page", "page_frame"]
 
 #: Local fonts only, CJK first: macOS, Linux (Noto / Source Han), Windows, older Linux.
 FONT_STACK = (
@@ -299,15 +299,23 @@ def bar_chart(title: str, bars: Sequence[Bar], scale: Fraction, *, compact: bool
 
 def page(title: str, body: str, generated: str | None) -> str:
     """The whole document: head with the policy and stylesheet, ``body``, the footer."""
+    head, foot = page_frame(title, generated)
+    return f"{head}{body}\n{foot}"
+
+
+def page_frame(title: str, generated: str | None) -> tuple[str, str]:
+    """The document around a body: what comes before it, and what comes after it and a
+    newline (the footer on).  Apart, so a page too large to hold (a batch's) is written
+    piece by piece between them."""
     foot = _("made by wzeval") + (f" · {escape(generated)}" if generated else "")
     css = _css()
     lang = "zh-CN" if language() == "zh" else "en"
-    return (
+    head = (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{escape(_csp(css))}">\n'
         '<meta name="generator" content="wzeval">\n'
         f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>\n"
-        f"{body}\n<footer>{foot}</footer>\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"
     )
+    return head, f"<footer>{foot}</footer>\n</main>\n<script>{_JS}</script>\n</body>\n</html>\n"

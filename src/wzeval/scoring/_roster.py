@@ -20,7 +20,7 @@ from wzeval.model._report import Ranked
 
 _T = TypeVar("_T", bound=Ranked)
 
-__all__ = ["MESSAGES", "duplicates", "unassessed", "with_unassessed"]
+__all__ = ["MESSAGES", "duplicates", "unassessed", "unassessed_html", "with_unassessed"]
 
 #: The texts of this module not yet in the catalogue, and ``status``: the JSON's word
 #: for a unit without findings, which stays the same in every language (JSON is read by
@@ -73,8 +73,7 @@ def with_unassessed(text: str, fmt: str, missing: Sequence[Department]) -> str:
     if not missing:
         return text
     status = _("not assessed")
-    section = _("Not assessed ({n})").format(n=len(missing))
-    lines = [_("{name}: on the roster, no findings").format(name=d.name) for d in missing]
+    section, lines = _listed(missing)
     if fmt == "text":
         return text + f"\n{section}\n" + "\n".join(lines) + "\n"
     if fmt == "markdown":
@@ -94,10 +93,7 @@ def with_unassessed(text: str, fmt: str, missing: Sequence[Department]) -> str:
         rows = "".join(f",{_csv_cell(d.name)},,,,,{status},{end}" for d in missing)
         return text + rows
     if fmt == "html":
-        from html import escape
-
-        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-        block = f'<section class="unassessed"><h2>{escape(section)}</h2><ul>{items}</ul></section>'
+        block = unassessed_html(missing)
         at = text.rfind("<footer>")
         if at < 0:
             at = text.rfind("</main>")
@@ -105,6 +101,24 @@ def with_unassessed(text: str, fmt: str, missing: Sequence[Department]) -> str:
             at = text.rfind("</body>")
         return text[:at] + block + text[at:] if at >= 0 else text + block
     return text
+
+
+def _listed(missing: Sequence[Department]) -> tuple[str, list[str]]:
+    """The heading and the lines that list the roster units with no findings."""
+    section = _("Not assessed ({n})").format(n=len(missing))
+    return section, [_("{name}: on the roster, no findings").format(name=d.name) for d in missing]
+
+
+def unassessed_html(missing: Sequence[Department]) -> str:
+    """The HTML section listing the roster units that have no findings ("" for none):
+    placed just before the page's footer."""
+    if not missing:
+        return ""
+    from html import escape
+
+    section, lines = _listed(missing)
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f'<section class="unassessed"><h2>{escape(section)}</h2><ul>{items}</ul></section>'
 
 
 def _csv_cell(text: str) -> str:
