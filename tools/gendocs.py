@@ -157,7 +157,7 @@ def _rulebook_page(name: str) -> Callable[[], str]:
 
 def generated() -> dict[str, Callable[[], str]]:
     """Every generated file (path relative to the repository) and the function that renders it."""
-    from wzeval.analysis._schema import RANKING2_SCHEMA_FILE, SCHEMA_FILES
+    from wzeval.analysis._schema import SCHEMA_FILES
 
     files: dict[str, Callable[[], str]] = {
         "docs/issue-codes.md": _issue_codes,
@@ -166,7 +166,6 @@ def generated() -> dict[str, Callable[[], str]]:
     }
     for kind, filename in SCHEMA_FILES.items():
         files[f"schemas/{filename}"] = _schema(kind)
-    files[f"schemas/{RANKING2_SCHEMA_FILE}"] = _schema("ranking2")
     for name in RULEBOOK_PAGES:
         files[f"docs/rulebook-{name}.md"] = _rulebook_page(name)
     return files
