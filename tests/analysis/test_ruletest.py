@@ -160,7 +160,7 @@ def test_failing_case_shows_expected_actual_and_the_trace(tmp_path: Path) -> Non
         "           评分项 standard（check，份额 50%）：符合，得 50% → 5",
         "           评分项 noise_free（check，份额 50%）：不符合，得 0 → 0",
         "           否决项 fake：未触发",
-        "           事实：standard=True, noise_free=False, fake=False",
+        "           事实：standard=true, noise_free=false, fake=false",
         "  共 1 个用例：0 个通过，1 个未通过",
         "  覆盖率：50.0%（4/8 个目标）",
         f"    未覆盖：{at('{id: standard, share')}：机构职能 subject.standard：未得分",
@@ -183,7 +183,7 @@ def test_failing_case_in_english(tmp_path: Path) -> None:
     assert trace[0] == "机构职能 (subject): 5 of 10"
     assert trace[2].startswith("  item noise_free (check, share 50%): ")
     assert trace[3] == "  veto fake: not fired"
-    assert trace[4] == "  facts: standard=True, noise_free=False, fake=False"
+    assert trace[4] == "  facts: standard=true, noise_free=false, fake=false"
     text = format_test_run(run)
     assert "\n  FAIL wrong on purpose [" in text
     assert "\n  1 case: 0 passed, 1 failed\n  coverage: 50.0% (4/8 targets)\n" in text
@@ -338,3 +338,16 @@ def test_unknown_keys_point_at_the_key(tmp_path: Path) -> None:
     case = by_message["unknown key 'expected' in a case"]
     assert (case.position.line, case.position.col) == (_line(doc, "expected:"), 5)
     assert case.hint is not None and "expect" in case.hint
+
+
+def test_trace_values_read_as_yaml() -> None:
+    """A trace shows each fact as the YAML it was recorded in: true, null, an exact
+    decimal, flow lists and maps — never Python's True, None or Fraction(1, 2)."""
+    from fractions import Fraction
+
+    from wzeval.analysis._ruletest import _flow
+
+    assert _flow(True) == "true" and _flow(False) == "false" and _flow(None) == "null"
+    assert _flow(Fraction(1, 2)) == "0.5" and _flow(Fraction(1, 3)) == "1/3"
+    assert _flow([True, "a", Fraction(3, 2)]) == "[true, a, 1.5]"
+    assert _flow({"ok": False, "n": 3}) == "{ok: false, n: 3}"

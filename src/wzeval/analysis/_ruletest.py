@@ -258,8 +258,25 @@ def _deduction_line(d: Any) -> str:
 
 
 def _short(value: object) -> str:
-    text = "null" if value is None else str(value)
+    text = _flow(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _flow(value: object) -> str:
+    """A fact's value as a rule test's author wrote it, in YAML's flow style: ``true``,
+    ``null``, ``0.5`` (exact), ``[a, b]``, ``{k: v}`` — not Python's ``True`` or
+    ``Fraction(1, 2)``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Fraction):
+        return exact_text(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def format_test_run(run: TestRun, *, verbose: bool = False) -> str:
