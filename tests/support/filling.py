@@ -51,6 +51,13 @@ def value_for(fact: Fact) -> object:
 
 def fill(path: Path, rulebook: Rulebook) -> None:
     """Replace every blank in the template at ``path`` with a valid value, in place."""
+    fill_some(path, rulebook, None)
+
+
+def fill_some(path: Path, rulebook: Rulebook, indicators: set[str] | None) -> None:
+    """Fill the header and the facts of ``indicators`` only (``None``: of all), leaving
+    every other blank (null, 待填写) as the template wrote it: a template filled
+    halfway, day one."""
     doc = load_document(path)
     assert doc.issues == []
     root = doc.root
@@ -58,27 +65,7 @@ def fill(path: Path, rulebook: Rulebook) -> None:
     root["assessors"] = ["测试员"]
     for ind in rulebook.indicators:
         body = root["indicators"].get(ind.id) if root["indicators"] else None
-        if body is None:
-            continue
-        for fact in ind.facts:
-            if fact.id in body:
-                body[fact.id] = value_for(fact)
-    buf = io.StringIO()
-    YAML().dump(root, buf)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-
-
-def fill_some(path: Path, rulebook: Rulebook, indicators: set[str]) -> None:
-    """Fill the header and the facts of ``indicators`` only, leaving every other blank
-    (null, 待填写) as the template wrote it: a template filled halfway, day one."""
-    doc = load_document(path)
-    assert doc.issues == []
-    root = doc.root
-    root["monitoring_date"] = MONITORING_DATE
-    root["assessors"] = ["测试员"]
-    for ind in rulebook.indicators:
-        body = root["indicators"].get(ind.id) if root["indicators"] else None
-        if body is None or ind.id not in indicators:
+        if body is None or (indicators is not None and ind.id not in indicators):
             continue
         for fact in ind.facts:
             if fact.id in body:
