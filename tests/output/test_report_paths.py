@@ -84,3 +84,19 @@ def test_paths_under_the_working_directory_are_relative(
     assert shown("/elsewhere/dir/y.yaml:1") == "y.yaml:1"
     assert shown("../rel/y.yaml:1") == "../rel/y.yaml:1"
     assert shown("") == "" and shown(None) == ""
+
+
+def test_a_path_is_shown_from_the_working_directory_in_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """shown_file keeps its answers (a report asks hundreds of times for the same two
+    files), but per working directory: after a chdir the same path is shown anew."""
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    target = tmp_path / "a" / "b" / "x.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert shown_file(target) == "a/b/x.yaml"
+    assert shown_file(target) == "a/b/x.yaml"
+    monkeypatch.chdir(tmp_path / "a")
+    assert shown_file(target) == "b/x.yaml"
+    monkeypatch.chdir(tmp_path.parent.parent)
+    assert shown_file(target) == target.relative_to(tmp_path.parent.parent).as_posix()
