@@ -536,6 +536,8 @@ class Ranked(Protocol):
     def vetoed(self) -> bool: ...
     @property
     def grade(self) -> str | None: ...
+    @property
+    def monitoring_date(self) -> date: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,6 +558,8 @@ class RankingEntry:
     places: int
     vetoed: bool
     grade: str | None
+    #: the workbook is dated by the latest, the HTML page shows their span
+    monitoring_date: date
 
     @classmethod
     def of(cls, report: ScoreReport) -> RankingEntry:
@@ -573,4 +577,5 @@ class RankingEntry:
             report.places,
             report.vetoed,
             report.grade,
+            report.monitoring_date,
         )

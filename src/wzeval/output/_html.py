@@ -596,10 +596,9 @@ _SLOTS = re.compile(f"({_ANCHOR_SLOT}|{_PLACE_SLOT})")
 
 @dataclass(frozen=True)
 class SectionFacts:
-    """What the top of a batch page reads of one department: its monitoring date (the
-    page gives the span) and, for each indicator that is not a bonus one, what it lost."""
+    """What the top of a batch page reads of one department beyond its ranking entry:
+    for each indicator that is not a bonus one, what it lost."""
 
-    monitoring_date: str
     lost: tuple[LostFigure, ...]
 
 
@@ -630,7 +629,7 @@ def batch_facts(report: ScoreReport) -> SectionFacts:
         for n, ind in enumerate(report.indicators)
         if ind.kind != "bonus"
     )
-    return SectionFacts(report.monitoring_date.isoformat(), lost)
+    return SectionFacts(lost)
 
 
 def _most_lost(facts: Iterable[SectionFacts], count: int, places: int, top: int = 10) -> str:
@@ -752,16 +751,8 @@ def html_batch_chunks(
     titles = sorted(
         {_("{title} ({id})").format(title=r.rulebook.title, id=r.rulebook.id) for r in entries}
     )
-    seen: set[str] = set()
-
-    def dated() -> Iterator[SectionFacts]:
-        for e in entries:
-            f = facts(e)
-            seen.add(f.monitoring_date)
-            yield f
-
-    summary = _most_lost(dated(), len(entries), entries[0].places) if entries else ""
-    dates = sorted(seen)
+    summary = _most_lost(map(facts, entries), len(entries), entries[0].places) if entries else ""
+    dates = sorted({r.monitoring_date.isoformat() for r in entries})
     results = _("{rulebooks} results").format(rulebooks=_(", ").join(titles))
     heading = title or (results if titles else _("Results"))
     failures_note = _(" ({n} more files could not be scored)").format(n=len(failures))
