@@ -4,8 +4,8 @@ The golden file ``xlsx_golden.json.gz`` beside this module is the dump (:func:`d
 the workbooks the normal-mode builder of ``main`` wrote for the scenarios below, taken
 before the write-only writer replaced it: every sheet's title in order, every cell's value,
 number format, font, fill, border, alignment and hyperlink, the merged ranges, column
-widths, row heights, freeze panes, auto filter, print titles and page setup.  The test
-dumps today's workbooks the same way and compares.  After a deliberate change to the
+widths, row heights, freeze panes (the views), auto filter, print titles, page setup
+and which sheet opens first.  The test dumps today's workbooks the same way and compares.  After a deliberate change to the
 workbook, regenerate it with ``python tests/output/test_xlsx_stream.py`` and review the
 diff of the dumps.
 """
@@ -168,6 +168,7 @@ def _sheet(ws: Any, styles: dict[str, int]) -> dict[str, Any]:
         "fit_to_page": ws.sheet_properties.pageSetUpPr.fitToPage,
         "grid_lines": ws.print_options.gridLines,
         "margins": _xml(ws.page_margins),
+        "views": _xml(ws.views),
     }
 
 
@@ -178,7 +179,11 @@ def dump(data: bytes) -> dict[str, Any]:
     wb = openpyxl.load_workbook(io.BytesIO(data))
     styles: dict[str, int] = {}
     sheets = [[ws.title, _sheet(ws, styles)] for ws in wb.worksheets]
-    return {"sheets": sheets, "styles": [json.loads(k) for k in styles]}
+    return {
+        "sheets": sheets,
+        "styles": [json.loads(k) for k in styles],
+        "active": wb.active.title,
+    }
 
 
 def _normal(value: Any) -> Any:
@@ -203,6 +208,7 @@ def test_the_workbook_shows_what_it_showed(scenario: str) -> None:
     want = golden()[scenario]
     got = _normal(dump(SCENARIOS[scenario]()))
     assert [t for t, _ in got["sheets"]] == [t for t, _ in want["sheets"]]
+    assert got["active"] == want["active"]
     for (title, sheet), (_, expected) in zip(got["sheets"], want["sheets"], strict=True):
         for key in expected:
             if key != "cells":
