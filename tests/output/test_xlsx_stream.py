@@ -5,9 +5,9 @@ the workbooks the normal-mode builder of ``main`` wrote for the scenarios below,
 before the write-only writer replaced it: every sheet's title in order, every cell's value,
 number format, font, fill, border, alignment and hyperlink, the merged ranges, column
 widths, row heights, freeze panes (the views), auto filter, print titles, page setup
-and which sheet opens first.  The test dumps today's workbooks the same way and compares.  After a deliberate change to the
-workbook, regenerate it with ``python tests/output/test_xlsx_stream.py`` and review the
-diff of the dumps.
+and which sheet opens first.  The test dumps today's workbooks the same way and compares.
+After a deliberate change to the workbook, regenerate it with
+``python tests/output/test_xlsx_stream.py`` and review the diff of the dumps.
 """
 
 from __future__ import annotations
