@@ -17,8 +17,9 @@ import functools
 import gzip
 import io
 import json
+import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,10 @@ if __name__ == "__main__":  # regenerating: the tests' helpers and the source tr
 
 from support.paths import ROOT, TESTS
 
+from wzeval.core._errors import OutputExists
 from wzeval.core._i18n import speaking
 from wzeval.model._models import Rulebook
-from wzeval.model._report import ScoreReport
+from wzeval.model._report import RankingEntry, ScoreReport
 from wzeval.reading._loader import load_document
 from wzeval.scoring._api import evaluate, load_findings, load_rulebook
 
@@ -239,6 +241,100 @@ def test_the_workbook_bytes_are_deterministic() -> None:
     """The same reports give the same bytes, run after run."""
     for scenario in ("kinds-with-roster", "empty-with-roster"):
         assert SCENARIOS[scenario]() == SCENARIOS[scenario]()
+
+
+def _spooled(reports: list[ScoreReport]) -> tuple[list[RankingEntry], list[bytes]]:
+    """What a batch keeps of ``reports``: their ranking entries, and each department's
+    sheets pickled (as a worker sends them), in ranking order."""
+    from wzeval.output._render import rank
+    from wzeval.output._xlsx import department_sheets
+
+    ranked = [r for _place, r in rank(reports)]
+    return [RankingEntry.of(r) for r in reports], [
+        pickle.dumps(department_sheets(r)) for r in ranked
+    ]
+
+
+def _read_back(spool: list[bytes], taken: list[int]) -> Iterator[Any]:
+    """The spooled sheets, unpickled one at a time; ``taken`` counts them as they go."""
+    for data in spool:
+        taken.append(len(taken))
+        yield pickle.loads(data)
+
+
+def test_entries_and_spooled_sheets_give_the_bytes_of_the_reports() -> None:
+    """The parent's path (ranking entries, sheets pickled by workers and read back
+    lazily) writes exactly the workbook xlsx_bytes writes from the reports."""
+    from wzeval.output._xlsx import write_score_workbook, xlsx_bytes
+
+    reports = _kinds_batch()
+    entries, spool = _spooled(reports)
+    out, taken = io.BytesIO(), []
+    when = max(r.monitoring_date for r in reports)
+    write_score_workbook(out, entries, _read_back(spool, taken), when=when, unassessed=["丙局"])
+    assert taken == [0, 1, 2]
+    assert out.getvalue() == xlsx_bytes(reports, ["丙局"])
+
+
+def test_department_sheets_are_a_fraction_of_the_report() -> None:
+    """What a worker sends for a department is far smaller than its report: the point
+    of sending it instead (the bundled examples' reports are 0.1-0.3 MB as JSON)."""
+    from wzeval.output._xlsx import department_sheets
+
+    for report in _examples():
+        sheets = department_sheets(report)
+        assert sheets.department == report.department
+        assert len(pickle.dumps(sheets)) * 2 < len(report.to_json().encode())
+
+
+def test_sheets_out_of_ranking_order_are_refused() -> None:
+    """A sheet for another department than the ranking's next, or one sheet too few or
+    too many, is an error, not a workbook with sheets under the wrong names."""
+    from wzeval.output._xlsx import write_score_workbook
+
+    reports = _kinds_batch()
+    entries, spool = _spooled(reports)
+    when = reports[0].monitoring_date
+    names = [pickle.loads(d).department for d in spool]
+    rotated = spool[1:] + spool[:1]
+    assert [pickle.loads(d).department for d in rotated] != names
+    for wrong in (rotated, spool[:2], [*spool, spool[0]]):
+        with pytest.raises(ValueError, match="department sheets"):
+            write_score_workbook(io.BytesIO(), entries, _read_back(wrong, []), when=when)
+
+
+def test_a_workbook_file_is_refused_before_any_sheet_is_taken(tmp_path: Path) -> None:
+    """An existing -o path without force is refused before the first sheet is read back
+    from the spool; with force it is replaced by the workbook, atomically."""
+    from wzeval.output._xlsx import write_score_workbook_file, xlsx_bytes
+
+    reports = _kinds_batch()
+    entries, spool = _spooled(reports)
+    when = max(r.monitoring_date for r in reports)
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"mine")
+    taken: list[int] = []
+    with pytest.raises(OutputExists):
+        write_score_workbook_file(path, entries, _read_back(spool, taken), when=when)
+    assert taken == [] and path.read_bytes() == b"mine"
+    write_score_workbook_file(path, entries, _read_back(spool, taken), when=when, force=True)
+    assert path.read_bytes() == xlsx_bytes(reports)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def test_row_heights_are_let_go_once_a_sheet_is_written() -> None:
+    """A written sheet keeps no row heights: the workbook holds every closed sheet until
+    it is saved, and their heights would grow with the batch."""
+    from wzeval.output._xlsx import department_sheets
+    from wzeval.output._xlsxsheet import Styles, write_sheet
+
+    report = _examples()[0]
+    wb = openpyxl.Workbook(write_only=True)
+    sheet = department_sheets(report).detail
+    assert any(row.height is not None for row in sheet.rows)
+    write_sheet(wb, "x", sheet, Styles(openpyxl))
+    (ws,) = wb.worksheets
+    assert ws.closed and len(ws.row_dimensions) == 0
 
 
 if __name__ == "__main__":

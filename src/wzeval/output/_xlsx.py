@@ -12,6 +12,13 @@ figure is a real number holding exactly the value shown (:func:`cell_number`:
 rounded once, half up) and formatted ``0.00``.  Sheets print landscape, one
 page wide, with the header row repeated.
 
+A score workbook is streamed, so its memory does not grow with the batch (issue 15):
+:func:`department_sheets` turns a report into its two sheets as small picklable data (in
+the worker that scored it), and :func:`write_score_workbook` writes the ranking and then
+those sheets one at a time, in openpyxl's write-only mode, from the ranking entries
+alone.  :func:`xlsx_bytes` and :func:`write_xlsx` are that same path over reports in
+memory.
+
 **Findings workbooks** — :func:`write_findings_template_xlsx` writes a blank for
 one department: a 说明 sheet with the header (rulebook, department, monitoring
 date, assessors) and a 事实 sheet with one row per fact to record, each value
@@ -92,13 +99,17 @@ __all__ = [
     "RANKING_HEADER",
     "RANKING_SHEET",
     "CellPosition",
+    "DepartmentSheets",
     "XlsxDocument",
     "XlsxUnavailable",
     "cell_number",
+    "department_sheets",
     "findings_template_xlsx_bytes",
     "read_findings_xlsx",
     "sheet_names",
     "write_findings_template_xlsx",
+    "write_score_workbook",
+    "write_score_workbook_file",
     "write_xlsx",
     "xlsx_bytes",
 ]
