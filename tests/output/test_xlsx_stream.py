@@ -322,19 +322,28 @@ def test_a_workbook_file_is_refused_before_any_sheet_is_taken(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
 
-def test_row_heights_are_let_go_once_a_sheet_is_written() -> None:
-    """A written sheet keeps no row heights: the workbook holds every closed sheet until
-    it is saved, and their heights would grow with the batch."""
+def test_a_written_sheet_keeps_only_what_the_save_reads() -> None:
+    """A closed sheet keeps no row heights, widths, views or page setup (the workbook
+    holds every closed sheet until it is saved, and those would grow with the batch),
+    and the workbook still saves with the sheet's filter, print titles and merges."""
     from wzeval.output._xlsx import department_sheets
     from wzeval.output._xlsxsheet import Styles, write_sheet
 
     report = _examples()[0]
     wb = openpyxl.Workbook(write_only=True)
-    sheet = department_sheets(report).detail
+    sheet = department_sheets(report).score
     assert any(row.height is not None for row in sheet.rows)
     write_sheet(wb, "x", sheet, Styles(openpyxl))
     (ws,) = wb.worksheets
-    assert ws.closed and len(ws.row_dimensions) == 0
+    assert ws.closed
+    for part in ("row_dimensions", "column_dimensions", "views", "page_setup"):
+        assert not hasattr(ws, part), part
+    out = io.BytesIO()
+    wb.save(out)
+    back = openpyxl.load_workbook(out)["x"]
+    assert back.auto_filter.ref == sheet.auto_filter and back.print_title_rows == "$3:$3"
+    assert sorted(str(r) for r in back.merged_cells.ranges) == sorted(sheet.merged)
+    assert back.freeze_panes == "A4" and back.column_dimensions["F"].width == 60
 
 
 if __name__ == "__main__":
