@@ -287,6 +287,17 @@ def test_department_sheets_are_a_fraction_of_the_report() -> None:
         assert len(pickle.dumps(sheets)) * 2 < len(report.to_json().encode())
 
 
+def test_department_sheets_need_no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker makes a department's sheets without importing openpyxl: only the
+    parent, writing, needs it."""
+    from wzeval.output._xlsx import department_sheets
+
+    report = _kinds_batch()[2]
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    sheets = department_sheets(report)
+    assert sheets.detail.rows and sheets.score.merged == ("A1:F1", "A2:F2")
+
+
 def test_sheets_out_of_ranking_order_are_refused() -> None:
     """A sheet for another department than the ranking's next, or one sheet too few or
     too many, is an error, not a workbook with sheets under the wrong names."""

@@ -314,6 +314,8 @@ def _score_sheet(report: ScoreReport) -> SheetData:
 
 
 def _column(n: int) -> str:
+    """The letter of column ``n`` (1 is A) of these six-column sheets, without openpyxl:
+    a worker making a department's sheets need not import it."""
     return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n - 1]
 
 
