@@ -70,9 +70,9 @@ from wzeval.output._xlsxsheet import (
     Row,
     SheetData,
     cell_number,
-    fix_timestamps,
     header_cells,
     number_format,
+    save_to,
     sheet_names,
     write_sheet,
 )
@@ -527,13 +527,10 @@ def write_score_workbook(
             raise ValueError(f"department sheets out of ranking order at {r.department!r}")
         write_sheet(wb, name, one.score, s)
         write_sheet(wb, detail, one.detail, s)
+        del one  # let go before the next is read back
     if next(taken, None) is not None:
         raise ValueError("more department sheets than ranked departments")
-    wb.properties.creator = "wzeval"
-    with tempfile.TemporaryFile() as raw:
-        wb.save(raw)
-        raw.seek(0)
-        fix_timestamps(raw, out, when)
+    save_to(wb, out, when)
 
 
 def _when(reports: Sequence[ScoreReport]) -> date:

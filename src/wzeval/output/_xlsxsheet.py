@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,7 @@ __all__ = [
     "print_setup",
     "row_height",
     "save",
+    "save_to",
     "set_widths",
     "sheet_names",
     "write_sheet",
@@ -123,13 +125,21 @@ def fix_timestamps(src: IO[bytes], dst: IO[bytes], when: date) -> None:
 _COPY_CHUNK = 1 << 20
 
 
-def save(wb: Any, when: date) -> bytes:
-    """The workbook's bytes, the same for the same content (see fix_timestamps)."""
+def save_to(wb: Any, out: IO[bytes], when: date) -> None:
+    """Save ``wb`` to ``out`` (seekable), the same bytes for the same content (see
+    fix_timestamps), by way of a temporary file: a large workbook is never whole in
+    memory."""
     wb.properties.creator = "wzeval"
-    raw, out = io.BytesIO(), io.BytesIO()
-    wb.save(raw)
-    raw.seek(0)
-    fix_timestamps(raw, out, when)
+    with tempfile.TemporaryFile() as raw:
+        wb.save(raw)
+        raw.seek(0)
+        fix_timestamps(raw, out, when)
+
+
+def save(wb: Any, when: date) -> bytes:
+    """The workbook's bytes (:func:`save_to`)."""
+    out = io.BytesIO()
+    save_to(wb, out, when)
     return out.getvalue()
 
 
