@@ -116,13 +116,13 @@ def _new_file_mode() -> int:
 
 def write_atomic(
     path: str | Path,
-    content: str | bytes | Iterable[str],
+    content: str | bytes | Iterable[str] | Iterable[bytes],
     *,
     force: bool = False,
     encoding: str = "utf-8",
 ) -> Path:
     """Write ``content`` (text, encoded with ``encoding``, or bytes as they are, or
-    pieces of text written one after the other) to ``path`` atomically and return the
+    pieces of either written one after the other) to ``path`` atomically and return the
     path.
 
     Raises :class:`OutputExists` (nothing written) when ``path`` exists and ``force``

@@ -12,6 +12,13 @@ figure is a real number holding exactly the value shown (:func:`cell_number`:
 rounded once, half up) and formatted ``0.00``.  Sheets print landscape, one
 page wide, with the header row repeated.
 
+A score workbook is streamed, so its memory does not grow with the batch (issue 15):
+:func:`department_sheets` turns a report into its two sheets as small picklable data (in
+the worker that scored it), and :func:`write_score_workbook` writes the ranking and then
+those sheets one at a time, in openpyxl's write-only mode, from the ranking entries
+alone.  :func:`xlsx_bytes` and :func:`write_xlsx` are that same path over reports in
+memory.
+
 **Findings workbooks** — :func:`write_findings_template_xlsx` writes a blank for
 one department: a 说明 sheet with the header (rulebook, department, monitoring
 date, assessors) and a 事实 sheet with one row per fact to record, each value
@@ -33,26 +40,43 @@ module is the one to import.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+import functools
+import io
+import itertools
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from wzeval.core._errors import OutputExists, WzevalError, XlsxUnavailable
+from wzeval.core._errors import WzevalError, XlsxUnavailable
 from wzeval.core._i18n import N_, _
 from wzeval.core._paths import shown
-from wzeval.model._report import DeductionResult, IndicatorResult, ScoreReport, VetoResult, display
-from wzeval.output._files import write_atomic
+from wzeval.model._report import (
+    DeductionResult,
+    IndicatorResult,
+    Ranked,
+    ScoreReport,
+    VetoResult,
+    display,
+)
+from wzeval.output._files import check_writable, write_atomic
 from wzeval.output._render import item_title, rank, ranking_note, verdict_lines
+from wzeval.output._xlsxsheet import (
+    Look,
+    Put,
+    Row,
+    SheetData,
+    cell_number,
+    header_cells,
+    number_format,
+    save_to,
+    sheet_names,
+    write_sheet,
+)
 from wzeval.output._xlsxsheet import Styles as _Styles
-from wzeval.output._xlsxsheet import cell_number, sheet_names
-from wzeval.output._xlsxsheet import fit_row as _fit_row
-from wzeval.output._xlsxsheet import header_row as _header_row
-from wzeval.output._xlsxsheet import print_setup as _print_setup
-from wzeval.output._xlsxsheet import save as _save
-from wzeval.output._xlsxsheet import set_widths as _widths
 from wzeval.output._xlsxtemplate import (
     FACTS_HEADER,
     findings_template_xlsx_bytes,
@@ -75,13 +99,17 @@ __all__ = [
     "RANKING_HEADER",
     "RANKING_SHEET",
     "CellPosition",
+    "DepartmentSheets",
     "XlsxDocument",
     "XlsxUnavailable",
     "cell_number",
+    "department_sheets",
     "findings_template_xlsx_bytes",
     "read_findings_xlsx",
     "sheet_names",
     "write_findings_template_xlsx",
+    "write_score_workbook",
+    "write_score_workbook_file",
     "write_xlsx",
     "xlsx_bytes",
 ]
@@ -135,62 +163,109 @@ def _reasons(r: Any) -> list[str]:
 
 
 # --------------------------------------------------------------------------- score workbooks
+#
+# A department's two sheets are computed from its report as plain data
+# (:func:`department_sheets`), in the worker that scored it; the parent writes them with
+# the ranking (:func:`write_score_workbook`), one sheet at a time, holding no report.
+
+_SHEET_WIDTHS = (14, 14, 28, 9, 9, 60)
+_DETAIL_WIDTHS = (22, 8, 34, 34, 40, 36)
+_RANKING_WIDTHS = (7, 26, 15, 9, 9, 10, 14)
+
+# the looks of the score workbook's cells (one object each, so a pickled sheet names
+# each look once)
+_BOXED = Look(border=True)
+_BOXED_WRAP = Look(border=True, align="wrap")
+_BOXED_TOP = Look(border=True, align="top")
+_LINK = Look("link", border=True)
+_BOLD = Look("bold")
+_WRAP = Look(align="wrap")
+_TOTAL = Look(fill="total_fill", border=True)
+_TOTAL_HEAD = Look("bold", "total_fill", True)
+_TOTAL_NOTE = Look(fill="total_fill", border=True, align="wrap")
+_DETAIL_HEAD = Look("bold", "total_fill", True, "wrap")
 
 
-def _number_cell(ws: Any, row: int, col: int, value: Fraction, places: int, s: _Styles) -> Any:
-    c = ws.cell(row=row, column=col, value=cell_number(value, places))
-    c.number_format = "0." + "0" * places if places else "0"
-    c.border = s.border
-    c.alignment = s.top
-    return c
+@functools.cache
+def _figure_look(places: int, *, bold: bool = False, total: bool = False) -> Look:
+    """A figure's look: bordered, top-aligned, ``0.00``; bold and/or on the totals fill."""
+    return Look(
+        "bold" if bold else "",
+        "total_fill" if total else "",
+        True,
+        "top",
+        number_format(places),
+    )
+
+
+def _figure(value: Fraction, places: int, *, bold: bool = False, total: bool = False) -> Put:
+    """A figure's cell: the number shown (:func:`cell_number`), formatted to ``places``."""
+    return Put(cell_number(value, places), _figure_look(places, bold=bold, total=total))
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentSheets:
+    """A department's score sheet and detail sheet as plain data, from its report
+    (:func:`department_sheets`): small and picklable, so a worker process sends it and
+    the parent, which never sees the report, writes it (:func:`write_score_workbook`).
+    The sheet names are not in it: they depend on the whole batch (:func:`sheet_names`)."""
+
+    department: str
+    score: SheetData
+    detail: SheetData
+
+
+def department_sheets(report: ScoreReport) -> DepartmentSheets:
+    """Everything ``report``'s two sheets show, its facts' questions from its rulebook
+    (:func:`_questions`) included, with the labels in the language in force."""
+    return DepartmentSheets(
+        report.department, _score_sheet(report), _detail_sheet(report, _questions(report))
+    )
+
+
+def _ranking_rows(ranked: Sequence[tuple[int, Ranked]], names: Sequence[str]) -> Iterator[Row]:
+    """The ranking's rows after its header, made as they are written."""
+    for (place, r), name in zip(ranked, names, strict=True):
+        p = r.places
+        yield Row(
+            (
+                Put(place, _BOXED),
+                Put(r.department, _LINK, f"'{name}'!A1"),
+                _figure(r.base, p),
+                _figure(r.bonus, p),
+                _figure(r.penalty, p),
+                _figure(r.total, p, bold=True),
+                Put(ranking_note(r), _BOXED),
+            )
+        )
 
 
 def _ranking_sheet(
-    ws: Any,
-    reports: Sequence[ScoreReport],
-    names: Sequence[str],
-    s: _Styles,
-    unassessed: Sequence[str] = (),
-) -> None:
-    ws.title = _(RANKING_SHEET)
-    _header_row(ws, 1, [_(h) for h in RANKING_HEADER], s)
-    sheet_of = {id(r): n for r, n in zip(reports, names, strict=True)}
-    row = 1
-    for place, r in rank(reports):
-        row += 1
-        p = r.places
-        ws.cell(row=row, column=1, value=place).border = s.border
-        name = ws.cell(row=row, column=2, value=r.department)
-        name.border = s.border
-        name.hyperlink = openpyxl_module().worksheet.hyperlink.Hyperlink(
-            ref=name.coordinate, location=f"'{sheet_of[id(r)]}'!A1", display=r.department
-        )
-        name.font = openpyxl_module().styles.Font(color="1F4E9E", underline="single")
-        for col, value in enumerate((r.base, r.bonus, r.penalty, r.total), 3):
-            c = _number_cell(ws, row, col, value, p, s)
-            if col == 6:
-                c.font = s.bold
-        note = ws.cell(row=row, column=7, value=ranking_note(r))
-        note.border = s.border
-    for department in unassessed:  # roster units with no findings: no place, no figures
-        row += 1
-        for col in range(1, 8):
-            ws.cell(row=row, column=col).border = s.border
-        ws.cell(row=row, column=2, value=department)
-        ws.cell(row=row, column=7, value=_(UNASSESSED_NOTE))
-    ws.freeze_panes = "A2"
-    if row > 1:
-        ws.auto_filter.ref = f"A1:G{row}"
-    _widths(ws, (7, 26, 15, 9, 9, 10, 14))
-    _print_setup(ws, "1:1")
+    ranked: Sequence[tuple[int, Ranked]], names: Sequence[str], unassessed: Sequence[str]
+) -> SheetData:
+    """The 排名 sheet: the ranked departments, each linked to its sheet (``names``), then
+    the roster units with no findings (no place, no figures)."""
+    rows = [Row(header_cells([_(h) for h in RANKING_HEADER]))]
+    blank = Put(None, _BOXED)
+    late = [
+        Row((blank, Put(d, _BOXED), blank, blank, blank, blank, Put(_(UNASSESSED_NOTE), _BOXED)))
+        for d in unassessed
+    ]
+    last = 1 + len(ranked) + len(unassessed)
+    return SheetData(
+        rows=itertools.chain(rows, _ranking_rows(ranked, names), late),
+        widths=_RANKING_WIDTHS,
+        freeze="A2",
+        title_rows="1:1",
+        auto_filter=f"A1:G{last}" if last > 1 else None,
+    )
 
 
-def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
+def _score_sheet(report: ScoreReport) -> SheetData:
+    """A department's score sheet: title, facts, the indicators, totals, what is not
+    assessed."""
     p = report.places
     rb = report.rulebook
-    ws.cell(
-        row=1, column=1, value=_("{department} score sheet").format(department=report.department)
-    ).font = s.title
     facts = [
         _("Rulebook: {title} ({id}, {year})").format(title=rb.title, id=rb.id, year=rb.year),
         _("Monitoring date: {date}").format(date=report.monitoring_date.isoformat()),
@@ -199,54 +274,53 @@ def _department_sheet(ws: Any, report: ScoreReport, s: _Styles) -> None:
     ]
     if not report.complete:
         facts.append(_("some indicators are not assessed: this is not a complete score sheet"))
-    ws.cell(row=2, column=1, value="    ".join(facts)).font = s.muted
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(INDICATOR_HEADER))
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(INDICATOR_HEADER))
-    _header_row(ws, 3, [_(h) for h in INDICATOR_HEADER], s)
-    row = 3
+    title = _("{department} score sheet").format(department=report.department)
+    rows = [
+        Row((Put(title, Look("title")),)),
+        Row((Put("    ".join(facts), Look("muted")),)),
+        Row(header_cells([_(h) for h in INDICATOR_HEADER])),
+    ]
     for r in report.indicators:
-        row += 1
-        for col, text in enumerate((r.category, r.group or "", r.name), 1):
-            c = ws.cell(row=row, column=col, value=text)
-            c.border = s.border
-            c.alignment = s.wrap
-        _number_cell(ws, row, 4, r.weight, p, s)
         if not r.applicable:
-            c = ws.cell(row=row, column=5, value=_("not applicable"))
+            points = Put(_("not applicable"), _BOXED_TOP)
         elif not r.assessed:
-            c = ws.cell(row=row, column=5, value=_("not assessed"))
+            points = Put(_("not assessed"), _BOXED_TOP)
         else:
-            c = _number_cell(ws, row, 5, r.points, p, s)
-        c.border = s.border
-        c.alignment = s.top
-        reasons = ws.cell(row=row, column=6, value="\n".join(_reasons(r)))
-        reasons.border = s.border
-        reasons.alignment = s.wrap
-        _fit_row(ws, row, _SHEET_WIDTHS)
-    last = row
-    if last > 3:
-        ws.auto_filter.ref = f"A3:F{last}"
-    row = _totals(ws, report, row, s)
+            points = _figure(r.points, p)
+        names = [Put(text, _BOXED_WRAP) for text in (r.category, r.group or "", r.name)]
+        reasons = Put("\n".join(_reasons(r)), _BOXED_WRAP)
+        rows.append(Row.fitted([*names, _figure(r.weight, p), points, reasons], _SHEET_WIDTHS))
+    last = len(rows)
+    rows += _totals(report)
     if report.not_assessed:
-        row += 2
-        ws.cell(row=row, column=1, value=_("Not assessed")).font = s.bold
+        rows += [Row(), Row((Put(_("Not assessed"), _BOLD),))]
         for n in report.not_assessed:
-            row += 1
             item = item_title(report, n)
             name = _("{name} ({item})").format(name=n.name, item=item) if item else n.name
-            ws.cell(row=row, column=3, value=name)
             reason = n.reason + (
                 _("; missing {facts}").format(facts=_(", ").join(n.missing)) if n.missing else ""
             )
-            ws.cell(row=row, column=6, value=reason).alignment = s.wrap
-            _fit_row(ws, row, _SHEET_WIDTHS)
-    ws.freeze_panes = "A4"
-    _widths(ws, _SHEET_WIDTHS)
-    _print_setup(ws, "3:3")
+            cells = [None, None, Put(name), None, None, Put(reason, _WRAP)]
+            rows.append(Row.fitted(cells, _SHEET_WIDTHS))
+    end = len(INDICATOR_HEADER)
+    return SheetData(
+        rows=tuple(rows),
+        widths=_SHEET_WIDTHS,
+        freeze="A4",
+        title_rows="3:3",
+        merged=(f"A1:{_column(end)}1", f"A2:{_column(end)}2"),
+        auto_filter=f"A3:F{last}" if last > 3 else None,
+    )
 
 
-def _totals(ws: Any, report: ScoreReport, row: int, s: _Styles) -> int:
-    """The totals under a department's indicators, from after ``row``; the last row."""
+def _column(n: int) -> str:
+    """The letter of column ``n`` (1 is A) of these six-column sheets, without openpyxl:
+    a worker making a department's sheets need not import it."""
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n - 1]
+
+
+def _totals(report: ScoreReport) -> list[Row]:
+    """The totals under a department's indicators, after a blank row."""
     p = report.places
     bonus_w = sum(
         (c.applicable_weight for c in report.categories if c.kind == "bonus"), Fraction(0)
@@ -274,61 +348,41 @@ def _totals(ws: Any, report: ScoreReport, row: int, s: _Styles) -> int:
         (_(TOTAL_LABELS[3]), penalty_w, report.penalty, ""),
         (_(TOTAL_LABELS[4]), None, report.total, _("base (rescaled) + bonus + penalty")),
     ]
-    row += 1
+    rows = [Row()]
     for label, possible, value, note in totals:
-        row += 1
-        head = ws.cell(row=row, column=1, value=label)
-        head.font = s.bold
-        for col in range(1, 7):
-            cell = ws.cell(row=row, column=col)
-            cell.fill = s.total_fill
-            cell.border = s.border
-        if possible is not None:
-            _number_cell(ws, row, 4, possible, p, s).fill = s.total_fill
-        c = _number_cell(ws, row, 5, value, p, s)
-        c.fill = s.total_fill
-        c.font = s.bold
-        ws.cell(row=row, column=6, value=note).alignment = s.wrap
-    return row
+        weight = Put(None, _TOTAL) if possible is None else _figure(possible, p, total=True)
+        rows.append(
+            Row(
+                (
+                    Put(label, _TOTAL_HEAD),
+                    Put(None, _TOTAL),
+                    Put(None, _TOTAL),
+                    weight,
+                    _figure(value, p, bold=True, total=True),
+                    Put(note, _TOTAL_NOTE),
+                )
+            )
+        )
+    return rows
 
 
-_SHEET_WIDTHS = (14, 14, 28, 9, 9, 60)
-_DETAIL_WIDTHS = (22, 8, 34, 34, 40, 36)
-
-
-def _detail_sheet(
-    ws: Any, report: ScoreReport, s: _Styles, asks: dict[str, str] | None = None
-) -> None:
+def _detail_sheet(report: ScoreReport, asks: dict[str, str]) -> SheetData:
     """Every indicator's items, vetoes, deductions and facts (as their questions)."""
     p = report.places
-    asks = asks or {}
-    ws.cell(
-        row=1, column=1, value=_("{department}: the details").format(department=report.department)
-    ).font = s.title
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DETAIL_HEADER))
-    _header_row(ws, 2, [_(h) for h in DETAIL_HEADER], s)
-    row = 2
-
-    def put(values: Sequence[str], *, bold: bool = False) -> None:
-        nonlocal row
-        row += 1
-        for col, value in enumerate(values, 1):
-            c = ws.cell(row=row, column=col, value=value or None)
-            c.border = s.border
-            c.alignment = s.wrap
-            if bold:
-                c.font = s.bold
-                c.fill = s.total_fill
-        _fit_row(ws, row, _DETAIL_WIDTHS)
-
+    title = _("{department}: the details").format(department=report.department)
+    rows = [Row((Put(title, Look("title")),)), Row(header_cells([_(h) for h in DETAIL_HEADER]))]
     for r in report.indicators:
         for values, bold in _indicator_rows(r, p, asks):
-            put(values, bold=bold)
-    if row > 2:
-        ws.auto_filter.ref = f"A2:F{row}"
-    ws.freeze_panes = "A3"
-    _widths(ws, _DETAIL_WIDTHS)
-    _print_setup(ws, "2:2")
+            look = _DETAIL_HEAD if bold else _BOXED_WRAP
+            rows.append(Row.fitted([Put(v or None, look) for v in values], _DETAIL_WIDTHS))
+    return SheetData(
+        rows=tuple(rows),
+        widths=_DETAIL_WIDTHS,
+        freeze="A3",
+        title_rows="2:2",
+        merged=(f"A1:{_column(len(DETAIL_HEADER))}1",),
+        auto_filter=f"A2:F{len(rows)}" if len(rows) > 2 else None,
+    )
 
 
 _Row = tuple[tuple[str, ...], bool]  # a detail row's cells, and whether it heads an indicator
@@ -436,22 +490,57 @@ _ASKS: dict[str, dict[str, str]] = {}
 UNASSESSED_NOTE = N_("not assessed (no findings)")
 
 
-def _score_workbook(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> Any:
+def write_score_workbook(
+    out: IO[bytes],
+    entries: Iterable[Ranked],
+    sheets: Iterable[DepartmentSheets],
+    *,
+    when: date,
+    unassessed: Sequence[str] = (),
+) -> None:
+    """Write the score workbook to ``out`` (a seekable binary file), deterministically:
+    the 排名 sheet of ``entries`` (reports or their :class:`RankingEntry`; ranked here),
+    with the roster units named in ``unassessed`` as 未评估 rows, then each department's
+    two sheets from ``sheets``, which must come in ranking order (:func:`rank` of
+    ``entries``) and may be made lazily: each is written and let go before the next is
+    taken.  ``when`` dates the document (the latest monitoring date).
+
+    openpyxl's write-only mode keeps no cells, and every string is written inline, so
+    memory does not grow with the cells; each sheet's XML waits in a temporary file until
+    the zip is written.  Raises :class:`ValueError` when ``sheets`` does not follow the
+    ranking.
+    """
     xl = openpyxl_module()
-    wb = xl.Workbook()
+    wb = xl.Workbook(write_only=True)
     s = _Styles(xl)
-    ranked = [r for _place, r in rank(reports)]
+    ranked = rank(entries)
     ranking, suffix = _(RANKING_SHEET), _(DETAIL_SUFFIX)
-    names = sheet_names([r.department for r in ranked], reserved=(ranking,))
-    _ranking_sheet(wb.active, ranked, names, s, unassessed)
+    names = sheet_names([r.department for _place, r in ranked], reserved=(ranking,))
     details = sheet_names(
-        [f"{n[: 31 - len(suffix)]}{suffix}" for n in names],
-        reserved=(ranking, *names),
+        [f"{n[: 31 - len(suffix)]}{suffix}" for n in names], reserved=(ranking, *names)
     )
-    for r, name, detail in zip(ranked, names, details, strict=True):
-        _department_sheet(wb.create_sheet(name), r, s)
-        _detail_sheet(wb.create_sheet(detail), r, s, _questions(r))
-    return wb
+    write_sheet(wb, ranking, _ranking_sheet(ranked, names, unassessed), s)
+    taken = iter(sheets)
+    for (_place, r), name, detail in zip(ranked, names, details, strict=True):
+        one = next(taken, None)
+        if one is None or one.department != r.department:
+            raise ValueError(f"department sheets out of ranking order at {r.department!r}")
+        write_sheet(wb, name, one.score, s)
+        write_sheet(wb, detail, one.detail, s)
+        del one  # let go before the next is read back
+    if next(taken, None) is not None:
+        raise ValueError("more department sheets than ranked departments")
+    save_to(wb, out, when)
+
+
+def _when(reports: Sequence[ScoreReport]) -> date:
+    """The document date of a batch: its latest monitoring date."""
+    return max((r.monitoring_date for r in reports), default=date(2000, 1, 1))
+
+
+def _sheets_of(reports: Sequence[ScoreReport]) -> Iterator[DepartmentSheets]:
+    """The department sheets of ``reports`` in ranking order, each made when taken."""
+    return (department_sheets(r) for _place, r in rank(reports))
 
 
 def xlsx_bytes(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -> bytes:
@@ -461,8 +550,36 @@ def xlsx_bytes(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -
     ``unassessed`` as 未评估 rows), then one per department in ranking order.  Raises
     :class:`XlsxUnavailable` without openpyxl.
     """
-    when = max((r.monitoring_date for r in reports), default=date(2000, 1, 1))
-    return _save(_score_workbook(reports, unassessed), when)
+    out = io.BytesIO()
+    write_score_workbook(
+        out, reports, _sheets_of(reports), when=_when(reports), unassessed=unassessed
+    )
+    return out.getvalue()
+
+
+def write_score_workbook_file(
+    path: str | Path,
+    entries: Iterable[Ranked],
+    sheets: Iterable[DepartmentSheets],
+    *,
+    when: date,
+    unassessed: Sequence[str] = (),
+    force: bool = False,
+) -> None:
+    """:func:`write_score_workbook` to ``path``, atomically, never holding the workbook
+    in memory: it is made in a temporary file and copied into place in pieces.
+
+    Raises :class:`~wzeval.core._errors.OutputExists` (nothing written) when ``path``
+    exists and ``force`` is off, before any sheet is made.
+    """
+    check_writable(path, force=force)
+    with tempfile.TemporaryFile() as made:
+        write_score_workbook(made, entries, sheets, when=when, unassessed=unassessed)
+        made.seek(0)
+        write_atomic(path, iter(functools.partial(made.read, _PIECE), b""), force=force)
+
+
+_PIECE = 1 << 20
 
 
 def write_xlsx(
@@ -478,6 +595,6 @@ def write_xlsx(
     Raises :class:`~wzeval.core._errors.OutputExists` (nothing written) when ``path`` exists
     and ``force`` is off, :class:`XlsxUnavailable` without openpyxl.
     """
-    if not force and os.path.lexists(path):
-        raise OutputExists(_("{path} already exists; nothing was written").format(path=path))
-    write_atomic(path, xlsx_bytes(reports, unassessed), force=force)
+    write_score_workbook_file(
+        path, reports, _sheets_of(reports), when=_when(reports), unassessed=unassessed, force=force
+    )
