@@ -10,6 +10,8 @@ import pytest
 from support.paths import ROOT
 
 from wzeval.cli import run
+from wzeval.core._issues import Issue
+from wzeval.model._report import ScoreReport
 
 EXAMPLES = ROOT / "examples" / "findings"
 STRONG = EXAMPLES / "shengtaihuanjing-strong.yaml"
@@ -39,11 +41,23 @@ def test_a_folder_as_html_is_the_library_page(tmp_path: Path, jobs: str) -> None
     where it was scored, kept in a temporary file) is the page render_ranking makes
     from the reports, byte for byte: with a department scored twice, a file that
     failed and the roster's unassessed units."""
-    import shutil
-
     from wzeval.output._renderers import render_ranking
-    from wzeval.reading._loader import load_document
-    from wzeval.scoring._api import load_rulebook, score_document
+    from wzeval.scoring._api import load_rulebook
+
+    folder = _batch_folder(tmp_path)
+    target = tmp_path / "r.html"
+    args = ["score", folder, "--partial", "--allow-duplicates", "--format", "html"]
+    code, _, err = call(*args, "--jobs", jobs, "-o", target)
+    assert code == 1, err  # the broken file
+    reports, failed = _library_reports(folder)
+    want = render_ranking(reports, "html", failed=failed, rulebook=load_rulebook())
+    assert target.read_text(encoding="utf-8") == want
+    assert "未评估" in want or "Not assessed" in want
+
+
+def _batch_folder(tmp_path: Path) -> Path:
+    """The examples, one of them a second time, and a file that fails."""
+    import shutil
 
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -51,10 +65,14 @@ def test_a_folder_as_html_is_the_library_page(tmp_path: Path, jobs: str) -> None
         shutil.copy(path, folder / path.name)
     shutil.copy(STRONG, folder / "zz-again.yaml")
     (folder / "zz-broken.yaml").write_text("wzeval: findings/1\nbad: [\n", encoding="utf-8")
-    target = tmp_path / "r.html"
-    args = ["score", folder, "--partial", "--allow-duplicates", "--format", "html"]
-    code, _, err = call(*args, "--jobs", jobs, "-o", target)
-    assert code == 1, err  # the broken file
+    return folder
+
+
+def _library_reports(folder: Path) -> tuple[list[ScoreReport], dict[str, list[Issue]]]:
+    """The folder's reports and failures, as a library caller scores them one by one."""
+    from wzeval.reading._loader import load_document
+    from wzeval.scoring._api import load_rulebook, score_document
+
     rb = load_rulebook()
     reports, failed = [], {}
     for path in sorted(folder.glob("*.yaml")):
@@ -64,9 +82,25 @@ def test_a_folder_as_html_is_the_library_page(tmp_path: Path, jobs: str) -> None
         else:
             reports.append(report)
     assert len(failed) == 1 and len(reports) == len(list(EXAMPLES.glob("*.yaml"))) + 1
-    want = render_ranking(reports, "html", failed=failed, rulebook=rb)
-    assert target.read_text(encoding="utf-8") == want
-    assert "未评估" in want or "Not assessed" in want
+    return reports, failed
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_folder_as_a_workbook_is_the_library_workbook(tmp_path: Path, jobs: str) -> None:
+    """The workbook the command writes from each department's sheets (made as data
+    where it was scored, kept in a temporary file, written in ranking order) is the
+    workbook render_xlsx makes from the reports, byte for byte: with a department
+    scored twice, a file that failed and the roster's unassessed units."""
+    from wzeval.output._renderers import render_xlsx
+    from wzeval.scoring._api import load_rulebook
+
+    folder = _batch_folder(tmp_path)
+    target = tmp_path / "r.xlsx"
+    args = ["score", folder, "--partial", "--allow-duplicates", "--format", "xlsx"]
+    code, _, err = call(*args, "--jobs", jobs, "-o", target)
+    assert code == 1, err  # the broken file
+    reports, _failed = _library_reports(folder)
+    assert target.read_bytes() == render_xlsx(reports, rulebook=load_rulebook())
 
 
 def test_score_xlsx_needs_an_output() -> None:

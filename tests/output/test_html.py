@@ -24,7 +24,8 @@ from support.strategies import findings_for
 from wzeval.core._issues import Issue, Position
 from wzeval.model._models import Rulebook
 from wzeval.model._report import FactRead, ScoreReport, display
-from wzeval.output._html import FONT_STACK, points_lost, render_html, render_html_batch
+from wzeval.output._html import FONT_STACK, points_lost, render_html
+from wzeval.output._htmlbatch import render_html_batch
 from wzeval.reading._loader import load_document
 from wzeval.scoring._api import evaluate, load_findings, load_rulebook
 

@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, TypeVar
 from wzeval.core._i18n import _
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from wzeval.core._issues import Issue
     from wzeval.model._models import Department, Rulebook
     from wzeval.model._report import Ranked, RankingEntry, ScoreReport
     from wzeval.output._batch import BatchScores
 
-__all__ = ["Deduplicated", "deduplicated", "render_kept"]
+__all__ = ["Deduplicated", "deduplicated", "render_kept", "write_kept_xlsx"]
 
 _R = TypeVar("_R", bound="Ranked")
 
@@ -109,7 +111,7 @@ def render_kept(
     from wzeval.scoring._roster import unassessed_html, with_unassessed
 
     if fmt == "html":
-        from wzeval.output._html import html_batch_chunks
+        from wzeval.output._htmlbatch import html_batch_chunks
 
         return html_batch_chunks(
             entries,
@@ -133,3 +135,24 @@ def render_kept(
     else:
         text = render.render_ranking_csv(entries, bom=bom)
     return with_unassessed(text, fmt, missing)
+
+
+def write_kept_xlsx(
+    path: str | Path,
+    scores: BatchScores,
+    entries: list[RankingEntry],
+    missing: list[Department],
+    *,
+    force: bool = False,
+) -> None:
+    """The score workbook of a batch's ``entries`` written to ``path`` (atomically; not
+    over a file without ``force``), each department's sheets read back from the spool
+    one at a time in ranking order, the roster's ``missing`` units as 未评估 rows:
+    what :func:`wzeval.output._xlsx.write_xlsx` writes from the reports."""
+    from wzeval.output._render import rank
+    from wzeval.output._xlsx import workbook_date, write_score_workbook_file
+
+    when = workbook_date(entries)
+    sheets = (scores.xlsx_sheets(e) for _place, e in rank(entries))
+    names = [d.name for d in missing]
+    write_score_workbook_file(path, entries, sheets, when=when, unassessed=names, force=force)

@@ -157,14 +157,12 @@ def command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     failed: dict[str, list[Issue]] = {i.where: [i] for i in problems}
     write_issues(problems, err)
     keep = KEEP_BRIEF.get(args.format, "report") if batch else "report"
-    with batch_memory() as freeze, tempfile.TemporaryFile() as spool:
-        scores = BatchScores(keep, spool, freeze, failed)
+    with batch_memory(), tempfile.TemporaryFile() as spool:
+        scores = BatchScores(keep, spool, failed)
         _score_files(args, rulebook, [path for path, _named in files], scores, err)
         if keep != "report":
             return _write_ranking(args, rulebook, scores, out, err)
-        return _write_reports(
-            args, rulebook, files[0][0] if files else None, batch, scores, out, err
-        )
+        return _write_report(args, rulebook, files[0][0] if files else None, scores, out, err)
 
 
 def _score_files(
@@ -228,13 +226,18 @@ def _each_once(
 def _write_ranking(
     args: argparse.Namespace, rulebook: Rulebook, scores: BatchScores, out: TextIO, err: TextIO
 ) -> int:
-    """A batch's ranking from its entries (text, Markdown, CSV, JSON, HTML)."""
-    from wzeval.analysis._ranking import render_kept
+    """A batch's ranking from its entries (text, Markdown, CSV, JSON, HTML, the workbook)."""
+    from wzeval.analysis._ranking import render_kept, write_kept_xlsx
     from wzeval.model._report import RankingEntry
 
     ranked, missing = _each_once(args, rulebook, list(scores.entries), scores, err, True)
     code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
     entries = [e for e in ranked if isinstance(e, RankingEntry)]
+    if args.format == "xlsx":
+        if entries:  # nothing scored: no workbook (the failures are on stderr)
+            write_kept_xlsx(args.output, scores, entries, missing, force=args.force)
+            wrote(args.output, err)
+        return code
     emit(
         render_kept(args.format, scores, entries, missing, bom=args.bom, rulebook=rulebook),
         args.output,
@@ -245,39 +248,32 @@ def _write_ranking(
     return code
 
 
-def _write_reports(
+def _write_report(
     args: argparse.Namespace,
     rulebook: Rulebook,
     first: Path | None,
-    batch: bool,
     scores: BatchScores,
     out: TextIO,
     err: TextIO,
 ) -> int:
-    """One report's sheet, or a batch's workbook from its reports."""
-    from wzeval.model._report import ScoreReport
+    """One file's score sheet, or its workbook (a batch keeps only what its ranking
+    reads: :data:`~wzeval.output._batch.KEEP_BRIEF`)."""
     from wzeval.output._renderers import render_report
 
-    reports: list[ScoreReport] = scores.reports
-    missing: list[Department] = []
-    if batch:
-        ranked, missing = _each_once(args, rulebook, list(reports), scores, err, False)
-        reports = [r for r in ranked if isinstance(r, ScoreReport)]
+    reports = scores.reports
     code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
     if args.format in ("xlsx", "html"):  # read by people: missing facts by their questions
         from wzeval.output._questions import fact_questions, with_questions
 
         questions = fact_questions(rulebook)
         reports = [with_questions(r, questions) for r in reports]
+    if not reports:
+        return code
     if args.format == "xlsx":
         from wzeval.output._xlsx import write_xlsx
 
-        if reports:
-            write_xlsx(reports, args.output, force=args.force, unassessed=[d.name for d in missing])
-            wrote(args.output, err)
-        return code
-    assert not batch, "a batch in any other format keeps what its ranking reads (KEEP_BRIEF)"
-    if not reports:
+        write_xlsx(reports, args.output, force=args.force)
+        wrote(args.output, err)
         return code
     text = render_report(reports[0], args.format, bom=args.bom, rulebook=rulebook)
     if args.format == "html" and first is not None:

@@ -15,13 +15,15 @@ why it is library and not command line:
   none arrives in a half-made worker.
 - **What a batch keeps** (:data:`KEEP_BRIEF`, :class:`Brief`): a ranking in text,
   Markdown or CSV needs only each report's :class:`~wzeval.model._report.RankingEntry`; JSON
-  needs the report's JSON text too, and the HTML page the department's section (made in
-  the worker: :func:`wzeval.output._html.batch_section`), which :class:`BatchScores`
-  spools to a file.  Keeping every report made a batch's memory grow by 0.5-1.7 MB a
-  file.
+  needs the report's JSON text too, the HTML page the department's section (made in
+  the worker: :func:`wzeval.output._htmlbatch.batch_section`) and the workbook its two
+  sheets as data (:func:`wzeval.output._xlsx.department_sheets`), which
+  :class:`BatchScores` spools to a file.  Keeping every report made a batch's memory
+  grow by 0.5-1.7 MB a file.
 - **The collector's settings** (:func:`batch_memory`): a higher generation-0
-  threshold while the batch runs and the kept reports frozen out of the cyclic
-  collector's passes (docs/performance.md).
+  threshold while the batch runs (docs/performance.md).  Nothing is frozen
+  (``gc.freeze``): no format keeps the reports any more, and freezing what is kept
+  would also keep the scoring's garbage cycles from the collector.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ if TYPE_CHECKING:
     from wzeval.core._issues import Issue
     from wzeval.model._models import Department, Rulebook
     from wzeval.model._report import Ranked, RankingEntry, ScoreReport
-    from wzeval.output._html import SectionFacts
+    from wzeval.output._htmlbatch import SectionFacts
+    from wzeval.output._xlsx import DepartmentSheets
 
 __all__ = [
     "BATCH_GC_THRESHOLD",
@@ -71,11 +74,11 @@ MAX_AUTO_JOBS = 4
 #: ``benchmarks/bench_cheap.py`` (docs/performance.md).  Restored when the batch ends.
 BATCH_GC_THRESHOLD = 10_000
 
-#: What a batch keeps of each report: "report" (the workbook, one file), "entry"
-#: (text, Markdown, CSV rankings), "json" (the entry and the report's JSON), "compact"
-#: (the entry and the department's ranking/2 part), "html" (the entry and the
-#: department's share of the batch page).
-Keep = Literal["report", "entry", "json", "compact", "html"]
+#: What a batch keeps of each report: "report" (one file scored), "entry" (text,
+#: Markdown, CSV rankings), "json" (the entry and the report's JSON), "compact" (the
+#: entry and the department's ranking/2 part), "html" (the entry and the department's
+#: share of the batch page), "xlsx" (the entry and the department's sheets).
+Keep = Literal["report", "entry", "json", "compact", "html", "xlsx"]
 #: What a ranking in each format keeps (any other format keeps the reports).
 KEEP_BRIEF: dict[str, Keep] = {
     "text": "entry",
@@ -84,6 +87,7 @@ KEEP_BRIEF: dict[str, Keep] = {
     "json": "json",
     "json-compact": "compact",
     "html": "html",
+    "xlsx": "xlsx",
 }
 
 
@@ -93,12 +97,13 @@ class Brief:
     ``csv``, ``json``, ``json-compact``, ``html``): its :class:`RankingEntry`, for
     ``json`` the report's JSON as the ranking nests it (for ``json-compact`` its
     ranking/2 part), for ``html`` its section of the page and the figures the page's top
-    adds up.  Workers send this back, not the report: pickling a report cost 4 ms, its
-    JSON text 0.1 ms (docs/performance.md)."""
+    adds up, for ``xlsx`` its two sheets as data.  Workers send this back, not the
+    report: pickling a report cost 4 ms, its JSON text 0.1 ms (docs/performance.md)."""
 
     entry: RankingEntry
     json: str | None
     html: tuple[tuple[str, ...], SectionFacts] | None = None
+    sheets: DepartmentSheets | None = None
 
 
 #: What scoring one file gives: what was kept of its report (``None``: it failed), and
@@ -114,11 +119,16 @@ def brief(report: ScoreReport, keep: Keep, rulebook: Rulebook) -> ScoreReport | 
 
     from wzeval.model._report import RankingEntry
 
-    if keep == "html":  # read by people: missing facts by their questions
-        from wzeval.output._html import batch_facts, batch_section
+    if keep in ("html", "xlsx"):  # read by people: missing facts by their questions
         from wzeval.output._questions import fact_questions, with_questions
 
         shown = with_questions(report, fact_questions(rulebook))
+        if keep == "xlsx":
+            from wzeval.output._xlsx import department_sheets
+
+            return Brief(RankingEntry.of(report), None, sheets=department_sheets(shown))
+        from wzeval.output._htmlbatch import batch_facts, batch_section
+
         return Brief(RankingEntry.of(report), None, (batch_section(shown), batch_facts(shown)))
     text = None
     if keep == "json":  # as render.ranking_data nests it, before indenting
@@ -173,7 +183,7 @@ def _score_in_worker(path: Path) -> Scored:
     rulebook = _WORKER["rulebook"]
     assert isinstance(rulebook, Rulebook)
     keep = _WORKER["keep"]
-    assert keep in ("report", "entry", "json", "compact", "html")
+    assert keep in ("report", "entry", "json", "compact", "html", "xlsx")
     return score_kept(path, rulebook, bool(_WORKER["partial"]), keep)
 
 
@@ -230,38 +240,33 @@ def scored(
 
 
 @contextmanager
-def batch_memory() -> Iterator[bool]:
+def batch_memory() -> Iterator[None]:
     """The collector's settings while a batch runs: generation 0 at
-    :data:`BATCH_GC_THRESHOLD`, restored afterwards.  Gives whether the kept reports
-    may be frozen (``gc.freeze``): not when the program froze objects itself (a batch
-    run in-process), since unfreezing them at the end would undo its freeze."""
-    freeze = gc.get_freeze_count() == 0
+    :data:`BATCH_GC_THRESHOLD`, restored afterwards."""
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], BATCH_GC_THRESHOLD), *threshold[1:])
     try:
-        yield freeze
+        yield
     finally:
         gc.set_threshold(*threshold)
-        if freeze:
-            gc.unfreeze()
 
 
 @dataclass
 class BatchScores:
     """What a batch has kept so far: the reports (``keep="report"``) or their ranking
-    entries, each report's JSON text (``keep="json"``, ``"compact"``) or HTML share
-    (``"html"``) in ``spool``, and the files that failed with their issues."""
+    entries, each report's JSON text (``keep="json"``, ``"compact"``), HTML share
+    (``"html"``) or sheets (``"xlsx"``) in ``spool``, and the files that failed with
+    their issues."""
 
     keep: Keep
     spool: IO[bytes]
-    freeze: bool = False
     failed: dict[str, list[Issue]] = field(default_factory=dict)
     reports: list[ScoreReport] = field(default_factory=list)
     entries: list[RankingEntry] = field(default_factory=list)
-    #: each entry's report JSON (or HTML section) in the spool: (offset, length in
-    #: bytes), by id(entry)
+    #: each entry's report JSON (or HTML section, or sheets) in the spool: (offset,
+    #: length in bytes), by id(entry)
     spooled: dict[int, tuple[int, int]] = field(default_factory=dict)
-    #: each entry's :class:`~wzeval.output._html.SectionFacts` in the spool, by id(entry)
+    #: each entry's :class:`~wzeval.output._htmlbatch.SectionFacts` in the spool, by id(entry)
     spooled_facts: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def _put(self, data: bytes) -> tuple[int, int]:
@@ -283,6 +288,8 @@ class BatchScores:
             section, facts = kept.html
             self.spooled[id(kept.entry)] = self._put(pickle.dumps(section, protocol=5))
             self.spooled_facts[id(kept.entry)] = self._put(pickle.dumps(facts, protocol=5))
+        if kept.sheets is not None:
+            self.spooled[id(kept.entry)] = self._put(pickle.dumps(kept.sheets, protocol=5))
         return kept.entry
 
     def entry(self, report: ScoreReport, rulebook: Rulebook) -> RankingEntry:
@@ -296,18 +303,12 @@ class BatchScores:
         if kept is None:
             self.failed[str(path)] = issues
         elif isinstance(kept, Brief):
-            # Not frozen: an entry is a few objects, and freezing would also keep any
-            # garbage cycle of the scoring out of the collector's reach until the end
-            # (a 500-file batch then grew by 20 KB a file; tests/scoring/test_batch_memory.py).
+            # Not frozen: freezing would also keep any garbage cycle of the scoring out
+            # of the collector's reach until the end (a 500-file batch then grew by 20 KB
+            # a file; tests/scoring/test_batch_memory.py).
             self.entries.append(self.entry_of(kept))
-        else:
+        else:  # one file scored: its report
             self.reports.append(kept)
-            # The kept reports are kept until the batch is rendered, and hold no garbage
-            # cycles; left in the collector's generations, every collection passed over
-            # all of them again (600 files: 7.4 s, 4.2 s with this; see
-            # docs/performance.md).  batch_memory unfreezes them when it is done.
-            if self.freeze:
-                gc.freeze()
 
     def report_json(self, entry: RankingEntry) -> str:
         """The JSON text of ``entry``'s report, read back from the spool."""
@@ -322,6 +323,11 @@ class BatchScores:
         """What the top of the batch page reads of ``entry``'s report, from the spool."""
         facts: SectionFacts = pickle.loads(self._get(self.spooled_facts[id(entry)]))
         return facts
+
+    def xlsx_sheets(self, entry: RankingEntry) -> DepartmentSheets:
+        """``entry``'s two sheets of the workbook, as data, from the spool."""
+        sheets: DepartmentSheets = pickle.loads(self._get(self.spooled[id(entry)]))
+        return sheets
 
 
 def roster_missing(

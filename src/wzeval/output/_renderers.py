@@ -145,7 +145,7 @@ def render_ranking(
         book = _compact_rulebook(rulebook)
         return render_compact(reports, book, failed, _missing(reports, book, unassessed))
     if fmt == "html":
-        from wzeval.output._html import render_html_batch
+        from wzeval.output._htmlbatch import render_html_batch
 
         shown = [_readable(r, rulebook) for r in reports] if rulebook is not None else reports
         text = render_html_batch(shown, failed or {})

@@ -107,6 +107,7 @@ __all__ = [
     "findings_template_xlsx_bytes",
     "read_findings_xlsx",
     "sheet_names",
+    "workbook_date",
     "write_findings_template_xlsx",
     "write_score_workbook",
     "write_score_workbook_file",
@@ -533,8 +534,9 @@ def write_score_workbook(
     save_to(wb, out, when)
 
 
-def _when(reports: Sequence[ScoreReport]) -> date:
-    """The document date of a batch: its latest monitoring date."""
+def workbook_date(reports: Iterable[Ranked]) -> date:
+    """The document date of a batch (reports or their ranking entries): its latest
+    monitoring date."""
     return max((r.monitoring_date for r in reports), default=date(2000, 1, 1))
 
 
@@ -552,7 +554,7 @@ def xlsx_bytes(reports: Sequence[ScoreReport], unassessed: Sequence[str] = ()) -
     """
     out = io.BytesIO()
     write_score_workbook(
-        out, reports, _sheets_of(reports), when=_when(reports), unassessed=unassessed
+        out, reports, _sheets_of(reports), when=workbook_date(reports), unassessed=unassessed
     )
     return out.getvalue()
 
@@ -596,5 +598,10 @@ def write_xlsx(
     and ``force`` is off, :class:`XlsxUnavailable` without openpyxl.
     """
     write_score_workbook_file(
-        path, reports, _sheets_of(reports), when=_when(reports), unassessed=unassessed, force=force
+        path,
+        reports,
+        _sheets_of(reports),
+        when=workbook_date(reports),
+        unassessed=unassessed,
+        force=force,
     )
