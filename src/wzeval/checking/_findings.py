@@ -23,13 +23,18 @@ and a date later than the monitoring date is a warning (WZ414).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wzeval.checking._applicability import FactRecord, applicability, shared_records
+from wzeval.checking._applicability import (
+    FactRecord,
+    PositionSource,
+    applicability,
+    shared_records,
+)
 from wzeval.checking._checks import CompiledIndicator, CompiledRulebook
 from wzeval.checking._factvalues import Hole, ValueChecker
 from wzeval.checking._factvalues import shown_value as _shown
@@ -51,6 +56,7 @@ __all__ = [
     "PLACEHOLDER",
     "FactRecord",
     "Findings",
+    "IndicatorPositions",
     "check_findings",
     "filling_rule",
     "is_findings_document",
@@ -110,7 +116,49 @@ class Findings:
     catalogs: tuple[str, ...] = ()
     notes: str | None = None
     issues: tuple[Issue, ...] = field(default=(), compare=False)
-    positions: dict[str, Position] = field(default_factory=dict, compare=False)
+    #: where each indicator's facts start (its key), looked up when asked
+    positions: Mapping[str, Position] = field(default_factory=dict, compare=False)
+
+
+class IndicatorPositions(Mapping[str, Position]):
+    """Where each indicator's facts start, by indicator id: each looked up in the
+    document the first time it is asked for.
+
+    Only an issue of the evaluation reads them (a fact that cannot be assessed, an
+    indicator's error): a file scored cleanly asks for none, and looking all of them up
+    was part of what a batch paid per file (docs/performance.md, issue 15 goal 2).  The
+    answer is the document's, the same as an eager look-up's; a copy or a pickle is a
+    plain dict of them all.
+    """
+
+    def __init__(self, doc: PositionSource) -> None:
+        self._doc = doc
+        self._paths: dict[str, tuple[PathPart, ...]] = {}
+        self._found: dict[str, Position] = {}
+
+    def add(self, indicator: str, path: tuple[PathPart, ...]) -> None:
+        """Record where ``indicator``'s facts are (the key at ``path``)."""
+        self._paths[indicator] = path
+        self._found.pop(indicator, None)
+
+    def __getitem__(self, indicator: str) -> Position:
+        found = self._found.get(indicator)
+        if found is None:
+            path = self._paths[indicator]  # KeyError: not an indicator of the file
+            found = self._found[indicator] = self._doc.position(path, key=True)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __repr__(self) -> str:
+        return f"IndicatorPositions({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[type[dict[str, Position]], tuple[dict[str, Position]]]:
+        return (dict, (dict(self),))
 
 
 def not_recorded(fact: Fact, value: object, *, left_empty: bool = False) -> bool:
@@ -139,7 +187,7 @@ class _FindingsChecker(ValueChecker):
         # facts that were written but invalid: already reported, so not "missing" too
         self.invalid: set[tuple[str, str]] = set()
         # where each indicator's facts start, so evaluation problems can point there
-        self.positions: dict[str, Position] = {}
+        self.positions = IndicatorPositions(doc)
         # facts written as "not recorded yet" (null, 待填写, empty): where each is
         # (path, whether to point at its key: an empty value has no place of its own)
         self.unrecorded: dict[tuple[str, str], tuple[tuple[PathPart, ...], bool]] = {}
@@ -293,7 +341,7 @@ class _FindingsChecker(ValueChecker):
                 )
                 continue
             facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
-            self.positions[cind.indicator.id] = self.doc.position(path, key=True)
+            self.positions.add(cind.indicator.id, path)
         return facts, indicators
 
     def check_required(
@@ -458,7 +506,8 @@ class _FindingsChecker(ValueChecker):
             if ok and self.holes:  # a blank inside: the fact is not recorded yet as a whole
                 self.holed[(cind.indicator.id, fid)] = self.holes
             elif ok:
-                out[fid] = FactRecord(conv, evidence, note, self.doc.position(vpath))
+                # its place looked up if something shows it (an explanation's "at")
+                out[fid] = FactRecord(conv, evidence, note, source=self.doc, path=vpath)
             else:
                 self.invalid.add((cind.indicator.id, fid))
         return out
