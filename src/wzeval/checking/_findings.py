@@ -39,6 +39,7 @@ from wzeval.checking._checks import CompiledIndicator, CompiledRulebook
 from wzeval.checking._factvalues import Hole, ValueChecker
 from wzeval.checking._factvalues import shown_value as _shown
 from wzeval.checking._factvalues import typename as _typename
+from wzeval.checking._usual import REFER, indicator_checkers
 from wzeval.core._codes import WZ401, WZ402, WZ403, WZ404, WZ405, WZ407, WZ408
 from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
@@ -198,6 +199,8 @@ class _FindingsChecker(ValueChecker):
         self.mdate: date | None = None
         # the WZ404 of each indicator (not partial): what ``wzeval explain`` names
         self.owed: dict[str, list[Issue]] = {}
+        # each indicator's facts and their usual checkers, made once per rulebook
+        self.checkers = indicator_checkers(crb)
 
     def run(self) -> Findings | None:
         data = self.doc.data
@@ -449,8 +452,8 @@ class _FindingsChecker(ValueChecker):
                 path,
             )
             return out
-        decl = {f.id: f for f in cind.indicator.facts}
-        derived = {d.id for d in cind.indicator.derived}
+        decl, derived, usual = self.checkers[cind.indicator.id]
+        mdate = self.mdate
         for fid, raw in body.items():
             fpath = (*path, fid)
             fact = decl.get(fid)
@@ -501,6 +504,12 @@ class _FindingsChecker(ValueChecker):
             if not_recorded(fact, value, left_empty=empty):
                 self.unrecorded[(cind.indicator.id, fid)] = (vpath, empty)
                 continue
+            check = usual.get(fid)
+            if check is not None and value is not None:
+                conv = check(value, mdate)  # the usual value taken at once, else below
+                if conv is not REFER:
+                    out[fid] = FactRecord(conv, evidence, note, source=self.doc, path=vpath)
+                    continue
             self.holes = []
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
             if ok and self.holes:  # a blank inside: the fact is not recorded yet as a whole
