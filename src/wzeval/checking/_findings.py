@@ -458,48 +458,15 @@ class _FindingsChecker(ValueChecker):
             fpath = (*path, fid)
             fact = decl.get(fid)
             if fact is None:
-                hint = did_you_mean(str(fid), decl)
-                if fid in derived:
-                    hint = _(
-                        "{fact!r} is derived by the rulebook; record the facts it is computed from"
-                    ).format(fact=fid)
-                self.issue(
-                    WZ403,
-                    _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
-                        fid=fid, indicator_id=cind.indicator.id
-                    ),
-                    fpath,
-                    hint=hint,
-                    key=True,
-                )
+                self._unknown_fact(cind, fid, fpath, decl, derived)
                 continue
             value: object = raw
             evidence: tuple[str, ...] = ()
             note: str | None = None
             vpath: tuple[PathPart, ...] = fpath
             if isinstance(raw, Mapping) and "value" in raw and fact.type != "records":
-                for k in raw:
-                    if k not in _FACT_KEYS:
-                        self.issue(
-                            WZ405,
-                            _("unknown key {k!r} in a fact").format(k=k),
-                            (*fpath, k),
-                            hint=_("a fact is a value or {{value, evidence, note}}"),
-                            key=True,
-                        )
-                value = raw.get("value")
+                value, evidence, note = self._fact_parts(raw, fpath)
                 vpath = (*fpath, "value")
-                ev = raw.get("evidence")
-                if isinstance(ev, str):
-                    evidence = (ev,)
-                elif isinstance(ev, list) and all(isinstance(e, str) for e in ev):
-                    evidence = tuple(ev)
-                elif ev is not None:
-                    self.issue(
-                        WZ405, _("evidence must be text or a list of texts"), (*fpath, "evidence")
-                    )
-                n = raw.get("note")
-                note = n if isinstance(n, str) else None
             empty = value is None and self.doc.empty_value(vpath)
             if not_recorded(fact, value, left_empty=empty):
                 self.unrecorded[(cind.indicator.id, fid)] = (vpath, empty)
@@ -520,6 +487,55 @@ class _FindingsChecker(ValueChecker):
             else:
                 self.invalid.add((cind.indicator.id, fid))
         return out
+
+    def _unknown_fact(
+        self,
+        cind: CompiledIndicator,
+        fid: str,
+        fpath: tuple[PathPart, ...],
+        decl: Mapping[str, Fact],
+        derived: frozenset[str],
+    ) -> None:
+        """WZ403 for a fact the indicator does not declare (a derived one: say so)."""
+        hint = did_you_mean(str(fid), decl)
+        if fid in derived:
+            hint = _(
+                "{fact!r} is derived by the rulebook; record the facts it is computed from"
+            ).format(fact=fid)
+        self.issue(
+            WZ403,
+            _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
+                fid=fid, indicator_id=cind.indicator.id
+            ),
+            fpath,
+            hint=hint,
+            key=True,
+        )
+
+    def _fact_parts(
+        self, raw: Mapping[str, Any], fpath: tuple[PathPart, ...]
+    ) -> tuple[object, tuple[str, ...], str | None]:
+        """A fact written as ``{value, evidence, note}``: its three parts (an unknown key
+        and evidence that is not text reported)."""
+        for k in raw:
+            if k not in _FACT_KEYS:
+                self.issue(
+                    WZ405,
+                    _("unknown key {k!r} in a fact").format(k=k),
+                    (*fpath, k),
+                    hint=_("a fact is a value or {{value, evidence, note}}"),
+                    key=True,
+                )
+        evidence: tuple[str, ...] = ()
+        ev = raw.get("evidence")
+        if isinstance(ev, str):
+            evidence = (ev,)
+        elif isinstance(ev, list) and all(isinstance(e, str) for e in ev):
+            evidence = tuple(ev)
+        elif ev is not None:
+            self.issue(WZ405, _("evidence must be text or a list of texts"), (*fpath, "evidence"))
+        n = raw.get("note")
+        return raw.get("value"), evidence, n if isinstance(n, str) else None
 
 
 def _unrecorded_hint(fact: Fact, *, inside: bool = False) -> str:
