@@ -121,7 +121,7 @@ def _tables(rb: Any) -> dict[str, Any]:
     }
     roster = {}
     for d in rb.departments:
-        for name in (d.name, *d.aliases):
+        for name in (d.id, d.name, *d.aliases):  # as wzeval's: findings may name any
             roster[name] = d.id
     catalogs: dict[str, list[str]] = {}
     for cat in rb.catalogs:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import pickle
 import random
 from datetime import date, datetime
@@ -608,3 +609,151 @@ def test_explained_builds_the_whole_report_at_once() -> None:
     report = evaluate_compiled(crb, findings, reference=False, explained=True)
     assert not _deferred(report)
     assert report == full
+
+
+# ------------------------------------------------------------------- positions when read
+
+
+def _as_json(path: Path, tmp_path: Path, edit: Any = None) -> Path:
+    """The findings example at ``path`` written as JSON (read by the JSON fast path)."""
+    data = loader.load_document(path).data
+    if edit is not None:
+        edit(data)
+
+    def encode(o: object) -> object:
+        if isinstance(o, datetime | date):
+            return o.isoformat()
+        if isinstance(o, Decimal | Fraction):
+            return float(o)
+        raise TypeError(o)
+
+    out = tmp_path / (path.stem + ".json")
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=encode), "utf-8")
+    return out
+
+
+class _Counting:
+    """A document that counts its position look-ups (and otherwise is the document)."""
+
+    def __init__(self, doc: yamlcore.Document) -> None:
+        self.doc = doc
+        self.looked_up = 0
+        original = doc.position
+
+        def position(path: Any, *, key: bool = False) -> Any:
+            self.looked_up += 1
+            return original(path, key=key)
+
+        doc.position = position  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("reference", [True, False], ids=["reference", "fast"])
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_fact_positions_are_looked_up_when_read_and_are_the_eager_ones(
+    path: Path, suffix: str, reference: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Checking looks up the place of its issues only; each fact's place and each
+    indicator's, read afterwards, is what a look-up in a fresh document gives (the
+    eager look-up of before), on both paths and from YAML and JSON alike."""
+    from wzeval.checking._findings import check_findings
+
+    source = path if suffix == ".yaml" else _as_json(path, tmp_path)
+    monkeypatch.setenv("WZEVAL_REFERENCE", "1" if reference else "0")
+    crb = compiled(load_rulebook(bundled_rulebook_path()))
+    doc = loader.load_document(source)
+    counting = _Counting(doc)
+    findings, issues = check_findings(doc, crb, partial=True)
+    assert findings is not None
+    assert counting.looked_up == len(issues) - len(doc.issues)  # one per issue, no more
+    fresh = loader.load_document(source)
+    by_name = {c.indicator.name: c.indicator.id for c in crb.indicators}
+    seen = 0
+    for key, body in fresh.data["indicators"].items():
+        ind = by_name.get(key, key)
+        where = fresh.position(("indicators", key), key=True)
+        assert findings.positions[ind] == where
+        for fid, rec in findings.facts.get(ind, {}).items():
+            raw = body[fid]
+            fact = crb.by_id[ind].indicator.facts
+            records = next(f for f in fact if f.id == fid).type == "records"
+            vpath: tuple[Any, ...] = ("indicators", key, fid)
+            if isinstance(raw, dict) and "value" in raw and not records:
+                vpath = (*vpath, "value")
+            assert rec.position == fresh.position(vpath), vpath
+            assert str(rec.position).startswith(f"{source}:")
+            seen += 1
+    assert seen > 20
+    assert counting.looked_up > len(issues) - len(doc.issues)  # the reads above looked up
+    assert dict(findings.positions) == {
+        i: fresh.position(("indicators", k), key=True)
+        for k in fresh.data["indicators"]
+        for i in [by_name.get(k, k)]
+    }
+
+
+def test_fact_records_compare_copy_and_pickle_by_their_position(tmp_path: Path) -> None:
+    """A fact record whose place is not read yet equals, hashes, prints, copies and
+    pickles as one given its place: the place is looked up for it, and a copy carries
+    no document."""
+    from wzeval.checking._findings import FactRecord, check_findings
+
+    path = EXAMPLES[0]
+    crb = compiled(load_rulebook(bundled_rulebook_path()))
+    findings, _ = check_findings(path, crb, partial=True)
+    assert findings is not None
+    ind, facts = next(iter(findings.facts.items()))
+    fid, rec = next(iter(facts.items()))
+    again, _ = check_findings(path, crb, partial=True)
+    assert again is not None
+    other = again.facts[ind][fid]
+    assert other._where.__class__ is tuple  # not looked up yet
+    eager = FactRecord(other.value, other.evidence, other.note, rec.position)
+    assert other == eager and hash(other) == hash(eager) and repr(other) == repr(eager)
+    for made in (copy.copy(rec), copy.deepcopy(rec), pickle.loads(pickle.dumps(rec))):
+        assert made == eager and made._where == rec.position
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.value = 1  # type: ignore[misc]
+    assert eager != FactRecord(other.value, other.evidence, other.note, None)
+    positions = pickle.loads(pickle.dumps(again.positions))
+    assert positions == dict(findings.positions) and type(positions) is dict
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_evaluation_issues_point_at_the_indicator_as_before(
+    suffix: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A fact that cannot be assessed (no spot checks made) fails a complete scoring
+    with WZ410 at its indicator's key: the same ``file:line:col`` on both paths, the
+    one a look-up in the document gives, from YAML and JSON alike."""
+    from wzeval.core._errors import ValidationFailed
+
+    def no_checks(data: Any) -> None:
+        data["indicators"]["dongtai_yaowen"]["repost_checks"] = []
+
+    example = ROOT / "examples" / "findings" / "jiaotong-deductions.yaml"
+    source = _as_json(example, tmp_path, no_checks)
+    if suffix == ".yaml":
+        text = example.read_text("utf-8")
+        start = text.index("    repost_checks:\n")
+        end = text.index("    sources_noted", start)
+        source = tmp_path / example.name
+        source.write_text(text[:start] + "    repost_checks: []\n" + text[end:], "utf-8")
+    shown = []
+    for reference in ("1", "0"):
+        monkeypatch.setenv("WZEVAL_REFERENCE", reference)
+        rb = load_rulebook(bundled_rulebook_path())
+        findings, issues = read_findings(source, rb)
+        assert findings is not None, issues
+        with pytest.raises(ValidationFailed) as failed:
+            evaluate_compiled(compiled(rb), findings, reference=reference == "1")
+        shown.append([(i.code, str(i.position)) for i in failed.value.issues])
+    where = loader.load_document(source).position(("indicators", "dongtai_yaowen"), key=True)
+    assert shown[0] == shown[1] == [("WZ410", str(where))]
+    # worked by hand: the line that opens the indicator, at its key's first character
+    lines = source.read_text("utf-8").splitlines()
+    opening = "  dongtai_yaowen:  # 动态要闻（3）"
+    if suffix == ".json":
+        opening = '    "dongtai_yaowen": {'
+    line = lines.index(opening) + 1
+    assert str(where) == f"{source}:{line}:{5 if suffix == '.json' else 3}"

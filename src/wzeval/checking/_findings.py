@@ -23,17 +23,23 @@ and a date later than the monitoring date is a warning (WZ414).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wzeval.checking._applicability import FactRecord, applicability, shared_records
+from wzeval.checking._applicability import (
+    FactRecord,
+    PositionSource,
+    applicability,
+    shared_records,
+)
 from wzeval.checking._checks import CompiledIndicator, CompiledRulebook
 from wzeval.checking._factvalues import Hole, ValueChecker
 from wzeval.checking._factvalues import shown_value as _shown
 from wzeval.checking._factvalues import typename as _typename
+from wzeval.checking._usual import REFER, indicator_checkers
 from wzeval.core._codes import WZ401, WZ402, WZ403, WZ404, WZ405, WZ407, WZ408
 from wzeval.core._i18n import N_, _
 from wzeval.core._issues import Issue, PathPart, Position, Severity, did_you_mean
@@ -51,6 +57,7 @@ __all__ = [
     "PLACEHOLDER",
     "FactRecord",
     "Findings",
+    "IndicatorPositions",
     "check_findings",
     "filling_rule",
     "is_findings_document",
@@ -110,7 +117,49 @@ class Findings:
     catalogs: tuple[str, ...] = ()
     notes: str | None = None
     issues: tuple[Issue, ...] = field(default=(), compare=False)
-    positions: dict[str, Position] = field(default_factory=dict, compare=False)
+    #: where each indicator's facts start (its key), looked up when asked
+    positions: Mapping[str, Position] = field(default_factory=dict, compare=False)
+
+
+class IndicatorPositions(Mapping[str, Position]):
+    """Where each indicator's facts start, by indicator id: each looked up in the
+    document the first time it is asked for.
+
+    Only an issue of the evaluation reads them (a fact that cannot be assessed, an
+    indicator's error): a file scored cleanly asks for none, and looking all of them up
+    was part of what a batch paid per file (docs/performance.md, issue 15 goal 2).  The
+    answer is the document's, the same as an eager look-up's; a copy or a pickle is a
+    plain dict of them all.
+    """
+
+    def __init__(self, doc: PositionSource) -> None:
+        self._doc = doc
+        self._paths: dict[str, tuple[PathPart, ...]] = {}
+        self._found: dict[str, Position] = {}
+
+    def add(self, indicator: str, path: tuple[PathPart, ...]) -> None:
+        """Record where ``indicator``'s facts are (the key at ``path``)."""
+        self._paths[indicator] = path
+        self._found.pop(indicator, None)
+
+    def __getitem__(self, indicator: str) -> Position:
+        found = self._found.get(indicator)
+        if found is None:
+            path = self._paths[indicator]  # KeyError: not an indicator of the file
+            found = self._found[indicator] = self._doc.position(path, key=True)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __repr__(self) -> str:
+        return f"IndicatorPositions({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[type[dict[str, Position]], tuple[dict[str, Position]]]:
+        return (dict, (dict(self),))
 
 
 def not_recorded(fact: Fact, value: object, *, left_empty: bool = False) -> bool:
@@ -139,7 +188,7 @@ class _FindingsChecker(ValueChecker):
         # facts that were written but invalid: already reported, so not "missing" too
         self.invalid: set[tuple[str, str]] = set()
         # where each indicator's facts start, so evaluation problems can point there
-        self.positions: dict[str, Position] = {}
+        self.positions = IndicatorPositions(doc)
         # facts written as "not recorded yet" (null, 待填写, empty): where each is
         # (path, whether to point at its key: an empty value has no place of its own)
         self.unrecorded: dict[tuple[str, str], tuple[tuple[PathPart, ...], bool]] = {}
@@ -150,6 +199,8 @@ class _FindingsChecker(ValueChecker):
         self.mdate: date | None = None
         # the WZ404 of each indicator (not partial): what ``wzeval explain`` names
         self.owed: dict[str, list[Issue]] = {}
+        # each indicator's facts and their usual checkers, made once per rulebook
+        self.checkers = indicator_checkers(crb)
 
     def run(self) -> Findings | None:
         data = self.doc.data
@@ -293,7 +344,7 @@ class _FindingsChecker(ValueChecker):
                 )
                 continue
             facts[cind.indicator.id] = self.indicator_facts(cind, body, path)
-            self.positions[cind.indicator.id] = self.doc.position(path, key=True)
+            self.positions.add(cind.indicator.id, path)
         return facts, indicators
 
     def check_required(
@@ -401,67 +452,90 @@ class _FindingsChecker(ValueChecker):
                 path,
             )
             return out
-        decl = {f.id: f for f in cind.indicator.facts}
-        derived = {d.id for d in cind.indicator.derived}
+        decl, derived, usual = self.checkers[cind.indicator.id]
+        mdate = self.mdate
         for fid, raw in body.items():
             fpath = (*path, fid)
             fact = decl.get(fid)
             if fact is None:
-                hint = did_you_mean(str(fid), decl)
-                if fid in derived:
-                    hint = _(
-                        "{fact!r} is derived by the rulebook; record the facts it is computed from"
-                    ).format(fact=fid)
-                self.issue(
-                    WZ403,
-                    _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
-                        fid=fid, indicator_id=cind.indicator.id
-                    ),
-                    fpath,
-                    hint=hint,
-                    key=True,
-                )
+                self._unknown_fact(cind, fid, fpath, decl, derived)
                 continue
             value: object = raw
             evidence: tuple[str, ...] = ()
             note: str | None = None
             vpath: tuple[PathPart, ...] = fpath
             if isinstance(raw, Mapping) and "value" in raw and fact.type != "records":
-                for k in raw:
-                    if k not in _FACT_KEYS:
-                        self.issue(
-                            WZ405,
-                            _("unknown key {k!r} in a fact").format(k=k),
-                            (*fpath, k),
-                            hint=_("a fact is a value or {{value, evidence, note}}"),
-                            key=True,
-                        )
-                value = raw.get("value")
+                value, evidence, note = self._fact_parts(raw, fpath)
                 vpath = (*fpath, "value")
-                ev = raw.get("evidence")
-                if isinstance(ev, str):
-                    evidence = (ev,)
-                elif isinstance(ev, list) and all(isinstance(e, str) for e in ev):
-                    evidence = tuple(ev)
-                elif ev is not None:
-                    self.issue(
-                        WZ405, _("evidence must be text or a list of texts"), (*fpath, "evidence")
-                    )
-                n = raw.get("note")
-                note = n if isinstance(n, str) else None
             empty = value is None and self.doc.empty_value(vpath)
             if not_recorded(fact, value, left_empty=empty):
                 self.unrecorded[(cind.indicator.id, fid)] = (vpath, empty)
                 continue
+            check = usual.get(fid)
+            if check is not None and value is not None:
+                conv = check(value, mdate)  # the usual value taken at once, else below
+                if conv is not REFER:
+                    out[fid] = FactRecord(conv, evidence, note, source=self.doc, path=vpath)
+                    continue
             self.holes = []
             ok, conv = self.convert(fact, value, vpath, cind, fact.id in cind.calendar_facts)
             if ok and self.holes:  # a blank inside: the fact is not recorded yet as a whole
                 self.holed[(cind.indicator.id, fid)] = self.holes
             elif ok:
-                out[fid] = FactRecord(conv, evidence, note, self.doc.position(vpath))
+                # its place looked up if something shows it (an explanation's "at")
+                out[fid] = FactRecord(conv, evidence, note, source=self.doc, path=vpath)
             else:
                 self.invalid.add((cind.indicator.id, fid))
         return out
+
+    def _unknown_fact(
+        self,
+        cind: CompiledIndicator,
+        fid: str,
+        fpath: tuple[PathPart, ...],
+        decl: Mapping[str, Fact],
+        derived: frozenset[str],
+    ) -> None:
+        """WZ403 for a fact the indicator does not declare (a derived one: say so)."""
+        hint = did_you_mean(str(fid), decl)
+        if fid in derived:
+            hint = _(
+                "{fact!r} is derived by the rulebook; record the facts it is computed from"
+            ).format(fact=fid)
+        self.issue(
+            WZ403,
+            _("unknown fact {fid!r} for indicator {indicator_id!r}").format(
+                fid=fid, indicator_id=cind.indicator.id
+            ),
+            fpath,
+            hint=hint,
+            key=True,
+        )
+
+    def _fact_parts(
+        self, raw: Mapping[str, Any], fpath: tuple[PathPart, ...]
+    ) -> tuple[object, tuple[str, ...], str | None]:
+        """A fact written as ``{value, evidence, note}``: its three parts (an unknown key
+        and evidence that is not text reported)."""
+        for k in raw:
+            if k not in _FACT_KEYS:
+                self.issue(
+                    WZ405,
+                    _("unknown key {k!r} in a fact").format(k=k),
+                    (*fpath, k),
+                    hint=_("a fact is a value or {{value, evidence, note}}"),
+                    key=True,
+                )
+        evidence: tuple[str, ...] = ()
+        ev = raw.get("evidence")
+        if isinstance(ev, str):
+            evidence = (ev,)
+        elif isinstance(ev, list) and all(isinstance(e, str) for e in ev):
+            evidence = tuple(ev)
+        elif ev is not None:
+            self.issue(WZ405, _("evidence must be text or a list of texts"), (*fpath, "evidence"))
+        n = raw.get("note")
+        return raw.get("value"), evidence, n if isinstance(n, str) else None
 
 
 def _unrecorded_hint(fact: Fact, *, inside: bool = False) -> str:

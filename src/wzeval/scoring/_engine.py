@@ -199,6 +199,7 @@ def _fact_reads(
     for f in ind.facts:
         rec = facts.get(f.id)
         if rec is not None:
+            at = rec.position  # looked up now (FactRecord): read once
             values = {
                 "id": f.id,
                 "value": _json_value(rec.value),
@@ -210,7 +211,7 @@ def _fact_reads(
                 ),
                 "evidence": list(rec.evidence),
                 "note": rec.note,
-                "at": str(rec.position) if rec.position else None,
+                "at": str(at) if at else None,
             }
             out.append(build(FactRead, values))
     base = env.base
