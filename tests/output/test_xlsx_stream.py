@@ -310,7 +310,7 @@ def test_sheets_out_of_ranking_order_are_refused() -> None:
     rotated = spool[1:] + spool[:1]
     assert [pickle.loads(d).department for d in rotated] != names
     for wrong in (rotated, spool[:2], [*spool, spool[0]]):
-        with pytest.raises(ValueError, match="department sheets"):
+        with pytest.raises(ValueError, match="部门工作表"):  # in Chinese, the default
             write_score_workbook(io.BytesIO(), entries, _read_back(wrong, []), when=when)
 
 

@@ -525,12 +525,16 @@ def write_score_workbook(
     for (_place, r), name, detail in zip(ranked, names, details, strict=True):
         one = next(taken, None)
         if one is None or one.department != r.department:
-            raise ValueError(f"department sheets out of ranking order at {r.department!r}")
+            raise ValueError(
+                _("the department sheets are not in ranking order at {department!r}").format(
+                    department=r.department
+                )
+            )
         write_sheet(wb, name, one.score, s)
         write_sheet(wb, detail, one.detail, s)
         del one  # let go before the next is read back
     if next(taken, None) is not None:
-        raise ValueError("more department sheets than ranked departments")
+        raise ValueError(_("more department sheets than ranked departments"))
     save_to(wb, out, when)
 
 
