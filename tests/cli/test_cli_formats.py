@@ -44,12 +44,7 @@ def test_a_folder_as_html_is_the_library_page(tmp_path: Path, jobs: str) -> None
     from wzeval.output._renderers import render_ranking
     from wzeval.scoring._api import load_rulebook
 
-    folder = _batch_folder(tmp_path)
-    target = tmp_path / "r.html"
-    args = ["score", folder, "--partial", "--allow-duplicates", "--format", "html"]
-    code, _, err = call(*args, "--jobs", jobs, "-o", target)
-    assert code == 1, err  # the broken file
-    reports, failed = _library_reports(folder)
+    target, reports, failed = _scored_batch(tmp_path, "html", jobs)
     want = render_ranking(reports, "html", failed=failed, rulebook=load_rulebook())
     assert target.read_text(encoding="utf-8") == want
     assert "未评估" in want or "Not assessed" in want
@@ -66,6 +61,19 @@ def _batch_folder(tmp_path: Path) -> Path:
     shutil.copy(STRONG, folder / "zz-again.yaml")
     (folder / "zz-broken.yaml").write_text("wzeval: findings/1\nbad: [\n", encoding="utf-8")
     return folder
+
+
+def _scored_batch(
+    tmp_path: Path, fmt: str, jobs: str
+) -> tuple[Path, list[ScoreReport], dict[str, list[Issue]]]:
+    """The batch of _batch_folder scored by the command in ``fmt`` with ``jobs``: what
+    it wrote, and the reports and failures a library caller gets from the same files."""
+    folder = _batch_folder(tmp_path)
+    target = tmp_path / f"r.{fmt}"
+    args = ["score", folder, "--partial", "--allow-duplicates", "--format", fmt]
+    code, _, err = call(*args, "--jobs", jobs, "-o", target)
+    assert code == 1, err  # the broken file
+    return target, *_library_reports(folder)
 
 
 def _library_reports(folder: Path) -> tuple[list[ScoreReport], dict[str, list[Issue]]]:
@@ -94,12 +102,7 @@ def test_a_folder_as_a_workbook_is_the_library_workbook(tmp_path: Path, jobs: st
     from wzeval.output._renderers import render_xlsx
     from wzeval.scoring._api import load_rulebook
 
-    folder = _batch_folder(tmp_path)
-    target = tmp_path / "r.xlsx"
-    args = ["score", folder, "--partial", "--allow-duplicates", "--format", "xlsx"]
-    code, _, err = call(*args, "--jobs", jobs, "-o", target)
-    assert code == 1, err  # the broken file
-    reports, _failed = _library_reports(folder)
+    target, reports, _failed = _scored_batch(tmp_path, "xlsx", jobs)
     assert target.read_bytes() == render_xlsx(reports, rulebook=load_rulebook())
 
 
