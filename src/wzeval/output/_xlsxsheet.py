@@ -16,6 +16,7 @@ keep none of the reports; :func:`write_sheet` then writes it to a write-only wor
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
@@ -176,9 +177,27 @@ class Styles:
         self.wrap = st.Alignment(wrap_text=True, vertical="top")
         self.top = st.Alignment(vertical="top")
         self.center = st.Alignment(horizontal="center", vertical="center", wrap_text=True)
+        # each look's style as the workbook numbers it (a cell's ``_style``), by workbook
+        self._made: dict[tuple[int, Look], Any] = {}
 
     def apply(self, cell: Any, look: Look) -> Any:
-        """Give ``cell`` the style ``look`` names (what it does not name stays default)."""
+        """Give ``cell`` the style ``look`` names (what it does not name stays default).
+
+        Setting a cell's font, fill, border or alignment looks the style up in the
+        workbook's lists by hashing it, every part of it: 10.7 s of 21.3 s of a batch
+        workbook of 50 departments (cProfile).  A look is set that way once per
+        workbook; every later cell of that look takes a copy of the same numbers, which
+        is what the setting gives it."""
+        key = (id(cell.parent.parent), look)
+        made = self._made.get(key)
+        if made is not None:
+            cell._style = copy.copy(made)
+            return cell
+        self._set(cell, look)
+        self._made[key] = copy.copy(cell._style)
+        return cell
+
+    def _set(self, cell: Any, look: Look) -> None:
         if look.font:
             cell.font = getattr(self, look.font)
         if look.fill:
@@ -189,7 +208,6 @@ class Styles:
             cell.alignment = getattr(self, look.align)
         if look.number_format != "General":
             cell.number_format = look.number_format
-        return cell
 
 
 def number_format(places: int) -> str:
