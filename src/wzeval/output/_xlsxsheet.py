@@ -241,6 +241,8 @@ def print_setup(ws: Any, title_rows: str) -> None:
 
 
 def _text_width(text: str) -> int:
+    if text.isascii():  # no wide character: a column each (most figures, ids, dates)
+        return len(text)
     return sum(_WIDE if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
