@@ -79,7 +79,7 @@ BATCH_GC_THRESHOLD = 10_000
 #: entry and the department's ranking/2 part), "html" (the entry and the department's
 #: share of the batch page), "xlsx" (the entry and the department's sheets).
 Keep = Literal["report", "entry", "json", "compact", "html", "xlsx"]
-#: What a ranking in each format keeps (any other format keeps the reports).
+#: What a batch in each format keeps (one file scored keeps its report, "report").
 KEEP_BRIEF: dict[str, Keep] = {
     "text": "entry",
     "markdown": "entry",
@@ -94,7 +94,7 @@ KEEP_BRIEF: dict[str, Keep] = {
 @dataclass(frozen=True)
 class Brief:
     """What a batch keeps of a report it renders as a ranking (``text``, ``markdown``,
-    ``csv``, ``json``, ``json-compact``, ``html``): its :class:`RankingEntry`, for
+    ``csv``, ``json``, ``json-compact``, ``html``, ``xlsx``): its :class:`RankingEntry`, for
     ``json`` the report's JSON as the ranking nests it (for ``json-compact`` its
     ranking/2 part), for ``html`` its section of the page and the figures the page's top
     adds up, for ``xlsx`` its two sheets as data.  Workers send this back, not the
