@@ -24,7 +24,7 @@ browsers that support ``::details-content``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 
 from wzeval.core._i18n import N_, _
@@ -140,6 +140,19 @@ def _table(
     """A table in a horizontally scrolling wrapper; cells are escaped unless ``raw``.
 
     A cell ``None`` is taken into the cell before it (which spans both columns)."""
+    return "".join(_table_pieces(header, rows, num=num, cls=cls, raw=raw))
+
+
+def _table_pieces(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str | None]],
+    *,
+    num: Iterable[int] = (),
+    cls: str = "",
+    raw: bool = False,
+) -> Iterator[str]:
+    """:func:`_table` piece by piece: its head, each row as it is taken from ``rows``,
+    its end (a batch page's ranking has a row a department)."""
     nums = set(num)
 
     def cell(tag: str, i: int, text: str, span: int = 1) -> str:
@@ -159,12 +172,11 @@ def _table(
         return "<tr>" + "".join(cell("td", i, c, span) for i, c, span in cells) + "</tr>"
 
     head = "".join(cell("th", i, _e(h) if raw else h) for i, h in enumerate(header))
-    body = "".join(tr(row) for row in rows)
     klass = f' class="{cls}"' if cls else ""
-    return (
-        f'<div class="table-wrap"><table{klass}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
+    yield f'<div class="table-wrap"><table{klass}><thead><tr>{head}</tr></thead><tbody>'
+    for row in rows:
+        yield tr(row)
+    yield "</tbody></table></div>"
 
 
 def _normalize_failed(failed: FailedFiles) -> list[tuple[str, Sequence[Issue]]]:

@@ -22,9 +22,16 @@ from typing import TypeVar
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue
 from wzeval.model._report import Ranked, ScoreReport, display
-from wzeval.output._html import FailedFiles, _department, _normalize_failed, _table, points_lost
+from wzeval.output._html import (
+    FailedFiles,
+    _department,
+    _normalize_failed,
+    _table,
+    _table_pieces,
+    points_lost,
+)
 from wzeval.output._htmlpage import Bar as _Bar
-from wzeval.output._htmlpage import bar_chart as _bar_chart
+from wzeval.output._htmlpage import bar_chart_pieces as _bar_chart_pieces
 from wzeval.output._htmlpage import escape as _e
 from wzeval.output._htmlpage import page_frame as _page_frame
 from wzeval.output._render import rank, ranking_note
@@ -170,32 +177,55 @@ def _failed(failed: Sequence[tuple[str, Sequence[Issue]]]) -> str:
     return "".join(parts)
 
 
-def _ranking_table(ranked: Sequence[tuple[int, Ranked]], anchors: Sequence[str]) -> str:
-    """The ranking: place, department (a link to its sheet, with its note), figures."""
-    rows = []
+def _ranking_rows(
+    ranked: Sequence[tuple[int, Ranked]], anchors: Sequence[str]
+) -> Iterator[list[str]]:
+    """The ranking's rows: place, department (a link to its sheet, with its note),
+    figures; made as they are written."""
     for (place, r), anchor in zip(ranked, anchors, strict=True):
         p = r.places
         name = f'<a href="#{_e(anchor)}">{_e(r.department)}</a>'
         note = ranking_note(r)
         if note:
             name += f'<span class="warn tag">{_e(note)}</span>'
-        rows.append(
-            [
-                _e(str(place)),
-                name,
-                _e(display(r.base, p)),
-                _e(display(r.bonus, p)),
-                _e(display(r.penalty, p)),
-                f"<strong>{_e(display(r.total, p))}</strong>",
-            ]
-        )
-    return _table(
-        (_("Rank"), _("Department"), _("Base (rescaled)"), _("Bonus"), _("Penalty"), _("Total")),
-        rows,
+        yield [
+            _e(str(place)),
+            name,
+            _e(display(r.base, p)),
+            _e(display(r.bonus, p)),
+            _e(display(r.penalty, p)),
+            f"<strong>{_e(display(r.total, p))}</strong>",
+        ]
+
+
+def _ranking_pieces(ranked: Sequence[tuple[int, Ranked]], anchors: Sequence[str]) -> Iterator[str]:
+    """The ranking table and the chart of the totals, a row and a bar at a time: both
+    have a line a department, and made in one piece they were most of a large batch's
+    memory at its end (docs/performance.md)."""
+    head = (_("Rank"), _("Department"), _("Base (rescaled)"), _("Bonus"), _("Penalty"))
+    yield from _table_pieces(
+        (*head, _("Total")),
+        _ranking_rows(ranked, anchors),
         num=(0, 2, 3, 4, 5),
         cls="mid",
         raw=True,
     )
+    yield f"<h3>{_('Total')}</h3>"
+    if not ranked:
+        return
+    bars = (
+        _Bar(
+            f"{place}. {r.department}",
+            r.total,
+            Fraction(0),
+            display(r.total, r.places),
+            "#1d4ed8",
+            anchor,
+        )
+        for (place, r), anchor in zip(ranked, anchors, strict=True)
+    )
+    scale = max([Fraction(100), *(r.total for _place, r in ranked)])
+    yield from _bar_chart_pieces(_("Totals by department"), bars, len(ranked), scale, compact=True)
 
 
 def html_batch_chunks(
@@ -237,26 +267,9 @@ def html_batch_chunks(
     yield f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>'
 
     total = len(ranked)
-    ranking = _ranking_table(ranked, anchors)
-    bars = [
-        _Bar(
-            f"{place}. {r.department}",
-            r.total,
-            Fraction(0),
-            display(r.total, r.places),
-            "#1d4ed8",
-            anchor,
-        )
-        for (place, r), anchor in zip(ranked, anchors, strict=True)
-    ]
-    scale = max([Fraction(100), *(r.total for r in entries)])
-    chart = _bar_chart(_("Totals by department"), bars, scale, compact=True) if bars else ""
-    heads = (_("Ranking"), _("Total"), _("Indicators where most points were lost"))
-    yield (
-        f'\n<section class="block" id="ranking"><h2>{heads[0]}</h2>{ranking}'
-        f"<h3>{heads[1]}</h3>{chart}"
-        f"<h3>{heads[2]}</h3>{summary}</section>"
-    )
+    yield f'\n<section class="block" id="ranking"><h2>{_("Ranking")}</h2>'
+    yield from _ranking_pieces(ranked, anchors)
+    yield f"<h3>{_('Indicators where most points were lost')}</h3>{summary}</section>"
     for (place, r), anchor in zip(ranked, anchors, strict=True):
         yield "\n" + fill_section(section(r), anchor, f"{place} / {total}")
     if failures:

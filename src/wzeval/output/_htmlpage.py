@@ -15,14 +15,23 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from wzeval.core._i18n import _, language
 from wzeval.model._report import display
 
-__all__ = ["FONT_STACK", "Bar", "bar_chart", "clip", "escape", "page", "page_frame"]
+__all__ = [
+    "FONT_STACK",
+    "Bar",
+    "bar_chart",
+    "bar_chart_pieces",
+    "clip",
+    "escape",
+    "page",
+    "page_frame",
+]
 
 #: Local fonts only, CJK first: macOS, Linux (Noto / Source Han), Windows, older Linux.
 FONT_STACK = (
@@ -258,13 +267,22 @@ def bar_chart(title: str, bars: Sequence[Bar], scale: Fraction, *, compact: bool
     A bar's grey track is its possible points, its fill what it earned, both
     relative to ``scale``.
     """
+    return "".join(bar_chart_pieces(title, bars, len(bars), scale, compact=compact))
+
+
+def bar_chart_pieces(
+    title: str, bars: Iterable[Bar], count: int, scale: Fraction, *, compact: bool
+) -> Iterator[str]:
+    """:func:`bar_chart` of the ``count`` ``bars``, a bar at a time as each is taken (a
+    batch page's chart has a bar a department)."""
     row, size, gap, bar_h = (30, 13, 17, 9) if compact else (46, 15, 24, 14)
-    height = row * len(bars) + 4
-    out = [
+    height = row * count + 4
+    yield (
         f'<svg class="chart" width="100%" height="{height}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
-    ]
+    )
     for n, b in enumerate(bars):
+        out: list[str] = []
         y = n * row + 2
         label = escape(clip(b.label, 22))
         if label != escape(b.label):
@@ -277,24 +295,29 @@ def bar_chart(title: str, bars: Sequence[Bar], scale: Fraction, *, compact: bool
             f'<text x="100%" y="{y + size}" font-size="{size}" fill="#5b6675" '
             f'text-anchor="end">{escape(b.text)}</text>'
         )
-        if scale <= 0:
-            continue
-        track = abs(b.track) / scale if b.track else Fraction(1)
-        fill = max(b.value, Fraction(0)) if b.track >= 0 else abs(b.value)
-        if b.track:
-            fill = min(fill, abs(b.track))
-        if track > 0:
-            out.append(
-                f'<rect x="0" y="{y + gap}" width="{_pct(track)}" height="{bar_h}" rx="3" '
-                'fill="#e3e8ef"/>'
-            )
-        if fill > 0:
-            out.append(
-                f'<rect x="0" y="{y + gap}" width="{_pct(fill / scale)}" height="{bar_h}" '
-                f'rx="3" fill="{b.color}"/>'
-            )
-    out.append("</svg>")
-    return "".join(out)
+        if scale > 0:
+            out += _bar_rects(b, y + gap, bar_h, scale)
+        yield "".join(out)
+    yield "</svg>"
+
+
+def _bar_rects(b: Bar, y: int, bar_h: int, scale: Fraction) -> list[str]:
+    """A bar's grey track and its fill, at ``y``."""
+    out = []
+    track = abs(b.track) / scale if b.track else Fraction(1)
+    fill = max(b.value, Fraction(0)) if b.track >= 0 else abs(b.value)
+    if b.track:
+        fill = min(fill, abs(b.track))
+    if track > 0:
+        out.append(
+            f'<rect x="0" y="{y}" width="{_pct(track)}" height="{bar_h}" rx="3" fill="#e3e8ef"/>'
+        )
+    if fill > 0:
+        out.append(
+            f'<rect x="0" y="{y}" width="{_pct(fill / scale)}" height="{bar_h}" '
+            f'rx="3" fill="{b.color}"/>'
+        )
+    return out
 
 
 def page(title: str, body: str, generated: str | None) -> str:
