@@ -34,9 +34,8 @@ import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from wzeval.core._issues import Issue
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH_GC_THRESHOLD",
-    "IN_FLIGHT_CHUNKS",
     "KEEP_BRIEF",
     "MAX_AUTO_JOBS",
     "PARALLEL_MIN_FILES",
@@ -236,35 +234,9 @@ def scored(
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
         with pool:
             chunk = max(1, min(16, len(paths) // (workers * 4)))
-            yield from _in_order(pool, paths, chunk, workers * IN_FLIGHT_CHUNKS)
+            yield from pool.imap(_score_in_worker, paths, chunksize=chunk)
     finally:
         _WORKER.clear()
-
-
-#: How many chunks of files a worker may have scored or be scoring ahead of the one
-#: the batch takes next.  Pool.imap hands out every file at once and keeps every result
-#: until it is taken; when the command fell behind its workers (they hold both cores),
-#: the results waited in memory: 10,000 files grew the command by 3.9 KB a file as CSV
-#: and 8.8 KB as HTML, not 1-2 KB (docs/performance.md).
-IN_FLIGHT_CHUNKS = 4
-
-
-def _score_chunk(paths: list[Path]) -> list[Scored]:
-    return [_score_in_worker(path) for path in paths]
-
-
-def _in_order(pool: Any, paths: Sequence[Path], chunk: int, ahead: int) -> Iterator[Scored]:
-    """Each file's result in the order of ``paths``, at most ``ahead`` chunks of ``chunk``
-    files given out to the workers beyond the one being taken."""
-    from collections import deque
-
-    chunks = (list(paths[at : at + chunk]) for at in range(0, len(paths), chunk))
-    pending = deque(pool.apply_async(_score_chunk, (c,)) for c in islice(chunks, ahead + 1))
-    while pending:
-        done = pending.popleft().get()
-        for more in islice(chunks, 1):
-            pending.append(pool.apply_async(_score_chunk, (more,)))
-        yield from done
 
 
 @contextmanager
