@@ -210,7 +210,8 @@ def _ranking_pieces(ranked: Sequence[tuple[int, Ranked]], anchors: Sequence[str]
         cls="mid",
         raw=True,
     )
-    yield f"<h3>{_('Total')}</h3>"
+    total = _("Total")  # the catalogue's extractor does not read inside f-strings
+    yield f"<h3>{total}</h3>"
     if not ranked:
         return
     bars = (
@@ -267,9 +268,10 @@ def html_batch_chunks(
     yield f'<header class="page-head"><h1>{_e(heading)}</h1><dl class="meta">{dl}</dl></header>'
 
     total = len(ranked)
-    yield f'\n<section class="block" id="ranking"><h2>{_("Ranking")}</h2>'
+    ranking, most = _("Ranking"), _("Indicators where most points were lost")
+    yield f'\n<section class="block" id="ranking"><h2>{ranking}</h2>'
     yield from _ranking_pieces(ranked, anchors)
-    yield f"<h3>{_('Indicators where most points were lost')}</h3>{summary}</section>"
+    yield f"<h3>{most}</h3>{summary}</section>"
     for (place, r), anchor in zip(ranked, anchors, strict=True):
         yield "\n" + fill_section(section(r), anchor, f"{place} / {total}")
     if failures:
