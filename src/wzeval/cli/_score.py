@@ -29,7 +29,7 @@ from wzeval.output._batch import MAX_AUTO_JOBS, PARALLEL_MIN_FILES
 if TYPE_CHECKING:
     from wzeval.core._issues import Issue
     from wzeval.model._models import Department, Rulebook
-    from wzeval.model._report import Ranked, ScoreReport
+    from wzeval.model._report import RankingEntry, ScoreReport
     from wzeval.output._batch import BatchScores
 
 EPILOG = N_("""\
@@ -195,23 +195,19 @@ def _score_files(
 
 
 def _each_once(
-    args: argparse.Namespace,
-    rulebook: Rulebook,
-    ranked: list[Ranked],
-    scores: BatchScores,
-    err: TextIO,
-    entries: bool,
-) -> tuple[list[Ranked], list[Department]]:
-    """A batch's reports (or entries) with each department once (its issues printed),
-    and the roster's units that have no findings."""
+    args: argparse.Namespace, rulebook: Rulebook, scores: BatchScores, err: TextIO
+) -> tuple[list[RankingEntry], list[Department]]:
+    """A batch's entries with each department once (its issues printed; a merged
+    department scored and kept as the batch keeps the others), and the roster's units
+    that have no findings."""
     from wzeval.analysis._ranking import deduplicated
     from wzeval.output._batch import roster_missing
 
-    def kept(report: ScoreReport) -> Ranked:
-        return scores.entry(report, rulebook) if entries else report
+    def kept(report: ScoreReport) -> RankingEntry:
+        return scores.entry(report, rulebook)
 
     ranked, answer = deduplicated(
-        ranked,
+        list(scores.entries),
         rulebook,
         kept=kept,
         merge=args.merge_duplicates,
@@ -228,11 +224,9 @@ def _write_ranking(
 ) -> int:
     """A batch's ranking from its entries (text, Markdown, CSV, JSON, HTML, the workbook)."""
     from wzeval.analysis._ranking import render_kept, write_kept_xlsx
-    from wzeval.model._report import RankingEntry
 
-    ranked, missing = _each_once(args, rulebook, list(scores.entries), scores, err, True)
+    entries, missing = _each_once(args, rulebook, scores, err)
     code = max((failure_code(i) for i in scores.failed.values()), default=EXIT_OK)
-    entries = [e for e in ranked if isinstance(e, RankingEntry)]
     if args.format == "xlsx":
         if entries:  # nothing scored: no workbook (the failures are on stderr)
             write_kept_xlsx(args.output, scores, entries, missing, force=args.force)
