@@ -444,6 +444,9 @@ def _same_evaluations(crb: CompiledRulebook, findings: Any, partial: bool) -> Sc
         with pytest.raises(type(exc)) as fast_exc:
             evaluate_compiled(crb, findings, partial=partial, reference=False)
         assert str(fast_exc.value) == str(exc)
+        # a refusal (engine._refuse_early's or the full one's) lists the same issues
+        issues = [i.to_dict() for i in getattr(exc, "issues", ())]
+        assert [i.to_dict() for i in getattr(fast_exc.value, "issues", ())] == issues
         return None
     fast = evaluate_compiled(crb, findings, partial=partial, reference=False)
     deferred = _deferred(fast)
@@ -502,7 +505,8 @@ def test_generated_findings_fast_evaluation_is_the_full_one(mapping: dict[str, A
     """The bundled rulebook, generated findings: the same report, points per indicator."""
     rb = bundled()
     findings = load_findings(mapping, rb, partial=True)
-    _same_evaluations(compiled(rb), findings, True)
+    for partial in (True, False):
+        _same_evaluations(compiled(rb), findings, partial)
 
 
 @settings(max_examples=80)
@@ -526,7 +530,8 @@ def test_generated_overall_fast_evaluation_is_the_full_one(
     """Generated rulebooks with site vetoes, gates and grades: the same report."""
     rb, mapping = case
     findings = load_findings(mapping, rb, partial=True)
-    _same_evaluations(compiled(rb), findings, True)
+    for partial in (True, False):
+        _same_evaluations(compiled(rb), findings, partial)
 
 
 def _strong() -> tuple[CompiledRulebook, Any, ScoreReport]:
@@ -609,6 +614,65 @@ def test_explained_builds_the_whole_report_at_once() -> None:
     report = evaluate_compiled(crb, findings, reference=False, explained=True)
     assert not _deferred(report)
     assert report == full
+
+
+def test_findings_to_refuse_are_refused_without_the_full_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Strict scoring of findings that cannot all be assessed (a spot check with no
+    checks made, an enquiry still pending) raises the full evaluation's WZ410 issues,
+    in its order, without running it; findings it need not refuse still reach it."""
+    from wzeval.analysis._generate import RandomChooser
+    from wzeval.analysis._generate import findings as generate
+    from wzeval.core._errors import ValidationFailed
+
+    rb = bundled()
+    crb = compiled(rb)
+    rng = random.Random(15)
+    mappings = [generate(rb, RandomChooser(rng)) for _ in range(40)]
+    # one with every spot check's refusal at once: each indicator's facts from a
+    # mapping refused for it
+    refusing: dict[str, Any] = {}
+    for m in mappings:
+        try:
+            evaluate_compiled(crb, load_findings(m, rb, partial=True), reference=True)
+        except ValidationFailed as exc:
+            for issue in exc.issues:
+                refusing.setdefault(issue.path[1], m["indicators"][issue.path[1]])
+    assert len(refusing) > 1
+    mappings.append({**mappings[0], "indicators": {**mappings[0]["indicators"], **refusing}})
+    cases = [load_findings(m, rb, partial=True) for m in mappings]
+    expected: list[list[dict[str, Any]] | None] = []
+    for findings in cases:
+        try:
+            engine._full(crb, findings, False, False, None)
+        except ValidationFailed as exc:
+            expected.append([i.to_dict() for i in exc.issues])
+        else:
+            expected.append(None)
+    refused = [e for e in expected if e is not None]
+    assert 5 <= len(refused) < len(cases) and len(refused[-1]) == len(refusing)
+    assert {i["code"] for e in refused for i in e} == {"WZ410"}
+    full_runs: list[str] = []
+    reference_full = engine._full
+
+    def counted(crb: Any, findings: Any, *args: Any) -> Any:
+        full_runs.append(findings.file)
+        return reference_full(crb, findings, *args)
+
+    monkeypatch.setattr(engine, "_full", counted)
+    for findings, want in zip(cases, expected, strict=True):
+        full_runs.clear()
+        if want is None:
+            assert evaluate_compiled(crb, findings, reference=False).total is not None
+            continue
+        with pytest.raises(ValidationFailed) as got:
+            evaluate_compiled(crb, findings, reference=False)
+        assert [i.to_dict() for i in got.value.issues] == want
+        assert full_runs == []  # refused by the early pass alone
+        # partially, the same findings are scored in full and list what is missing
+        report = evaluate_compiled(crb, findings, partial=True, reference=False)
+        assert len(report.not_assessed) == len(want) and not report.complete
 
 
 # ------------------------------------------------------------------- positions when read

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from wzeval import expressions
 from wzeval.checking._applicability import (
@@ -72,7 +72,7 @@ from wzeval.scoring._evalplan import (
     report_header,
     validated,
 )
-from wzeval.scoring._fasteval import fast_figures
+from wzeval.scoring._fasteval import FastIndicator, fast_figures, fast_plan, fast_points
 
 __all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
@@ -516,7 +516,23 @@ def evaluate_compiled(
                     return _full(crb, findings, partial, False, False)
 
             return deferred(known, build)
+        if not partial:
+            _refuse_early(crb, findings)
     return _full(crb, findings, partial, use_reference, reference)
+
+
+def _refuse_early(crb: CompiledRulebook, findings: Findings) -> None:
+    """Raise what :func:`_full` would raise for findings it must refuse (most often
+    WZ410), without explaining what scores as usual: in the order of record, each
+    indicator by its fast points where it has them (they only feed the gates) and by
+    the full evaluation where not, which gives the refusal's issues.  Nothing to
+    refuse: it returns, and :func:`_full` decides."""
+    fast = fast_plan(crb)
+    if fast is None:
+        return
+    run = _Scoring(crb, findings, trusted, None, fast)
+    run.in_order()
+    _refuse(run, findings, False)
 
 
 def _full(
@@ -529,6 +545,12 @@ def _full(
     """The evaluation of record: every result built and explained as it is scored."""
     run = _Scoring(crb, findings, validated if use_reference else trusted, reference)
     results = run.in_order()
+    _refuse(run, findings, partial)
+    return run.report(results)
+
+
+def _refuse(run: _Scoring, findings: Findings, partial: bool) -> None:
+    """Raise the errors of a scoring, or (strictly) what it could not assess."""
     if run.errors:
         raise ValidationFailed(run.errors, what=f"findings {findings.file}")
     if run.not_assessed and not partial:
@@ -536,7 +558,6 @@ def _full(
             [_unassessable(n, findings) for n in run.not_assessed],
             what=f"findings {findings.file}",
         )
-    return run.report(results)
 
 
 def _unassessable(n: NotAssessed, findings: Findings) -> Issue:
@@ -564,8 +585,15 @@ class _Scoring:
     the gated categories; then the report with its parts and grade."""
 
     def __init__(
-        self, crb: CompiledRulebook, findings: Findings, build: Build, reference: bool | None
+        self,
+        crb: CompiledRulebook,
+        findings: Findings,
+        build: Build,
+        reference: bool | None,
+        fast: tuple[FastIndicator, ...] | None = None,
     ) -> None:
+        #: each indicator's fast points, tried first (:func:`_refuse_early`), if given
+        self.fast = {f.id: f for f in fast or ()}
         self.crb = crb
         self.rb = crb.rulebook
         self.findings = findings
@@ -586,6 +614,15 @@ class _Scoring:
             cind = plan.cind
             if cind.kind not in kinds or cind.category_id in self.stopped:
                 continue
+            quick = self.fast.get(cind.indicator.id)
+            if quick is not None:
+                try:
+                    points = fast_points(quick, findings)
+                except Exception:  # not usual: evaluated in full below
+                    pass
+                else:
+                    self.scored[cind.indicator.id] = cast(IndicatorResult, points)
+                    continue
             try:
                 self.scored[cind.indicator.id] = _indicator(
                     plan, findings, self.not_assessed, self.build, self.reference

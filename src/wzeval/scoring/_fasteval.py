@@ -8,8 +8,10 @@ whose results the full evaluation of :mod:`wzeval.scoring._engine` builds the fi
 are read.  It handles the usual case only: anything else (a fact missing, an item not
 assessable yet, a pending state, a fired veto of a veto category, any error) is left
 to the full evaluation, which then decides the report or the error
-(docs/performance.md).  It is a module of its own so that what it leaves out of the
-full evaluation can be read in one place.
+(docs/performance.md).  Findings that strict scoring refuses are refused by the
+engine's early pass (``_refuse_early``): these fast points for the usual
+indicators, the full evaluation for the others.  It is a module of its own so that
+what it leaves out of the full evaluation can be read in one place.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from wzeval.scoring._evalplan import (
     report_header,
 )
 
-__all__ = ["fast_figures", "fast_plan", "fast_points"]
+__all__ = ["FastIndicator", "fast_figures", "fast_plan", "fast_points"]
 
 _ONE = Fraction(1)
 
@@ -56,7 +58,9 @@ class _FastItem:
 
 
 @dataclass(frozen=True)
-class _FastIndicator:
+class FastIndicator:
+    """One indicator's fast evaluation, made once per compiled rulebook."""
+
     plan: IndicatorPlan
     id: str
     kind: str
@@ -94,7 +98,7 @@ def _fast_taken(plans: tuple[DeductionPlan, ...]) -> FastTaken:
     return taken
 
 
-def _fast_indicator(p: IndicatorPlan) -> _FastIndicator | None:
+def _fast_indicator(p: IndicatorPlan) -> FastIndicator | None:
     cind = p.cind
     exprs: list[CompiledExpression] = [e for _n, e in cind.derived]
     if cind.applies is not None:
@@ -117,7 +121,7 @@ def _fast_indicator(p: IndicatorPlan) -> _FastIndicator | None:
     for e in exprs:
         for check in e.checks:
             checks.setdefault(check[0], check)
-    return _FastIndicator(
+    return FastIndicator(
         p,
         cind.indicator.id,
         cind.kind,
@@ -134,12 +138,12 @@ def _fast_indicator(p: IndicatorPlan) -> _FastIndicator | None:
     )
 
 
-def fast_plan(crb: CompiledRulebook) -> tuple[_FastIndicator, ...] | None:
+def fast_plan(crb: CompiledRulebook) -> tuple[FastIndicator, ...] | None:
     """Every indicator's fast evaluation (``None``: a rule kind has none)."""
     if "fast" not in crb.cache:
         fast = [_fast_indicator(p) for p in indicator_plans(crb)]
-        crb.cache["fast"] = None if None in fast else tuple(cast(list[_FastIndicator], fast))
-    return cast(tuple[_FastIndicator, ...] | None, crb.cache["fast"])
+        crb.cache["fast"] = None if None in fast else tuple(cast(list[FastIndicator], fast))
+    return cast(tuple[FastIndicator, ...] | None, crb.cache["fast"])
 
 
 @dataclass(slots=True)
@@ -151,9 +155,11 @@ class _Points:
     category_id: str
     points: Fraction
     max_points: Fraction
+    #: none fired: a veto category's fired veto is for the full evaluation
+    vetoes: tuple[()] = ()
 
 
-def fast_points(f: _FastIndicator, findings: Findings) -> _Points:
+def fast_points(f: FastIndicator, findings: Findings) -> _Points:
     """One indicator's points, or :class:`_Unusual` (or any error) for the full path."""
     p = f.plan
     cind = p.cind
@@ -259,7 +265,7 @@ def _add(acc: list[int], value: Fraction) -> None:
 
 
 def _in_order(
-    crb: CompiledRulebook, indicators: tuple[_FastIndicator, ...], findings: Findings
+    crb: CompiledRulebook, indicators: tuple[FastIndicator, ...], findings: Findings
 ) -> list[_Points]:
     """The order of scoring of :class:`wzeval.scoring._engine._Scoring`, on points alone: every
     indicator the report lists, in table order."""
@@ -288,7 +294,7 @@ def _in_order(
 
 
 def _figures(
-    crb: CompiledRulebook, indicators: tuple[_FastIndicator, ...], findings: Findings
+    crb: CompiledRulebook, indicators: tuple[FastIndicator, ...], findings: Findings
 ) -> dict[str, Any]:
     """The fields of the report that the fast evaluation knows."""
     rb = crb.rulebook
