@@ -19,12 +19,41 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePath
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 #: a path, then optionally ``:line[:col]`` or ``:sheet!cell`` (the sheet may hold ``:``)
 _POSITION = re.compile(r"^(?P<path>.*?\.(?:ya?ml|json|xlsx|csv))(?P<rest>:.*)?$", re.I)
+
+
+def resolver(size: int = 256) -> Callable[[Path], Path]:
+    """A :meth:`Path.resolve` (not strict) that resolves each folder once.
+
+    Resolving a path is a system call per component; a batch resolves every file of
+    a folder two or three times (confinement, de-duplication, the name a report
+    shows): 0.05 s of serial start-up at 1,000 files, before any is scored.  A file
+    that is not a link resolves to its resolved folder and its name, one ``lstat``.
+    The folders are kept by the resolver (at most ``size``): make one per walk, or
+    where a stale folder only changes a name shown, one per process — never where a
+    folder that became a link must be seen (confinement makes its own per call)."""
+
+    @functools.lru_cache(maxsize=size)
+    def folder(text: str) -> Path:
+        return Path(text).resolve()
+
+    def resolve(path: Path) -> Path:
+        name = path.name
+        if name in ("", ".", "..") or path.is_symlink():
+            return path.resolve()
+        # joined, not normalised: ``link/..`` is resolved as the link leads
+        return folder(os.path.join(os.getcwd(), path.parent)) / name
+
+    return resolve
+
+
+_resolve_shown = resolver()
 
 
 def shown_file(path: str | PurePath) -> str:
@@ -44,7 +73,7 @@ def shown_file(path: str | PurePath) -> str:
 def _shown_absolute(text: str, cwd: str) -> str:
     p = Path(text)
     try:
-        resolved = p.resolve()
+        resolved = _resolve_shown(p)
     except OSError:  # pragma: no cover - an unreadable link: fall back to the name
         return p.name
     if resolved.parent == _DATA or p.parent == _DATA:

@@ -18,6 +18,7 @@ from pathlib import Path
 from wzeval.core._codes import WZ113, WZ912
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
+from wzeval.core._paths import resolver
 
 __all__ = ["collect_files"]
 
@@ -47,6 +48,7 @@ def collect_files(
     """
     out: dict[Path, tuple[Path, bool]] = {}
     issues: list[Issue] = []
+    resolve = resolver()
     for raw in paths:
         if not Path(raw).is_dir():
             p = Path(raw)
@@ -68,5 +70,5 @@ def collect_files(
                 )
             )
         for f in found:
-            out.setdefault(f.resolve(), (f, False))
+            out.setdefault(resolve(f), (f, False))
     return list(out.values()), issues

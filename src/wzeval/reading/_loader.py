@@ -50,6 +50,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from wzeval.core._codes import WZ101, WZ109, WZ116, WZ117
 from wzeval.core._i18n import _
 from wzeval.core._issues import Issue, Position, Severity
+from wzeval.core._paths import resolver
 from wzeval.core._slips import fullwidth_colon
 
 __all__ = ["DOCUMENT_SUFFIXES", "dumps_json", "iter_files", "load_document", "load_yaml"]
@@ -234,6 +235,7 @@ def iter_files(paths: Sequence[str | Path], *, outside: list[Path] | None = None
     to ``/etc/passwd`` or a home folder is never read.  A path named directly is
     always kept."""
     cwd = Path.cwd().resolve()
+    resolve = resolver()  # this walk's own: a folder made a link since is seen
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -244,7 +246,7 @@ def iter_files(paths: Sequence[str | Path], *, outside: list[Path] | None = None
                     and child.is_file()
                     and not child.name.startswith("~$")
                 ):
-                    target = child.resolve()
+                    target = resolve(child)
                     if not (target.is_relative_to(root) or target.is_relative_to(cwd)):
                         if outside is not None:
                             outside.append(child)
