@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from fractions import Fraction
 from typing import Any, cast
 
@@ -42,7 +42,6 @@ from wzeval.core._i18n import _, language, speaking
 from wzeval.core._issues import Issue, Position, format_path
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds import Missing, NotAssessedYet
-from wzeval.model._models import Indicator
 from wzeval.model._report import (
     CategoryResult,
     DeductionResult,
@@ -56,7 +55,6 @@ from wzeval.model._report import (
     SiteVeto,
     VetoResult,
     deferred,
-    exact_text,
     exact_total,
     trusted,
 )
@@ -72,7 +70,14 @@ from wzeval.scoring._evalplan import (
     report_header,
     validated,
 )
-from wzeval.scoring._fasteval import FastIndicator, fast_figures, fast_plan, fast_points
+from wzeval.scoring._factreads import fact_reads
+from wzeval.scoring._fasteval import (
+    FastIndicator,
+    IndicatorPoints,
+    fast_figures,
+    fast_plan,
+    fast_points,
+)
 
 __all__ = ["applicability", "evaluate_compiled", "shared_records"]
 
@@ -174,59 +179,6 @@ def _item(p: ItemPlan, env: _Env, weight: Fraction, build: Build) -> tuple[ItemR
     return build(ItemResult, values), credit is not share and credit < share
 
 
-def _json_value(value: object) -> object:
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, Fraction):
-        return exact_text(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_value(v) for k, v in value.items()}
-    return value
-
-
-_PLAIN = frozenset({str, int, bool, type(None)})
-
-
-def _fact_reads(
-    ind: Indicator, facts: Mapping[str, Any], env: _Env, build: Build
-) -> list[FactRead]:
-    """The facts a result shows it read: each recorded fact, then each derived one."""
-    out = []
-    for f in ind.facts:
-        rec = facts.get(f.id)
-        if rec is not None:
-            at = rec.position  # looked up now (FactRecord): read once
-            values = {
-                "id": f.id,
-                "value": _json_value(rec.value),
-                "ask": f.ask,
-                "value_label": (
-                    f.option_labels.get(rec.value)
-                    if f.option_labels and isinstance(rec.value, str)
-                    else None
-                ),
-                "evidence": list(rec.evidence),
-                "note": rec.note,
-                "at": str(at) if at else None,
-            }
-            out.append(build(FactRead, values))
-    base = env.base
-    for d in ind.derived:
-        if d.id in base:
-            values = {
-                "id": d.id,
-                "value": _json_value(base[d.id]),
-                "ask": d.description,
-                "derived": True,
-            }
-            out.append(build(FactRead, values))
-    return out
-
-
 _Reads = Callable[[], list[FactRead]]
 
 
@@ -256,7 +208,7 @@ def _indicator(
     fill_derived(env)
 
     def reads() -> list[FactRead]:  # built last: what the evaluation read
-        return _fact_reads(cind.indicator, facts, env, build)
+        return fact_reads(cind.indicator, facts, env.base, build)
 
     try:
         if cind.applies is not None and not env.run(cind.applies):
@@ -506,7 +458,8 @@ def evaluate_compiled(
     """
     use_reference = expressions.REFERENCE if reference is None else reference
     if not use_reference and not explained:
-        known = fast_figures(crb, findings)
+        points: dict[str, IndicatorPoints] = {}
+        known = fast_figures(crb, findings, points)
         if known is not None:
             # the explanation's texts are made later, but in the language of now
             lang = language()
@@ -517,20 +470,23 @@ def evaluate_compiled(
 
             return deferred(known, build)
         if not partial:
-            _refuse_early(crb, findings)
+            _refuse_early(crb, findings, points)
     return _full(crb, findings, partial, use_reference, reference)
 
 
-def _refuse_early(crb: CompiledRulebook, findings: Findings) -> None:
+def _refuse_early(
+    crb: CompiledRulebook, findings: Findings, known: dict[str, IndicatorPoints]
+) -> None:
     """Raise what :func:`_full` would raise for findings it must refuse (most often
     WZ410), without explaining what scores as usual: in the order of record, each
     indicator by its fast points where it has them (they only feed the gates) and by
     the full evaluation where not, which gives the refusal's issues.  Nothing to
-    refuse: it returns, and :func:`_full` decides."""
+    refuse: it returns, and :func:`_full` decides.  ``known``: the points the fast
+    evaluation worked out before it gave up."""
     fast = fast_plan(crb)
     if fast is None:
         return
-    run = _Scoring(crb, findings, trusted, None, fast)
+    run = _Scoring(crb, findings, trusted, None, fast, known)
     run.in_order()
     _refuse(run, findings, False)
 
@@ -591,9 +547,12 @@ class _Scoring:
         build: Build,
         reference: bool | None,
         fast: tuple[FastIndicator, ...] | None = None,
+        known: dict[str, IndicatorPoints] | None = None,
     ) -> None:
-        #: each indicator's fast points, tried first (:func:`_refuse_early`), if given
+        #: each indicator's fast points, tried first (:func:`_refuse_early`), if given,
+        #: and those already known
         self.fast = {f.id: f for f in fast or ()}
+        self.known = known or {}
         self.crb = crb
         self.rb = crb.rulebook
         self.findings = findings
@@ -617,7 +576,7 @@ class _Scoring:
             quick = self.fast.get(cind.indicator.id)
             if quick is not None:
                 try:
-                    points = fast_points(quick, findings)
+                    points = self.known.get(quick.id) or fast_points(quick, findings)
                 except Exception:  # not usual: evaluated in full below
                     pass
                 else:

@@ -39,7 +39,7 @@ from wzeval.scoring._evalplan import (
     report_header,
 )
 
-__all__ = ["FastIndicator", "fast_figures", "fast_plan", "fast_points"]
+__all__ = ["FastIndicator", "IndicatorPoints", "fast_figures", "fast_plan", "fast_points"]
 
 _ONE = Fraction(1)
 
@@ -147,7 +147,7 @@ def fast_plan(crb: CompiledRulebook) -> tuple[FastIndicator, ...] | None:
 
 
 @dataclass(slots=True)
-class _Points:
+class IndicatorPoints:
     """What the order of scoring reads of an indicator's result (wzeval.checking._overall)."""
 
     id: str
@@ -159,7 +159,7 @@ class _Points:
     vetoes: tuple[()] = ()
 
 
-def fast_points(f: FastIndicator, findings: Findings) -> _Points:
+def fast_points(f: FastIndicator, findings: Findings) -> IndicatorPoints:
     """One indicator's points, or :class:`_Unusual` (or any error) for the full path."""
     p = f.plan
     cind = p.cind
@@ -192,7 +192,7 @@ def fast_points(f: FastIndicator, findings: Findings) -> _Points:
             if type(value) not in plain and not fits(value, info, plain):
                 raise _Unusual(name)
         if not f.applies(env):
-            return _Points(f.id, f.kind, f.category_id, ZERO, ZERO)
+            return IndicatorPoints(f.id, f.kind, f.category_id, ZERO, ZERO)
     for name, info, plain in f.checks:
         value = env[name]  # KeyError: a fact missing
         if type(value) not in plain and not fits(value, info, plain):
@@ -204,8 +204,8 @@ def fast_points(f: FastIndicator, findings: Findings) -> _Points:
     if f.kind == "penalty":
         taken = f.taken(env)
         if not taken:
-            return _Points(f.id, f.kind, f.category_id, ZERO, weight)
-        return _Points(f.id, f.kind, f.category_id, -min(taken, _ONE) * abs(weight), weight)
+            return IndicatorPoints(f.id, f.kind, f.category_id, ZERO, weight)
+        return IndicatorPoints(f.id, f.kind, f.category_id, -min(taken, _ONE) * abs(weight), weight)
     # the items' points in integers over a common denominator, reduced once
     num, den = 0, f.den
     for item in f.items:
@@ -238,16 +238,19 @@ def fast_points(f: FastIndicator, findings: Findings) -> _Points:
         points = max(ZERO, Fraction(num, den) - taken * weight)
     else:  # max(0, earned)
         points = Fraction(num, den) if num > 0 else ZERO
-    return _Points(f.id, f.kind, f.category_id, points, weight)
+    return IndicatorPoints(f.id, f.kind, f.category_id, points, weight)
 
 
-def fast_figures(crb: CompiledRulebook, findings: Findings) -> dict[str, Any] | None:
-    """The fields of the fast evaluation's deferred report; ``None``: for the full one."""
+def fast_figures(
+    crb: CompiledRulebook, findings: Findings, known: dict[str, IndicatorPoints] | None = None
+) -> dict[str, Any] | None:
+    """The fields of the fast evaluation's deferred report; ``None``: for the full one.
+    Each indicator's points, as they are worked out, go into ``known`` (by id)."""
     indicators = fast_plan(crb)
     if indicators is None:
         return None
     try:
-        return _figures(crb, indicators, findings)
+        return _figures(crb, indicators, findings, {} if known is None else known)
     except Exception:  # the full evaluation decides: its report, or its error
         return None
 
@@ -265,40 +268,46 @@ def _add(acc: list[int], value: Fraction) -> None:
 
 
 def _in_order(
-    crb: CompiledRulebook, indicators: tuple[FastIndicator, ...], findings: Findings
-) -> list[_Points]:
+    crb: CompiledRulebook,
+    indicators: tuple[FastIndicator, ...],
+    findings: Findings,
+    known: dict[str, IndicatorPoints],
+) -> list[IndicatorPoints]:
     """The order of scoring of :class:`wzeval.scoring._engine._Scoring`, on points alone: every
     indicator the report lists, in table order."""
-    scored: dict[str, _Points] = {}
+    scored: dict[str, IndicatorPoints] = {}
     # a fired veto of a veto category went to the full path: nothing is stopped by one
     for f in indicators:
         if f.kind == "veto":
-            scored[f.id] = fast_points(f, findings)
+            scored[f.id] = known[f.id] = fast_points(f, findings)
     for f in indicators:
         if f.kind == "base":
-            scored[f.id] = fast_points(f, findings)
+            scored[f.id] = known[f.id] = fast_points(f, findings)
     results = cast(list[IndicatorResult], list(scored.values()))
     stopped = {category for category, _gate in closed_gates(crb, results)}
-    ordered: list[_Points] = []
+    ordered: list[IndicatorPoints] = []
     for f in indicators:
         r = scored.get(f.id)
         if r is None:
             if f.category_id not in stopped:
                 if f.kind == "veto" or f.kind == "base":
                     continue  # not in the report (as in _Scoring.in_order)
-                r = fast_points(f, findings)
+                r = known[f.id] = fast_points(f, findings)
             else:
-                r = _Points(f.id, f.kind, f.category_id, ZERO, ZERO)
+                r = IndicatorPoints(f.id, f.kind, f.category_id, ZERO, ZERO)
         ordered.append(r)
     return ordered
 
 
 def _figures(
-    crb: CompiledRulebook, indicators: tuple[FastIndicator, ...], findings: Findings
+    crb: CompiledRulebook,
+    indicators: tuple[FastIndicator, ...],
+    findings: Findings,
+    known: dict[str, IndicatorPoints],
 ) -> dict[str, Any]:
     """The fields of the report that the fast evaluation knows."""
     rb = crb.rulebook
-    ordered = _in_order(crb, indicators, findings)
+    ordered = _in_order(crb, indicators, findings, known)
     # each category's points (and the base's weights) in integers, reduced once
     sums: dict[str, list[int]] = {c.id: [0, 1] for c in rb.categories}
     possible = [0, 1]
