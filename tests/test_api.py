@@ -150,3 +150,57 @@ def test_render_xlsx_and_rank_from_the_facade(tmp_path: Path) -> None:
     ranked = wzeval.rank(reports)
     assert [r.total for _, r in ranked] == sorted((r.total for r in reports), reverse=True)
     assert ranked[0][0] == 1
+
+
+@_needs_bundled
+def test_a_platform_streams_the_batch_page_and_workbook_from_the_facade() -> None:
+    """The façade's streaming renderers, used as a platform holding no reports would:
+    each department's share made once (as a worker would) and kept as data, then the
+    page and the workbook written from the ranking entries.  The same bytes as the
+    renderers that hold every report."""
+    import io
+    import pickle
+
+    rb = wzeval.load_rulebook()
+    reports = [wzeval.score(f, rb, partial=True) for f in _EXAMPLES]
+    # what a worker sends back: small, picklable data, the reports let go
+    shares = {
+        r.findings_file: pickle.dumps(
+            (
+                wzeval.RankingEntry.of(r),
+                wzeval.html_batch_section(r),
+                wzeval.html_batch_facts(r),
+                wzeval.department_sheets(r) if _has_openpyxl() else None,
+            )
+        )
+        for r in reports
+    }
+    kept = {file: pickle.loads(data) for file, data in shares.items()}
+    entries = [share[0] for share in kept.values()]
+    assert all(isinstance(share[2], wzeval.HtmlSectionFacts) for share in kept.values())
+    page = "".join(
+        wzeval.html_batch_chunks(
+            entries,
+            lambda e: kept[e.findings_file][1],
+            lambda e: kept[e.findings_file][2],
+        )
+    )
+    assert page == wzeval.render_ranking(reports, "html", unassessed=[])
+    assert page.count('<section class="dept block paged"') == len(reports)
+    if not _has_openpyxl():
+        return
+    out = io.BytesIO()
+    ranked = [kept[e.findings_file][3] for _place, e in wzeval.rank(entries)]
+    assert all(isinstance(s, wzeval.DepartmentSheets) for s in ranked)
+    wzeval.write_score_workbook(out, entries, ranked, when=wzeval.workbook_date(entries))
+    assert out.getvalue() == wzeval.render_xlsx(reports, unassessed=[])
+    with pytest.raises(ValueError, match="排名"):  # the sheets must follow the ranking
+        wzeval.write_score_workbook(
+            io.BytesIO(), entries, ranked[::-1], when=wzeval.workbook_date(entries)
+        )
+
+
+def _has_openpyxl() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("openpyxl") is not None

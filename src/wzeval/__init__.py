@@ -145,12 +145,22 @@ if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
     from wzeval.output._compact import (
         sheet as compact_sheet,
     )
+    from wzeval.output._htmlbatch import SectionFacts as HtmlSectionFacts
+    from wzeval.output._htmlbatch import batch_facts as html_batch_facts
+    from wzeval.output._htmlbatch import batch_section as html_batch_section
+    from wzeval.output._htmlbatch import html_batch_chunks
     from wzeval.output._renderers import rank, render_ranking, render_report, render_xlsx
     from wzeval.output._tabledoc import (
         render_rulebook_markdown,
     )
     from wzeval.output._template import (
         findings_template,
+    )
+    from wzeval.output._xlsx import (
+        DepartmentSheets,
+        department_sheets,
+        workbook_date,
+        write_score_workbook,
     )
     from wzeval.reading._folders import collect_files
     from wzeval.scoring._api import (
@@ -201,6 +211,14 @@ _LAZY = {
     "render_ranking": "wzeval.output._renderers",
     "render_report": "wzeval.output._renderers",
     "render_xlsx": "wzeval.output._renderers",
+    "HtmlSectionFacts": "wzeval.output._htmlbatch:SectionFacts",
+    "html_batch_facts": "wzeval.output._htmlbatch:batch_facts",
+    "html_batch_section": "wzeval.output._htmlbatch:batch_section",
+    "html_batch_chunks": "wzeval.output._htmlbatch",
+    "DepartmentSheets": "wzeval.output._xlsx",
+    "department_sheets": "wzeval.output._xlsx",
+    "workbook_date": "wzeval.output._xlsx",
+    "write_score_workbook": "wzeval.output._xlsx",
     "IndicatorResult": "wzeval.model._report",
     "ItemResult": "wzeval.model._report",
     "ScoreReport": "wzeval.model._report",
@@ -294,8 +312,10 @@ __all__ = [
     "BatchResult",
     "CalendarError",
     "Comparison",
+    "DepartmentSheets",
     "ExpressionError",
     "Findings",
+    "HtmlSectionFacts",
     "HypothesisUnavailable",
     "Indicator",
     "IndicatorResult",
@@ -332,6 +352,7 @@ __all__ = [
     "compact_department_json",
     "compact_sheet",
     "compare_rounds",
+    "department_sheets",
     "diff_files",
     "diff_json",
     "diff_markdown",
@@ -348,6 +369,9 @@ __all__ = [
     "findings_template",
     "format_test_run",
     "format_verify_result",
+    "html_batch_chunks",
+    "html_batch_facts",
+    "html_batch_section",
     "lint_file",
     "lint_rulebook",
     "load_findings",
@@ -385,4 +409,6 @@ __all__ = [
     "unassessed",
     "validate_paths",
     "verify_rulebook",
+    "workbook_date",
+    "write_score_workbook",
 ]
