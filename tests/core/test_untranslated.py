@@ -234,6 +234,58 @@ def test_unwrapping_a_real_message_fails_the_scan() -> None:
     assert [line.split(": ", 1)[1] for line in unwrapped] == ["give -o the path of a report file"]
 
 
+_MARKERS = frozenset({"_", "ngettext", "pgettext", "N_"})
+
+
+def _marked_in_fstrings(source: str) -> list[str]:
+    """``line: text`` of each message literal marked for translation inside an f-string:
+    Python translates it, but the catalogue's extractor (scripts/catalogue.py) does not
+    look inside f-strings, so its msgid is dropped from the catalogue and it is shown
+    in English."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and _name(inner.func) in _MARKERS
+                and any(
+                    isinstance(a, ast.Constant) and isinstance(a.value, str) for a in inner.args
+                )
+            ):
+                text = next(
+                    a.value
+                    for a in inner.args
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                )
+                out.append(f"{inner.lineno}: {text}")
+    return out
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """Every ``_("…")`` of the source is where the extractor finds it."""
+    found = {
+        str(path.relative_to(SOURCE)): hits
+        for path in sorted(SOURCE.rglob("*.py"))
+        if (hits := _marked_in_fstrings(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "hits"),
+    [
+        ("x = f\"{_('rank')}: {n}\"", ["1: rank"]),
+        ("x = f\"{n} {ngettext('file', 'files', n)}\"", ["1: file"]),
+        ('x = f"  {k}  {_(v)}"', []),  # a variable: its msgid is marked where it is written
+        ('x = _("rank") + f": {n}"', []),
+    ],
+)
+def test_the_f_string_scan_finds_a_marked_literal(source: str, hits: list[str]) -> None:
+    assert _marked_in_fstrings(source) == hits
+
+
 # ------------------------------------------------------------ what the audit translated
 
 

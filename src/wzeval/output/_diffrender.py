@@ -238,10 +238,11 @@ def diff_markdown(d: RulebookDiff, movements: Sequence[Movement] = ()) -> str:
             _row(_MOVEMENT_COLUMNS),
             "|---|---|---:|---:|---:|---|",
         ]
+        unassessed = _("not assessed")  # outside the f-string, where the extractor finds it
         for m in movements:
             moved = (
                 _("; ").join(
-                    f"{i.name} {_sign(i.delta) if i.new_assessed else _('not assessed')}"
+                    f"{i.name} {_sign(i.delta) if i.new_assessed else unassessed}"
                     for i in m.indicators
                 )
                 or "–"
