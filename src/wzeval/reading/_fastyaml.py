@@ -68,6 +68,7 @@ from wzeval.reading._yamlcore import (
 # file in the repository and on generated documents.
 
 _STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
 
 
 class _NotFast(Exception):
@@ -217,6 +218,8 @@ class _Builder:
                     break
         if tag == _STR and style is None:
             node = plain = value
+        elif tag == _BOOL and (value == "true" or value == "false"):
+            node = plain = value == "true"  # what _construct_bool gives, without a node
         elif tag == _STR and style == '"':  # as RoundTripConstructor.construct_scalar
             node, plain = DoubleQuotedScalarString(value), value
         elif tag == _STR and style == "'":
