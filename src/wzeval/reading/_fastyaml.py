@@ -209,6 +209,8 @@ class _Builder:
     def resolve(self, value: str, style: str | None, start: Any, end: Any) -> tuple[Any, Any]:
         """An untagged scalar's tree node and plain value (raises :class:`_NotFast`)."""
         tag = _STR
+        node: Any
+        plain: Any
         if style is None:  # plain: ruamel's implicit resolution, YAML 1.2
             if not value:  # an empty value: libyaml places it elsewhere than ruamel
                 raise _NotFast
