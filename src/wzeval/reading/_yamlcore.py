@@ -71,8 +71,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(
     "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
 )
-#: Characters YAML does not allow in a file (ruamel's own table; surrogates included).
-_NON_PRINTABLE = Reader.NON_PRINTABLE
+#: Characters YAML does not allow in a file (ruamel's own table; surrogates included),
+#: compiled here: ruamel's is a lazy proxy, reached through a Python-level
+#: ``__getattribute__`` on every use (the fast paths search every scalar with it).
+_NON_PRINTABLE = re.compile(Reader.NON_PRINTABLE.pattern, Reader.NON_PRINTABLE.flags)
 _NOWHERE = Position("")
 _INT_TEXT = re.compile(r"[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
 _FLOAT_SPECIALS = {
