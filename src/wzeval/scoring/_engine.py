@@ -470,12 +470,15 @@ def evaluate_compiled(
 
             return deferred(known, build)
         if not partial:
-            _refuse_early(crb, findings, points)
+            _refuse_early(crb, findings, points, reference)
     return _full(crb, findings, partial, use_reference, reference)
 
 
 def _refuse_early(
-    crb: CompiledRulebook, findings: Findings, known: dict[str, IndicatorPoints]
+    crb: CompiledRulebook,
+    findings: Findings,
+    known: dict[str, IndicatorPoints],
+    reference: bool | None,
 ) -> None:
     """Raise what :func:`_full` would raise for findings it must refuse (most often
     WZ410), without explaining what scores as usual: in the order of record, each
@@ -486,7 +489,7 @@ def _refuse_early(
     fast = fast_plan(crb)
     if fast is None:
         return
-    run = _Scoring(crb, findings, trusted, None, fast, known)
+    run = _Scoring(crb, findings, trusted, reference, fast, known)
     run.in_order()
     _refuse(run, findings, False)
 
