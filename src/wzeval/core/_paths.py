@@ -48,7 +48,11 @@ def resolver(size: int = 256) -> Callable[[Path], Path]:
         if name in ("", ".", "..") or path.is_symlink():
             return path.resolve()
         # joined, not normalised: ``link/..`` is resolved as the link leads
-        return folder(os.path.join(os.getcwd(), path.parent)) / name
+        parent = path.parent
+        return (
+            folder(str(parent) if parent.is_absolute() else os.path.join(os.getcwd(), parent))
+            / name
+        )
 
     return resolve
 
