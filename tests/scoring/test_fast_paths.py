@@ -616,65 +616,6 @@ def test_explained_builds_the_whole_report_at_once() -> None:
     assert report == full
 
 
-def test_findings_to_refuse_are_refused_without_the_full_evaluation(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Strict scoring of findings that cannot all be assessed (a spot check with no
-    checks made, an enquiry still pending) raises the full evaluation's WZ410 issues,
-    in its order, without running it; findings it need not refuse still reach it."""
-    from wzeval.analysis._generate import RandomChooser
-    from wzeval.analysis._generate import findings as generate
-    from wzeval.core._errors import ValidationFailed
-
-    rb = bundled()
-    crb = compiled(rb)
-    rng = random.Random(15)
-    mappings = [generate(rb, RandomChooser(rng)) for _ in range(40)]
-    # one with every spot check's refusal at once: each indicator's facts from a
-    # mapping refused for it
-    refusing: dict[str, Any] = {}
-    for m in mappings:
-        try:
-            evaluate_compiled(crb, load_findings(m, rb, partial=True), reference=True)
-        except ValidationFailed as exc:
-            for issue in exc.issues:
-                refusing.setdefault(issue.path[1], m["indicators"][issue.path[1]])
-    assert len(refusing) > 1
-    mappings.append({**mappings[0], "indicators": {**mappings[0]["indicators"], **refusing}})
-    cases = [load_findings(m, rb, partial=True) for m in mappings]
-    expected: list[list[dict[str, Any]] | None] = []
-    for findings in cases:
-        try:
-            engine._full(crb, findings, False, False, None)
-        except ValidationFailed as exc:
-            expected.append([i.to_dict() for i in exc.issues])
-        else:
-            expected.append(None)
-    refused = [e for e in expected if e is not None]
-    assert 5 <= len(refused) < len(cases) and len(refused[-1]) == len(refusing)
-    assert {i["code"] for e in refused for i in e} == {"WZ410"}
-    full_runs: list[str] = []
-    reference_full = engine._full
-
-    def counted(crb: Any, findings: Any, *args: Any) -> Any:
-        full_runs.append(findings.file)
-        return reference_full(crb, findings, *args)
-
-    monkeypatch.setattr(engine, "_full", counted)
-    for findings, want in zip(cases, expected, strict=True):
-        full_runs.clear()
-        if want is None:
-            assert evaluate_compiled(crb, findings, reference=False).total is not None
-            continue
-        with pytest.raises(ValidationFailed) as got:
-            evaluate_compiled(crb, findings, reference=False)
-        assert [i.to_dict() for i in got.value.issues] == want
-        assert full_runs == []  # refused by the early pass alone
-        # partially, the same findings are scored in full and list what is missing
-        report = evaluate_compiled(crb, findings, partial=True, reference=False)
-        assert len(report.not_assessed) == len(want) and not report.complete
-
-
 # ------------------------------------------------------------------- positions when read
 
 

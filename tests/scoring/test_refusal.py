@@ -7,6 +7,8 @@ from generated findings of generated rulebooks — with site and part vetoes, ga
 grades, and of every rule kind — so that refusals happen where the order of scoring
 matters, and compare the early refusal with the full evaluation's: the same exception,
 message and issues in order, or nothing where the full evaluation gives a report.
+On the bundled rulebook's generated findings, a refusal runs no full evaluation and
+evaluates in full only the indicators it names.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import copy
 import random
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.strategies import cases, overall_cases
@@ -103,8 +106,13 @@ def test_the_generated_cases_reach_refusals_behind_gates_and_vetoes() -> None:
     assert rb.categories
 
 
-def test_usual_indicators_are_not_evaluated_in_full(monkeypatch: Any) -> None:
-    """A refusal evaluates in full only the indicators whose fast points give up."""
+def test_findings_to_refuse_are_refused_without_the_full_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Strict scoring of findings that cannot all be assessed (a spot check with no
+    checks made, an enquiry still pending) raises the full evaluation's WZ410 issues,
+    in its order, without running it — only the indicators the refusal names are
+    evaluated in full; findings that score are scored by the fast evaluation alone."""
     from wzeval.analysis._generate import RandomChooser
     from wzeval.analysis._generate import findings as generate
     from wzeval.scoring._api import load_rulebook
@@ -112,23 +120,56 @@ def test_usual_indicators_are_not_evaluated_in_full(monkeypatch: Any) -> None:
     rb = load_rulebook()
     crb = compiled(rb)
     rng = random.Random(15)
+    mappings = [generate(rb, RandomChooser(rng)) for _ in range(40)]
+    # one with every spot check's refusal at once: each indicator's facts from a
+    # mapping refused for it
+    refusing: dict[str, Any] = {}
+    for m in mappings:
+        try:
+            engine.evaluate_compiled(crb, load_findings(m, rb, partial=True), reference=True)
+        except ValidationFailed as exc:
+            for issue in exc.issues:
+                refusing.setdefault(issue.path[1], m["indicators"][issue.path[1]])
+    assert len(refusing) > 1
+    mappings.append({**mappings[0], "indicators": {**mappings[0]["indicators"], **refusing}})
+    cases = [load_findings(m, rb, partial=True) for m in mappings]
+    expected: list[list[dict[str, Any]] | None] = []
+    for findings in cases:
+        try:
+            engine._full(crb, findings, False, False, None)
+        except ValidationFailed as exc:
+            expected.append([i.to_dict() for i in exc.issues])
+        else:
+            expected.append(None)
+    refused = [e for e in expected if e is not None]
+    assert 5 <= len(refused) < len(cases) and len(refused[-1]) == len(refusing)
+    assert {i["code"] for e in refused for i in e} == {"WZ410"}
     full_runs: list[str] = []
-    reference = engine._indicator
+    in_full: list[str] = []  # the indicators evaluated in full
+    reference_full, reference_indicator = engine._full, engine._indicator
 
-    def counted(plan: Any, *args: Any, **kwargs: Any) -> Any:
-        full_runs.append(plan.cind.indicator.id)
-        return reference(plan, *args, **kwargs)
+    def counted(crb: Any, findings: Any, *args: Any) -> Any:
+        full_runs.append(findings.file)
+        return reference_full(crb, findings, *args)
 
-    monkeypatch.setattr(engine, "_indicator", counted)
-    refused = 0
-    for _n in range(30):
-        findings = load_findings(generate(rb, RandomChooser(rng)), rb, partial=True)
+    def counted_indicator(plan: Any, *args: Any, **kwargs: Any) -> Any:
+        in_full.append(plan.cind.indicator.id)
+        return reference_indicator(plan, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_full", counted)
+    monkeypatch.setattr(engine, "_indicator", counted_indicator)
+    for findings, want in zip(cases, expected, strict=True):
         full_runs.clear()
-        got = _outcome(lambda findings=findings: engine.evaluate_compiled(crb, findings))
-        if got is None:
-            assert full_runs == []  # scored by the fast evaluation alone
+        in_full.clear()
+        if want is None:
+            assert engine.evaluate_compiled(crb, findings, reference=False).total is not None
+            assert in_full == []  # scored by the fast evaluation alone
             continue
-        refused += 1
-        named = {i["path"].rsplit(".", 1)[-1] for i in got[2]}
-        assert set(full_runs) == named  # only the indicators the refusal names
-    assert refused >= 5
+        with pytest.raises(ValidationFailed) as got:
+            engine.evaluate_compiled(crb, findings, reference=False)
+        assert [i.to_dict() for i in got.value.issues] == want
+        assert full_runs == []  # refused by the early pass alone
+        assert set(in_full) == {i["path"].rsplit(".", 1)[-1] for i in want}
+        # partially, the same findings are scored in full and list what is missing
+        report = engine.evaluate_compiled(crb, findings, partial=True, reference=False)
+        assert len(report.not_assessed) == len(want) and not report.complete
