@@ -564,3 +564,22 @@ def test_folder_link_inside_the_working_directory_is_followed(
     outside: list[Path] = []
     assert list(iter_files(["rulebooks"], outside=outside)) == [Path("rulebooks/book.yaml")]
     assert outside == [Path("rulebooks/secret.yaml")]
+
+
+def test_the_characters_refused_are_those_ruamel_does_not_allow() -> None:
+    """_NON_PRINTABLE is written as the ranges ruamel's table of allowed characters leaves
+    out: over every code point, surrogates included, it finds exactly what ruamel's
+    negated class finds."""
+    import re
+
+    from ruamel.yaml.reader import Reader
+
+    from wzeval.reading._yamlcore import _NON_PRINTABLE
+
+    allowed = re.compile(Reader.NON_PRINTABLE.pattern, Reader.NON_PRINTABLE.flags)
+    every = "".join(map(chr, range(0x110000)))
+    refused = _NON_PRINTABLE.findall(every)
+    assert refused == allowed.findall(every)
+    # worked by hand: 9 + 2 + 18 controls, 6 + 26 C1 controls, 2,048 surrogates, 2
+    assert len(refused) == 9 + 2 + 18 + 6 + 26 + 2048 + 2
+    assert "\t" not in refused and "\x85" not in refused and "\ud800" in refused

@@ -46,8 +46,12 @@ def in_file_order(issues: Iterable[Issue]) -> list[Issue]:
 
 
 def write_issues(issues: Iterable[Issue], stream: TextIO) -> None:
-    for issue in issues:
-        stream.write(issue.format() + "\n")
+    """One line per issue, written at once: stderr is line-buffered, so a write a line
+    was a system call a line (a batch's warnings, thousands, in the parent process
+    while the workers score)."""
+    text = "".join(issue.format() + "\n" for issue in issues)
+    if text:
+        stream.write(text)
 
 
 def wrote(path: str | Path, err: TextIO) -> None:

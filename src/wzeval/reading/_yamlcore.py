@@ -26,7 +26,7 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
-from ruamel.yaml.reader import Reader, ReaderError
+from ruamel.yaml.reader import ReaderError
 
 from wzeval.core._codes import WZ101, WZ102, WZ105, WZ109, WZ112
 from wzeval.core._i18n import _
@@ -71,10 +71,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(
     "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
 )
-#: Characters YAML does not allow in a file (ruamel's own table; surrogates included),
-#: compiled here: ruamel's is a lazy proxy, reached through a Python-level
-#: ``__getattribute__`` on every use (the fast paths search every scalar with it).
-_NON_PRINTABLE = re.compile(Reader.NON_PRINTABLE.pattern, Reader.NON_PRINTABLE.flags)
+#: Characters YAML does not allow in a file: the complement of ruamel's table of what
+#: it allows (``Reader.NON_PRINTABLE``, surrogates included), written as the few
+#: ranges it leaves out.  Not ruamel's own: that is a lazy proxy, reached through a
+#: Python-level ``__getattribute__`` on every use (the fast paths search every scalar
+#: with it), and its class of everything allowed takes 7 ms to compile, this 0.7 ms, a
+#: start-up cost of every command (tests/reading/test_loader.py checks every code point).
+_NON_PRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 _NOWHERE = Position("")
 _INT_TEXT = re.compile(r"[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)")
 _FLOAT_SPECIALS = {
