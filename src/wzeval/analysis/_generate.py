@@ -8,8 +8,9 @@ no Hypothesis installed).  They share :func:`findings`, written against a small
 :class:`RandomChooser` wraps a ``Random``.  So what "valid findings" means — every
 declared fact present, within ``min``/``max``, options of enums, dates in the
 rulebook's year (one the working-day calendar covers), a spot check's passed
-never above its checked, an element in every list an expression takes the mean,
-least or greatest of — is written once.
+never above its checked, at least ``checks_from`` checks however they are counted
+(a count fact, or the length of a list of checks), an element in every list an
+expression takes the mean, least or greatest of — is written once.
 
 Choices shrink towards the plain case: the first option, the minimum, no evidence,
 a value rather than ``null``, the first day of the year.
@@ -17,6 +18,7 @@ a value rather than ``null``, the first day of the year.
 
 from __future__ import annotations
 
+import ast
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -133,23 +135,27 @@ def _scalar(c: Chooser, fact: Fact, kind: str, year: int) -> Any:
     return c.text(TEXT_ALPHABET, _MAX_TEXT)
 
 
-def _value(c: Chooser, fact: Fact, year: int, needed: frozenset[str]) -> Any:
-    """A valid value of one declared fact; a nullable one is ``null`` one time in ten."""
-    if fact.nullable and c.integer(0, 9) == 9:
+def _value(
+    c: Chooser, fact: Fact, year: int, needed: frozenset[str], checks: Mapping[str, int]
+) -> Any:
+    """A valid value of one declared fact; a nullable one is ``null`` one time in ten,
+    unless its elements are spot checks (``checks``: how many it has at least)."""
+    least = checks.get(fact.id, 0)
+    if fact.nullable and c.integer(0, 9) == 9 and not least:
         return None
     if fact.type == "list":
         kind = fact.of or "str"
-        at_least = 1 if kind in ("int", "decimal") or fact.id in needed else 0
+        at_least = max(least, 1 if kind in ("int", "decimal") or fact.id in needed else 0)
         return [_scalar(c, fact, kind, year) for _i in range(c.integer(at_least, _MAX_LIST))]
     if fact.type == "records":
         fields = fact.fields or {}
-        at_least = 1 if fact.id in needed else 0
+        at_least = max(least, 1 if fact.id in needed else 0)
         return [
             {
                 name: _scalar(c, Fact(id=name, type=k, ask=fact.ask), k, year)
                 for name, k in fields.items()
             }
-            for _i in range(c.integer(at_least, _MAX_RECORDS))
+            for _i in range(c.integer(at_least, max(at_least, _MAX_RECORDS)))
         ]
     return _scalar(c, fact, fact.type, year)
 
@@ -171,6 +177,39 @@ def bare_fact(expr: str, facts: Mapping[str, Fact], kind: str) -> str | None:
     name = expr.strip()
     fact = facts.get(name)
     return name if fact is not None and fact.type == kind and not fact.nullable else None
+
+
+def _counted_list(expr: str, facts: Mapping[str, Fact]) -> str | None:
+    """The list or records fact an expression counts, when it is ``len(name)`` of one
+    (a spot check written as the checks made: ``checked: "len(repost_checks)"``)."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not (
+        isinstance(tree, ast.Call)
+        and isinstance(tree.func, ast.Name)
+        and tree.func.id == "len"
+        and len(tree.args) == 1
+        and not tree.keywords
+        and isinstance(tree.args[0], ast.Name)
+    ):
+        return None
+    fact = facts.get(tree.args[0].id)
+    return fact.id if fact is not None and fact.type in ("list", "records") else None
+
+
+def _listed_checks(ind: Indicator, checks_from: int) -> dict[str, int]:
+    """The lists whose length a proportion item counts as its checks made, each with
+    the ``checks_from`` elements it needs at least."""
+    decl = {f.id: f for f in ind.facts}
+    out: dict[str, int] = {}
+    for it in ind.items:
+        if it.rule_kind == "proportion":
+            counted = _counted_list(it.rule.checked, decl)
+            if counted is not None and checks_from:
+                out[counted] = checks_from
+    return out
 
 
 def _spot_checks(c: Chooser, ind: Indicator, checks_from: int) -> dict[str, int]:
@@ -196,10 +235,11 @@ def _spot_checks(c: Chooser, ind: Indicator, checks_from: int) -> dict[str, int]
 
 def _indicator(c: Chooser, ind: Indicator, year: int, checks_from: int) -> dict[str, Any]:
     needed = frozenset().union(*(needs_elements(s) for s in _sources(ind)))
+    checks = _listed_checks(ind, checks_from)
     values: dict[str, Any] = dict(_spot_checks(c, ind, checks_from))
     out: dict[str, Any] = {}
     for fact in ind.facts:  # declaration order; one in eight with its evidence
-        value = values[fact.id] if fact.id in values else _value(c, fact, year, needed)
+        value = values[fact.id] if fact.id in values else _value(c, fact, year, needed, checks)
         if fact.type != "records" and c.integer(0, 7) == 7:
             value = {"value": value, "evidence": f"https://example.gov.cn/{ind.id}/{fact.id}"}
         out[fact.id] = value
