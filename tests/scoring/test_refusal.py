@@ -20,13 +20,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.paths import TESTS
 from support.strategies import cases, overall_cases
 
 import wzeval.scoring._engine as engine
 import wzeval.scoring._fasteval as fasteval
 from wzeval.core._errors import ValidationFailed, WzevalError
 from wzeval.model._models import Rulebook
-from wzeval.scoring._api import compiled, load_findings
+from wzeval.scoring._api import compiled, load_findings, load_rulebook
 
 
 def _dropped(mapping: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -174,3 +175,59 @@ def test_findings_to_refuse_are_refused_without_the_full_evaluation(
         # partially, the same findings are scored in full and list what is missing
         report = engine.evaluate_compiled(crb, findings, partial=True, reference=False)
         assert len(report.not_assessed) == len(want) and not report.complete
+
+
+def _gated(a_ok: bool) -> tuple[Any, Any]:
+    """tests/corpus/overall.yaml (base: a 60 points on one check, b 40 less 25% per
+    slip; bonus c 30 points on the fact ``good``, scored only when ``base > 80``) and
+    strict findings with no veto, no slip, a as given and c's one fact missing."""
+    rb = load_rulebook(TESTS / "corpus" / "overall.yaml")
+    doc = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": {"access": {"down_share": 0}, "a": {"ok": a_ok}, "b": {"slips": 0}, "c": {}},
+    }
+    return compiled(rb), load_findings(doc, rb)
+
+
+def test_a_missing_fact_behind_a_gate_the_base_opens_is_refused_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """a passes (60) and b has no slip (40): base 100 > 80, so the gate holds and c is
+    scored, which it cannot be without ``good``: one WZ410 for c.  The fast evaluation
+    gives up on c with a and b worked out; the early pass must feed their points (not
+    zero: a base of 0 would close the gate and refuse nothing) to the gate, and refuse
+    by itself, without the full evaluation, whether or not the points are known."""
+    crb, findings = _gated(True)
+    full_runs: list[str] = []
+    monkeypatch.setattr(engine, "_full", lambda *args: full_runs.append("full"))
+    with pytest.raises(ValidationFailed) as got:
+        engine.evaluate_compiled(crb, findings, reference=False)
+    assert full_runs == []
+    [issue] = [i.to_dict() for i in got.value.issues]
+    assert (issue["code"], issue["path"]) == ("WZ410", "$.indicators.c")
+    assert "good" in issue["message"]
+    for warm in (False, True):
+        known: dict[str, fasteval.IndicatorPoints] = {}
+        if warm:
+            assert fasteval.fast_figures(crb, findings, known) is None  # c: for the full path
+            assert set(known) == {"access", "a", "b"}
+        with pytest.raises(ValidationFailed) as early:
+            engine._refuse_early(crb, findings, known, None)
+        assert [i.to_dict() for i in early.value.issues] == [issue]
+
+
+def test_a_missing_fact_behind_a_gate_the_base_closes_is_not_refused() -> None:
+    """a fails (0), b has no slip (40): base 40, not > 80, so c is not scored and its
+    missing fact is no error: no refusal, early or in full; total 40, c stopped."""
+    crb, findings = _gated(False)
+    for warm in (False, True):
+        known: dict[str, fasteval.IndicatorPoints] = {}
+        if warm:
+            fasteval.fast_figures(crb, findings, known)
+        engine._refuse_early(crb, findings, known, None)  # raises nothing
+    report = engine.evaluate_compiled(crb, findings, reference=False)
+    assert report.total == 40 and report.base == 40 and report.complete
+    assert not report.indicator("c").scored

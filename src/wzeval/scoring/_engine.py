@@ -35,7 +35,7 @@ from wzeval.checking._applicability import (
 )
 from wzeval.checking._checks import CompiledPending, CompiledRulebook
 from wzeval.checking._findings import Findings
-from wzeval.checking._overall import Bases, bases_of, decide_grade, fired_vetoes, grade_values
+from wzeval.checking._overall import Bases, bases_of, decide_grade, grade_values
 from wzeval.core._codes import WZ410, WZ500, WZ501
 from wzeval.core._errors import ExpressionError, ValidationFailed, WzevalError
 from wzeval.core._i18n import _, language, speaking
@@ -58,6 +58,7 @@ from wzeval.model._report import (
     exact_total,
     trusted,
 )
+from wzeval.scoring import _order
 from wzeval.scoring._evalplan import (
     ZERO,
     Build,
@@ -65,7 +66,6 @@ from wzeval.scoring._evalplan import (
     IndicatorPlan,
     ItemPlan,
     VetoPlan,
-    closed_gates,
     indicator_plans,
     report_header,
     validated,
@@ -540,8 +540,8 @@ def _unassessable(n: NotAssessed, findings: Findings) -> Issue:
 
 
 class _Scoring:
-    """One findings document scored in the order of wzeval.checking._overall: the vetoes, the base,
-    the gated categories; then the report with its parts and grade."""
+    """One findings document scored in the order of :mod:`wzeval.scoring._order` (the
+    vetoes, the base, the gated categories); then the report with its parts and grade."""
 
     def __init__(
         self,
@@ -569,12 +569,12 @@ class _Scoring:
         self.site_vetoes: list[SiteVeto] = []
         self.part_vetoes: dict[str, list[SiteVeto]] = {}
 
-    def score(self, kinds: tuple[str, ...]) -> None:
-        """Score the indicators of these category kinds that nothing stopped."""
+    def score(self, kinds: tuple[str, ...], stopped: Mapping[str, _order.Stop]) -> None:
+        """Score the indicators of these category kinds whose category is not stopped."""
         findings = self.findings
         for plan in self.plans:
             cind = plan.cind
-            if cind.kind not in kinds or cind.category_id in self.stopped:
+            if cind.kind not in kinds or cind.category_id in stopped:
                 continue
             quick = self.fast.get(cind.indicator.id)
             if quick is not None:
@@ -605,46 +605,31 @@ class _Scoring:
                     )
                 )
 
-    def vetoes(self, part: str | None) -> list[SiteVeto]:
-        return [self.build(SiteVeto, v) for v in fired_vetoes(self.scored.values(), self.rb, part)]
-
     def in_order(self) -> list[IndicatorResult]:
-        """Every indicator's result in table order; a stopped one says why."""
-        rb = self.rb
-        self.score(("veto",))
-        self.site_vetoes = self.vetoes(None)
-        self.part_vetoes = {part.id: self.vetoes(part.id) for part in rb.parts}
-        if self.site_vetoes:
-            labels = _(", ").join(v.label or v.id for v in self.site_vetoes)
-            why = _("not scored: vetoed ({labels})").format(labels=labels)
-            self.stopped = {c.id: why for c in rb.categories if c.kind != "veto"}
-        else:
-            for part in rb.parts:
-                if self.part_vetoes[part.id]:
-                    names = _(", ").join(v.label or v.id for v in self.part_vetoes[part.id])
-                    why = _("not scored: {part} vetoed ({labels})").format(
-                        part=part.name, labels=names
-                    )
-                    self.stopped.update(
-                        {c.id: why for c in rb.categories if c.part == part.id and c.kind != "veto"}
-                    )
-            self.score(("base",))
-            self.close_gates()
-            self.score(("bonus", "penalty"))
-        stopped = self.stopped
-        return [
-            self.scored.get(p.cind.indicator.id)
-            or _stopped(p, stopped.get(p.cind.category_id, ""), self.build)
-            for p in self.plans
-            if p.cind.indicator.id in self.scored or p.cind.category_id in stopped
-        ]
+        """Every indicator's result in table order (:mod:`wzeval.scoring._order`); a
+        stopped one says why."""
+        order = _order.in_order(self.crb, self.scored, self.score)
+        build = self.build
+        self.site_vetoes = [build(SiteVeto, v) for v in order.site_vetoes]
+        self.part_vetoes = {
+            part: [build(SiteVeto, v) for v in vetoes] for part, vetoes in order.part_vetoes.items()
+        }
+        self.stopped = {category: self.why(stop) for category, stop in order.stopped.items()}
+        return _order.listed(
+            self.plans, self.scored, self.stopped, lambda p, why: _stopped(p, why, build)
+        )
 
-    def close_gates(self) -> None:
-        """Stop the categories whose gate does not hold for the base worked out so far."""
-        for category, gate in closed_gates(self.crb, list(self.scored.values())):
-            self.stopped[category] = _("not scored: the condition {gate} does not hold").format(
-                gate=gate.source
+    def why(self, stop: _order.Stop) -> str:
+        """Why a category is not scored, in words."""
+        if stop.gate is not None:
+            return _("not scored: the condition {gate} does not hold").format(gate=stop.gate.source)
+        if stop.part is not None:
+            names = _(", ").join(v.label or v.id for v in self.part_vetoes[stop.part.id])
+            return _("not scored: {part} vetoed ({labels})").format(
+                part=stop.part.name, labels=names
             )
+        labels = _(", ").join(v.label or v.id for v in self.site_vetoes)
+        return _("not scored: vetoed ({labels})").format(labels=labels)
 
     def categories(self, results: list[IndicatorResult]) -> list[CategoryResult]:
         by_category: dict[str, list[IndicatorResult]] = {c.id: [] for c in self.rb.categories}

@@ -4,9 +4,9 @@ Both evaluations of :mod:`wzeval.scoring._engine` — the full one, which explai
 and the fast one of :mod:`wzeval.scoring._fasteval`, which computes the figures alone — read
 the same plan, worked out once per compiled rulebook and kept in its cache, so that
 an evaluation computes only what depends on the findings.  The report's header (the
-rulebook, the findings' department and date, the figures) and the categories stopped
-by their gate are worked out here too, so that the two evaluations cannot disagree
-on them.
+rulebook, the findings' department and date, the figures) is worked out here too, so
+that the two evaluations cannot disagree on it; the order of scoring, which they share
+as well, is :mod:`wzeval.scoring._order`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from wzeval.checking._checks import (
     CompiledVeto,
 )
 from wzeval.checking._findings import Findings
-from wzeval.checking._overall import Bases, CompiledGate, bases_of, gate_values
+from wzeval.checking._overall import Bases
 from wzeval.core._i18n import _, language
 from wzeval.kinds import RuleKind
 from wzeval.kinds.base import shown
-from wzeval.model._report import IndicatorResult, RulebookRef, exact_total
+from wzeval.model._report import RulebookRef
 
 __all__ = [
     "ZERO",
@@ -39,7 +39,6 @@ __all__ = [
     "ItemPlan",
     "Locator",
     "VetoPlan",
-    "closed_gates",
     "indicator_plans",
     "report_header",
     "validated",
@@ -254,29 +253,3 @@ def report_header(
         "total": total,
         "places": rb.arithmetic.places,
     }
-
-
-def closed_gates(
-    crb: CompiledRulebook, results: list[IndicatorResult]
-) -> list[tuple[str, CompiledGate]]:
-    """The categories (id and gate) whose gate does not hold for the base of ``results``.
-
-    A gate reads the base worked out so far (wzeval.checking._overall): the full evaluation
-    passes its results, the fast one its points, which carry the same fields.
-    """
-    rb = crb.rulebook
-    if not crb.overall.gates:
-        return []
-    now = bases_of(results, rb)
-    points_now = {
-        c.id: exact_total(r.points for r in results if r.category_id == c.id)
-        for c in rb.categories
-        if c.kind == "base"
-    }
-    values = gate_values(now.base, {**points_now, **now.by_part})
-    closed = []
-    for cat in rb.categories:
-        gate = crb.overall.gates.get(cat.id)
-        if gate is not None and not gate.expr.evaluate(values):
-            closed.append((cat.id, gate))
-    return closed

@@ -30,11 +30,11 @@ from wzeval.checking._overall import Bases, bases_of, decide_grade, grade_values
 from wzeval.expressions import CompiledExpression
 from wzeval.kinds.base import FastPoints, FastTaken, fast_count
 from wzeval.model._report import IndicatorResult, exact_total, trusted
+from wzeval.scoring import _order
 from wzeval.scoring._evalplan import (
     ZERO,
     DeductionPlan,
     IndicatorPlan,
-    closed_gates,
     indicator_plans,
     report_header,
 )
@@ -273,30 +273,24 @@ def _in_order(
     findings: Findings,
     known: dict[str, IndicatorPoints],
 ) -> list[IndicatorPoints]:
-    """The order of scoring of :class:`wzeval.scoring._engine._Scoring`, on points alone: every
+    """The order of scoring (:mod:`wzeval.scoring._order`) on points alone: every
     indicator the report lists, in table order."""
     scored: dict[str, IndicatorPoints] = {}
+
+    def score(kinds: tuple[str, ...], stopped: Mapping[str, _order.Stop]) -> None:
+        for f in indicators:
+            if f.kind in kinds and f.category_id not in stopped:
+                scored[f.id] = known[f.id] = fast_points(f, findings)
+
     # a fired veto of a veto category went to the full path: nothing is stopped by one
-    for f in indicators:
-        if f.kind == "veto":
-            scored[f.id] = known[f.id] = fast_points(f, findings)
-    for f in indicators:
-        if f.kind == "base":
-            scored[f.id] = known[f.id] = fast_points(f, findings)
-    results = cast(list[IndicatorResult], list(scored.values()))
-    stopped = {category for category, _gate in closed_gates(crb, results)}
-    ordered: list[IndicatorPoints] = []
-    for f in indicators:
-        r = scored.get(f.id)
-        if r is None:
-            if f.category_id not in stopped:
-                if f.kind == "veto" or f.kind == "base":
-                    continue  # not in the report (as in _Scoring.in_order)
-                r = known[f.id] = fast_points(f, findings)
-            else:
-                r = IndicatorPoints(f.id, f.kind, f.category_id, ZERO, ZERO)
-        ordered.append(r)
-    return ordered
+    order = _order.in_order(crb, cast(dict[str, IndicatorResult], scored), score)
+    return _order.listed((f.plan for f in indicators), scored, order.stopped, _stopped)
+
+
+def _stopped(p: IndicatorPlan, why: object) -> IndicatorPoints:
+    """An indicator of a stopped category: no points, out of the base."""
+    cind = p.cind
+    return IndicatorPoints(cind.indicator.id, cind.kind, cind.category_id, ZERO, ZERO)
 
 
 def _figures(
