@@ -20,7 +20,6 @@ from support.paths import TESTS
 from support.strategies import overall_cases
 
 import wzeval
-from tests.support.documents import corpus_findings
 from wzeval import ScoreReport
 from wzeval.core._issues import Issue
 
@@ -32,7 +31,13 @@ TEXT = RULEBOOK.read_text(encoding="utf-8")
 def score(indicators: dict[str, Any]) -> ScoreReport:
     """Score complete (not partial) findings: what a stopped part lacks is no error."""
     rb = wzeval.load_rulebook(RULEBOOK)
-    doc = corpus_findings(rb, indicators)
+    doc = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": indicators,
+    }
     return wzeval.evaluate(rb, wzeval.load_findings(doc, rb))
 
 

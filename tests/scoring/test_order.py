@@ -21,7 +21,6 @@ from support.paths import TESTS
 import wzeval
 import wzeval.scoring._engine as engine
 import wzeval.scoring._fasteval as fasteval
-from tests.support.documents import corpus_findings
 from wzeval.checking._checks import CompiledRulebook
 from wzeval.checking._findings import Findings
 from wzeval.scoring import _order
@@ -61,7 +60,13 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 
 def _load(name: str, indicators: dict[str, Any]) -> tuple[CompiledRulebook, Findings]:
     rb = wzeval.load_rulebook(CORPUS / f"{name}.yaml")
-    doc = corpus_findings(rb, indicators)
+    doc = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": indicators,
+    }
     return compiled(rb), wzeval.load_findings(doc, rb)
 
 

@@ -16,7 +16,6 @@ import pytest
 from support.paths import TESTS
 
 import wzeval
-from tests.support.documents import corpus_findings
 
 RULEBOOK = TESTS / "corpus" / "parts.yaml"
 TEXT = RULEBOOK.read_text(encoding="utf-8")
@@ -32,7 +31,13 @@ def score(**changes: dict[str, Any]) -> wzeval.ScoreReport:
     for key, value in changes.items():
         indicators[key] = {**indicators.get(key, {}), **value}
     rb = wzeval.load_rulebook(RULEBOOK)
-    doc = corpus_findings(rb, indicators)
+    doc = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": indicators,
+    }
     return wzeval.evaluate(rb, wzeval.load_findings(doc, rb))
 
 

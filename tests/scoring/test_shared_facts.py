@@ -15,7 +15,6 @@ import pytest
 from support.paths import TESTS
 
 import wzeval
-from tests.support.documents import corpus_findings
 from wzeval.core._errors import ValidationFailed
 
 RULEBOOK = TESTS / "corpus" / "shared.yaml"
@@ -24,7 +23,13 @@ TEXT = RULEBOOK.read_text(encoding="utf-8")
 
 def score(indicators: dict[str, Any], *, partial: bool = False) -> wzeval.ScoreReport:
     rb = wzeval.load_rulebook(RULEBOOK)
-    doc = corpus_findings(rb, indicators)
+    doc = {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": indicators,
+    }
     return wzeval.evaluate(rb, wzeval.load_findings(doc, rb, partial=partial), partial=partial)
 
 
