@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from support.documents import corpus_findings
 from support.paths import TESTS
 from support.strategies import overall_cases
 
@@ -31,13 +32,7 @@ TEXT = RULEBOOK.read_text(encoding="utf-8")
 def score(indicators: dict[str, Any]) -> ScoreReport:
     """Score complete (not partial) findings: what a stopped part lacks is no error."""
     rb = wzeval.load_rulebook(RULEBOOK)
-    doc = {
-        "wzeval": "findings/1",
-        "rulebook": rb.id,
-        "department": "甲局",
-        "monitoring_date": "2023-11-15",
-        "indicators": indicators,
-    }
+    doc = corpus_findings(rb, indicators)
     return wzeval.evaluate(rb, wzeval.load_findings(doc, rb))
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from support.documents import corpus_findings
 from support.paths import TESTS
 
 import wzeval
@@ -60,13 +61,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 
 def _load(name: str, indicators: dict[str, Any]) -> tuple[CompiledRulebook, Findings]:
     rb = wzeval.load_rulebook(CORPUS / f"{name}.yaml")
-    doc = {
-        "wzeval": "findings/1",
-        "rulebook": rb.id,
-        "department": "甲局",
-        "monitoring_date": "2023-11-15",
-        "indicators": indicators,
-    }
+    doc = corpus_findings(rb, indicators)
     return compiled(rb), wzeval.load_findings(doc, rb)
 
 

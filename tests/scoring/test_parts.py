@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.documents import corpus_findings
 from support.paths import TESTS
 
 import wzeval
@@ -31,13 +32,7 @@ def score(**changes: dict[str, Any]) -> wzeval.ScoreReport:
     for key, value in changes.items():
         indicators[key] = {**indicators.get(key, {}), **value}
     rb = wzeval.load_rulebook(RULEBOOK)
-    doc = {
-        "wzeval": "findings/1",
-        "rulebook": rb.id,
-        "department": "甲局",
-        "monitoring_date": "2023-11-15",
-        "indicators": indicators,
-    }
+    doc = corpus_findings(rb, indicators)
     return wzeval.evaluate(rb, wzeval.load_findings(doc, rb))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.documents import corpus_findings
 from support.paths import TESTS
 
 import wzeval
@@ -23,13 +24,7 @@ TEXT = RULEBOOK.read_text(encoding="utf-8")
 
 def score(indicators: dict[str, Any], *, partial: bool = False) -> wzeval.ScoreReport:
     rb = wzeval.load_rulebook(RULEBOOK)
-    doc = {
-        "wzeval": "findings/1",
-        "rulebook": rb.id,
-        "department": "甲局",
-        "monitoring_date": "2023-11-15",
-        "indicators": indicators,
-    }
+    doc = corpus_findings(rb, indicators)
     return wzeval.evaluate(rb, wzeval.load_findings(doc, rb, partial=partial), partial=partial)
 
 

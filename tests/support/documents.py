@@ -16,7 +16,16 @@ from wzeval.model._models import Rulebook
 from wzeval.reading import _fastyaml as fastyaml
 from wzeval.scoring._api import load_rulebook
 
-__all__ = ["KEYS", "SCALARS", "bundled", "needs_c", "paths", "random_block", "tree_of"]
+__all__ = [
+    "KEYS",
+    "SCALARS",
+    "bundled",
+    "corpus_findings",
+    "needs_c",
+    "paths",
+    "random_block",
+    "tree_of",
+]
 
 needs_c = pytest.mark.skipif(
     getattr(fastyaml, "_CParser", None) is None,
@@ -27,6 +36,18 @@ needs_c = pytest.mark.skipif(
 @functools.cache
 def bundled() -> Rulebook:
     return load_rulebook(bundled_rulebook_path())
+
+
+def corpus_findings(rb: Rulebook, indicators: dict[str, Any]) -> dict[str, Any]:
+    """Findings for one of the small corpus rulebooks (department 甲局, monitored
+    2023-11-15), as the scoring tests write them."""
+    return {
+        "wzeval": "findings/1",
+        "rulebook": rb.id,
+        "department": "甲局",
+        "monitoring_date": "2023-11-15",
+        "indicators": indicators,
+    }
 
 
 def paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
