@@ -4,7 +4,9 @@
 holds it) for a rulebook from a seeded :class:`random.Random` with the package's
 findings generator (:func:`wzeval.analysis._generate.findings`): every declared fact
 present and valid (types, options, min/max, list elements, record fields), spot
-checks with at least one check, dates in the monitoring year.  :func:`to_yaml` and
+checks with at least one check, dates in the monitoring year and none after the
+monitoring date (``by_monitoring``: real findings record what was seen by then, so a
+file warns of nothing).  :func:`to_yaml` and
 :func:`to_json` write it out; the YAML looks like the hand-written examples (block
 mappings, flow-style records).
 """
@@ -26,8 +28,9 @@ __all__ = ["generate", "to_json", "to_yaml"]
 def generate(rulebook: Rulebook, rng: random.Random) -> dict[str, Any]:
     """One complete findings mapping for ``rulebook``: the package's one generator
     (:mod:`wzeval.analysis._generate`, as ``verify`` and the property tests use it), its
-    choices from ``rng`` (most checks pass, as in a year's real findings)."""
-    return findings(rulebook, RandomChooser(rng))
+    choices from ``rng`` (most checks pass, as in a year's real findings, and no date
+    is after the monitoring date)."""
+    return findings(rulebook, RandomChooser(rng), by_monitoring=True)
 
 
 def _plain(value: Any) -> Any:

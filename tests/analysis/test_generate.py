@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
+import wzeval
 from wzeval.analysis._generate import RandomChooser, _counted_list, findings
 from wzeval.model._models import Fact
 from wzeval.scoring._api import load_rulebook
@@ -70,3 +72,43 @@ def test_only_the_length_of_a_declared_list_counts_checks() -> None:
     assert _counted_list("len(ys)", facts) is None  # not declared
     assert _counted_list("count_where(rs, 'ok')", facts) is None
     assert _counted_list("len(", facts) is None  # does not parse
+
+
+def _dates(value: Any) -> list[date]:
+    """Every date (a datetime's day) anywhere in ``value``."""
+    if isinstance(value, datetime):
+        return [value.date()]
+    if isinstance(value, date):
+        return [value]
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _dates(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates(v)]
+    return []
+
+
+def test_by_monitoring_keeps_every_date_on_or_before_the_monitoring_date() -> None:
+    """The benchmarks' findings record what was seen by the monitoring date, so scoring
+    them warns of nothing (WZ414); the default still draws dates after it, for verify."""
+    rb = load_rulebook()
+    later = {True: 0, False: 0}
+    for by in (True, False):
+        rng = random.Random(3)
+        for _n in range(40):
+            doc = findings(rb, RandomChooser(rng), by_monitoring=by)
+            mdate = doc["monitoring_date"]
+            later[by] += sum(d > mdate for d in _dates(doc["indicators"]))
+            assert all(d.year == rb.year for d in _dates(doc["indicators"]))
+    assert later[True] == 0
+    assert later[False] > 0  # the default's search still reaches them
+
+
+def test_findings_by_monitoring_score_without_a_date_warning() -> None:
+    rb = load_rulebook()
+    rng = random.Random(5)
+    codes = set()
+    for _n in range(20):
+        doc = findings(rb, RandomChooser(rng), by_monitoring=True)
+        _found, issues = wzeval.read_findings(doc, rb)
+        codes |= {i.code for i in issues}
+    assert "WZ414" not in codes

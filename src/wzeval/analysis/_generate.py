@@ -7,7 +7,8 @@ no Hypothesis installed).  They share :func:`findings`, written against a small
 :class:`Chooser`; :func:`findings_strategy` wraps Hypothesis's ``draw`` in one and
 :class:`RandomChooser` wraps a ``Random``.  So what "valid findings" means — every
 declared fact present, within ``min``/``max``, options of enums, dates in the
-rulebook's year (one the working-day calendar covers), a spot check's passed
+rulebook's year (one the working-day calendar covers; with ``by_monitoring``, none
+after the monitoring date), a spot check's passed
 never above its checked, at least ``checks_from`` checks however they are counted
 (a count fact, or the length of a list of checks), an element in every list an
 expression takes the mean, least or greatest of — is written once.
@@ -102,9 +103,13 @@ def monitoring_year(rulebook: Rulebook) -> int:
     return min(years, key=lambda y: abs(y - rulebook.year))
 
 
-def _day(c: Chooser, year: int) -> date:
-    first = date(year, 1, 1)
-    return first + timedelta(days=c.integer(0, (date(year, 12, 31) - first).days))
+#: The days a generated date is drawn from: the first and the last, both included.
+Days = tuple[date, date]
+
+
+def _day(c: Chooser, days: Days) -> date:
+    first, last = days
+    return first + timedelta(days=c.integer(0, (last - first).days))
 
 
 def _number(c: Chooser, fact: Fact, kind: str) -> int | Decimal:
@@ -119,7 +124,7 @@ def _number(c: Chooser, fact: Fact, kind: str) -> int | Decimal:
     return low + (high - low) * c.integer(0, 100) / 100
 
 
-def _scalar(c: Chooser, fact: Fact, kind: str, year: int) -> Any:
+def _scalar(c: Chooser, fact: Fact, kind: str, days: Days) -> Any:
     if kind == "bool":
         return c.boolean()
     if kind == "enum":
@@ -127,16 +132,16 @@ def _scalar(c: Chooser, fact: Fact, kind: str, year: int) -> Any:
     if kind in ("int", "decimal"):
         return _number(c, fact, kind)
     if kind == "date":
-        return _day(c, year)
+        return _day(c, days)
     if kind == "datetime":
-        return datetime.combine(_day(c, year), datetime.min.time()) + timedelta(
+        return datetime.combine(_day(c, days), datetime.min.time()) + timedelta(
             minutes=c.integer(0, 24 * 60 - 1)
         )
     return c.text(TEXT_ALPHABET, _MAX_TEXT)
 
 
 def _value(
-    c: Chooser, fact: Fact, year: int, needed: frozenset[str], checks: Mapping[str, int]
+    c: Chooser, fact: Fact, days: Days, needed: frozenset[str], checks: Mapping[str, int]
 ) -> Any:
     """A valid value of one declared fact; a nullable one is ``null`` one time in ten,
     unless its elements are spot checks (``checks``: how many it has at least)."""
@@ -146,18 +151,18 @@ def _value(
     if fact.type == "list":
         kind = fact.of or "str"
         at_least = max(least, 1 if kind in ("int", "decimal") or fact.id in needed else 0)
-        return [_scalar(c, fact, kind, year) for _i in range(c.integer(at_least, _MAX_LIST))]
+        return [_scalar(c, fact, kind, days) for _i in range(c.integer(at_least, _MAX_LIST))]
     if fact.type == "records":
         fields = fact.fields or {}
         at_least = max(least, 1 if fact.id in needed else 0)
         return [
             {
-                name: _scalar(c, Fact(id=name, type=k, ask=fact.ask), k, year)
+                name: _scalar(c, Fact(id=name, type=k, ask=fact.ask), k, days)
                 for name, k in fields.items()
             }
             for _i in range(c.integer(at_least, max(at_least, _MAX_RECORDS)))
         ]
-    return _scalar(c, fact, fact.type, year)
+    return _scalar(c, fact, fact.type, days)
 
 
 def _sources(ind: Indicator) -> list[str]:
@@ -233,39 +238,49 @@ def _spot_checks(c: Chooser, ind: Indicator, checks_from: int) -> dict[str, int]
     return values
 
 
-def _indicator(c: Chooser, ind: Indicator, year: int, checks_from: int) -> dict[str, Any]:
+def _indicator(c: Chooser, ind: Indicator, days: Days, checks_from: int) -> dict[str, Any]:
     needed = frozenset().union(*(needs_elements(s) for s in _sources(ind)))
     checks = _listed_checks(ind, checks_from)
     values: dict[str, Any] = dict(_spot_checks(c, ind, checks_from))
     out: dict[str, Any] = {}
     for fact in ind.facts:  # declaration order; one in eight with its evidence
-        value = values[fact.id] if fact.id in values else _value(c, fact, year, needed, checks)
+        value = values[fact.id] if fact.id in values else _value(c, fact, days, needed, checks)
         if fact.type != "records" and c.integer(0, 7) == 7:
             value = {"value": value, "evidence": f"https://example.gov.cn/{ind.id}/{fact.id}"}
         out[fact.id] = value
     return out
 
 
-def findings(rulebook: Rulebook, chooser: Chooser, *, checks_from: int = 1) -> dict[str, Any]:
+def findings(
+    rulebook: Rulebook, chooser: Chooser, *, checks_from: int = 1, by_monitoring: bool = False
+) -> dict[str, Any]:
     """One findings mapping (plain data, as a YAML or JSON file holds it) for
     ``rulebook``, with every declared fact present and valid.
 
     The department is named by its name, id or an alias; ``checks_from`` is the
     least number of spot checks a proportion item gets (0 lets an item be not
-    assessed, which ``verify`` wants to search as well).
+    assessed, which ``verify`` wants to search as well).  Dates fall anywhere in the
+    monitoring year, so that ``verify`` also searches findings with a date after the
+    monitoring date (a warning, WZ414, and still scored); ``by_monitoring`` keeps
+    them on or before it, as a year's real findings record what was seen by then —
+    what the benchmarks want, since a warning is work a clean file does not cause.
     """
     if not rulebook.departments:
         raise ValueError(_("the rulebook declares no departments, so no findings can name one"))
     year = monitoring_year(rulebook)
     names = [n for d in rulebook.departments for n in (d.name, d.id, *d.aliases)]
+    department = chooser.choice(names)
+    year_days = (date(year, 1, 1), date(year, 12, 31))
+    monitored = _day(chooser, year_days)
+    days = (year_days[0], monitored) if by_monitoring else year_days
     return {
         "wzeval": "findings/1",
         "rulebook": rulebook.id,
-        "department": chooser.choice(names),
-        "monitoring_date": _day(chooser, year),
+        "department": department,
+        "monitoring_date": monitored,
         "assessors": ["张三"],
         "indicators": {
-            ind.id: _indicator(chooser, ind, year, checks_from) for ind in rulebook.indicators
+            ind.id: _indicator(chooser, ind, days, checks_from) for ind in rulebook.indicators
         },
     }
 
