@@ -151,6 +151,11 @@ def test_generated_json_documents_read_the_same(monkeypatch: pytest.MonkeyPatch)
     [
         '{"a": 1, "a": 2}\n',  # a duplicate key: the YAML reader reports it
         '{"a"\n: 1}\n',  # a key apart from its colon
+        '{"b": {"a"  \n  : 1}}\n',  # by a line break after spaces, nested
+        '{"a"         : 1}\n',  # by more than 8 spaces
+        '{"b": {"a": 1, "a": 2}}\n',  # a duplicate key in a nested object
+        '{"' + "\\n" * 600 + '": 1}\n',  # a key of escapes, 1,202 characters written
+        '{"a": [' + ", ".join(["1"] * 10_000) + "]}\n",  # more than MAX_NODES
         '{"a":\t1}\n',  # a tab
         '{"a": 1}\r\n',  # a carriage return
         '{"a": "\\u00e9"}\n',  # a \\u escape
@@ -173,6 +178,47 @@ def test_json_fast_path_leaves_odd_documents_to_the_yaml_reader(
     monkeypatch.setenv("WZEVAL_REFERENCE", "0")
     assert fastjson.load_json_fast(text, "odd.json", []) is None
     _same(text, monkeypatch)
+
+
+@needs_c
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a"        : 1}\n',  # 8 spaces before the colon: a simple key still
+        '{"' + "k" * 499 + '": 1}\n',  # the longest key taken without the scan
+        '{"a": ' + "[" * 63 + "]" * 63 + "}\n",  # MAX_DEPTH deep, the root counted
+        '{"a": [' + ", ".join(["1"] * 9_997) + "]}\n",  # MAX_NODES nodes
+        '{"a": "k"         , "b": "\\"         :"}\n',  # spaces after a value, a string
+    ],
+)
+def test_json_fast_path_takes_documents_at_its_limits(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At each limit the fast path still reads the document, as the YAML reader does;
+    (the last one only sends itself to the YAML reader: a string's escaped quote and
+    spaces before a colon look like a key apart from it)."""
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    taken = fastjson.load_json_fast(text, "edge.json", []) is not None
+    assert taken == ("\\" not in text)
+    _same(text, monkeypatch)
+
+
+@needs_c
+def test_json_positions_are_scanned_only_when_first_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A clean file asks for no position, so its text is not scanned for them; the
+    first position asked for scans it once, and the positions are the scan's."""
+    scans = []
+    scan = fastjson._marks
+    monkeypatch.setattr(fastjson, "_marks", lambda *a: scans.append(a) or scan(*a))
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+    doc = fastjson.load_json_fast('{"a": {"b": [1, 2]}}\n', "x.json", [])
+    assert doc is not None and doc.data == {"a": {"b": [1, 2]}} and scans == []
+    assert not doc.empty_value(("a",)) and scans == []  # JSON has no empty values
+    assert str(doc.position(("a", "b", 1))) == "x.json:1:17"  # the 2, worked by hand
+    assert str(doc.position(("a",), key=True)) == "x.json:1:2"
+    assert len(scans) == 1
 
 
 @needs_c

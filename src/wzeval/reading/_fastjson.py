@@ -1,5 +1,6 @@
 """The JSON fast path: a JSON object read by the C ``json`` module, its positions found by
-one regular-expression pass over the text, the round-trip tree built only if asked for.
+one regular-expression pass over the text when first asked for, the round-trip tree
+built only if asked for.
 
 JSON is YAML 1.2 and is read as YAML (``_loader``): the libyaml fast path
 (``_fastyaml``) builds a ruamel round-trip tree with a mark on every node, of which a
@@ -8,16 +9,21 @@ cost in a batch (docs/performance.md, issue 15 goal 2).  Here the data comes fro
 ``json.loads`` and the positions from :func:`_marks`, which records the offset of every
 key and value; :class:`JsonDocument` answers :meth:`~Document.position` from them and
 builds the tree (exactly as the YAML reader would) the first time ``root`` is read.
+A clean file asks for no position at all (an issue does), and the scan was two
+thirds of reading one, so it runs the first time a position is asked for.
 
 The rule is the YAML fast path's: a document is taken here only if the YAML reader
 would read it cleanly and give the same data and positions, and anything else is left
 to it.  So only a text that is an object (``{`` first), with no tab, carriage return,
 non-printable character or ``\\u``/``\\b``/``\\f`` escape, no key longer than
-:data:`_MAX_KEY` or apart from its colon by a line break (YAML's simple keys), no
-duplicate key, within :data:`MAX_NODES` and :data:`MAX_DEPTH`, and whose numbers the
-YAML fast path resolves and constructs without trouble (:meth:`_Builder.resolve`: the
-same exact decimals, checked ints, limits); numbers are resolved by that very code.
-``WZEVAL_REFERENCE=1`` turns this path off with the other fast paths;
+:data:`_MAX_KEY` or apart from its colon by a line break or more than 8 spaces
+(YAML's simple keys), no duplicate key, within :data:`MAX_NODES` and
+:data:`MAX_DEPTH`, and whose numbers the YAML fast path resolves and constructs
+without trouble (:meth:`_Builder.resolve`: the same exact decimals, checked ints,
+limits); numbers are resolved by that very code.  These are decided as the text is
+read (:func:`load_json_fast`), never by the later scan; should the scan still find
+something it leaves to the YAML reader, positions come from the tree the YAML reader
+builds.  ``WZEVAL_REFERENCE=1`` turns this path off with the other fast paths;
 tests/scoring/test_fast_paths.py proves the data, positions, tree and issues the same as the
 reference path's on every JSON file of the repository and on generated documents.
 """
@@ -41,6 +47,14 @@ __all__ = ["JsonDocument", "load_json_fast"]
 #: A key longer than this is left to the YAML reader: libyaml stops treating a key
 #: as a simple key 1,024 characters on.
 _MAX_KEY = 1000
+#: The longest key (as read) taken without the scan: its text, quotes and escapes of
+#: two characters each included, is then at most _MAX_KEY characters.
+_MAX_READ_KEY = (_MAX_KEY - 2) // 2
+#: A key apart from its colon: by a line break (one outside a string, as every line
+#: break of valid JSON is, before a colon: only a key's colon can follow), or by
+#: more than the 8 spaces the scan allows (an escaped quote in a string followed by
+#: them only sends that file to the YAML reader).
+_KEY_APART = re.compile(r'\n[ \n]*:|" {9,}:')
 #: One step of the scan: spaces, newlines and commas, then an optional key and its
 #: colon (on the key's line), then a value's first token or a closing bracket.
 _STEP = re.compile(
@@ -109,9 +123,20 @@ def _marks(text: str, start: int) -> tuple[Marks, int]:
 
 
 class JsonDocument(MarkedDocument):
-    """A document read by the JSON fast path: its marks are offsets in the text."""
+    """A document read by the JSON fast path: its marks are offsets in the text, found
+    by :func:`_marks` the first time a position is asked for."""
 
     _newlines: list[int] | None = None
+    _scanned = False
+
+    def _table(self) -> Any:
+        if not self._scanned:
+            self._scanned = True
+            try:
+                self._marks = _marks(self.text, self._root_mark)[0]
+            except _NotFast:  # pragma: no cover - load_json_fast decides all of these
+                self._marks = None  # the tree's positions: the YAML reader's own
+        return self._marks
 
     def _at(self, offset: int) -> Position:
         newlines = self._newlines
@@ -121,8 +146,9 @@ class JsonDocument(MarkedDocument):
         return Position(self.file, line + 1, offset - newlines[line - 1] if line else offset + 1)
 
     def empty_value(self, path: Sequence[PathPart]) -> bool:
-        """JSON has no empty values: a ``null`` is always written out."""
-        if self._marks is None or self.blanks:
+        """JSON has no empty values: a ``null`` is always written out (so this needs no
+        marks)."""
+        if self.blanks:
             return super().empty_value(path)
         return False
 
@@ -140,25 +166,75 @@ def load_json_fast(
         return None
     if "\\" in text and "\\" in _ESCAPES.sub("", text):
         return None
-    builder = _Builder()
-    cache: dict[str, Any] = {}
-
-    def number(value: str) -> Any:
-        found = cache.get(value)
-        if found is None:
-            found = cache[value] = builder.resolve(value, None, None, None)[1]
-        return found
-
+    if _KEY_APART.search(text):
+        return None
     try:
-        data = json.loads(text, parse_int=number, parse_float=number, parse_constant=_refuse)
-        marks = _marks(text, start)[0]
+        data = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_int=_number,
+            parse_float=_number,
+            parse_constant=_refuse,
+        )
+        _within_limits(data)
     except (ValueError, RecursionError, _NotFast):
         return None
     except Exception:  # any trouble in a number's constructor: the YAML reader decides
         return None
-    return JsonDocument(
-        file, data, issues=list(issues), text=text, marks=marks, at=start, build=build
-    )
+    return JsonDocument(file, data, issues=list(issues), text=text, at=start, build=build)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; raises :class:`_NotFast` for a duplicate key (the YAML
+    reader reports it) or a key too long to be a simple key."""
+    found = dict(pairs)
+    if len(found) != len(pairs) or (found and max(map(len, found)) > _MAX_READ_KEY):
+        raise _NotFast
+    return found
+
+
+def _within_limits(data: Any) -> None:
+    """Raises :class:`_NotFast` for data deeper than MAX_DEPTH (WZ108) or of more than
+    MAX_NODES nodes (WZ109), counted as the scan and the YAML reader count them: a
+    mapping entry is two nodes, a sequence item one."""
+    nodes = 1
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if type(node) is dict:
+            nodes += 2 * len(node)
+            values: Any = node.values()
+        else:
+            nodes += len(node)
+            values = node
+        for value in values:
+            if type(value) is dict or type(value) is list:
+                if depth >= limits.MAX_DEPTH:
+                    raise _NotFast
+                stack.append((value, depth + 1))
+    if nodes > limits.MAX_NODES:
+        raise _NotFast
+
+
+#: Each number's value by its text, shared by every file a process reads (a batch's
+#: files write the same few numbers); emptied when it reaches _NUMBERS_KEPT entries.
+_NUMBERS: dict[str, Any] = {}
+_NUMBERS_KEPT = 4096
+_BUILDER: list[_Builder] = []
+
+
+def _number(text: str) -> Any:
+    """A JSON number as the YAML fast path resolves and constructs it (exact decimals,
+    checked ints): the values are immutable, so one is shared by every file."""
+    found = _NUMBERS.get(text)
+    if found is None:
+        if not _BUILDER:
+            _BUILDER.append(_Builder())
+        found = _BUILDER[0].resolve(text, None, None, None)[1]
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.clear()
+        _NUMBERS[text] = found
+    return found
 
 
 def _refuse(value: str) -> Any:

@@ -65,9 +65,14 @@ class MarkedDocument(Document):
     def _at(self, mark: Any) -> Position:  # pragma: no cover - every subclass has its own
         raise NotImplementedError
 
+    def _table(self) -> Any:
+        """The marks (``None``: positions come from the tree); a subclass may find them
+        only when first asked."""
+        return self._marks
+
     def position(self, path: Sequence[PathPart], *, key: bool = False) -> Position:
         """As :meth:`Document.position`, from the marks."""
-        marks: Any = self._marks
+        marks: Any = self._table()
         if marks is None or self.blanks:
             return super().position(path, key=key)
         mark = self._root_mark
@@ -92,7 +97,7 @@ class MarkedDocument(Document):
         """The mapping entry at ``path`` (its parent reached, a mapping holding it)."""
         if not path:
             return None
-        marks: Any = self._marks
+        marks: Any = self._table()
         for part in path[:-1]:
             if type(marks) is dict:
                 entry = marks.get(part) if isinstance(part, str) else None
@@ -113,7 +118,7 @@ class MarkedDocument(Document):
 
     def empty_value(self, path: Sequence[PathPart]) -> bool:
         """As :meth:`Document.empty_value`, from the marks."""
-        if self._marks is None or self.blanks:
+        if self._table() is None or self.blanks:
             return super().empty_value(path)
         entry = self._entry(path)
         if entry is None or not entry[3] or not self.text:
