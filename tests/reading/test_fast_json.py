@@ -340,3 +340,39 @@ def test_marked_documents_pickle_and_build_their_tree(monkeypatch: pytest.Monkey
             == _tree(doc.root)
             == _tree(loader.load_yaml(text, name, tree=True).root)
         )
+
+
+def test_the_quick_character_check_agrees_with_the_searches_on_every_code_point() -> None:
+    """``_plain_text`` skips the two character searches for a text Python calls
+    printable; over every code point (surrogates included), alone and in a line of
+    Chinese, it refuses exactly what the searches find."""
+    from wzeval.reading._yamlcore import _NON_PRINTABLE
+
+    refused = []
+    for cp in range(0x110000):
+        ch = chr(cp)
+        text = '{"部门": "市' + ch + '局"}\n'
+        found = bool(fastjson._ODD.search(text) or _NON_PRINTABLE.search(text))
+        assert fastjson._plain_text(text) is not found, hex(cp)
+        if found:
+            refused.append(ch)
+    # worked by hand: _NON_PRINTABLE's 2,111 (test_loader) and _ODD's 6 (\t, \r, \x85,
+    # \u2028, \u2029, \ufeff), none of which _NON_PRINTABLE refuses
+    assert len(refused) == 2111 + 6
+
+
+def test_a_printable_text_is_not_searched_character_by_character(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The point of the quick check: a findings file of Chinese text and line breaks
+    never reaches the two searches."""
+
+    class Refuse:
+        def search(self, text: str) -> None:
+            raise AssertionError("searched")
+
+    monkeypatch.setattr(fastjson, "_ODD", Refuse())
+    monkeypatch.setattr(fastjson, "_NON_PRINTABLE", Refuse())
+    assert fastjson._plain_text('{\n  "部门": "市教育局",\n  "分": 1.5\n}\n')
+    with pytest.raises(AssertionError, match="searched"):
+        fastjson._plain_text('{"a": "\u3000"}\n')  # an ideographic space: Zs

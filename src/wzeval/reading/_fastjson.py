@@ -53,8 +53,12 @@ _MAX_READ_KEY = (_MAX_KEY - 2) // 2
 #: A key apart from its colon: by a line break (one outside a string, as every line
 #: break of valid JSON is, before a colon: only a key's colon can follow), or by
 #: more than the 8 spaces the scan allows (an escaped quote in a string followed by
-#: them only sends that file to the YAML reader).
-_KEY_APART = re.compile(r'\n[ \n]*:|" {9,}:')
+#: them only sends that file to the YAML reader).  Two patterns, the second looked
+#: for only after a substring search finds its start: the alternation of the two
+#: took 75 µs on a 10 KB file, the first alone 12.
+_KEY_BELOW = re.compile(r"\n[ \n]*:")
+_KEY_SPACED = re.compile(r'" {9,}:')
+_SPACED = '"' + " " * 9
 #: One step of the scan: spaces, newlines and commas, then an optional key and its
 #: colon (on the key's line), then a value's first token or a closing bracket.
 _STEP = re.compile(
@@ -122,6 +126,18 @@ def _marks(text: str, start: int) -> tuple[Marks, int]:
     return root, nodes
 
 
+def _plain_text(text: str) -> bool:
+    """Whether ``text`` has none of the characters where YAML and JSON part (:data:`_ODD`)
+    and none YAML refuses (:data:`_NON_PRINTABLE`).  Every one of those is a character
+    Python calls unprintable (a control, format, surrogate, separator or unassigned
+    one), so a text that is printable but for its line breaks has none, and the two
+    searches (60 µs each on a 10 KB file with some Chinese) are made only for a text
+    that is not (the check: 35 µs)."""
+    if text.replace("\n", "").isprintable():
+        return True
+    return not (_ODD.search(text) or _NON_PRINTABLE.search(text))
+
+
 class JsonDocument(MarkedDocument):
     """A document read by the JSON fast path: its marks are offsets in the text, found
     by :func:`_marks` the first time a position is asked for."""
@@ -162,11 +178,11 @@ def load_json_fast(
     start = len(text) - len(text.lstrip(" \n"))
     if text[start : start + 1] != "{" or not fast_path_enabled():
         return None
-    if _ODD.search(text) or _NON_PRINTABLE.search(text):
+    if not _plain_text(text):
         return None
     if "\\" in text and "\\" in _ESCAPES.sub("", text):
         return None
-    if _KEY_APART.search(text):
+    if _KEY_BELOW.search(text) or (_SPACED in text and _KEY_SPACED.search(text)):
         return None
     try:
         data = json.loads(
