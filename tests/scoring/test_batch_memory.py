@@ -17,6 +17,7 @@ from support.paths import ROOT
 import wzeval.output._render as render
 from wzeval.cli import run
 from wzeval.model._report import RankingEntry
+from wzeval.output._batch import Brief, brief
 from wzeval.output._renderers import render_ranking
 from wzeval.scoring._api import load_rulebook, score
 
@@ -76,8 +77,6 @@ def test_the_streamed_json_ranking_is_the_rendered_one(count: int) -> None:
     """render.ranking_json_chunks, from entries and each report's JSON, writes what
     render_ranking(reports, "json") writes: with failures and unassessed units, and
     with no department at all."""
-    import json
-
     from wzeval.core._issues import Issue, Position
     from wzeval.scoring._roster import unassessed
 
@@ -87,10 +86,11 @@ def test_the_streamed_json_ranking_is_the_rendered_one(count: int) -> None:
     missing = unassessed(rb, reports)
     assert missing
     entries = [RankingEntry.of(r) for r in reports]
-    texts = {
-        id(e): json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2)
-        for e, r in zip(entries, reports, strict=True)
-    }
+    texts = {}  # what a batch keeps of each report (brief), against the reference renderer
+    for e, r in zip(entries, reports, strict=True):
+        kept = brief(r, "json", rb)
+        assert isinstance(kept, Brief) and kept.json is not None
+        texts[id(e)] = kept.json
     for fail in ({}, failed):
         for gone in ([], missing):
             want = render_ranking(reports, "json", failed=fail, unassessed=gone)
