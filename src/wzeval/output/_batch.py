@@ -31,6 +31,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    import multiprocessing.pool
+
     from wzeval.core._issues import Issue
     from wzeval.model._models import Department, Rulebook
     from wzeval.model._report import Ranked, RankingEntry, RulebookRef, ScoreReport
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH_GC_THRESHOLD",
+    "IN_FLIGHT",
     "KEEP_BRIEF",
     "MAX_AUTO_JOBS",
     "PARALLEL_MIN_FILES",
@@ -73,6 +77,10 @@ MAX_AUTO_JOBS = 4
 #: with 10,000 a file took 0.91-0.93x the CPU time in two runs of
 #: ``benchmarks/bench_cheap.py`` (docs/performance.md).  Restored when the batch ends.
 BATCH_GC_THRESHOLD = 10_000
+#: Messages a worker may have been given and not yet had taken back (:func:`scored`):
+#: enough that none waits while the parent takes a result, few enough that results
+#: do not pile up in the parent.
+IN_FLIGHT = 2
 
 #: What a batch keeps of each report: "report" (one file scored), "entry" (text,
 #: Markdown, CSV rankings), "json" (the entry and the report's JSON), "compact" (the
@@ -178,14 +186,16 @@ def _init_worker(source: str | Rulebook | None, partial: bool, keep: Keep) -> No
     gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
-def _score_in_worker(path: Path) -> Scored:
+def _score_in_worker(paths: Sequence[Path]) -> list[Scored]:
+    """One message's files, scored in a worker, in order."""
     from wzeval.model._models import Rulebook
 
     rulebook = _WORKER["rulebook"]
     assert isinstance(rulebook, Rulebook)
     keep = _WORKER["keep"]
     assert keep in ("report", "entry", "json", "compact", "html", "xlsx")
-    return score_kept(path, rulebook, bool(_WORKER["partial"]), keep)
+    partial = bool(_WORKER["partial"])
+    return [score_kept(path, rulebook, partial, keep) for path in paths]
 
 
 def jobs_for(value: str | int, files: int) -> int:
@@ -235,14 +245,36 @@ def scored(
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
         with pool:
             # A message costs the pool about 0.45 ms (its queues, pipes and threads; a
-            # file is 1.3 ms): 16 files a message where a batch allows four messages a
-            # worker, up to 64 in a large batch (10,000 files: 4-7% less CPU), the last
-            # message of a worker still a small share of its work.
+            # file ranked as CSV is 1.3 ms): 16 files a message where a batch allows
+            # four messages a worker, and for rankings of entries alone up to 64 in a
+            # large batch (10,000 files: 4-7% less CPU), the last message of a worker
+            # still a small share of its work.  A report's JSON or HTML share is too
+            # large to hold 64 of in the parent, and its file costs 5-8 ms anyway.
             n = len(paths)
-            chunk = max(1, min(16, n // (workers * 4)), min(64, n // (workers * 32)))
-            yield from pool.imap(_score_in_worker, paths, chunksize=chunk)
+            chunk = max(1, min(16, n // (workers * 4)))
+            if keep == "entry":
+                chunk = max(chunk, min(64, n // (workers * 32)))
+            yield from _in_window(pool, paths, chunk, IN_FLIGHT * workers)
     finally:
         _WORKER.clear()
+
+
+def _in_window(
+    pool: multiprocessing.pool.Pool, paths: Sequence[Path], chunk: int, window: int
+) -> Iterator[Scored]:
+    """The results of ``paths`` scored ``chunk`` files a message, in order, with at
+    most ``window`` messages given out and not yet taken back: a pool's ``imap`` gives
+    out every message at once and keeps each result until it is read, so a parent
+    slower than its workers (a JSON report is 220 KB to spool) held a growing heap of
+    them (3,000 files as JSON with --jobs 2: 103 MB, 1,000 files: 65 MB)."""
+    chunks = (paths[i : i + chunk] for i in range(0, len(paths), chunk))
+    given: deque[multiprocessing.pool.AsyncResult[list[Scored]]] = deque()
+    for part in chunks:
+        given.append(pool.apply_async(_score_in_worker, (part,)))
+        if len(given) >= window:
+            yield from given.popleft().get()
+    while given:
+        yield from given.popleft().get()
 
 
 @contextmanager
