@@ -376,3 +376,26 @@ def test_a_printable_text_is_not_searched_character_by_character(
     assert fastjson._plain_text('{\n  "部门": "市教育局",\n  "分": 1.5\n}\n')
     with pytest.raises(AssertionError, match="searched"):
         fastjson._plain_text('{"a": "\u3000"}\n')  # an ideographic space: Zs
+
+
+@needs_c
+def test_positions_are_scanned_under_the_limits_the_text_was_read_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large document read under raised limits (as the scaling benchmark reads its
+    large rulebooks) has its positions looked up after the limits are back: the scan
+    must not judge them again and fall back to building the tree with the YAML reader
+    (minutes for a 3 MB rulebook)."""
+    import wzeval.reading._yamlcore as yamlcore
+
+    text = '{"a": [' + ", ".join(["1"] * 12_000) + "]}\n"  # 12,003 nodes
+    monkeypatch.setattr(yamlcore, "MAX_NODES", 20_000)
+    monkeypatch.setenv("WZEVAL_REFERENCE", "0")
+
+    def no_tree(text: str, file: str) -> Any:
+        raise AssertionError("the tree was built")
+
+    doc = fastjson.load_json_fast(text, "big.json", [], build=no_tree)
+    assert doc is not None
+    monkeypatch.setattr(yamlcore, "MAX_NODES", 10_000)  # back to the limit
+    assert str(doc.position(("a", 11_999))) == f"big.json:1:{8 + 3 * 11_999}"  # by hand

@@ -78,15 +78,16 @@ _ESCAPES = re.compile(r'\\[\\"/nrt]')
 Marks = dict[str, list[Any]] | list[list[Any]]
 
 
-def _marks(text: str, start: int) -> tuple[Marks, int]:
-    """Every key's and value's offset in ``text`` (valid JSON, an object at ``start``),
-    and how many nodes it holds; raises :class:`_NotFast` for what the YAML reader
-    might read otherwise."""
+def _marks(text: str, start: int) -> Marks:
+    """Every key's and value's offset in ``text`` (valid JSON, an object at ``start``,
+    taken by :func:`load_json_fast`); raises :class:`_NotFast` for what the YAML reader
+    might read otherwise.  The limits (depth, nodes) are not looked at again: they
+    were decided when the text was read, and a caller may have changed them since (a
+    large rulebook read under raised limits has its positions looked up after)."""
     root: dict[str, list[Any]] = {}
     stack: list[Any] = [root]
     top: Any = root
     is_map = True
-    nodes = 1
     end = start + 1
     for m in _STEP.finditer(text, start + 1):
         at = m.start(2)
@@ -111,19 +112,15 @@ def _marks(text: str, start: int) -> tuple[Marks, int]:
             key = json.loads(raw) if "\\" in raw else raw[1:-1]
             if key in top:
                 raise _NotFast  # a duplicate key: the YAML reader reports it
-            nodes += 2
             top[key] = [m.start(1), at, child]
         else:
-            nodes += 1
             top.append([at, child])
         if child is not None:
-            if len(stack) >= limits.MAX_DEPTH:
-                raise _NotFast  # WZ108
             stack.append(child)
             top, is_map = child, first == "{"
-    if stack or nodes > limits.MAX_NODES or text[end:].strip(" \n"):
-        raise _NotFast  # WZ109, or anything after the object
-    return root, nodes
+    if stack or text[end:].strip(" \n"):
+        raise _NotFast  # anything after the object
+    return root
 
 
 def _plain_text(text: str) -> bool:
@@ -149,7 +146,7 @@ class JsonDocument(MarkedDocument):
         if not self._scanned:
             self._scanned = True
             try:
-                self._marks = _marks(self.text, self._root_mark)[0]
+                self._marks = _marks(self.text, self._root_mark)
             except _NotFast:  # pragma: no cover - load_json_fast decides all of these
                 self._marks = None  # the tree's positions: the YAML reader's own
         return self._marks
