@@ -139,7 +139,7 @@ def brief(report: ScoreReport, keep: Keep, rulebook: Rulebook) -> ScoreReport | 
     text = None
     if keep == "json":  # as render.ranking_data nests it, before indenting
         # pydantic's JSON writer gives the bytes of json.dumps(report.model_dump(
-        # mode="json"), ensure_ascii=False, indent=2) (tests/output/test_render.py) in a
+        # mode="json"), ensure_ascii=False, indent=2) (tests/model/test_report.py) in a
         # fifth of the time: json.dumps falls back to its pure-Python encoder to indent
         text = report.model_dump_json(indent=2)
     if keep == "compact":
