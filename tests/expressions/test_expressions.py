@@ -836,3 +836,20 @@ def test_bidi_control_in_rulebook_expression_via_cli(tmp_path: Path) -> None:
     assert f"rb.yaml:{line}:{col}" in run.stdout + run.stderr
     assert "WZ331" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_counted_name_reads_len_of_a_name_alone() -> None:
+    """What a generator gives its checks: the name ``len(name)`` counts, and nothing for
+    any other shape, for text that does not parse, or for text past the length limit
+    (refused before Python's parser sees it)."""
+    from wzeval.expressions import MAX_EXPRESSION_LENGTH, counted_name
+
+    assert counted_name("len(repost_checks)") == "repost_checks"
+    assert counted_name("  len(xs) ") == "xs"
+    assert counted_name("len(xs) + 1") is None
+    assert counted_name("len(xs, ys)") is None
+    assert counted_name("count(xs)") is None
+    assert counted_name("len(a.b)") is None
+    assert counted_name("len(") is None
+    assert counted_name("") is None
+    assert counted_name("len(" + "x" * MAX_EXPRESSION_LENGTH + ")") is None

@@ -19,7 +19,6 @@ a value rather than ``null``, the first day of the year.
 
 from __future__ import annotations
 
-import ast
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from wzeval.core._calendar import covered_years
 from wzeval.core._i18n import _
-from wzeval.expressions import needs_elements
+from wzeval.expressions import counted_name, needs_elements
 from wzeval.kinds.base import COUNT_SPAN
 from wzeval.model._models import Fact, Indicator, Rulebook
 
@@ -187,20 +186,7 @@ def bare_fact(expr: str, facts: Mapping[str, Fact], kind: str) -> str | None:
 def _counted_list(expr: str, facts: Mapping[str, Fact]) -> str | None:
     """The list or records fact an expression counts, when it is ``len(name)`` of one
     (a spot check written as the checks made: ``checked: "len(repost_checks)"``)."""
-    try:
-        tree = ast.parse(expr.strip(), mode="eval").body
-    except SyntaxError:
-        return None
-    if not (
-        isinstance(tree, ast.Call)
-        and isinstance(tree.func, ast.Name)
-        and tree.func.id == "len"
-        and len(tree.args) == 1
-        and not tree.keywords
-        and isinstance(tree.args[0], ast.Name)
-    ):
-        return None
-    fact = facts.get(tree.args[0].id)
+    fact = facts.get(counted_name(expr) or "")
     return fact.id if fact is not None and fact.type in ("list", "records") else None
 
 

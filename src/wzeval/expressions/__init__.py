@@ -81,6 +81,7 @@ from wzeval.expressions._compile import (
     REFERENCE,
     CompiledExpression,
     compile_expression,
+    counted_name,
     needs_elements,
 )
 from wzeval.expressions._functions import FUNCTIONS, FunctionSpec
@@ -118,6 +119,7 @@ __all__ = [
     "bidi_control_offset",
     "char_name",
     "compile_expression",
+    "counted_name",
     "fits",
     "needs_elements",
 ]

@@ -183,3 +183,25 @@ def needs_elements(source: str) -> frozenset[str]:
             if spec is not None and spec.needs_elements:
                 found.add(node.args[0].id)
     return frozenset(found)
+
+
+def counted_name(source: str) -> str | None:
+    """The name ``source`` takes the length of, when it is ``len(name)`` and nothing
+    else (a spot check written as the checks made: ``checked: "len(repost_checks)"``),
+    read from the parsed tree; whoever generates findings gives such a list its
+    checks.  Text that does not parse names nothing (loading the rulebook reports it)."""
+    try:
+        tree, _where = parse(source.strip())
+    except ExpressionError:
+        return None
+    body = tree.body
+    if (
+        isinstance(body, ast.Call)
+        and isinstance(body.func, ast.Name)
+        and body.func.id == "len"
+        and len(body.args) == 1
+        and not body.keywords
+        and isinstance(body.args[0], ast.Name)
+    ):
+        return body.args[0].id
+    return None
