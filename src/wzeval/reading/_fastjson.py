@@ -30,6 +30,7 @@ reference path's on every JSON file of the repository and on generated documents
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from bisect import bisect_right
@@ -229,25 +230,18 @@ def _within_limits(data: Any) -> None:
         raise _NotFast
 
 
-#: Each number's value by its text, shared by every file a process reads (a batch's
-#: files write the same few numbers); emptied when it reaches _NUMBERS_KEPT entries.
-_NUMBERS: dict[str, Any] = {}
-_NUMBERS_KEPT = 4096
-_BUILDER: list[_Builder] = []
-
-
+@functools.lru_cache(maxsize=4096)
 def _number(text: str) -> Any:
     """A JSON number as the YAML fast path resolves and constructs it (exact decimals,
-    checked ints): the values are immutable, so one is shared by every file."""
-    found = _NUMBERS.get(text)
-    if found is None:
-        if not _BUILDER:
-            _BUILDER.append(_Builder())
-        found = _BUILDER[0].resolve(text, None, None, None)[1]
-        if len(_NUMBERS) >= _NUMBERS_KEPT:
-            _NUMBERS.clear()
-        _NUMBERS[text] = found
-    return found
+    checked ints), by its text: the values are immutable, so one is shared by every
+    file a process reads (a batch's files write the same few numbers)."""
+    return _builder().resolve(text, None, None, None)[1]
+
+
+@functools.cache
+def _builder() -> _Builder:
+    """The YAML fast path's builder, for its number resolution (made when first needed)."""
+    return _Builder()
 
 
 def _refuse(value: str) -> Any:
